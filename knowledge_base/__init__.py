@@ -1,0 +1,1 @@
+"""Procedure catalogue and search for the ward reception assistant."""
