@@ -1,0 +1,65 @@
+"""POST /api/chat: the web chat relay between the chat widget and the dialogue engine (Rasa REST channel)."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from assistant.bridge.web.dialogue import RasaRestClient
+from assistant.bridge.web.relay import SENDER_PATTERN, ChatRelay
+
+MAX_BODY_MESSAGE_CHARS = 20_000
+DEFAULT_RASA_URL = "http://127.0.0.1:5005"
+DEFAULT_CHAT_TIMEOUT_S = 10.0
+
+router = APIRouter(prefix="/api", tags=["chat"])
+
+
+class ChatRequest(BaseModel):
+    """One citizen turn from the chat widget."""
+
+    sender: str = Field(pattern=SENDER_PATTERN, description="Opaque conversation id (6–64 of A-Z a-z 0-9 _ -).")
+    message: str = Field(max_length=MAX_BODY_MESSAGE_CHARS,
+                         description="The citizen's text; over 2,000 characters gets a polite 'please shorten'.")
+
+
+class ChatButtonOut(BaseModel):
+    title: str
+    payload: str
+
+
+class ChatMessageOut(BaseModel):
+    text: str
+    buttons: list[ChatButtonOut]
+
+
+class ChatResponse(BaseModel):
+    messages: list[ChatMessageOut]
+    degraded: bool = Field(description="True when the dialogue engine was unavailable and a fallback was sent.")
+
+
+def build_chat_relay(settings: Any = None) -> ChatRelay:
+    """Chat relay talking to Rasa, configured from the bridge settings (`rasa_url`, `chat_timeout_s`)."""
+    rasa_url = getattr(settings, "rasa_url", None) or DEFAULT_RASA_URL
+    timeout_s = getattr(settings, "chat_timeout_s", None) or DEFAULT_CHAT_TIMEOUT_S
+    return ChatRelay(RasaRestClient(str(rasa_url), timeout_s=float(timeout_s)))
+
+
+def get_chat_relay(request: Request) -> ChatRelay:
+    """The app's relay: `app.state.chat_relay` if the lifespan (or a test) set one, else built once lazily."""
+    relay = getattr(request.app.state, "chat_relay", None)
+    if relay is None:
+        relay = build_chat_relay(getattr(request.app.state, "settings", None))
+        request.app.state.chat_relay = relay
+    return relay
+
+
+ChatRelayDep = Annotated[ChatRelay, Depends(get_chat_relay)]
+
+
+@router.post("/chat", response_model=ChatResponse)
+async def chat(body: ChatRequest, relay: ChatRelayDep) -> dict:
+    """Relay one message; always 200 with displayable messages (`degraded` when Rasa could not answer)."""
+    reply = await relay.reply(body.sender, body.message)
+    return reply.to_json()

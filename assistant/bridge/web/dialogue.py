@@ -1,0 +1,110 @@
+"""Dialogue engine client: the `DialogueClient` protocol and its Rasa REST-channel implementation."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+MAX_BOT_TEXT_CHARS = 4000
+MAX_BUTTONS = 10
+MAX_BUTTON_TITLE_CHARS = 200
+MAX_BUTTON_PAYLOAD_CHARS = 500
+
+
+class DialogueUnavailable(Exception):
+    """The dialogue engine could not be reached, timed out, or answered something unusable."""
+
+
+@dataclass(frozen=True)
+class ChatButton:
+    """A clarify/quick-reply choice offered under a bot message."""
+
+    title: str
+    """What the citizen sees (and what is shown as their message when clicked)."""
+    payload: str
+    """What is sent back to the dialogue engine when clicked (e.g. '/choose_option{"option": 2}')."""
+
+    def to_json(self) -> dict[str, str]:
+        return {"title": self.title, "payload": self.payload}
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    """One message from the assistant: plain text (never HTML) plus optional buttons."""
+
+    text: str
+    buttons: list[ChatButton] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "buttons": [b.to_json() for b in self.buttons]}
+
+
+class DialogueClient(Protocol):
+    """Sends one citizen message to the dialogue engine and returns its replies."""
+
+    async def send(self, sender: str, message: str) -> list[BotMessage]:
+        """Raise DialogueUnavailable when the engine is down, slow or returns garbage."""
+
+
+def parse_rest_reply(data: Any) -> list[BotMessage]:
+    """Turn Rasa's REST-channel JSON (a list of {recipient_id, text, buttons, ...}) into BotMessages.
+
+    Items without text or buttons (images, custom payloads) are skipped; anything that is not a list of
+    objects raises DialogueUnavailable.
+    """
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise DialogueUnavailable("reply is not a list of objects")
+    messages: list[BotMessage] = []
+    for item in data:
+        text = item.get("text")
+        text = text[:MAX_BOT_TEXT_CHARS] if isinstance(text, str) else ""
+        buttons = _parse_buttons(item.get("buttons"))
+        if text.strip() or buttons:
+            messages.append(BotMessage(text=text, buttons=buttons))
+    return messages
+
+
+def _parse_buttons(raw: Any) -> list[ChatButton]:
+    if not isinstance(raw, list):
+        return []
+    buttons = []
+    for item in raw[:MAX_BUTTONS]:
+        if not isinstance(item, dict):
+            continue
+        title, payload = item.get("title"), item.get("payload")
+        if isinstance(title, str) and title.strip():
+            payload = payload if isinstance(payload, str) and payload.strip() else title
+            buttons.append(ChatButton(title[:MAX_BUTTON_TITLE_CHARS], payload[:MAX_BUTTON_PAYLOAD_CHARS]))
+    return buttons
+
+
+class RasaRestClient:
+    """Talks to Rasa's REST channel: POST {base_url}/webhooks/rest/webhook {"sender", "message"}."""
+
+    def __init__(self, base_url: str = "http://127.0.0.1:5005", *, timeout_s: float = 10.0,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.webhook_url = base_url.rstrip("/") + "/webhooks/rest/webhook"
+        self.timeout_s = timeout_s
+        self._transport = transport
+
+    async def send(self, sender: str, message: str) -> list[BotMessage]:
+        # One short-lived client per turn: no connection pool tied to an event loop, no shutdown hook needed.
+        try:
+            async with httpx.AsyncClient(timeout=self.timeout_s, transport=self._transport) as client:
+                response = await client.post(self.webhook_url, json={"sender": sender, "message": message})
+        except httpx.HTTPError as exc:
+            log.warning("dialogue engine unreachable: %s", type(exc).__name__)
+            raise DialogueUnavailable(type(exc).__name__) from exc
+        if response.status_code != 200:
+            log.warning("dialogue engine answered HTTP %s", response.status_code)
+            raise DialogueUnavailable(f"HTTP {response.status_code}")
+        try:
+            data = response.json()
+        except ValueError as exc:
+            log.warning("dialogue engine answered non-JSON (%d bytes)", len(response.content))
+            raise DialogueUnavailable("invalid JSON") from exc
+        return parse_rest_reply(data)

@@ -1,0 +1,98 @@
+"""Web chat relay logic: clean and check the citizen's message, ask the dialogue engine, fall back politely."""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from assistant.bridge.web.dialogue import BotMessage, DialogueClient, DialogueUnavailable
+from knowledge_base.text import clean
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REPLIES_PATH = Path(__file__).with_name("chat_replies.yaml")
+MAX_MESSAGE_CHARS = 2000
+SENDER_PATTERN = r"^[A-Za-z0-9_-]{6,64}$"
+_SENDER_RE = re.compile(SENDER_PATTERN)
+_REPLY_KEYS = ("empty_message", "message_too_long", "assistant_unavailable", "no_answer")
+
+
+class ChatRepliesError(ValueError):
+    """The chat replies file is missing a key or holds something other than non-empty text."""
+
+
+@dataclass(frozen=True)
+class ChatReplies:
+    """The relay's fixed replies (Vietnamese first, then English), loaded from a staff-readable YAML file."""
+
+    empty_message: str
+    message_too_long: str
+    assistant_unavailable: str
+    no_answer: str
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_REPLIES_PATH) -> ChatReplies:
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ChatRepliesError(f"{path}: cannot read chat replies: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ChatRepliesError(f"{path}: expected a mapping of reply names to text")
+        missing = [key for key in _REPLY_KEYS if key not in data]
+        if missing:
+            raise ChatRepliesError(f"{path}: missing reply key(s): {', '.join(missing)}")
+        unknown = sorted(set(data) - set(_REPLY_KEYS))
+        if unknown:
+            raise ChatRepliesError(f"{path}: unknown reply key(s): {', '.join(map(str, unknown))}")
+        for key in _REPLY_KEYS:
+            if not isinstance(data[key], str) or not data[key].strip():
+                raise ChatRepliesError(f"{path}: reply {key!r} must be non-empty text")
+        return cls(**{key: data[key].strip() for key in _REPLY_KEYS})
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    """What POST /api/chat returns."""
+
+    messages: list[BotMessage]
+    degraded: bool = False
+    """True when the dialogue engine could not answer and a fixed fallback was given instead."""
+    relayed: bool = field(default=False, compare=False)
+    """True when the message actually went to the dialogue engine (for reports/tests, not serialised)."""
+
+    def to_json(self) -> dict:
+        return {"messages": [m.to_json() for m in self.messages], "degraded": self.degraded}
+
+
+def is_valid_sender(sender: str) -> bool:
+    """A sender is a short opaque id (letters, digits, '-' or '_', 6–64 chars) — never a name or phone."""
+    return isinstance(sender, str) and bool(_SENDER_RE.fullmatch(sender))
+
+
+class ChatRelay:
+    """Relays one citizen message to the dialogue engine; always yields a polite, displayable reply."""
+
+    def __init__(self, client: DialogueClient, replies: ChatReplies | None = None,
+                 *, max_message_chars: int = MAX_MESSAGE_CHARS) -> None:
+        self.client = client
+        self.replies = replies or ChatReplies.load()
+        self.max_message_chars = max_message_chars
+
+    async def reply(self, sender: str, message: str) -> ChatReply:
+        text = clean(message)
+        if not text:
+            return ChatReply([BotMessage(self.replies.empty_message)])
+        if len(text) > self.max_message_chars:
+            notice = self.replies.message_too_long.replace("{max_chars}", str(self.max_message_chars))
+            return ChatReply([BotMessage(notice)])
+        try:
+            messages = await self.client.send(sender, text)
+        except DialogueUnavailable:
+            # The reason is already logged by the client; the message itself never reaches the log.
+            return ChatReply([BotMessage(self.replies.assistant_unavailable)], degraded=True, relayed=True)
+        if not messages:
+            messages = [BotMessage(self.replies.no_answer)]
+        return ChatReply(messages, relayed=True)

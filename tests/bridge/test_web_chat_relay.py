@@ -1,0 +1,112 @@
+"""Web chat relay: message checks, reply shaping and the polite fallback, through POST /api/chat."""
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from assistant.bridge.routers.chat import router as chat_router
+from assistant.bridge.web.dialogue import BotMessage, ChatButton
+from assistant.bridge.web.relay import ChatRelay, ChatReplies, ChatRepliesError
+from tests.bridge.fakes_web import RecordingDialogueClient
+
+SENDER = "conv-1a2b3c4d"
+
+
+def make_client(dialogue) -> TestClient:
+    app = FastAPI()
+    app.include_router(chat_router)
+    app.state.chat_relay = ChatRelay(dialogue)
+    return TestClient(app)
+
+
+def test_message_is_cleaned_and_relayed_with_its_sender():
+    fake = RecordingDialogueClient(lambda m: [BotMessage("Cần tờ khai.", [ChatButton("Lệ phí", "/ask_fee")])])
+    response = make_client(fake).post("/api/chat", json={"sender": SENDER, "message": "  làm\u200b giấy\n khai sinh "})
+    assert response.status_code == 200
+    assert fake.received == [(SENDER, "làm giấy khai sinh")]
+    assert response.json() == {
+        "messages": [{"text": "Cần tờ khai.", "buttons": [{"title": "Lệ phí", "payload": "/ask_fee"}]}],
+        "degraded": False,
+    }
+
+
+def test_decomposed_unicode_is_sent_as_nfc():
+    fake = RecordingDialogueClient()
+    make_client(fake).post("/api/chat", json={"sender": SENDER, "message": "Đa\u0306ng ky\u0301 khai sinh"})
+    assert fake.received[0][1] == "Đăng ký khai sinh"
+
+
+@pytest.mark.parametrize("message", ["", "   ", "\u200b\u0007", "\n\t"])
+def test_empty_message_gets_a_prompt_without_calling_the_engine(message):
+    fake = RecordingDialogueClient()
+    body = make_client(fake).post("/api/chat", json={"sender": SENDER, "message": message}).json()
+    assert fake.received == []
+    assert body["degraded"] is False
+    assert body["messages"][0]["text"].startswith("Mời bạn nhập câu hỏi")
+    assert "Please type your question" in body["messages"][0]["text"]
+
+
+def test_over_long_message_is_answered_politely_without_calling_the_engine():
+    fake = RecordingDialogueClient()
+    body = make_client(fake).post("/api/chat", json={"sender": SENDER, "message": "a" * 5000}).json()
+    assert fake.received == []
+    assert "2000" in body["messages"][0]["text"] and "ngắn gọn" in body["messages"][0]["text"]
+
+
+def test_message_of_exactly_the_limit_is_relayed():
+    fake = RecordingDialogueClient()
+    make_client(fake).post("/api/chat", json={"sender": SENDER, "message": "b" * 2000})
+    assert fake.received == [(SENDER, "b" * 2000)]
+
+
+def test_huge_body_is_rejected_with_422():
+    fake = RecordingDialogueClient()
+    response = make_client(fake).post("/api/chat", json={"sender": SENDER, "message": "c" * 50_000})
+    assert response.status_code == 422
+    assert fake.received == []
+
+
+@pytest.mark.parametrize("sender", ["", "abc", "Nguyễn Văn A", "0912345678 x", "a" * 65, "<script>", None, 12345678])
+def test_sender_must_be_a_short_opaque_id(sender):
+    fake = RecordingDialogueClient()
+    response = make_client(fake).post("/api/chat", json={"sender": sender, "message": "xin chào"})
+    assert response.status_code == 422
+    assert fake.received == []
+
+
+def test_engine_down_gives_bilingual_fallback_and_degraded_flag():
+    fake = RecordingDialogueClient(unavailable=True)
+    response = make_client(fake).post("/api/chat", json={"sender": SENDER, "message": "xin chào"})
+    assert response.status_code == 200
+    body = response.json()
+    assert fake.received == [(SENDER, "xin chào")]
+    assert body["degraded"] is True
+    text = body["messages"][0]["text"]
+    assert text.startswith("Xin lỗi, hệ thống trả lời tự động đang tạm gián đoạn")
+    assert "Sorry" in text and "quầy hướng dẫn" in text
+
+
+def test_engine_with_nothing_to_say_gets_a_no_answer_message():
+    fake = RecordingDialogueClient(lambda m: [])
+    body = make_client(fake).post("/api/chat", json={"sender": SENDER, "message": "???"}).json()
+    assert body["degraded"] is False
+    assert body["messages"][0]["text"].startswith("Xin lỗi, tôi chưa có câu trả lời")
+
+
+def test_replies_file_is_validated(tmp_path):
+    path = tmp_path / "replies.yaml"
+    path.write_text("empty_message: hi\nmessage_too_long: x\nassistant_unavailable: ''\nno_answer: y\n")
+    with pytest.raises(ChatRepliesError, match="assistant_unavailable"):
+        ChatReplies.load(path)
+    path.write_text("empty_message: hi\n")
+    with pytest.raises(ChatRepliesError, match="missing reply key"):
+        ChatReplies.load(path)
+
+
+def test_shipped_replies_are_vietnamese_first_then_english():
+    replies = ChatReplies.load()
+    for text in (replies.empty_message, replies.assistant_unavailable, replies.no_answer):
+        vietnamese, english = text.split("\n")
+        assert any(ch in vietnamese for ch in "ạảãàáâầấậẩẫăằắặẳẵêềếệểễôồốộổỗơờớợởỡưừứựửữđ")
+        assert english.isascii() or "“" in english

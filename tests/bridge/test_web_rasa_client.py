@@ -1,0 +1,109 @@
+"""RasaRestClient against a real stub Rasa REST server on 127.0.0.1, and with nothing listening."""
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from assistant.bridge.web.dialogue import DialogueUnavailable, RasaRestClient, parse_rest_reply
+from assistant.bridge.web.relay import ChatRelay
+
+
+class StubRasa(BaseHTTPRequestHandler):
+    """Answers like Rasa's REST channel; the message text chooses a misbehaviour."""
+
+    received: list[dict] = []
+
+    def do_POST(self):  # noqa: N802 (http.server API)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).received.append({"path": self.path, "body": body})
+        message = body["message"]
+        if message == "slow":
+            time.sleep(1.5)
+        if message == "crash":
+            return self._send(500, b'{"error": "boom"}')
+        if message == "garbage":
+            return self._send(200, b"<html>not json</html>")
+        if message == "object":
+            return self._send(200, b'{"text": "not a list"}')
+        reply = [
+            {"recipient_id": body["sender"], "text": f"Trả lời: {message}",
+             "buttons": [{"title": "Khai sinh", "payload": "/choose_option{\"option\":1}"}]},
+            {"recipient_id": body["sender"], "image": "http://example.invalid/x.png"},
+        ]
+        self._send(200, json.dumps(reply).encode())
+
+    def _send(self, status: int, payload: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):  # keep test output quiet
+        pass
+
+
+@pytest.fixture(scope="module")
+def stub_rasa_url():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StubRasa)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_relays_to_the_rest_webhook_and_parses_text_and_buttons(stub_rasa_url):
+    StubRasa.received.clear()
+    client = RasaRestClient(stub_rasa_url, timeout_s=5)
+    messages = asyncio.run(client.send("conv-123456", "làm khai sinh"))
+    assert StubRasa.received == [{"path": "/webhooks/rest/webhook",
+                                  "body": {"sender": "conv-123456", "message": "làm khai sinh"}}]
+    assert [m.to_json() for m in messages] == [
+        {"text": "Trả lời: làm khai sinh", "buttons": [{"title": "Khai sinh", "payload": '/choose_option{"option":1}'}]}
+    ]
+
+
+@pytest.mark.parametrize("message", ["crash", "garbage", "object"])
+def test_bad_answers_raise_unavailable(stub_rasa_url, message):
+    with pytest.raises(DialogueUnavailable):
+        asyncio.run(RasaRestClient(stub_rasa_url, timeout_s=5).send("conv-123456", message))
+
+
+def test_slow_engine_times_out(stub_rasa_url):
+    with pytest.raises(DialogueUnavailable):
+        asyncio.run(RasaRestClient(stub_rasa_url, timeout_s=0.3).send("conv-123456", "slow"))
+
+
+def test_nothing_listening_gives_polite_degraded_reply():
+    relay = ChatRelay(RasaRestClient(f"http://127.0.0.1:{free_port()}", timeout_s=2))
+    reply = asyncio.run(relay.reply("conv-123456", "xin chào"))
+    assert reply.degraded is True
+    assert reply.messages[0].text.startswith("Xin lỗi, hệ thống trả lời tự động đang tạm gián đoạn")
+
+
+def test_parse_rest_reply_drops_junk_and_caps_buttons():
+    data = [
+        {"text": None, "buttons": "nope"},
+        {"text": "ok", "buttons": [{"title": f"t{i}", "payload": f"p{i}"} for i in range(15)] + [{"title": ""}, 3]},
+        {"buttons": [{"title": "Chỉ có nút"}]},
+    ]
+    messages = parse_rest_reply(data)
+    assert [m.text for m in messages] == ["ok", ""]
+    assert len(messages[0].buttons) == 10
+    assert messages[1].buttons[0].payload == "Chỉ có nút"
+    for bad in ({"text": "x"}, "x", [1, 2], None):
+        with pytest.raises(DialogueUnavailable):
+            parse_rest_reply(bad)
