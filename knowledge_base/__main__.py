@@ -1,0 +1,112 @@
+"""Command line: import the catalogue, build the index, search (one query or a stdin batch), evaluate."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(encoding="utf-8", errors="replace")
+    sys.stdin.reconfigure(encoding="utf-8", errors="replace")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    return args.run(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m knowledge_base", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("import", help="normalise the national catalogue JSONL into knowledge_base/data/")
+    p.add_argument("source", type=Path)
+    p.add_argument("--out", type=Path, default=None)
+    p.set_defaults(run=_import)
+
+    p = sub.add_parser("build", help="encode the catalogue and save the search index")
+    p.set_defaults(run=_build)
+
+    p = sub.add_parser("search", help="search one QUERY, or one query per stdin line (JSON lines out)")
+    p.add_argument("query", nargs="?")
+    p.add_argument("--top", type=int, default=3)
+    p.add_argument("--json", action="store_true", help="print JSON (always on in batch mode)")
+    p.add_argument("--all-levels", action="store_true", help="include provincial/ministry-level procedures")
+    p.set_defaults(run=_search)
+
+    p = sub.add_parser("eval", help="top-1/top-3/MRR per question kind for lexical, dense and fused search")
+    p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_eval)
+    return parser
+
+
+def _import(args) -> int:
+    from knowledge_base.catalogue import import_catalogue
+    from knowledge_base.settings import SearchSettings
+
+    dest = args.out or SearchSettings().catalogue_path
+    report = import_catalogue(args.source, dest)
+    print(report if isinstance(report, str) else json.dumps(_jsonable(report), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _build(args) -> int:
+    from knowledge_base.search.build import build_index
+
+    print(json.dumps(build_index(), ensure_ascii=False))
+    return 0
+
+
+def _search(args) -> int:
+    from knowledge_base.search.build import build_search
+    from knowledge_base.search.outcome import SearchOutcome
+
+    search = build_search()
+
+    def answer(query: str) -> dict:
+        try:
+            return search.search(query, k=args.top, all_levels=args.all_levels).to_json()
+        except Exception:  # one bad query must not end a batch; the error is logged without the query text
+            logging.getLogger("knowledge_base").exception("search failed")
+            return SearchOutcome(query="", confidence="no_match", error="internal_error").to_json()
+
+    if args.query is not None:
+        outcome = answer(args.query)
+        if args.json:
+            print(json.dumps(outcome, ensure_ascii=False))
+        else:
+            print(f"[{outcome['confidence']}] {outcome.get('error') or ''}".rstrip())
+            for hit in outcome["results"]:
+                print(f"  {hit['score']:.3f}  {hit['code']}  {hit['name']}  ({hit['field']})")
+        return 0
+    for line in sys.stdin:
+        print(json.dumps(answer(line.rstrip("\r\n")), ensure_ascii=False), flush=True)
+    return 0
+
+
+def _eval(args) -> int:
+    from knowledge_base.evaluation import evaluate_file, format_report
+    from knowledge_base.search.build import build_search
+
+    report = evaluate_file(build_search(), args.file)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
+    return 0
+
+
+def _jsonable(value):
+    if hasattr(value, "__dict__"):
+        return {k: _jsonable(v) for k, v in vars(value).items()}
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,25 @@
+"""Settings of the knowledge base and search (env prefix KB_)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+
+
+class SearchSettings(BaseSettings):
+    """Where the catalogue, aliases, embedding model and index live; all paths local by default."""
+
+    model_config = SettingsConfigDict(env_prefix="KB_", env_file=".env", extra="ignore")
+
+    catalogue_path: Path = PACKAGE_DIR / "data" / "procedures.jsonl"
+    aliases_path: Path = PACKAGE_DIR / "data" / "aliases.yaml"
+    embedding_model: str = str(REPO_DIR / "models" / "embedding" / "multilingual-e5-small")
+    """A local sentence-transformers folder (built at set-up), or a hub model name where a hub is reachable."""
+    allow_model_hub: bool = False
+    index_dir: Path = REPO_DIR / "models" / "index"
+    torch_threads: int = 2
+    vector_backend: str = "faiss"
+    """faiss (default) or numpy (no faiss installed)."""

@@ -1,0 +1,115 @@
+"""ProcedureSearch logic with fake engines: ranking, levels, live edits, confidence, bad input."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from knowledge_base.search.engine import ProcedureSearch, SearchTuning
+from knowledge_base.search.lexical import Bm25Scorer
+from knowledge_base.search.vector_index import NumpyFlatIndex
+from tests.knowledge_base.fakes import SAMPLE_PROCEDURES, FakeProcedure, RecordingEncoder
+
+
+class StubAliases:
+    """Expands 'sổ hộ khẩu' to the canonical term, like the real alias table."""
+
+    def __init__(self, mapping: dict[str, str]) -> None:
+        self.mapping = mapping
+        self.seen: list[str] = []
+
+    def expansion_text(self, text: str) -> str:
+        self.seen.append(text)
+        return " ".join(v for k, v in self.mapping.items() if k in text.lower())
+
+
+FAKE_TUNING = SearchTuning(dense_floor=0.0, dense_ceiling=1.0)
+"""The bag-of-words fake spreads cosines over [0, 1], unlike e5's narrow band."""
+
+
+@pytest.fixture
+def search():
+    encoder = RecordingEncoder()
+    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
+                             aliases=StubAliases({"hộ khẩu": "thường trú"}), tuning=FAKE_TUNING)
+    engine.load(SAMPLE_PROCEDURES)
+    return engine
+
+
+def test_finds_procedure_with_and_without_diacritics(search):
+    assert search.search("đăng ký khai sinh cho con").results[0].code == "1.001193"
+    assert search.search("dang ky khai sinh cho con").results[0].code == "1.001193"
+    assert search.search("dang ky khai tu").results[0].code == "1.000656"
+
+
+def test_typo_in_query_is_repaired(search):
+    assert search.search("dang kys khai sonh").results[0].code == "1.001193"
+
+
+def test_aliases_expand_the_query(search):
+    outcome = search.search("nhập hộ khẩu cho vợ")
+    assert outcome.results[0].code == "1.004222"
+    assert search.aliases.seen[-1] == "nhập hộ khẩu cho vợ"
+
+
+def test_ward_level_by_default_all_levels_on_request(search):
+    ward = search.search("giấy phép khai thác khoáng sản", k=10)
+    assert "9.000001" not in [h.code for h in ward.results]
+    everything = search.search("giấy phép khai thác khoáng sản", all_levels=True)
+    assert everything.results[0].code == "9.000001"
+
+
+def test_exact_code_in_query_wins(search):
+    outcome = search.search("thủ tục 1.000894 cần gì")
+    assert outcome.results[0].code == "1.000894"
+    assert outcome.confidence == "confident"
+
+
+def test_upsert_makes_a_new_procedure_searchable_and_remove_drops_it(search):
+    search.upsert(FakeProcedure("9.999999", "Đăng ký nuôi chim bồ câu đưa thư", "Thử nghiệm"))
+    assert search.search("nuôi chim bồ câu").results[0].code == "9.999999"
+    assert "Đăng ký nuôi chim bồ câu đưa thư. Lĩnh vực: Thử nghiệm" in search.encoder.passages
+    search.remove("9.999999")
+    assert "9.999999" not in [h.code for h in search.search("nuôi chim bồ câu", k=10).results]
+    search.remove("does-not-exist")  # ignored
+
+
+def test_upsert_replaces_an_existing_procedure(search):
+    search.upsert(FakeProcedure("1.001193", "Đăng ký khai sinh lưu động", "Hộ tịch"))
+    assert len(search) == len(SAMPLE_PROCEDURES)
+    assert search.search("khai sinh lưu động").results[0].name == "Đăng ký khai sinh lưu động"
+
+
+@pytest.mark.parametrize("query, error", [
+    ("", "empty_query"), ("   \n\t ", "empty_query"), ("😀🙏🎉", "no_searchable_text"), ("\u0000\u0001", "empty_query"),
+])
+def test_unsearchable_input_gives_no_match_with_error(search, query, error):
+    outcome = search.search(query)
+    assert outcome.confidence == "no_match" and outcome.results == [] and outcome.error == error
+    json.dumps(outcome.to_json())
+
+
+@pytest.mark.parametrize("query", [
+    "khai sinh " * 1000, "khai sinh \ud800\udfff\ud800", "<script>alert(1)</script> khai sinh", "khai sinh Привет 你好 مرحبا",
+])
+def test_hostile_input_still_gives_valid_json(search, query):
+    outcome = search.search(query)
+    text = json.dumps(outcome.to_json(), ensure_ascii=False)
+    text.encode("utf-8")  # no lone surrogates survive
+    assert len(outcome.query) <= 2000
+    assert outcome.results and outcome.results[0].code == "1.001193"
+
+
+def test_confidence_labels_follow_the_thresholds(search):
+    assert search.search("đăng ký khai tử cho bà").confidence == "confident"
+    assert search.search("thời tiết hôm nay thế nào").confidence == "no_match"
+    encoder = RecordingEncoder()
+    never_sure = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
+                                 tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0, confident_score=2.0))
+    never_sure.load(SAMPLE_PROCEDURES)
+    assert never_sure.search("đăng ký khai tử cho bà").confidence == "ambiguous"
+
+
+def test_k_is_bounded(search):
+    assert len(search.search("đăng ký", k=100).results) <= 50
+    assert len(search.search("đăng ký", k=0).results) == 1
