@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Creates both environments, builds the models and index, trains Rasa — each step skipped when up to date.
+# Usage: scripts/setup.sh [--for-tests]
+source "$(dirname "$0")/lib.sh"
+FOR_TESTS=0; [ "${1:-}" = "--for-tests" ] && FOR_TESTS=1
+
+# --- system packages (Debian): espeak-ng for speech out; chromium for browser tests ---
+need=()
+command -v espeak-ng >/dev/null || need+=(espeak-ng)
+command -v sox >/dev/null || need+=(sox)
+if [ "$FOR_TESTS" = 1 ]; then
+  command -v chromium >/dev/null || need+=(chromium)
+  command -v chromedriver >/dev/null || need+=(chromium-driver)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    say "Installing Debian packages: ${need[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "Missing Debian packages: ${need[*]} — install them with: sudo apt-get install ${need[*]}" >&2
+  fi
+fi
+
+# --- Python 3.11 services environment ---
+PY311="$(find_python 3.11)"
+[ -n "$PY311" ] || { echo "Python 3.11 is required for .venv (services)." >&2; exit 1; }
+req_hash="$(digest requirements pyproject.toml)"
+if [ ! -x .venv/bin/python ] || ! up_to_date venv "$req_hash"; then
+  say "Setting up .venv (Python 3.11)"
+  [ -x .venv/bin/python ] || "$PY311" -m venv .venv
+  .venv/bin/pip install -q -r requirements/torch.txt
+  .venv/bin/pip install -q -r requirements/services.in -c requirements/services.lock
+  .venv/bin/pip install -q --no-deps -e .
+  stamp venv "$req_hash"
+fi
+
+# --- Python 3.10 Rasa environment ---
+if [ ! -x .venv-rasa/bin/rasa ] || ! up_to_date venv-rasa "$req_hash"; then
+  PY310="$(find_python 3.10)"
+  if [ -z "$PY310" ]; then
+    echo "Rasa 3.6 needs Python 3.8–3.10 (python3.10 not found on PATH or in ~/.pyenv/versions)." >&2; exit 1
+  fi
+  say "Setting up .venv-rasa (Python 3.10, Rasa 3.6.21)"
+  [ -x .venv-rasa/bin/python ] || "$PY310" -m venv .venv-rasa
+  .venv-rasa/bin/pip install -q -r requirements/rasa.in -c requirements/rasa.lock
+  stamp venv-rasa "$req_hash"
+fi
+
+# --- embedding model, search index, Rasa model ---
+.venv/bin/python models/build_embedding_model.py --out models/embedding/multilingual-e5-small
+index_hash="$(digest knowledge_base/data/procedures.jsonl knowledge_base/search/documents.py models/embedding/multilingual-e5-small/manifest.json)"
+if [ ! -f models/index/manifest.json ] || ! up_to_date index "$index_hash"; then
+  say "Building the search index"
+  .venv/bin/python -m knowledge_base build
+  stamp index "$index_hash"
+fi
+if [ -f assistant/config.yml ]; then
+  rasa_hash="$(digest assistant/config.yml assistant/domain.yml assistant/domain assistant/data)"
+  if [ ! -f models/rasa/assistant.tar.gz ] || ! up_to_date rasa "$rasa_hash"; then
+    say "Training the Rasa model"
+    domain=assistant/domain.yml; [ -d assistant/domain ] && domain=assistant/domain
+    .venv-rasa/bin/rasa train --config assistant/config.yml --domain "$domain" --data assistant/data \
+      --out models/rasa --fixed-model-name assistant --quiet
+    stamp rasa "$rasa_hash"
+  fi
+fi
+say "Set-up complete"
