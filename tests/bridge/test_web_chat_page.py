@@ -1,0 +1,192 @@
+"""Chat page and widget in real headless Chromium against the bridge web routers with a fake dialogue engine."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+
+from assistant.bridge.routers.chat import router as chat_router
+from assistant.bridge.web.pages import router as pages_router
+from assistant.bridge.web.relay import ChatRelay
+from tests.bridge.fakes_web import RecordingDialogueClient, scripted_reply
+from tests.bridge.web_support import SCREENSHOT_DIR, chromium, serve
+
+pytest.importorskip("playwright.sync_api")
+expect = pytest.importorskip("playwright.sync_api").expect
+
+FEEDBACK: list[dict] = []
+
+
+def build_app(dialogue) -> FastAPI:
+    app = FastAPI()
+    app.include_router(chat_router)
+    app.include_router(pages_router)
+    app.state.chat_relay = ChatRelay(dialogue)
+
+    @app.post("/api/feedback", status_code=201)
+    def feedback(body: dict) -> dict:  # stand-in for the bridge-core endpoint
+        FEEDBACK.append(body)
+        return {"ok": True}
+
+    return app
+
+
+def build_host_app(bridge_url: str) -> FastAPI:
+    host = FastAPI()
+
+    @host.get("/")
+    def page() -> HTMLResponse:
+        return HTMLResponse(f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>UBND phường</title>
+<script src="{bridge_url}/widget.js" defer></script></head>
+<body><h1>Cổng thông tin phường</h1><p>Trang chủ của phường.</p><a href="#">Tin tức</a></body></html>""")
+
+    return host
+
+
+@pytest.fixture(scope="module")
+def dialogue():
+    return RecordingDialogueClient(scripted_reply)
+
+
+@pytest.fixture(scope="module")
+def bridge_url(dialogue):
+    with serve(build_app(dialogue)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 900, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def bot_messages(page):
+    return page.locator("#messages .msg-bot .msg-text")
+
+
+def test_send_message_and_see_reply(page, bridge_url, dialogue):
+    page.goto(bridge_url + "/")
+    expect(page.locator("h1")).to_contain_text("Hỏi đáp thủ tục hành chính")
+    page.fill("#chat-input", "làm giấy khai sinh")
+    page.click("#send")
+    expect(bot_messages(page).last).to_contain_text("Bạn hỏi: làm giấy khai sinh")
+    expect(page.locator("#messages .msg-user").last).to_contain_text("làm giấy khai sinh")
+    sender, message = dialogue.received[-1]
+    assert message == "làm giấy khai sinh"
+    assert re.fullmatch(r"web-[0-9a-f]{24}", sender)
+    assert page.evaluate("sessionStorage.getItem('lts.chat.sender')") == sender
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / "chat_page.png"), full_page=True)
+
+
+def test_html_in_reply_is_shown_as_literal_text(page, bridge_url):
+    page.goto(bridge_url + "/")
+    page.fill("#chat-input", "html")
+    page.keyboard.press("Tab")  # leave the box; send with the button
+    page.click("#send")
+    last = bot_messages(page).last
+    expect(last).to_contain_text('<img src=x onerror="window.__pwned=1"><b>đậm</b>')
+    assert page.locator("#messages img").count() == 0
+    assert page.locator("#messages b").count() == 0
+    assert page.evaluate("window.__pwned === undefined")
+
+
+def test_clarify_buttons_send_payload_and_show_title(page, bridge_url, dialogue):
+    page.goto(bridge_url + "/")
+    page.fill("#chat-input", "giấy tờ")
+    page.press("#chat-input", "Enter")
+    choice = page.get_by_role("button", name="Đăng ký kết hôn")
+    expect(choice).to_be_visible()
+    choice.click()
+    expect(page.locator("#messages .msg-user").last).to_have_text(re.compile(r"Đăng ký kết hôn$"))
+    expect(bot_messages(page).last).to_contain_text('Bạn hỏi: /choose_option{"option":2}')
+    assert dialogue.received[-1][1] == '/choose_option{"option":2}'
+    expect(choice).to_be_disabled()
+
+
+def test_large_text_toggle_changes_font_size(page, bridge_url):
+    page.goto(bridge_url + "/")
+    size = lambda: page.evaluate("parseFloat(getComputedStyle(document.querySelector('.msg-text')).fontSize)")
+    before = size()
+    assert before >= 18
+    toggle = page.locator("#large-text")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    assert size() >= before * 1.25
+    page.reload()  # the choice is remembered
+    expect(page.locator("#large-text")).to_have_attribute("aria-pressed", "true")
+    page.locator("#large-text").click()
+    assert size() == before
+
+
+def test_keyboard_only_flow(page, bridge_url, dialogue):
+    page.goto(bridge_url + "/")
+    page.keyboard.press("Tab")  # skip link first
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "chat-input"
+    page.keyboard.type("lệ phí bao nhiêu")
+    page.keyboard.press("Enter")
+    expect(bot_messages(page).last).to_contain_text("Bạn hỏi: lệ phí bao nhiêu")
+    assert dialogue.received[-1][1] == "lệ phí bao nhiêu"
+    assert page.evaluate("document.activeElement.id") == "chat-input"
+    assert page.locator("#messages").get_attribute("aria-live") == "polite"
+    # focus is visible: a thick outline on the focused input
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
+    assert float(outline.rstrip("px")) >= 3
+
+
+def test_reply_after_three_turns_offers_feedback(page, bridge_url):
+    page.goto(bridge_url + "/")
+    for n in range(3):
+        page.fill("#chat-input", f"câu hỏi {n}")
+        page.press("#chat-input", "Enter")
+        expect(bot_messages(page).last).to_contain_text(f"câu hỏi {n}")
+    feedback = page.locator("#feedback")
+    expect(feedback).to_be_visible()
+    FEEDBACK.clear()
+    page.get_by_role("button", name=re.compile("^4 sao")).click()
+    expect(page.locator("#feedback-result")).to_contain_text("Cảm ơn")
+    assert FEEDBACK == [{"conversation_id": page.evaluate("sessionStorage.getItem('lts.chat.sender')"),
+                         "rating": 4, "comment": ""}]
+
+
+def test_widget_on_plain_host_page_opens_chat_panel(page, bridge_url, dialogue):
+    with serve(build_host_app(bridge_url)) as host_url:
+        page.goto(host_url + "/")
+        launcher = page.get_by_role("button", name=re.compile("Hỏi đáp thủ tục"))
+        expect(launcher).to_be_visible()
+        assert launcher.get_attribute("aria-expanded") == "false"
+        launcher.focus()
+        page.keyboard.press("Enter")
+        panel = page.locator("#lts-panel")
+        expect(panel).to_be_visible()
+        chat = page.frame_locator("#lts-panel iframe")
+        expect(chat.locator("#chat-input")).to_be_focused()
+        page.keyboard.type("hỏi từ widget")
+        page.keyboard.press("Enter")
+        expect(chat.locator("#messages .msg-bot .msg-text").last).to_contain_text("Bạn hỏi: hỏi từ widget")
+        assert dialogue.received[-1][1] == "hỏi từ widget"
+        expect(chat.locator(".page-header")).to_be_hidden()
+        page.keyboard.press("Escape")
+        expect(panel).to_be_hidden()
+        expect(launcher).to_be_focused()
+
+
+def test_bridge_unreachable_shows_polite_message(page, bridge_url):
+    page.goto(bridge_url + "/")
+    page.route("**/api/chat", lambda route: route.abort())
+    page.fill("#chat-input", "xin chào")
+    page.press("#chat-input", "Enter")
+    expect(bot_messages(page).last).to_contain_text("Xin lỗi, không kết nối được")
