@@ -1,0 +1,106 @@
+"""Parse the flattened "Thành phần hồ sơ" table into (group, name, form, copies) rows.
+
+Shape: ["* Giấy tờ phải nộp:" | "--"] + "Tên giấy tờMẫu đơn, tờ khaiSố lượng" + rows, repeated per group.
+Each row is NAME + optional FORM (a file name ending in .doc/.docx/.pdf/.xls/.xlsx) + COPIES
+("1 bản chính", "0 bản chính,1 bản sao", "01 bản chụp"). Rows end at their copies cell, which is how they are
+told apart; the form's start is found from a glued form keyword ("Mẫu", "Mau", "Phụ lục", ...) or, failing
+that, from the point where the file name is glued to the preceding text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge_base.catalogue.channels import empty_if_no_info
+
+HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
+_GROUP_HEADER = re.compile(r"(?:\*\s*(?P<group>[^*:\n]{1,150}?)\s*:\s*|--)?" + re.escape(HEADER))
+# One copies cell; the count is one digit or "0N" so a year glued before it ("năm 20261 bản chính") is left out.
+_ONE_COPY = r"(?:0\d|\d) ?bản (?:chính|sao|chụp)"
+_COPIES = re.compile(rf"{_ONE_COPY}(?:\s*,\s*{_ONE_COPY})*")
+_FORM_EXT = re.compile(r"(?: ?\(\d+\))?\.(?:docx|doc|pdf|xlsx|xls|rar|zip)$", re.IGNORECASE)
+_GLUED_FORMS = re.compile(r"(\.(?:docx|doc(?!x)|pdf|xlsx|xls(?!x)))(?=[^\s,;)])", re.IGNORECASE)
+_FORM_KEYWORD = re.compile(r"(?:Mẫu|MẪU|Mau|MAU|Mus|Ms|Phụ lục|PHỤ LỤC|Phu luc|Phlc|Tờ khai|TỜ KHAI|Biểu mẫu|M\d|mẫu|mau)")
+_GLUE_BEFORE = re.compile(r"[^\s(\"“'/\-–]")
+_BULLET = re.compile(r"^\s*[-+•–]\s*")
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """Plain parse result for one row; mirrors record.Document's fields."""
+
+    group: str
+    name: str
+    form: str
+    copies: str
+
+
+def _normalise_copies(text: str) -> str:
+    text = re.sub(r"(\d) ?bản", r"\1 bản", " ".join(text.split()))
+    return re.sub(r"\s*,\s*", ", ", text)
+
+
+def split_form(cell: str) -> tuple[str, str]:
+    """Split "NAME + FORM FILE" glued together into (name, form); form is "" when there is no file name."""
+    cell = cell.rstrip()
+    if not _FORM_EXT.search(cell):
+        return cell, ""
+    start = None
+    for match in _FORM_KEYWORD.finditer(cell):
+        position = match.start()
+        before = cell[position - 1] if position else " "
+        if _GLUE_BEFORE.match(before) and (match.group(0)[0].isupper() or before in ".;)"):
+            start = position
+            break
+    if start is None:
+        # Fall back to the last space-free run holding the file name; the form starts at its first glue point
+        # (punctuation or a lower-case letter directly followed by an upper-case letter or a digit).
+        token_start = cell.rfind(" ", 0, _FORM_EXT.search(cell).start()) + 1
+        start = token_start
+        for index in range(token_start + 1, len(cell)):
+            before, here = cell[index - 1], cell[index]
+            if (before in ".;)" or before.islower()) and (here.isupper() or here.isdigit()):
+                start = index
+                break
+    return cell[:start].strip(), _GLUED_FORMS.sub(r"\1; ", cell[start:].strip())
+
+
+def _clean_name(text: str) -> str:
+    return _BULLET.sub("", " ".join(text.split())).strip()
+
+
+def parse_documents(text: str) -> tuple[list[ParsedDocument], list[str]]:
+    """Parse a thanh_phan_ho_so cell. Returns (documents, warnings)."""
+    warnings: list[str] = []
+    text = empty_if_no_info(text)
+    if not text:
+        return [], warnings
+    headers = list(_GROUP_HEADER.finditer(text))
+    if not headers:
+        warnings.append("documents: table header missing; whole text kept as one row")
+        return [ParsedDocument(group="", name=_clean_name(text), form="", copies="")], warnings
+    if text[: headers[0].start()].strip():
+        preamble = _clean_name(text[: headers[0].start()])
+        warnings.append("documents: text before the first table kept as a note row")
+        documents = [ParsedDocument(group="", name=preamble, form="", copies="")]
+    else:
+        documents = []
+    for index, header in enumerate(headers):
+        group = " ".join((header.group("group") or "").split())
+        body_end = headers[index + 1].start() if index + 1 < len(headers) else len(text)
+        body = text[header.end():body_end]
+        position = 0
+        for copies in _COPIES.finditer(body):
+            cell = body[position:copies.start()]
+            position = copies.end()
+            name, form = split_form(cell)
+            name = _clean_name(name)
+            if not name and not form:
+                warnings.append("documents: copies without a document name skipped")
+                continue
+            documents.append(ParsedDocument(group, name, form, _normalise_copies(copies.group(0))))
+        rest = _clean_name(body[position:])
+        if rest:
+            name, form = split_form(rest)
+            documents.append(ParsedDocument(group, _clean_name(name), form, ""))
+    return documents, warnings

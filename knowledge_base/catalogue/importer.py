@@ -1,0 +1,164 @@
+"""Import the national catalogue JSONL (raw portal fields) into normalised Procedure records."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from knowledge_base.catalogue.channels import empty_if_no_info, parse_channels
+from knowledge_base.catalogue.documents import parse_documents
+from knowledge_base.catalogue.legal import parse_legal_basis
+from knowledge_base.catalogue.record import CatalogueError, Channel, Document, LegalBasis, Procedure
+from knowledge_base.catalogue.sections import (
+    clean_lines,
+    parse_conditions,
+    parse_related,
+    parse_result,
+    parse_steps,
+    split_top_level_commas,
+)
+from knowledge_base.catalogue.store import write_catalogue
+from knowledge_base.text import clean
+
+WARD_LEVEL = "Cấp xã"
+
+
+@dataclass
+class ImportReport:
+    """What an import did: counts for the whole file and for the ward-level subset."""
+
+    total: int = 0
+    ward_level: int = 0
+    channels: int = 0
+    channels_with_days: int = 0
+    channels_with_fee: int = 0
+    """Channels with a fee amount or a province-set flag."""
+    documents: int = 0
+    documents_with_form: int = 0
+    legal_basis: int = 0
+    legal_basis_with_number: int = 0
+    non_empty_fields: Counter = field(default_factory=Counter)
+    """How many procedures have each contract field non-empty."""
+    warnings: list[str] = field(default_factory=list)
+    """"CODE: message" for every parse problem (nothing is dropped silently)."""
+    dest: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total, "ward_level": self.ward_level, "channels": self.channels,
+            "channels_with_days": self.channels_with_days, "channels_with_fee": self.channels_with_fee,
+            "documents": self.documents, "documents_with_form": self.documents_with_form,
+            "legal_basis": self.legal_basis, "legal_basis_with_number": self.legal_basis_with_number,
+            "non_empty_fields": dict(sorted(self.non_empty_fields.items())),
+            "warning_count": len(self.warnings), "dest": self.dest,
+        }
+
+    def summary(self) -> str:
+        """Human-readable summary (English; this is an operator tool)."""
+        lines = [
+            f"procedures: {self.total} (ward-level: {self.ward_level}) -> {self.dest}",
+            f"channels: {self.channels}, with processing days: {self.channels_with_days}, "
+            f"with fee amount or province flag: {self.channels_with_fee}",
+            f"documents: {self.documents} (with form: {self.documents_with_form}); "
+            f"legal basis: {self.legal_basis} (with number: {self.legal_basis_with_number})",
+            f"warnings: {len(self.warnings)}",
+        ]
+        return "\n".join(lines)
+
+
+def _text(raw: Mapping[str, Any], key: str) -> str:
+    value = raw.get(key, "")
+    if not isinstance(value, str):
+        raise CatalogueError(f"procedure {raw.get('ma_thu_tuc', '?')}: source field {key!r} is not a string")
+    return clean(empty_if_no_info(value))
+
+
+def normalise(raw: Mapping[str, Any]) -> tuple[Procedure, list[str]]:
+    """One raw catalogue row → (Procedure, warnings). Raises CatalogueError when the code or name is missing."""
+    code = _text(raw, "ma_thu_tuc")
+    warnings: list[str] = []
+    channels, channel_warnings = parse_channels(raw.get("cach_thuc_thuc_hien", ""))
+    documents, document_warnings = parse_documents(raw.get("thanh_phan_ho_so", ""))
+    legal, legal_warnings = parse_legal_basis(raw.get("can_cu_phap_ly", ""))
+    warnings += channel_warnings + document_warnings + legal_warnings
+    levels = split_top_level_commas(raw.get("cap_thuc_hien", ""))
+    record = {
+        "code": code,
+        "name": _text(raw, "ten_thu_tuc"),
+        "field": _text(raw, "linh_vuc"),
+        "levels": levels,
+        "ward_level": WARD_LEVEL in levels,
+        "decision": _text(raw, "so_quyet_dinh"),
+        "procedure_type": _text(raw, "loai_thu_tuc"),
+        "ministry": _text(raw, "ministry_folder"),
+        "applicants": split_top_level_commas(raw.get("doi_tuong_thuc_hien", "")),
+        "competent_body": _text(raw, "co_quan_co_tham_quyen"),
+        "performing_body": _text(raw, "co_quan_thuc_hien"),
+        "delegated_body": _text(raw, "co_quan_duoc_uy_quyen"),
+        "coordinating_body": _text(raw, "co_quan_phoi_hop"),
+        "submission_address": _text(raw, "dia_chi_tiep_nhan"),
+        "related_procedures": parse_related(raw.get("thu_tuc_lien_quan", "")),
+        "steps": parse_steps(raw.get("trinh_tu_thuc_hien", "")),
+        "channels": [Channel(**vars(item)).to_dict() for item in channels],
+        "documents": [Document(**vars(item)).to_dict() for item in documents],
+        "legal_basis": [LegalBasis(**vars(item)).to_dict() for item in legal],
+        "conditions": parse_conditions(raw.get("yeu_cau_dieu_kien", "")),
+        "result": parse_result(raw.get("ket_qua_xu_ly", "")),
+        "source_url": _text(raw, "detail_url"),
+    }
+    for item in record["channels"]:
+        item["description"] = "\n".join(clean_lines(item["description"]))
+        item["fee"] = clean(item["fee"])
+        item["processing_time"] = clean(item["processing_time"])
+    for item in record["documents"] + record["legal_basis"]:
+        for key, value in item.items():
+            item[key] = clean(value)
+    return Procedure.from_dict(record), warnings
+
+
+def _tally(report: ImportReport, procedure: Procedure) -> None:
+    report.total += 1
+    report.ward_level += procedure.ward_level
+    report.channels += len(procedure.channels)
+    report.channels_with_days += sum(item.processing_days is not None for item in procedure.channels)
+    report.channels_with_fee += sum(
+        item.fee_amount_vnd is not None or item.fee_set_by_province for item in procedure.channels
+    )
+    report.documents += len(procedure.documents)
+    report.documents_with_form += sum(bool(item.form) for item in procedure.documents)
+    report.legal_basis += len(procedure.legal_basis)
+    report.legal_basis_with_number += sum(bool(item.number) for item in procedure.legal_basis)
+    for key, value in procedure.to_dict().items():
+        if value not in ("", [], False, None):
+            report.non_empty_fields[key] += 1
+
+
+def import_catalogue(source_jsonl: Path | str, dest: Path | str) -> ImportReport:
+    """Normalise every row of the national catalogue JSONL and write procedures.jsonl to `dest`.
+
+    Every procedure is kept; parse problems become warnings in the report. A broken source line or a
+    repeated code raises CatalogueError naming the file and line.
+    """
+    source_jsonl = Path(source_jsonl)
+    report = ImportReport(dest=str(dest))
+    procedures: dict[str, Procedure] = {}
+    with source_jsonl.open(encoding="utf-8") as handle:
+        for line_number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+                procedure, warnings = normalise(raw)
+            except json.JSONDecodeError as error:
+                raise CatalogueError(f"{source_jsonl}:{line_number}: not valid JSON ({error.msg})") from None
+            except CatalogueError as error:
+                raise CatalogueError(f"{source_jsonl}:{line_number}: {error}") from None
+            if procedure.code in procedures:
+                raise CatalogueError(f"{source_jsonl}:{line_number}: duplicate procedure code {procedure.code}")
+            procedures[procedure.code] = procedure
+            report.warnings += [f"{procedure.code}: {warning}" for warning in warnings]
+            _tally(report, procedure)
+    write_catalogue(procedures.values(), dest)
+    return report

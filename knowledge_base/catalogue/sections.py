@@ -1,0 +1,92 @@
+"""Parsers for the simpler catalogue cells: steps, result, comma lists, related procedures, conditions."""
+from __future__ import annotations
+
+import re
+
+from knowledge_base.catalogue.channels import empty_if_no_info
+from knowledge_base.text import clean
+
+_STEP_START = re.compile(r"^(?:Bước\s*\d+|BƯỚC\s*\d+)\s*[:.)\-–]?", re.IGNORECASE)
+_NOTE_START = re.compile(r"^\*?\s*(?:Lưu ý|Ghi chú|Chú ý)\b", re.IGNORECASE)
+_BULLET = re.compile(r"^[-•–]\s*")
+_RESULT_CODE = re.compile(r"Mã:\s*\S+?(?=Từ khóa|[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ][a-zà-ỹđ]|$)")
+_RESULT_JUNK = re.compile(r"Từ khóa|Chọn cơ quan thực hiện|Hệ thống chỉ hiển thị|Nộp hồ sơ$")
+_NO_CONDITIONS = {"", "Không", "Không.", "Không có", "Không có.", "Không có thông tin"}
+
+
+def clean_lines(text: str) -> list[str]:
+    """Non-empty lines, each cleaned (NFC, single spaces)."""
+    return [line for line in (clean(part) for part in (text or "").splitlines()) if line]
+
+
+def parse_steps(text: str) -> list[str]:
+    """Split trinh_tu_thuc_hien into steps.
+
+    With "Bước N" markers each step starts at a "Bước N" line; otherwise at each "- " bullet line. Lines that
+    start neither (continuations, "+ " sub-bullets, "(i)" cases) stay with the step above; a "Lưu ý"/"Ghi chú"
+    note starts its own item so it is kept but not glued to the last step. Lines inside a step are joined
+    with "\\n"; bullets "- " are dropped.
+    """
+    lines = clean_lines(empty_if_no_info(text))
+    if not lines:
+        return []
+    numbered = any(_STEP_START.match(line) for line in lines)
+    steps: list[list[str]] = []
+    in_note = False
+    for line in lines:
+        if _NOTE_START.match(line):
+            steps.append([line])
+            in_note = True
+            continue
+        starts_step = _STEP_START.match(line) if numbered else (_BULLET.match(line) and not in_note)
+        if starts_step or not steps:
+            steps.append([])
+            in_note = False
+        steps[-1].append(_BULLET.sub("", line) if not numbered and starts_step else line)
+    return ["\n".join(step) for step in steps]
+
+
+def parse_result(text: str) -> str:
+    """Result document names from ket_qua_xu_ly, without the page junk ("Mã: KQ...", "Từ khóa", ...).
+
+    Several results are joined with "; ".
+    """
+    text = clean(empty_if_no_info(text))
+    junk = _RESULT_JUNK.search(text)
+    head = text[: junk.start()] if junk else text
+    names = [clean(part).strip(" .;") for part in _RESULT_CODE.split(head)]
+    names = [name for name in names if name and name != "Không có thông tin"]
+    return "; ".join(dict.fromkeys(names))
+
+
+def split_top_level_commas(text: str) -> list[str]:
+    """Split on commas outside parentheses: "Tổ chức (không bao gồm doanh nghiệp, HTX), Công dân" → 2 items."""
+    text = clean(empty_if_no_info(text))
+    items, depth, current = [], 0, []
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth <= 0:
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    items.append("".join(current))
+    return [item.strip() for item in items if item.strip()]
+
+
+def parse_related(text: str) -> list[str]:
+    """Related procedure names from thu_tuc_lien_quan ("#Tên thủ tục1Name A2Name B" → ["Name A", "Name B"])."""
+    text = clean(empty_if_no_info(text))
+    if not text:
+        return []
+    text = re.sub(r"#?\s*Tên thủ tục", "#", text)
+    parts = re.split(r"#", text)
+    parts = [piece for part in parts for piece in re.split(r"(?:^|(?<=[^\d\s/.]))\d{1,2}(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ])", part)]
+    return list(dict.fromkeys(part.strip() for part in parts if part.strip() and not part.strip().isdigit()))
+
+
+def parse_conditions(text: str) -> str:
+    """Conditions text; "" when the portal says there are none ("Không có thông tin", "Không", ...)."""
+    lines = clean_lines(text)
+    joined = "\n".join(lines)
+    return "" if joined in _NO_CONDITIONS else joined
