@@ -1,0 +1,47 @@
+"""Settings of the kiosk deployable (env prefix KIOSK_, or `.env`)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class KioskSettings(BaseSettings):
+    """Everything the kiosk (CLI, microphone loop, and the bridge's /kiosk page) reads from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="KIOSK_", env_file=".env", extra="ignore")
+
+    enabled: bool = False
+    """Bridge only: build the speech engines at start-up (lifespan) instead of on the first kiosk use."""
+    vosk_model_dir: Path = REPO_ROOT / "models" / "vosk" / "vosk-model-small-vn-0.4"
+    """Unpacked vosk model folder (fetch with models/fetch_vosk_model.sh)."""
+    phrases_path: Path | None = None
+    """Optional text file, one phrase per line: restricts recognition to those phrases (vosk grammar)."""
+    min_confidence: float = Field(default=0.55, ge=0.0, le=1.0)
+    """Below this mean word confidence the kiosk says it did not hear clearly and offers typing."""
+
+    voice_vi: str = "aav/vi"
+    """espeak-ng voice for Vietnamese: aav/vi (Northern), aav/vi-vn-x-central, aav/vi-vn-x-south."""
+    voice_en: str = "gmw/en-us"
+    speech_rate: int = Field(default=150, ge=60, le=400)
+    """Words per minute (espeak default 175–200); slower is easier for elderly visitors."""
+    language: str = "vi"
+
+    bridge_url: str | None = None
+    """Bridge base URL for /api/chat. Default: http://127.0.0.1:8000 for the CLI; the bridge itself for /kiosk."""
+    dialogue_timeout_s: float = 10.0
+
+    vad_threshold_dbfs: float = -40.0
+    """Frames louder than this count as speech."""
+    vad_frame_ms: int = 30
+    vad_start_ms: int = 90
+    """This much speech in a row starts an utterance."""
+    vad_hangover_ms: int = 800
+    """This much silence after speech ends the utterance."""
+    max_utterance_s: float = 15.0
+    no_speech_timeout_s: float = 6.0
+    """Listening this long without speech: the follow-up window closes, the kiosk goes back to idle."""
+    max_follow_ups: int = 5

@@ -1,0 +1,172 @@
+"""Text for the kiosk voice: keep diacritics, say numbers, codes, dates, times, money and tickets as words."""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+from knowledge_base.text import clean
+from kiosk.numbers_vi import DIGITS, digit_words, number_words
+
+DEFAULT_ABBREVIATIONS_PATH = Path(__file__).with_name("data") / "speech_abbreviations.yaml"
+LETTER_NAMES = {
+    "A": "a", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "F": "ép", "G": "giê", "H": "hát",
+    "I": "i", "J": "gi", "K": "ca", "L": "e lờ", "M": "em mờ", "N": "en nờ", "O": "o", "P": "pê",
+    "Q": "quy", "R": "e rờ", "S": "ét xì", "T": "tê", "U": "u", "V": "vê", "W": "vê kép", "X": "ích xì",
+    "Y": "i dài", "Z": "dét",
+}
+MONTHS = {1: "một", 4: "tư"}
+
+
+class AbbreviationsError(ValueError):
+    """The abbreviations file is not a mapping of short forms to non-empty text."""
+
+
+def load_abbreviations(path: Path = DEFAULT_ABBREVIATIONS_PATH) -> dict[str, str]:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise AbbreviationsError(f"{path}: cannot read abbreviations: {exc}") from exc
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                             for k, v in data.items()):
+        raise AbbreviationsError(f"{path}: expected 'SHORT: full words' lines with non-empty text")
+    return {key.strip(): value.strip() for key, value in data.items()}
+
+
+def _spell(token: str) -> str:
+    """Letters by their Vietnamese names, digits one by one: 'A012' -> 'a không một hai'."""
+    words = [LETTER_NAMES.get(ch.upper(), ch) if not ch.isdigit() else DIGITS[int(ch)] for ch in token
+             if ch.isalnum()]
+    return " ".join(words)
+
+
+def _date(day: int, month: int, year: int | None) -> str | None:
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    words = f"ngày {number_words(day)} tháng {MONTHS.get(month, number_words(month))}"
+    return words + (f" năm {number_words(year)}" if year is not None else "")
+
+
+def _time(hour: int, minute: int) -> str | None:
+    if not (0 <= hour <= 24 and 0 <= minute <= 59):
+        return None
+    return f"{number_words(hour)} giờ" + (f" {number_words(minute)} phút" if minute else "")
+
+
+def _grouped_number(text: str) -> int:
+    return int(text.replace(".", ""))
+
+
+_RULES: list[tuple[re.Pattern[str], object]] = []
+
+
+def _rule(pattern: str):
+    def register(func):
+        _RULES.append((re.compile(pattern), func))
+        return func
+    return register
+
+
+@_rule(r"(?<![\d/])(ngày\s+)?(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+def _dmy(m: re.Match) -> str | None:
+    return _date(int(m[2]), int(m[3]), int(m[4]))
+
+
+@_rule(r"(?<![\d-])(ngày\s+)?(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+def _iso(m: re.Match) -> str | None:
+    return _date(int(m[4]), int(m[3]), int(m[2]))
+
+
+@_rule(r"(?<![\d/])(ngày\s+)(\d{1,2})/(\d{1,2})(?![\d/])")
+def _dm(m: re.Match) -> str | None:
+    return _date(int(m[2]), int(m[3]), None)
+
+
+@_rule(r"(?<![\d:.,])(\d{1,2})\s*(?::|h|giờ\s*)(\d{2})(?:\s*phút)?(?![\d:])")
+def _hm(m: re.Match) -> str | None:
+    return _time(int(m[1]), int(m[2]))
+
+
+@_rule(r"(?<![\w.])(\d{1,3}(?:\.\d{3})+|\d+)\s*(?:đồng|VNĐ|VND|đ)(?!\w)")
+def _money(m: re.Match) -> str:
+    return f"{number_words(_grouped_number(m[1]))} đồng"
+
+
+@_rule(r"(?<![\w.])(\d+(?:,\d+)?)\s*%")
+def _percent(m: re.Match) -> str:
+    whole, _, fraction = m[1].partition(",")
+    words = number_words(int(whole)) + (f" phẩy {digit_words(fraction)}" if fraction else "")
+    return f"{words} phần trăm"
+
+
+@_rule(r"(?<![\w.])(\d)\.(\d{6})(?![\w.])")
+def _procedure_code(m: re.Match) -> str:
+    return f"{DIGITS[int(m[1])]} chấm {digit_words(m[2])}"
+
+
+@_rule(r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+)(?![\w.,]\d)")
+def _thousands(m: re.Match) -> str:
+    return number_words(_grouped_number(m[1]))
+
+
+@_rule(r"(?<![\w.,])(\d+),(\d+)(?![\w.,]\d)")
+def _decimal(m: re.Match) -> str:
+    return f"{number_words(int(m[1]))} phẩy {digit_words(m[2])}"
+
+
+@_rule(r"(?<![\w.\-/])(?=[\w.\-/]*\d)(\w+(?:[.\-/]\w+)+)(?![\w.\-/]*\w)")
+def _dotted_codes(m: re.Match) -> str:
+    """Codes such as 000.00.20.H26-250801-0001 or TK1-TS: part by part, digits one at a time."""
+    joiners = {".": "chấm", "-": "gạch", "/": "trên"}
+    return " ".join(joiners.get(part) or _spell(part) for part in re.split(r"([.\-/])", m[1]) if part)
+
+
+@_rule(r"(?<![\w.])([A-ZĐ]{1,3}\d{1,4}|\d{1,4}[A-ZĐ]{1,3})(?![\w.])")
+def _letters_and_digits(m: re.Match) -> str:
+    return _spell(m[1])
+
+
+@_rule(r"(?<![\w.,])(0\d{6,11}|\d{7,})(?![\w.,])")
+def _digit_strings(m: re.Match) -> str:
+    return digit_words(m[1])
+
+
+@_rule(r"(?<!\w)(\d+)(?!\w)")
+def _integer(m: re.Match) -> str:
+    return number_words(int(m[1]))
+
+
+_MARKUP = re.compile(r"[*_#`>|•▪►]+|\[(.*?)\]\((?:.*?)\)|https?://\S+")
+_RANGE = re.compile(r"(?<=\d)(?:\s*[–—]\s*|\s+-\s+)(?=\d)")
+_WORD_SLASH = re.compile(r"(?<=[^\W\d])/(?=[^\W\d])")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
+
+
+def speakable(text: str, *, abbreviations: Mapping[str, str] | None = None) -> str:
+    """Rewrite reply text so espeak-ng's Vietnamese voice reads it naturally; diacritics are kept."""
+    text = _MARKUP.sub(lambda m: m[1] or " ", clean(text))
+    text = _RANGE.sub(" đến ", text)
+    text = _WORD_SLASH.sub(", ", text)
+    for short, full in (abbreviations if abbreviations is not None else _default_abbreviations()).items():
+        text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)" if short[-1].isalnum() else
+                      rf"(?<!\w){re.escape(short)}", full + " " if not short[-1].isalnum() else full, text)
+    for pattern, rewrite in _RULES:
+        text = pattern.sub(lambda m, rewrite=rewrite: _apply(rewrite, m), text)
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", clean(text))
+
+
+def _apply(rewrite, match: re.Match) -> str:
+    spoken = rewrite(match)
+    return f" {spoken} " if spoken is not None else match[0]
+
+
+_ABBREVIATIONS: dict[str, str] | None = None
+
+
+def _default_abbreviations() -> dict[str, str]:
+    global _ABBREVIATIONS
+    if _ABBREVIATIONS is None:
+        _ABBREVIATIONS = load_abbreviations()
+    return _ABBREVIATIONS
