@@ -1,0 +1,1 @@
+"""Ward reception assistant: Rasa dialogue project, action server and the FastAPI bridge."""

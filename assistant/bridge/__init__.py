@@ -1,0 +1,1 @@
+"""FastAPI bridge: dossier status, desks and queue tickets, staff knowledge editing, search passthrough."""

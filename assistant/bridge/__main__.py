@@ -1,0 +1,104 @@
+"""Command line: `python -m assistant.bridge serve|token create|seed-demo|import FILE|migrate`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from assistant.bridge.settings import BridgeSettings
+
+
+def _serve(settings: BridgeSettings, host: str, port: int) -> int:
+    import uvicorn
+
+    from assistant.bridge.logging_setup import configure_logging, uvicorn_log_config
+    from assistant.bridge.main import create_app
+
+    configure_logging(settings)
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=uvicorn_log_config(settings))
+    return 0
+
+
+def _migrate(settings: BridgeSettings) -> int:
+    from assistant.bridge.db import Database, make_engine
+    from assistant.bridge.migrations import current_version, migrate
+
+    db = Database(make_engine(settings))
+    applied = migrate(db.engine)
+    print(f"schema version {current_version(db.engine)} (applied now: {applied or 'none'})")
+    return 0
+
+
+def _token_create(settings: BridgeSettings, role: str, name: str) -> int:
+    from assistant.bridge.auth import create_token
+    from assistant.bridge.services import open_database
+
+    token, token_id = create_token(open_database(settings), role=role, name=name)
+    print(f"token #{token_id} ({role}, {name}) — shown once, store it safely / chỉ hiện một lần:")
+    print(token)
+    return 0
+
+
+def _seed_demo(settings: BridgeSettings) -> int:
+    from assistant.bridge.dossiers.seed import seed_demo_dossiers
+    from assistant.bridge.services import open_database
+
+    rows = seed_demo_dossiers(open_database(settings), pepper=settings.dossier_pepper)
+    print("Hồ sơ DEMO (dữ liệu giả) / DEMO dossiers (fake data): code | last 4 ID digits | status")
+    for code, digits, status in rows:
+        print(f"{code} | {digits} | {status}")
+    return 0
+
+
+def _import(settings: BridgeSettings, path: Path, name: str) -> int:
+    from assistant.bridge.importer import ImportFileError, import_procedures
+    from assistant.bridge.knowledge import KnowledgeService, default_knowledge_sources
+    from assistant.bridge.services import open_database
+
+    knowledge = KnowledgeService(db=open_database(settings), searcher=None, **default_knowledge_sources(settings))
+    knowledge.apply_overlay()
+    try:
+        result = import_procedures(knowledge, path.name, path.read_bytes(), actor=f"{name} (command line)")
+    except ImportFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = result.to_json()
+    print(f"created {report['created']}, updated {report['updated']}, unchanged {report['unchanged']}, errors {report['error_count']}")
+    for error in report["errors"]:
+        print(f"  line {error['line']}: {error['message']}")
+    print("A running bridge picks the changes up at its next start. / Bridge đang chạy sẽ nhận thay đổi khi khởi động lại.")
+    return 1 if report["error_count"] else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant.bridge", description="Lễ tân số bridge service")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the HTTP API (uvicorn)")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    token = commands.add_parser("token", help="staff API tokens")
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    create = token_commands.add_parser("create", help="create a token and print it once")
+    create.add_argument("--role", choices=("viewer", "editor", "admin"), required=True)
+    create.add_argument("--name", default="staff")
+    commands.add_parser("seed-demo", help="create clearly fake demo dossiers and print their codes and digits")
+    importer = commands.add_parser("import", help="re-import procedures from .jsonl, .csv or .xlsx")
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--name", default="import")
+    commands.add_parser("migrate", help="apply pending database migrations")
+    args = parser.parse_args(argv)
+
+    settings = BridgeSettings()
+    if args.command == "serve":
+        return _serve(settings, args.host or settings.host, args.port or settings.port)
+    if args.command == "token":
+        return _token_create(settings, args.role, args.name)
+    if args.command == "seed-demo":
+        return _seed_demo(settings)
+    if args.command == "import":
+        return _import(settings, args.file, args.name)
+    return _migrate(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Staff API tokens: random 32-byte tokens, only their sha256 stored; roles viewer < editor < admin."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from assistant.bridge.db import Database, utcnow
+from assistant.bridge.models import ApiToken
+
+ROLES = ("viewer", "editor", "admin")
+TOKEN_PREFIX = "lts_"
+
+
+@dataclass(frozen=True)
+class StaffIdentity:
+    token_id: int
+    name: str
+    role: str
+
+    @property
+    def actor(self) -> str:
+        """How this person appears in the audit log."""
+        return f"{self.name} (token #{self.token_id}, {self.role})"
+
+    def may(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(db: Database, *, role: str, name: str) -> tuple[str, int]:
+    """Create a token; returns (plain token — shown once, never stored, token id)."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with db.write() as session:
+        row = ApiToken(name=name, role=role, token_hash=hash_token(token), created_at=utcnow())
+        session.add(row)
+        session.flush()
+        token_id = row.id
+    return token, token_id
+
+
+def identify(db: Database, token: str) -> StaffIdentity | None:
+    """The staff member holding this token, or None (unknown or revoked)."""
+    if not token or len(token) > 200:
+        return None
+    with db.read() as session:
+        row = session.execute(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).scalar_one_or_none()
+    if row is None or row.revoked_at is not None:
+        return None
+    return StaffIdentity(token_id=row.id, name=row.name, role=row.role)

@@ -1,0 +1,1 @@
+"""Dossier (hồ sơ) status lookup: code validation, statuses, sources (local DB, provincial HTTP) and lockout."""

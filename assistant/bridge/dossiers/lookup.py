@@ -1,0 +1,90 @@
+"""DossierLookup: validate, enforce the failure lockout (persisted), ask the source, shape the answer."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select
+
+from assistant.bridge.db import Database, as_utc, utcnow
+from assistant.bridge.desks import DeskDirectory
+from assistant.bridge.dossiers.codes import EXAMPLE_CODE, normalise_code, valid_last4
+from assistant.bridge.dossiers.sources import DossierSource, SourceUnavailable
+from assistant.bridge.dossiers.statuses import DossierStatus
+from assistant.bridge.errors import ApiError
+from assistant.bridge.models import LookupFailure
+
+log = logging.getLogger(__name__)
+
+NOT_FOUND_MESSAGE = ("Không tìm thấy hồ sơ với mã và 4 số cuối giấy tờ tùy thân này. Vui lòng kiểm tra lại giấy biên nhận. / "
+                     "No dossier matches this code and these 4 digits. Please check your receipt.")
+
+
+class DossierLookup:
+    """Answers `POST /api/dossiers/lookup`; unknown code and wrong digits are indistinguishable."""
+
+    def __init__(self, *, source: DossierSource, db: Database, statuses: dict[int, DossierStatus],
+                 desks: Callable[[], DeskDirectory], max_failures: int = 5, window_minutes: int = 15,
+                 clock: Callable[[], datetime] = utcnow):
+        self.source, self._db, self._statuses, self._desks = source, db, statuses, desks
+        self._max, self._window = max_failures, timedelta(minutes=window_minutes)
+        self._clock = clock
+
+    def lookup(self, raw_code: str, raw_last4: str, *, client: str) -> dict:
+        code = normalise_code(raw_code)
+        if code is None:
+            raise ApiError(422, "invalid_code", f"Mã hồ sơ không đúng dạng, ví dụ: {EXAMPLE_CODE}. / "
+                           f"The dossier code is malformed, e.g. {EXAMPLE_CODE}.", example=EXAMPLE_CODE)
+        if not valid_last4(raw_last4):
+            raise ApiError(422, "invalid_id_last4", "Cần đúng 4 chữ số cuối của số định danh (CCCD). / "
+                           "Exactly the last 4 digits of the ID number are needed.")
+        self._refuse_if_locked(code, client)
+        try:
+            record = self.source.find(code, raw_last4.strip())
+        except SourceUnavailable:
+            raise ApiError(503, "upstream_unavailable", "Hệ thống tra cứu hồ sơ của tỉnh đang tạm gián đoạn, vui lòng thử lại "
+                           "sau hoặc hỏi tại quầy. / The provincial dossier system is unavailable; please try later or ask at a desk.") from None
+        if record is None:
+            self._record_failure(code, client)
+            raise ApiError(404, "not_found", NOT_FOUND_MESSAGE)
+        return self._answer(record)
+
+    def _refuse_if_locked(self, code: str, client: str) -> None:
+        now = self._clock()
+        since = now - self._window
+        with self._db.read() as session:
+            by_code, first_code = session.execute(
+                select(func.count(), func.min(LookupFailure.at)).where(LookupFailure.code_key == code, LookupFailure.at >= since)).one()
+            by_client, first_client = session.execute(
+                select(func.count(), func.min(LookupFailure.at)).where(LookupFailure.client == client, LookupFailure.at >= since)).one()
+        blocking = [first for count, first in ((by_code, first_code), (by_client, first_client)) if count >= self._max]
+        if blocking:
+            # Locked until enough of the failures in the window have aged out; the oldest is a safe lower bound.
+            retry_after = max(1, int((as_utc(min(blocking)) + self._window - now).total_seconds()) + 1)
+            raise ApiError(429, "too_many_attempts", f"Đã nhập sai quá nhiều lần. Vui lòng thử lại sau {(retry_after + 59) // 60} phút "
+                           "hoặc hỏi tại quầy. / Too many failed attempts; please try again later or ask at a desk.",
+                           headers={"Retry-After": str(retry_after)}, retry_after_s=retry_after)
+
+    def _record_failure(self, code: str, client: str) -> None:
+        now = self._clock()
+        with self._db.write() as session:
+            session.add(LookupFailure(code_key=code, client=client, at=now))
+            session.execute(delete(LookupFailure).where(LookupFailure.at < now - 4 * self._window))
+
+    def _answer(self, record) -> dict:
+        status = self._statuses.get(record.status_code)
+        desks = self._desks()
+        desk = desks.get(record.pickup_desk_id) if record.pickup_desk_id else None
+        desk = desk or desks.general_desk
+        answer = {
+            "code": record.code,
+            "status": status.to_json() if status else {"code": record.status_code, "label": "", "explanation": "", "next_step": ""},
+            "procedure": {"code": record.procedure_code, "name": record.procedure_name},
+            "received_at": record.received_at.isoformat() if record.received_at else None,
+            "due_at": record.due_at.isoformat() if record.due_at else None,
+            "pickup_desk": {"id": desk.id, "name": desk.name},
+        }
+        if record.stale:
+            answer["stale"] = True
+        return answer

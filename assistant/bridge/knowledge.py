@@ -1,0 +1,196 @@
+"""KnowledgeService: the committed catalogue and aliases merged with the staff overlay in the database.
+
+Every staff change is committed (with its audit entry) first, then applied to the live searcher, so it
+is searchable as soon as the request returns — no retraining, no restart. On start-up the overlay is
+re-applied to the freshly built searcher.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.bridge.audit import record_change
+from assistant.bridge.db import Database, utcnow
+from assistant.bridge.models import AliasOverride, ProcedureOverride
+from knowledge_base.text import clean, fold
+
+log = logging.getLogger(__name__)
+
+
+class KnowledgeError(ValueError):
+    """A submitted procedure or alias is invalid (message is shown to staff)."""
+
+
+class NotFound(LookupError):
+    pass
+
+
+def alias_key(canonical: str) -> str:
+    return " ".join(fold(canonical).split())
+
+
+class KnowledgeService:
+    """Procedures and aliases as the assistant sees them now (catalogue + staff overlay)."""
+
+    def __init__(self, *, db: Database, searcher: Any | None, catalogue: dict[str, Any],
+                 parse_procedure: Callable[[dict], Any], base_aliases: Iterable[Any] = (),
+                 parse_alias: Callable[[dict], Any] | None = None,
+                 check_aliases: Callable[[list], None] | None = None):
+        self._db = db
+        self.searcher = searcher
+        self._base = dict(catalogue)
+        self._procedures = dict(catalogue)
+        self._parse_procedure = parse_procedure
+        self._base_aliases = {alias_key(e.canonical): e for e in base_aliases}
+        self._aliases = dict(self._base_aliases)
+        self._parse_alias = parse_alias
+        self._check_aliases = check_aliases
+        self._lock = threading.RLock()
+
+    # ---- reading -------------------------------------------------------------------------------------
+    def get(self, code: str) -> Any | None:
+        return self._procedures.get(clean(code or ""))
+
+    def __len__(self) -> int:
+        return len(self._procedures)
+
+    def aliases(self) -> list[Any]:
+        return list(self._aliases.values())
+
+    # ---- start-up ------------------------------------------------------------------------------------
+    def apply_overlay(self) -> dict[str, int]:
+        """Load the staff overlay from the database into memory and into the searcher."""
+        with self._lock, self._db.read() as session:
+            procedures = session.execute(select(ProcedureOverride)).scalars().all()
+            aliases = session.execute(select(AliasOverride)).scalars().all()
+            for row in procedures:
+                if row.deleted:
+                    self._procedures.pop(row.code, None)
+                    self._search("remove", row.code)
+                else:
+                    procedure = self._parse_procedure(row.data)
+                    self._procedures[row.code] = procedure
+                    self._search("upsert", procedure)
+            for row in aliases:
+                if row.deleted:
+                    self._aliases.pop(row.key, None)
+                else:
+                    self._aliases[row.key] = self._parse_alias(row.data) if self._parse_alias else row.data
+            if aliases:
+                self._search("replace_aliases", self.aliases())
+        return {"procedures": len(procedures), "aliases": len(aliases)}
+
+    # ---- procedures ----------------------------------------------------------------------------------
+    def parse_procedure(self, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise KnowledgeError("Thủ tục phải là một đối tượng JSON. / A procedure must be a JSON object.")
+        try:
+            return self._parse_procedure(data)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise KnowledgeError(str(exc)) from None
+
+    def upsert_procedure(self, data: Any, *, actor: str) -> tuple[Any, bool]:
+        """Validate, store (with audit) and make searchable a whole procedure; returns (procedure, created)."""
+        procedure = self.parse_procedure(data)
+        with self._lock:
+            previous = self._procedures.get(procedure.code)
+            before = previous.to_dict() if previous is not None else None
+            after = procedure.to_dict()
+            with self._db.write() as s:
+                s.merge(ProcedureOverride(code=procedure.code, data=after, deleted=False, updated_at=utcnow(), updated_by=actor))
+                record_change(s, actor=actor, action="procedure.create" if previous is None else "procedure.update",
+                              target=procedure.code, before=before, after=after)
+            self._procedures[procedure.code] = procedure
+            self._search("upsert", procedure)
+        return procedure, previous is None
+
+    def delete_procedure(self, code: str, *, actor: str) -> None:
+        code = clean(code or "")
+        with self._lock:
+            previous = self._procedures.get(code)
+            if previous is None:
+                raise NotFound(code)
+            with self._db.write() as s:
+                s.merge(ProcedureOverride(code=code, data=None, deleted=True, updated_at=utcnow(), updated_by=actor))
+                record_change(s, actor=actor, action="procedure.delete", target=code, before=previous.to_dict(), after=None)
+            self._procedures.pop(code, None)
+            self._search("remove", code)
+
+    # ---- aliases -------------------------------------------------------------------------------------
+    def upsert_alias(self, data: Any, *, actor: str) -> tuple[Any, bool]:
+        """Add or replace the alias entry with this canonical phrase; the whole table is re-validated."""
+        if self._parse_alias is None:
+            raise KnowledgeError("Bảng từ đồng nghĩa chưa sẵn sàng. / Alias support is not available.")
+        try:
+            entry = self._parse_alias(data)
+        except (ValueError, TypeError) as exc:
+            raise KnowledgeError(str(exc)) from None
+        key = alias_key(entry.canonical)
+        with self._lock:
+            previous = self._aliases.get(key)
+            merged = {**self._aliases, key: entry}
+            self._validate_alias_table(list(merged.values()))
+            with self._db.write() as s:
+                s.merge(AliasOverride(key=key, data=entry.to_dict(), deleted=False, updated_at=utcnow(), updated_by=actor))
+                record_change(s, actor=actor, action="alias.create" if previous is None else "alias.update", target=key,
+                              before=previous.to_dict() if previous is not None else None, after=entry.to_dict())
+            self._aliases = merged
+            self._search("replace_aliases", self.aliases())
+        return entry, previous is None
+
+    def delete_alias(self, canonical: str, *, actor: str) -> None:
+        key = alias_key(canonical or "")
+        with self._lock:
+            previous = self._aliases.get(key)
+            if previous is None:
+                raise NotFound(canonical)
+            with self._db.write() as s:
+                s.merge(AliasOverride(key=key, data=None, deleted=True, updated_at=utcnow(), updated_by=actor))
+                record_change(s, actor=actor, action="alias.delete", target=key, before=previous.to_dict(), after=None)
+            self._aliases = {k: v for k, v in self._aliases.items() if k != key}
+            self._search("replace_aliases", self.aliases())
+
+    def _validate_alias_table(self, entries: list) -> None:
+        if self._check_aliases is None:
+            return
+        try:
+            self._check_aliases(entries)
+        except ValueError as exc:
+            raise KnowledgeError(str(exc)) from None
+
+    # ---- helpers -------------------------------------------------------------------------------------
+    def _search(self, method: str, argument: Any) -> None:
+        if self.searcher is None:
+            return
+        try:
+            getattr(self.searcher, method)(argument)
+        except Exception:  # the change is committed; it is re-applied at the next start
+            log.exception("searcher.%s failed", method)
+
+
+def default_knowledge_sources(settings) -> dict[str, Any]:
+    """Catalogue, parsers and base aliases from knowledge_base (imported here, not at module import)."""
+    from knowledge_base.catalogue import Procedure, load_catalogue
+
+    sources: dict[str, Any] = {
+        "catalogue": load_catalogue(settings.catalogue_path) if settings.catalogue_path else load_catalogue(),
+        "parse_procedure": Procedure.from_dict,
+    }
+    try:
+        from knowledge_base.aliases import AliasEntry, AliasTable
+    except ImportError:
+        log.warning("knowledge_base.aliases is not available; alias editing disabled")
+        return sources
+    sources["parse_alias"] = AliasEntry.from_dict
+    sources["check_aliases"] = lambda entries: AliasTable(entries)
+    try:
+        table = AliasTable.load(settings.aliases_path) if settings.aliases_path else AliasTable.load()
+        sources["base_aliases"] = list(table.entries)
+    except (OSError, ValueError) as exc:
+        log.warning("alias file not loaded: %s", exc)
+    return sources

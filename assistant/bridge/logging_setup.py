@@ -1,0 +1,35 @@
+"""Logging for the served bridge: one root handler (stderr, optional file) that redacts personal data."""
+from __future__ import annotations
+
+import logging
+import sys
+
+from assistant.bridge.redaction import RedactingFilter
+from assistant.bridge.settings import BridgeSettings
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(settings: BridgeSettings) -> None:
+    """Root logger → stderr (+ `BRIDGE_LOG_FILE`); every handler redacts; uvicorn's loggers propagate to it."""
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if settings.log_file:
+        settings.log_file.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(settings.log_file, encoding="utf-8"))
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter(FORMAT))
+        handler.addFilter(RedactingFilter())
+        root.addHandler(handler)
+    root.setLevel(settings.log_level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+
+
+def uvicorn_log_config(_settings: BridgeSettings) -> None:
+    """None: uvicorn must not install its own (unredacted) handlers; ours on the root logger are used."""
+    return None

@@ -1,0 +1,64 @@
+"""Numbered schema migrations with a `schema_migrations` table; `migrate(engine)` applies the pending ones.
+
+Rule: a released migration never changes. Migration 1 creates the tables as first released; later
+changes are new numbered functions (ALTER TABLE ...) appended to MIGRATIONS.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import Connection, Engine, inspect, select
+
+from assistant.bridge import models
+from assistant.bridge.db import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def _0001_initial(conn: Connection) -> None:
+    tables = [
+        models.Dossier, models.LookupFailure, models.Ticket, models.ProcedureOverride, models.AliasOverride,
+        models.WardConfigOverride, models.ApiToken, models.AuditEntry, models.Feedback, models.QuestionLog,
+    ]
+    models.Base.metadata.create_all(conn, tables=[t.__table__ for t in tables])
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "initial tables", _0001_initial),
+]
+
+
+class MigrationError(RuntimeError):
+    pass
+
+
+def current_version(engine: Engine) -> int:
+    if not inspect(engine).has_table(models.SchemaMigration.__tablename__):
+        return 0
+    with engine.connect() as conn:
+        versions = conn.execute(select(models.SchemaMigration.version)).scalars().all()
+    return max(versions, default=0)
+
+
+def migrate(engine: Engine, migrations: list[tuple[int, str, Callable[[Connection], None]]] | None = None) -> list[int]:
+    """Apply pending migrations in order, each in its own transaction; return the versions applied."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    numbers = [number for number, _, _ in migrations]
+    if numbers != sorted(set(numbers)):
+        raise MigrationError("migration numbers must be unique and ascending")
+    models.SchemaMigration.__table__.create(engine, checkfirst=True)
+    have = current_version(engine)
+    known = max(numbers, default=0)
+    if have > known:
+        raise MigrationError(f"database schema is version {have}, this code knows up to {known}: upgrade the bridge")
+    applied = []
+    for number, name, step in migrations:
+        if number <= have:
+            continue
+        with engine.begin() as conn:
+            step(conn)
+            conn.execute(models.SchemaMigration.__table__.insert().values(version=number, name=name, applied_at=utcnow()))
+        log.info("applied migration %d: %s", number, name)
+        applied.append(number)
+    return applied

@@ -1,0 +1,146 @@
+"""Database tables of the bridge (SQLAlchemy 2 ORM). Created and changed only through migrations."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SchemaMigration(Base):
+    """One applied migration (numbered)."""
+
+    __tablename__ = "schema_migrations"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200))
+    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Dossier(Base):
+    """A dossier (hồ sơ) known locally. The applicant's ID number is never stored: only a salted hash of its last 4 digits."""
+
+    __tablename__ = "dossiers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    applicant_label: Mapped[str] = mapped_column(String(200), default="")
+    id_last4_salt: Mapped[str] = mapped_column(String(64))
+    id_last4_hash: Mapped[str] = mapped_column(String(128))
+    procedure_code: Mapped[str] = mapped_column(String(32))
+    procedure_name: Mapped[str] = mapped_column(Text, default="")
+    status_code: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_at: Mapped[date | None] = mapped_column(Date, nullable=True)
+    pickup_desk_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LookupFailure(Base):
+    """A failed dossier lookup, kept for the per-code / per-client lockout window."""
+
+    __tablename__ = "lookup_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_key: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("ix_lookup_failures_code_at", "code_key", "at"), Index("ix_lookup_failures_client_at", "client", "at"))
+
+
+class Ticket(Base):
+    """A queue ticket; number per desk per day."""
+
+    __tablename__ = "tickets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    desk_id: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[str] = mapped_column(String(16), default="none")
+    procedure_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    called_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    __table_args__ = (UniqueConstraint("desk_id", "day", "seq", name="uq_tickets_desk_day_seq"), Index("ix_tickets_desk_day_status", "desk_id", "day", "status"))
+
+
+class ProcedureOverride(Base):
+    """Staff overlay on the committed catalogue: a whole procedure record, or a deletion."""
+
+    __tablename__ = "procedure_overrides"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    data: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(200))
+
+
+class AliasOverride(Base):
+    """Staff overlay on the committed alias table, keyed by the accent-folded alias term."""
+
+    __tablename__ = "alias_overrides"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    data: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(200))
+
+
+class WardConfigOverride(Base):
+    """The ward/desk config as last saved by staff (replaces the file while present)."""
+
+    __tablename__ = "ward_config"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    data: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(200))
+
+
+class ApiToken(Base):
+    """A staff API token; only its sha256 is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class AuditEntry(Base):
+    """Who changed what, when, with the record before and after."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(200))
+    before: Mapped[dict | list | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict | list | None] = mapped_column(JSON, nullable=True)
+
+
+class Feedback(Base):
+    """A citizen's rating of a conversation; the comment is redacted before storing."""
+
+    __tablename__ = "feedback"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(128))
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class QuestionLog(Base):
+    """A search question (redacted) with its outcome, for the staff reports."""
+
+    __tablename__ = "question_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    query: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[str] = mapped_column(String(16))
+    top_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    __table_args__ = (Index("ix_question_log_confidence", "confidence"),)

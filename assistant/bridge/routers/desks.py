@@ -1,0 +1,28 @@
+"""GET /api/desks and /api/desks/route: the ward's desks and which desk handles a procedure."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+
+from assistant.bridge.deps import ServicesDep
+from assistant.bridge.errors import ApiError
+
+router = APIRouter(prefix="/api/desks", tags=["desks"])
+
+
+def unknown_procedure() -> ApiError:
+    return ApiError(404, "unknown_procedure", "Không có thủ tục với mã này. / No procedure has this code.")
+
+
+@router.get("")
+def list_desks(services: ServicesDep) -> dict:
+    return services.desks().to_json()
+
+
+@router.get("/route")
+def route(services: ServicesDep, code: str = Query(max_length=40, description="Procedure code, e.g. 1.001193")) -> dict:
+    """The desk for a procedure's field; the general desk when no desk serves that field."""
+    procedure = services.knowledge.get(code)
+    if procedure is None:
+        raise unknown_procedure()
+    desk = services.desks().for_field(procedure.field)
+    return {"procedure_code": procedure.code, "field": procedure.field, "desk": desk.to_json()}

@@ -1,0 +1,39 @@
+"""Search passthrough (GET /api/procedures/search) and procedure details (GET /api/procedures/{code})."""
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Query
+
+from assistant.bridge.deps import ServicesDep
+from assistant.bridge.errors import ApiError
+from assistant.bridge.questions import log_question
+
+router = APIRouter(prefix="/api/procedures", tags=["procedures"])
+log = logging.getLogger(__name__)
+
+
+@router.get("/search")
+def search(services: ServicesDep, q: str = Query(max_length=2000), k: int = Query(3, ge=1, le=20),
+           all_levels: bool = False) -> dict:
+    """Same JSON as `python -m knowledge_base search --json`; the question is logged (redacted) for reports."""
+    if services.searcher is None:
+        raise ApiError(503, "search_unavailable", "Chức năng tìm thủ tục tạm thời chưa sẵn sàng. / Procedure search is not ready.")
+    outcome = services.searcher.search(q, k=k, all_levels=all_levels)
+    data = outcome.to_json()
+    if not data.get("error"):
+        top = data["results"][0]["code"] if data["results"] else None
+        try:
+            log_question(services.db, query=q, confidence=data["confidence"], top_code=top)
+        except Exception:  # reports are best effort; the citizen still gets the answer
+            log.exception("question log failed")
+    return data
+
+
+@router.get("/{code}")
+def details(code: str, services: ServicesDep) -> dict:
+    """The normalised procedure record (catalogue + staff edits)."""
+    procedure = services.knowledge.get(code)
+    if procedure is None:
+        raise ApiError(404, "unknown_procedure", "Không có thủ tục với mã này. / No procedure has this code.")
+    return procedure.to_dict()

@@ -1,0 +1,61 @@
+"""Queue tickets: POST /api/tickets (citizens), GET /api/tickets/{id}, staff calls."""
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from assistant.bridge.deps import ServicesDep, ViewerDep
+from assistant.bridge.errors import ApiError
+from assistant.bridge.routers.desks import unknown_procedure
+
+router = APIRouter(prefix="/api/tickets", tags=["tickets"])
+
+
+class TicketRequest(BaseModel):
+    procedure_code: str | None = Field(default=None, max_length=40)
+    desk: str | None = Field(default=None, max_length=16)
+    priority: Literal["none", "elderly", "disabled", "pregnant", "small_child"] = "none"
+
+
+class CallNextRequest(BaseModel):
+    desk: str = Field(max_length=16)
+
+
+@router.post("", status_code=201)
+def issue(body: TicketRequest, services: ServicesDep) -> dict:
+    """A ticket for the desk of a procedure (or a named desk), with position and estimated wait."""
+    directory = services.desks()
+    if body.desk:
+        desk = directory.get(body.desk)
+        if desk is None:
+            raise ApiError(404, "unknown_desk", "Không có quầy này. / No such desk.")
+    elif body.procedure_code:
+        procedure = services.knowledge.get(body.procedure_code)
+        if procedure is None:
+            raise unknown_procedure()
+        desk = directory.for_field(procedure.field)
+    else:
+        raise ApiError(422, "missing_target", "Cần 'procedure_code' hoặc 'desk'. / Give 'procedure_code' or 'desk'.")
+    return services.tickets.issue(desk=desk, priority=body.priority,
+                                  procedure_code=body.procedure_code if not body.desk else None)
+
+
+@router.get("/{ticket_id}")
+def get_ticket(ticket_id: int, services: ServicesDep) -> dict:
+    return services.tickets.get(ticket_id)
+
+
+@router.post("/{ticket_id}/call")
+def call(ticket_id: int, services: ServicesDep, _staff: ViewerDep) -> dict:
+    """Staff: call this ticket to its desk."""
+    return services.tickets.call(ticket_id)
+
+
+@router.post("/call-next")
+def call_next(body: CallNextRequest, services: ServicesDep, _staff: ViewerDep):
+    """Staff: call the next ticket of a desk by the priority interleaving rule; 204 when nobody waits."""
+    ticket = services.tickets.call_next(body.desk)
+    return ticket if ticket is not None else Response(status_code=204)

@@ -1,0 +1,107 @@
+"""Everything the endpoints use, built once in the FastAPI lifespan (or by a test) and kept on app.state."""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from assistant.bridge.db import Database, make_engine
+from assistant.bridge.desks import DeskDirectory, load_ward_config, validate_ward_config
+from assistant.bridge.dossiers.http_source import CircuitBreaker, HttpDossierSource
+from assistant.bridge.dossiers.lookup import DossierLookup
+from assistant.bridge.dossiers.sources import DossierSource, LocalDossierSource
+from assistant.bridge.dossiers.statuses import load_statuses
+from assistant.bridge.knowledge import KnowledgeService, default_knowledge_sources
+from assistant.bridge.migrations import migrate
+from assistant.bridge.models import WardConfigOverride
+from assistant.bridge.settings import BridgeSettings
+from assistant.bridge.tickets import TicketQueue
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DeskHolder:
+    """The current desk map: the staff-saved version from the database, else the file. Swapped atomically."""
+
+    directory: DeskDirectory
+    source: str
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(self) -> DeskDirectory:
+        return self.directory
+
+
+@dataclass
+class BridgeServices:
+    settings: BridgeSettings
+    db: Database
+    knowledge: KnowledgeService
+    desks: DeskHolder
+    dossiers: DossierLookup
+    tickets: TicketQueue
+    searcher: Any | None
+    search_error: str | None = None
+
+    def close(self) -> None:
+        close = getattr(self.dossiers.source, "close", None)
+        if close:
+            close()
+        self.db.dispose()
+
+
+def open_database(settings: BridgeSettings) -> Database:
+    """Engine + pending migrations."""
+    db = Database(make_engine(settings))
+    migrate(db.engine)
+    return db
+
+
+def load_desks(db: Database, settings: BridgeSettings) -> DeskHolder:
+    with db.read() as session:
+        saved = session.execute(select(WardConfigOverride).where(WardConfigOverride.id == 1)).scalar_one_or_none()
+    if saved is not None:
+        return DeskHolder(DeskDirectory(validate_ward_config(saved.data, source="database ward_config")), "database")
+    return DeskHolder(DeskDirectory(load_ward_config(settings.ward_config_path)), str(settings.ward_config_path))
+
+
+def build_dossier_source(settings: BridgeSettings, db: Database) -> DossierSource:
+    if settings.dossier_source == "http":
+        breaker = CircuitBreaker(failure_threshold=settings.breaker_failure_threshold, reset_after_s=settings.breaker_reset_after_s)
+        return HttpDossierSource(settings.dossier_http_url, timeout_s=settings.dossier_http_timeout_s, breaker=breaker,
+                                 pepper=settings.dossier_pepper)
+    if settings.dossier_source != "local":
+        raise ValueError("BRIDGE_DOSSIER_SOURCE must be 'local' or 'http'")
+    return LocalDossierSource(db, pepper=settings.dossier_pepper)
+
+
+def build_services(settings: BridgeSettings, *, searcher: Any | None = None, knowledge_sources: dict | None = None,
+                   dossier_source: DossierSource | None = None, search_error: str | None = None) -> BridgeServices:
+    """Open the database, load data files, apply the staff overlay to the searcher."""
+    db = open_database(settings)
+    desks = load_desks(db, settings)
+    sources = knowledge_sources if knowledge_sources is not None else default_knowledge_sources(settings)
+    knowledge = KnowledgeService(db=db, searcher=searcher, **sources)
+    applied = knowledge.apply_overlay()
+    log.info("knowledge: %d procedures, staff overlay %s", len(knowledge), applied)
+    dossiers = DossierLookup(source=dossier_source or build_dossier_source(settings, db), db=db,
+                             statuses=load_statuses(settings.dossier_statuses_path), desks=desks,
+                             max_failures=settings.lookup_max_failures, window_minutes=settings.lookup_window_minutes)
+    tickets = TicketQueue(db=db, desks=desks, minutes_per_ticket=settings.minutes_per_ticket,
+                          priority_burst=settings.priority_burst, timezone=settings.timezone)
+    return BridgeServices(settings=settings, db=db, knowledge=knowledge, desks=desks, dossiers=dossiers,
+                          tickets=tickets, searcher=searcher, search_error=search_error)
+
+
+def build_real_searcher() -> tuple[Any | None, str | None]:
+    """knowledge_base.search.build_search(); on failure the bridge still runs with search reported down."""
+    try:
+        from knowledge_base.search import build_search
+
+        return build_search(), None
+    except Exception as exc:  # missing model/index must not stop dossiers, desks and tickets
+        log.error("search could not be built: %s: %s", type(exc).__name__, exc)
+        return None, f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,64 @@
+"""Settings of the bridge deployable (env prefix BRIDGE_, plus DATABASE_URL as is)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent.parent
+
+
+class BridgeSettings(BaseSettings):
+    """Everything the bridge reads from the environment (or `.env`)."""
+
+    model_config = SettingsConfigDict(env_prefix="BRIDGE_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = REPO_ROOT / "var"
+    """Runtime state (SQLite file, logs); git-ignored."""
+    database_url: str | None = Field(default=None, validation_alias=AliasChoices("DATABASE_URL", "BRIDGE_DATABASE_URL"))
+    """SQLAlchemy URL; default sqlite file `<data_dir>/bridge.sqlite3`. PostgreSQL: postgresql+psycopg://..."""
+    sqlite_synchronous: str = "FULL"
+    """SQLite `PRAGMA synchronous` in WAL mode. FULL fsyncs the WAL at every commit (survives power loss too)."""
+
+    ward_config_path: Path = PACKAGE_DIR / "data" / "ward.yaml"
+    dossier_statuses_path: Path = PACKAGE_DIR / "data" / "dossier_statuses.yaml"
+    catalogue_path: Path | None = None
+    """Committed catalogue by default (knowledge_base.catalogue.load_catalogue)."""
+    aliases_path: Path | None = None
+    """Committed aliases file by default (knowledge_base/data/aliases.yaml)."""
+
+    dossier_source: str = "local"
+    """"local" (this database) or "http" (provincial one-stop system at dossier_http_url)."""
+    dossier_http_url: str = "http://127.0.0.1:8700"
+    dossier_http_timeout_s: float = 3.0
+    breaker_failure_threshold: int = 3
+    breaker_reset_after_s: float = 30.0
+    dossier_pepper: str = "le-tan-so-demo-pepper"
+    """Secret mixed into the hash of ID digits; set a private value in production (.env)."""
+    lookup_max_failures: int = 5
+    lookup_window_minutes: int = 15
+
+    minutes_per_ticket: int = 5
+    priority_burst: int = 3
+    """At most this many priority tickets in a row are called while normal tickets wait."""
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    max_body_bytes: int = 64 * 1024
+    max_import_bytes: int = 50 * 1024 * 1024
+
+    log_level: str = "INFO"
+    log_file: Path | None = None
+    """Also write the (redacted) log here, e.g. var/bridge.log."""
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    action_server_url: str = "http://127.0.0.1:5055/health"
+    health_timeout_s: float = 1.0
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'bridge.sqlite3').resolve()}"
