@@ -1,0 +1,248 @@
+/* Staff page: token login, procedure search and editing, aliases, reports and the audit log. */
+(function () {
+  "use strict";
+  var S = window.LtsStaff;
+  var el = S.el;
+  var aliases = [];
+
+  function $(id) { return document.getElementById(id); }
+
+  /* ---- login ------------------------------------------------------------------------------------ */
+  function showApp(on) {
+    $("login-section").hidden = on;
+    $("app").hidden = !on;
+    $("logout").hidden = !on;
+  }
+
+  function handleFailure(prefix, failure) {
+    if (failure.status === 401) {
+      S.setToken(null);
+      showApp(false);
+      S.notice("Mã truy cập không hợp lệ hoặc đã bị thu hồi. Mời đăng nhập lại. / Invalid token, please sign in again.",
+        "error");
+      $("token").focus();
+      return;
+    }
+    S.notice(prefix + failure.message, "error");
+  }
+
+  function login(token) {
+    S.setToken(token);
+    return S.api("GET", "/api/staff/reports").then(function (data) {
+      showApp(true);
+      renderReports(data);
+      S.notice("Đã đăng nhập. / Signed in.", "success");
+      $("search-q").focus();
+    }, function (failure) {
+      if (failure.status === 403) { // a valid token that may not read reports: still let them in
+        showApp(true);
+        $("search-q").focus();
+        return;
+      }
+      S.setToken(null);
+      showApp(false);
+      S.notice("Đăng nhập không thành công: " + failure.message, "error");
+      $("token").focus();
+    });
+  }
+
+  /* ---- tabs ------------------------------------------------------------------------------------- */
+  function showTab(name) {
+    Array.prototype.forEach.call(document.querySelectorAll(".tabs button"), function (b) {
+      if (b.dataset.tab === name) { b.setAttribute("aria-current", "page"); } else { b.removeAttribute("aria-current"); }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".tab"), function (section) {
+      section.hidden = section.id !== "tab-" + name;
+    });
+    if (name === "aliases") { loadAliases(); }
+    if (name === "reports") { loadReports(); }
+    if (name === "audit") { loadAudit(); }
+  }
+
+  /* ---- procedures ------------------------------------------------------------------------------- */
+  function search(query) {
+    var list = $("search-results");
+    list.textContent = "";
+    var url = "/api/procedures/search?all_levels=true&k=10&q=" + encodeURIComponent(query);
+    return S.api("GET", url).then(function (data) {
+      var results = (data && data.results) || [];
+      if (!results.length) {
+        list.appendChild(el("li", { text: "Không tìm thấy thủ tục phù hợp. / No matching procedure." }));
+        return;
+      }
+      results.forEach(function (hit) {
+        var button = el("button", { type: "button", className: "result" }, [
+          el("span", { className: "code", text: hit.code }), hit.name + (hit.field ? " (" + hit.field + ")" : "")
+        ]);
+        button.addEventListener("click", function () { openProcedure(hit.code); });
+        list.appendChild(el("li", {}, [button]));
+      });
+    }, function (failure) { handleFailure("Tìm kiếm lỗi: ", failure); });
+  }
+
+  function openProcedure(code) {
+    return S.api("GET", "/api/procedures/" + encodeURIComponent(code)).then(function (record) {
+      S.openEditor($("editor-host"), record, editorCallbacks());
+    }, function (failure) { handleFailure("Không mở được thủ tục: ", failure); });
+  }
+
+  function editorCallbacks() {
+    return {
+      onSaved: function () { if ($("search-q").value.trim()) { search($("search-q").value.trim()); } },
+      onDeleted: function () {
+        if ($("search-q").value.trim()) { search($("search-q").value.trim()); }
+        $("search-q").focus();
+      }
+    };
+  }
+
+  /* ---- aliases ---------------------------------------------------------------------------------- */
+  function loadAliases() {
+    return S.api("GET", "/api/staff/aliases").then(function (data) {
+      aliases = S.firstList(data);
+      renderAliases();
+    }, function (failure) { handleFailure("Không tải được từ đồng nghĩa: ", failure); });
+  }
+
+  function renderAliases() {
+    var filter = $("alias-filter").value.trim().toLowerCase();
+    var rows = aliases.filter(function (a) {
+      return !filter || JSON.stringify(a).toLowerCase().indexOf(filter) !== -1;
+    });
+    var host = $("alias-list");
+    host.textContent = "";
+    if (!rows.length) {
+      host.appendChild(el("p", { text: "Chưa có từ đồng nghĩa nào. / No aliases." }));
+      return;
+    }
+    host.appendChild(S.table(rows, [
+      ["canonical", "Cụm từ chuẩn"],
+      ["aliases", "Từ thường dùng", function (a) { return (a.aliases || []).join(", "); }],
+      ["fields", "Lĩnh vực", function (a) { return (a.fields || []).join(", "); }],
+      ["actions", "Thao tác", function (a) {
+        var edit = el("button", { type: "button", text: "Sửa" });
+        edit.setAttribute("aria-label", "Sửa " + a.canonical);
+        edit.addEventListener("click", function () { fillAliasForm(a); });
+        var del = el("button", { type: "button", className: "danger", text: "Xoá" });
+        del.setAttribute("aria-label", "Xoá " + a.canonical);
+        del.addEventListener("click", function () { deleteAlias(a.canonical); });
+        return el("div", { className: "row" }, [edit, del]);
+      }]
+    ], "Danh sách từ đồng nghĩa / Alias list"));
+  }
+
+  function fillAliasForm(a) {
+    $("alias-canonical").value = a.canonical || "";
+    $("alias-aliases").value = (a.aliases || []).join("\n");
+    $("alias-fields").value = (a.fields || []).join(", ");
+    $("alias-note").value = a.note || "";
+    $("alias-canonical").focus();
+  }
+
+  function saveAlias() {
+    var entry = {
+      canonical: $("alias-canonical").value.trim(),
+      aliases: $("alias-aliases").value.split(/\n|,/).map(function (s) { return s.trim(); }).filter(Boolean),
+      fields: $("alias-fields").value.split(",").map(function (s) { return s.trim(); }).filter(Boolean),
+      note: $("alias-note").value.trim()
+    };
+    return S.api("POST", "/api/staff/aliases", entry).then(function () {
+      S.notice("Đã lưu từ đồng nghĩa “" + entry.canonical + "”. / Alias saved.", "success");
+      $("alias-form").reset();
+      return loadAliases();
+    }, function (failure) { handleFailure("Chưa lưu được từ đồng nghĩa: ", failure); });
+  }
+
+  function deleteAlias(canonical) {
+    if (!window.confirm("Xoá từ đồng nghĩa “" + canonical + "”? / Delete this alias?")) { return; }
+    S.api("DELETE", "/api/staff/aliases/" + encodeURIComponent(canonical)).then(function () {
+      S.notice("Đã xoá “" + canonical + "”. / Alias deleted.", "success");
+      return loadAliases();
+    }, function (failure) { handleFailure("Chưa xoá được: ", failure); });
+  }
+
+  /* ---- reports and audit ------------------------------------------------------------------------ */
+  var REPORT_TITLES = {
+    most_asked: "Thủ tục được hỏi nhiều nhất / Most-asked procedures",
+    unanswered: "Câu hỏi chưa trả lời được / Unanswered questions",
+    average_rating: "Điểm đánh giá trung bình / Average rating",
+    feedback_count: "Số lượt đánh giá / Ratings"
+  };
+
+  function loadReports() {
+    return S.api("GET", "/api/staff/reports").then(renderReports,
+      function (failure) { handleFailure("Không tải được báo cáo: ", failure); });
+  }
+
+  function renderReports(data) {
+    var host = $("reports");
+    host.textContent = "";
+    Object.keys(data || {}).forEach(function (key) {
+      var value = data[key];
+      var title = REPORT_TITLES[key] || key;
+      if (Array.isArray(value)) {
+        host.appendChild(el("h3", { text: title }));
+        if (!value.length) { host.appendChild(el("p", { text: "Chưa có dữ liệu. / No data yet." })); return; }
+        var rows = value.map(function (v) { return v && typeof v === "object" ? v : { value: v }; });
+        host.appendChild(S.table(rows));
+      } else if (value && typeof value === "object") {
+        host.appendChild(el("h3", { text: title }));
+        host.appendChild(S.table([value]));
+      } else {
+        host.appendChild(el("p", {}, [title + ": ", el("span", { className: "big-number",
+          text: value === null || value === undefined ? "—" : String(value) })]));
+      }
+    });
+  }
+
+  function loadAudit() {
+    return S.api("GET", "/api/staff/audit?limit=50").then(function (data) {
+      var entries = S.firstList(data);
+      var host = $("audit");
+      host.textContent = "";
+      if (!entries.length) { host.appendChild(el("p", { text: "Chưa có thay đổi nào. / No changes yet." })); return; }
+      host.appendChild(S.table(entries, [
+        ["at", "Thời gian / When", function (e) { return e.at ? new Date(e.at).toLocaleString("vi-VN") : ""; }],
+        ["actor", "Người sửa / Who"], ["action", "Thao tác / Action"], ["target", "Đối tượng / Target"],
+        ["change", "Nội dung / Change", function (e) {
+          var pre = el("pre", { text: "Trước / before: " + S.cellText(e.before) + "\n\nSau / after: " + S.cellText(e.after) });
+          return el("details", {}, [el("summary", { text: "Xem / Show" }), pre]);
+        }]
+      ]));
+    }, function (failure) { handleFailure("Không tải được nhật ký: ", failure); });
+  }
+
+  /* ---- wiring ----------------------------------------------------------------------------------- */
+  function init() {
+    $("login-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var token = $("token").value.trim();
+      $("token").value = "";
+      if (token) { login(token); }
+    });
+    $("logout").addEventListener("click", function () {
+      S.setToken(null);
+      showApp(false);
+      $("editor-host").textContent = "";
+      S.notice("Đã đăng xuất. / Signed out.", "success");
+      $("token").focus();
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".tabs button"), function (b) {
+      b.addEventListener("click", function () { showTab(b.dataset.tab); });
+    });
+    $("search-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var q = $("search-q").value.trim();
+      if (q) { search(q); }
+    });
+    $("new-procedure").addEventListener("click", function () { S.openEditor($("editor-host"), null, editorCallbacks()); });
+    $("alias-form").addEventListener("submit", function (event) { event.preventDefault(); saveAlias(); });
+    $("alias-filter").addEventListener("input", renderAliases);
+    $("reload-reports").addEventListener("click", loadReports);
+    $("reload-audit").addEventListener("click", loadAudit);
+    var token = S.getToken();
+    if (token) { login(token); } else { showApp(false); }
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+}());

@@ -1,0 +1,133 @@
+/* Staff page helpers: token storage, API calls with the error envelope, notices and safe DOM building. */
+(function () {
+  "use strict";
+
+  var TOKEN_KEY = "lts.staff.token";
+
+  function storage() {
+    try { return window.sessionStorage; } catch (e) { return null; }
+  }
+
+  function getToken() {
+    var s = storage();
+    return s ? s.getItem(TOKEN_KEY) : null;
+  }
+
+  function setToken(token) {
+    var s = storage();
+    if (!s) { return; }
+    if (token) { s.setItem(TOKEN_KEY, token); } else { s.removeItem(TOKEN_KEY); }
+  }
+
+  /* An API failure with the bridge's {"error", "message"} envelope. */
+  function ApiFailure(status, code, message, details) {
+    this.status = status;
+    this.code = code;
+    this.message = message;
+    this.details = details;
+  }
+
+  function describe(status, data) {
+    if (data && typeof data.message === "string" && data.message) {
+      var text = data.message;
+      if (Array.isArray(data.details) && data.details.length) {
+        text += " (" + data.details.map(function (d) {
+          return (Array.isArray(d.loc) ? d.loc.join(".") : "") + ": " + (d.msg || "");
+        }).join("; ") + ")";
+      }
+      return text;
+    }
+    if (status === 0) { return "Không kết nối được với máy chủ. / The server cannot be reached."; }
+    return "Lỗi HTTP " + status + ". / HTTP error " + status + ".";
+  }
+
+  /* Calls the bridge API with the staff token; resolves with JSON (or null), rejects with ApiFailure. */
+  function api(method, path, body) {
+    var headers = { "Accept": "application/json" };
+    var token = getToken();
+    if (token) { headers.Authorization = "Bearer " + token; }
+    var init = { method: method, headers: headers };
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    return fetch(path, init).then(function (response) {
+      return response.text().then(function (raw) {
+        var data = null;
+        try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
+        if (!response.ok) {
+          throw new ApiFailure(response.status, data && data.error, describe(response.status, data), data && data.details);
+        }
+        return data;
+      });
+    }, function () {
+      throw new ApiFailure(0, "network", describe(0, null));
+    });
+  }
+
+  var noticeTimer = null;
+
+  function notice(text, kind) {
+    var el = document.getElementById("notice");
+    el.className = "notice " + (kind || "success");
+    el.textContent = text || "";
+    if (noticeTimer) { clearTimeout(noticeTimer); }
+    if (text && kind !== "error") {
+      noticeTimer = setTimeout(function () { el.textContent = ""; }, 8000);
+    }
+  }
+
+  function el(tag, props, children) {
+    var node = document.createElement(tag);
+    Object.keys(props || {}).forEach(function (key) {
+      if (key === "text") { node.textContent = props[key]; }
+      else if (key === "className") { node.className = props[key]; }
+      else if (key.indexOf("data-") === 0 || key.indexOf("aria-") === 0 || key === "for" || key === "role") {
+        node.setAttribute(key, props[key]);
+      } else { node[key] = props[key]; }
+    });
+    (children || []).forEach(function (child) {
+      if (child !== null && child !== undefined) {
+        node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+      }
+    });
+    return node;
+  }
+
+  function cellText(value) {
+    if (value === null || value === undefined) { return ""; }
+    if (typeof value === "object") { return JSON.stringify(value); }
+    return String(value);
+  }
+
+  /* A table of objects; `columns` = [[key, heading], ...] (default: the keys of the first row). */
+  function table(rows, columns, caption) {
+    columns = columns || Object.keys(rows[0] || {}).map(function (k) { return [k, k]; });
+    var head = el("tr", {}, columns.map(function (c) { return el("th", { scope: "col", text: c[1] }); }));
+    var body = rows.map(function (row) {
+      return el("tr", {}, columns.map(function (c) {
+        var value = typeof c[2] === "function" ? c[2](row) : row[c[0]];
+        return el("td", {}, [value instanceof Node ? value : cellText(value)]);
+      }));
+    });
+    return el("table", {}, [caption ? el("caption", { text: caption }) : null, el("thead", {}, [head]),
+      el("tbody", {}, body)]);
+  }
+
+  /* The first array found in an API answer ({"entries": [...]}, {"items": [...]} or a bare list). */
+  function firstList(data) {
+    if (Array.isArray(data)) { return data; }
+    if (data && typeof data === "object") {
+      var keys = Object.keys(data);
+      for (var i = 0; i < keys.length; i++) {
+        if (Array.isArray(data[keys[i]])) { return data[keys[i]]; }
+      }
+    }
+    return [];
+  }
+
+  window.LtsStaff = {
+    api: api, ApiFailure: ApiFailure, getToken: getToken, setToken: setToken,
+    notice: notice, el: el, table: table, firstList: firstList, cellText: cellText
+  };
+}());
