@@ -101,7 +101,7 @@ def _percent(m: re.Match) -> str:
     return f"{words} phần trăm"
 
 
-@_rule(r"(?<![\w.])(\d)\.(\d{6})(?![\w.])")
+@_rule(r"(?<![\w.])(\d)\.(\d{6})(?!\w|\.\w)")
 def _procedure_code(m: re.Match) -> str:
     return f"{DIGITS[int(m[1])]} chấm {digit_words(m[2])}"
 
@@ -123,12 +123,12 @@ def _dotted_codes(m: re.Match) -> str:
     return " ".join(joiners.get(part) or _spell(part) for part in re.split(r"([.\-/])", m[1]) if part)
 
 
-@_rule(r"(?<![\w.])([A-ZĐ]{1,3}\d{1,4}|\d{1,4}[A-ZĐ]{1,3})(?![\w.])")
+@_rule(r"(?<![\w.])([A-ZĐ]{1,3}\d{1,4}|\d{1,4}[A-ZĐ]{1,3})(?!\w|\.\w)")
 def _letters_and_digits(m: re.Match) -> str:
     return _spell(m[1])
 
 
-@_rule(r"(?<![\w.,])(0\d{6,11}|\d{7,})(?![\w.,])")
+@_rule(r"(?<![\w.,])(0\d{6,11}|\d{7,})(?!\w|[.,]\w)")
 def _digit_strings(m: re.Match) -> str:
     return digit_words(m[1])
 
@@ -141,7 +141,8 @@ def _integer(m: re.Match) -> str:
 _MARKUP = re.compile(r"[*_#`>|•▪►]+|\[(.*?)\]\((?:.*?)\)|https?://\S+")
 _RANGE = re.compile(r"(?<=\d)(?:\s*[–—]\s*|\s+-\s+)(?=\d)")
 _WORD_SLASH = re.compile(r"(?<=[^\W\d])/(?=[^\W\d])")
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)])")
+_SPACE_AFTER_PAREN = re.compile(r"\(\s+")
 
 
 def speakable(text: str, *, abbreviations: Mapping[str, str] | None = None) -> str:
@@ -154,7 +155,7 @@ def speakable(text: str, *, abbreviations: Mapping[str, str] | None = None) -> s
                       rf"(?<!\w){re.escape(short)}", full + " " if not short[-1].isalnum() else full, text)
     for pattern, rewrite in _RULES:
         text = pattern.sub(lambda m, rewrite=rewrite: _apply(rewrite, m), text)
-    return _SPACE_BEFORE_PUNCT.sub(r"\1", clean(text))
+    return _SPACE_AFTER_PAREN.sub("(", _SPACE_BEFORE_PUNCT.sub(r"\1", clean(text)))
 
 
 def _apply(rewrite, match: re.Match) -> str:
