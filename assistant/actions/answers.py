@@ -1,0 +1,147 @@
+"""Compose short, speakable answers (≤ 3 sentences) about one procedure record, citing its code."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.actions.replies import Replies
+
+TOPIC_BY_INTENT = {
+    "ask_procedure": "overview",
+    "nlu_fallback": "overview",
+    "ask_documents": "documents",
+    "ask_fee": "fee",
+    "ask_processing_time": "time",
+    "ask_where": "where",
+    "ask_online": "online",
+    "ask_steps": "steps",
+    "ask_legal_basis": "legal",
+    "ask_details": "details",
+}
+TOPICS = ("overview", "documents", "fee", "time", "where", "online", "steps", "legal")
+SPOKEN_ITEMS = 3
+_SENTENCE_END = re.compile(r"[.;:!?]\s|\n")
+
+
+def shorten(text: str, limit: int = 90) -> str:
+    """First clause of ``text`` (no inner full stops, so the reply stays few sentences), at most ``limit`` chars."""
+    text = re.sub(r"^[\s\-–•*+]+", "", text or "").strip()
+    match = _SENTENCE_END.search(text)
+    if match:
+        text = text[: match.start()]
+    text = text.strip().rstrip(".;:, ")
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0].rstrip(",;: ") + "…"
+    return text
+
+
+def _join(items: list[str], replies: Replies, language: str, *, full: bool) -> str:
+    shown = items if full else items[:SPOKEN_ITEMS]
+    text = "; ".join(shown)
+    if len(items) > len(shown):
+        text += " " + replies.say("more_items", language, count=len(items) - len(shown))
+    return text
+
+
+def _document_names(procedure: dict[str, Any]) -> list[str]:
+    names = [shorten(d.get("name", "")) for d in procedure.get("documents") or []]
+    return [n for n in names if n]
+
+
+def _main_channel(procedure: dict[str, Any]) -> dict[str, Any] | None:
+    channels = procedure.get("channels") or []
+    for channel in channels:
+        if channel.get("channel") == "in_person":
+            return channel
+    return channels[0] if channels else None
+
+
+def format_vnd(amount: int, language: str) -> str:
+    """8000 → "8.000" in Vietnamese, "8,000" in English."""
+    text = f"{amount:,}"
+    return text.replace(",", ".") if language == "vi" else text
+
+
+def fee_reply(procedure: dict[str, Any], replies: Replies, language: str) -> str:
+    """Free / an exact amount / set by the province. Never a number the catalogue does not give."""
+    base = {"name": procedure["name"], "code": procedure["code"]}
+    channel = _main_channel(procedure)
+    amount = channel.get("fee_amount_vnd") if channel else None
+    if channel is None or channel.get("fee_set_by_province") or not isinstance(amount, int) or amount < 0:
+        return replies.say("fee_province", language, **base)
+    if amount == 0:
+        return replies.say("fee_free", language, **base)
+    return replies.say("fee_amount", language, amount=format_vnd(amount, language), **base)
+
+
+def time_reply(procedure: dict[str, Any], replies: Replies, language: str) -> str:
+    base = {"name": procedure["name"], "code": procedure["code"]}
+    channel = _main_channel(procedure) or {}
+    text = shorten(channel.get("processing_time") or "", 120)
+    days = channel.get("processing_days")
+    if not re.search(r"[^\W\d_]", text):  # a bare number is not a readable answer
+        if isinstance(days, (int, float)) and days > 0:
+            text = f"{days:g} ngày" if language == "vi" else f"{days:g} day(s)"
+        else:
+            return replies.say("time_unknown", language, **base)
+    return replies.say("time", language, time=text, **base)
+
+
+def where_reply(procedure: dict[str, Any], route: dict[str, Any] | None, replies: Replies, language: str) -> str:
+    base = {"name": procedure["name"], "code": procedure["code"]}
+    desk = (route or {}).get("desk") or {}
+    if not desk.get("name"):
+        return replies.say("where_unknown", language, **base)
+    directions = shorten(desk.get("directions") or "", 140)
+    return replies.say(
+        "where", language, desk=desk["name"], floor=desk.get("floor") or "", directions=f"{directions}. " if directions else "",
+        **base,
+    )
+
+
+def channels_reply(procedure: dict[str, Any], replies: Replies, language: str) -> str:
+    base = {"name": procedure["name"], "code": procedure["code"]}
+    kinds = [c.get("channel") for c in procedure.get("channels") or []]
+    labels = [replies.say(f"channel_{k}", language) for k in ("in_person", "online", "post") if k in kinds]
+    listed = ", ".join(labels) or replies.say("channel_in_person", language)
+    return replies.say("online_yes" if "online" in kinds else "online_no", language, channels=listed, **base)
+
+
+def describe(
+    topic: str,
+    procedure: dict[str, Any],
+    replies: Replies,
+    language: str,
+    *,
+    route: dict[str, Any] | None = None,
+    full: bool = False,
+) -> str:
+    """The reply for ``topic`` (one of TOPICS) about ``procedure``; ``full`` lists everything (details on request)."""
+    base = {"name": procedure["name"], "code": procedure["code"]}
+    if topic in ("overview", "documents"):
+        names = _document_names(procedure)
+        if not names:
+            return replies.say("documents_none", language, **base)
+        return replies.say(topic, language, documents=_join(names, replies, language, full=full), **base)
+    if topic == "fee":
+        return fee_reply(procedure, replies, language)
+    if topic == "time":
+        return time_reply(procedure, replies, language)
+    if topic == "where":
+        return where_reply(procedure, route, replies, language)
+    if topic == "online":
+        return channels_reply(procedure, replies, language)
+    if topic == "steps":
+        steps = [shorten(s, 120) for s in procedure.get("steps") or [] if shorten(s, 120)]
+        if not steps:
+            return replies.say("steps_none", language, **base)
+        if full:
+            return replies.say("steps_full", language, steps="; ".join(steps), **base)
+        return replies.say("steps", language, count=len(steps), first=steps[0], **base)
+    if topic == "legal":
+        laws = [(law.get("number") or shorten(law.get("name", ""), 60)).strip() for law in procedure.get("legal_basis") or []]
+        laws = [law for law in laws if law]
+        if not laws:
+            return replies.say("legal_none", language, **base)
+        return replies.say("legal", language, laws=_join(laws, replies, language, full=full), **base)
+    raise ValueError(f"unknown topic {topic!r}")

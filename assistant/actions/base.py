@@ -1,0 +1,45 @@
+"""Base class of the thin actions: services injection, language of the turn, sending a Reply."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.actions.language import detect_language
+from assistant.actions.reply import Reply
+from assistant.actions.runtime import Services, shared_services
+
+
+def turn_language(tracker: Tracker) -> str:
+    """Language of the latest user message; button payloads and bare numbers keep the previous one."""
+    text = tracker.latest_message.get("text") or ""
+    previous = tracker.get_slot("language")
+    if text.startswith("/"):
+        return previous or "vi"
+    return detect_language(text, previous)
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> list[dict[str, Any]]:
+    """Utter the reply and return its slot events."""
+    if reply.buttons:
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+    else:
+        dispatcher.utter_message(text=reply.text)
+    return [SlotSet(name, value) for name, value in reply.slots.items()]
+
+
+class ServiceAction(Action, ABC):
+    """An action that calls one service; tests pass ``services`` built on a fake bridge."""
+
+    def __init__(self, services: Services | None = None) -> None:
+        self._services = services
+
+    @property
+    def services(self) -> Services:
+        return self._services or shared_services()
+
+    @abstractmethod
+    def name(self) -> str: ...

@@ -1,0 +1,142 @@
+"""HTTP client for the bridge API (search, procedures, desks, tickets, dossiers) behind a small Protocol."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+from urllib.parse import quote
+
+import httpx
+
+from assistant.actions.settings import ActionSettings
+
+logger = logging.getLogger(__name__)
+
+LookupOutcome = Literal["found", "not_found", "locked", "invalid_code", "invalid_id_last4", "unavailable"]
+
+
+class BridgeUnavailable(RuntimeError):
+    """The bridge could not be reached or answered with a server error."""
+
+
+@dataclass(frozen=True)
+class DossierLookup:
+    """Result of ``POST /api/dossiers/lookup`` mapped to what the dialogue needs."""
+
+    outcome: LookupOutcome
+    record: dict[str, Any] | None = None
+    """The 200 body (status, procedure, dates, pickup desk) when found."""
+    retry_after_s: int | None = None
+    """Seconds until lookups are allowed again, when locked."""
+
+
+class BridgeClient(Protocol):
+    """What the actions need from the bridge. ``HttpBridgeClient`` implements it; tests use a recording fake."""
+
+    async def search(self, query: str, k: int = 3) -> dict[str, Any]:
+        """``GET /api/procedures/search`` → {"query", "confidence", "results": [{"code","name","field","score"}]}."""
+
+    async def get_procedure(self, code: str) -> dict[str, Any] | None:
+        """The normalised procedure record, or None when the code is unknown."""
+
+    async def route_desk(self, code: str) -> dict[str, Any] | None:
+        """{"procedure_code", "field", "desk": {...}} or None when the code is unknown."""
+
+    async def list_desks(self) -> dict[str, Any]:
+        """{"ward": {"name","address","hours"}, "desks": [...]}."""
+
+    async def issue_ticket(
+        self, *, procedure_code: str | None = None, desk: str | None = None, priority: str = "none"
+    ) -> dict[str, Any]:
+        """A queue ticket {"id","number","desk","priority","position","estimated_wait_minutes","issued_at"}."""
+
+    async def lookup_dossier(self, code: str, id_last4: str) -> DossierLookup: ...
+
+
+class HttpBridgeClient:
+    """Talks to the bridge over HTTP with short timeouts; network and 5xx errors become BridgeUnavailable."""
+
+    def __init__(self, settings: ActionSettings, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        timeout = httpx.Timeout(settings.read_timeout_s, connect=settings.connect_timeout_s)
+        self._client = httpx.AsyncClient(base_url=settings.bridge_url, timeout=timeout, transport=transport)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = await self._client.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            # Only the path and error class are logged: queries and dossier data never reach logs.
+            logger.warning("bridge %s %s failed: %s", method, path.split("?")[0], type(exc).__name__)
+            raise BridgeUnavailable(type(exc).__name__) from exc
+        if response.status_code >= 500 and response.status_code != 503:
+            logger.warning("bridge %s %s answered %s", method, path.split("?")[0], response.status_code)
+            raise BridgeUnavailable(f"HTTP {response.status_code}")
+        return response
+
+    @staticmethod
+    def _json(response: httpx.Response) -> dict[str, Any]:
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise BridgeUnavailable("bridge sent a non-JSON body") from exc
+        if not isinstance(body, dict):
+            raise BridgeUnavailable("bridge sent an unexpected body")
+        return body
+
+    async def _get_json(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        response = await self._request("GET", path, params=params)
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise BridgeUnavailable(f"HTTP {response.status_code}")
+        return self._json(response)
+
+    async def search(self, query: str, k: int = 3) -> dict[str, Any]:
+        body = await self._get_json("/api/procedures/search", {"q": query, "k": k, "all_levels": "false"})
+        if body is None:
+            raise BridgeUnavailable("search endpoint missing")
+        return body
+
+    async def get_procedure(self, code: str) -> dict[str, Any] | None:
+        return await self._get_json(f"/api/procedures/{quote(code, safe='.')}")
+
+    async def route_desk(self, code: str) -> dict[str, Any] | None:
+        return await self._get_json("/api/desks/route", {"code": code})
+
+    async def list_desks(self) -> dict[str, Any]:
+        body = await self._get_json("/api/desks")
+        if body is None:
+            raise BridgeUnavailable("desks endpoint missing")
+        return body
+
+    async def issue_ticket(
+        self, *, procedure_code: str | None = None, desk: str | None = None, priority: str = "none"
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = {"priority": priority}
+        if procedure_code:
+            payload["procedure_code"] = procedure_code
+        if desk:
+            payload["desk"] = desk
+        response = await self._request("POST", "/api/tickets", json=payload)
+        if response.status_code not in (200, 201):
+            raise BridgeUnavailable(f"ticket refused: HTTP {response.status_code}")
+        return self._json(response)
+
+    async def lookup_dossier(self, code: str, id_last4: str) -> DossierLookup:
+        response = await self._request("POST", "/api/dossiers/lookup", json={"code": code, "id_last4": id_last4})
+        status = response.status_code
+        if status == 200:
+            return DossierLookup("found", record=self._json(response))
+        if status == 404:
+            return DossierLookup("not_found")
+        if status == 429:
+            retry = self._json(response).get("retry_after_s")
+            return DossierLookup("locked", retry_after_s=int(retry) if isinstance(retry, (int, float)) else None)
+        if status == 422:
+            error = self._json(response).get("error")
+            return DossierLookup("invalid_id_last4" if error == "invalid_id_last4" else "invalid_code")
+        if status == 503:
+            return DossierLookup("unavailable")
+        raise BridgeUnavailable(f"dossier lookup: HTTP {status}")

@@ -1,0 +1,66 @@
+"""Dossier status form: validate the code and the 4 digits (one re-ask with an example), then look it up."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.actions.base import ServiceAction, send, turn_language
+from assistant.actions.dossier import MAX_FORM_RETRIES, find_dossier_code, find_id_last4
+from assistant.actions.runtime import Services, shared_services
+
+
+class ValidateDossierForm(FormValidationAction):
+    """Reads the dossier code / digits out of free text; the second wrong answer in a row ends the form."""
+
+    def __init__(self, services: Services | None = None) -> None:
+        self._services = services
+
+    def name(self) -> str:
+        return "validate_dossier_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[str]:
+        if (tracker.get_slot("form_retries") or 0) >= MAX_FORM_RETRIES:
+            return []  # requested_slot becomes None → the form ends → action_dossier_status explains
+        return domain_slots
+
+    def _retry(self, slot: str, reply_key: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        retries = (tracker.get_slot("form_retries") or 0) + 1
+        if retries < MAX_FORM_RETRIES:
+            replies = (self._services or shared_services()).replies
+            dispatcher.utter_message(text=replies.say(reply_key, turn_language(tracker)))
+        return {slot: None, "form_retries": retries}
+
+    async def validate_dossier_code(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        code = find_dossier_code(slot_value if isinstance(slot_value, str) else None)
+        if code:
+            return {"dossier_code": code, "form_retries": 0}
+        return self._retry("dossier_code", "dossier_bad_code", dispatcher, tracker)
+
+    async def validate_id_last4(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        digits = find_id_last4(slot_value if isinstance(slot_value, str) else None)
+        if digits:
+            return {"id_last4": digits, "form_retries": 0}
+        return self._retry("id_last4", "dossier_bad_digits", dispatcher, tracker)
+
+
+class ActionDossierStatus(ServiceAction):
+    """Runs after the form: looks the dossier up and clears the code and digits from the conversation."""
+
+    def name(self) -> str:
+        return "action_dossier_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        reply = await self.services.dossiers.status(
+            code=tracker.get_slot("dossier_code"),
+            id_last4=tracker.get_slot("id_last4"),
+            language=turn_language(tracker),
+        )
+        return send(dispatcher, reply)

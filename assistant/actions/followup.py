@@ -1,0 +1,45 @@
+"""Decide whether a follow-up question names a (new) procedure or only asks about the current one."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from knowledge_base.text import fold, tokens
+
+DEFAULT_PATH = Path(__file__).parent / "data" / "question_words.yaml"
+
+
+class QuestionWordsError(ValueError):
+    """The question-words file is malformed."""
+
+
+@dataclass(frozen=True)
+class QuestionWords:
+    """Accent-folded phrases and single words that carry no procedure identity."""
+
+    phrases: tuple[str, ...]
+    words: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path | str = DEFAULT_PATH) -> "QuestionWords":
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("phrases"), list) or not isinstance(data.get("words"), list):
+            raise QuestionWordsError(f"{path}: expected lists 'phrases' and 'words'")
+        bad = [w for w in data["phrases"] + data["words"] if not isinstance(w, str) or not w.strip()]
+        if bad:
+            raise QuestionWordsError(f"{path}: entries must be non-empty strings, got {bad[:3]}")
+        phrases = tuple(sorted({" ".join(tokens(p)) for p in data["phrases"]}, key=len, reverse=True))
+        return cls(phrases=phrases, words=frozenset(fold(w) for w in data["words"]))
+
+    def subject_words(self, text: str) -> list[str]:
+        """Folded tokens of ``text`` left after removing question phrases and words."""
+        folded = f" {' '.join(tokens(text))} "
+        for phrase in self.phrases:
+            folded = folded.replace(f" {phrase} ", " ")
+        return [w for w in folded.split() if w not in self.words]
+
+    def names_a_procedure(self, text: str, *, has_current: bool) -> bool:
+        """True when the text probably names a procedure: ≥ 2 subject words, or ≥ 1 with no current procedure."""
+        return len(self.subject_words(text)) >= (2 if has_current else 1)

@@ -1,0 +1,117 @@
+"""Procedure guidance: find the procedure a question is about, then answer the asked topic about it."""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from knowledge_base.text import clean
+
+from assistant.actions.answers import TOPICS, describe, shorten
+from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
+from assistant.actions.followup import QuestionWords
+from assistant.actions.options import parse_option_number
+from assistant.actions.replies import Replies
+from assistant.actions.reply import Reply
+
+logger = logging.getLogger(__name__)
+MAX_CHOICES = 3
+SEARCH_INTENTS = ("ask_procedure", "nlu_fallback")
+
+
+@dataclass
+class Guide:
+    """Answers procedure questions through the bridge; one per action server, shared by the actions."""
+
+    bridge: BridgeClient
+    replies: Replies
+    question_words: QuestionWords
+    search_k: int = MAX_CHOICES
+    max_query_chars: int = 300
+
+    async def answer(
+        self, *, text: str, intent: str, topic: str, current_code: str | None, language: str, full: bool = False
+    ) -> Reply:
+        """Reply to a procedure question. ``topic`` is one of answers.TOPICS (details already resolved)."""
+        query = clean(text or "", max_chars=self.max_query_chars)
+        if not query:
+            return Reply(self.replies.say("empty_message", language))
+        names_one = self.question_words.names_a_procedure(query, has_current=bool(current_code))
+        if not names_one:
+            if current_code and intent != "nlu_fallback":
+                return await self.answer_code(current_code, topic, language, full=full)
+            key = "ask_which_procedure" if intent != "nlu_fallback" else "empty_message"
+            return Reply(self.replies.say(key, language), slots={"last_topic": topic, "pending_offer": None})
+        try:
+            outcome = await self.bridge.search(query, k=self.search_k)
+        except BridgeUnavailable:
+            return self._bridge_down(language)
+        confidence = outcome.get("confidence")
+        hits = [h for h in outcome.get("results") or [] if isinstance(h, dict) and h.get("code")]
+        logger.info("procedure search: intent=%s topic=%s confidence=%s hits=%d", intent, topic, confidence, len(hits))
+        codes = [h["code"] for h in hits]
+        if confidence == "confident" and hits:
+            return await self.answer_code(hits[0]["code"], topic, language, full=full)
+        if confidence == "ambiguous" and hits:
+            if current_code in codes[:MAX_CHOICES] and intent not in SEARCH_INTENTS:
+                return await self.answer_code(current_code, topic, language, full=full)
+            return self._clarify(hits[:MAX_CHOICES], topic, language)
+        if current_code and intent not in SEARCH_INTENTS:
+            return await self.answer_code(current_code, topic, language, full=full)
+        return Reply(
+            self.replies.say("no_match", language),
+            slots={"pending_offer": "human", "pending_options": None, "last_topic": topic},
+        )
+
+    async def choose(self, *, text: str, option_entity: Any, options: list[str] | None, topic: str | None,
+                     language: str) -> Reply:
+        """The citizen picked one of the offered procedures ("số 2", a button, "the second one")."""
+        if not options:
+            return Reply(self.replies.say("ask_which_procedure", language))
+        number = parse_option_number(text, option_entity)
+        if number is None or not 1 <= number <= len(options):
+            return Reply(self.replies.say("option_invalid", language))
+        return await self.answer_code(options[number - 1], topic if topic in TOPICS else "overview", language)
+
+    async def answer_code(self, code: str, topic: str, language: str, *, full: bool = False) -> Reply:
+        """Answer ``topic`` about the procedure ``code`` and remember it as the current procedure."""
+        try:
+            procedure = await self.bridge.get_procedure(code)
+            if procedure is None:
+                return Reply(
+                    self.replies.say("no_match", language),
+                    slots={"procedure_code": None, "procedure_name": None, "pending_offer": "human"},
+                )
+            route = await self.bridge.route_desk(code) if topic == "where" else None
+        except BridgeUnavailable:
+            return self._bridge_down(language)
+        text = describe(topic, procedure, self.replies, language, route=route, full=full)
+        offer = "ticket" if topic == "where" and route else None
+        return Reply(
+            text,
+            slots={
+                "procedure_code": procedure["code"],
+                "procedure_name": procedure["name"],
+                "last_topic": topic,
+                "pending_options": None,
+                "pending_offer": offer,
+            },
+        )
+
+    def _clarify(self, hits: list[dict[str, Any]], topic: str, language: str) -> Reply:
+        buttons = [
+            {
+                "title": f"{i}. {shorten(hit.get('name') or hit['code'], 80)} ({hit['code']})",
+                "payload": "/choose_option" + json.dumps({"option_number": str(i)}),
+            }
+            for i, hit in enumerate(hits, start=1)
+        ]
+        return Reply(
+            self.replies.say("clarify", language),
+            buttons=buttons,
+            slots={"pending_options": [h["code"] for h in hits], "last_topic": topic, "pending_offer": None},
+        )
+
+    def _bridge_down(self, language: str) -> Reply:
+        return Reply(self.replies.say("bridge_down", language), slots={"pending_offer": None})

@@ -1,0 +1,44 @@
+"""Guess whether a citizen wrote Vietnamese (default, with or without diacritics) or English."""
+from __future__ import annotations
+
+from typing import Literal
+
+from knowledge_base.text import has_diacritics, tokens
+
+Language = Literal["vi", "en"]
+
+# Words that are common in English questions but are not (folded) Vietnamese syllables.
+_ENGLISH = frozenset(
+    """and are am birth bring certificate check code cost counter death desk did documents does dossier fee for
+    get good hello help hey hi how i is it morning much my need number of office online open papers please
+    register registration residence status talk thank thanks ticket want what when where which who why with you
+    your yes sure bye goodbye steps process law staff person human days ready marriage apply submit free pay
+    copy certified tell more details full list hours close queue""".split()
+)
+# Frequent unaccented Vietnamese syllables (what "cho hoi lam giay khai sinh" folds to).
+_VIETNAMESE = frozenset(
+    """ai anh ba bao bay be bon buoc ca cac cai can cam chao chi cho chua chung co con cua da dang dau day de den di
+    dinh do duoc em gap gi gia giay gio giup ho hoi hom hon khai khi khong ky la lam lau le lay luat ma mang may minh
+    muon nao nay nhieu nhu noi nop nua o on phi phuong quay roi sang sao sinh so tam thi thu thuc thuong tien toi tra
+    tren tru truc tu tuc uu va vang ve voi xac xin xong""".split()
+)
+
+
+def detect_language(text: str, previous: str | None = None) -> Language:
+    """Return "vi" or "en" for one message; undecided messages ("2", "ok", emoji) keep ``previous``.
+
+    Any Vietnamese diacritic means Vietnamese. Otherwise English wins only when it has more telltale words.
+    """
+    fallback: Language = "en" if previous == "en" else "vi"
+    if not text or not text.strip():
+        return fallback
+    if has_diacritics(text):
+        return "vi"
+    words = tokens(text)
+    english = sum(1 for w in words if w in _ENGLISH)
+    vietnamese = sum(1 for w in words if w in _VIETNAMESE)
+    if english > vietnamese and english >= 1 and not (len(words) == 1 and words[0] == "ok"):
+        return "en"
+    if vietnamese > english:
+        return "vi"
+    return fallback

@@ -1,0 +1,62 @@
+"""Actions for procedure guidance: language of the turn, answer a procedure question, pick an offered option."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.actions.answers import TOPIC_BY_INTENT, TOPICS
+from assistant.actions.base import ServiceAction, send, turn_language
+
+
+class ActionDetectLanguage(Action):
+    """Fills the ``language`` slot every turn (custom slot mapping) so fixed responses pick vi or en."""
+
+    def name(self) -> str:
+        return "action_detect_language"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        return [SlotSet("language", turn_language(tracker))]
+
+
+class ActionAnswerProcedure(ServiceAction):
+    """Documents / fee / time / desk / online / steps / legal basis of the procedure the user means."""
+
+    def name(self) -> str:
+        return "action_answer_procedure"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or "nlu_fallback"
+        topic = TOPIC_BY_INTENT.get(intent, "overview")
+        full = topic == "details"
+        if full:
+            last = tracker.get_slot("last_topic")
+            topic = last if last in TOPICS and last != "overview" else "documents"
+        reply = await self.services.guide.answer(
+            text=tracker.latest_message.get("text") or "",
+            intent=intent,
+            topic=topic,
+            current_code=tracker.get_slot("procedure_code"),
+            language=turn_language(tracker),
+            full=full,
+        )
+        return send(dispatcher, reply)
+
+
+class ActionChooseOption(ServiceAction):
+    """The citizen picked one of the procedures offered by a clarifying question."""
+
+    def name(self) -> str:
+        return "action_choose_option"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        reply = await self.services.guide.choose(
+            text=tracker.latest_message.get("text") or "",
+            option_entity=next(tracker.get_latest_entity_values("option_number"), None),
+            options=tracker.get_slot("pending_options"),
+            topic=tracker.get_slot("last_topic"),
+            language=turn_language(tracker),
+        )
+        return send(dispatcher, reply)

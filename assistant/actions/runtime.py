@@ -1,0 +1,54 @@
+"""Builds the action server's services once, on first use (nothing heavy happens at import time)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.actions.bridge_client import BridgeClient, HttpBridgeClient
+from assistant.actions.desk import DeskService, PriorityGroups
+from assistant.actions.dossier import DossierService
+from assistant.actions.followup import QuestionWords
+from assistant.actions.guide import Guide
+from assistant.actions.replies import Replies
+from assistant.actions.settings import ActionSettings
+
+
+@dataclass
+class Services:
+    """Everything the thin actions call."""
+
+    guide: Guide
+    desks: DeskService
+    dossiers: DossierService
+    priority_groups: PriorityGroups
+    replies: Replies
+
+
+def build_services(settings: ActionSettings | None = None, bridge: BridgeClient | None = None) -> Services:
+    """Load the data files (validated) and wire them to a bridge client (HTTP unless one is given)."""
+    settings = settings or ActionSettings()
+    bridge = bridge or HttpBridgeClient(settings)
+    replies = Replies.load()
+    return Services(
+        guide=Guide(
+            bridge=bridge,
+            replies=replies,
+            question_words=QuestionWords.load(),
+            search_k=settings.search_k,
+            max_query_chars=settings.max_query_chars,
+        ),
+        desks=DeskService(bridge=bridge, replies=replies, handoff_desk=settings.handoff_desk),
+        dossiers=DossierService(bridge=bridge, replies=replies),
+        priority_groups=PriorityGroups.load(),
+        replies=replies,
+    )
+
+
+_shared: Services | None = None
+
+
+def shared_services() -> Services:
+    """The process-wide services, built on the first action call."""
+    global _shared
+    if _shared is None:
+        _shared = build_services()
+    return _shared

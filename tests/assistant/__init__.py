@@ -1,0 +1,1 @@
+"""Tests of the Rasa action server and dialogue data."""

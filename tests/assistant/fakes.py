@@ -1,0 +1,131 @@
+"""Recording fake of the bridge (BridgeClient) with small, realistic canned catalogue/desk/dossier data."""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from knowledge_base.text import fold
+
+from assistant.actions.bridge_client import BridgeUnavailable, DossierLookup
+
+DESK_HOTICH = {
+    "id": "Q1", "name": "Quầy 1 – Hộ tịch, chứng thực", "fields": ["Hộ tịch", "Chứng thực"], "floor": "Tầng 1",
+    "hours": "7:30–17:00", "directions": "Rẽ trái sau cửa chính, quầy đầu tiên. Có biển xanh.", "priority": False,
+}
+DESK_GENERAL = {
+    "id": "Q0", "name": "Quầy tiếp nhận chung", "fields": [], "floor": "Tầng 1", "hours": "7:30–17:00",
+    "directions": "Ngay cửa chính.", "priority": True,
+}
+
+
+def procedure(code: str, name: str, *, fee: dict[str, Any], online: bool = True, documents: int = 5,
+              steps: int = 3, time: str = "Trong ngày làm việc") -> dict[str, Any]:
+    """A record shaped like Procedure.to_dict() (only the fields the assistant reads are realistic)."""
+    channels = [{"channel": "in_person", "label": "Trực tiếp", "processing_time": time, "processing_days": 1.0,
+                 "description": "", **fee}]
+    if online:
+        channels.append({"channel": "online", "label": "Trực tuyến", "processing_time": time,
+                         "processing_days": 1.0, "description": "", **fee})
+    return {
+        "code": code, "name": name, "field": "Hộ tịch", "levels": ["Cấp xã"], "ward_level": True,
+        "documents": [{"group": "Giấy tờ phải nộp", "name": f"Giấy tờ số {i + 1} của {name}", "form": "",
+                       "copies": "1 bản chính"} for i in range(documents)],
+        "steps": [f"Bước {i + 1}: việc thứ {i + 1}" for i in range(steps)],
+        "channels": channels,
+        "legal_basis": [{"name": "Nghị định quy định chi tiết Luật Hộ tịch", "number": "123/2015/NĐ-CP"},
+                        {"name": "Thông tư về lệ phí", "number": "85/2019/TT-BTC"}],
+        "conditions": "", "result": "", "source_url": "",
+    }
+
+
+FREE = {"fee": "Miễn phí", "fee_amount_vnd": 0, "fee_set_by_province": False}
+PROCEDURES = {
+    "1.001193": procedure("1.001193", "Thủ tục đăng ký khai sinh", fee=FREE),
+    "1.000894": procedure("1.000894", "Thủ tục đăng ký kết hôn", fee=FREE, documents=2),
+    "2.000815": procedure("2.000815", "Chứng thực bản sao từ bản chính", online=False,
+                          fee={"fee": "2.000 đồng/trang", "fee_amount_vnd": 2000, "fee_set_by_province": False}),
+    "2.000843": procedure("2.000843", "Chứng thực chữ ký", online=False,
+                          fee={"fee": "10.000 đồng", "fee_amount_vnd": 10000, "fee_set_by_province": False}),
+    "2.000884": procedure("2.000884", "Chứng thực hợp đồng, giao dịch", online=False,
+                          fee={"fee": "Theo quy định của HĐND tỉnh", "fee_amount_vnd": None, "fee_set_by_province": True}),
+}
+# accent-folded keyword → (confidence, codes)
+SEARCH_TABLE = [
+    ("khai sinh", "confident", ["1.001193"]),
+    ("birth", "confident", ["1.001193"]),
+    ("ket hon", "confident", ["1.000894"]),
+    ("marriage", "confident", ["1.000894"]),
+    ("chung thuc", "ambiguous", ["2.000815", "2.000843", "2.000884"]),
+    ("certif", "ambiguous", ["2.000815", "2.000843", "2.000884"]),
+]
+
+
+@dataclass
+class RecordingBridge:
+    """Implements BridgeClient; records every call in ``calls`` as (method, args) and returns canned data."""
+
+    procedures: dict[str, dict[str, Any]] = field(default_factory=lambda: copy.deepcopy(PROCEDURES))
+    dossiers: dict[tuple[str, str], DossierLookup] = field(default_factory=dict)
+    dossier_default: DossierLookup = field(default_factory=lambda: DossierLookup("not_found"))
+    down: bool = False
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    tickets_issued: int = 0
+
+    def _record(self, method: str, **args: Any) -> None:
+        self.calls.append((method, args))
+        if self.down:
+            raise BridgeUnavailable("ConnectError")
+
+    def called(self, method: str) -> list[dict[str, Any]]:
+        return [args for name, args in self.calls if name == method]
+
+    async def search(self, query: str, k: int = 3) -> dict[str, Any]:
+        self._record("search", query=query, k=k)
+        folded = fold(query)
+        for keyword, confidence, codes in SEARCH_TABLE:
+            if keyword in folded:
+                hits = [{"code": c, "name": self.procedures[c]["name"], "field": "Hộ tịch", "score": 0.9 - i / 10}
+                        for i, c in enumerate(codes[:k])]
+                return {"query": query, "confidence": confidence, "results": hits}
+        return {"query": query, "confidence": "no_match", "results": []}
+
+    async def get_procedure(self, code: str) -> dict[str, Any] | None:
+        self._record("get_procedure", code=code)
+        return copy.deepcopy(self.procedures.get(code))
+
+    async def route_desk(self, code: str) -> dict[str, Any] | None:
+        self._record("route_desk", code=code)
+        if code not in self.procedures:
+            return None
+        desk = DESK_HOTICH if code.startswith(("1.", "2.")) else DESK_GENERAL
+        return {"procedure_code": code, "field": "Hộ tịch", "desk": dict(desk)}
+
+    async def list_desks(self) -> dict[str, Any]:
+        self._record("list_desks")
+        return {"ward": {"name": "UBND phường Cửa Nam", "address": "Số 1 phố Mẫu, Hà Nội",
+                         "hours": "thứ Hai đến thứ Sáu 7:30–17:00, sáng thứ Bảy 7:30–11:30"},
+                "desks": [dict(DESK_GENERAL), dict(DESK_HOTICH)]}
+
+    async def issue_ticket(self, *, procedure_code: str | None = None, desk: str | None = None,
+                           priority: str = "none") -> dict[str, Any]:
+        self._record("issue_ticket", procedure_code=procedure_code, desk=desk, priority=priority)
+        self.tickets_issued += 1
+        chosen = DESK_HOTICH if procedure_code in self.procedures else DESK_GENERAL
+        prefix = "U" if priority != "none" else "A"
+        return {"id": self.tickets_issued, "number": f"{prefix}{self.tickets_issued:03d}", "desk": dict(chosen),
+                "priority": priority, "position": 3, "estimated_wait_minutes": 15, "issued_at": "2026-11-21T08:00:00"}
+
+    async def lookup_dossier(self, code: str, id_last4: str) -> DossierLookup:
+        self._record("lookup_dossier", code=code, id_last4=id_last4)
+        return self.dossiers.get((code, id_last4), self.dossier_default)
+
+
+FOUND_DOSSIER = DossierLookup("found", record={
+    "code": "000.00.20.H26-250801-0001",
+    "status": {"code": 4, "label": "Đang xử lý", "explanation": "Cán bộ đang thẩm định hồ sơ.",
+               "next_step": "Bạn chờ tin nhắn báo kết quả"},
+    "procedure": {"code": "1.001193", "name": "Thủ tục đăng ký khai sinh"},
+    "received_at": "2025-08-01", "due_at": "2025-08-06",
+    "pickup_desk": {"id": "Q1", "name": "Quầy 1 – Hộ tịch, chứng thực"},
+})

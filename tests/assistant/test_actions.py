@@ -1,0 +1,191 @@
+"""Thin actions over the recording bridge: intent → reply text, buttons and slot events."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.actions.bridge_client import DossierLookup
+from assistant.actions.dossier_actions import ActionDossierStatus
+from assistant.actions.procedure_actions import ActionAnswerProcedure, ActionChooseOption, ActionDetectLanguage
+from assistant.actions.service_actions import (
+    ActionDeclineOffer,
+    ActionHandoffHuman,
+    ActionIssueTicket,
+    ActionOpeningHours,
+)
+from tests.assistant.conftest import make_tracker, run_action, slot_events
+from tests.assistant.fakes import FOUND_DOSSIER
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected_fragments"),
+    [
+        ("làm giấy khai sinh cho con cần gì", "ask_documents", ["1.001193", "Giấy tờ số 1", "2 mục khác"]),
+        ("cho hoi lam giay khai sinh", "ask_procedure", ["1.001193", "lệ phí"]),
+        ("lệ phí đăng ký kết hôn bao nhiêu", "ask_fee", ["1.000894", "miễn lệ phí"]),
+        ("dang ky ket hon mat bao lau", "ask_processing_time", ["1.000894", "Trong ngày làm việc"]),
+        ("làm khai sinh nộp ở quầy nào", "ask_where", ["1.001193", "Quầy 1", "Tầng 1", "số thứ tự"]),
+        ("khai sinh có nộp online được không", "ask_online", ["1.001193", "trực tuyến", "dichvucong.gov.vn"]),
+        ("các bước đăng ký khai sinh", "ask_steps", ["1.001193", "3 bước", "Bước 1"]),
+        ("căn cứ pháp lý đăng ký kết hôn", "ask_legal_basis", ["1.000894", "123/2015/NĐ-CP"]),
+        ("what documents do I need for birth registration", "ask_documents", ["code 1.001193", "needs"]),
+        ("how much is marriage registration", "ask_fee", ["code 1.000894", "free of charge"]),
+    ],
+)
+def test_procedure_question_is_answered_from_the_record(services, bridge, text, intent, expected_fragments):
+    messages, events = run_action(ActionAnswerProcedure(services), make_tracker(text, intent))
+    assert len(messages) == 1
+    for fragment in expected_fragments:
+        assert fragment in messages[0]["text"]
+    slots = slot_events(events)
+    assert slots["procedure_code"] in {"1.001193", "1.000894"}
+    assert bridge.called("search")[0]["query"] == text
+
+
+def test_follow_up_keeps_the_current_procedure_without_searching(services, bridge):
+    tracker = make_tracker("mất bao lâu?", "ask_processing_time", slots={"procedure_code": "1.001193"})
+    messages, events = run_action(ActionAnswerProcedure(services), tracker)
+    assert "1.001193" in messages[0]["text"]
+    assert bridge.called("search") == []
+    assert slot_events(events)["procedure_code"] == "1.001193"
+
+
+def test_new_procedure_in_a_follow_up_replaces_the_current_one(services, bridge):
+    tracker = make_tracker("lệ phí kết hôn bao nhiêu", "ask_fee", slots={"procedure_code": "1.001193"})
+    messages, events = run_action(ActionAnswerProcedure(services), tracker)
+    assert "1.000894" in messages[0]["text"]
+    assert slot_events(events)["procedure_code"] == "1.000894"
+
+
+def test_fee_set_by_the_province_is_never_a_number(services):
+    tracker = make_tracker("lệ phí bao nhiêu", "ask_fee", slots={"procedure_code": "2.000884"})
+    messages, _ = run_action(ActionAnswerProcedure(services), tracker)
+    text = messages[0]["text"]
+    assert "Hội đồng nhân dân tỉnh" in text and "đồng." not in text.replace("Hội đồng", "")
+
+
+def test_ambiguous_question_offers_three_buttons_and_remembers_them(services):
+    messages, events = run_action(ActionAnswerProcedure(services), make_tracker("tôi cần chứng thực", "ask_procedure"))
+    buttons = messages[0]["buttons"]
+    assert [b["payload"] for b in buttons] == [f'/choose_option{{"option_number": "{i}"}}' for i in (1, 2, 3)]
+    assert "2.000843" in buttons[1]["title"]
+    assert slot_events(events)["pending_options"] == ["2.000815", "2.000843", "2.000884"]
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "expected_code"),
+    [("số 2", "2", "2.000843"), ("cái thứ ba", None, "2.000884"), ('/choose_option{"option_number": "1"}', "1", "2.000815")],
+)
+def test_choosing_an_option_answers_the_pending_topic(services, text, entity, expected_code):
+    entities = [{"entity": "option_number", "value": entity}] if entity else []
+    tracker = make_tracker(text, "choose_option", entities=entities, slots={
+        "pending_options": ["2.000815", "2.000843", "2.000884"], "last_topic": "fee"})
+    messages, events = run_action(ActionChooseOption(services), tracker)
+    assert expected_code in messages[0]["text"]
+    assert slot_events(events)["procedure_code"] == expected_code
+    assert slot_events(events)["pending_options"] is None
+
+
+def test_choosing_out_of_range_asks_again(services):
+    tracker = make_tracker("số 7", "choose_option", slots={"pending_options": ["2.000815", "2.000843"]})
+    messages, events = run_action(ActionChooseOption(services), tracker)
+    assert "số 1" in messages[0]["text"] and events == []
+
+
+def test_no_match_is_honest_and_offers_a_human(services):
+    tracker = make_tracker("thủ tục nuôi rồng", "ask_procedure")
+    messages, events = run_action(ActionAnswerProcedure(services), tracker)
+    assert "chưa tìm thấy" in messages[0]["text"] and "cán bộ" in messages[0]["text"]
+    assert slot_events(events)["pending_offer"] == "human"
+
+
+def test_bridge_down_is_a_polite_sorry(services, bridge):
+    bridge.down = True
+    messages, events = run_action(ActionAnswerProcedure(services), make_tracker("làm khai sinh", "ask_procedure"))
+    assert "tạm gián đoạn" in messages[0]["text"]
+    assert "procedure_code" not in slot_events(events)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "<script>alert(1)</script>", "😀😀", "a" * 5000])
+def test_odd_input_gets_a_polite_reply_without_echo(services, text):
+    messages, _ = run_action(ActionAnswerProcedure(services), make_tracker(text, "nlu_fallback"))
+    assert len(messages) == 1 and messages[0]["text"]
+    assert "<script>" not in messages[0]["text"] and "aaaa" not in messages[0]["text"]
+
+
+def test_long_input_is_cut_before_search(services, bridge):
+    run_action(ActionAnswerProcedure(services), make_tracker("khai sinh " * 600, "ask_procedure"))
+    assert len(bridge.called("search")[0]["query"]) <= 300
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "expected_priority"),
+    [("cho tôi lấy số", None, "none"), ("tôi là người già cho lấy số", "elderly", "elderly"),
+     ("toi dang mang thai cho lay so", None, "pregnant"), ("I am with a small child", "small_child", "small_child")],
+)
+def test_ticket_carries_the_priority_group(services, bridge, text, entity, expected_priority):
+    entities = [{"entity": "priority_group", "value": entity}] if entity else []
+    tracker = make_tracker(text, "ask_queue_ticket", entities=entities, slots={"procedure_code": "1.001193"})
+    messages, events = run_action(ActionIssueTicket(services), tracker)
+    assert bridge.called("issue_ticket") == [{"procedure_code": "1.001193", "desk": None, "priority": expected_priority}]
+    assert "Quầy 1" in messages[0]["text"] or "Q" in messages[0]["text"]
+    assert ("priority" in messages[0]["text"] or "ưu tiên" in messages[0]["text"]) == (expected_priority != "none")
+    assert slot_events(events)["pending_offer"] is None
+
+
+def test_handoff_without_a_procedure_goes_to_the_first_listed_desk(services, bridge):
+    messages, _ = run_action(ActionHandoffHuman(services), make_tracker("cho gặp cán bộ", "request_human"))
+    assert bridge.called("issue_ticket")[0]["desk"] == "Q0"
+    assert "gặp cán bộ" in messages[0]["text"] and "A001" in messages[0]["text"]
+
+
+def test_handoff_with_a_procedure_goes_to_its_desk(services, bridge):
+    tracker = make_tracker("talk to staff", "request_human", slots={"procedure_code": "1.001193", "language": "en"})
+    messages, _ = run_action(ActionHandoffHuman(services), tracker)
+    assert bridge.called("issue_ticket")[0]["procedure_code"] == "1.001193"
+    assert "officer" in messages[0]["text"]
+
+
+def test_opening_hours_and_decline(services):
+    messages, _ = run_action(ActionOpeningHours(services), make_tracker("mấy giờ mở cửa", "ask_opening_hours"))
+    assert "7:30" in messages[0]["text"]
+    messages, events = run_action(ActionDeclineOffer(services), make_tracker("không", "deny",
+                                                                                   slots={"pending_offer": "ticket"}))
+    assert slot_events(events)["pending_offer"] is None and messages[0]["text"]
+
+
+def test_dossier_found_explains_status_and_clears_the_digits(services, bridge):
+    bridge.dossiers[("000.00.20.H26-250801-0001", "1234")] = FOUND_DOSSIER
+    tracker = make_tracker("1234", "inform", slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234"})
+    messages, events = run_action(ActionDossierStatus(services), tracker)
+    text = messages[0]["text"]
+    assert "Đang xử lý" in text and "06/08/2025" in text and "Quầy 1" in text and "1234" not in text
+    assert slot_events(events)["id_last4"] is None and slot_events(events)["dossier_code"] is None
+
+
+@pytest.mark.parametrize(
+    ("lookup", "fragment"),
+    [(DossierLookup("not_found"), "không tìm thấy"), (DossierLookup("locked", retry_after_s=600), "10 phút"),
+     (DossierLookup("unavailable"), "tạm gián đoạn"), (DossierLookup("invalid_code"), "không tìm thấy")],
+)
+def test_dossier_failures_are_polite_and_reveal_nothing(services, bridge, lookup, fragment):
+    bridge.dossier_default = lookup
+    tracker = make_tracker("9999", "inform", slots={"dossier_code": "000.00.20.H26-250801-0002", "id_last4": "9999"})
+    messages, _ = run_action(ActionDossierStatus(services), tracker)
+    assert fragment in messages[0]["text"] and "9999" not in messages[0]["text"]
+
+
+def test_dossier_bridge_down_is_a_sorry(services, bridge):
+    bridge.down = True
+    tracker = make_tracker("1234", "inform", slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234"})
+    messages, _ = run_action(ActionDossierStatus(services), tracker)
+    assert "tạm gián đoạn" in messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "previous", "expected"),
+    [("what documents do I need", None, "en"), ("làm khai sinh", "en", "vi"), ("2", "en", "en"),
+     ('/choose_option{"option_number": "2"}', "vi", "vi"), ("cho hoi lam giay khai sinh", None, "vi")],
+)
+def test_language_slot_follows_the_user(text, previous, expected):
+    _, events = run_action(ActionDetectLanguage(), make_tracker(text, "greet", slots={"language": previous}))
+    assert slot_events(events) == {"language": expected}

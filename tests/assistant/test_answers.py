@@ -1,0 +1,100 @@
+"""Pure reply composition: ≤ 3 sentences, cites the code, never invents a fee; data files validate on load."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.actions.answers import TOPICS, describe, format_vnd, shorten
+from assistant.actions.followup import QuestionWords
+from assistant.actions.language import detect_language
+from assistant.actions.options import parse_option_number
+from assistant.actions.replies import Replies, RepliesError
+from tests.assistant.fakes import DESK_HOTICH, PROCEDURES, procedure
+
+REPLIES = Replies.load()
+
+
+def sentences(text: str) -> int:
+    return len([s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s])
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_topic_is_short_and_cites_the_code(topic, language):
+    record = PROCEDURES["1.001193"]
+    route = {"desk": DESK_HOTICH}
+    text = describe(topic, record, REPLIES, language, route=route)
+    assert "1.001193" in text
+    assert sentences(text) <= 3, text
+
+
+@pytest.mark.parametrize(
+    ("fee", "expected"),
+    [({"fee_amount_vnd": 0, "fee_set_by_province": False}, "miễn lệ phí"),
+     ({"fee_amount_vnd": 8000, "fee_set_by_province": False}, "8.000 đồng"),
+     ({"fee_amount_vnd": 8000, "fee_set_by_province": True}, "Hội đồng nhân dân tỉnh"),
+     ({"fee_amount_vnd": None, "fee_set_by_province": False}, "Hội đồng nhân dân tỉnh")],
+)
+def test_fee_rules(fee, expected):
+    record = procedure("9.000001", "Thủ tục thử", fee={"fee": "x", **fee})
+    text = describe("fee", record, REPLIES, "vi")
+    assert expected in text
+    if expected == "Hội đồng nhân dân tỉnh":
+        assert not re.search(r"\d", text.replace("9.000001", ""))
+
+
+def test_record_without_channels_or_documents_still_answers():
+    record = {**PROCEDURES["1.001193"], "channels": [], "documents": [], "steps": [], "legal_basis": []}
+    for topic in TOPICS:
+        assert "1.001193" in describe(topic, record, REPLIES, "vi")
+
+
+def test_full_details_list_every_document():
+    text = describe("documents", PROCEDURES["1.001193"], REPLIES, "vi", full=True)
+    assert all(f"Giấy tờ số {i}" in text for i in range(1, 6))
+
+
+def test_shorten_keeps_one_clause():
+    assert shorten("- Tờ khai đăng ký khai sinh. Kèm bản sao; nếu có") == "Tờ khai đăng ký khai sinh"
+    assert len(shorten("x " * 200, 40)) <= 41
+
+
+def test_format_vnd():
+    assert format_vnd(1500000, "vi") == "1.500.000" and format_vnd(1500000, "en") == "1,500,000"
+
+
+def test_question_words_separate_topic_from_subject():
+    words = QuestionWords.load()
+    assert not words.names_a_procedure("mất bao lâu?", has_current=True)
+    assert not words.names_a_procedure("how much does it cost", has_current=True)
+    assert words.names_a_procedure("lệ phí kết hôn bao nhiêu", has_current=True)
+    assert words.names_a_procedure("le phi dang ky tam tru", has_current=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("số 2", 2), ("cái thứ hai", 2), ("cai thu ba", 3), ("cái đầu tiên", 1), ("the second one", 2),
+     ("number one", 1), ("3", 3), ("hmm", None), ("số 1 hay 2", None)],
+)
+def test_option_number(text, expected):
+    assert parse_option_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Cho hỏi làm giấy khai sinh", "vi"), ("cho hoi lam giay khai sinh", "vi"), ("le phi bao nhieu", "vi"),
+     ("How long does it take?", "en"), ("can I apply online", "en"), ("ok", "vi"), ("", "vi")],
+)
+def test_detect_language(text, expected):
+    assert detect_language(text) == expected
+
+
+def test_broken_replies_file_is_rejected_with_the_entry_name(tmp_path):
+    bad = tmp_path / "replies.yaml"
+    bad.write_text('greet:\n  vi: "Chào {name}"\n  en: "Hello {nam}"\n', encoding="utf-8")
+    with pytest.raises(RepliesError, match="greet"):
+        Replies.load(bad)
+    bad.write_text('greet:\n  vi: "Chào"\n', encoding="utf-8")
+    with pytest.raises(RepliesError, match="greet"):
+        Replies.load(bad)

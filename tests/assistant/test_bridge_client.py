@@ -1,0 +1,69 @@
+"""HttpBridgeClient against a real stub HTTP server on 127.0.0.1: shapes, status mapping, bridge down."""
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+
+from assistant.actions.bridge_client import BridgeUnavailable, HttpBridgeClient
+from assistant.actions.settings import ActionSettings
+from tests.assistant.stub_bridge import StubBridge
+
+
+@pytest.fixture
+def stub():
+    with StubBridge() as server:
+        yield server
+
+
+def call(url: str, method: str, *args, **kwargs):
+    async def go():
+        client = HttpBridgeClient(ActionSettings(bridge_url=url, read_timeout_s=2, connect_timeout_s=1))
+        try:
+            return await getattr(client, method)(*args, **kwargs)
+        finally:
+            await client.aclose()
+
+    return asyncio.run(go())
+
+
+def test_search_procedure_route_and_ticket(stub):
+    outcome = call(stub.url, "search", "làm giấy khai sinh", 3)
+    assert outcome["confidence"] == "confident" and outcome["results"][0]["code"] == "1.001193"
+    assert stub.fake.called("search")[0] == {"query": "làm giấy khai sinh", "k": 3}
+    assert call(stub.url, "get_procedure", "1.001193")["name"] == "Thủ tục đăng ký khai sinh"
+    assert call(stub.url, "get_procedure", "9.999999") is None
+    assert call(stub.url, "route_desk", "1.001193")["desk"]["id"] == "Q1"
+    ticket = call(stub.url, "issue_ticket", procedure_code="1.001193", priority="elderly")
+    assert ticket["number"] == "U001" and stub.fake.called("issue_ticket")[0]["priority"] == "elderly"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "outcome", "retry"),
+    [(404, {"error": "not_found"}, "not_found", None),
+     (429, {"error": "too_many_attempts", "retry_after_s": 840}, "locked", 840),
+     (422, {"error": "invalid_code", "example": "000.00.20.H26-250801-0001"}, "invalid_code", None),
+     (422, {"error": "invalid_id_last4"}, "invalid_id_last4", None),
+     (503, {"error": "upstream_unavailable"}, "unavailable", None)],
+)
+def test_dossier_lookup_status_mapping(stub, status, body, outcome, retry):
+    stub.overrides["/api/dossiers/lookup"] = (status, {"message": "x", **body})
+    result = call(stub.url, "lookup_dossier", "000.00.20.H26-250801-0001", "1234")
+    assert result.outcome == outcome and result.retry_after_s == retry
+
+
+def test_dossier_found(stub):
+    result = call(stub.url, "lookup_dossier", "000.00.20.H26-250801-0001", "1234")
+    assert result.outcome == "found" and result.record["status"]["label"] == "Đang xử lý"
+
+
+def test_server_error_and_refused_connection_raise_bridge_unavailable(stub):
+    stub.overrides["/api/procedures/search"] = (500, {"error": "boom"})
+    with pytest.raises(BridgeUnavailable):
+        call(stub.url, "search", "khai sinh")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        free_port = sock.getsockname()[1]
+    with pytest.raises(BridgeUnavailable):
+        call(f"http://127.0.0.1:{free_port}", "list_desks")
