@@ -7,7 +7,8 @@ Decisions (documented here because callers rely on them):
 - processing_days: "N Ngày", "N Ngày làm việc" and a bare "N" → N; "N Giờ" → N/8 (working days, 2 decimals);
   "N Tuần" → 7N; "N Tháng" → 30N; "Trong ngày" / "Ngay" → 0.5 (same day, under one working day);
   anything else (ranges, "Không quy định", free text) → None.
-- fee_amount_vnd: 0 for "Miễn phí"/"Không" unless the fee is set by the province; the single distinct đồng
+- fee_amount_vnd: 0 for "Miễn phí" unless the fee is set by the province or its note still talks about a fee
+  ("Áp dụng mức thu ...", "Miễn lệ phí cho <some groups>"; a charge for optional copies keeps it 0); the single distinct đồng
   amount found in the fee cell (amounts under 1,000 đ are portal glitches, e.g. "20 VNĐ" for 20.000 đ, and are
   ignored); None when there is no information, several different amounts, a foreign currency, or the
   province decides the fee (fee_set_by_province=True; we never invent the number).
@@ -34,7 +35,10 @@ _DAYS = re.compile(
     r"^(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>ngày làm việc|ngày|giờ|tuần|tháng)?$", re.IGNORECASE
 )
 _UNIT_DAYS = {"": 1.0, "ngày làm việc": 1.0, "ngày": 1.0, "giờ": 1 / 8, "tuần": 7.0, "tháng": 30.0}
-_VND = re.compile(r"(\d{1,3}(?:[.,]\d{3})+|\d+)\s?(?:Việt Nam Đồng|VNĐ|VND|vnđ|vnd|đồng|Đồng|đ\b|đ/|đ(?=\W))")
+_VND = re.compile(r"(\d{1,3}(?:[.,]\d{3})+|\d+)\s?(?:Việt Nam Đồng|VNĐ|VND|vnđ|vnd|đồng|Đồng|[đĐ](?![^\W\d_]))")
+_NOTE_FREE = re.compile(r"^(khong|khong co|khong quy dinh|chua quy dinh)$|mien le phi(?! cho)|khong thu (le )?phi")
+_NOTE_FEE = re.compile(r"\bphi\b|muc thu")
+_ENUMERATOR = re.compile(r"\(\s*(?:\d{1,2}|[a-zđ]|[ivx]{1,4})\s*\)")  # "(1) Trường hợp ...": a list item
 _FOREIGN = re.compile(r"\d\s?(?:USD|EUR|đô la)", re.IGNORECASE)
 _PROVINCE = re.compile(r"(hoi dong nhan dan|hdnd|uy ban nhan dan|ubnd)( cap)? (tinh|thanh pho truc thuoc)")
 
@@ -112,8 +116,18 @@ def fee_amount_vnd(head: str, note: str, by_province: bool) -> int | None:
     if parse_vnd_amounts(head):  # a glitched tiny amount: trust a single amount spelled out in the note
         return note_amounts.pop() if len(note_amounts) == 1 else None
     if head == "Miễn phí":
-        return None if note_amounts else 0
+        return None if note_amounts or not _note_keeps_free(note) else 0
     return None
+
+
+def _note_keeps_free(note: str) -> bool:
+    """Whether a note after "Miễn phí" leaves the procedure free (see module docstring)."""
+    folded = fold(note).strip("() .")
+    if not folded or _NOTE_FREE.search(folded):
+        return True
+    if "ban sao" in folded:  # only the optional copy (bản sao) is charged; the procedure itself is free
+        return True
+    return not _NOTE_FEE.search(folded)
 
 
 def _province_in_description(description: str) -> bool:
@@ -149,7 +163,7 @@ def parse_channels(text: str) -> tuple[list[ParsedChannel], list[str]]:
         if match.start() < position:
             continue
         fee_end = match.end()
-        if fee_end < len(text) and text[fee_end] == "(":
+        if fee_end < len(text) and text[fee_end] == "(" and not _ENUMERATOR.match(text, fee_end):
             fee_end = _balanced_end(text, fee_end)
         accepted.append((match, fee_end))
         position = fee_end

@@ -17,7 +17,9 @@ HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
 _GROUP_HEADER = re.compile(r"(?:\*\s*(?P<group>[^*:\n]{1,150}?)\s*:\s*|--)?" + re.escape(HEADER))
 # One copies cell; the count is one digit or "0N" so a year glued before it ("năm 20261 bản chính") is left out.
 _ONE_COPY = r"(?:0\d|\d) ?bản (?:chính|sao|chụp)"
-_COPIES = re.compile(rf"{_ONE_COPY}(?:\s*,\s*{_ONE_COPY})*")
+# A copies cell closes its row, so it is never followed by a space and a lower-case word
+# nor wrapped in parentheses ("01 bản sao có chứng thực ...", "(01 bản chính)" inside a name are not copies cells).
+_COPIES = re.compile(rf"(?<!\()(?<!\( ){_ONE_COPY}(?:\s*,\s*{_ONE_COPY})*(?!\s+[a-zà-ỹđ]|\s*\))")
 _FORM_EXT = re.compile(r"(?: ?\(\d+\))?\.(?:docx|doc|pdf|xlsx|xls|rar|zip)$", re.IGNORECASE)
 _GLUED_FORMS = re.compile(r"(\.(?:docx|doc(?!x)|pdf|xlsx|xls(?!x)))(?=[^\s,;)])", re.IGNORECASE)
 _FORM_KEYWORD = re.compile(r"(?:Mẫu|MẪU|Mau|MAU|Mus|Ms|Phụ lục|PHỤ LỤC|Phu luc|Phlc|Tờ khai|TỜ KHAI|Biểu mẫu|M\d|mẫu|mau)")
@@ -40,6 +42,22 @@ def _normalise_copies(text: str) -> str:
     return re.sub(r"\s*,\s*", ", ", text)
 
 
+def _glue_point(cell: str) -> int:
+    """Where a form file name without a keyword starts: the first point after the last spaced sentence break
+    where punctuation or a lower-case letter is directly followed by an upper-case letter or a digit
+    ("(mẫu NA17)101-Mau A17.doc", "TT-BCA).1.MuCT01.doc"); else the last space-free run before the extension.
+    """
+    extension = _FORM_EXT.search(cell).start()
+    region = max(cell.rfind(". ", 0, extension), cell.rfind("; ", 0, extension), cell.rfind(") ", 0, extension))
+    if region >= 0 and " " not in cell[region + 2:extension]:
+        return region + 2  # "... Giấy tờ khác. MauKX1079.docx": the whole last word is the file name
+    for index in range(max(region + 2, 1), extension):
+        before, here = cell[index - 1], cell[index]
+        if (before in ".;)" or before.islower()) and (here.isupper() or here.isdigit()):
+            return index
+    return cell.rfind(" ", 0, extension) + 1
+
+
 def split_form(cell: str) -> tuple[str, str]:
     """Split "NAME + FORM FILE" glued together into (name, form); form is "" when there is no file name."""
     cell = cell.rstrip()
@@ -53,15 +71,7 @@ def split_form(cell: str) -> tuple[str, str]:
             start = position
             break
     if start is None:
-        # Fall back to the last space-free run holding the file name; the form starts at its first glue point
-        # (punctuation or a lower-case letter directly followed by an upper-case letter or a digit).
-        token_start = cell.rfind(" ", 0, _FORM_EXT.search(cell).start()) + 1
-        start = token_start
-        for index in range(token_start + 1, len(cell)):
-            before, here = cell[index - 1], cell[index]
-            if (before in ".;)" or before.islower()) and (here.isupper() or here.isdigit()):
-                start = index
-                break
+        start = _glue_point(cell)
     return cell[:start].strip(), _GLUED_FORMS.sub(r"\1; ", cell[start:].strip())
 
 

@@ -18,6 +18,7 @@ from knowledge_base.catalogue.sections import (
     parse_result,
     parse_steps,
     split_top_level_commas,
+    steps_source,
 )
 from knowledge_base.catalogue.store import write_catalogue
 from knowledge_base.text import clean
@@ -84,6 +85,9 @@ def normalise(raw: Mapping[str, Any]) -> tuple[Procedure, list[str]]:
     legal, legal_warnings = parse_legal_basis(raw.get("can_cu_phap_ly", ""))
     warnings += channel_warnings + document_warnings + legal_warnings
     levels = split_top_level_commas(raw.get("cap_thuc_hien", ""))
+    steps_text, from_raw = steps_source(raw.get("trinh_tu_thuc_hien", ""), raw.get("raw_text", "") or "")
+    if from_raw:
+        warnings.append("steps: field was cut short; taken from raw_text")
     record = {
         "code": code,
         "name": _text(raw, "ten_thu_tuc"),
@@ -100,7 +104,7 @@ def normalise(raw: Mapping[str, Any]) -> tuple[Procedure, list[str]]:
         "coordinating_body": _text(raw, "co_quan_phoi_hop"),
         "submission_address": _text(raw, "dia_chi_tiep_nhan"),
         "related_procedures": parse_related(raw.get("thu_tuc_lien_quan", "")),
-        "steps": parse_steps(raw.get("trinh_tu_thuc_hien", "")),
+        "steps": parse_steps(steps_text),
         "channels": [Channel(**vars(item)).to_dict() for item in channels],
         "documents": [Document(**vars(item)).to_dict() for item in documents],
         "legal_basis": [LegalBasis(**vars(item)).to_dict() for item in legal],

@@ -19,10 +19,18 @@ _UPPER = "".join(chr(c) for c in range(0x41, 0x1EFA) if chr(c).isupper() and chr
 _LOWER = "".join(chr(c) for c in range(0x61, 0x1EFA) if chr(c).islower() and chr(c).isalpha())
 _U = f"[{_UPPER}]"
 _L = f"[{_LOWER}]"
+# Issuer codes seen at the end of document numbers in the national catalogue (longest first in the pattern):
+# knowing them lets "NĐ-CPNghị định", "BTCChế độ" or "QH13LUẬT" be cut in the right place.
+_ISSUERS = (
+    "CP", "BTC", "BTP", "NHNN", "BCA", "BNNMT", "BGTVT", "BXD", "TTg", "BNNPTNT", "BKHĐT", "BTNMT", "BHXH",
+    "BLĐTBXH", "BVHTTDL", "BYT", "BCT", "BKHCN", "VPCP", "UBND", "BNV", "UBTƯMTTQVN", "HĐND", "BQP", "CSXH",
+    "VKSNDTC", "BNG", "VPQH", "CTN", "HĐTP", "BTTTT", "BGDĐT", "TANDTC", "KTNN", "BTTTT", "UBCKNN", "TCHQ",
+)
+_ISSUER = "|".join([r"(?:UBTVQH|QH)\d\d"] + sorted(set(_ISSUERS), key=len, reverse=True))
 _NUMBER = re.compile(
     rf"(?P<digits>\d+(?:\.\d+)?)/(?:(?P<year>(?:19|20)\d\d)/)?"
-    rf"(?P<suffix>(?:{_U}+-)*(?:UBTVQH|QH)\d\d|(?:{_U}+[-.])*{_U}+?-TTg|{_U}[{_UPPER}0-9/_-]*?)"
-    rf"(?=$|\s|[,.;:)]|{_U}{_L}|{_L}|\d{{1,3}}(?:\.\d+)?/)"
+    rf"(?:(?P<known>(?:{_U}+[-/_])*(?:{_ISSUER}))(?=$|\s|[,.;:)]|{_U}|{_L}|\d{{1,3}}(?:\.\d+)?/)"
+    rf"|(?P<other>{_U}[{_UPPER}0-9/_-]*?)(?=$|\s|[,.;:)]|{_U}{_L}|{_L}|\d{{1,3}}(?:\.\d+)?/))"
 )
 _NEXT_NAME = re.compile(rf"\s*({_U}|$)")
 _TYPE_TAIL = re.compile(
@@ -42,6 +50,8 @@ class ParsedLegalBasis:
 def _closes_row(text: str, match: re.Match[str]) -> bool:
     start, end = match.start(), match.end()
     glued_before = start > 0 and not text[start - 1].isspace()
+    glued_before = glued_before or _number_text(match)[1] > 0  # "giai đoạn 2026 - 2030182/2025/NQ-HĐND"
+    glued_before = glued_before or bool(_TYPE_TAIL.search(text[:start]))  # "...Chăn nuôiNghị định số 13/..."
     rest = text[end:]
     if not rest.strip():
         return True
@@ -64,7 +74,8 @@ def _number_text(match: re.Match[str]) -> tuple[str, int]:
         extra = 4
         digits = digits[4:]
     year = match.group("year")
-    number = f"{digits}/{year}/{match.group('suffix')}" if year else f"{digits}/{match.group('suffix')}"
+    suffix = match.group("known") or match.group("other")
+    number = f"{digits}/{year}/{suffix}" if year else f"{digits}/{suffix}"
     return number, extra
 
 

@@ -6,11 +6,13 @@ import re
 from knowledge_base.catalogue.channels import empty_if_no_info
 from knowledge_base.text import clean
 
-_STEP_START = re.compile(r"^(?:Bước\s*\d+|BƯỚC\s*\d+)\s*[:.)\-–]?", re.IGNORECASE)
+_STEP_START = re.compile(r"^(?:[-+*•]\s*)?Bước\s*\d+\s*[:.)\-–]?", re.IGNORECASE)
 _NOTE_START = re.compile(r"^\*?\s*(?:Lưu ý|Ghi chú|Chú ý)\b", re.IGNORECASE)
 _BULLET = re.compile(r"^[-•–]\s*")
-_RESULT_CODE = re.compile(r"Mã:\s*\S+?(?=Từ khóa|[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ][a-zà-ỹđ]|$)")
+# A result code ("Mã: KQ.G15.000031", "Mã: 000.00.00.G11-KQ1711") ends at its last digit before a letter.
+_RESULT_CODE = re.compile(r"Mã:\s*(?:\S*?\d(?=[^\d.\-_]|$)|\S+?(?=Từ khóa|$))")
 _RESULT_JUNK = re.compile(r"Từ khóa|Chọn cơ quan thực hiện|Hệ thống chỉ hiển thị|Nộp hồ sơ$")
+_RAW_STEPS_START, _RAW_STEPS_END = "Trình Tự Thực Hiện", "Cách Thức Thực Hiện"
 _NO_CONDITIONS = {"", "Không", "Không.", "Không có", "Không có.", "Không có thông tin"}
 
 
@@ -44,6 +46,19 @@ def parse_steps(text: str) -> list[str]:
             in_note = False
         steps[-1].append(_BULLET.sub("", line) if not numbered and starts_step else line)
     return ["\n".join(step) for step in steps]
+
+
+def steps_source(field_text: str, raw_text: str) -> tuple[str, bool]:
+    """The steps text to parse: the field, or the page's own "Trình Tự Thực Hiện" section when the field was
+    cut short (it is for ~25 procedures, mostly BHXH). Returns (text, taken_from_raw_text)."""
+    start = raw_text.find(_RAW_STEPS_START)
+    end = raw_text.find(_RAW_STEPS_END, start + 1) if start >= 0 else -1
+    if start < 0 or end < 0:
+        return field_text, False
+    section = raw_text[start + len(_RAW_STEPS_START):end].strip()
+    if len(section) > len((field_text or "").strip()) + 20:
+        return section, True
+    return field_text, False
 
 
 def parse_result(text: str) -> str:
