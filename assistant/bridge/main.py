@@ -37,5 +37,10 @@ def create_app(settings: BridgeSettings | None = None, *, searcher: Any | None =
         app.include_router(module.router)
 
     # --- BEGIN routers of other areas (web and kiosk helpers edit only this block) ---------------------
+    from assistant.bridge.routers import chat as web_chat
+    from assistant.bridge.web import pages as web_pages
+
+    app.include_router(web_chat.router)  # POST /api/chat (web chat relay to Rasa)
+    app.include_router(web_pages.router)  # /, /staff, /widget.js, /web/* (chat page, widget, staff page)
     # --- END routers of other areas ---------------------------------------------------------------------
     return app

@@ -3,33 +3,30 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
-from assistant.bridge.routers.chat import router as chat_router
-from assistant.bridge.web.pages import router as pages_router
+from assistant.bridge.auth import create_token
+from assistant.bridge.knowledge import default_knowledge_sources
+from assistant.bridge.main import create_app
+from assistant.bridge.services import open_database
+from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.web.relay import ChatRelay
+from tests.bridge.fakes import RecordingSearcher
 from tests.bridge.fakes_web import RecordingDialogueClient, scripted_reply
 from tests.bridge.web_support import SCREENSHOT_DIR, chromium, serve
 
-pytest.importorskip("playwright.sync_api")
 expect = pytest.importorskip("playwright.sync_api").expect
 
-FEEDBACK: list[dict] = []
-
-
-def build_app(dialogue) -> FastAPI:
-    app = FastAPI()
-    app.include_router(chat_router)
-    app.include_router(pages_router)
+def build_app(dialogue, data_dir) -> FastAPI:
+    """The real bridge app (SQLite in a temp dir, fake searcher) with the fake dialogue engine behind /api/chat."""
+    settings = BridgeSettings(_env_file=None, data_dir=data_dir, database_url=None, rasa_url="http://127.0.0.1:9",
+                              action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2)
+    app = create_app(settings, searcher=RecordingSearcher(), knowledge_sources=default_knowledge_sources(settings))
     app.state.chat_relay = ChatRelay(dialogue)
-
-    @app.post("/api/feedback", status_code=201)
-    def feedback(body: dict) -> dict:  # stand-in for the bridge-core endpoint
-        FEEDBACK.append(body)
-        return {"ok": True}
-
+    app.state.test_settings = settings
     return app
 
 
@@ -51,8 +48,13 @@ def dialogue():
 
 
 @pytest.fixture(scope="module")
-def bridge_url(dialogue):
-    with serve(build_app(dialogue)) as url:
+def bridge_app(dialogue, tmp_path_factory):
+    return build_app(dialogue, tmp_path_factory.mktemp("bridge"))
+
+
+@pytest.fixture(scope="module")
+def bridge_url(bridge_app):
+    with serve(bridge_app) as url:
         yield url
 
 
@@ -78,6 +80,8 @@ def bot_messages(page):
 def test_send_message_and_see_reply(page, bridge_url, dialogue):
     page.goto(bridge_url + "/")
     expect(page.locator("h1")).to_contain_text("Hỏi đáp thủ tục hành chính")
+    ward = httpx.get(bridge_url + "/api/desks").json()["ward"]
+    expect(page.locator("#ward-info")).to_contain_text(ward["name"])
     page.fill("#chat-input", "làm giấy khai sinh")
     page.click("#send")
     expect(bot_messages(page).last).to_contain_text("Bạn hỏi: làm giấy khai sinh")
@@ -147,7 +151,7 @@ def test_keyboard_only_flow(page, bridge_url, dialogue):
     assert float(outline.rstrip("px")) >= 3
 
 
-def test_reply_after_three_turns_offers_feedback(page, bridge_url):
+def test_reply_after_three_turns_offers_feedback(page, bridge_url, bridge_app):
     page.goto(bridge_url + "/")
     for n in range(3):
         page.fill("#chat-input", f"câu hỏi {n}")
@@ -155,11 +159,15 @@ def test_reply_after_three_turns_offers_feedback(page, bridge_url):
         expect(bot_messages(page).last).to_contain_text(f"câu hỏi {n}")
     feedback = page.locator("#feedback")
     expect(feedback).to_be_visible()
-    FEEDBACK.clear()
     page.get_by_role("button", name=re.compile("^4 sao")).click()
     expect(page.locator("#feedback-result")).to_contain_text("Cảm ơn")
-    assert FEEDBACK == [{"conversation_id": page.evaluate("sessionStorage.getItem('lts.chat.sender')"),
-                         "rating": 4, "comment": ""}]
+    db = open_database(bridge_app.state.test_settings)
+    try:
+        token = create_token(db, role="viewer", name="web test")[0]
+    finally:
+        db.dispose()
+    reports = httpx.get(bridge_url + "/api/staff/reports", headers={"Authorization": f"Bearer {token}"}).json()
+    assert reports["feedback"]["count"] == 1 and reports["feedback"]["average_rating"] == 4
 
 
 def test_widget_on_plain_host_page_opens_chat_panel(page, bridge_url, dialogue):

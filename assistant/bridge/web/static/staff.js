@@ -28,17 +28,13 @@
 
   function login(token) {
     S.setToken(token);
-    return S.api("GET", "/api/staff/reports").then(function (data) {
+    return S.api("GET", "/api/staff/me").then(function (me) {
       showApp(true);
-      renderReports(data);
+      var who = me && me.name ? me.name + " (" + (me.role || "?") + ")" : "";
+      $("signed-in-as").textContent = who ? "Đăng nhập: " + who : "";
       S.notice("Đã đăng nhập. / Signed in.", "success");
       $("search-q").focus();
     }, function (failure) {
-      if (failure.status === 403) { // a valid token that may not read reports: still let them in
-        showApp(true);
-        $("search-q").focus();
-        return;
-      }
       S.setToken(null);
       showApp(false);
       S.notice("Đăng nhập không thành công: " + failure.message, "error");
@@ -155,7 +151,7 @@
 
   function deleteAlias(canonical) {
     if (!window.confirm("Xoá từ đồng nghĩa “" + canonical + "”? / Delete this alias?")) { return; }
-    S.api("DELETE", "/api/staff/aliases/" + encodeURIComponent(canonical)).then(function () {
+    S.api("DELETE", "/api/staff/aliases?canonical=" + encodeURIComponent(canonical)).then(function () {
       S.notice("Đã xoá “" + canonical + "”. / Alias deleted.", "success");
       return loadAliases();
     }, function (failure) { handleFailure("Chưa xoá được: ", failure); });
@@ -163,34 +159,54 @@
 
   /* ---- reports and audit ------------------------------------------------------------------------ */
   var REPORT_TITLES = {
+    questions_total: "Tổng số câu hỏi / Questions asked",
     most_asked: "Thủ tục được hỏi nhiều nhất / Most-asked procedures",
     unanswered: "Câu hỏi chưa trả lời được / Unanswered questions",
-    average_rating: "Điểm đánh giá trung bình / Average rating",
-    feedback_count: "Số lượt đánh giá / Ratings"
+    feedback: "Đánh giá của người dân / Citizen ratings",
+    average_rating: "Điểm trung bình (1–5) / Average rating",
+    count: "Số lượt đánh giá / Number of ratings",
+    recent_comments: "Góp ý gần đây / Recent comments"
+  };
+  var COLUMN_TITLES = {
+    code: "Mã / Code", name: "Tên thủ tục / Name", count: "Số lần / Count", query: "Câu hỏi / Question",
+    last_asked_at: "Lần cuối / Last asked", rating: "Điểm / Rating", comment: "Góp ý / Comment", at: "Thời gian / When"
   };
 
   function loadReports() {
-    return S.api("GET", "/api/staff/reports").then(renderReports,
+    return S.api("GET", "/api/staff/reports").then(function (data) { renderReports($("reports"), data, 3); },
       function (failure) { handleFailure("Không tải được báo cáo: ", failure); });
   }
 
-  function renderReports(data) {
-    var host = $("reports");
+  function formatValue(key, value) {
+    if (value === null || value === undefined || value === "") { return "—"; }
+    if (/_at$|^at$/.test(key) && typeof value === "string") {
+      var date = new Date(value);
+      if (!isNaN(date.getTime())) { return date.toLocaleString("vi-VN"); }
+    }
+    return S.cellText(value);
+  }
+
+  /* Renders a report object: numbers as big figures, lists as tables, nested objects as sub-sections. */
+  function renderReports(host, data, level) {
     host.textContent = "";
     Object.keys(data || {}).forEach(function (key) {
       var value = data[key];
       var title = REPORT_TITLES[key] || key;
       if (Array.isArray(value)) {
-        host.appendChild(el("h3", { text: title }));
+        host.appendChild(el("h" + level, { text: title }));
         if (!value.length) { host.appendChild(el("p", { text: "Chưa có dữ liệu. / No data yet." })); return; }
         var rows = value.map(function (v) { return v && typeof v === "object" ? v : { value: v }; });
-        host.appendChild(S.table(rows));
+        var columns = Object.keys(rows[0]).map(function (k) {
+          return [k, COLUMN_TITLES[k] || k, function (row) { return formatValue(k, row[k]); }];
+        });
+        host.appendChild(S.table(rows, columns));
       } else if (value && typeof value === "object") {
-        host.appendChild(el("h3", { text: title }));
-        host.appendChild(S.table([value]));
+        host.appendChild(el("h" + level, { text: title }));
+        var sub = el("div", { className: "report-group" });
+        host.appendChild(sub);
+        renderReports(sub, value, Math.min(level + 1, 6));
       } else {
-        host.appendChild(el("p", {}, [title + ": ", el("span", { className: "big-number",
-          text: value === null || value === undefined ? "—" : String(value) })]));
+        host.appendChild(el("p", {}, [title + ": ", el("span", { className: "big-number", text: formatValue(key, value) })]));
       }
     });
   }
