@@ -1,23 +1,21 @@
-"""Text-to-speech behind a small Protocol; the real engine is pyttsx3 driving espeak-ng (offline)."""
+"""Text-to-speech behind a small Protocol; the real engine drives espeak-ng (offline, Debian package)."""
 from __future__ import annotations
 
-import contextlib
-import io
-import os
-import tempfile
-import threading
+import shutil
+import subprocess
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Protocol
 
 from kiosk.audio import AudioFormatError, read_wav
 
 DEFAULT_VOICES = {"vi": "aav/vi", "en": "gmw/en-us"}
+_SYNTHESIS_TIMEOUT_S = 30.0
+MAX_SPEECH_CHARS = 5000
 
 
 class TextToSpeech(Protocol):
     def synthesize(self, text: str, language: str = "vi") -> bytes:
-        """Speak `text` into a mono 16-bit WAV file's bytes."""
+        """Speak `text` into the bytes of a mono 16-bit WAV file."""
         ...
 
 
@@ -25,33 +23,47 @@ class SpeechSynthesisError(RuntimeError):
     """espeak-ng is missing, the voice does not exist, or synthesis produced no audio."""
 
 
-class Pyttsx3TextToSpeech:
-    """pyttsx3 + espeak-ng. Voice ids are checked against the installed voices when the engine is built.
+def installed_voices(executable: str = "espeak-ng") -> dict[str, str]:
+    """Installed espeak-ng voices: lower-cased voice file id (e.g. 'aav/vi-vn-x-south') -> id as espeak spells it."""
+    try:
+        listing = subprocess.run([executable, "--voices"], capture_output=True, text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise SpeechSynthesisError(f"espeak-ng is not usable ({exc}); install it: apt-get install espeak-ng") from exc
+    voices = {}
+    for line in listing.stdout.splitlines()[1:]:
+        parts = line.split()
+        if len(parts) >= 5:
+            voices[parts[4].lower()] = parts[4]
+    return voices
 
-    pyttsx3 keeps one espeak instance per process, so synthesis is serialised with a lock.
+
+class EspeakTextToSpeech:
+    """espeak-ng, one short process per utterance (about 10–30 ms): thread-safe and nothing shared.
+
+    Voice ids are the espeak-ng voice files (`espeak-ng --voices`), checked when the engine is built.
+    (pyttsx3 2.99's espeak driver was tried first: its runAndWait returns before espeak, which runs
+    asynchronously, has finished, so back-to-back calls gave cut-off or empty files and stale rate settings
+    unless we slept between calls — see kiosk/README.md.)
     """
 
-    _lock = threading.Lock()
-
-    def __init__(self, voices: Mapping[str, str] | None = None, *, rate: int = 150) -> None:
-        import pyttsx3  # loads libespeak-ng: only when an engine is built
-
-        try:
-            self._engine = pyttsx3.init("espeak")
-        except (ImportError, RuntimeError, OSError) as exc:
-            raise SpeechSynthesisError(f"espeak-ng is not usable ({exc}); install it: apt-get install espeak-ng") \
-                from exc
-        self.installed = {voice.id: voice for voice in self._engine.getProperty("voices")}
+    def __init__(self, voices: Mapping[str, str] | None = None, *, rate: int = 150,
+                 executable: str = "espeak-ng") -> None:
+        path = shutil.which(executable)
+        if path is None:
+            raise SpeechSynthesisError("espeak-ng is not installed; install it: apt-get install espeak-ng")
+        self.executable = path
+        self.installed = installed_voices(path)
         wanted = {**DEFAULT_VOICES, **(voices or {})}
         self.voices = {language: self._resolve(language, voice_id) for language, voice_id in wanted.items()}
         self.rate = rate
 
     def _resolve(self, language: str, voice_id: str) -> str:
-        if voice_id in self.installed:
-            return voice_id
-        suffix_matches = [vid for vid in self.installed if vid.split("/")[-1] == voice_id.split("/")[-1]]
-        if suffix_matches:
-            return suffix_matches[0]
+        key = voice_id.lower()
+        if key in self.installed:
+            return self.installed[key]
+        by_name = [vid for vid in self.installed if vid.split("/")[-1] == key.split("/")[-1]]
+        if by_name:
+            return self.installed[by_name[0]]
         close = sorted(vid for vid in self.installed if vid.split("/")[-1].startswith(language))
         raise SpeechSynthesisError(f"espeak-ng voice {voice_id!r} for {language!r} is not installed; "
                                    f"available: {', '.join(close) or 'none for this language'}")
@@ -62,24 +74,19 @@ class Pyttsx3TextToSpeech:
         if language not in self.voices:
             raise SpeechSynthesisError(f"no voice configured for language {language!r}; "
                                        f"known: {', '.join(sorted(self.voices))}")
-        with self._lock, tempfile.TemporaryDirectory(prefix="kiosk-tts-") as folder:
-            target = Path(folder) / "speech.wav"
-            self._engine.setProperty("voice", self.voices[language])
-            self._engine.setProperty("rate", self.rate)
-            # pyttsx3's espeak driver prints "Audio saved to ..." on stdout; keep CLI output clean.
-            with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
-                self._engine.save_to_file(text, str(target))
-                self._engine.runAndWait()
-            if not target.exists():
-                raise SpeechSynthesisError("espeak-ng produced no audio for this text")
-            data = target.read_bytes()
+        command = [self.executable, "-v", self.voices[language], "-s", str(self.rate), "-b", "1",
+                   "--stdin", "--stdout"]
         try:
-            read_wav(data, max_seconds=600)
+            done = subprocess.run(command, input=text[:MAX_SPEECH_CHARS].encode("utf-8"), capture_output=True,
+                                  timeout=_SYNTHESIS_TIMEOUT_S)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise SpeechSynthesisError(f"espeak-ng failed: {exc}") from exc
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise SpeechSynthesisError(f"espeak-ng failed: {message[-1] if message else done.returncode}")
+        try:
+            audio = read_wav(done.stdout, max_seconds=3600)
         except AudioFormatError as exc:
             raise SpeechSynthesisError(f"espeak-ng produced unusable audio: {exc}") from exc
-        return data
-
-
-def wav_seconds(wav: bytes) -> float:
-    """Duration of WAV bytes (convenience for callers and tests)."""
-    return read_wav(io.BytesIO(wav).getvalue(), max_seconds=3600).seconds
+        # espeak's streamed header carries a placeholder length; write a clean one.
+        return audio.to_wav()
