@@ -1,0 +1,71 @@
+"""Bridge test fixtures: a real SQLite file per test, the real catalogue (loaded once), a recording searcher."""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.bridge.auth import create_token
+from assistant.bridge.main import create_app
+from assistant.bridge.services import open_database
+from assistant.bridge.settings import BridgeSettings
+from tests.bridge.fakes import RecordingSearcher
+
+
+@pytest.fixture(scope="session")
+def knowledge_defaults() -> dict:
+    """Catalogue + parsers from knowledge_base, loaded once for the whole session."""
+    from assistant.bridge.knowledge import default_knowledge_sources
+
+    return default_knowledge_sources(BridgeSettings(_env_file=None))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> BridgeSettings:
+    return BridgeSettings(_env_file=None, data_dir=tmp_path, database_url=None,
+                          rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2)
+
+
+@pytest.fixture
+def searcher() -> RecordingSearcher:
+    return RecordingSearcher()
+
+
+@pytest.fixture
+def make_client(settings, searcher, knowledge_defaults):
+    """Start an app (lifespan included) over the test's database; call again to 'restart' on the same file."""
+    stack = contextlib.ExitStack()
+
+    def start(*, searcher_override=None, settings_override=None, **kwargs) -> TestClient:
+        app = create_app(settings_override or settings, searcher=searcher_override or searcher,
+                         knowledge_sources=dict(knowledge_defaults), **kwargs)
+        return stack.enter_context(TestClient(app))
+
+    with stack:
+        yield start
+
+
+@pytest.fixture
+def client(make_client) -> TestClient:
+    return make_client()
+
+
+@pytest.fixture
+def tokens(settings) -> dict[str, str]:
+    db = open_database(settings)
+    try:
+        return {role: create_token(db, role=role, name=f"test {role}")[0] for role in ("viewer", "editor", "admin")}
+    finally:
+        db.dispose()
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def staff_headers(tokens) -> Iterator[dict]:
+    yield {role: auth(token) for role, token in tokens.items()}

@@ -1,0 +1,123 @@
+"""Dossier lookup through the API against a real SQLite file: 404 parity, lockout, validation, seeded status."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from assistant.bridge.dossiers.codes import EXAMPLE_CODE, hash_last4, normalise_code
+from assistant.bridge.dossiers.seed import DEMO_DOSSIERS, seed_demo_dossiers
+from assistant.bridge.models import Dossier
+from assistant.bridge.services import open_database
+from tests.bridge.fakes import ManualClock
+
+CODE, DIGITS = DEMO_DOSSIERS[0][0], DEMO_DOSSIERS[0][2]
+
+
+def _seed(settings):
+    db = open_database(settings)
+    seed_demo_dossiers(db, pepper=settings.dossier_pepper)
+    return db
+
+
+def lookup(client, code, digits, **kw):
+    return client.post("/api/dossiers/lookup", json={"code": code, "id_last4": digits}, **kw)
+
+
+def test_seeded_demo_dossier_returns_its_status_and_pickup_desk(settings, client):
+    _seed(settings)
+    response = lookup(client, CODE, DIGITS)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["code"] == CODE
+    assert body["status"]["code"] == 4 and body["status"]["label"] == "Đang xử lý"
+    assert body["status"]["explanation"] and body["status"]["next_step"]
+    assert body["procedure"] == {"code": "1.001193", "name": "Thủ tục đăng ký khai sinh"}
+    assert body["received_at"] == "2025-08-01" and body["due_at"] == "2025-08-06"
+    assert body["pickup_desk"]["id"] == "Q1"
+
+
+def test_lowercase_code_with_spaces_is_accepted(settings, client):
+    _seed(settings)
+    assert lookup(client, "  " + CODE.lower() + " ", DIGITS).status_code == 200
+
+
+def test_unknown_code_and_wrong_digits_give_identical_404(settings, client):
+    _seed(settings)
+    wrong_digits = lookup(client, CODE, "0000")
+    unknown_code = lookup(client, "000.00.20.H26-250801-9999", DIGITS)
+    assert wrong_digits.status_code == unknown_code.status_code == 404
+    assert wrong_digits.json() == unknown_code.json()
+    assert wrong_digits.json()["error"] == "not_found"
+    assert wrong_digits.headers.get("content-length") == unknown_code.headers.get("content-length")
+
+
+def test_sixth_failure_for_a_code_is_locked_out_even_with_the_right_digits(settings, client):
+    _seed(settings)
+    for attempt in range(5):
+        assert lookup(client, CODE, f"000{attempt}").status_code == 404
+    locked = lookup(client, CODE, DIGITS)
+    assert locked.status_code == 429
+    body = locked.json()
+    assert body["error"] == "too_many_attempts"
+    assert 0 < body["retry_after_s"] <= 15 * 60 + 1
+    assert locked.headers["Retry-After"] == str(body["retry_after_s"])
+
+
+def test_failures_across_codes_lock_out_the_client(settings, client):
+    _seed(settings)
+    for number in range(5):
+        assert lookup(client, f"000.00.20.H26-250801-{number + 100:04d}", "1111").status_code == 404
+    response = lookup(client, DEMO_DOSSIERS[1][0], DEMO_DOSSIERS[1][2])
+    assert response.status_code == 429
+
+
+def test_lockout_survives_a_restart_and_expires_after_the_window(settings, make_client):
+    _seed(settings)
+    first = make_client()
+    for _ in range(5):
+        assert lookup(first, CODE, "0000").status_code == 404
+    second = make_client()
+    assert lookup(second, CODE, DIGITS).status_code == 429
+    later = ManualClock(datetime.now(timezone.utc) + timedelta(minutes=16))
+    second.app.state.services.dossiers._clock = later
+    assert lookup(second, CODE, DIGITS).status_code == 200
+
+
+def test_malformed_code_is_422_with_an_example_and_not_counted(settings, client):
+    _seed(settings)
+    for bad in ["abc", "000.00.20.H26-251301-0001", "000.00.20.H26-250801", "'; DROP TABLE dossiers; --", ""]:
+        response = lookup(client, bad, "1234")
+        assert response.status_code == 422, bad
+        assert response.json()["error"] == "invalid_code"
+        assert response.json()["example"] == EXAMPLE_CODE
+    assert lookup(client, CODE, DIGITS).status_code == 200
+
+
+def test_bad_digits_are_422(settings, client):
+    _seed(settings)
+    for bad in ["123", "12345", "abcd", "12 34"]:
+        response = lookup(client, CODE, bad)
+        assert response.status_code == 422 and response.json()["error"] == "invalid_id_last4", bad
+
+
+def test_id_digits_are_stored_only_as_a_salted_hash(settings):
+    db = _seed(settings)
+    with db.read() as session:
+        rows = {row.code: row for row in session.execute(select(Dossier)).scalars()}
+    salts = set()
+    for code, _name, digits, *_ in DEMO_DOSSIERS:
+        row = rows[code]
+        values = [getattr(row, column.name) for column in Dossier.__table__.columns]
+        assert digits not in [str(v) for v in values]
+        assert row.id_last4_hash == hash_last4(digits, salt=row.id_last4_salt, pepper=settings.dossier_pepper)
+        salts.add(row.id_last4_salt)
+    assert len(salts) == len(DEMO_DOSSIERS)
+
+
+def test_code_shape_validation():
+    assert normalise_code(EXAMPLE_CODE) == EXAMPLE_CODE
+    assert normalise_code("000.00.20.h26-250801-0001") == EXAMPLE_CODE
+    assert normalise_code("000.00.20.H26-250230-0001") is None  # 30 February
+    assert normalise_code("H26-250801-0001") == "H26-250801-0001"
+    assert normalise_code("x" * 100) is None
