@@ -1,0 +1,253 @@
+"""Staff-editable alias list: maps citizens' everyday words (sổ đỏ, hộ khẩu, CCCD...) to catalogue terms."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from knowledge_base.text import clean, fold
+
+DEFAULT_PATH = Path(__file__).parent / "data" / "aliases.yaml"
+MAX_TEXT_CHARS = 120
+MAX_NOTE_CHARS = 500
+_KEYS = ("canonical", "aliases", "fields", "note")
+_WORD = re.compile(r"[^\W_]+")
+_END = ""  # trie key marking "a phrase ends here" (folded tokens are never empty)
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # same safe rules; libyaml is ~10x faster
+
+
+class AliasFileError(ValueError):
+    """The alias file (or an entry) is invalid. Message is Vietnamese first, then English."""
+
+    def __init__(self, detail: str, *, entry_number: int | None = None, canonical: str | None = None,
+                 line: int | None = None, source: str | None = None) -> None:
+        self.detail, self.entry_number, self.canonical = detail, entry_number, canonical
+        self.line, self.source = line, source
+        where = [source] if source else []
+        if entry_number is not None:
+            where.append(f"mục/entry #{entry_number}" + (f" ({canonical!r})" if canonical else ""))
+        if line is not None:
+            where.append(f"dòng/line {line}")
+        super().__init__(f"{', '.join(where)}: {detail}" if where else detail)
+
+    def located(self, *, source: str, line: int | None = None) -> AliasFileError:
+        """The same error with the file name (and the entry's line when not yet known) filled in."""
+        return AliasFileError(self.detail, entry_number=self.entry_number, canonical=self.canonical,
+                              line=self.line if self.line is not None else line, source=source)
+
+
+@dataclass(frozen=True)
+class AliasEntry:
+    """One canonical catalogue phrase and the everyday words that mean it."""
+
+    canonical: str
+    """Phrase as it appears in official procedure names, e.g. 'giấy chứng nhận quyền sử dụng đất'."""
+    aliases: tuple[str, ...]
+    """Colloquial, regional, outdated or English words for it, e.g. ('sổ đỏ', 'land title')."""
+    fields: tuple[str, ...] = ()
+    """Catalogue fields (lĩnh vực) the phrase usually concerns; informational."""
+    note: str = ""
+    """Free text for staff."""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"canonical": self.canonical, "aliases": list(self.aliases)}
+        if self.fields:
+            data["fields"] = list(self.fields)
+        if self.note:
+            data["note"] = self.note
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any, *, entry_number: int | None = None, line: int | None = None) -> AliasEntry:
+        """Validate one raw entry (as read from YAML/JSON); raises AliasFileError naming what is wrong."""
+        where = {"entry_number": entry_number, "line": line}
+        if not isinstance(data, dict):
+            raise AliasFileError("mỗi mục phải là một bảng có 'canonical' và 'aliases' / each entry must be a "
+                                 f"mapping with 'canonical' and 'aliases' (got {_kind(data)})", **where)
+        canonical = data.get("canonical")
+        label = canonical if isinstance(canonical, str) else None
+        where["canonical"] = label
+        unknown = sorted(str(key) for key in data if key not in _KEYS)
+        if unknown:
+            raise AliasFileError(f"khóa không hợp lệ / unknown key(s) {unknown}; allowed: {list(_KEYS)}", **where)
+        canonical = _text(canonical, "canonical", MAX_TEXT_CHARS, where)
+        if "aliases" not in data:
+            raise AliasFileError("thiếu danh sách 'aliases' / missing 'aliases' list", **where)
+        aliases = _text_list(data["aliases"], "aliases", where, allow_empty=False)
+        fields = _text_list(data.get("fields", []), "fields", where, allow_empty=True)
+        note = data.get("note", "")
+        note = "" if note is None or note == "" else _text(note, "note", MAX_NOTE_CHARS, where)
+        canonical_key = _phrase_key(canonical)
+        for alias in aliases:
+            if _phrase_key(alias) == canonical_key:
+                raise AliasFileError(f"alias {alias!r} trùng với canonical / is the same as its canonical", **where)
+        return cls(canonical, tuple(dict.fromkeys(aliases)), tuple(fields), note)
+
+
+def _kind(value: Any) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", type(None): "nothing"}.get(
+        type(value), type(value).__name__)
+
+
+def _text(value: Any, name: str, max_chars: int, where: dict) -> str:
+    if not isinstance(value, str):
+        raise AliasFileError(f"'{name}' phải là chữ / must be text (got {_kind(value)}); "
+                             "put it in quotes if needed", **where)
+    value = clean(value)
+    if not value:
+        raise AliasFileError(f"'{name}' đang trống / is empty", **where)
+    if len(value) > max_chars:
+        raise AliasFileError(f"'{name}' quá dài / is too long ({len(value)} > {max_chars} chars)", **where)
+    if name != "note" and not _WORD.search(value):
+        raise AliasFileError(f"'{name}' {value!r} không có chữ hoặc số / has no letters or digits", **where)
+    return value
+
+
+def _text_list(value: Any, name: str, where: dict, *, allow_empty: bool) -> list[str]:
+    if not isinstance(value, list):
+        raise AliasFileError(f"'{name}' phải là danh sách [a, b] / must be a list like [a, b] "
+                             f"(got {_kind(value)})", **where)
+    if not value and not allow_empty:
+        raise AliasFileError(f"'{name}' không được rỗng / must not be empty", **where)
+    out = []
+    for position, item in enumerate(value, start=1):
+        if not isinstance(item, str):
+            raise AliasFileError(f"'{name}' item {position} phải là chữ / must be text (got {_kind(item)}: "
+                                 f"{item!r}); put it in quotes", **where)
+        out.append(_text(item, name, MAX_TEXT_CHARS, where))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _token_info(raw: str) -> tuple[str, tuple[str, ...] | None]:
+    """(folded token, sorted tone/vowel marks or None when typed without any accents)."""
+    folded = fold(raw)
+    if folded == raw:
+        return folded, None
+    marks = tuple(sorted(ch for ch in unicodedata.normalize("NFD", raw) if unicodedata.combining(ch)))
+    return folded, marks
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(clean(text).lower())
+
+
+def _phrase_key(text: str) -> tuple[str, ...]:
+    return tuple(_token_info(word)[0] for word in _words(text))
+
+
+class AliasTable:
+    """Finds alias phrases in a query and returns the matching entries (longest, non-overlapping matches).
+
+    Matching is on accent-folded words, so 'so do', 'Sổ Đỏ' and 'SỔ ĐỎ' all hit 'sổ đỏ'. When the user
+    did type accents, they must agree with the alias ('hồ sơ đó' does not hit 'sổ đỏ').
+    """
+
+    def __init__(self, entries: Iterable[AliasEntry]) -> None:
+        self._entries = tuple(entries)
+        self._trie: dict = {}
+        owner: dict[tuple[str, ...], int] = {}
+        for index, entry in enumerate(self._entries):
+            for phrase in (entry.canonical, *entry.aliases):
+                words = _words(phrase)
+                key = tuple(_token_info(word)[0] for word in words)
+                previous = owner.setdefault(key, index)
+                if _phrase_key(self._entries[previous].canonical) != _phrase_key(entry.canonical):
+                    other = self._entries[previous]
+                    raise AliasFileError(
+                        f"{phrase!r} đã thuộc mục #{previous + 1} ({other.canonical!r}) / already maps to "
+                        f"entry #{previous + 1} ({other.canonical!r}); one phrase can mean only one canonical",
+                        entry_number=index + 1, canonical=entry.canonical)
+                node = self._trie
+                for folded in key:
+                    node = node.setdefault(folded, {})
+                node.setdefault(_END, []).append((tuple(_token_info(w)[1] for w in words), index))
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> AliasTable:
+        """Read and validate the YAML alias file (default: the committed knowledge_base/data/aliases.yaml)."""
+        path = Path(path) if path is not None else DEFAULT_PATH
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise AliasFileError("không tìm thấy tệp / file not found", source=str(path)) from None
+        except UnicodeDecodeError as error:
+            raise AliasFileError(f"tệp không phải UTF-8 / file is not UTF-8 ({error.reason})",
+                                 source=str(path)) from None
+        return cls.parse(text, source=str(path))
+
+    @classmethod
+    def parse(cls, text: str, *, source: str = "<aliases>") -> AliasTable:
+        """Validate YAML text in the alias file format (used by load and by staff uploads)."""
+        loader = _YamlLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            problem = getattr(error, "problem", None) or str(error)
+            raise AliasFileError(f"lỗi cú pháp YAML / YAML syntax error: {problem}"
+                                 + (f" (cột/column {mark.column + 1})" if mark else ""),
+                                 line=mark.line + 1 if mark else None, source=source) from None
+        finally:
+            loader.dispose()
+        if not isinstance(data, list):
+            raise AliasFileError("tệp phải là danh sách các mục bắt đầu bằng '- canonical:' / the file must be "
+                                 f"a list of entries starting with '- canonical:' (got {_kind(data)})",
+                                 source=source)
+        lines = [node.start_mark.line + 1 for node in root.value] if isinstance(root, yaml.SequenceNode) else []
+        entries = []
+        for number, raw in enumerate(data, start=1):
+            line = lines[number - 1] if number <= len(lines) else None
+            try:
+                entries.append(AliasEntry.from_dict(raw, entry_number=number, line=line))
+            except AliasFileError as error:
+                raise error.located(source=source) from None
+        try:
+            return cls(entries)
+        except AliasFileError as error:
+            number = error.entry_number or 0
+            raise error.located(source=source, line=lines[number - 1] if 0 < number <= len(lines) else None) from None
+
+    @property
+    def entries(self) -> tuple[AliasEntry, ...]:
+        return self._entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def expand(self, text: str) -> list[AliasEntry]:
+        """Entries whose alias or canonical occurs in the text, in order of appearance, without repeats."""
+        words = [_token_info(word) for word in _words(text)]
+        candidates = []
+        for start in range(len(words)):
+            node = self._trie
+            for end in range(start, len(words)):
+                node = node.get(words[end][0])
+                if node is None:
+                    break
+                for alias_marks, index in node.get(_END, ()):
+                    if all(_accents_agree(words[start + i][1], marks) for i, marks in enumerate(alias_marks)):
+                        candidates.append((start, end + 1, index))
+        taken = [False] * len(words)
+        chosen = []
+        for start, end, index in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * (end - start)
+                chosen.append((start, index))
+        ordered = dict.fromkeys(index for _, index in sorted(chosen))
+        return [self._entries[index] for index in ordered]
+
+    def expansion_text(self, text: str) -> str:
+        """Canonical phrases of the matched entries, space-joined, to append to a search query."""
+        return " ".join(dict.fromkeys(entry.canonical for entry in self.expand(text)))
+
+
+def _accents_agree(typed: tuple[str, ...] | None, alias: tuple[str, ...] | None) -> bool:
+    """Unaccented input (or an unaccented alias) matches any accents; otherwise the marks must be the same."""
+    return typed is None or alias is None or typed == alias
