@@ -106,6 +106,17 @@ def test_html_in_reply_is_shown_as_literal_text(page, bridge_url):
     assert page.evaluate("window.__pwned === undefined")
 
 
+def test_html_typed_by_the_user_is_shown_literally_and_refused_politely(page, bridge_url, dialogue):
+    page.goto(bridge_url + "/")
+    before = len(dialogue.received)
+    page.fill("#chat-input", "<b>đậm</b> khai sinh")
+    page.press("#chat-input", "Enter")
+    expect(bot_messages(page).last).to_contain_text("Tin nhắn không được chứa mã HTML")
+    expect(page.locator("#messages .msg-user").last).to_contain_text("<b>đậm</b> khai sinh")
+    assert page.locator("#messages b").count() == 0
+    assert len(dialogue.received) == before
+
+
 def test_clarify_buttons_send_payload_and_show_title(page, bridge_url, dialogue):
     page.goto(bridge_url + "/")
     page.fill("#chat-input", "giấy tờ")

@@ -75,6 +75,25 @@ def test_sender_must_be_a_short_opaque_id(sender):
     assert fake.received == []
 
 
+@pytest.mark.parametrize("message", ["<script>alert(1)</script> khai sinh", "khai sinh <img src=x onerror=alert(1)>",
+                                     "</b>", "<!-- x -->"])
+def test_html_in_the_message_is_refused_with_a_clear_message(message):
+    fake = RecordingDialogueClient()
+    response = make_client(fake).post("/api/chat", json={"sender": SENDER, "message": message})
+    assert response.status_code == 422
+    assert response.json()["error"] == "html_not_allowed"
+    assert response.json()["message"].startswith("Tin nhắn không được chứa mã HTML")
+    assert fake.received == []
+
+
+@pytest.mark.parametrize("message", ["trẻ em < 6 tuổi có phải nộp phí không", "a<b", "điểm > 5", "😀 xin chào"])
+def test_comparison_signs_and_emoji_are_not_mistaken_for_html(message):
+    fake = RecordingDialogueClient()
+    response = make_client(fake).post("/api/chat", json={"sender": SENDER, "message": message})
+    assert response.status_code == 200
+    assert fake.received == [(SENDER, message)]
+
+
 def test_engine_down_gives_bilingual_fallback_and_degraded_flag():
     fake = RecordingDialogueClient(unavailable=True)
     response = make_client(fake).post("/api/chat", json={"sender": SENDER, "message": "xin chào"})
@@ -96,7 +115,7 @@ def test_engine_with_nothing_to_say_gets_a_no_answer_message():
 
 def test_replies_file_is_validated(tmp_path):
     path = tmp_path / "replies.yaml"
-    path.write_text("empty_message: hi\nmessage_too_long: x\nassistant_unavailable: ''\nno_answer: y\n")
+    path.write_text("empty_message: hi\nmessage_too_long: x\nassistant_unavailable: ''\nno_answer: y\nhtml_not_allowed: z\n")
     with pytest.raises(ChatRepliesError, match="assistant_unavailable"):
         ChatReplies.load(path)
     path.write_text("empty_message: hi\n")
@@ -110,3 +129,41 @@ def test_shipped_replies_are_vietnamese_first_then_english():
         vietnamese, english = text.split("\n")
         assert any(ch in vietnamese for ch in "ạảãàáâầấậẩẫăằắặẳẵêềếệểễôồốộổỗơờớợởỡưừứựửữđ")
         assert english.isascii() or "“" in english
+
+
+# ---- through the real bridge app (error envelope, body limit, settings) — fixtures from conftest.py ----------
+
+def test_real_app_uses_settings_rasa_url_and_degrades_when_nothing_listens(client):
+    # conftest points rasa_url at 127.0.0.1:9, where nothing listens
+    response = client.post("/api/chat", json={"sender": SENDER, "message": "xin chào"})
+    assert response.status_code == 200
+    assert response.json()["degraded"] is True
+    assert client.app.state.chat_relay.client.webhook_url == "http://127.0.0.1:9/webhooks/rest/webhook"
+
+
+def test_real_app_bad_inputs_get_the_error_envelope(client):
+    fake = RecordingDialogueClient()
+    client.app.state.chat_relay = ChatRelay(fake)
+    bad_sender = client.post("/api/chat", json={"sender": "Nguyễn Văn A", "message": "xin chào"})
+    assert bad_sender.status_code == 422
+    assert bad_sender.json()["error"] == "invalid_request" and "/" in bad_sender.json()["message"]
+    assert "Nguyễn" not in bad_sender.text  # the input is not echoed back
+    broken = client.post("/api/chat", content=b'{"sender": "conv-1a2b3c4d", "message": ', headers={"Content-Type": "application/json"})
+    assert broken.status_code == 400 and broken.json()["error"] == "invalid_json"
+    huge = client.post("/api/chat", json={"sender": SENDER, "message": "x" * 200_000})
+    assert huge.status_code == 413 and huge.json()["error"] == "body_too_large"
+    assert fake.received == []
+
+
+def test_real_app_serves_pages_with_a_strict_content_security_policy(client):
+    chat = client.get("/")
+    assert chat.status_code == 200 and 'lang="vi"' in chat.text
+    assert "script-src 'self'" in chat.headers["content-security-policy"]
+    staff = client.get("/staff")
+    assert "frame-ancestors 'none'" in staff.headers["content-security-policy"]
+    widget = client.get("/widget.js")
+    assert widget.headers["content-type"].startswith("text/javascript") and "Hỏi đáp thủ tục" in widget.text
+    assert client.get("/web/chat.js").status_code == 200
+    for bad in ("/web/..%2Fpages.py", "/web/chat_replies.yaml", "/web/missing.js"):
+        response = client.get(bad)
+        assert response.status_code == 404 and response.json()["error"] == "not_found"

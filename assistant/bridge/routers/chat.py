@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from assistant.bridge.web.dialogue import RasaRestClient
@@ -59,7 +60,13 @@ ChatRelayDep = Annotated[ChatRelay, Depends(get_chat_relay)]
 
 
 @router.post("/chat", response_model=ChatResponse)
-async def chat(body: ChatRequest, relay: ChatRelayDep) -> dict:
-    """Relay one message; always 200 with displayable messages (`degraded` when Rasa could not answer)."""
+async def chat(body: ChatRequest, relay: ChatRelayDep) -> Any:
+    """Relay one message: 200 with displayable messages (`degraded` when Rasa could not answer).
+
+    A message holding HTML tags is refused with 422 `{"error": "html_not_allowed", "message"}`; the widget
+    shows that message as the assistant's polite answer.
+    """
     reply = await relay.reply(body.sender, body.message)
+    if reply.refused:
+        return JSONResponse({"error": reply.refused, "message": reply.messages[0].text}, status_code=422)
     return reply.to_json()

@@ -17,7 +17,8 @@ DEFAULT_REPLIES_PATH = Path(__file__).with_name("chat_replies.yaml")
 MAX_MESSAGE_CHARS = 2000
 SENDER_PATTERN = r"^[A-Za-z0-9_-]{6,64}$"
 _SENDER_RE = re.compile(SENDER_PATTERN)
-_REPLY_KEYS = ("empty_message", "message_too_long", "assistant_unavailable", "no_answer")
+_REPLY_KEYS = ("empty_message", "message_too_long", "assistant_unavailable", "no_answer", "html_not_allowed")
+_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
 
 
 class ChatRepliesError(ValueError):
@@ -32,6 +33,7 @@ class ChatReplies:
     message_too_long: str
     assistant_unavailable: str
     no_answer: str
+    html_not_allowed: str
 
     @classmethod
     def load(cls, path: Path = DEFAULT_REPLIES_PATH) -> ChatReplies:
@@ -62,6 +64,8 @@ class ChatReply:
     """True when the dialogue engine could not answer and a fixed fallback was given instead."""
     relayed: bool = field(default=False, compare=False)
     """True when the message actually went to the dialogue engine (for reports/tests, not serialised)."""
+    refused: str | None = None
+    """Machine code when the message is refused as bad input (the API answers 422 with messages[0] as text)."""
 
     def to_json(self) -> dict:
         return {"messages": [m.to_json() for m in self.messages], "degraded": self.degraded}
@@ -85,6 +89,8 @@ class ChatRelay:
         text = clean(message)
         if not text:
             return ChatReply([BotMessage(self.replies.empty_message)])
+        if _HTML_TAG.search(text):
+            return ChatReply([BotMessage(self.replies.html_not_allowed)], refused="html_not_allowed")
         if len(text) > self.max_message_chars:
             notice = self.replies.message_too_long.replace("{max_chars}", str(self.max_message_chars))
             return ChatReply([BotMessage(notice)])
