@@ -7,6 +7,8 @@ from knowledge_base.catalogue.channels import empty_if_no_info
 from knowledge_base.text import clean
 
 _STEP_START = re.compile(r"^(?:[-+*•]\s*)?Bước\s*\d+\s*[:.)\-–]?", re.IGNORECASE)
+# "Thủ tục đối với ... Bước 1: Doanh nghiệp ...": a "Bước N:" (with a colon) inside a line starts a new line.
+_MID_LINE_STEP = re.compile(r"(?<=\S)[ \t]+(?=Bước\s*\d+\s*:)")
 _NOTE_START = re.compile(r"^\*?\s*(?:Lưu ý|Ghi chú|Chú ý)\b", re.IGNORECASE)
 _BULLET = re.compile(r"^[-•–]\s*")
 # A result code ("Mã: KQ.G15.000031", "Mã: 000.00.00.G11-KQ1711") ends at its last digit before a letter.
@@ -24,12 +26,13 @@ def clean_lines(text: str) -> list[str]:
 def parse_steps(text: str) -> list[str]:
     """Split trinh_tu_thuc_hien into steps.
 
-    With "Bước N" markers each step starts at a "Bước N" line; otherwise at each "- " bullet line. Lines that
+    With "Bước N" markers each step starts at a "Bước N" line (a "Bước N:" inside a line starts a new line); otherwise at each "- " bullet line. Lines that
     start neither (continuations, "+ " sub-bullets, "(i)" cases) stay with the step above; a "Lưu ý"/"Ghi chú"
     note starts its own item so it is kept but not glued to the last step. Lines inside a step are joined
     with "\\n"; bullets "- " are dropped.
     """
-    lines = clean_lines(empty_if_no_info(text))
+    text = _MID_LINE_STEP.sub("\n", empty_if_no_info(text))
+    lines = clean_lines(text)
     if not lines:
         return []
     numbered = any(_STEP_START.match(line) for line in lines)
