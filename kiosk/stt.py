@@ -98,8 +98,16 @@ class VoskSpeechToText:
 
 
 def _collect(result: dict, words: list[dict], texts: list[str]) -> None:
-    kept = [word for word in result.get("result", []) if word.get("word") != "[unk]"]
+    kept = [word for word in result.get("result", []) if not _is_marker(str(word.get("word", "")))]
     words.extend(kept)
-    text = " ".join(word["word"] for word in kept) if "result" in result else result.get("text", "")
+    if "result" in result:
+        text = " ".join(word["word"] for word in kept)
+    else:
+        text = " ".join(word for word in str(result.get("text", "")).split() if not _is_marker(word))
     if text.strip():
         texts.append(text.strip())
+
+
+def _is_marker(word: str) -> bool:
+    """Model tokens such as [unk] or [noise] are not words the visitor said."""
+    return word.startswith("[") and word.endswith("]")
