@@ -46,8 +46,10 @@ class DossierLookup:
             raise ApiError(503, "upstream_unavailable", "Hệ thống tra cứu hồ sơ của tỉnh đang tạm gián đoạn, vui lòng thử lại "
                            "sau hoặc hỏi tại quầy. / The provincial dossier system is unavailable; please try later or ask at a desk.") from None
         if record is None:
+            log.info("dossier lookup: not found or wrong digits")
             self._record_failure(code, client)
             raise ApiError(404, "not_found", NOT_FOUND_MESSAGE)
+        log.info("dossier lookup: found (status %d%s)", record.status_code, ", cached" if record.stale else "")
         return self._answer(record)
 
     def _refuse_if_locked(self, code: str, client: str) -> None:
@@ -62,6 +64,7 @@ class DossierLookup:
         if blocking:
             # Locked until enough of the failures in the window have aged out; the oldest is a safe lower bound.
             retry_after = max(1, int((as_utc(min(blocking)) + self._window - now).total_seconds()) + 1)
+            log.info("dossier lookup refused: too many failures")
             raise ApiError(429, "too_many_attempts", f"Đã nhập sai quá nhiều lần. Vui lòng thử lại sau {(retry_after + 59) // 60} phút "
                            "hoặc hỏi tại quầy. / Too many failed attempts; please try again later or ask at a desk.",
                            headers={"Retry-After": str(retry_after)}, retry_after_s=retry_after)

@@ -1,0 +1,66 @@
+"""Migration runner and SQLite settings on a real file."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect, text
+
+from assistant.bridge.db import Database, make_engine
+from assistant.bridge.migrations import MIGRATIONS, MigrationError, current_version, migrate
+
+
+@pytest.fixture
+def engine(settings):
+    engine = make_engine(settings)
+    yield engine
+    engine.dispose()
+
+
+def test_fresh_database_gets_every_migration_once(engine):
+    assert current_version(engine) == 0
+    assert migrate(engine) == [number for number, _, _ in MIGRATIONS]
+    assert migrate(engine) == []
+    assert {"dossiers", "tickets", "audit_log", "procedure_overrides"} <= set(inspect(engine).get_table_names())
+
+
+def test_new_migration_is_applied_in_order(engine):
+    migrate(engine)
+    step = (2, "add a note table", lambda conn: conn.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY)")))
+    assert migrate(engine, MIGRATIONS + [step]) == [2]
+    assert "note" in inspect(engine).get_table_names() and current_version(engine) == 2
+
+
+def test_failed_migration_rolls_back_and_is_not_recorded(engine):
+    migrate(engine)
+
+    def broken(conn):
+        conn.execute(text("CREATE TABLE half_done (id INTEGER)"))
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        migrate(engine, MIGRATIONS + [(2, "broken", broken)])
+    assert current_version(engine) == 1 and "half_done" not in inspect(engine).get_table_names()
+
+
+def test_database_newer_than_code_is_refused(engine):
+    migrate(engine, MIGRATIONS + [(2, "future", lambda conn: None)])
+    with pytest.raises(MigrationError, match="version 2"):
+        migrate(engine)
+
+
+def test_sqlite_runs_in_wal_with_full_sync(settings, engine):
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    bad = settings.model_copy(update={"sqlite_synchronous": "sometimes"})
+    with pytest.raises(ValueError):
+        make_engine(bad)
+
+
+def test_write_rolls_back_on_error(engine):
+    migrate(engine)
+    db = Database(engine)
+    with pytest.raises(RuntimeError), db.write() as session:
+        session.execute(text("INSERT INTO feedback (conversation_id, rating, comment, at) VALUES ('c', 5, '', '2026-01-01')"))
+        raise RuntimeError("abort")
+    with db.read() as session:
+        assert session.execute(text("SELECT count(*) FROM feedback")).scalar() == 0
