@@ -24,3 +24,57 @@ def build_dialogue(settings: KioskSettings, bridge_url: str | None = None) -> Ht
 
 def build_vad(settings: KioskSettings) -> VadConfig:
     return VadConfig.from_settings(settings)
+
+
+class KioskEngines:
+    """The engines one bridge shares between kiosk pages, built on first use (or at start-up when enabled).
+
+    Tests inject fakes through the keyword arguments; the vosk model (hundreds of MB for some languages)
+    is loaded only when speech must be recognised.
+    """
+
+    def __init__(self, settings: KioskSettings, *, stt=None, tts=None, dialogue=None) -> None:
+        import threading
+
+        self.settings = settings
+        self.vad = build_vad(settings)
+        self._stt, self._tts, self._dialogue = stt, tts, dialogue
+        self._dialogues: dict[str, HttpDialogueClient] = {}
+        self._lock = threading.Lock()
+
+    def stt(self):
+        with self._lock:
+            if self._stt is None:
+                self._stt = build_stt(self.settings)
+            return self._stt
+
+    def tts(self):
+        with self._lock:
+            if self._tts is None:
+                self._tts = build_tts(self.settings)
+            return self._tts
+
+    def dialogue(self, own_url: str | None = None):
+        """The injected client, else HTTP to KIOSK_BRIDGE_URL, else to this bridge's own address."""
+        if self._dialogue is not None:
+            return self._dialogue
+        url = self.settings.bridge_url or own_url or DEFAULT_BRIDGE_URL
+        with self._lock:
+            if url not in self._dialogues:
+                self._dialogues[url] = build_dialogue(self.settings, url)
+            return self._dialogues[url]
+
+    def warm_up(self) -> None:
+        """Build every engine now (KIOSK_ENABLED): the first visitor does not wait for the model to load."""
+        self.stt()
+        self.tts()
+
+
+class LazySpeechToText:
+    """Defers building the recogniser to the first utterance, so typing works even without a speech model."""
+
+    def __init__(self, engines: KioskEngines) -> None:
+        self._engines = engines
+
+    def transcribe(self, audio):
+        return self._engines.stt().transcribe(audio)

@@ -1,0 +1,133 @@
+"""Kiosk page `GET /kiosk` and its WebSocket `/ws/kiosk`: browser PCM in, transcript + spoken reply out."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, HTTPException, WebSocket, WebSocketDisconnect
+from fastapi.responses import FileResponse
+
+from kiosk.browser_session import BrowserKioskSession, ProtocolError
+from kiosk.conversation import KioskConversation
+from kiosk.engines import KioskEngines, LazySpeechToText
+from kiosk.phrases import KioskPhrases
+from kiosk.settings import KioskSettings
+from kiosk.tts import SpeechSynthesisError
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "kiosk"
+_ASSET_NAME = re.compile(r"^[a-z][a-z0-9_-]*\.(css|js)$")
+_MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"}
+MAX_CONTROL_CHARS = 8 * 1024
+PAGE_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+                                "media-src 'self' data:; img-src 'self' data:; object-src 'none'; "
+                                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+
+@asynccontextmanager
+async def kiosk_lifespan(app: FastAPI):
+    """Create the shared engines holder; with KIOSK_ENABLED build the engines now instead of on first use."""
+    if getattr(app.state, "kiosk_engines", None) is None:
+        app.state.kiosk_engines = KioskEngines(KioskSettings())
+    engines: KioskEngines = app.state.kiosk_engines
+    if engines.settings.enabled:
+        try:
+            await asyncio.to_thread(engines.warm_up)
+        except Exception as exc:  # the bridge must still serve chat and staff pages
+            log.error("kiosk engines could not be built at start-up: %s", exc)
+    yield
+
+
+router = APIRouter(tags=["kiosk"], lifespan=kiosk_lifespan)
+
+
+def _engines(app) -> KioskEngines:
+    engines = getattr(app.state, "kiosk_engines", None)
+    if engines is None:  # app used without its lifespan
+        engines = app.state.kiosk_engines = KioskEngines(KioskSettings())
+    return engines
+
+
+@router.get("/kiosk", include_in_schema=False)
+def kiosk_page() -> FileResponse:
+    """Full-screen kiosk: push-to-talk, typed fallback, transcript, spoken answer, desk and ticket."""
+    return FileResponse(STATIC_DIR / "kiosk.html", media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
+
+
+@router.get("/kiosk/assets/{name}", include_in_schema=False)
+def kiosk_asset(name: str) -> FileResponse:
+    if not _ASSET_NAME.match(name) or not (STATIC_DIR / name).is_file():
+        raise HTTPException(status_code=404, detail="not found")
+    return FileResponse(STATIC_DIR / name, media_type=_MEDIA_TYPES[name.rsplit(".", 1)[1]],
+                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
+
+
+def _own_url(websocket: WebSocket) -> str | None:
+    server = websocket.scope.get("server")
+    return f"http://{server[0]}:{server[1]}" if server and server[1] else None
+
+
+def _build_session(engines: KioskEngines, own_url: str | None) -> BrowserKioskSession:
+    conversation = KioskConversation(stt=LazySpeechToText(engines), tts=engines.tts(),
+                                     dialogue=engines.dialogue(own_url), phrases=KioskPhrases.load(),
+                                     min_confidence=engines.settings.min_confidence,
+                                     language=engines.settings.language)
+    return BrowserKioskSession(conversation, engines.vad)
+
+
+@router.websocket("/ws/kiosk")
+async def kiosk_socket(websocket: WebSocket) -> None:
+    """Messages: JSON {"type": "start"|"stop"|"text"|"choose"|"greet"|"reset"} and binary 16 kHz s16le frames."""
+    await websocket.accept()
+    try:
+        session = await asyncio.to_thread(_build_session, _engines(websocket.app), _own_url(websocket))
+    except SpeechSynthesisError as exc:
+        log.error("kiosk voice unavailable: %s", exc)
+        await websocket.send_json({"type": "error", "code": "tts_unavailable",
+                                   "message": "Kiosk chưa sẵn sàng (thiếu giọng đọc). / Kiosk voice not available."})
+        await websocket.close(code=1011)
+        return
+    await websocket.send_json({"type": "ready"})
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            try:
+                outgoing = await _handle(session, message)
+            except ProtocolError as exc:
+                outgoing = [{"type": "error", "code": "protocol", "message": str(exc)}]
+            for item in outgoing:
+                await websocket.send_json(item)
+    except WebSocketDisconnect:
+        pass
+
+
+async def _handle(session: BrowserKioskSession, message: dict) -> list[dict]:
+    if message.get("bytes") is not None:
+        ended = session.audio(message["bytes"])
+        return await asyncio.to_thread(session.finish) if ended else []
+    text = message.get("text") or ""
+    if len(text) > MAX_CONTROL_CHARS:
+        raise ProtocolError("control message too long")
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ProtocolError("control messages are JSON objects") from exc
+    if not isinstance(data, dict):
+        raise ProtocolError("control messages are JSON objects")
+    if data.get("type") == "start":
+        rate = data.get("rate", 16000)
+        return [session.start(rate if isinstance(rate, int) else -1)]
+    if data.get("type") == "stop":
+        return await asyncio.to_thread(session.finish) if session.stop() else []
+    return await asyncio.to_thread(session.control, data)
