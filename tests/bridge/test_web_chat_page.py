@@ -74,7 +74,7 @@ def page(browser):
 
 
 def bot_messages(page):
-    return page.locator("#messages .msg-bot .msg-text")
+    return page.locator("#messages .msg-bot:not(.feedback) .msg-text")
 
 
 def test_send_message_and_see_reply(page, bridge_url, dialogue):
@@ -195,9 +195,17 @@ def test_widget_on_plain_host_page_opens_chat_panel(page, bridge_url, dialogue):
         expect(chat.locator("#chat-input")).to_be_focused()
         page.keyboard.type("hỏi từ widget")
         page.keyboard.press("Enter")
-        expect(chat.locator("#messages .msg-bot .msg-text").last).to_contain_text("Bạn hỏi: hỏi từ widget")
+        expect(chat.locator("#messages .msg-bot:not(.feedback) .msg-text").last).to_contain_text("Bạn hỏi: hỏi từ widget")
         assert dialogue.received[-1][1] == "hỏi từ widget"
         expect(chat.locator(".page-header")).to_be_hidden()
+        chat.locator("#large-text").click()
+        for n in range(3):  # a long conversation in large text still leaves the question box on screen
+            chat.locator("#chat-input").fill(f"câu hỏi dài số {n} " * 8)
+            chat.locator("#chat-input").press("Enter")
+            expect(chat.locator("#messages .msg-bot:not(.feedback) .msg-text").last).to_contain_text(f"câu hỏi dài số {n}")
+        expect(chat.locator("#chat-input")).to_be_in_viewport()
+        expect(chat.locator("#send")).to_be_in_viewport()
+        page.screenshot(path=str(SCREENSHOT_DIR / "widget_open.png"))
         page.keyboard.press("Escape")
         expect(panel).to_be_hidden()
         expect(launcher).to_be_focused()

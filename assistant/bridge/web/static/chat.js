@@ -21,7 +21,8 @@
     choose: "Chọn một – Choose one",
     thanks: "Cảm ơn bạn đã đánh giá! / Thank you for your feedback!",
     feedbackFailed: "Chưa gửi được đánh giá. / Feedback could not be sent.",
-    stars: " sao trên 5 / stars of 5"
+    stars: " sao trên 5 / stars of 5",
+    rate: "Bạn thấy câu trả lời có hữu ích không? Mời chọn số sao.\nWas this helpful? Rate 1–5 stars."
   };
   var SUGGESTIONS = [
     { title: "Làm giấy khai sinh cần gì?", payload: "Làm giấy khai sinh cần gì?" },
@@ -34,6 +35,7 @@
   var els = {};
   var busy = false;
   var botReplies = 0;
+  var feedbackOffered = false;
   var transcript = [];
 
   function safeStorage(name) {
@@ -177,34 +179,53 @@
       });
   }
 
+  /* After a few answered turns, a rating request appears in the conversation itself (1–5 star buttons). */
   function maybeOfferFeedback() {
-    if (botReplies < FEEDBACK_AFTER_REPLIES || store.getItem(FEEDBACK_KEY) || !els.feedback.hidden) { return; }
-    var stars = els.feedback.querySelector(".stars");
-    stars.textContent = "";
+    if (feedbackOffered || botReplies < FEEDBACK_AFTER_REPLIES || store.getItem(FEEDBACK_KEY)) { return; }
+    feedbackOffered = true;
+    var box = document.createElement("div");
+    box.className = "msg msg-bot feedback";
+    box.id = "feedback";
+    var question = document.createElement("p");
+    question.className = "msg-text";
+    question.id = "feedback-title";
+    question.textContent = TEXT.rate;
+    var stars = document.createElement("div");
+    stars.className = "stars";
+    stars.setAttribute("role", "group");
+    stars.setAttribute("aria-labelledby", "feedback-title");
     [1, 2, 3, 4, 5].forEach(function (rating) {
       var b = document.createElement("button");
       b.type = "button";
       b.textContent = rating + " ★";
       b.setAttribute("aria-label", rating + TEXT.stars);
-      b.addEventListener("click", function () { sendFeedback(rating); });
+      b.addEventListener("click", function () { sendFeedback(box, rating); });
       stars.appendChild(b);
     });
-    els.feedback.hidden = false;
+    var result = document.createElement("p");
+    result.id = "feedback-result";
+    result.setAttribute("role", "status");
+    box.appendChild(question);
+    box.appendChild(stars);
+    box.appendChild(result);
+    els.messages.appendChild(box);
+    els.messages.scrollTop = els.messages.scrollHeight;
   }
 
-  function sendFeedback(rating) {
-    var buttons = els.feedback.querySelectorAll(".stars button");
+  function sendFeedback(box, rating) {
+    var buttons = box.querySelectorAll(".stars button");
+    var result = box.querySelector("#feedback-result");
     Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
     postJson("/api/feedback", { conversation_id: senderId(), rating: rating, comment: "" })
       .then(function (response) {
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         store.setItem(FEEDBACK_KEY, String(rating));
-        els.feedbackResult.className = "success";
-        els.feedbackResult.textContent = TEXT.thanks;
+        result.className = "success";
+        result.textContent = TEXT.thanks;
       })
       .catch(function () {
-        els.feedbackResult.className = "error";
-        els.feedbackResult.textContent = TEXT.feedbackFailed;
+        result.className = "error";
+        result.textContent = TEXT.feedbackFailed;
         Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
       });
   }
@@ -236,8 +257,7 @@
     transcript = [];
     botReplies = 0;
     els.messages.textContent = "";
-    els.feedback.hidden = true;
-    els.feedbackResult.textContent = "";
+    feedbackOffered = false;
     showWelcome();
     els.input.focus();
   }
@@ -259,8 +279,6 @@
     els.send = document.getElementById("send");
     els.status = document.getElementById("status");
     els.largeText = document.getElementById("large-text");
-    els.feedback = document.getElementById("feedback");
-    els.feedbackResult = document.getElementById("feedback-result");
     els.wardInfo = document.getElementById("ward-info");
     var embedded = /[?&]embed=1\b/.test(window.location.search);
     document.body.classList.toggle("embed", embedded);
