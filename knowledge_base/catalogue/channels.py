@@ -6,7 +6,7 @@ LABEL + TIME + FEE[(NOTE)] + DESCRIPTION, e.g. "Trực tuyến1Miễn phíDịch
 Decisions (documented here because callers rely on them):
 - processing_days: "N Ngày", "N Ngày làm việc" and a bare "N" → N; "N Giờ" → N/8 (working days, 2 decimals);
   "N Tuần" → 7N; "N Tháng" → 30N; "Trong ngày" / "Ngay" → 0.5 (same day, under one working day);
-  anything else (ranges, "Không quy định", free text) → None.
+  "0" and anything else (ranges, "Không quy định", free text) → None.
 - fee_amount_vnd: 0 for "Miễn phí" unless the fee is set by the province or its note still talks about a fee
   ("Áp dụng mức thu ...", "Miễn lệ phí cho <some groups>"; a charge for optional copies keeps it 0); the single distinct đồng
   amount found in the fee cell (amounts under 1,000 đ are portal glitches, e.g. "20 VNĐ" for 20.000 đ, and are
@@ -73,7 +73,8 @@ def parse_processing_days(text: str) -> float | None:
         return None
     number = float(match.group("n").replace(",", "."))
     unit = (match.group("unit") or "").lower()
-    return round(number * _UNIT_DAYS[unit], 2)
+    days = round(number * _UNIT_DAYS[unit], 2)
+    return days if days > 0 else None  # a bare "0" means the portal has no figure
 
 
 def _balanced_end(text: str, start: int) -> int:

@@ -24,7 +24,8 @@ _FORM_EXT = re.compile(r"(?: ?\(\d+\))?\.(?:docx|doc|pdf|xlsx|xls|rar|zip)$", re
 _GLUED_FORMS = re.compile(r"(\.(?:docx|doc(?!x)|pdf|xlsx|xls(?!x)))(?=[^\s,;)])", re.IGNORECASE)
 _FORM_KEYWORD = re.compile(r"(?:Mẫu|MẪU|Mau|MAU|Mus|Ms|Phụ lục|PHỤ LỤC|Phu luc|Phlc|Tờ khai|TỜ KHAI|Biểu mẫu|M\d|mẫu|mau)")
 _GLUE_BEFORE = re.compile(r"[^\s(\"“'/\-–]")
-_BULLET = re.compile(r"^\s*[-+•–]\s*")
+_BULLET = re.compile(r"^\s*[-+•–]+\s*")
+_MAX_GROUP = 300
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,17 @@ def _clean_name(text: str) -> str:
     return _BULLET.sub("", " ".join(text.split())).strip()
 
 
+def _group_label(text: str) -> str:
+    return _BULLET.sub("", " ".join(text.split())).strip().rstrip(":").strip()
+
+
 def parse_documents(text: str) -> tuple[list[ParsedDocument], list[str]]:
-    """Parse a thanh_phan_ho_so cell. Returns (documents, warnings)."""
+    """Parse a thanh_phan_ho_so cell. Returns (documents, warnings).
+
+    A table without a "* Group:" heading takes as its group the text standing just before it (the preamble, or
+    whatever follows the previous table's last copies cell), e.g. "(1.1) Đối với công trình không theo tuyến:".
+    Such text longer than _MAX_GROUP characters is kept as a note row instead.
+    """
     warnings: list[str] = []
     text = empty_if_no_info(text)
     if not text:
@@ -89,14 +99,16 @@ def parse_documents(text: str) -> tuple[list[ParsedDocument], list[str]]:
     if not headers:
         warnings.append("documents: table header missing; whole text kept as one row")
         return [ParsedDocument(group="", name=_clean_name(text), form="", copies="")], warnings
-    if text[: headers[0].start()].strip():
-        preamble = _clean_name(text[: headers[0].start()])
-        warnings.append("documents: text before the first table kept as a note row")
-        documents = [ParsedDocument(group="", name=preamble, form="", copies="")]
-    else:
-        documents = []
+    documents: list[ParsedDocument] = []
+    pending = text[: headers[0].start()]  # text waiting to become the next table's group (or a note row)
     for index, header in enumerate(headers):
         group = " ".join((header.group("group") or "").split())
+        label = _group_label(pending)
+        if label and not group and len(label) <= _MAX_GROUP:
+            group = label
+        elif label:
+            warnings.append("documents: text between tables kept as a note row")
+            documents.append(ParsedDocument(group="", name=_clean_name(pending), form="", copies=""))
         body_end = headers[index + 1].start() if index + 1 < len(headers) else len(text)
         body = text[header.end():body_end]
         position = 0
@@ -109,8 +121,14 @@ def parse_documents(text: str) -> tuple[list[ParsedDocument], list[str]]:
                 warnings.append("documents: copies without a document name skipped")
                 continue
             documents.append(ParsedDocument(group, name, form, _normalise_copies(copies.group(0))))
-        rest = _clean_name(body[position:])
-        if rest:
-            name, form = split_form(rest)
-            documents.append(ParsedDocument(group, _clean_name(name), form, ""))
+        pending = body[position:]
+        is_last = index + 1 == len(headers)
+        following = headers[index + 1] if not is_last else None
+        next_has_group = following is not None and bool(following.group("group") or following.group(0)[:2] == "--")
+        if is_last or next_has_group:
+            rest = _clean_name(pending)
+            if rest:
+                name, form = split_form(rest)
+                documents.append(ParsedDocument(group, _clean_name(name), form, ""))
+            pending = ""
     return documents, warnings

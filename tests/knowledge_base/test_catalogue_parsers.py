@@ -108,6 +108,7 @@ def test_different_fees_per_channel_are_kept_apart():
     [
         ("15 Ngày làm việc", 15.0),
         ("1", 1.0),
+        ("0", None),
         ("03 ngày", 3.0),
         ("45 Ngày", 45.0),
         ("Trong ngày", 0.5),
