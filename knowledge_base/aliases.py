@@ -1,6 +1,7 @@
 """Staff-editable alias list: maps citizens' everyday words (sổ đỏ, hộ khẩu, CCCD...) to catalogue terms."""
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -148,11 +149,18 @@ class AliasTable:
     did type accents, they must agree with the alias ('hồ sơ đó' does not hit 'sổ đỏ').
     """
 
-    def __init__(self, entries: Iterable[AliasEntry]) -> None:
-        self._entries = tuple(entries)
+    def __init__(self, entries: Iterable[AliasEntry | dict]) -> None:
+        """Validate and index entries (AliasEntry objects or dicts, e.g. from a staff edit); AliasFileError if bad."""
+        self._entries = tuple(_checked(entry, number) for number, entry in enumerate(entries, start=1))
         self._trie: dict = {}
         owner: dict[tuple[str, ...], int] = {}
+        canonicals: dict[tuple[str, ...], int] = {}
         for index, entry in enumerate(self._entries):
+            first = canonicals.setdefault(_phrase_key(entry.canonical), index)
+            if first != index:
+                raise AliasFileError(f"canonical đã có ở mục #{first + 1}, hãy gộp aliases vào đó / canonical already "
+                                     f"used by entry #{first + 1}; merge the aliases into it",
+                                     entry_number=index + 1, canonical=entry.canonical)
             for phrase in (entry.canonical, *entry.aliases):
                 words = _words(phrase)
                 key = tuple(_token_info(word)[0] for word in words)
@@ -246,6 +254,51 @@ class AliasTable:
     def expansion_text(self, text: str) -> str:
         """Canonical phrases of the matched entries, space-joined, to append to a search query."""
         return " ".join(dict.fromkeys(entry.canonical for entry in self.expand(text)))
+
+    def to_yaml(self, header: str | None = None) -> str:
+        """The table in the file format, e.g. to save a staff edit; header defaults to the committed file's."""
+        if header is None:
+            header = _leading_comments(DEFAULT_PATH.read_text(encoding="utf-8")) if DEFAULT_PATH.is_file() else ""
+        out = [header.rstrip("\n") + "\n"] if header.strip() else []
+        for entry in self._entries:
+            out.append(f"- canonical: {_yaml_scalar(entry.canonical)}")
+            out.append(f"  aliases: [{', '.join(_yaml_scalar(alias) for alias in entry.aliases)}]")
+            if entry.fields:
+                out.append(f"  fields: [{', '.join(_yaml_scalar(field) for field in entry.fields)}]")
+            if entry.note:
+                out.append(f"  note: {json.dumps(entry.note, ensure_ascii=False)}")
+        return "\n".join(out) + "\n"
+
+
+def _leading_comments(text: str) -> str:
+    lines = []
+    for line in text.splitlines():
+        if (line.strip() and not line.startswith("#")) or line.startswith("# ---"):  # entries or a section title
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _yaml_scalar(text: str) -> str:
+    """Plain when YAML reads it back unchanged inside [ ], else double-quoted (JSON strings are valid YAML)."""
+    try:
+        if yaml.load(f"[{text}]", Loader=_YamlLoader) == [text]:
+            return text
+    except yaml.YAMLError:
+        pass
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _checked(entry: AliasEntry | dict, number: int) -> AliasEntry:
+    """Run the file's validation on an entry built in code, so a table is always consistent."""
+    if isinstance(entry, AliasEntry):
+        entry = {"canonical": entry.canonical, "aliases": _as_list(entry.aliases),
+                 "fields": _as_list(entry.fields), "note": entry.note}
+    return AliasEntry.from_dict(entry, entry_number=number)
+
+
+def _as_list(value: Any) -> Any:
+    return list(value) if isinstance(value, (tuple, list)) else value
 
 
 def _accents_agree(typed: tuple[str, ...] | None, alias: tuple[str, ...] | None) -> bool:

@@ -243,9 +243,10 @@ def test_nothing_to_expand():
     assert table.expand("giờ mở cửa của phường") == []
 
 
-def test_entries_sharing_a_canonical_may_repeat_an_alias():
-    table = _table(("khai sinh", ["khai sanh"]), ("khai sinh", ["khai sanh", "giấy chứng sinh"]))
-    assert table.expansion_text("khai sanh") == "khai sinh"
+def test_one_entry_per_canonical_because_staff_edit_entries_by_canonical():
+    with pytest.raises(AliasFileError, match="already used by entry #1") as caught:
+        _table(("khai sinh", ["khai sanh"]), ("Khai Sinh", ["giấy chứng sinh"]))
+    assert caught.value.entry_number == 2 and caught.value.canonical == "Khai Sinh"
 
 
 def test_entry_round_trips_through_a_dict():
@@ -335,3 +336,22 @@ def test_missing_and_non_utf8_files(tmp_path):
     with pytest.raises(AliasFileError, match="file not found"):
         AliasTable.load(tmp_path / "nope.yaml")
     assert "UTF-8" in str(_load_error(tmp_path, "- canonical: khai sinh\n  aliases: [khai s\xe1nh]\n".encode("latin-1")))
+
+
+def test_table_built_in_code_is_validated_like_the_file():
+    with pytest.raises(AliasFileError, match="same as its canonical") as caught:
+        AliasTable([AliasEntry("khai sinh", ("khai sanh",)), AliasEntry("khai tử", ("Khai Tu",))])
+    assert caught.value.entry_number == 2
+    with pytest.raises(AliasFileError, match="must not be empty"):
+        AliasTable([AliasEntry("khai tử", ())])
+    table = AliasTable([{"canonical": " khai  tử ", "aliases": ["chứng tử"]}])  # a staff edit arriving as JSON
+    assert table.entries == (AliasEntry("khai tử", ("chứng tử",)),)
+
+
+def test_to_yaml_round_trips_and_quotes_what_needs_quoting(committed):
+    assert AliasTable.parse(committed.to_yaml()).entries == committed.entries
+    tricky = AliasTable([AliasEntry("nhận cha, mẹ, con", ("no", "a: b", "#1 cách", '"ngoặc"'), ("Hộ tịch",),
+                                    'ghi chú "có ngoặc"')])
+    text = tricky.to_yaml(header="# tiêu đề / title")
+    assert text.startswith("# tiêu đề / title\n")
+    assert AliasTable.parse(text).entries == tricky.entries
