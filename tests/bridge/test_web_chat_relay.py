@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import pytest
 from fastapi import FastAPI
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from fastapi.testclient import TestClient
 
 from assistant.bridge.routers.chat import router as chat_router
 from assistant.bridge.web.dialogue import BotMessage, ChatButton
-from assistant.bridge.web.relay import ChatRelay, ChatReplies, ChatRepliesError
+from assistant.bridge.web.relay import SENDER_PATTERN, ChatRelay, ChatReplies, ChatRepliesError
+from knowledge_base.text import clean
 from tests.bridge.fakes_web import RecordingDialogueClient
 
 SENDER = "conv-1a2b3c4d"
@@ -111,6 +114,26 @@ def test_engine_with_nothing_to_say_gets_a_no_answer_message():
     body = make_client(fake).post("/api/chat", json={"sender": SENDER, "message": "???"}).json()
     assert body["degraded"] is False
     assert body["messages"][0]["text"].startswith("Xin lỗi, tôi chưa có câu trả lời")
+
+
+_PROPERTY_FAKE = RecordingDialogueClient()
+_PROPERTY_CLIENT = make_client(_PROPERTY_FAKE)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sender=st.from_regex(SENDER_PATTERN, fullmatch=True),
+       message=st.one_of(st.text(max_size=2500), st.text(alphabet="<>/ab =\"'", max_size=40)))
+def test_any_text_gets_a_displayable_answer_and_no_server_error(sender, message):
+    _PROPERTY_FAKE.received.clear()
+    response = _PROPERTY_CLIENT.post("/api/chat", json={"sender": sender, "message": message})
+    assert response.status_code in (200, 422)
+    body = response.json()
+    if response.status_code == 422:
+        assert body["error"] == "html_not_allowed" and _PROPERTY_FAKE.received == []
+        return
+    assert body["messages"] and all(isinstance(m["text"], str) and m["text"] for m in body["messages"])
+    relayed = [m for _, m in _PROPERTY_FAKE.received]
+    assert relayed == ([clean(message)] if 0 < len(clean(message)) <= 2000 else [])
 
 
 def test_replies_file_is_validated(tmp_path):
