@@ -165,7 +165,7 @@ class AliasTable:
                 words = _words(phrase)
                 key = tuple(_token_info(word)[0] for word in words)
                 previous = owner.setdefault(key, index)
-                if _phrase_key(self._entries[previous].canonical) != _phrase_key(entry.canonical):
+                if previous != index:  # canonicals are unique, so another entry means another meaning
                     other = self._entries[previous]
                     raise AliasFileError(
                         f"{phrase!r} đã thuộc mục #{previous + 1} ({other.canonical!r}) / already maps to "
@@ -209,15 +209,8 @@ class AliasTable:
                                  f"a list of entries starting with '- canonical:' (got {_kind(data)})",
                                  source=source)
         lines = [node.start_mark.line + 1 for node in root.value] if isinstance(root, yaml.SequenceNode) else []
-        entries = []
-        for number, raw in enumerate(data, start=1):
-            line = lines[number - 1] if number <= len(lines) else None
-            try:
-                entries.append(AliasEntry.from_dict(raw, entry_number=number, line=line))
-            except AliasFileError as error:
-                raise error.located(source=source) from None
         try:
-            return cls(entries)
+            return cls(data)
         except AliasFileError as error:
             number = error.entry_number or 0
             raise error.located(source=source, line=lines[number - 1] if 0 < number <= len(lines) else None) from None
