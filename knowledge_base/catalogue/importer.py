@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from knowledge_base.catalogue.channels import empty_if_no_info, parse_channels
+from knowledge_base.catalogue.documents import HEADER as DOCUMENTS_HEADER
 from knowledge_base.catalogue.documents import parse_documents
 from knowledge_base.catalogue.legal import parse_legal_basis
 from knowledge_base.catalogue.record import CatalogueError, Channel, Document, LegalBasis, Procedure
 from knowledge_base.catalogue.sections import (
     clean_lines,
+    documents_source,
+    parse_applicants,
     parse_conditions,
     parse_related,
     parse_result,
@@ -81,7 +84,12 @@ def normalise(raw: Mapping[str, Any]) -> tuple[Procedure, list[str]]:
     code = _text(raw, "ma_thu_tuc")
     warnings: list[str] = []
     channels, channel_warnings = parse_channels(raw.get("cach_thuc_thuc_hien", ""))
-    documents, document_warnings = parse_documents(raw.get("thanh_phan_ho_so", ""))
+    documents_text, documents_from_raw = documents_source(
+        raw.get("thanh_phan_ho_so", ""), raw.get("raw_text", "") or "", DOCUMENTS_HEADER
+    )
+    documents, document_warnings = parse_documents(documents_text)
+    if documents_from_raw:
+        warnings.append("documents: field lost its table or was cut short; taken from raw_text")
     legal, legal_warnings = parse_legal_basis(raw.get("can_cu_phap_ly", ""))
     warnings += channel_warnings + document_warnings + legal_warnings
     levels = split_top_level_commas(raw.get("cap_thuc_hien", ""))
@@ -97,7 +105,7 @@ def normalise(raw: Mapping[str, Any]) -> tuple[Procedure, list[str]]:
         "decision": _text(raw, "so_quyet_dinh"),
         "procedure_type": _text(raw, "loai_thu_tuc"),
         "ministry": _text(raw, "ministry_folder"),
-        "applicants": split_top_level_commas(raw.get("doi_tuong_thuc_hien", "")),
+        "applicants": parse_applicants(raw.get("doi_tuong_thuc_hien", "")),
         "competent_body": _text(raw, "co_quan_co_tham_quyen"),
         "performing_body": _text(raw, "co_quan_thuc_hien"),
         "delegated_body": _text(raw, "co_quan_duoc_uy_quyen"),

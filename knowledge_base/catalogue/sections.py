@@ -19,8 +19,8 @@ _NO_CONDITIONS = {"", "Không", "Không.", "Không có", "Không có.", "Không 
 
 
 def clean_lines(text: str) -> list[str]:
-    """Non-empty lines, each cleaned (NFC, single spaces)."""
-    return [line for line in (clean(part) for part in (text or "").splitlines()) if line]
+    """Lines that hold some letter or digit (not blank, not a lone "-"), each cleaned (NFC, single spaces)."""
+    return [line for line in (clean(part) for part in (text or "").splitlines()) if any(ch.isalnum() for ch in line)]
 
 
 def parse_steps(text: str) -> list[str]:
@@ -51,15 +51,30 @@ def parse_steps(text: str) -> list[str]:
     return ["\n".join(step) for step in steps]
 
 
+def raw_section(raw_text: str, heading: str, end: str, after: str = "") -> str:
+    """Text of the page (raw_text) between `heading` and `end`, looking for `heading` only after `after`."""
+    origin = raw_text.find(after) if after else 0
+    start = raw_text.find(heading, max(origin, 0)) if origin >= 0 else -1
+    stop = raw_text.find(end, start + len(heading)) if start >= 0 else -1
+    return raw_text[start + len(heading):stop].strip() if stop >= 0 else ""
+
+
 def steps_source(field_text: str, raw_text: str) -> tuple[str, bool]:
     """The steps text to parse: the field, or the page's own "Trình Tự Thực Hiện" section when the field was
     cut short (it is for ~25 procedures, mostly BHXH). Returns (text, taken_from_raw_text)."""
-    start = raw_text.find(_RAW_STEPS_START)
-    end = raw_text.find(_RAW_STEPS_END, start + 1) if start >= 0 else -1
-    if start < 0 or end < 0:
-        return field_text, False
-    section = raw_text[start + len(_RAW_STEPS_START):end].strip()
+    section = raw_section(raw_text, _RAW_STEPS_START, _RAW_STEPS_END)
     if len(section) > len((field_text or "").strip()) + 20:
+        return section, True
+    return field_text, False
+
+
+def documents_source(field_text: str, raw_text: str, table_header: str) -> tuple[str, bool]:
+    """The documents text to parse: the field, or the page's "Thành phần hồ sơ" section (after "Cách Thức Thực
+    Hiện") when the field lost its table or was cut short — the same ~25 procedures whose steps spilled into
+    the documents field. Returns (text, taken_from_raw_text)."""
+    section = raw_section(raw_text, "Thành phần hồ sơ", "Căn cứ pháp lý", after=_RAW_STEPS_END)
+    field_text = field_text or ""
+    if table_header in section and (table_header not in field_text or len(section) > len(field_text.strip()) + 20):
         return section, True
     return field_text, False
 
@@ -90,6 +105,17 @@ def split_top_level_commas(text: str) -> list[str]:
             current.append(ch)
     items.append("".join(current))
     return [item.strip() for item in items if item.strip()]
+
+
+def parse_applicants(text: str) -> list[str]:
+    """Applicant categories; each starts with a capital, so "Cán bộ, công chức, viên chức" stays one item."""
+    items: list[str] = []
+    for item in split_top_level_commas(text):
+        if items and item[:1].islower():
+            items[-1] = f"{items[-1]}, {item}"
+        else:
+            items.append(item)
+    return items
 
 
 def parse_related(text: str) -> list[str]:

@@ -15,6 +15,8 @@ from knowledge_base.catalogue.channels import (
 from knowledge_base.catalogue.documents import parse_documents, split_form
 from knowledge_base.catalogue.legal import parse_legal_basis
 from knowledge_base.catalogue.sections import (
+    documents_source,
+    parse_applicants,
     parse_conditions,
     parse_related,
     parse_result,
@@ -231,7 +233,28 @@ def test_legal_number_shapes(body, pairs):
     assert [(pair.name, pair.number) for pair in parsed] == pairs
 
 
+def test_documents_recovered_from_raw_text_when_the_field_lost_its_table():
+    header = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
+    raw_text = (
+        "Trình Tự Thực HiệnBước 1. Lập hồ sơ theo mục 5.3 (Thành phần hồ sơ); nộp cho BHXH."
+        "Cách Thức Thực HiệnHình thức nộpThời gianPhí, lệ phíMô tảTrực tuyến5 Ngày làm việcMiễn phí"
+        f"Thành phần hồ sơ1. Trường hợp hưởng BHXH một lần{header}a) Sổ BHXH1 bản chínhCăn cứ pháp lýTên văn bản"
+    )
+    spilled = ") và nộp cho cơ quan BHXH.\nBước 2. Cơ quan BHXH tiếp nhận hồ sơ."
+    text, from_raw = documents_source(spilled, raw_text, header)
+    assert from_raw
+    (document,), _ = parse_documents(text)
+    assert (document.group, document.name, document.copies) == ("1. Trường hợp hưởng BHXH một lần", "a) Sổ BHXH", "1 bản chính")
+    intact = f"--{header}Tờ khai1 bản chính"
+    assert documents_source(intact, "", header) == (intact, False)
+
+
 def test_list_fields():
+    assert parse_applicants("Tổ chức (không bao gồm doanh nghiệp, HTX), Cán bộ, công chức, viên chức, Doanh nghiệp") == [
+        "Tổ chức (không bao gồm doanh nghiệp, HTX)",
+        "Cán bộ, công chức, viên chức",
+        "Doanh nghiệp",
+    ]
     assert split_top_level_commas("Tổ chức (không bao gồm doanh nghiệp, HTX), Công dân Việt Nam") == [
         "Tổ chức (không bao gồm doanh nghiệp, HTX)",
         "Công dân Việt Nam",
@@ -244,5 +267,6 @@ def test_list_fields():
 
 
 def test_bullet_steps_keep_notes_separate():
+    assert parse_steps("-\nBước 1: Nộp hồ sơ.\n\nBước 2: Nhận kết quả.") == ["Bước 1: Nộp hồ sơ.", "Bước 2: Nhận kết quả."]
     steps = parse_steps("- Nộp hồ sơ.\nNgười nộp ký tên.\n\n- Nhận kết quả.\n* Lưu ý:\n- Mang theo căn cước.")
     assert steps == ["Nộp hồ sơ.\nNgười nộp ký tên.", "Nhận kết quả.", "* Lưu ý:\n- Mang theo căn cước."]
