@@ -234,6 +234,7 @@
     document.documentElement.classList.toggle("large-text", on);
     els.largeText.setAttribute("aria-pressed", on ? "true" : "false");
     prefs.setItem(LARGE_TEXT_KEY, on ? "1" : "0");
+    els.messages.scrollTop = els.messages.scrollHeight;
   }
 
   function showWelcome() {
