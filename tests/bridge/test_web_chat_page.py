@@ -78,6 +78,8 @@ def bot_messages(page):
 
 
 def test_send_message_and_see_reply(page, bridge_url, dialogue):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(bridge_url + "/")
     expect(page.locator("h1")).to_contain_text("Hỏi đáp thủ tục hành chính")
     ward = httpx.get(bridge_url + "/api/desks").json()["ward"]
@@ -90,6 +92,7 @@ def test_send_message_and_see_reply(page, bridge_url, dialogue):
     assert message == "làm giấy khai sinh"
     assert re.fullmatch(r"web-[0-9a-f]{24}", sender)
     assert page.evaluate("sessionStorage.getItem('lts.chat.sender')") == sender
+    assert requested and all(url.startswith(bridge_url + "/") for url in requested)  # no CDN, fonts or trackers
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT_DIR / "chat_page.png"), full_page=True)
 
@@ -209,6 +212,18 @@ def test_widget_on_plain_host_page_opens_chat_panel(page, bridge_url, dialogue):
         page.keyboard.press("Escape")
         expect(panel).to_be_hidden()
         expect(launcher).to_be_focused()
+
+
+def test_rasa_down_shows_the_polite_fallback(page, bridge_url, dialogue):
+    page.goto(bridge_url + "/")
+    dialogue.unavailable = True
+    try:
+        page.fill("#chat-input", "xin chào")
+        page.press("#chat-input", "Enter")
+        expect(bot_messages(page).last).to_contain_text("hệ thống trả lời tự động đang tạm gián đoạn")
+        expect(bot_messages(page).last).to_contain_text("Sorry")
+    finally:
+        dialogue.unavailable = False
 
 
 def test_bridge_unreachable_shows_polite_message(page, bridge_url):
