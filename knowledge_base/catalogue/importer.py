@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -12,6 +10,7 @@ from knowledge_base.catalogue.documents import HEADER as DOCUMENTS_HEADER
 from knowledge_base.catalogue.documents import parse_documents
 from knowledge_base.catalogue.legal import parse_legal_basis
 from knowledge_base.catalogue.record import CatalogueError, Channel, Document, LegalBasis, Procedure
+from knowledge_base.catalogue.report import ImportReport
 from knowledge_base.catalogue.sections import (
     clean_lines,
     documents_source,
@@ -27,49 +26,6 @@ from knowledge_base.catalogue.store import write_catalogue
 from knowledge_base.text import clean
 
 WARD_LEVEL = "Cấp xã"
-
-
-@dataclass
-class ImportReport:
-    """What an import did: counts for the whole file and for the ward-level subset."""
-
-    total: int = 0
-    ward_level: int = 0
-    channels: int = 0
-    channels_with_days: int = 0
-    channels_with_fee: int = 0
-    """Channels with a fee amount or a province-set flag."""
-    documents: int = 0
-    documents_with_form: int = 0
-    legal_basis: int = 0
-    legal_basis_with_number: int = 0
-    non_empty_fields: Counter = field(default_factory=Counter)
-    """How many procedures have each contract field non-empty."""
-    warnings: list[str] = field(default_factory=list)
-    """"CODE: message" for every parse problem (nothing is dropped silently)."""
-    dest: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "total": self.total, "ward_level": self.ward_level, "channels": self.channels,
-            "channels_with_days": self.channels_with_days, "channels_with_fee": self.channels_with_fee,
-            "documents": self.documents, "documents_with_form": self.documents_with_form,
-            "legal_basis": self.legal_basis, "legal_basis_with_number": self.legal_basis_with_number,
-            "non_empty_fields": dict(sorted(self.non_empty_fields.items())),
-            "warning_count": len(self.warnings), "dest": self.dest,
-        }
-
-    def summary(self) -> str:
-        """Human-readable summary (English; this is an operator tool)."""
-        lines = [
-            f"procedures: {self.total} (ward-level: {self.ward_level}) -> {self.dest}",
-            f"channels: {self.channels}, with processing days: {self.channels_with_days}, "
-            f"with fee amount or province flag: {self.channels_with_fee}",
-            f"documents: {self.documents} (with form: {self.documents_with_form}); "
-            f"legal basis: {self.legal_basis} (with number: {self.legal_basis_with_number})",
-            f"warnings: {len(self.warnings)}",
-        ]
-        return "\n".join(lines)
 
 
 def _text(raw: Mapping[str, Any], key: str) -> str:
@@ -130,23 +86,6 @@ def normalise(raw: Mapping[str, Any]) -> tuple[Procedure, list[str]]:
     return Procedure.from_dict(record), warnings
 
 
-def _tally(report: ImportReport, procedure: Procedure) -> None:
-    report.total += 1
-    report.ward_level += procedure.ward_level
-    report.channels += len(procedure.channels)
-    report.channels_with_days += sum(item.processing_days is not None for item in procedure.channels)
-    report.channels_with_fee += sum(
-        item.fee_amount_vnd is not None or item.fee_set_by_province for item in procedure.channels
-    )
-    report.documents += len(procedure.documents)
-    report.documents_with_form += sum(bool(item.form) for item in procedure.documents)
-    report.legal_basis += len(procedure.legal_basis)
-    report.legal_basis_with_number += sum(bool(item.number) for item in procedure.legal_basis)
-    for key, value in procedure.to_dict().items():
-        if value not in ("", [], False, None):
-            report.non_empty_fields[key] += 1
-
-
 def import_catalogue(source_jsonl: Path | str, dest: Path | str) -> ImportReport:
     """Normalise every row of the national catalogue JSONL and write procedures.jsonl to `dest`.
 
@@ -170,7 +109,6 @@ def import_catalogue(source_jsonl: Path | str, dest: Path | str) -> ImportReport
             if procedure.code in procedures:
                 raise CatalogueError(f"{source_jsonl}:{line_number}: duplicate procedure code {procedure.code}")
             procedures[procedure.code] = procedure
-            report.warnings += [f"{procedure.code}: {warning}" for warning in warnings]
-            _tally(report, procedure)
+            report.add(procedure, warnings)
     write_catalogue(procedures.values(), dest)
     return report

@@ -33,7 +33,9 @@ def test_real_import_keeps_every_procedure(real_import):
     assert len(catalogue) == 2642
     assert sum(procedure.ward_level for procedure in catalogue.values()) == 588
     assert report.non_empty_fields["name"] == 2642
-    assert report.channels_with_days <= report.channels
+    assert report.everything.channels_with_days <= report.everything.channels
+    assert report.ward.procedures == 588 and report.ward.channels > 588
+    assert report.to_dict()["ward"]["procedures"] == 588
 
 
 @needs_source
