@@ -125,8 +125,11 @@
 
   // --- microphone capture -------------------------------------------------------------------------
   async function startCapture() {
-    const stream = await navigator.mediaDevices.getUserMedia({
-      audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true } });
+    // Browser voice processing (AGC, noise suppression, echo cancellation) measurably hurt vosk recognition in
+    // our tests; the kiosk never listens while it speaks, so it is off unless the page URL has ?voice_processing=1.
+    const processing = new URLSearchParams(location.search).get("voice_processing") === "1";
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1,
+      echoCancellation: processing, noiseSuppression: processing, autoGainControl: processing } });
     let context;
     try { context = new AudioContext({ sampleRate: RATE }); } catch (e) { context = new AudioContext(); }
     const source = context.createMediaStreamSource(stream);
