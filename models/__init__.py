@@ -1,0 +1,1 @@
+"""Build scripts that materialise model artefacts (outputs are git-ignored)."""
