@@ -249,7 +249,12 @@
     $("search-form").addEventListener("submit", function (event) {
       event.preventDefault();
       var q = $("search-q").value.trim();
-      if (q) { search(q); }
+      if (/^\d+\.\d+$/.test(q)) {  // a procedure code: open it directly (works even while search is down)
+        $("search-results").textContent = "";
+        openProcedure(q);
+      } else if (q) {
+        search(q);
+      }
     });
     $("new-procedure").addEventListener("click", function () { S.openEditor($("editor-host"), null, editorCallbacks()); });
     $("alias-form").addEventListener("submit", function (event) { event.preventDefault(); saveAlias(); });
