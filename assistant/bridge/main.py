@@ -42,5 +42,8 @@ def create_app(settings: BridgeSettings | None = None, *, searcher: Any | None =
 
     app.include_router(web_chat.router)  # POST /api/chat (web chat relay to Rasa)
     app.include_router(web_pages.router)  # /, /staff, /widget.js, /web/* (chat page, widget, staff page)
+    from assistant.bridge.routers import kiosk as kiosk_page
+
+    app.include_router(kiosk_page.router)  # /kiosk page + /ws/kiosk speech socket (engines lazy, or KIOSK_ENABLED)
     # --- END routers of other areas ---------------------------------------------------------------------
     return app

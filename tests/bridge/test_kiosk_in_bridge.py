@@ -1,0 +1,63 @@
+"""The kiosk inside the real bridge app: /kiosk is served, and a kiosk turn goes over HTTP to the bridge's own
+POST /api/chat relay (running under uvicorn on 127.0.0.1) — fake Rasa behind the relay, fake STT/TTS."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import websockets.sync.client
+
+from assistant.bridge.main import create_app
+from assistant.bridge.settings import BridgeSettings
+from assistant.bridge.web.dialogue import BotMessage, ChatButton
+from assistant.bridge.web.relay import ChatRelay
+from kiosk.engines import KioskEngines
+from kiosk.settings import KioskSettings
+from tests.bridge.fakes import RecordingSearcher
+from tests.bridge.fakes_web import RecordingDialogueClient
+from tests.kiosk.fakes import FakeSpeechToText, FakeTextToSpeech
+from tests.kiosk.support import serve
+
+
+def rasa_reply(message: str) -> list[BotMessage]:
+    if message == "khai sinh":
+        return [BotMessage("Bác muốn làm thủ tục nào?", [ChatButton("Đăng ký khai sinh", "/choose_option{\"option\":1}"),
+                                                          ChatButton("Trích lục khai sinh", "/choose_option{\"option\":2}")])]
+    return [BotMessage("Mời bác đến Quầy 1 – Hộ tịch, chứng thực. Số thứ tự của bác là A003.")]
+
+
+@pytest.fixture
+def bridge(tmp_path, knowledge_defaults):
+    settings = BridgeSettings(_env_file=None, data_dir=tmp_path, database_url=None, rasa_url="http://127.0.0.1:9",
+                              action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2)
+    app = create_app(settings, searcher=RecordingSearcher(), knowledge_sources=dict(knowledge_defaults))
+    rasa = RecordingDialogueClient(rasa_reply)
+    app.state.chat_relay = ChatRelay(rasa)
+    # real HTTP dialogue client (no injected dialogue): it must find the bridge's own address
+    app.state.kiosk_engines = KioskEngines(KioskSettings(_env_file=None), stt=FakeSpeechToText(),
+                                           tts=FakeTextToSpeech())
+    with serve(app) as url:
+        yield url, rasa
+
+
+def test_kiosk_page_is_part_of_the_bridge(bridge):
+    import httpx
+
+    url, _ = bridge
+    page = httpx.get(url + "/kiosk", trust_env=False)
+    assert page.status_code == 200 and "Bấm để nói" in page.text
+
+
+def test_kiosk_turns_go_through_the_bridge_chat_relay(bridge):
+    url, rasa = bridge
+    with websockets.sync.client.connect(url.replace("http", "ws") + "/ws/kiosk") as ws:
+        assert json.loads(ws.recv()) == {"type": "ready"}
+        ws.send(json.dumps({"type": "text", "text": "khai sinh"}))
+        first = json.loads(ws.recv())
+        assert [b["title"] for b in first["buttons"]] == ["Đăng ký khai sinh", "Trích lục khai sinh"]
+        ws.send(json.dumps({"type": "text", "text": "số một"}))  # typed number picks the option too
+        second = json.loads(ws.recv())
+    assert (second["desk"], second["ticket"]) == ("Quầy 1 – Hộ tịch", "A003")
+    sender = rasa.received[0][0]
+    assert sender.startswith("kiosk-")
+    assert rasa.received == [(sender, "khai sinh"), (sender, "/choose_option{\"option\":1}")]
