@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Rasa checks for `make test`: validate the data, train if the model is missing or older than its inputs,
+# then run the test stories end to end (NLU intents/entities AND next actions) failing on any wrong prediction.
+# Usage: bash assistant/scripts/rasa_checks.sh   (from anywhere; runs in the repository root)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3
+RASA=.venv-rasa/bin/rasa
+MODEL=models/rasa/assistant.tar.gz
+OUT=var/rasa-results
+
+echo "== rasa data validate"
+"$RASA" data validate --domain assistant/domain.yml --data assistant/data --config assistant/config.yml \
+  --fail-on-warnings --quiet
+
+inputs=(assistant/config.yml assistant/domain.yml assistant/data)
+if [ ! -f "$MODEL" ] || [ -n "$(find "${inputs[@]}" -newer "$MODEL" -print -quit)" ]; then
+  echo "== rasa train (model missing or stale)"
+  "$RASA" train --config assistant/config.yml --domain assistant/domain.yml --data assistant/data \
+    --out models/rasa --fixed-model-name assistant --quiet
+fi
+
+echo "== rasa test core --e2e on assistant/tests (fail on any prediction error)"
+mkdir -p "$OUT"
+if ! "$RASA" test core --model "$MODEL" --stories assistant/tests --e2e --fail-on-prediction-errors \
+    --no-plot --out "$OUT" --quiet >"$OUT/test.log" 2>&1; then
+  grep -v -i "warning" "$OUT/test.log" | tail -40
+  echo "!! Rasa test stories failed (full log: $OUT/test.log)" >&2
+  exit 1
+fi
+grep -E "Correct:|Accuracy:" "$OUT/test.log" | sed 's/^.*rasa.core.test  - /   /'
+echo "== Rasa checks passed"
