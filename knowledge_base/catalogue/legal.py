@@ -28,9 +28,12 @@ _ISSUERS = (
 )
 _ISSUER = "|".join([r"(?:UBTVQH|QH)\d\d"] + sorted(set(_ISSUERS), key=len, reverse=True))
 _NUMBER = re.compile(
-    rf"(?P<digits>\d+(?:\.\d+)?)/(?:(?P<year>(?:19|20)\d\d)/)?"
+    rf"(?P<digits>\d+(?:\.\d+)?)/(?:"
+    rf"(?:(?P<year>(?:19|20)\d\d)/)?"
     rf"(?:(?P<known>(?:{_U}+[-/_])*(?:{_ISSUER}))(?=$|\s|[,.;:)]|{_U}|{_L}|\d{{1,3}}(?:\.\d+)?/)"
     rf"|(?P<other>{_U}[{_UPPER}0-9/_-]*?)(?=$|\s|[,.;:)]|{_U}{_L}|{_L}|\d{{1,3}}(?:\.\d+)?/))"
+    # a number cell cut after its year ("Nghị định số 46/2020/NĐ-CP46/2020Luật ...") only at a cell boundary
+    rf"|(?P<year_only>(?:19|20)\d\d)(?=\s*$|{_U}))"
 )
 _NEXT_NAME = re.compile(rf"\s*({_U}|$)")
 _TYPE_TAIL = re.compile(
@@ -55,6 +58,8 @@ def _closes_row(text: str, match: re.Match[str]) -> bool:
     rest = text[end:]
     if not rest.strip():
         return True
+    if match.group("year_only") and not glued_before:
+        return False
     glued_after = not rest[0].isspace()
     if rest[0].isdigit() and not glued_before:  # "Luật 60/2014/QH1360/2014/QH13": the name ends with it
         return False
@@ -73,6 +78,8 @@ def _number_text(match: re.Match[str]) -> tuple[str, int]:
     if len(integer) > 4 and integer[:2] in ("19", "20"):
         extra = 4
         digits = digits[4:]
+    if match.group("year_only"):
+        return f"{digits}/{match.group('year_only')}", extra
     year = match.group("year")
     suffix = match.group("known") or match.group("other")
     number = f"{digits}/{year}/{suffix}" if year else f"{digits}/{suffix}"
