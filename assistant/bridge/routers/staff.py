@@ -116,7 +116,7 @@ def reset_desk_config(services: ServicesDep, staff: EditorDep) -> dict:
 
 @router.get("/audit")
 def audit_log(services: ServicesDep, _staff: ViewerDep, limit: int = Query(100, ge=1, le=1000),
-              target: str | None = Query(None, max_length=200), before_id: int | None = None) -> dict:
+              target: str | None = Query(None, max_length=200), before_id: int | None = Query(None, ge=1, le=2**31 - 1)) -> dict:
     """Who changed what and when, with before/after records; newest first."""
     with services.db.read() as session:
         return {"entries": audit.list_changes(session, limit=limit, target=target, before_id=before_id)}

@@ -1,9 +1,9 @@
 """Queue tickets: POST /api/tickets (citizens), GET /api/tickets/{id}, staff calls."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -12,6 +12,9 @@ from assistant.bridge.errors import ApiError
 from assistant.bridge.routers.desks import unknown_procedure
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
+
+
+TicketId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class TicketRequest(BaseModel):
@@ -44,12 +47,12 @@ def issue(body: TicketRequest, services: ServicesDep) -> dict:
 
 
 @router.get("/{ticket_id}")
-def get_ticket(ticket_id: int, services: ServicesDep) -> dict:
+def get_ticket(ticket_id: TicketId, services: ServicesDep) -> dict:
     return services.tickets.get(ticket_id)
 
 
 @router.post("/{ticket_id}/call")
-def call(ticket_id: int, services: ServicesDep, _staff: ViewerDep) -> dict:
+def call(ticket_id: TicketId, services: ServicesDep, _staff: ViewerDep) -> dict:
     """Staff: call this ticket to its desk."""
     return services.tickets.call(ticket_id)
 

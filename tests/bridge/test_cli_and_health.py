@@ -1,0 +1,81 @@
+"""Command line (token create, seed-demo, import, migrate) and GET /health against real stub services."""
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from assistant.bridge.__main__ import main
+from assistant.bridge.auth import hash_token, identify
+from assistant.bridge.models import ApiToken
+from assistant.bridge.services import open_database
+
+
+@pytest.fixture
+def env(settings, monkeypatch):
+    monkeypatch.setenv("BRIDGE_DATA_DIR", str(settings.data_dir))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return settings
+
+
+def test_token_create_prints_a_token_once_and_stores_only_its_hash(env, capsys):
+    assert main(["token", "create", "--role", "editor", "--name", "Cán bộ Lan"]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    db = open_database(env)
+    identity = identify(db, token)
+    assert identity is not None and identity.role == "editor" and identity.name == "Cán bộ Lan"
+    with db.read() as session:
+        stored = session.query(ApiToken).one()
+    assert stored.token_hash == hash_token(token) and token not in stored.token_hash
+    assert identify(db, token + "x") is None
+
+
+def test_seed_demo_prints_codes_and_digits_that_work(env, make_client, capsys):
+    assert main(["seed-demo"]) == 0
+    lines = [line.split(" | ") for line in capsys.readouterr().out.splitlines() if " | " in line][1:]
+    assert len(lines) >= 5
+    client = make_client()
+    code, digits, status = lines[0]
+    body = client.post("/api/dossiers/lookup", json={"code": code, "id_last4": digits}).json()
+    assert body["status"]["code"] == int(status)
+    assert main(["seed-demo"]) == 0  # idempotent
+
+
+def test_import_cli_and_migrate(env, tmp_path, capsys, make_client):
+    csv_file = tmp_path / "new.csv"
+    csv_file.write_text("code,name,field,levels\n9.555555,Thủ tục nhập bằng dòng lệnh,Hộ tịch,Cấp xã\n", encoding="utf-8")
+    assert main(["import", str(csv_file), "--name", "Cán bộ Lan"]) == 0
+    assert "created 1" in capsys.readouterr().out
+    assert main(["migrate"]) == 0
+    assert "schema version 1" in capsys.readouterr().out
+    client = make_client()
+    assert client.get("/api/procedures/9.555555").json()["name"] == "Thủ tục nhập bằng dòng lệnh"
+
+
+class _Ok(BaseHTTPRequestHandler):
+    def do_GET(self):
+        payload = json.dumps({"status": "ok"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_health_reports_each_dependency(settings, make_client):
+    down = make_client().get("/health").json()
+    assert down == {"status": "degraded", "checks": {"database": True, "search": True, "rasa": False, "action_server": False}}
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        up = settings.model_copy(update={"rasa_url": url, "action_server_url": url + "/health"})
+        body = make_client(settings_override=up).get("/health").json()
+        assert body == {"status": "ok", "checks": {"database": True, "search": True, "rasa": True, "action_server": True}}
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,38 @@
+"""Search passthrough and procedure details."""
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from knowledge_base.search import SearchHit, SearchOutcome
+
+
+def test_search_passes_parameters_and_returns_the_cli_json(client, searcher):
+    searcher.canned["giấy khai sinh"] = SearchOutcome("giấy khai sinh", "ambiguous", [
+        SearchHit("1.001193", "Thủ tục đăng ký khai sinh", "Hộ tịch", 0.81234),
+        SearchHit("1.004884", "Thủ tục đăng ký lại khai sinh", "Hộ tịch", 0.8)])
+    body = client.get("/api/procedures/search", params={"q": "giấy khai sinh", "k": 2, "all_levels": "true"}).json()
+    assert searcher.queries[-1] == ("giấy khai sinh", 2, True)
+    assert body == {"query": "giấy khai sinh", "confidence": "ambiguous", "results": [
+        {"code": "1.001193", "name": "Thủ tục đăng ký khai sinh", "field": "Hộ tịch", "score": 0.8123},
+        {"code": "1.004884", "name": "Thủ tục đăng ký lại khai sinh", "field": "Hộ tịch", "score": 0.8}]}
+    assert client.get("/api/procedures/search", params={"q": "x", "k": 0}).status_code == 422
+    assert client.get("/api/procedures/search").status_code == 422
+
+
+def test_details_return_the_normalised_record(client, knowledge_defaults):
+    body = client.get("/api/procedures/1.001193").json()
+    assert body == knowledge_defaults["catalogue"]["1.001193"].to_dict()
+    missing = client.get("/api/procedures/0.000000")
+    assert missing.status_code == 404 and missing.json()["error"] == "unknown_procedure"
+
+
+def test_search_unavailable_is_503_but_the_rest_works(settings, knowledge_defaults, monkeypatch):
+    """No injected searcher and the real one cannot be built (no model yet): the bridge still serves."""
+    import assistant.bridge.main as main_module
+
+    monkeypatch.setattr(main_module, "build_real_searcher", lambda: (None, "ImportError: no model"))
+    with TestClient(main_module.create_app(settings, knowledge_sources=dict(knowledge_defaults))) as client:
+        response = client.get("/api/procedures/search", params={"q": "khai sinh"})
+        assert response.status_code == 503 and response.json()["error"] == "search_unavailable"
+        assert client.get("/health").json()["checks"]["search"] is False
+        assert client.get("/api/desks/route", params={"code": "1.001193"}).status_code == 200
