@@ -93,7 +93,7 @@ def parse_documents(text: str) -> tuple[list[ParsedDocument], list[str]]:
     """
     warnings: list[str] = []
     text = empty_if_no_info(text)
-    if not text:
+    if not text.strip(" -"):  # "--" alone is an empty table
         return [], warnings
     headers = list(_GROUP_HEADER.finditer(text))
     if not headers:

@@ -176,6 +176,7 @@ def test_empty_simple_fields():
     assert parse_conditions("Không") == ""
     assert parse_conditions("Người đăng ký phải đủ 18 tuổi.") == "Người đăng ký phải đủ 18 tuổi."
     assert parse_related("Không có thông tin") == []
+    assert parse_documents("--") == ([], [])  # an empty table
 
 
 def test_documents_without_bullets_and_with_glued_forms():
