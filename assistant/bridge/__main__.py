@@ -9,13 +9,10 @@ from assistant.bridge.settings import BridgeSettings
 
 
 def _serve(settings: BridgeSettings, host: str, port: int) -> int:
-    import uvicorn
-
-    from assistant.bridge.logging_setup import configure_logging, uvicorn_log_config
     from assistant.bridge.main import create_app
+    from assistant.bridge.serving import run
 
-    configure_logging(settings)
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=uvicorn_log_config(settings))
+    run(create_app(settings), settings, host=host, port=port)
     return 0
 
 

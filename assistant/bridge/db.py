@@ -30,7 +30,7 @@ def make_engine(settings: BridgeSettings) -> Engine:
     sync = settings.sqlite_synchronous.upper()
     if sync not in _SYNCHRONOUS_LEVELS:
         raise ValueError(f"BRIDGE_SQLITE_SYNCHRONOUS must be one of {sorted(_SYNCHRONOUS_LEVELS)}")
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, pool_size=10, max_overflow=40)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn, _record) -> None:

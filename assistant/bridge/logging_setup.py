@@ -29,7 +29,3 @@ def configure_logging(settings: BridgeSettings) -> None:
         logger.handlers.clear()
         logger.propagate = True
 
-
-def uvicorn_log_config(_settings: BridgeSettings) -> None:
-    """None: uvicorn must not install its own (unredacted) handlers; ours on the root logger are used."""
-    return None

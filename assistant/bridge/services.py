@@ -17,6 +17,7 @@ from assistant.bridge.dossiers.statuses import load_statuses
 from assistant.bridge.knowledge import KnowledgeService, default_knowledge_sources
 from assistant.bridge.migrations import migrate
 from assistant.bridge.models import WardConfigOverride
+from assistant.bridge.questions import QuestionRecorder
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.tickets import TicketQueue
 
@@ -43,10 +44,12 @@ class BridgeServices:
     desks: DeskHolder
     dossiers: DossierLookup
     tickets: TicketQueue
+    questions: QuestionRecorder
     searcher: Any | None
     search_error: str | None = None
 
     def close(self) -> None:
+        self.questions.close()
         close = getattr(self.dossiers.source, "close", None)
         if close:
             close()
@@ -93,7 +96,7 @@ def build_services(settings: BridgeSettings, *, searcher: Any | None = None, kno
     tickets = TicketQueue(db=db, desks=desks, minutes_per_ticket=settings.minutes_per_ticket,
                           priority_burst=settings.priority_burst, timezone=settings.timezone)
     return BridgeServices(settings=settings, db=db, knowledge=knowledge, desks=desks, dossiers=dossiers,
-                          tickets=tickets, searcher=searcher, search_error=search_error)
+                          tickets=tickets, questions=QuestionRecorder(db), searcher=searcher, search_error=search_error)
 
 
 def build_real_searcher() -> tuple[Any | None, str | None]:

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import argparse
 
-import uvicorn
-
-from assistant.bridge.logging_setup import configure_logging
 from assistant.bridge.main import create_app
+from assistant.bridge.serving import run
 from assistant.bridge.settings import BridgeSettings
 from tests.bridge.fakes import RecordingSearcher
 
@@ -20,8 +18,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     settings = BridgeSettings()
-    configure_logging(settings)
-    uvicorn.run(create_app(settings, searcher=RecordingSearcher()), host="127.0.0.1", port=args.port, log_config=None)
+    run(create_app(settings, searcher=RecordingSearcher()), settings, host="127.0.0.1", port=args.port)
 
 
 if __name__ == "__main__":

@@ -55,11 +55,12 @@ class DossierLookup:
     def _refuse_if_locked(self, code: str, client: str) -> None:
         now = self._clock()
         since = now - self._window
+        by_code_filter, by_client_filter = LookupFailure.code_key == code, LookupFailure.client == client
         with self._db.read() as session:
-            by_code, first_code = session.execute(
-                select(func.count(), func.min(LookupFailure.at)).where(LookupFailure.code_key == code, LookupFailure.at >= since)).one()
-            by_client, first_client = session.execute(
-                select(func.count(), func.min(LookupFailure.at)).where(LookupFailure.client == client, LookupFailure.at >= since)).one()
+            by_code, first_code, by_client, first_client = session.execute(
+                select(func.count().filter(by_code_filter), func.min(LookupFailure.at).filter(by_code_filter),
+                       func.count().filter(by_client_filter), func.min(LookupFailure.at).filter(by_client_filter))
+                .where(LookupFailure.at >= since, or_(by_code_filter, by_client_filter))).one()
         blocking = [first for count, first in ((by_code, first_code), (by_client, first_client)) if count >= self._max]
         if blocking:
             # Locked until enough of the failures in the window have aged out; the oldest is a safe lower bound.

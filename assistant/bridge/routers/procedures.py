@@ -7,7 +7,6 @@ from fastapi import APIRouter, Query
 
 from assistant.bridge.deps import ServicesDep
 from assistant.bridge.errors import ApiError
-from assistant.bridge.questions import log_question
 from assistant.bridge.redaction import redact
 
 router = APIRouter(prefix="/api/procedures", tags=["procedures"])
@@ -25,10 +24,7 @@ def search(services: ServicesDep, q: str = Query(max_length=2000), k: int = Quer
     if not data.get("error"):
         top = data["results"][0]["code"] if data["results"] else None
         log.info("search %s top=%s q=%r", data["confidence"], top, redact(q[:200]))
-        try:
-            log_question(services.db, query=q, confidence=data["confidence"], top_code=top)
-        except Exception:  # reports are best effort; the citizen still gets the answer
-            log.exception("question log failed")
+        services.questions.record(query=q, confidence=data["confidence"], top_code=top)
     return data
 
 

@@ -125,6 +125,7 @@ def audit_log(services: ServicesDep, _staff: ViewerDep, limit: int = Query(100, 
 @router.get("/reports")
 def reports(services: ServicesDep, _staff: ViewerDep, limit: int = Query(20, ge=1, le=200)) -> dict:
     knowledge = services.knowledge
+    services.questions.flush()
     asked = build_report(services.db, names={}, limit=limit)
     for item in asked["most_asked"]:
         procedure = knowledge.get(item["code"])
