@@ -102,7 +102,10 @@ def build_services(settings: BridgeSettings, *, searcher: Any | None = None, kno
 def build_real_searcher() -> tuple[Any | None, str | None]:
     """knowledge_base.search.build_search(); on failure the bridge still runs with search reported down."""
     try:
-        from knowledge_base.search import build_search
+        try:
+            from knowledge_base.search import build_search
+        except ImportError:  # the contract's name; until the package re-exports it, take it from its module
+            from knowledge_base.search.build import build_search
 
         return build_search(), None
     except Exception as exc:  # missing model/index must not stop dossiers, desks and tickets
