@@ -48,7 +48,8 @@ class BridgeSettings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
 
     max_body_bytes: int = 64 * 1024
-    max_import_bytes: int = 50 * 1024 * 1024
+    max_import_bytes: int = 100 * 1024 * 1024
+    """Uploads to /api/staff/import (the national JSONL is ~42 MB)."""
 
     log_level: str = "INFO"
     log_file: Path | None = None
