@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -26,6 +27,7 @@ from knowledge_base.catalogue.store import write_catalogue
 from knowledge_base.text import clean
 
 WARD_LEVEL = "Cấp xã"
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
 
 
 def _text(raw: Mapping[str, Any], key: str) -> str:
@@ -37,6 +39,8 @@ def _text(raw: Mapping[str, Any], key: str) -> str:
 
 def normalise(raw: Mapping[str, Any]) -> tuple[Procedure, list[str]]:
     """One raw catalogue row → (Procedure, warnings). Raises CatalogueError when the code or name is missing."""
+    # Zero-width/direction marks sit inside words ("đăng k\u200eý"); text.clean would turn them into spaces.
+    raw = {key: _INVISIBLE.sub("", value) if isinstance(value, str) else value for key, value in raw.items()}
     code = _text(raw, "ma_thu_tuc")
     warnings: list[str] = []
     channels, channel_warnings = parse_channels(raw.get("cach_thuc_thuc_hien", ""))

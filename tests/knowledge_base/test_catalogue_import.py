@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge_base.catalogue import DEFAULT_PATH, CatalogueError, import_catalogue, load_catalogue
+from knowledge_base.catalogue import DEFAULT_PATH, CatalogueError, import_catalogue, load_catalogue, normalise
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE_NAME = "national-procedure-catalogue.jsonl"
@@ -84,3 +84,27 @@ def test_cli_reports_a_missing_source(tmp_path):
         capture_output=True, text=True, cwd=REPO, check=False,
     )
     assert completed.returncode == 2 and "file not found" in completed.stderr
+
+
+def test_normalise_a_minimal_raw_row():
+    raw = {
+        "ma_thu_tuc": "1.000001",
+        "ten_thu_tuc": "Thủ tục đăng k\u200eý khai sinh",
+        "cap_thuc_hien": "Cấp tỉnh, Cấp xã",
+        "linh_vuc": "Hộ tịch",
+        "doi_tuong_thuc_hien": "Cán bộ, công chức, viên chức, Công dân Việt Nam",
+        "yeu_cau_dieu_kien": "Không có thông tin",
+        "cach_thuc_thuc_hien": "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp1Miễn phí",
+        "ket_qua_xu_ly": "Giấy khai sinhMã: KQ.G15.000031Từ khóaKhông có thông tin",
+    }
+    procedure, warnings = normalise(raw)
+    assert procedure.name == "Thủ tục đăng ký khai sinh"  # zero-width mark removed, not turned into a space
+    assert procedure.levels == ("Cấp tỉnh", "Cấp xã") and procedure.ward_level
+    assert procedure.applicants == ("Cán bộ, công chức, viên chức", "Công dân Việt Nam")
+    assert procedure.conditions == "" and procedure.result == "Giấy khai sinh"
+    assert procedure.channels[0].fee_amount_vnd == 0 and procedure.documents == () and warnings == []
+
+
+def test_normalise_rejects_a_row_without_a_name():
+    with pytest.raises(CatalogueError, match="1.000002: field 'name'"):
+        normalise({"ma_thu_tuc": "1.000002", "ten_thu_tuc": "Không có thông tin"})
