@@ -71,7 +71,7 @@ def _settings_for(args: argparse.Namespace) -> KioskSettings:
 def cmd_say(args: argparse.Namespace, settings: KioskSettings) -> int:
     from kiosk.engines import build_tts
 
-    text = args.text if args.as_written else speakable(args.text)
+    text = args.text if args.as_written or args.lang != "vi" else speakable(args.text)
     wav = build_tts(settings).synthesize(text, args.lang)
     args.out.write_bytes(wav)
     print(f"{args.out} ({read_wav(wav, max_seconds=3600).seconds:.2f} s)")

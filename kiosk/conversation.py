@@ -11,7 +11,7 @@ from kiosk.choices import match_choice
 from kiosk.dialogue import Button, DialogueClient, DialogueReply, DialogueUnavailable
 from kiosk.numbers_vi import number_words
 from kiosk.phrases import KioskPhrases
-from kiosk.speakable import speakable
+from kiosk.speakable import speakable, vietnamese_part
 from kiosk.stt import SpeechToText, Transcript
 from kiosk.tts import TextToSpeech
 
@@ -115,7 +115,7 @@ class KioskConversation:
             return _with(self._fixed(TurnKind.UNAVAILABLE, self.phrases.unavailable, self.phrases.unavailable_en,
                                      offer_typing=True), message_sent=message)
         self.pending_buttons = list(reply.buttons)
-        spoken_parts = [*reply.texts]
+        spoken_parts = [vietnamese_part(text) for text in reply.texts]
         if reply.buttons:
             items = [self.phrases.choice_item.format(number=number_words(index), title=button.title)
                      for index, button in enumerate(reply.buttons, start=1)]

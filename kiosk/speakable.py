@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge_base.text import clean
+from knowledge_base.text import clean, has_diacritics
 from kiosk.numbers_vi import DIGITS, digit_words, number_words
 
 DEFAULT_ABBREVIATIONS_PATH = Path(__file__).with_name("data") / "speech_abbreviations.yaml"
@@ -156,6 +156,21 @@ def speakable(text: str, *, abbreviations: Mapping[str, str] | None = None) -> s
     for pattern, rewrite in _RULES:
         text = pattern.sub(lambda m, rewrite=rewrite: _apply(rewrite, m), text)
     return _SPACE_AFTER_PAREN.sub("(", _SPACE_BEFORE_PUNCT.sub(r"\1", clean(text)))
+
+
+def vietnamese_part(text: str) -> str:
+    """Drop English halves of bilingual lines ('Xin lỗi… / Sorry…'): the Vietnamese voice cannot read English."""
+    kept = []
+    for line in text.splitlines():
+        parts = [part.strip() for part in line.split(" / ")]
+        vietnamese = [part for part in parts if has_diacritics(part) or not _looks_english(part)]
+        kept.append(" / ".join(vietnamese) if vietnamese else line)
+    return "\n".join(kept)
+
+
+def _looks_english(part: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", part)
+    return len(words) >= 2 and not has_diacritics(part)
 
 
 def _apply(rewrite, match: re.Match) -> str:

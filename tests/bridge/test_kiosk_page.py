@@ -105,3 +105,19 @@ def test_typed_question_is_answered_on_screen(page, engines):
     expect(page.locator("#ticket-card")).to_be_hidden()
     assert engines._dialogue.received[-1][1] == "lệ phí chứng thực"
     assert "hai nghìn đồng" in engines._tts.received[-1][0]
+
+
+def test_screen_clears_and_a_new_conversation_starts_after_idle(page, kiosk_url, engines):
+    page.goto(kiosk_url + "/kiosk?idle=1")
+    expect(page.locator("body")).to_have_attribute("data-connection", "ready")
+    page.fill("#typed", "câu hỏi thứ nhất")
+    page.click("#type-form button[type=submit]")
+    expect(page.locator("#answer-box")).to_be_visible()
+    expect(page.locator("#answer-box")).to_be_hidden(timeout=5_000)  # the next visitor sees a clean screen
+    expect(page.locator("#transcript-box")).to_be_hidden()
+    page.fill("#typed", "câu hỏi của người sau")
+    page.click("#type-form button[type=submit]")
+    expect(page.locator("#answer-box")).to_be_visible()
+    first, second = engines._dialogue.received[-2], engines._dialogue.received[-1]
+    assert (first[1], second[1]) == ("câu hỏi thứ nhất", "câu hỏi của người sau")
+    assert first[0] != second[0]

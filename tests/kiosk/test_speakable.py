@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.numbers_vi import digit_words, number_words
-from kiosk.speakable import AbbreviationsError, load_abbreviations, speakable
+from kiosk.speakable import AbbreviationsError, load_abbreviations, speakable, vietnamese_part
 
 
 @pytest.mark.parametrize("value, words", [
@@ -64,3 +64,13 @@ def test_abbreviations_file_is_validated(tmp_path):
         load_abbreviations(bad)
     assert load_abbreviations()["UBND"] == "Ủy ban nhân dân"
     assert speakable("UBND", abbreviations={}) == "UBND"
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Xin lỗi, hệ thống đang bận. / Sorry, the assistant is busy.", "Xin lỗi, hệ thống đang bận."),
+    ("Bạn muốn hỏi thủ tục nào? / Which procedure?\nChọn một / Pick one", "Bạn muốn hỏi thủ tục nào?\nChọn một"),
+    ("Mời bác đến Quầy 2 / Desk 2", "Mời bác đến Quầy 2 / Desk 2"),
+    ("Hẹn ngày 06/08/2025", "Hẹn ngày 06/08/2025"),
+])
+def test_english_halves_are_not_read_by_the_vietnamese_voice(text, kept):
+    assert vietnamese_part(text) == kept

@@ -5,7 +5,20 @@
   const RATE = 16000;
   const $ = (id) => document.getElementById(id);
   const talk = $("talk"), statusLine = $("status"), form = $("type-form"), typed = $("typed");
-  let socket = null, capture = null, recording = false, busy = false;
+  let socket = null, capture = null, recording = false, busy = false, idleTimer = null;
+  // After this long without activity the screen is cleared and the next visitor starts a new conversation.
+  const IDLE_MS = (Number(new URLSearchParams(location.search).get("idle")) || 90) * 1000;
+
+  function touch() {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      if (recording || busy) { touch(); return; }
+      if ($("answer-box").hidden && $("transcript-box").hidden) return;
+      send({ type: "reset" });
+      clearScreen();
+      typed.value = "";
+    }, IDLE_MS);
+  }
 
   function setStatus(text, isError) {
     statusLine.textContent = text;
@@ -16,7 +29,7 @@
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     socket = new WebSocket(scheme + "://" + location.host + "/ws/kiosk");
     socket.binaryType = "arraybuffer";
-    socket.onmessage = (event) => handle(JSON.parse(event.data));
+    socket.onmessage = (event) => { touch(); handle(JSON.parse(event.data)); };
     socket.onclose = () => {
       document.body.dataset.connection = "closed";
       talk.disabled = true;
@@ -220,5 +233,6 @@
 
   $("reset").addEventListener("click", () => { stopCapture(); busy = false; send({ type: "reset" }); });
 
+  ["click", "keydown", "touchstart"].forEach((name) => document.addEventListener(name, touch, true));
   connect();
 })();
