@@ -21,8 +21,9 @@ from tests.kiosk.support import serve
 
 def rasa_reply(message: str) -> list[BotMessage]:
     if message == "khai sinh":
-        return [BotMessage("Bác muốn làm thủ tục nào?", [ChatButton("Đăng ký khai sinh", "/choose_option{\"option\":1}"),
-                                                          ChatButton("Trích lục khai sinh", "/choose_option{\"option\":2}")])]
+        return [BotMessage("Bác muốn làm thủ tục nào?", [
+            ChatButton("Đăng ký khai sinh", "/choose_option{\"option\":1}"),
+            ChatButton("Trích lục khai sinh", "/choose_option{\"option\":2}")])]
     return [BotMessage("Mời bác đến Quầy 1 – Hộ tịch, chứng thực. Số thứ tự của bác là A003.")]
 
 
