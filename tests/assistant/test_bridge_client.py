@@ -67,3 +67,11 @@ def test_server_error_and_refused_connection_raise_bridge_unavailable(stub):
         free_port = sock.getsockname()[1]
     with pytest.raises(BridgeUnavailable):
         call(f"http://127.0.0.1:{free_port}", "list_desks")
+
+
+def test_settings_come_from_actions_prefixed_environment(monkeypatch):
+    monkeypatch.setenv("ACTIONS_BRIDGE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("ACTIONS_READ_TIMEOUT_S", "0.5")
+    settings = ActionSettings()
+    assert settings.bridge_url == "http://127.0.0.1:9" and settings.read_timeout_s == 0.5
+    assert ActionSettings.model_fields["bridge_url"].default == "http://127.0.0.1:8000"

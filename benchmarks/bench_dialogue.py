@@ -1,0 +1,217 @@
+"""Dialogue benchmark: REST turn latency through Rasa + actions + bridge, train time, start time, RSS.
+
+Prints figures; asserts nothing. Commands (from the repository root):
+
+  # 1. turns: needs the running stack (`make run`: Rasa 5005, actions 5055, bridge 8000)
+  .venv/bin/python benchmarks/bench_dialogue.py turns --turns 200 --concurrency 10
+  # 2. RSS of the three services (found by their listening ports)
+  .venv/bin/python benchmarks/bench_dialogue.py rss
+  # 3. train time (into a temporary directory; does not touch models/rasa)
+  .venv/bin/python benchmarks/bench_dialogue.py train-time
+  # 4. start time of `rasa run` (spare port 5105) and of the action server (spare port 5155)
+  .venv/bin/python benchmarks/bench_dialogue.py start-time
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1"}
+
+# Each simulated citizen walks one of these conversations, looping; every message is one timed turn.
+CONVERSATIONS = [
+    ["chào bạn", "làm giấy khai sinh cho con cần gì", "lệ phí bao nhiêu", "nộp ở quầy nào", "không"],
+    ["cho hoi thu tuc dang ky ket hon", "mat bao lau", "co nop online duoc khong", "cam on"],
+    ["what documents do I need to register a birth", "how much does it cost", "talk to staff"],
+    ["tôi cần chứng thực", "số 2", "phí bao nhiêu"],
+    ["hồ sơ của tôi đến đâu rồi", "000.00.20.H26-250801-0001", "1234"],
+    ["tôi là người già cho tôi lấy số", "mấy giờ mở cửa", "tạm biệt"],
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+async def run_turns(rasa_url: str, turns: int, concurrency: int) -> None:
+    import httpx
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    degraded = 0
+    counter = iter(range(turns))
+    run_id = int(time.time())
+
+    async def citizen(index: int, client: httpx.AsyncClient) -> None:
+        nonlocal degraded
+        script = CONVERSATIONS[index % len(CONVERSATIONS)]
+        step, round_no = 0, 0
+        for _ in counter:
+            if step == len(script):
+                step, round_no = 0, round_no + 1
+            sender = f"bench-{run_id}-{index}-{round_no}"
+            started = time.perf_counter()
+            try:
+                response = await client.post(f"{rasa_url}/webhooks/rest/webhook",
+                                             json={"sender": sender, "message": script[step]})
+                elapsed = (time.perf_counter() - started) * 1000
+                body = response.json() if response.status_code == 200 else None
+                if response.status_code != 200 or not isinstance(body, list) or not body:
+                    errors.append(f"HTTP {response.status_code}, {len(body or [])} messages for {script[step]!r}")
+                elif any("gián đoạn" in (m.get("text") or "") or "unavailable" in (m.get("text") or "") for m in body):
+                    degraded += 1
+                latencies.append(elapsed)
+            except httpx.HTTPError as exc:
+                errors.append(type(exc).__name__)
+            step += 1
+
+    async with httpx.AsyncClient(timeout=30) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(citizen(i, client) for i in range(concurrency)))
+        wall = time.perf_counter() - started
+    print(f"turns: {len(latencies)} ok-or-answered, {len(errors)} errors, {degraded} 'service down' replies; "
+          f"{concurrency} concurrent senders; wall {wall:.1f} s ({len(latencies) / wall:.1f} turns/s)")
+    if latencies:
+        print(f"latency ms: p50 {percentile(latencies, 50):.0f}  p95 {percentile(latencies, 95):.0f}  "
+              f"p99 {percentile(latencies, 99):.0f}  max {max(latencies):.0f}  mean {statistics.mean(latencies):.0f}")
+    for error in sorted(set(errors))[:10]:
+        print(f"  error: {error} (x{errors.count(error)})")
+
+
+def _listening_inodes(port: int) -> set[str]:
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(fields[9])
+    return inodes
+
+
+def _pids_for_port(port: int) -> set[int]:
+    wanted = {f"socket:[{inode}]" for inode in _listening_inodes(port)}
+    pids = set()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if any(os.readlink(fd) in wanted for fd in (proc / "fd").iterdir()):
+                pids.add(int(proc.name))
+        except OSError:
+            continue
+    return pids
+
+
+def _rss_mb(pid: int) -> float:
+    match = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
+def report_rss() -> None:
+    for name, port in (("rasa", 5005), ("actions", 5055), ("bridge", 8000)):
+        pids = _pids_for_port(port)
+        if not pids:
+            print(f"{name:8s} port {port}: not running")
+            continue
+        total = sum(_rss_mb(pid) for pid in pids)
+        print(f"{name:8s} port {port}: RSS {total:.0f} MB (pids {sorted(pids)})")
+
+
+def train_time() -> None:
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        subprocess.run([str(RASA), "train", "--config", "assistant/config.yml", "--domain", "assistant/domain.yml",
+                        "--data", "assistant/data", "--out", out, "--fixed-model-name", "bench", "--force", "--quiet"],
+                       cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        elapsed = time.perf_counter() - started
+        size = (Path(out) / "bench.tar.gz").stat().st_size / 1e6
+    print(f"rasa train: {elapsed:.0f} s, model {size:.0f} MB")
+
+
+def _wait(url: str, process: subprocess.Popen, limit: float, ready=lambda body: True) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        if process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if ready(response.read()):
+                    return time.perf_counter() - started
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"{url} not ready after {limit} s")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def start_time(model: str) -> None:
+    for port in (5105, 5155):
+        if not _free(port):
+            sys.exit(f"port {port} is busy")
+    commands = {
+        "rasa run": ([str(RASA), "run", "--enable-api", "-i", "127.0.0.1", "-p", "5105", "--model", model,
+                      "--endpoints", "assistant/endpoints.yml", "--credentials", "assistant/credentials.yml"],
+                     "http://127.0.0.1:5105/status", lambda body: b'"model_file"' in body),
+        "action server": ([sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions", "-p", "5155"],
+                          "http://127.0.0.1:5155/health", lambda body: True),
+    }
+    for name, (command, url, ready) in commands.items():
+        process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            seconds = _wait(url, process, 600, ready)
+            print(f"{name}: ready after {seconds:.1f} s, RSS {_rss_mb(process.pid):.0f} MB")
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    turns = sub.add_parser("turns", help="REST turn latency against a running stack")
+    turns.add_argument("--rasa-url", default="http://127.0.0.1:5005")
+    turns.add_argument("--turns", type=int, default=200)
+    turns.add_argument("--concurrency", type=int, default=10)
+    sub.add_parser("rss", help="resident memory of Rasa, actions and bridge")
+    sub.add_parser("train-time", help="time a full rasa train into a temporary directory")
+    start = sub.add_parser("start-time", help="time rasa run and the action server until ready")
+    start.add_argument("--model", default="models/rasa/assistant.tar.gz")
+    args = parser.parse_args()
+    if args.command == "turns":
+        asyncio.run(run_turns(args.rasa_url, args.turns, args.concurrency))
+    elif args.command == "rss":
+        report_rss()
+    elif args.command == "train-time":
+        train_time()
+    else:
+        start_time(args.model)
+
+
+if __name__ == "__main__":
+    main()
