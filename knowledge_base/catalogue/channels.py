@@ -8,10 +8,14 @@ Decisions (documented here because callers rely on them):
   "N Tuần" → 7N; "N Tháng" → 30N; "Trong ngày" / "Ngay" → 0.5 (same day, under one working day);
   "0" and anything else (ranges, "Không quy định", free text) → None.
 - fee_amount_vnd: 0 for "Miễn phí" unless the fee is set by the province or its note still talks about a fee
-  ("Áp dụng mức thu ...", "Miễn lệ phí cho <some groups>"; a charge for optional copies keeps it 0); the single distinct đồng
-  amount found in the fee cell (amounts under 1,000 đ are portal glitches, e.g. "20 VNĐ" for 20.000 đ, and are
-  ignored); None when there is no information, several different amounts, a foreign currency, or the
-  province decides the fee (fee_set_by_province=True; we never invent the number).
+  ("Áp dụng mức thu ...", "Miễn lệ phí cho <some groups>"; a charge for optional copies keeps it 0);
+  otherwise the single distinct đồng amount found in the fee cell (amounts under 1,000 đ are portal glitches,
+  e.g. "20 VNĐ" for 20.000 đ, and are ignored); None when there is no information, several different amounts,
+  a foreign currency, or the province decides the fee (fee_set_by_province=True; we never invent the number).
+- fee_set_by_province: the fee cell (or, when it is empty, a sentence about "phí" in the description) says
+  HĐND/UBND tỉnh decides it.
+- A row starts only at a label followed by a short time cell and a recognisable fee cell, so "Trực tuyến: ..."
+  inside a description is not a new row; "(1) Trường hợp ..." after the fee is a description, not a fee note.
 """
 from __future__ import annotations
 
@@ -28,8 +32,9 @@ _AMOUNT = r"[1-9]\d{0,2}(?:[.,]\d{3})*(?:[.,]\d+)? ?(?:Việt Nam Đồng|VNĐ|V
 _FEE_HEAD = rf"Miễn phí|{NO_INFO}|{_AMOUNT}"
 # A row starts with a label, a short time cell (no colon/parenthesis, so "Trực tuyến: nộp ..." inside a
 # description is not a row) and a recognisable fee cell.
+_LABELS = "Trực tiếp|Trực tuyến|Dịch vụ bưu chính"
 _ROW = re.compile(
-    rf"(?P<label>Trực tiếp|Trực tuyến|Dịch vụ bưu chính)(?P<time>(?:(?!Trực tiếp|Trực tuyến|Dịch vụ bưu chính)[^():\n]){{1,120}}?)(?P<fee>{_FEE_HEAD})"
+    rf"(?P<label>{_LABELS})(?P<time>(?:(?!{_LABELS})[^():\n]){{1,120}}?)(?P<fee>{_FEE_HEAD})"
 )
 _DAYS = re.compile(
     r"^(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>ngày làm việc|ngày|giờ|tuần|tháng)?$", re.IGNORECASE

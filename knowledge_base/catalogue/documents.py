@@ -22,7 +22,9 @@ _ONE_COPY = r"(?:0\d|\d) ?bản (?:chính|sao|chụp)"
 _COPIES = re.compile(rf"(?<!\()(?<!\( ){_ONE_COPY}(?:\s*,\s*{_ONE_COPY})*(?!\s+[a-zà-ỹđ]|\s*\))")
 _FORM_EXT = re.compile(r"(?: ?\(\d+\))?\.(?:docx|doc|pdf|xlsx|xls|rar|zip)$", re.IGNORECASE)
 _GLUED_FORMS = re.compile(r"(\.(?:docx|doc(?!x)|pdf|xlsx|xls(?!x)))(?=[^\s,;)])", re.IGNORECASE)
-_FORM_KEYWORD = re.compile(r"(?:Mẫu|MẪU|Mau|MAU|Mus|Ms|Phụ lục|PHỤ LỤC|Phu luc|Phlc|Tờ khai|TỜ KHAI|Biểu mẫu|M\d|mẫu|mau)")
+_FORM_KEYWORD = re.compile(
+    r"(?:Mẫu|MẪU|Mau|MAU|Mus|Ms|Phụ lục|PHỤ LỤC|Phu luc|Phlc|Tờ khai|TỜ KHAI|Biểu mẫu|M\d|mẫu|mau)"
+)
 _GLUE_BEFORE = re.compile(r"[^\s(\"“'/\-–]")
 _BULLET = re.compile(r"^\s*[-+•–]+\s*")
 _MAX_GROUP = 300

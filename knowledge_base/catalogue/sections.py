@@ -15,6 +15,8 @@ _BULLET = re.compile(r"^[-•–]\s*")
 _RESULT_CODE = re.compile(r"Mã:\s*(?:\S*?\d(?=[^\d.\-_]|$)|\S+?(?=Từ khóa|$))")
 _RESULT_JUNK = re.compile(r"Từ khóa|Chọn cơ quan thực hiện|Hệ thống chỉ hiển thị|Nộp hồ sơ$")
 _RAW_STEPS_START, _RAW_STEPS_END = "Trình Tự Thực Hiện", "Cách Thức Thực Hiện"
+# "1Cấp giấy phép2Gia hạn": the row number glued before each related procedure's name
+_RELATED_INDEX = re.compile(r"(?:^|(?<=[^\d\s/.]))\d{1,2}(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ])")
 _NO_CONDITIONS = {"", "Không", "Không.", "Không có", "Không có.", "Không có thông tin"}
 
 
@@ -26,7 +28,8 @@ def clean_lines(text: str) -> list[str]:
 def parse_steps(text: str) -> list[str]:
     """Split trinh_tu_thuc_hien into steps.
 
-    With "Bước N" markers each step starts at a "Bước N" line (a "Bước N:" inside a line starts a new line); otherwise at each "- " bullet line. Lines that
+    With "Bước N" markers each step starts at a "Bước N" line (a "Bước N:" inside a line starts a new line);
+    otherwise at each "- " bullet line. Lines that
     start neither (continuations, "+ " sub-bullets, "(i)" cases) stay with the step above; a "Lưu ý"/"Ghi chú"
     note starts its own item so it is kept but not glued to the last step. Lines inside a step are joined
     with "\\n"; bullets "- " are dropped.
@@ -125,7 +128,7 @@ def parse_related(text: str) -> list[str]:
         return []
     text = re.sub(r"#?\s*Tên thủ tục", "#", text)
     parts = re.split(r"#", text)
-    parts = [piece for part in parts for piece in re.split(r"(?:^|(?<=[^\d\s/.]))\d{1,2}(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ])", part)]
+    parts = [piece for part in parts for piece in _RELATED_INDEX.split(part)]
     return list(dict.fromkeys(part.strip() for part in parts if part.strip() and not part.strip().isdigit()))
 
 
