@@ -41,6 +41,7 @@ class BrowserKioskSession:
         self.vad = vad or VadConfig()
         self.phase = Phase.IDLE
         self._endpointer = EnergyEndpointer(self.vad)
+        self._transcript: Transcript | None = None
 
     # --- audio path -------------------------------------------------------------------------------
     def start(self, rate: int = TARGET_RATE) -> dict:
@@ -70,24 +71,35 @@ class BrowserKioskSession:
             self.phase = Phase.ENDPOINTED
         return self.phase is Phase.ENDPOINTED
 
-    def finish(self) -> list[dict]:
-        """Transcribe and answer the utterance (blocking: run it in a worker thread)."""
+    def transcribe(self) -> list[dict]:
+        """Recognise the utterance (blocking: run it in a worker thread); the transcript is shown at once."""
         utterance = self._endpointer.utterance
         self.phase = Phase.IDLE
         if utterance is None:
-            transcript = Transcript("", 0.0, 0.0)
-            result = self.conversation.heard(transcript)
+            self._transcript = Transcript("", 0.0, 0.0)
         else:
             try:
-                result = self.conversation.hear(utterance)
+                self._transcript = self.conversation.transcribe(utterance)
             except SpeechModelError as exc:
                 log.error("kiosk speech recognition unavailable: %s", exc)
+                self._transcript = None
                 return [{"type": "error", "code": "stt_unavailable", "message":
                          "Chưa nhận dạng được giọng nói trên máy này. Bác/anh/chị vui lòng gõ câu hỏi. / "
                          "Speech recognition is not available here; please type your question."}]
-        transcript = result.transcript or Transcript("", 0.0, 0.0)
+        return [{"type": "transcript", **self._transcript.to_json()}]
+
+    def answer(self) -> list[dict]:
+        """Answer the transcript from `transcribe` (blocking: dialogue + speech synthesis)."""
+        transcript, self._transcript = self._transcript, None
+        if transcript is None:
+            return []
+        result = self.conversation.heard(transcript)
         log.info("kiosk page turn: %s (chars=%d)", result.kind.value, len(transcript.text))
-        return [{"type": "transcript", **transcript.to_json()}, turn_message(result)]
+        return [turn_message(result)]
+
+    def finish(self) -> list[dict]:
+        """Transcribe then answer in one call (for callers that do not show the transcript early)."""
+        return self.transcribe() + self.answer()
 
     # --- typed text and touched buttons -------------------------------------------------------------
     def control(self, message: dict) -> list[dict]:

@@ -82,10 +82,12 @@ class KioskConversation:
     def goodbye(self) -> TurnResult:
         return self._fixed(TurnKind.GOODBYE, self.phrases.goodbye, self.phrases.goodbye_en)
 
+    def transcribe(self, audio: PcmAudio) -> Transcript:
+        return self.stt.transcribe(audio)
+
     def hear(self, audio: PcmAudio) -> TurnResult:
         """Recognise speech and answer it (or ask again when it was not heard clearly)."""
-        transcript = self.stt.transcribe(audio)
-        return self.heard(transcript)
+        return self.heard(self.transcribe(audio))
 
     def heard(self, transcript: Transcript) -> TurnResult:
         """Answer an already recognised utterance (the browser path streams audio to the recogniser)."""

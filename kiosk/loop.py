@@ -8,6 +8,7 @@ from typing import Protocol
 from kiosk.audio import SAMPLE_WIDTH, PcmAudio
 from kiosk.conversation import KioskConversation, TurnResult
 from kiosk.sources import AudioPlayer, AudioSource
+from kiosk.stt import Transcript
 from kiosk.vad import EndpointState, EnergyEndpointer, VadConfig
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,10 @@ class KioskState(enum.Enum):
 class Screen(Protocol):
     def show_state(self, state: KioskState) -> None: ...
 
+    def show_transcript(self, transcript: Transcript) -> None:
+        """What was heard, shown while the answer is being prepared."""
+        ...
+
     def show_turn(self, result: TurnResult) -> None:
         """Show transcript, reply, buttons, desk and ticket (or the 'please repeat / type' offer)."""
         ...
@@ -37,9 +42,10 @@ class ConsoleScreen:
         if state in labels:
             print(labels[state], flush=True)
 
+    def show_transcript(self, transcript: Transcript) -> None:
+        print(f"Bạn nói / You said: {transcript.text or '(chưa nghe rõ / unclear)'}", flush=True)
+
     def show_turn(self, result: TurnResult) -> None:
-        if result.transcript and result.transcript.text:
-            print(f"Bạn nói / You said: {result.transcript.text}")
         print(result.display_text)
         for index, button in enumerate(result.buttons, start=1):
             print(f"  [{index}] {button.title}")
@@ -99,7 +105,9 @@ class KioskLoop:
             if utterance is None:
                 break
             self._enter(KioskState.TRANSCRIBING)
-            result = self.conversation.hear(utterance)
+            transcript = self.conversation.transcribe(utterance)
+            self.screen.show_transcript(transcript)
+            result = self.conversation.heard(transcript)
             self._enter(KioskState.REPLYING)
             self._present(result)
         self._present(self.conversation.goodbye())

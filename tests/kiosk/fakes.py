@@ -79,13 +79,21 @@ class FakeAudioSource:
 @dataclass
 class RecordingScreen:
     states: list[KioskState] = field(default_factory=list)
+    transcripts: list[Transcript] = field(default_factory=list)
     turns: list = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)
+    """Order of what was shown: 'transcript' or the turn kind."""
+
+    def show_transcript(self, transcript: Transcript) -> None:
+        self.transcripts.append(transcript)
+        self.shown.append("transcript")
 
     def show_state(self, state: KioskState) -> None:
         self.states.append(state)
 
     def show_turn(self, result) -> None:
         self.turns.append(result)
+        self.shown.append(result.kind.value)
 
 
 @dataclass

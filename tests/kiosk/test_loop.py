@@ -45,6 +45,8 @@ def test_full_session_greets_answers_follow_up_and_returns_to_idle():
     # "số một" answered the clarifying question with the first option's payload, in the same conversation
     sender = dialogue.received[0][0]
     assert dialogue.received == [(sender, "đăng ký khai sinh"), (sender, "/choose_procedure{\"code\":\"1.001193\"}")]
+    assert screen.shown == ["greeting", "transcript", "reply", "transcript", "reply", "goodbye"]
+    assert [t.text for t in screen.transcripts] == ["đăng ký khai sinh", "số một"]
     kinds = [turn.kind for turn in screen.turns]
     assert kinds == [TurnKind.GREETING, TurnKind.REPLY, TurnKind.REPLY, TurnKind.GOODBYE]
     answer = screen.turns[2]
@@ -116,3 +118,19 @@ def test_confidence_threshold(confidence, kind):
     conversation = KioskConversation(stt=FakeSpeechToText([("khai sinh", confidence)]), tts=FakeTextToSpeech(),
                                      dialogue=FakeDialogue(), min_confidence=0.5)
     assert conversation.hear(concat(quiet(0.2), tone(0.5))).kind is kind
+
+
+def test_console_screen_shows_transcript_options_desk_and_ticket(capsys):
+    from kiosk.loop import ConsoleScreen
+    from kiosk.stt import Transcript
+
+    conversation = KioskConversation(stt=FakeSpeechToText(), tts=FakeTextToSpeech(),
+                                     dialogue=FakeDialogue([CLARIFY, ANSWER]))
+    screen = ConsoleScreen()
+    screen.show_transcript(Transcript("", 0.0, 1.0))
+    screen.show_turn(conversation.typed("khai sinh"))
+    screen.show_turn(conversation.typed("số một"))
+    out = capsys.readouterr().out
+    assert "(chưa nghe rõ / unclear)" in out
+    assert "[2] Đăng ký khai tử" in out
+    assert "Quầy / Desk: Quầy 2 – Hộ tịch" in out and "Số thứ tự / Ticket: A012" in out

@@ -103,19 +103,25 @@ async def kiosk_socket(websocket: WebSocket) -> None:
             if message["type"] == "websocket.disconnect":
                 break
             try:
-                outgoing = await _handle(session, message)
+                utterance_ended = await _handle(websocket, session, message)
+                if utterance_ended:  # show the transcript first, then dialogue + speech synthesis
+                    await _send_all(websocket, await asyncio.to_thread(session.transcribe))
+                    await _send_all(websocket, await asyncio.to_thread(session.answer))
             except ProtocolError as exc:
-                outgoing = [{"type": "error", "code": "protocol", "message": str(exc)}]
-            for item in outgoing:
-                await websocket.send_json(item)
+                await websocket.send_json({"type": "error", "code": "protocol", "message": str(exc)})
     except WebSocketDisconnect:
         pass
 
 
-async def _handle(session: BrowserKioskSession, message: dict) -> list[dict]:
+async def _send_all(websocket: WebSocket, messages: list[dict]) -> None:
+    for item in messages:
+        await websocket.send_json(item)
+
+
+async def _handle(websocket: WebSocket, session: BrowserKioskSession, message: dict) -> bool:
+    """Apply one message; True when an utterance just ended and must be transcribed and answered."""
     if message.get("bytes") is not None:
-        ended = session.audio(message["bytes"])
-        return await asyncio.to_thread(session.finish) if ended else []
+        return session.audio(message["bytes"])
     text = message.get("text") or ""
     if len(text) > MAX_CONTROL_CHARS:
         raise ProtocolError("control message too long")
@@ -127,7 +133,9 @@ async def _handle(session: BrowserKioskSession, message: dict) -> list[dict]:
         raise ProtocolError("control messages are JSON objects")
     if data.get("type") == "start":
         rate = data.get("rate", 16000)
-        return [session.start(rate if isinstance(rate, int) else -1)]
+        await websocket.send_json(session.start(rate if isinstance(rate, int) else -1))
+        return False
     if data.get("type") == "stop":
-        return await asyncio.to_thread(session.finish) if session.stop() else []
-    return await asyncio.to_thread(session.control, data)
+        return session.stop()
+    await _send_all(websocket, await asyncio.to_thread(session.control, data))
+    return False
