@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from assistant.bridge.audit import record_change
 from assistant.bridge.db import Database, utcnow
@@ -73,14 +72,21 @@ class KnowledgeService:
                     self._procedures.pop(row.code, None)
                     self._search("remove", row.code)
                 else:
-                    procedure = self._parse_procedure(row.data)
+                    try:
+                        procedure = self._parse_procedure(row.data)
+                    except (ValueError, TypeError) as exc:  # e.g. the record format changed since it was saved
+                        log.error("staff procedure %s no longer valid, catalogue version kept: %s", row.code, exc)
+                        continue
                     self._procedures[row.code] = procedure
                     self._search("upsert", procedure)
             for row in aliases:
                 if row.deleted:
                     self._aliases.pop(row.key, None)
-                else:
-                    self._aliases[row.key] = self._parse_alias(row.data) if self._parse_alias else row.data
+                elif self._parse_alias is not None:
+                    try:
+                        self._aliases[row.key] = self._parse_alias(row.data)
+                    except (ValueError, TypeError) as exc:
+                        log.error("staff alias %r no longer valid, skipped: %s", row.key, exc)
             if aliases:
                 self._search("replace_aliases", self.aliases())
         return {"procedures": len(procedures), "aliases": len(aliases)}

@@ -152,3 +152,19 @@ def test_import_excel(client, staff_headers):
 def test_import_rejects_unknown_file_types(client, staff_headers):
     response = client.post("/api/staff/import", files={"file": ("notes.txt", b"hello", "text/plain")}, headers=staff_headers["admin"])
     assert response.status_code == 422 and response.json()["error"] == "invalid_import_file"
+
+
+def test_a_stored_edit_that_no_longer_validates_does_not_stop_the_bridge(make_client, settings, staff_headers, new_procedure):
+    from sqlalchemy import update
+
+    from assistant.bridge.models import ProcedureOverride
+    from assistant.bridge.services import open_database
+
+    make_client().post("/api/staff/procedures", json=new_procedure, headers=staff_headers["editor"])
+    db = open_database(settings)
+    with db.write() as session:
+        session.execute(update(ProcedureOverride).values(data={"code": NEW_CODE, "name": "missing everything else"}))
+    db.dispose()
+    restarted = make_client()
+    assert restarted.get(f"/api/procedures/{NEW_CODE}").status_code == 404
+    assert restarted.get("/api/procedures/1.001193").status_code == 200
