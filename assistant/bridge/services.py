@@ -92,7 +92,8 @@ def build_services(settings: BridgeSettings, *, searcher: Any | None = None, kno
     log.info("knowledge: %d procedures, staff overlay %s", len(knowledge), applied)
     dossiers = DossierLookup(source=dossier_source or build_dossier_source(settings, db), db=db,
                              statuses=load_statuses(settings.dossier_statuses_path), desks=desks,
-                             max_failures=settings.lookup_max_failures, window_minutes=settings.lookup_window_minutes)
+                             max_failures=settings.lookup_max_failures, window_minutes=settings.lookup_window_minutes,
+                             procedure_name=lambda code: getattr(knowledge.get(code), "name", None))
     tickets = TicketQueue(db=db, desks=desks, minutes_per_ticket=settings.minutes_per_ticket,
                           priority_burst=settings.priority_burst, timezone=settings.timezone)
     return BridgeServices(settings=settings, db=db, knowledge=knowledge, desks=desks, dossiers=dossiers,

@@ -37,6 +37,13 @@ def test_seeded_demo_dossier_returns_its_status_and_pickup_desk(settings, client
     assert body["pickup_desk"]["id"] == "Q1"
 
 
+def test_every_demo_dossier_answers_with_the_catalogue_name_of_its_procedure(settings, client, knowledge_defaults):
+    _seed(settings)
+    for code, _name, digits, procedure_code, *_ in DEMO_DOSSIERS:
+        body = lookup(client, code, digits).json()
+        assert body["procedure"]["name"] == knowledge_defaults["catalogue"][procedure_code].name
+
+
 def test_lowercase_code_with_spaces_is_accepted(settings, client):
     _seed(settings)
     assert lookup(client, "  " + CODE.lower() + " ", DIGITS).status_code == 200

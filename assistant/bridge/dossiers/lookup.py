@@ -26,8 +26,9 @@ class DossierLookup:
 
     def __init__(self, *, source: DossierSource, db: Database, statuses: dict[int, DossierStatus],
                  desks: Callable[[], DeskDirectory], max_failures: int = 5, window_minutes: int = 15,
-                 clock: Callable[[], datetime] = utcnow):
+                 procedure_name: Callable[[str], str | None] = lambda code: None, clock: Callable[[], datetime] = utcnow):
         self.source, self._db, self._statuses, self._desks = source, db, statuses, desks
+        self._procedure_name = procedure_name
         self._max, self._window = max_failures, timedelta(minutes=window_minutes)
         self._clock = clock
 
@@ -84,7 +85,8 @@ class DossierLookup:
         answer = {
             "code": record.code,
             "status": status.to_json() if status else {"code": record.status_code, "label": "", "explanation": "", "next_step": ""},
-            "procedure": {"code": record.procedure_code, "name": record.procedure_name},
+            # the name as the assistant knows it now (catalogue + staff edits), else what the source said
+            "procedure": {"code": record.procedure_code, "name": self._procedure_name(record.procedure_code) or record.procedure_name},
             "received_at": record.received_at.isoformat() if record.received_at else None,
             "due_at": record.due_at.isoformat() if record.due_at else None,
             "pickup_desk": {"id": desk.id, "name": desk.name},

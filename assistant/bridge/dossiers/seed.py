@@ -12,7 +12,7 @@ from assistant.bridge.models import Dossier
 # code, applicant (fake), last 4 ID digits (fake), procedure code, procedure name, status, received, due, pickup desk
 DEMO_DOSSIERS = [
     ("000.00.20.H26-250801-0001", "Nguyễn Văn Mẫu (DEMO)", "1234", "1.001193", "Thủ tục đăng ký khai sinh", 4, date(2025, 8, 1), date(2025, 8, 6), "Q1"),
-    ("000.00.20.H26-250801-0002", "Trần Thị Thử (DEMO)", "5678", "2.000815", "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của Việt Nam cấp hoặc chứng nhận", 9, date(2025, 8, 1), date(2025, 8, 2), "Q1"),
+    ("000.00.20.H26-250801-0002", "Trần Thị Thử (DEMO)", "5678", "2.000815", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", 9, date(2025, 8, 1), date(2025, 8, 2), "Q1"),
     ("000.00.20.H26-250805-0003", "Lê Văn Ví Dụ (DEMO)", "2468", "1.000894", "Thủ tục đăng ký kết hôn", 5, date(2025, 8, 5), date(2025, 8, 8), "Q1"),
     ("000.00.20.H26-250806-0004", "Phạm Thị Giả (DEMO)", "1357", "1.004222", "Đăng ký thường trú", 2, date(2025, 8, 6), date(2025, 8, 13), "Q4"),
     ("000.00.20.H26-250807-0005", "Hoàng Văn Mẫu (DEMO)", "9999", "1.012796", "Đính chính Giấy chứng nhận đã cấp lần đầu có sai sót", 10, date(2025, 8, 7), date(2025, 8, 21), "Q2"),
