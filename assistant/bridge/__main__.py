@@ -1,4 +1,4 @@
-"""Command line: `python -m assistant.bridge serve|token create|seed-demo|import FILE|migrate`."""
+"""Command line: `python -m assistant.bridge serve|token create/list/revoke|seed-demo|import FILE|migrate`."""
 from __future__ import annotations
 
 import argparse
@@ -33,6 +33,26 @@ def _token_create(settings: BridgeSettings, role: str, name: str) -> int:
     token, token_id = create_token(open_database(settings), role=role, name=name)
     print(f"token #{token_id} ({role}, {name}) — shown once, store it safely / chỉ hiện một lần:")
     print(token)
+    return 0
+
+
+def _token_list(settings: BridgeSettings) -> int:
+    from assistant.bridge.auth import list_tokens
+    from assistant.bridge.services import open_database
+
+    for row in list_tokens(open_database(settings)):
+        print(f"#{row['id']}  {row['role']:7s} {row['name']}  created {row['created_at']:%Y-%m-%d}" + ("  REVOKED" if row["revoked"] else ""))
+    return 0
+
+
+def _token_revoke(settings: BridgeSettings, token_id: int) -> int:
+    from assistant.bridge.auth import revoke_token
+    from assistant.bridge.services import open_database
+
+    if not revoke_token(open_database(settings), token_id):
+        print(f"no token #{token_id}", file=sys.stderr)
+        return 1
+    print(f"token #{token_id} revoked / đã thu hồi")
     return 0
 
 
@@ -78,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     create = token_commands.add_parser("create", help="create a token and print it once")
     create.add_argument("--role", choices=("viewer", "editor", "admin"), required=True)
     create.add_argument("--name", default="staff")
+    token_commands.add_parser("list", help="list tokens (never the tokens themselves)")
+    revoke = token_commands.add_parser("revoke", help="revoke a token by its id")
+    revoke.add_argument("id", type=int)
     commands.add_parser("seed-demo", help="create clearly fake demo dossiers and print their codes and digits")
     importer = commands.add_parser("import", help="re-import procedures from .jsonl, .csv or .xlsx")
     importer.add_argument("file", type=Path)
@@ -89,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         return _serve(settings, args.host or settings.host, args.port or settings.port)
     if args.command == "token":
+        if args.token_command == "list":
+            return _token_list(settings)
+        if args.token_command == "revoke":
+            return _token_revoke(settings, args.id)
         return _token_create(settings, args.role, args.name)
     if args.command == "seed-demo":
         return _seed_demo(settings)

@@ -55,3 +55,19 @@ def identify(db: Database, token: str) -> StaffIdentity | None:
     if row is None or row.revoked_at is not None:
         return None
     return StaffIdentity(token_id=row.id, name=row.name, role=row.role)
+
+
+def list_tokens(db: Database) -> list[dict]:
+    with db.read() as session:
+        rows = session.execute(select(ApiToken).order_by(ApiToken.id)).scalars().all()
+    return [{"id": r.id, "name": r.name, "role": r.role, "created_at": r.created_at, "revoked": r.revoked_at is not None} for r in rows]
+
+
+def revoke_token(db: Database, token_id: int) -> bool:
+    """Revoke by id; False when there is no such token."""
+    with db.write() as session:
+        row = session.get(ApiToken, token_id)
+        if row is None:
+            return False
+        row.revoked_at = row.revoked_at or utcnow()
+    return True

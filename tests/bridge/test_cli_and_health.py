@@ -30,6 +30,12 @@ def test_token_create_prints_a_token_once_and_stores_only_its_hash(env, capsys):
         stored = session.query(ApiToken).one()
     assert stored.token_hash == hash_token(token) and token not in stored.token_hash
     assert identify(db, token + "x") is None
+    assert main(["token", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "Cán bộ Lan" in listing and token not in listing
+    assert main(["token", "revoke", str(identity.token_id)]) == 0
+    assert identify(db, token) is None
+    assert main(["token", "revoke", "999"]) == 1
 
 
 def test_seed_demo_prints_codes_and_digits_that_work(env, make_client, capsys):
