@@ -128,3 +128,21 @@ def test_code_shape_validation():
     assert normalise_code("000.00.20.H26-250230-0001") is None  # 30 February
     assert normalise_code("H26-250801-0001") == "H26-250801-0001"
     assert normalise_code("x" * 100) is None
+
+
+def test_staff_record_and_update_a_local_dossier(client, staff_headers):
+    code = "000.00.20.H26-260302-0107"
+    new = {"code": code, "id_last4": "4455", "procedure_code": "1.000894", "status_code": 2,
+           "received_at": "2026-03-02", "due_at": "2026-03-05", "pickup_desk_id": "Q1"}
+    assert client.post("/api/staff/dossiers", json=new, headers=staff_headers["viewer"]).status_code == 403
+    created = client.post("/api/staff/dossiers", json=new, headers=staff_headers["editor"])
+    assert created.status_code == 201 and "id_last4" not in created.json()
+    assert lookup(client, code, "4455").json()["status"]["label"] == "Được tiếp nhận"
+    update = {k: v for k, v in new.items() if k != "id_last4"} | {"status_code": 9}
+    assert client.post("/api/staff/dossiers", json=update, headers=staff_headers["editor"]).status_code == 200
+    assert lookup(client, code, "4455").json()["status"]["code"] == 9
+    entries = client.get("/api/staff/audit", params={"target": code}, headers=staff_headers["viewer"]).json()["entries"]
+    assert [e["action"] for e in entries] == ["dossier.update", "dossier.create"]
+    assert "4455" not in str([(e["before"], e["after"]) for e in entries])
+    without_digits = dict(update, code="000.00.20.H26-260302-0108")
+    assert client.post("/api/staff/dossiers", json=without_digits, headers=staff_headers["editor"]).json()["error"] == "invalid_id_last4"

@@ -1,0 +1,69 @@
+"""Staff API for the local dossier source: record a dossier or update its status (audited, digits hashed)."""
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from assistant.bridge import audit
+from assistant.bridge.db import utcnow
+from assistant.bridge.deps import EditorDep, ServicesDep
+from assistant.bridge.dossiers.codes import EXAMPLE_CODE, hash_last4, new_salt, normalise_code, valid_last4
+from assistant.bridge.errors import ApiError
+from assistant.bridge.models import Dossier
+
+router = APIRouter(prefix="/api/staff/dossiers", tags=["staff"])
+
+
+class DossierIn(BaseModel):
+    code: str = Field(max_length=64)
+    id_last4: str | None = Field(default=None, max_length=8, description="Required for a new dossier; stored only as a salted hash.")
+    procedure_code: str = Field(max_length=32)
+    status_code: int = Field(ge=1, le=10)
+    received_at: date | None = None
+    due_at: date | None = None
+    pickup_desk_id: str | None = Field(default=None, max_length=16)
+
+
+def _public(row: Dossier) -> dict:
+    """What may appear in responses and the audit log: no digits, no hash, no applicant."""
+    return {"code": row.code, "procedure_code": row.procedure_code, "status_code": row.status_code,
+            "received_at": row.received_at.isoformat() if row.received_at else None,
+            "due_at": row.due_at.isoformat() if row.due_at else None, "pickup_desk_id": row.pickup_desk_id}
+
+
+@router.post("")
+def upsert_dossier(body: DossierIn, services: ServicesDep, staff: EditorDep) -> JSONResponse:
+    """Create a dossier (needs id_last4) or update one by code (id_last4 optional: replaces the digits when given)."""
+    code = normalise_code(body.code)
+    if code is None:
+        raise ApiError(422, "invalid_code", f"Mã hồ sơ không đúng dạng, ví dụ: {EXAMPLE_CODE}. / Malformed code, e.g. {EXAMPLE_CODE}.",
+                       example=EXAMPLE_CODE)
+    if body.id_last4 is not None and not valid_last4(body.id_last4):
+        raise ApiError(422, "invalid_id_last4", "Cần đúng 4 chữ số. / Exactly 4 digits are needed.")
+    procedure = services.knowledge.get(body.procedure_code)
+    if procedure is None:
+        raise ApiError(422, "unknown_procedure", "Không có thủ tục với mã này. / No procedure has this code.")
+    if body.pickup_desk_id and services.desks().get(body.pickup_desk_id) is None:
+        raise ApiError(422, "unknown_desk", "Không có quầy này. / No such desk.")
+    with services.db.write() as session:
+        row = session.execute(select(Dossier).where(Dossier.code == code)).scalar_one_or_none()
+        before = _public(row) if row is not None else None
+        if row is None:
+            if body.id_last4 is None:
+                raise ApiError(422, "invalid_id_last4", "Hồ sơ mới cần 4 số cuối CCCD. / A new dossier needs the last 4 ID digits.")
+            row = Dossier(code=code, applicant_label="")
+            session.add(row)
+        if body.id_last4 is not None:
+            row.id_last4_salt = new_salt()
+            row.id_last4_hash = hash_last4(body.id_last4.strip(), salt=row.id_last4_salt, pepper=services.settings.dossier_pepper)
+        row.procedure_code, row.procedure_name, row.status_code = procedure.code, procedure.name, body.status_code
+        row.received_at, row.due_at, row.pickup_desk_id, row.updated_at = body.received_at, body.due_at, body.pickup_desk_id, utcnow()
+        session.flush()
+        after = _public(row)
+        audit.record_change(session, actor=staff.actor, action="dossier.create" if before is None else "dossier.update",
+                            target=code, before=before, after=after)
+    return JSONResponse(after, status_code=201 if before is None else 200)
