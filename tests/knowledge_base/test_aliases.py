@@ -128,6 +128,16 @@ def test_fields_are_real_catalogue_fields(committed, catalogue):
     assert unknown == [], f"fields not in the catalogue (a missing quote around a comma?): {unknown}"
 
 
+def test_fields_agree_with_where_the_canonical_is_used(committed, catalogue):
+    wrong = []
+    for entry in committed.entries:
+        needle = _needle(entry.canonical)
+        used_in = {row.field for row in catalogue if row.mentions(needle)}
+        if entry.fields and not used_in & set(entry.fields):
+            wrong.append((entry.canonical, entry.fields, sorted(used_in)[:3]))
+    assert wrong == [], "fields list none of the fields whose procedures use the canonical"
+
+
 def test_every_common_ward_field_has_aliases(committed, catalogue):
     ward_fields = {row.field for row in catalogue if row.ward}
     assert set(COMMON_WARD_FIELDS) <= ward_fields  # the list above is itself checked against the data
