@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
 import secrets
 from dataclasses import dataclass, field, replace
 
@@ -16,6 +17,9 @@ from kiosk.stt import SpeechToText, Transcript
 from kiosk.tts import TextToSpeech
 
 log = logging.getLogger(__name__)
+MAX_SPOKEN_CHARS = 600
+"""Longer answers are read up to a sentence end near this length; the rest stays on screen."""
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 
 class TurnKind(enum.Enum):
@@ -117,7 +121,7 @@ class KioskConversation:
             return _with(self._fixed(TurnKind.UNAVAILABLE, self.phrases.unavailable, self.phrases.unavailable_en,
                                      offer_typing=True), message_sent=message)
         self.pending_buttons = list(reply.buttons)
-        spoken_parts = [vietnamese_part(text) for text in reply.texts]
+        spoken_parts = [self._shortened(" ".join(vietnamese_part(text) for text in reply.texts))]
         if reply.buttons:
             items = [self.phrases.choice_item.format(number=number_words(index), title=button.title)
                      for index, button in enumerate(reply.buttons, start=1)]
@@ -126,6 +130,16 @@ class KioskConversation:
         return TurnResult(kind=TurnKind.REPLY, display_text=reply.text, spoken_text=spoken,
                           audio=self.tts.synthesize(spoken, self.language), message_sent=message, reply=reply,
                           buttons=list(reply.buttons))
+
+    def _shortened(self, text: str) -> str:
+        if len(text) <= MAX_SPOKEN_CHARS:
+            return text
+        kept = ""
+        for sentence in _SENTENCE_END.split(text):
+            if kept and len(kept) + len(sentence) > MAX_SPOKEN_CHARS:
+                break
+            kept = f"{kept} {sentence}".strip()
+        return f"{kept[:MAX_SPOKEN_CHARS]} {self.phrases.more_on_screen}"
 
     def _fixed(self, kind: TurnKind, text_vi: str, text_en: str, *, offer_typing: bool = False) -> TurnResult:
         spoken = speakable(text_vi)

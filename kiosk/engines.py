@@ -1,6 +1,8 @@
 """Build the real engines from KioskSettings (called from entry points and the bridge lifespan, never at import)."""
 from __future__ import annotations
 
+import threading
+
 from kiosk.dialogue import DEFAULT_BRIDGE_URL, HttpDialogueClient
 from kiosk.settings import KioskSettings
 from kiosk.stt import VoskSpeechToText, load_phrases
@@ -34,8 +36,6 @@ class KioskEngines:
     """
 
     def __init__(self, settings: KioskSettings, *, stt=None, tts=None, dialogue=None) -> None:
-        import threading
-
         self.settings = settings
         self.vad = build_vad(settings)
         self._stt, self._tts, self._dialogue = stt, tts, dialogue

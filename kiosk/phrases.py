@@ -24,6 +24,8 @@ class KioskPhrases:
     choices_intro: str
     choice_item: str
     """Template with {number} (spoken as a word) and {title}."""
+    more_on_screen: str
+    """Said instead of the rest of a long answer, which stays on screen."""
     goodbye: str
     goodbye_en: str
 

@@ -134,3 +134,15 @@ def test_console_screen_shows_transcript_options_desk_and_ticket(capsys):
     assert "(chưa nghe rõ / unclear)" in out
     assert "[2] Đăng ký khai tử" in out
     assert "Quầy / Desk: Quầy 2 – Hộ tịch" in out and "Số thứ tự / Ticket: A012" in out
+
+
+def test_long_answers_are_shown_in_full_but_read_only_in_part():
+    long_text = " ".join(f"Bước {n}: nộp giấy tờ số {n} tại quầy tiếp nhận của phường." for n in range(1, 40))
+    tts = FakeTextToSpeech()
+    conversation = KioskConversation(stt=FakeSpeechToText(), tts=tts,
+                                     dialogue=FakeDialogue([{"messages": [{"text": long_text}]}]))
+    result = conversation.typed("các bước")
+    assert result.display_text == long_text
+    assert result.spoken_text.endswith("Chi tiết xin xem trên màn hình.")
+    assert 300 < len(result.spoken_text) < 800
+    assert result.spoken_text.startswith("Bước một: nộp giấy tờ số một")
