@@ -70,10 +70,10 @@ def _needle(phrase: str) -> str:
 def _read_catalogue() -> list[Row]:
     """Procedures from the committed catalogue, or else from the raw national file."""
     try:
-        from knowledge_base.catalogue import DEFAULT_PATH as committed, load_catalogue
+        from knowledge_base.catalogue import DEFAULT_PATH as catalogue_path, load_catalogue
     except ImportError:
-        committed = None
-    if committed is not None and Path(committed).is_file():
+        catalogue_path = None
+    if catalogue_path is not None and Path(catalogue_path).is_file():
         return [Row(p.name, p.field, p.ward_level) for p in load_catalogue().values()]
     if RAW_CATALOGUE.is_file():
         rows = [json.loads(line) for line in RAW_CATALOGUE.read_text(encoding="utf-8").splitlines() if line.strip()]
