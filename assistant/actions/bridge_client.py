@@ -12,6 +12,7 @@ from assistant.actions.settings import ActionSettings
 
 logger = logging.getLogger(__name__)
 
+CLIENT_ID_HEADER = "X-Client-Id"
 LookupOutcome = Literal["found", "not_found", "locked", "invalid_code", "invalid_id_last4", "unavailable"]
 
 
@@ -50,7 +51,9 @@ class BridgeClient(Protocol):
     ) -> dict[str, Any]:
         """A queue ticket {"id","number","desk","priority","position","estimated_wait_minutes","issued_at"}."""
 
-    async def lookup_dossier(self, code: str, id_last4: str) -> DossierLookup: ...
+    async def lookup_dossier(self, code: str, id_last4: str, client_id: str | None = None) -> DossierLookup:
+        """``POST /api/dossiers/lookup``; ``client_id`` (a hash of the conversation) goes in X-Client-Id so the
+        bridge can rate-limit per citizen rather than per action server."""
 
 
 class HttpBridgeClient:
@@ -124,8 +127,11 @@ class HttpBridgeClient:
             raise BridgeUnavailable(f"ticket refused: HTTP {response.status_code}")
         return self._json(response)
 
-    async def lookup_dossier(self, code: str, id_last4: str) -> DossierLookup:
-        response = await self._request("POST", "/api/dossiers/lookup", json={"code": code, "id_last4": id_last4})
+    async def lookup_dossier(self, code: str, id_last4: str, client_id: str | None = None) -> DossierLookup:
+        headers = {CLIENT_ID_HEADER: client_id} if client_id else None
+        response = await self._request(
+            "POST", "/api/dossiers/lookup", json={"code": code, "id_last4": id_last4}, headers=headers
+        )
         status = response.status_code
         if status == 200:
             return DossierLookup("found", record=self._json(response))

@@ -1,6 +1,7 @@
 """Dossier status: read the dossier code and the last 4 ID digits from what was said, look it up, explain it."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -41,6 +42,13 @@ def find_id_last4(text: str | None) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def client_id(conversation_id: str | None) -> str | None:
+    """A stable, non-reversible id for the conversation (the bridge counts failed lookups per client)."""
+    if not conversation_id:
+        return None
+    return "conv-" + hashlib.sha256(conversation_id.encode("utf-8")).hexdigest()[:16]
+
+
 def _format_date(value: str | None, language: str) -> str:
     try:
         parsed = date.fromisoformat(value or "")
@@ -56,12 +64,14 @@ class DossierService:
     bridge: BridgeClient
     replies: Replies
 
-    async def status(self, *, code: str | None, id_last4: str | None, language: str) -> Reply:
+    async def status(
+        self, *, code: str | None, id_last4: str | None, language: str, conversation_id: str | None = None
+    ) -> Reply:
         cleared = {"dossier_code": None, "id_last4": None, "form_retries": 0, "pending_offer": None}
         if not code or not id_last4:
             return Reply(self.replies.say("dossier_give_up", language), slots=cleared)
         try:
-            result = await self.bridge.lookup_dossier(code, id_last4)
+            result = await self.bridge.lookup_dossier(code, id_last4, client_id=client_id(conversation_id))
         except BridgeUnavailable:
             return Reply(self.replies.say("dossier_unavailable", language), slots=cleared)
         logger.info("dossier lookup outcome=%s", result.outcome)

@@ -62,5 +62,6 @@ class ActionDossierStatus(ServiceAction):
             code=tracker.get_slot("dossier_code"),
             id_last4=tracker.get_slot("id_last4"),
             language=turn_language(tracker),
+            conversation_id=tracker.sender_id,
         )
         return send(dispatcher, reply)

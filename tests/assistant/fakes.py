@@ -116,8 +116,8 @@ class RecordingBridge:
         return {"id": self.tickets_issued, "number": f"{prefix}{self.tickets_issued:03d}", "desk": dict(chosen),
                 "priority": priority, "position": 3, "estimated_wait_minutes": 15, "issued_at": "2026-11-21T08:00:00"}
 
-    async def lookup_dossier(self, code: str, id_last4: str) -> DossierLookup:
-        self._record("lookup_dossier", code=code, id_last4=id_last4)
+    async def lookup_dossier(self, code: str, id_last4: str, client_id: str | None = None) -> DossierLookup:
+        self._record("lookup_dossier", code=code, id_last4=id_last4, client_id=client_id)
         return self.dossiers.get((code, id_last4), self.dossier_default)
 
 

@@ -19,6 +19,7 @@ class StubBridge:
         self.fake.dossiers[("000.00.20.H26-250801-0001", "1234")] = FOUND_DOSSIER
         self.overrides: dict[str, tuple[int, dict[str, Any]]] = {}
         self.requests: list[tuple[str, str]] = []
+        self.headers: list[dict[str, str]] = []
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,6 +44,7 @@ class StubBridge:
             def _handle(self, method: str, body: dict[str, Any] | None) -> None:
                 url = urlparse(self.path)
                 stub.requests.append((method, url.path))
+                stub.headers.append(dict(self.headers))
                 if url.path in stub.overrides:
                     self._send(*stub.overrides[url.path])
                     return
@@ -69,7 +71,7 @@ class StubBridge:
             return 201, await fake.issue_ticket(procedure_code=body.get("procedure_code"), desk=body.get("desk"),
                                                 priority=body.get("priority", "none"))
         if path == "/api/dossiers/lookup" and method == "POST":
-            result = await fake.lookup_dossier(body["code"], body["id_last4"])
+            result = await fake.lookup_dossier(body["code"], body["id_last4"], self.headers[-1].get("X-Client-Id"))
             if result.outcome == "found":
                 return 200, result.record
             return 404, {"error": "not_found", "message": "Không tìm thấy / Not found"}

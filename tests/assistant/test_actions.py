@@ -160,6 +160,8 @@ def test_dossier_found_explains_status_and_clears_the_digits(services, bridge):
     text = messages[0]["text"]
     assert "Đang xử lý" in text and "06/08/2025" in text and "Quầy 1" in text and "1234" not in text
     assert slot_events(events)["id_last4"] is None and slot_events(events)["dossier_code"] is None
+    client = bridge.called("lookup_dossier")[0]["client_id"]
+    assert client.startswith("conv-") and "test-user" not in client
 
 
 @pytest.mark.parametrize(

@@ -53,9 +53,10 @@ def test_dossier_lookup_status_mapping(stub, status, body, outcome, retry):
     assert result.outcome == outcome and result.retry_after_s == retry
 
 
-def test_dossier_found(stub):
-    result = call(stub.url, "lookup_dossier", "000.00.20.H26-250801-0001", "1234")
+def test_dossier_found_and_the_client_id_header_is_sent(stub):
+    result = call(stub.url, "lookup_dossier", "000.00.20.H26-250801-0001", "1234", client_id="conv-abc")
     assert result.outcome == "found" and result.record["status"]["label"] == "Đang xử lý"
+    assert stub.fake.called("lookup_dossier")[0]["client_id"] == "conv-abc"
 
 
 def test_server_error_and_refused_connection_raise_bridge_unavailable(stub):
