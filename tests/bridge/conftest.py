@@ -1,7 +1,12 @@
-"""Bridge test fixtures: a real SQLite file per test, the real catalogue (loaded once), a recording searcher."""
+"""Bridge test fixtures: a real SQLite file per test, the real catalogue (loaded once), a recording searcher.
+
+Set BRIDGE_TEST_DATABASE_URL (e.g. postgresql+pg8000://bridge@127.0.0.1:55432/bridge) to run the in-process
+API tests against that database instead; it is emptied before each test.
+"""
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,10 +28,28 @@ def knowledge_defaults() -> dict:
     return default_knowledge_sources(BridgeSettings(_env_file=None))
 
 
+TEST_DATABASE_URL = os.environ.get("BRIDGE_TEST_DATABASE_URL") or None
+
+
+def _empty_database(url: str) -> None:
+    from sqlalchemy import MetaData, create_engine
+
+    engine = create_engine(url)
+    existing = MetaData()
+    existing.reflect(engine)
+    existing.drop_all(engine)
+    engine.dispose()
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> BridgeSettings:
-    return BridgeSettings(_env_file=None, data_dir=tmp_path, database_url=None,
+    if TEST_DATABASE_URL:
+        _empty_database(TEST_DATABASE_URL)
+    return BridgeSettings(_env_file=None, data_dir=tmp_path, database_url=TEST_DATABASE_URL,
                           rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2)
+
+
+sqlite_only = pytest.mark.skipif(TEST_DATABASE_URL is not None, reason="about the SQLite file itself")
 
 
 @pytest.fixture

@@ -16,7 +16,10 @@ from assistant.bridge.services import open_database
 @pytest.fixture
 def env(settings, monkeypatch):
     monkeypatch.setenv("BRIDGE_DATA_DIR", str(settings.data_dir))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+    if settings.database_url:
+        monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    else:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
     return settings
 
 

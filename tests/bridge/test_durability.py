@@ -11,9 +11,10 @@ import pytest
 
 from assistant.bridge.auth import create_token
 from assistant.bridge.services import open_database
+from tests.bridge.conftest import sqlite_only
 from tests.bridge.process_support import start_bridge, stop
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, sqlite_only]  # the subprocess runs on its own SQLite file
 
 
 def test_acknowledged_edits_survive_kill_9(tmp_path, settings, knowledge_defaults):

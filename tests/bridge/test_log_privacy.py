@@ -8,9 +8,10 @@ import pytest
 
 from assistant.bridge.dossiers.seed import DEMO_DOSSIERS, seed_demo_dossiers
 from assistant.bridge.services import open_database
+from tests.bridge.conftest import sqlite_only
 from tests.bridge.process_support import start_bridge, stop
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, sqlite_only]  # the subprocess runs on its own SQLite file
 
 NAME = "Đỗ Thị Bích Ngọc"
 PHONE = "0983 416 275"

@@ -6,6 +6,7 @@ from sqlalchemy import inspect, text
 
 from assistant.bridge.db import Database, make_engine
 from assistant.bridge.migrations import MIGRATIONS, MigrationError, current_version, migrate
+from tests.bridge.conftest import sqlite_only
 
 
 @pytest.fixture
@@ -47,6 +48,7 @@ def test_database_newer_than_code_is_refused(engine):
         migrate(engine)
 
 
+@sqlite_only
 def test_sqlite_runs_in_wal_with_full_sync(settings, engine):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -60,7 +62,7 @@ def test_write_rolls_back_on_error(engine):
     migrate(engine)
     db = Database(engine)
     with pytest.raises(RuntimeError), db.write() as session:
-        session.execute(text("INSERT INTO feedback (conversation_id, rating, comment, at) VALUES ('c', 5, '', '2026-01-01')"))
+        session.execute(text("INSERT INTO feedback (conversation_id, rating, comment, at) VALUES ('c', 5, '', '2026-01-01T00:00:00+00:00')"))
         raise RuntimeError("abort")
     with db.read() as session:
         assert session.execute(text("SELECT count(*) FROM feedback")).scalar() == 0
