@@ -100,12 +100,15 @@ class Guide:
         )
 
     def _clarify(self, hits: list[dict[str, Any]], topic: str, language: str) -> Reply:
+        # Titles are plain names (the kiosk numbers and speaks them itself); the code is added only when
+        # two offered procedures share a name.
+        names = [shorten(hit.get("name") or hit["code"], 80) for hit in hits]
         buttons = [
             {
-                "title": f"{i}. {shorten(hit.get('name') or hit['code'], 80)} ({hit['code']})",
+                "title": name if names.count(name) == 1 else f"{name} ({hit['code']})",
                 "payload": "/choose_option" + json.dumps({"option_number": str(i)}),
             }
-            for i, hit in enumerate(hits, start=1)
+            for i, (name, hit) in enumerate(zip(names, hits), start=1)
         ]
         return Reply(
             self.replies.say("clarify", language),

@@ -67,7 +67,7 @@ def test_ambiguous_question_offers_three_buttons_and_remembers_them(services):
     messages, events = run_action(ActionAnswerProcedure(services), make_tracker("tôi cần chứng thực", "ask_procedure"))
     buttons = messages[0]["buttons"]
     assert [b["payload"] for b in buttons] == [f'/choose_option{{"option_number": "{i}"}}' for i in (1, 2, 3)]
-    assert "2.000843" in buttons[1]["title"]
+    assert buttons[1]["title"] == "Chứng thực chữ ký"
     assert slot_events(events)["pending_options"] == ["2.000815", "2.000843", "2.000884"]
 
 
@@ -83,6 +83,13 @@ def test_choosing_an_option_answers_the_pending_topic(services, text, entity, ex
     assert expected_code in messages[0]["text"]
     assert slot_events(events)["procedure_code"] == expected_code
     assert slot_events(events)["pending_options"] is None
+
+
+def test_same_named_options_are_told_apart_by_code(services, bridge):
+    bridge.procedures["2.000843"]["name"] = bridge.procedures["2.000815"]["name"]
+    messages, _ = run_action(ActionAnswerProcedure(services), make_tracker("chứng thực", "ask_procedure"))
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert titles[0].endswith("(2.000815)") and titles[1].endswith("(2.000843)") and "(" not in titles[2]
 
 
 def test_choosing_out_of_range_asks_again(services):
