@@ -29,8 +29,8 @@ class Phase(enum.Enum):
 
 def turn_message(result: TurnResult) -> dict:
     """The JSON the page renders and plays for one turn."""
-    return {"type": "reply", **result.to_json(),
-            "audio": "data:audio/wav;base64," + base64.b64encode(result.audio).decode("ascii")}
+    audio = "data:audio/wav;base64," + base64.b64encode(result.audio).decode("ascii") if result.audio else None
+    return {"type": "reply", **result.to_json(), "audio": audio}
 
 
 class BrowserKioskSession:

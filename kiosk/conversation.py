@@ -14,7 +14,7 @@ from kiosk.numbers_vi import number_words
 from kiosk.phrases import KioskPhrases
 from kiosk.speakable import speakable, vietnamese_part
 from kiosk.stt import SpeechToText, Transcript
-from kiosk.tts import TextToSpeech
+from kiosk.tts import SpeechSynthesisError, TextToSpeech
 
 log = logging.getLogger(__name__)
 MAX_SPOKEN_CHARS = 600
@@ -42,7 +42,7 @@ class TurnResult:
     spoken_text: str
     """What the voice says (numbers, codes and dates as words)."""
     audio: bytes
-    """WAV bytes of `spoken_text`."""
+    """WAV bytes of `spoken_text` (b'' when the voice failed: the answer is still shown)."""
     transcript: Transcript | None = None
     message_sent: str | None = None
     """What went to the dialogue: the transcript, typed text or a chosen button's payload."""
@@ -128,7 +128,7 @@ class KioskConversation:
             spoken_parts.append(self.phrases.choices_intro + " " + "; ".join(items) + ".")
         spoken = speakable(" ".join(spoken_parts)) or speakable(self.phrases.not_heard)
         return TurnResult(kind=TurnKind.REPLY, display_text=reply.text, spoken_text=spoken,
-                          audio=self.tts.synthesize(spoken, self.language), message_sent=message, reply=reply,
+                          audio=self._speak(spoken), message_sent=message, reply=reply,
                           buttons=list(reply.buttons))
 
     def _shortened(self, text: str) -> str:
@@ -144,7 +144,14 @@ class KioskConversation:
     def _fixed(self, kind: TurnKind, text_vi: str, text_en: str, *, offer_typing: bool = False) -> TurnResult:
         spoken = speakable(text_vi)
         return TurnResult(kind=kind, display_text=f"{text_vi}\n{text_en}", spoken_text=spoken,
-                          audio=self.tts.synthesize(spoken, self.language), offer_typing=offer_typing)
+                          audio=self._speak(spoken), offer_typing=offer_typing)
+
+    def _speak(self, text: str) -> bytes:
+        try:
+            return self.tts.synthesize(text, self.language)
+        except SpeechSynthesisError as exc:
+            log.error("kiosk voice failed, answer shown without sound: %s", exc)
+            return b""
 
 
 def _with(result: TurnResult, **changes) -> TurnResult:

@@ -76,7 +76,8 @@ class KioskLoop:
     def _present(self, result: TurnResult) -> None:
         self.turns.append(result)
         self.screen.show_turn(result)
-        self.player.play(result.audio)
+        if result.audio:
+            self.player.play(result.audio)
 
     def listen(self) -> PcmAudio | None:
         """One utterance from the source, or None after the no-speech timeout / end of the source."""

@@ -163,3 +163,43 @@ def test_engines_are_not_built_at_start_up_by_default(monkeypatch):
     with TestClient(app):
         engines = app.state.kiosk_engines
         assert (engines._stt, engines._tts) == (None, None)
+
+
+class BrokenDialogue(FakeDialogue):
+    def send(self, sender, message):
+        self.received.append((sender, message))
+        if message == "boom":
+            raise ValueError("a bug somewhere")
+        return super().send(sender, message)
+
+
+class MuteVoice(FakeTextToSpeech):
+    def synthesize(self, text, language="vi"):
+        from kiosk.tts import SpeechSynthesisError
+
+        self.received.append((text, language))
+        raise SpeechSynthesisError("espeak-ng crashed")
+
+
+def test_a_failing_turn_is_reported_and_the_socket_keeps_working():
+    with make_client(FakeSpeechToText(), BrokenDialogue()) as client, client.websocket_connect("/ws/kiosk") as ws:
+        ws.receive_json()
+        ws.send_text(json.dumps({"type": "text", "text": "boom"}))
+        error = ws.receive_json()
+        assert error["code"] == "internal" and error["message"].startswith("Xin lỗi")
+        ws.send_text(json.dumps({"type": "text", "text": "xin chào"}))
+        assert ws.receive_json()["text"] == "Bạn hỏi: xin chào"
+
+
+def test_answer_is_still_shown_when_the_voice_fails():
+    app = FastAPI()
+    app.include_router(router)
+    voice = MuteVoice()
+    app.state.kiosk_engines = KioskEngines(KioskSettings(), stt=FakeSpeechToText(), tts=voice,
+                                           dialogue=FakeDialogue([ANSWER]))
+    with TestClient(app) as client, client.websocket_connect("/ws/kiosk") as ws:
+        ws.receive_json()
+        ws.send_text(json.dumps({"type": "text", "text": "lấy số"}))
+        reply = ws.receive_json()
+    assert reply["ticket"] == "A012" and reply["audio"] is None
+    assert "a không một hai" in voice.received[0][0]

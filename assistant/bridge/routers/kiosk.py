@@ -23,6 +23,8 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "kiosk"
 _ASSET_NAME = re.compile(r"^[a-z][a-z0-9_-]*\.(css|js)$")
 _MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"}
 MAX_CONTROL_CHARS = 8 * 1024
+INTERNAL_ERROR = ("Xin lỗi, kiosk vừa gặp lỗi. Bác/anh/chị vui lòng thử lại hoặc hỏi cán bộ. / "
+                  "Sorry, something went wrong. Please try again or ask the staff.")
 PAGE_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
                                 "media-src 'self' data:; img-src 'self' data:; object-src 'none'; "
@@ -109,7 +111,12 @@ async def kiosk_socket(websocket: WebSocket) -> None:
                     await _send_all(websocket, await asyncio.to_thread(session.answer))
             except ProtocolError as exc:
                 await websocket.send_json({"type": "error", "code": "protocol", "message": str(exc)})
-    except WebSocketDisconnect:
+            except WebSocketDisconnect:
+                raise
+            except Exception:  # keep the kiosk usable; the traceback goes to the log, not to the screen
+                log.exception("kiosk turn failed")
+                await websocket.send_json({"type": "error", "code": "internal", "message": INTERNAL_ERROR})
+    except (WebSocketDisconnect, RuntimeError):  # RuntimeError: sending after the browser went away
         pass
 
 
