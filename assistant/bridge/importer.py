@@ -129,20 +129,22 @@ def _to_record(row: Any, knowledge: KnowledgeService, tabular: bool) -> dict:
 
 
 def import_procedures(knowledge: KnowledgeService, filename: str, raw: bytes, *, actor: str) -> ImportResult:
-    """Apply every changed procedure of the file (each change audited); bad rows are reported, not fatal."""
+    """Apply every changed procedure of the file in one transaction (each change audited); bad rows are reported."""
     tabular = Path(filename).suffix.lower() in (".csv", ".xlsx")
     result = ImportResult()
+    changed: dict[str, Any] = {}
     for number, row in read_rows(filename, raw):
         try:
-            record = _to_record(row, knowledge, tabular)
-            procedure = knowledge.parse_procedure(record)
-            current = knowledge.get(procedure.code)
-            if current is not None and current.to_dict() == procedure.to_dict():
-                result.unchanged += 1
-                continue
-            _, created = knowledge.upsert_procedure(procedure.to_dict(), actor=actor)
-            result.created += created
-            result.updated += not created
+            procedure = knowledge.parse_procedure(_to_record(row, knowledge, tabular))
         except KnowledgeError as exc:
             result.errors.append({"line": number, "message": str(exc)[:500]})
+            continue
+        current = knowledge.get(procedure.code)
+        if current is not None and current.to_dict() == procedure.to_dict():
+            result.unchanged += 1
+        else:
+            changed[procedure.code] = procedure  # a code repeated in the file: the last row wins
+    if changed:
+        result.created = knowledge.upsert_procedures(list(changed.values()), actor=actor)
+        result.updated = len(changed) - result.created
     return result

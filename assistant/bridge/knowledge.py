@@ -115,6 +115,23 @@ class KnowledgeService:
             self._search("upsert", procedure)
         return procedure, previous is None
 
+    def upsert_procedures(self, procedures: list, *, actor: str) -> int:
+        """Store many already-validated procedures in one transaction (bulk import); returns how many were new."""
+        created = 0
+        with self._lock:
+            with self._db.write() as s:
+                for procedure in procedures:
+                    previous = self._procedures.get(procedure.code)
+                    created += previous is None
+                    after = procedure.to_dict()
+                    s.merge(ProcedureOverride(code=procedure.code, data=after, deleted=False, updated_at=utcnow(), updated_by=actor))
+                    record_change(s, actor=actor, action="procedure.import", target=procedure.code,
+                                  before=previous.to_dict() if previous is not None else None, after=after)
+            for procedure in procedures:
+                self._procedures[procedure.code] = procedure
+                self._search("upsert", procedure)
+        return created
+
     def delete_procedure(self, code: str, *, actor: str) -> None:
         code = clean(code or "")
         with self._lock:

@@ -72,3 +72,12 @@ def test_unexpected_errors_become_a_500_envelope(make_client, searcher):
     client_no_raise = client.__class__(client.app, raise_server_exceptions=False)
     response = client_no_raise.get("/api/procedures/search", params={"q": "khai sinh"})
     assert_envelope(response, 500, "internal_error")
+
+
+def test_import_uploads_may_exceed_the_general_limit(client, staff_headers):
+    padding = "rất dài " * 12
+    rows = "".join(f"9.{n:06d},Thủ tục thử nhập {padding}số {n},Hộ tịch,Cấp xã\n" for n in range(1000))
+    body = ("code,name,field,levels\n" + rows).encode()
+    assert len(body) > 128 * 1024
+    response = client.post("/api/staff/import", files={"file": ("big.csv", body, "text/csv")}, headers=staff_headers["admin"])
+    assert response.status_code == 200 and response.json()["created"] == 1000

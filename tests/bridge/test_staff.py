@@ -168,3 +168,13 @@ def test_a_stored_edit_that_no_longer_validates_does_not_stop_the_bridge(make_cl
     restarted = make_client()
     assert restarted.get(f"/api/procedures/{NEW_CODE}").status_code == 404
     assert restarted.get("/api/procedures/1.001193").status_code == 200
+
+
+def test_import_is_audited_per_procedure_and_reaches_search(client, searcher, staff_headers):
+    csv_text = "code,name,field,levels\n9.444444,Thủ tục nhập thử một,Hộ tịch,Cấp xã\n9.444445,Thủ tục nhập thử hai,Hộ tịch,Cấp xã\n"
+    client.post("/api/staff/import", files={"file": ("two.csv", csv_text.encode(), "text/csv")}, headers=staff_headers["admin"])
+    assert {p.code for p in searcher.upserted} >= {"9.444444", "9.444445"}
+    entries = client.get("/api/staff/audit", headers=staff_headers["viewer"]).json()["entries"]
+    imported = {e["target"]: e for e in entries if e["action"] == "procedure.import"}
+    assert set(imported) == {"9.444444", "9.444445"} and imported["9.444444"]["before"] is None
+    assert "test admin" in imported["9.444445"]["actor"]
