@@ -17,9 +17,13 @@ def get_services(request: Request) -> BridgeServices:
 ServicesDep = Annotated[BridgeServices, Depends(get_services)]
 
 
-def client_address(request: Request) -> str:
-    """The remote address (the bridge binds 127.0.0.1; a reverse proxy must pass the real one through uvicorn)."""
-    return request.client.host if request.client else "unknown"
+def client_address(request: Request, services: ServicesDep) -> str:
+    """Who is asking, for the per-client lockout: the remote address, or `X-Client-Id` from a trusted local caller."""
+    host = request.client.host if request.client else "unknown"
+    named = request.headers.get("x-client-id", "").strip()
+    if named and host in services.settings.trusted_client_id_hosts:
+        return "id:" + named[:60]
+    return host
 
 
 ClientDep = Annotated[str, Depends(client_address)]

@@ -39,6 +39,10 @@ class BridgeSettings(BaseSettings):
     breaker_reset_after_s: float = 30.0
     dossier_pepper: str = "le-tan-so-demo-pepper"
     """Secret mixed into the hash of ID digits; set a private value in production (.env)."""
+    trusted_client_id_hosts: list[str] = ["127.0.0.1", "::1"]
+    """Callers at these addresses may name the citizen behind a request with `X-Client-Id` (the action
+    server sends the conversation id; a reverse proxy must overwrite it with the remote address) so the
+    per-client lookup lockout does not lump every chat user together under 127.0.0.1."""
     lookup_max_failures: int = 5
     lookup_window_minutes: int = 15
 

@@ -146,3 +146,20 @@ def test_staff_record_and_update_a_local_dossier(client, staff_headers):
     assert "4455" not in str([(e["before"], e["after"]) for e in entries])
     without_digits = dict(update, code="000.00.20.H26-260302-0108")
     assert client.post("/api/staff/dossiers", json=without_digits, headers=staff_headers["editor"]).json()["error"] == "invalid_id_last4"
+
+
+def test_trusted_callers_name_the_citizen_so_one_chat_user_does_not_lock_out_another(settings, make_client):
+    _seed(settings)
+    trusted = make_client(settings_override=settings.model_copy(update={"trusted_client_id_hosts": ["testclient"]}))
+    other_codes = [f"000.00.20.H26-250801-{n:04d}" for n in range(200, 205)]
+    for code in other_codes:
+        assert lookup(trusted, code, "1111", headers={"X-Client-Id": "chat-alice"}).status_code == 404
+    assert lookup(trusted, DEMO_DOSSIERS[1][0], DEMO_DOSSIERS[1][2], headers={"X-Client-Id": "chat-alice"}).status_code == 429
+    assert lookup(trusted, DEMO_DOSSIERS[1][0], DEMO_DOSSIERS[1][2], headers={"X-Client-Id": "chat-bob"}).status_code == 200
+
+
+def test_client_id_from_an_untrusted_address_is_ignored(settings, client):
+    _seed(settings)
+    for n, code in enumerate(f"000.00.20.H26-250801-{n:04d}" for n in range(300, 305)):
+        assert lookup(client, code, "1111", headers={"X-Client-Id": f"rotating-{n}"}).status_code == 404
+    assert lookup(client, CODE, DIGITS, headers={"X-Client-Id": "fresh"}).status_code == 429
