@@ -37,6 +37,7 @@ def create_token(db: Database, *, role: str, name: str) -> tuple[str, int]:
     """Create a token; returns (plain token — shown once, never stored, token id)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
+    name = " ".join(name.split())[:100] or "staff"
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.write() as session:
         row = ApiToken(name=name, role=role, token_hash=hash_token(token), created_at=utcnow())

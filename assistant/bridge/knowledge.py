@@ -7,6 +7,7 @@ re-applied to the freshly built searcher.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -19,6 +20,9 @@ from assistant.bridge.models import AliasOverride, ProcedureOverride
 from knowledge_base.text import clean, fold
 
 log = logging.getLogger(__name__)
+
+
+PROCEDURE_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")
 
 
 class KnowledgeError(ValueError):
@@ -95,6 +99,10 @@ class KnowledgeService:
     def parse_procedure(self, data: Any) -> Any:
         if not isinstance(data, dict):
             raise KnowledgeError("Thủ tục phải là một đối tượng JSON. / A procedure must be a JSON object.")
+        code = data.get("code")
+        if isinstance(code, str) and not PROCEDURE_CODE.match(code):
+            raise KnowledgeError("Mã thủ tục chỉ gồm chữ, số, '.', '-', '_' và tối đa 32 ký tự, ví dụ 1.001193. / "
+                                 "A procedure code is up to 32 letters, digits, '.', '-' or '_', e.g. 1.001193.")
         try:
             return self._parse_procedure(data)
         except (ValueError, TypeError, KeyError) as exc:

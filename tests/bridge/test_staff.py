@@ -73,6 +73,8 @@ def test_overlay_is_reapplied_to_a_fresh_searcher_after_restart(make_client, sta
     (lambda r: r.update(levels="Cấp xã"), "levels"),
     (lambda r: r.update(colour="red"), "colour"),
     (lambda r: r.update(ward_level=False), "ward_level"),
+    (lambda r: r.update(code="1" * 40), "32"),
+    (lambda r: r.update(code="../etc"), "32"),
 ])
 def test_invalid_procedures_are_rejected_with_the_reason(client, staff_headers, new_procedure, mutate, fragment):
     mutate(new_procedure)
