@@ -44,7 +44,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_eval)
+    p = sub.add_parser("tune", help="grid-search fusion weights and confidence thresholds on a DEV file")
+    p.add_argument("file", type=Path)
+    p.set_defaults(run=_tune)
     return parser
+
+
+def _tune(args) -> int:
+    from knowledge_base.search.build import build_search
+    from knowledge_base.tuning import tune
+
+    print(json.dumps(tune(build_search(), args.file), ensure_ascii=False, indent=2))
+    return 0
 
 
 def _import(args) -> int:
@@ -53,7 +64,7 @@ def _import(args) -> int:
 
     dest = args.out or SearchSettings().catalogue_path
     report = import_catalogue(args.source, dest)
-    print(report if isinstance(report, str) else json.dumps(_jsonable(report), ensure_ascii=False, indent=2))
+    print(report.summary())
     return 0
 
 
@@ -98,14 +109,6 @@ def _eval(args) -> int:
     report = evaluate_file(build_search(), args.file)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
     return 0
-
-
-def _jsonable(value):
-    if hasattr(value, "__dict__"):
-        return {k: _jsonable(v) for k, v in vars(value).items()}
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    return value
 
 
 if __name__ == "__main__":

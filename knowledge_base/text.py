@@ -5,7 +5,9 @@ import re
 import unicodedata
 
 MAX_QUERY_CHARS = 2000
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]")
+_CONTROL = re.compile(r"[\u0000-\u001f\u007f-\u009f\u2028\u2029]")
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")  # zero-width, bidi marks
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(r"[0-9a-z]+(?:[./-][0-9a-z]+)*")
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
@@ -18,17 +20,13 @@ def clean(text: str, *, max_chars: int | None = None) -> str:
     """
     if not isinstance(text, str):
         raise TypeError("text must be a string")
-    text = text.encode("utf-8", "surrogatepass").decode("utf-8", "ignore") if _has_surrogates(text) else text
-    text = unicodedata.normalize("NFC", text)
+    text = _SURROGATE.sub("", text)
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
     text = _CONTROL.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()
     if max_chars is not None and len(text) > max_chars:
         text = text[:max_chars].rsplit(" ", 1)[0] or text[:max_chars]
     return text
-
-
-def _has_surrogates(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def fold(text: str) -> str:

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Sets up (if needed) and runs the whole assistant on 127.0.0.1: bridge :8000, action server :5055, Rasa :5005.
+# Ctrl-C stops everything. Logs go to var/log/.
+source "$(dirname "$0")/lib.sh"
+scripts/setup.sh
+mkdir -p var/log
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  say "Stopping"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop_all INT TERM EXIT
+
+start() {  # start NAME COMMAND... : run in the background, log to var/log/NAME.log
+  local name="$1"; shift
+  "$@" >"var/log/$name.log" 2>&1 &
+  pids+=($!)
+  echo "   $name (pid $!) → var/log/$name.log"
+}
+
+wait_for() {  # wait_for NAME URL SECONDS
+  local name="$1" url="$2" limit="$3" t=0
+  until .venv/bin/python - "$url" <<'PY' 2>/dev/null
+import sys, urllib.request
+urllib.request.urlopen(sys.argv[1], timeout=2)
+PY
+  do
+    sleep 1; t=$((t + 1))
+    if [ "$t" -ge "$limit" ]; then echo "!! $name did not become ready in ${limit}s — see var/log/$name.log" >&2; exit 1; fi
+  done
+  echo "   $name ready after ${t}s"
+}
+
+say "Preparing the database and demo data"
+.venv/bin/python -m assistant.bridge migrate
+.venv/bin/python -m assistant.bridge seed-demo | tee var/demo-dossiers.txt
+
+say "Starting services"
+start bridge .venv/bin/python -m assistant.bridge serve --host 127.0.0.1 --port 8000
+start actions env SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions assistant.actions -p 5055
+start rasa .venv-rasa/bin/rasa run --enable-api -i 127.0.0.1 -p 5005 --model models/rasa/assistant.tar.gz \
+  --endpoints assistant/endpoints.yml --credentials assistant/credentials.yml
+wait_for bridge http://127.0.0.1:8000/health 180
+wait_for actions http://127.0.0.1:5055/health 120
+wait_for rasa http://127.0.0.1:5005/status 300
+
+say "Lễ tân số is running"
+cat <<TXT
+   Web chat (citizens):   http://127.0.0.1:8000/
+   Kiosk screen:          http://127.0.0.1:8000/kiosk
+   Staff page:            http://127.0.0.1:8000/staff   (token: .venv/bin/python -m assistant.bridge token create --role editor)
+   API docs:              http://127.0.0.1:8000/docs
+   Demo dossiers:         var/demo-dossiers.txt
+   Press Ctrl-C to stop.
+TXT
+wait -n "${pids[@]}" || true
+echo "!! a service stopped; see var/log/" >&2

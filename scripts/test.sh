@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Sets up (if needed) and runs every test: pytest (unit, API, real engines, browser) and the Rasa checks.
+source "$(dirname "$0")/lib.sh"
+scripts/setup.sh --for-tests
+say "pytest"
+.venv/bin/python -m pytest tests -q "$@"
+if [ -f assistant/scripts/rasa_checks.sh ]; then
+  say "Rasa: data validation and test stories"
+  bash assistant/scripts/rasa_checks.sh
+fi
+say "All tests passed"
