@@ -10,7 +10,9 @@ import httpx
 DEFAULT_BRIDGE_URL = "http://127.0.0.1:8000"
 _TICKET = re.compile(r"(?<![\w-])([A-Z]\d{3,4})(?![\w-])")
 _TICKET_CONTEXT = re.compile(r"số thứ tự|phiếu|vé|ticket|queue number", re.IGNORECASE)
-_DESK = re.compile(r"(?<!\w)((?:Quầy|quầy|Desk|desk)\s+[A-Z]?\d+[A-Za-z]?(?:\s*[–-]\s*[^.,;\n]{1,60})?)")
+_DESK_NAME_END = r"(?=$|[.;:()\n]|,\s*(?:còn|số|mời|bác|anh|chị|vui lòng|tầng|phòng|lúc|từ|và|rồi)\b)"
+_DESK = re.compile(r"(?<!\w)((?:Quầy|quầy|Desk|desk)\s+[A-Z]?\d+[A-Za-z]?(?!\w|\.\d)"
+                   r"(?:\s*[–-]\s*[^.;:()\n]{1,60}?" + _DESK_NAME_END + r")?)")
 
 
 @dataclass(frozen=True)

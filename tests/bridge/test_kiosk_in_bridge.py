@@ -58,7 +58,7 @@ def test_kiosk_turns_go_through_the_bridge_chat_relay(bridge):
         assert [b["title"] for b in first["buttons"]] == ["Đăng ký khai sinh", "Trích lục khai sinh"]
         ws.send(json.dumps({"type": "text", "text": "số một"}))  # typed number picks the option too
         second = json.loads(ws.recv())
-    assert (second["desk"], second["ticket"]) == ("Quầy 1 – Hộ tịch", "A003")
+    assert (second["desk"], second["ticket"]) == ("Quầy 1 – Hộ tịch, chứng thực", "A003")
     sender = rasa.received[0][0]
     assert sender.startswith("kiosk-")
     assert rasa.received == [(sender, "khai sinh"), (sender, "/choose_option{\"option\":1}")]

@@ -39,7 +39,7 @@ def test_send_posts_sender_and_message_and_parses_reply(bridge_url):
     assert RECEIVED[-1] == {"sender": "kiosk-abc123", "message": "khai sinh cho con"}
     assert reply.texts[1].endswith("Bạn hỏi: khai sinh cho con")
     assert [b.payload for b in reply.buttons] == ["/take_ticket"]
-    assert reply.desk == "Quầy 2 – Hộ tịch"
+    assert reply.desk == "Quầy 2 – Hộ tịch, chứng thực"
     assert reply.ticket == "A012"
     assert reply.degraded is False
 
@@ -73,5 +73,8 @@ def test_find_ticket_needs_ticket_context(text, ticket):
 
 def test_find_desk():
     assert find_desk("Mời bác sang quầy 5 để nộp hồ sơ") == "quầy 5"
-    assert find_desk("Đến Quầy 1 – Hộ tịch, chứng thực (tầng 1)") == "Quầy 1 – Hộ tịch"
+    assert find_desk("Đến Quầy 1 – Hộ tịch, chứng thực (tầng 1)") == "Quầy 1 – Hộ tịch, chứng thực"
+    assert find_desk("Mời bác đến Quầy 2 – Hộ tịch, còn 3 người trước bác") == "Quầy 2 – Hộ tịch"
+    assert find_desk("Mời bác đến Quầy 3.") == "Quầy 3"
+    assert find_desk("Mã quầy 1.001193 không phải quầy") is None
     assert find_desk("Không có quầy nào") is None
