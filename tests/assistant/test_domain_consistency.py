@@ -1,0 +1,40 @@
+"""The Rasa domain and the action server agree: every custom action exists, every intent is handled."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from rasa_sdk.executor import ActionExecutor
+
+ASSISTANT = Path(__file__).resolve().parents[2] / "assistant"
+
+
+def _load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_domain_actions_are_exactly_the_registered_ones():
+    executor = ActionExecutor()
+    executor.register_package("assistant.actions")
+    domain_actions = set(_load(ASSISTANT / "domain.yml")["actions"])
+    assert domain_actions == set(executor.actions)
+
+
+def test_every_intent_has_a_rule_or_story_and_training_examples():
+    domain = _load(ASSISTANT / "domain.yml")
+    handled, examples = set(), {}
+    for path in (ASSISTANT / "data").rglob("*.yml"):
+        data = _load(path)
+        for block in (data.get("rules") or []) + (data.get("stories") or []):
+            handled |= {step["intent"] for step in block["steps"] if "intent" in step}
+        for item in data.get("nlu") or []:
+            if "intent" in item:
+                examples[item["intent"]] = examples.get(item["intent"], 0) + item["examples"].count("\n- ") + 1
+    for intent in domain["intents"]:
+        assert intent in handled, f"no rule or story handles {intent}"
+        assert examples.get(intent, 0) >= 10, f"{intent} has fewer than 10 training examples"
+
+
+def test_there_are_at_least_40_test_stories():
+    count = sum(len(_load(path).get("stories") or []) for path in (ASSISTANT / "tests").glob("*.yml"))
+    assert count >= 40
