@@ -37,6 +37,8 @@ class Guide:
         query = clean(text or "", max_chars=self.max_query_chars)
         if not query:
             return Reply(self.replies.say("empty_message", language))
+        if full and current_code:  # "details" always means the procedure being discussed
+            return await self.answer_code(current_code, topic, language, full=True)
         names_one = self.question_words.names_a_procedure(query, has_current=bool(current_code))
         if not names_one:
             if current_code and intent != "nlu_fallback":

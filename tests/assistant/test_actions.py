@@ -49,6 +49,14 @@ def test_follow_up_keeps_the_current_procedure_without_searching(services, bridg
     assert slot_events(events)["procedure_code"] == "1.001193"
 
 
+def test_details_list_everything_about_the_current_procedure_without_searching(services, bridge):
+    tracker = make_tracker("đọc hết cho tôi nghe", "ask_details",
+                           slots={"procedure_code": "1.001193", "last_topic": "documents"})
+    messages, _ = run_action(ActionAnswerProcedure(services), tracker)
+    assert all(f"Giấy tờ số {i}" in messages[0]["text"] for i in range(1, 6))
+    assert bridge.called("search") == []
+
+
 def test_new_procedure_in_a_follow_up_replaces_the_current_one(services, bridge):
     tracker = make_tracker("lệ phí kết hôn bao nhiêu", "ask_fee", slots={"procedure_code": "1.001193"})
     messages, events = run_action(ActionAnswerProcedure(services), tracker)
