@@ -38,3 +38,14 @@ def test_every_intent_has_a_rule_or_story_and_training_examples():
 def test_there_are_at_least_40_test_stories():
     count = sum(len(_load(path).get("stories") or []) for path in (ASSISTANT / "tests").glob("*.yml"))
     assert count >= 40
+
+
+def test_generated_unaccented_examples_are_up_to_date():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_unaccented_nlu", ASSISTANT / "scripts" / "make_unaccented_nlu.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    assert generator.OUTPUT.read_text(encoding="utf-8") == generator.build(), (
+        "run: .venv/bin/python assistant/scripts/make_unaccented_nlu.py")
+    assert generator.strip_accents('Tôi [người già](priority_group) Đi') == "Toi [nguoi gia](priority_group) Di"
