@@ -4,6 +4,8 @@
     .venv/bin/python -m assistant.bridge serve &              # real search
     .venv/bin/python benchmarks/bench_bridge.py --clients 50 --rounds 20 [--staff-token TOKEN]
 
+By default every search is a different string (a numbered suffix), so the bridge's answer cache does not
+flatter the figures; --repeat asks the same 14 questions over and over (cache hits after the first round).
 With --staff-token (editor) it also times "staff upsert of a new procedure → top-1 in search", then deletes it.
 """
 from __future__ import annotations
@@ -34,12 +36,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-async def client_loop(client: httpx.AsyncClient, index: int, rounds: int, results: dict) -> None:
+async def client_loop(client: httpx.AsyncClient, index: int, rounds: int, results: dict, repeat: bool) -> None:
     for n in range(rounds):
         if (index + n) % 2 == 0:
             kind, started = "search", time.perf_counter()
             try:
-                response = await client.get("/api/procedures/search", params={"q": QUERIES[(index + n) % len(QUERIES)]})
+                query = QUERIES[(index + n) % len(QUERIES)] + ("" if repeat else f" {index}-{n}")
+                response = await client.get("/api/procedures/search", params={"q": query})
                 status = response.status_code
             except httpx.HTTPError as exc:
                 status = type(exc).__name__
@@ -55,12 +58,12 @@ async def client_loop(client: httpx.AsyncClient, index: int, rounds: int, result
         results[kind]["status"][status] += 1
 
 
-async def load(url: str, clients: int, rounds: int) -> dict:
+async def load(url: str, clients: int, rounds: int, repeat: bool) -> dict:
     results = {kind: {"ms": [], "status": Counter()} for kind in ("search", "lookup")}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits, trust_env=False) as client:
         started = time.perf_counter()
-        await asyncio.gather(*(client_loop(client, i, rounds, results) for i in range(clients)))
+        await asyncio.gather(*(client_loop(client, i, rounds, results, repeat) for i in range(clients)))
         results["wall_s"] = time.perf_counter() - started
     return results
 
@@ -91,12 +94,13 @@ def main() -> int:
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=20, help="requests per client (bounded)")
+    parser.add_argument("--repeat", action="store_true", help="repeat the same questions (measures the answer cache)")
     parser.add_argument("--staff-token", default=None)
     args = parser.parse_args()
-    results = asyncio.run(load(args.url, args.clients, args.rounds))
+    results = asyncio.run(load(args.url, args.clients, args.rounds, args.repeat))
     total = sum(len(results[k]["ms"]) for k in ("search", "lookup"))
     print(f"{args.clients} concurrent clients x {args.rounds} requests = {total} in {results['wall_s']:.1f} s "
-          f"({total / results['wall_s']:.0f} req/s) against {args.url}")
+          f"({total / results['wall_s']:.0f} req/s) against {args.url}, {'repeated' if args.repeat else 'distinct'} questions")
     for kind in ("search", "lookup"):
         ms, status = results[kind]["ms"], results[kind]["status"]
         ok = status.get(200, 0)

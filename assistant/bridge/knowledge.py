@@ -54,6 +54,8 @@ class KnowledgeService:
         self._parse_alias = parse_alias
         self._check_aliases = check_aliases
         self._lock = threading.RLock()
+        self.version = 0
+        """Bumped after every change reaches the searcher; keys the search answer cache."""
 
     # ---- reading -------------------------------------------------------------------------------------
     def get(self, code: str) -> Any | None:
@@ -202,6 +204,8 @@ class KnowledgeService:
             getattr(self.searcher, method)(argument)
         except Exception:  # the change is committed; it is re-applied at the next start
             log.exception("searcher.%s failed", method)
+        finally:
+            self.version += 1  # after the searcher changed, so no cached answer predates it under the new version
 
 
 def default_knowledge_sources(settings) -> dict[str, Any]:

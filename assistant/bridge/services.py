@@ -18,6 +18,7 @@ from assistant.bridge.knowledge import KnowledgeService, default_knowledge_sourc
 from assistant.bridge.migrations import migrate
 from assistant.bridge.models import WardConfigOverride
 from assistant.bridge.questions import QuestionRecorder
+from assistant.bridge.search_cache import SearchCache
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.tickets import TicketQueue
 
@@ -46,6 +47,7 @@ class BridgeServices:
     tickets: TicketQueue
     questions: QuestionRecorder
     searcher: Any | None
+    search_cache: SearchCache
     search_error: str | None = None
 
     def close(self) -> None:
@@ -97,7 +99,8 @@ def build_services(settings: BridgeSettings, *, searcher: Any | None = None, kno
     tickets = TicketQueue(db=db, desks=desks, minutes_per_ticket=settings.minutes_per_ticket,
                           priority_burst=settings.priority_burst, timezone=settings.timezone)
     return BridgeServices(settings=settings, db=db, knowledge=knowledge, desks=desks, dossiers=dossiers,
-                          tickets=tickets, questions=QuestionRecorder(db), searcher=searcher, search_error=search_error)
+                          tickets=tickets, questions=QuestionRecorder(db), searcher=searcher,
+                          search_cache=SearchCache(settings.search_cache_entries), search_error=search_error)
 
 
 def build_real_searcher() -> tuple[Any | None, str | None]:

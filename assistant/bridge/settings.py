@@ -51,6 +51,9 @@ class BridgeSettings(BaseSettings):
     """At most this many priority tickets in a row are called while normal tickets wait."""
     timezone: str = "Asia/Ho_Chi_Minh"
 
+    search_cache_entries: int = 1024
+    """Answers kept per knowledge version (0 = no cache); any staff edit starts a new version."""
+
     max_body_bytes: int = 64 * 1024
     max_import_bytes: int = 100 * 1024 * 1024
     """Uploads to /api/staff/import (the national JSONL is ~42 MB)."""

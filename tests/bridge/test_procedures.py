@@ -36,3 +36,17 @@ def test_search_unavailable_is_503_but_the_rest_works(settings, knowledge_defaul
         assert response.status_code == 503 and response.json()["error"] == "search_unavailable"
         assert client.get("/health").json()["checks"]["search"] is False
         assert client.get("/api/desks/route", params={"code": "1.001193"}).status_code == 200
+
+
+def test_repeated_questions_are_cached_until_any_staff_edit(client, searcher, staff_headers, knowledge_defaults):
+    for _ in range(3):
+        client.get("/api/procedures/search", params={"q": "đăng ký kết hôn"})
+    assert [q for q, _, _ in searcher.queries].count("đăng ký kết hôn") == 1
+    record = dict(knowledge_defaults["catalogue"]["1.000894"].to_dict(), name="Thủ tục đăng ký kết hôn (sửa)")
+    client.post("/api/staff/procedures", json=record, headers=staff_headers["editor"])
+    client.get("/api/procedures/search", params={"q": "đăng ký kết hôn"})
+    assert [q for q, _, _ in searcher.queries].count("đăng ký kết hôn") == 2
+    client.get("/api/procedures/search", params={"q": "đăng ký kết hôn", "k": 5})
+    assert searcher.queries[-1] == ("đăng ký kết hôn", 5, False)
+    report = client.get("/api/staff/reports", headers=staff_headers["viewer"]).json()
+    assert report["questions_total"] == 5  # cached answers are still counted for the reports

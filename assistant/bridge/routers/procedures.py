@@ -19,8 +19,12 @@ def search(services: ServicesDep, q: str = Query(max_length=2000), k: int = Quer
     """Same JSON as `python -m knowledge_base search --json`; the question is logged (redacted) for reports."""
     if services.searcher is None:
         raise ApiError(503, "search_unavailable", "Chức năng tìm thủ tục tạm thời chưa sẵn sàng. / Procedure search is not ready.")
-    outcome = services.searcher.search(q, k=k, all_levels=all_levels)
-    data = outcome.to_json()
+    key = (services.knowledge.version, q, k, all_levels)
+    data = services.search_cache.get(key)
+    if data is None:
+        data = services.searcher.search(q, k=k, all_levels=all_levels).to_json()
+        if not data.get("error"):
+            services.search_cache.put(key, data)
     if not data.get("error"):
         top = data["results"][0]["code"] if data["results"] else None
         log.info("search %s top=%s q=%r", data["confidence"], top, redact(q[:200]))
