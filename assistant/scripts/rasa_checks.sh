@@ -4,7 +4,7 @@
 # Usage: bash assistant/scripts/rasa_checks.sh   (from anywhere; runs in the repository root)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3
+export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore
 RASA=.venv-rasa/bin/rasa
 MODEL=models/rasa/assistant.tar.gz
 OUT=var/rasa-results
