@@ -16,6 +16,7 @@ class SearchSettings(BaseSettings):
 
     catalogue_path: Path = PACKAGE_DIR / "data" / "procedures.jsonl"
     aliases_path: Path = PACKAGE_DIR / "data" / "aliases.yaml"
+    common_procedures_path: Path = PACKAGE_DIR / "data" / "common_procedures.yaml"
     embedding_model: str = str(REPO_DIR / "models" / "embedding" / "multilingual-e5-small")
     """A local sentence-transformers folder (built at set-up), or a hub model name where a hub is reachable."""
     allow_model_hub: bool = False

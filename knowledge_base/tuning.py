@@ -13,6 +13,7 @@ GRID = {
     "dense_floor": [0.74, 0.78, 0.80],
     "dense_ceiling": [0.90, 0.92, 0.94],
     "lexical_cap": [1.0, 1.2, 1.5],
+    "prior_weight": [0.04, 0.08, 0.12, 0.16],
 }
 
 

@@ -99,9 +99,11 @@ def build_search(settings: SearchSettings | None = None, *, encoder=None, tuning
     """A loaded ProcedureSearch: catalogue + aliases + saved vectors (encoded afresh if the index is stale)."""
     from knowledge_base.aliases import AliasTable
     from knowledge_base.catalogue import load_catalogue
+    from knowledge_base.priors import load_common_procedures
 
     settings = settings or SearchSettings()
     encoder = encoder or make_encoder(settings)
+    catalogue = load_catalogue(settings.catalogue_path)
     try:
         vectors = load_vectors(settings, encoder.name)
     except StaleIndexError as exc:
@@ -112,7 +114,8 @@ def build_search(settings: SearchSettings | None = None, *, encoder=None, tuning
         index=make_index(settings, encoder.dim),
         lexical=Bm25Scorer(),
         aliases=AliasTable.load(settings.aliases_path),
+        common=load_common_procedures(settings.common_procedures_path, known_codes=set(catalogue)),
         tuning=tuning,
     )
-    search.load(load_catalogue(settings.catalogue_path).values(), vectors=vectors)
+    search.load(catalogue.values(), vectors=vectors)
     return search

@@ -22,6 +22,8 @@ class SearchDocument:
     """Lexical zones: name, field, extra (result document + code)."""
     passages: tuple[str, ...]
     """Texts for the dense index: the accented name and an accent-folded copy (for unaccented queries)."""
+    prior: float = 0.0
+    """How likely citizens at a ward ask for it, in [0, 1] (knowledge_base.priors)."""
 
 
 def display_name(name: str) -> str:
@@ -30,7 +32,7 @@ def display_name(name: str) -> str:
     return stripped[:1].upper() + stripped[1:] if stripped else clean(name)
 
 
-def search_document(procedure) -> SearchDocument:
+def search_document(procedure, prior: float = 0.0) -> SearchDocument:
     """Builds the search view from a knowledge_base.catalogue.Procedure (or anything with the same fields)."""
     name = display_name(procedure.name)
     result = clean(getattr(procedure, "result", "") or "")[:_RESULT_LIMIT]
@@ -42,4 +44,5 @@ def search_document(procedure) -> SearchDocument:
         ward_level=bool(procedure.ward_level),
         zones={"name": name, "field": procedure.field, "extra": f"{result} {procedure.code}"},
         passages=(passage, fold(passage)),
+        prior=prior,
     )

@@ -8,6 +8,7 @@ from typing import Iterable
 
 import numpy as np
 
+from knowledge_base.priors import procedure_prior
 from knowledge_base.search.documents import SearchDocument, search_document
 from knowledge_base.search.outcome import Confidence, SearchHit, SearchOutcome
 from knowledge_base.search.protocols import LexicalScorer, TextEncoder, VectorIndex
@@ -21,15 +22,17 @@ _SEARCHABLE = re.compile(r"\w", re.UNICODE)
 class SearchTuning:
     """Fusion weights and confidence thresholds, tuned on the dev split (`python -m knowledge_base tune`)."""
 
-    dense_weight: float = 0.5
-    dense_floor: float = 0.78
+    dense_weight: float = 0.4
+    dense_floor: float = 0.80
     """e5 cosine that maps to 0 (e5 similarities crowd into 0.75–0.95)."""
     dense_ceiling: float = 0.92
     """e5 cosine that maps to 1."""
-    lexical_cap: float = 1.2
-    confident_score: float = 0.55
-    confident_margin: float = 0.06
-    no_match_score: float = 0.30
+    lexical_cap: float = 1.5
+    prior_weight: float = 0.12
+    """Added times the procedure's prior (common at wards / open to individuals): breaks near-ties."""
+    confident_score: float = 0.45
+    confident_margin: float = 0.03
+    no_match_score: float = 0.38
     candidates: int = 60
 
 
@@ -43,10 +46,13 @@ class ProcedureSearch:
         index: VectorIndex,
         lexical: LexicalScorer,
         aliases=None,
+        common: dict[str, float] | None = None,
         tuning: SearchTuning | None = None,
     ) -> None:
         self.encoder, self.index, self.lexical = encoder, index, lexical
         self.aliases = aliases
+        self.common = dict(common or {})
+        """code -> weight of procedures citizens ask for most (knowledge_base/data/common_procedures.yaml)."""
         self.tuning = tuning or SearchTuning()
         self._docs: dict[str, SearchDocument] = {}
         self._slots: dict[str, int] = {}
@@ -58,7 +64,7 @@ class ProcedureSearch:
         """Index many procedures; `vectors` (code -> passage vectors) skips encoding those already known.
 
         Returns the passage vectors used, by code (so they can be saved)."""
-        docs = [search_document(p) for p in procedures]
+        docs = [self._document(p) for p in procedures]
         vectors = dict(vectors or {})
         missing = [d for d in docs if d.code not in vectors]
         if missing:
@@ -85,7 +91,7 @@ class ProcedureSearch:
         return {doc.code: vectors[doc.code] for doc in docs}
 
     def upsert(self, procedure) -> None:
-        doc = search_document(procedure)
+        doc = self._document(procedure)
         vectors = self.encoder.encode_passages(list(doc.passages))
         with self._lock:
             slot = self._slot_for(doc.code)
@@ -109,6 +115,9 @@ class ProcedureSearch:
         table = AliasTable(list(entries))
         with self._lock:
             self.aliases = table
+
+    def _document(self, procedure) -> SearchDocument:
+        return search_document(procedure, prior=procedure_prior(procedure, self.common))
 
     def _slot_for(self, code: str) -> int:
         if code not in self._slots:
@@ -158,7 +167,8 @@ class ProcedureSearch:
         for code in set(top_lexical) | set(top_dense):
             d = min(max((dense.get(code, t.dense_floor) - t.dense_floor) / (t.dense_ceiling - t.dense_floor), 0.0), 1.0)
             lex = min(lexical.get(code, 0.0), t.lexical_cap) / t.lexical_cap
-            fused[code] = t.dense_weight * d + (1 - t.dense_weight) * lex
+            prior = self._docs[code].prior if code in self._docs else 0.0
+            fused[code] = t.dense_weight * d + (1 - t.dense_weight) * lex + t.prior_weight * prior
         return fused
 
     def confidence(self, hits: list[SearchHit]) -> Confidence:

@@ -20,14 +20,21 @@ class Bm25Scorer:
     """Zone-weighted BM25 divided by the query's total IDF: a score reads as IDF-weighted coverage of the query
     (about 1.0 when every term hits an average-length name; shorter names score a little higher)."""
 
-    def __init__(self, zone_weights: dict[str, float] | None = None, *, k1: float = 1.2, b: float = 0.5) -> None:
+    def __init__(
+        self, zone_weights: dict[str, float] | None = None, *, k1: float = 1.2, b: float = 0.5,
+        precision_weight: float = 0.3,
+    ) -> None:
         self.zone_weights = dict(zone_weights or DEFAULT_ZONE_WEIGHTS)
         self.k1, self.b = k1, b
+        self.precision_weight = precision_weight
+        """How much the share of a NAME's own words that the query mentions adds: it prefers "Đăng ký tạm trú"
+        over "Xóa đăng ký tạm trú" when the citizen did not say "xóa"."""
         self._docs: dict[str, dict[str, Counter]] = {}
         self._postings: dict[str, set[str]] = defaultdict(set)
         self._zone_lengths: dict[str, dict[str, int]] = {}
         self._avg_len: dict[str, float] = {}
         self._corrector: TypoCorrector | None = None
+        self._idf: dict[str, float] = {}
 
     # -- documents -------------------------------------------------------------------------------
     def set_document(self, key: str, text_by_zone: dict[str, str]) -> None:
@@ -65,6 +72,7 @@ class Bm25Scorer:
                 self._refresh()
 
     def _refresh(self) -> None:
+        self._idf = {}
         totals: dict[str, list[int]] = defaultdict(list)
         for lengths in self._zone_lengths.values():
             for zone, n in lengths.items():
@@ -78,8 +86,11 @@ class Bm25Scorer:
 
     # -- queries ---------------------------------------------------------------------------------
     def idf(self, term: str) -> float:
-        n = len(self._postings.get(term, ()))
-        return math.log(1 + (len(self._docs) - n + 0.5) / (n + 0.5))
+        cached = self._idf.get(term)
+        if cached is None:
+            n = len(self._postings.get(term, ()))
+            cached = self._idf[term] = math.log(1 + (len(self._docs) - n + 0.5) / (n + 0.5))
+        return cached
 
     def query_terms(self, query: str) -> list[str]:
         """Folded query terms after typo repair; words with no close known word are dropped."""
@@ -101,7 +112,20 @@ class Bm25Scorer:
         for term, idf in weights.items():
             for key in self._postings.get(term, ()):
                 scores[key] += idf * self._best_zone(key, term)
+        if self.precision_weight:
+            for key in scores:
+                scores[key] += self.precision_weight * total * self._name_precision(key, weights)
         return {key: s / total for key, s in scores.items()}
+
+    def _name_precision(self, key: str, query_weights: dict[str, float]) -> float:
+        """IDF share of the document name's distinct words that the query contains."""
+        name = self._docs[key].get("name")
+        if not name:
+            return 0.0
+        words = [t for t in name if "_" not in t]
+        mass = sum(self.idf(t) for t in words)
+        hit = sum(self.idf(t) for t in words if t in query_weights)
+        return hit / mass if mass else 0.0
 
     def _best_zone(self, key: str, term: str) -> float:
         best = 0.0
