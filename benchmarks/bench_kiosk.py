@@ -84,18 +84,24 @@ def bench_stt(runs: int) -> None:
 
 
 def bench_tts(runs: int) -> None:
+    """Seconds per sentence for both engines KIOSK_TTS_ENGINE can pick (same voice and rate)."""
     from kiosk.tts import EspeakTextToSpeech
+    from kiosk.tts_pyttsx3 import Pyttsx3TextToSpeech
 
-    tts = EspeakTextToSpeech(rate=150)
-    per_sentence, audio_seconds = [], []
-    for _ in range(runs):
-        for sentence in VIETNAMESE:
-            started = time.perf_counter()
-            wav = tts.synthesize(sentence, "vi")
-            per_sentence.append(time.perf_counter() - started)
-            audio_seconds.append(read_wav(wav).seconds)
-    print(f"TTS espeak-ng aav/vi @150 wpm: {median_ms(per_sentence)} per sentence; "
-          f"speech {statistics.median(audio_seconds):.1f} s per sentence")
+    started = time.perf_counter()
+    engines = {"pyttsx3 (espeak driver)": Pyttsx3TextToSpeech(rate=150),
+               "espeak-ng --stdout": EspeakTextToSpeech(rate=150)}
+    print(f"TTS engines built in {time.perf_counter() - started:.2f} s")
+    for name, tts in engines.items():
+        per_sentence, audio_seconds = [], []
+        for _ in range(runs):
+            for sentence in VIETNAMESE:
+                started = time.perf_counter()
+                wav = tts.synthesize(sentence, "vi")
+                per_sentence.append(time.perf_counter() - started)
+                audio_seconds.append(read_wav(wav).seconds)
+        print(f"TTS {name} aav/vi @150 wpm: {median_ms(per_sentence)} per sentence; "
+              f"speech {statistics.median(audio_seconds):.1f} s per sentence")
 
 
 def free_port() -> int:
@@ -163,15 +169,15 @@ def one_socket_turn(url: str, speech, *, push_to_talk: bool, realtime: bool) -> 
 
 
 def bench_turn(runs: int, bridge: str | None) -> None:
-    from kiosk.engines import KioskEngines
+    from kiosk.engines import KioskEngines, build_tts
     from kiosk.settings import KioskSettings
-    from kiosk.tts import EspeakTextToSpeech
 
     speech = resample(read_wav(subprocess.run(["espeak-ng", "-v", "aav/vi", "--stdout", VIETNAMESE[1]],
                                               capture_output=True, check=True).stdout), 16000)
     speech = concat(silence(0.3), speech)
-    tts = EspeakTextToSpeech(rate=150)
     settings = KioskSettings(_env_file=None)
+    tts = build_tts(settings)  # KIOSK_TTS_ENGINE (default pyttsx3)
+    print(f"full turns below use TTS engine {settings.tts_engine!r} (KIOSK_TTS_ENGINE)")
     setups = [("fake STT + instant dialogue", KioskEngines(settings, stt=InstantSpeechToText(), tts=tts,
                                                             dialogue=InstantDialogue()))]
     if bridge:

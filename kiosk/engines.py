@@ -6,7 +6,7 @@ import threading
 from kiosk.dialogue import DEFAULT_BRIDGE_URL, HttpDialogueClient
 from kiosk.settings import KioskSettings
 from kiosk.stt import VoskSpeechToText, load_phrases
-from kiosk.tts import EspeakTextToSpeech
+from kiosk.tts import EspeakTextToSpeech, TextToSpeech
 from kiosk.vad import VadConfig
 
 
@@ -14,8 +14,14 @@ def build_stt(settings: KioskSettings) -> VoskSpeechToText:
     return VoskSpeechToText(settings.vosk_model_dir, phrases=load_phrases(settings.phrases_path))
 
 
-def build_tts(settings: KioskSettings) -> EspeakTextToSpeech:
-    return EspeakTextToSpeech({"vi": settings.voice_vi, "en": settings.voice_en}, rate=settings.speech_rate)
+def build_tts(settings: KioskSettings) -> TextToSpeech:
+    """The speech engine KIOSK_TTS_ENGINE names: `pyttsx3` (default) or `espeak`; voices and rate from settings."""
+    voices = {"vi": settings.voice_vi, "en": settings.voice_en}
+    if settings.tts_engine == "espeak":
+        return EspeakTextToSpeech(voices, rate=settings.speech_rate)
+    from kiosk.tts_pyttsx3 import Pyttsx3TextToSpeech  # loads libespeak-ng: only when chosen
+
+    return Pyttsx3TextToSpeech(voices, rate=settings.speech_rate)
 
 
 def build_dialogue(settings: KioskSettings, bridge_url: str | None = None) -> HttpDialogueClient:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,8 @@ class KioskSettings(BaseSettings):
     min_confidence: float = Field(default=0.55, ge=0.0, le=1.0)
     """Below this mean word confidence the kiosk says it did not hear clearly and offers typing."""
 
+    tts_engine: Literal["pyttsx3", "espeak"] = "pyttsx3"
+    """Speech output: pyttsx3's espeak driver (product default) or `espeak` (one espeak-ng process per reply)."""
     voice_vi: str = "aav/vi"
     """espeak-ng voice for Vietnamese: aav/vi (Northern), aav/vi-vn-x-central, aav/vi-vn-x-south."""
     voice_en: str = "gmw/en-us"

@@ -1,4 +1,4 @@
-"""Text-to-speech behind a small Protocol; the real engine drives espeak-ng (offline, Debian package)."""
+"""Text-to-speech behind a small Protocol, and the espeak-ng process engine (the pyttsx3 one is in tts_pyttsx3.py)."""
 from __future__ import annotations
 
 import shutil
@@ -37,13 +37,37 @@ def installed_voices(executable: str = "espeak-ng") -> dict[str, str]:
     return voices
 
 
+def resolve_voice(language: str, voice_id: str, installed: Mapping[str, str]) -> str:
+    """Installed voice id for `voice_id` (exact file id, else same file name in another folder), else a clear error.
+
+    `installed` maps lower-cased voice file ids ('aav/vi-vn-x-south') to the id the engine expects.
+    """
+    key = voice_id.lower()
+    if key in installed:
+        return installed[key]
+    same_name = [vid for vid in installed if vid.split("/")[-1] == key.split("/")[-1]]
+    if same_name:
+        return installed[same_name[0]]
+    close = sorted(vid for vid in installed if vid.split("/")[-1].startswith(language))
+    raise SpeechSynthesisError(f"espeak-ng voice {voice_id!r} for {language!r} is not installed; "
+                               f"available: {', '.join(close) or 'none for this language'}")
+
+
+def check_request(text: str, language: str, voices: Mapping[str, str]) -> None:
+    """Raise SpeechSynthesisError for empty text or a language without a configured voice."""
+    if not text.strip():
+        raise SpeechSynthesisError("nothing to say: the text is empty")
+    if language not in voices:
+        raise SpeechSynthesisError(f"no voice configured for language {language!r}; "
+                                   f"known: {', '.join(sorted(voices))}")
+
+
 class EspeakTextToSpeech:
     """espeak-ng, one short process per utterance (about 10–30 ms): thread-safe and nothing shared.
 
     Voice ids are the espeak-ng voice files (`espeak-ng --voices`), checked when the engine is built.
-    (pyttsx3 2.99's espeak driver was tried first: its runAndWait returns before espeak, which runs
-    asynchronously, has finished, so back-to-back calls gave cut-off or empty files and stale rate settings
-    unless we slept between calls — see kiosk/README.md.)
+    The product default is Pyttsx3TextToSpeech (kiosk/tts_pyttsx3.py, same voices, same WAV format); this one
+    is KIOSK_TTS_ENGINE=espeak, for a machine without pyttsx3 or to compare the two.
     """
 
     def __init__(self, voices: Mapping[str, str] | None = None, *, rate: int = 150,
@@ -54,7 +78,8 @@ class EspeakTextToSpeech:
         self.executable = path
         self.installed = installed_voices(path)
         wanted = {**DEFAULT_VOICES, **(voices or {})}
-        self.voices = {language: self._resolve(language, voice_id) for language, voice_id in wanted.items()}
+        self.voices = {language: resolve_voice(language, voice_id, self.installed)
+                       for language, voice_id in wanted.items()}
         self.rate = rate
 
     def _resolve(self, language: str, voice_id: str) -> str:
@@ -69,11 +94,7 @@ class EspeakTextToSpeech:
                                    f"available: {', '.join(close) or 'none for this language'}")
 
     def synthesize(self, text: str, language: str = "vi") -> bytes:
-        if not text.strip():
-            raise SpeechSynthesisError("nothing to say: the text is empty")
-        if language not in self.voices:
-            raise SpeechSynthesisError(f"no voice configured for language {language!r}; "
-                                       f"known: {', '.join(sorted(self.voices))}")
+        check_request(text, language, self.voices)
         command = [self.executable, "-v", self.voices[language], "-s", str(self.rate), "-b", "1",
                    "--stdin", "--stdout"]
         try:
