@@ -84,3 +84,17 @@ def test_queue_state_survives_a_restart(make_client, staff_headers):
 def test_bad_ticket_requests(client, body, error):
     response = client.post("/api/tickets", json=body)
     assert 400 <= response.status_code < 500 and response.json()["error"] == error
+
+
+def test_concurrent_issuing_gives_unique_consecutive_numbers(settings, client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    services = client.app.state.services
+    desk = services.desks().get("Q3")
+
+    def issue_many(_worker: int) -> list[str]:
+        return [services.tickets.issue(desk=desk)["number"] for _ in range(10)]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        numbers = [n for batch in pool.map(issue_many, range(6)) for n in batch]
+    assert sorted(numbers) == [f"C{n:03d}" for n in range(1, 61)]
