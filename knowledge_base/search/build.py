@@ -1,4 +1,8 @@
-"""Builds, saves and loads the search index, and assembles a ready ProcedureSearch from settings."""
+"""Builds, saves and loads the search index, and assembles a ready ProcedureSearch from settings.
+
+Saved vectors are reused per procedure whenever its passages are unchanged, so a catalogue edit
+re-encodes only what it touched.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -11,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge_base.search.documents import search_document
 from knowledge_base.search.engine import ProcedureSearch, SearchTuning
 from knowledge_base.search.lexical import Bm25Scorer
 from knowledge_base.search.vector_index import FaissFlatIndex, NumpyFlatIndex
@@ -18,18 +23,13 @@ from knowledge_base.settings import SearchSettings
 
 log = logging.getLogger(__name__)
 
-DOCUMENTS_VERSION = 1
-"""Bump when documents.py changes what is embedded, so saved vectors are rebuilt."""
 MANIFEST = "manifest.json"
 VECTORS = "passages.npy"
 
 
-class StaleIndexError(RuntimeError):
-    """The saved index does not match the catalogue or model in use."""
-
-
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def passage_digest(procedure) -> str:
+    """Identifies what gets embedded for a procedure; equal digests mean reusable vectors."""
+    return hashlib.sha1("\x1f".join(search_document(procedure).passages).encode("utf-8")).hexdigest()[:16]
 
 
 def make_encoder(settings: SearchSettings):
@@ -44,28 +44,41 @@ def make_index(settings: SearchSettings, dim: int):
     return FaissFlatIndex(dim) if settings.vector_backend == "faiss" else NumpyFlatIndex(dim)
 
 
+def reusable_vectors(settings: SearchSettings, encoder_name: str, procedures) -> dict[str, np.ndarray]:
+    """Saved vectors of the procedures whose passages are unchanged (none if the model differs)."""
+    directory = Path(settings.index_dir)
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text())
+        vectors = np.load(directory / VECTORS, allow_pickle=False)
+    except (OSError, ValueError):
+        return {}
+    if manifest.get("model") != encoder_name or len(manifest.get("codes", [])) != len(vectors):
+        return {}
+    saved = {code: (digest, vectors[i]) for i, (code, digest) in enumerate(zip(manifest["codes"], manifest["digests"]))}
+    return {p.code: saved[p.code][1] for p in procedures if p.code in saved and saved[p.code][0] == passage_digest(p)}
+
+
 def build_index(settings: SearchSettings | None = None, *, encoder=None) -> dict:
-    """Encodes every catalogue procedure and saves the passage vectors plus a manifest; returns figures."""
+    """Encodes the catalogue (reusing unchanged vectors) and saves vectors + manifest; returns figures."""
     from knowledge_base.catalogue import load_catalogue
 
     settings = settings or SearchSettings()
     encoder = encoder or make_encoder(settings)
     procedures = list(load_catalogue(settings.catalogue_path).values())
+    reused = reusable_vectors(settings, encoder.name, procedures)
     started = time.perf_counter()
     search = ProcedureSearch(encoder=encoder, index=make_index(settings, encoder.dim), lexical=Bm25Scorer())
-    by_code = search.load(procedures)
+    by_code = search.load(procedures, vectors=reused)
     seconds = time.perf_counter() - started
-    vectors = np.stack([by_code[p.code] for p in procedures])
     manifest = {
         "model": encoder.name,
         "dim": encoder.dim,
-        "documents_version": DOCUMENTS_VERSION,
-        "catalogue_sha256": file_digest(settings.catalogue_path),
         "codes": [p.code for p in procedures],
-        "encode_seconds": round(seconds, 2),
+        "digests": [passage_digest(p) for p in procedures],
     }
-    _save_atomically(Path(settings.index_dir), vectors, manifest)
-    return {"procedures": len(procedures), "seconds": round(seconds, 2), "index_dir": str(settings.index_dir)}
+    _save_atomically(Path(settings.index_dir), np.stack([by_code[p.code] for p in procedures]), manifest)
+    return {"procedures": len(procedures), "encoded": len(procedures) - len(reused), "reused": len(reused),
+            "seconds": round(seconds, 2), "index_dir": str(settings.index_dir)}
 
 
 def _save_atomically(directory: Path, vectors: np.ndarray, manifest: dict) -> None:
@@ -74,29 +87,11 @@ def _save_atomically(directory: Path, vectors: np.ndarray, manifest: dict) -> No
         np.save(Path(tmp) / VECTORS, vectors.astype(np.float32), allow_pickle=False)
         (Path(tmp) / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False))
         os.replace(Path(tmp) / VECTORS, directory / VECTORS)
-        os.replace(Path(tmp) / MANIFEST, directory / MANIFEST)  # manifest last: it vouches for the vectors
-
-
-def load_vectors(settings: SearchSettings, encoder_name: str) -> dict[str, np.ndarray]:
-    """Saved passage vectors by code; raises StaleIndexError when they no longer match."""
-    directory = Path(settings.index_dir)
-    if not (directory / MANIFEST).exists():
-        raise StaleIndexError(f"no index at {directory} — run `python -m knowledge_base build`")
-    manifest = json.loads((directory / MANIFEST).read_text())
-    expected = {
-        "model": encoder_name,
-        "documents_version": DOCUMENTS_VERSION,
-        "catalogue_sha256": file_digest(settings.catalogue_path),
-    }
-    for key, value in expected.items():
-        if manifest.get(key) != value:
-            raise StaleIndexError(f"index at {directory} is out of date ({key} changed) — run `python -m knowledge_base build`")
-    vectors = np.load(directory / VECTORS, allow_pickle=False)
-    return dict(zip(manifest["codes"], vectors))
+        os.replace(Path(tmp) / MANIFEST, directory / MANIFEST)
 
 
 def build_search(settings: SearchSettings | None = None, *, encoder=None, tuning: SearchTuning | None = None) -> ProcedureSearch:
-    """A loaded ProcedureSearch: catalogue + aliases + saved vectors (encoded afresh if the index is stale)."""
+    """A loaded ProcedureSearch: catalogue + aliases + priors + saved vectors (missing ones encoded now)."""
     from knowledge_base.aliases import AliasTable
     from knowledge_base.catalogue import load_catalogue
     from knowledge_base.priors import load_common_procedures
@@ -104,11 +99,10 @@ def build_search(settings: SearchSettings | None = None, *, encoder=None, tuning
     settings = settings or SearchSettings()
     encoder = encoder or make_encoder(settings)
     catalogue = load_catalogue(settings.catalogue_path)
-    try:
-        vectors = load_vectors(settings, encoder.name)
-    except StaleIndexError as exc:
-        log.warning("%s; encoding the catalogue now (about a minute)", exc)
-        vectors = {}
+    vectors = reusable_vectors(settings, encoder.name, catalogue.values())
+    if len(vectors) < len(catalogue):
+        log.warning("%d procedures have no saved vectors (run `python -m knowledge_base build`); encoding them now",
+                    len(catalogue) - len(vectors))
     search = ProcedureSearch(
         encoder=encoder,
         index=make_index(settings, encoder.dim),
