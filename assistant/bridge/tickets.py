@@ -7,6 +7,9 @@ Everything lives in the database, so positions and numbers survive a restart.
 """
 from __future__ import annotations
 
+import random
+import threading
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -49,6 +52,7 @@ class TicketQueue:
         self._db, self._desks = db, desks
         self._minutes, self._burst = minutes_per_ticket, priority_burst
         self._tz, self._clock = ZoneInfo(timezone), clock
+        self._issue_lock = threading.Lock()
 
     def today(self) -> date:
         return self._clock().astimezone(self._tz).date()
@@ -58,9 +62,12 @@ class TicketQueue:
             raise ApiError(422, "invalid_priority", f"Mức ưu tiên phải là một trong {', '.join(PRIORITIES)}. / "
                            f"priority must be one of {', '.join(PRIORITIES)}.")
         day = self.today()
-        for _attempt in range(5):
+        # One bridge process: the lock hands out numbers one at a time (PostgreSQL's READ COMMITTED would
+        # otherwise let two requests read the same max). Another process on the same database is caught
+        # by the unique (desk, day, seq) constraint and retried.
+        for attempt in range(8):
             try:
-                with self._db.write() as session:
+                with self._issue_lock, self._db.write() as session:
                     seq = (session.execute(select(func.max(Ticket.seq)).where(Ticket.desk_id == desk.id, Ticket.day == day)).scalar() or 0) + 1
                     ticket = Ticket(desk_id=desk.id, day=day, seq=seq, number=f"{desk.prefix}{seq:03d}", priority=priority,
                                     procedure_code=procedure_code, status="waiting", issued_at=self._clock())
@@ -68,7 +75,7 @@ class TicketQueue:
                     session.flush()
                     return self._describe(session, ticket, desk)
             except (IntegrityError, OperationalError):
-                continue  # another ticket took this number (PostgreSQL) or the database was busy: try again
+                time.sleep(random.uniform(0, 0.02 * (attempt + 1)))
         raise ApiError(503, "busy", "Hệ thống đang bận, vui lòng thử lại. / The queue is busy, please try again.")
 
     def get(self, ticket_id: int) -> dict:
