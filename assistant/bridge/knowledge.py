@@ -46,7 +46,6 @@ class KnowledgeService:
                  check_aliases: Callable[[list], None] | None = None):
         self._db = db
         self.searcher = searcher
-        self._base = dict(catalogue)
         self._procedures = dict(catalogue)
         self._parse_procedure = parse_procedure
         self._base_aliases = {alias_key(e.canonical): e for e in base_aliases}

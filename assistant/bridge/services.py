@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
-from assistant.bridge.db import Database, make_engine
-from assistant.bridge.desks import DeskDirectory, load_ward_config, validate_ward_config
+from assistant.bridge.audit import record_change
+from assistant.bridge.db import Database, make_engine, utcnow
+from assistant.bridge.desks import DeskDirectory, WardConfig, load_ward_config, validate_ward_config
 from assistant.bridge.dossiers.http_source import CircuitBreaker, HttpDossierSource
 from assistant.bridge.dossiers.lookup import DossierLookup
 from assistant.bridge.dossiers.sources import DossierSource, LocalDossierSource
@@ -35,6 +37,27 @@ class DeskHolder:
 
     def __call__(self) -> DeskDirectory:
         return self.directory
+
+    def replace(self, db: Database, config: WardConfig, *, actor: str) -> None:
+        """Save a validated ward config to the database (audited) and use it from now on."""
+        with self.lock:
+            before, after = self.directory.config.model_dump(), config.model_dump()
+            with db.write() as session:
+                session.merge(WardConfigOverride(id=1, data=after, updated_at=utcnow(), updated_by=actor))
+                record_change(session, actor=actor, action="desks.replace", target="ward_config", before=before, after=after)
+            self.directory, self.source = DeskDirectory(config), "database"
+
+    def reset_to_file(self, db: Database, path: Path, *, actor: str) -> None:
+        """Forget the staff-saved config and go back to the file (raises WardConfigError if the file is invalid)."""
+        with self.lock:
+            config = load_ward_config(path)
+            before = self.directory.config.model_dump()
+            with db.write() as session:
+                row = session.get(WardConfigOverride, 1)
+                if row is not None:
+                    session.delete(row)
+                record_change(session, actor=actor, action="desks.reset", target="ward_config", before=before, after=config.model_dump())
+            self.directory, self.source = DeskDirectory(config), str(path)
 
 
 @dataclass

@@ -8,12 +8,10 @@ from fastapi.responses import JSONResponse
 
 from assistant.bridge import audit
 from assistant.bridge.deps import AdminDep, EditorDep, ServicesDep, ViewerDep
-from assistant.bridge.db import utcnow
-from assistant.bridge.desks import DeskDirectory, WardConfigError, load_ward_config, validate_ward_config
+from assistant.bridge.desks import WardConfigError, validate_ward_config
 from assistant.bridge.errors import ApiError
 from assistant.bridge.importer import ImportFileError, import_procedures
 from assistant.bridge.knowledge import KnowledgeError, NotFound
-from assistant.bridge.models import WardConfigOverride
 from assistant.bridge.questions import build_report
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
@@ -84,33 +82,17 @@ def replace_desk_config(services: ServicesDep, staff: EditorDep, document: dict[
         config = validate_ward_config(document, source="ward config")
     except WardConfigError as exc:
         raise ApiError(422, "invalid_ward_config", str(exc)) from None
-    holder = services.desks
-    with holder.lock:
-        before = holder().config.model_dump()
-        after = config.model_dump()
-        with services.db.write() as session:
-            session.merge(WardConfigOverride(id=1, data=after, updated_at=utcnow(), updated_by=staff.actor))
-            audit.record_change(session, actor=staff.actor, action="desks.replace", target="ward_config", before=before, after=after)
-        holder.directory, holder.source = DeskDirectory(config), "database"
+    services.desks.replace(services.db, config, actor=staff.actor)
     return services.desks().to_json()
 
 
 @router.delete("/desks")
 def reset_desk_config(services: ServicesDep, staff: EditorDep) -> dict:
     """Drop the staff-saved desk map and go back to the ward config file."""
-    holder = services.desks
-    with holder.lock:
-        try:
-            config = load_ward_config(services.settings.ward_config_path)
-        except WardConfigError as exc:
-            raise ApiError(409, "invalid_ward_config", str(exc)) from None
-        before = holder().config.model_dump()
-        with services.db.write() as session:
-            row = session.get(WardConfigOverride, 1)
-            if row is not None:
-                session.delete(row)
-            audit.record_change(session, actor=staff.actor, action="desks.reset", target="ward_config", before=before, after=config.model_dump())
-        holder.directory, holder.source = DeskDirectory(config), str(services.settings.ward_config_path)
+    try:
+        services.desks.reset_to_file(services.db, services.settings.ward_config_path, actor=staff.actor)
+    except WardConfigError as exc:
+        raise ApiError(409, "invalid_ward_config", str(exc)) from None
     return services.desks().to_json()
 
 
