@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Callable
 
 from sqlalchemy import func, select
 
@@ -82,7 +83,7 @@ def add_feedback(db: Database, *, conversation_id: str, rating: int, comment: st
         return row.id
 
 
-def build_report(db: Database, *, names: dict[str, str], limit: int = 20) -> dict:
+def build_report(db: Database, *, name_of: Callable[[str], str], limit: int = 20) -> dict:
     """Most-asked procedures (confident answers), unanswered questions (no_match) and the average rating."""
     with db.read() as session:
         asked = session.execute(
@@ -98,7 +99,7 @@ def build_report(db: Database, *, names: dict[str, str], limit: int = 20) -> dic
             select(Feedback.rating, Feedback.comment, Feedback.at).where(Feedback.comment != "").order_by(Feedback.id.desc()).limit(limit)).all()
     return {
         "questions_total": total_questions,
-        "most_asked": [{"code": code, "name": names.get(code, ""), "count": n} for code, n in asked],
+        "most_asked": [{"code": code, "name": name_of(code), "count": n} for code, n in asked],
         "unanswered": [{"query": q, "count": n, "last_asked_at": as_utc(last).isoformat()} for q, n, last in unanswered],
         "feedback": {"average_rating": round(float(rating_avg), 2) if rating_avg is not None else None, "count": rating_count,
                      "recent_comments": [{"rating": r, "comment": c, "at": as_utc(at).isoformat()} for r, c, at in recent_comments]},

@@ -106,13 +106,9 @@ def audit_log(services: ServicesDep, _staff: ViewerDep, limit: int = Query(100, 
 
 @router.get("/reports")
 def reports(services: ServicesDep, _staff: ViewerDep, limit: int = Query(20, ge=1, le=200)) -> dict:
-    knowledge = services.knowledge
+    """Most-asked procedures, unanswered (no_match) questions and feedback ratings."""
     services.questions.flush()
-    asked = build_report(services.db, names={}, limit=limit)
-    for item in asked["most_asked"]:
-        procedure = knowledge.get(item["code"])
-        item["name"] = procedure.name if procedure is not None else ""
-    return asked
+    return build_report(services.db, name_of=lambda code: getattr(services.knowledge.get(code), "name", ""), limit=limit)
 
 
 @router.post("/import")
