@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from knowledge_base.text import fold
+
 from assistant.actions.replies import Replies
 
 TOPIC_BY_INTENT = {
@@ -21,6 +23,20 @@ TOPIC_BY_INTENT = {
 TOPICS = ("overview", "documents", "fee", "time", "where", "online", "steps", "legal")
 SPOKEN_ITEMS = 3
 _SENTENCE_END = re.compile(r"[.;:!?]\s|\n")
+
+
+def display_name(name: str) -> str:
+    """Catalogue names often start with "Thủ tục"; the reply templates already say it, so drop it once."""
+    name = (name or "").strip()
+    if fold(name[:7]) == "thu tuc" and name[7:8] == " ":
+        name = name[8:].lstrip()
+        if len(name) > 1 and name[1].islower():
+            name = name[0].lower() + name[1:]
+    return name
+
+
+def _base(procedure: dict[str, Any]) -> dict[str, str]:
+    return {"name": display_name(procedure.get("name", "")), "code": procedure["code"]}
 
 
 def shorten(text: str, limit: int = 90) -> str:
@@ -64,7 +80,7 @@ def format_vnd(amount: int, language: str) -> str:
 
 def fee_reply(procedure: dict[str, Any], replies: Replies, language: str) -> str:
     """Free / an exact amount / set by the province. Never a number the catalogue does not give."""
-    base = {"name": procedure["name"], "code": procedure["code"]}
+    base = _base(procedure)
     channel = _main_channel(procedure)
     amount = channel.get("fee_amount_vnd") if channel else None
     if channel is None or channel.get("fee_set_by_province") or not isinstance(amount, int) or amount < 0:
@@ -75,7 +91,7 @@ def fee_reply(procedure: dict[str, Any], replies: Replies, language: str) -> str
 
 
 def time_reply(procedure: dict[str, Any], replies: Replies, language: str) -> str:
-    base = {"name": procedure["name"], "code": procedure["code"]}
+    base = _base(procedure)
     channel = _main_channel(procedure) or {}
     text = shorten(channel.get("processing_time") or "", 120)
     days = channel.get("processing_days")
@@ -88,7 +104,7 @@ def time_reply(procedure: dict[str, Any], replies: Replies, language: str) -> st
 
 
 def where_reply(procedure: dict[str, Any], route: dict[str, Any] | None, replies: Replies, language: str) -> str:
-    base = {"name": procedure["name"], "code": procedure["code"]}
+    base = _base(procedure)
     desk = (route or {}).get("desk") or {}
     if not desk.get("name"):
         return replies.say("where_unknown", language, **base)
@@ -100,7 +116,7 @@ def where_reply(procedure: dict[str, Any], route: dict[str, Any] | None, replies
 
 
 def channels_reply(procedure: dict[str, Any], replies: Replies, language: str) -> str:
-    base = {"name": procedure["name"], "code": procedure["code"]}
+    base = _base(procedure)
     kinds = [c.get("channel") for c in procedure.get("channels") or []]
     labels = [replies.say(f"channel_{k}", language) for k in ("in_person", "online", "post") if k in kinds]
     listed = ", ".join(labels) or replies.say("channel_in_person", language)
@@ -117,7 +133,7 @@ def describe(
     full: bool = False,
 ) -> str:
     """The reply for ``topic`` (one of TOPICS) about ``procedure``; ``full`` lists everything (details on request)."""
-    base = {"name": procedure["name"], "code": procedure["code"]}
+    base = _base(procedure)
     if topic in ("overview", "documents"):
         names = _document_names(procedure)
         if not names:

@@ -98,3 +98,11 @@ def test_broken_replies_file_is_rejected_with_the_entry_name(tmp_path):
     bad.write_text('greet:\n  vi: "Chào"\n', encoding="utf-8")
     with pytest.raises(RepliesError, match="greet"):
         Replies.load(bad)
+
+
+def test_catalogue_names_starting_with_thu_tuc_are_not_doubled():
+    text = describe("fee", PROCEDURES["1.001193"], REPLIES, "vi")
+    assert "tục đăng ký khai sinh (mã 1.001193)" in text and "Thủ tục Thủ tục" not in text
+    overview = describe("overview", PROCEDURES["1.001193"], REPLIES, "vi")
+    assert overview.startswith("Thủ tục đăng ký khai sinh (mã 1.001193)")
+    assert describe("fee", {**PROCEDURES["2.000843"], "name": "BHXH tự nguyện"}, REPLIES, "vi").count("BHXH") == 1
