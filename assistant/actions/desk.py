@@ -63,8 +63,10 @@ class DeskService:
     async def _fallback_desk(self) -> str | None:
         if self.handoff_desk:
             return self.handoff_desk
-        desks = (await self.bridge.list_desks()).get("desks") or []
-        return desks[0].get("id") if desks and isinstance(desks[0], dict) else None
+        desks = [d for d in (await self.bridge.list_desks()).get("desks") or [] if isinstance(d, dict) and d.get("id")]
+        general = [d for d in desks if not d.get("fields")]  # a desk serving no particular field = reception
+        chosen = (general or desks or [{}])[0]
+        return chosen.get("id")
 
     async def ticket(self, *, procedure_code: str | None, priority: str, language: str, handoff: bool = False) -> Reply:
         """Issue a ticket for the procedure's desk (or the general desk) and say where to wait."""

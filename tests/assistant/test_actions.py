@@ -153,6 +153,18 @@ def test_handoff_without_a_procedure_goes_to_the_first_listed_desk(services, bri
     assert "gặp cán bộ" in messages[0]["text"] and "A001" in messages[0]["text"]
 
 
+def test_handoff_prefers_the_general_desk_wherever_it_is_listed(services, bridge):
+    original = bridge.list_desks
+
+    async def reversed_desks():
+        listing = await original()
+        return {**listing, "desks": listing["desks"][::-1]}
+
+    bridge.list_desks = reversed_desks
+    run_action(ActionHandoffHuman(services), make_tracker("gặp cán bộ", "request_human"))
+    assert bridge.called("issue_ticket")[0]["desk"] == "Q0"
+
+
 def test_handoff_with_a_procedure_goes_to_its_desk(services, bridge):
     tracker = make_tracker("talk to staff", "request_human", slots={"procedure_code": "1.001193", "language": "en"})
     messages, _ = run_action(ActionHandoffHuman(services), tracker)
