@@ -40,6 +40,21 @@ class QuestionWords:
             folded = folded.replace(f" {phrase} ", " ")
         return [w for w in folded.split() if w not in self.words]
 
+    def subject_text(self, text: str) -> str:
+        """``text`` without its question words, diacritics kept: "làm giấy khai sinh cho con cần gì?" → "khai sinh".
+
+        Search ranks better on the procedure words alone; "" when nothing is left.
+        """
+        words = text.split()
+        folded = [" ".join(tokens(w)) for w in words]
+        keep = [bool(f) and f not in self.words for f in folded]
+        for phrase in self.phrases:
+            parts = phrase.split()
+            for i in range(len(words) - len(parts) + 1):
+                if folded[i : i + len(parts)] == parts:
+                    keep[i : i + len(parts)] = [False] * len(parts)
+        return " ".join(w for w, k in zip(words, keep) if k).strip(" ?!.,;:")
+
     def names_a_procedure(self, text: str, *, has_current: bool) -> bool:
         """True when the text probably names a procedure: ≥ 2 subject words, or ≥ 1 with no current procedure."""
         return len(self.subject_words(text)) >= (2 if has_current else 1)

@@ -18,6 +18,7 @@ from assistant.actions.reply import Reply
 logger = logging.getLogger(__name__)
 MAX_CHOICES = 3
 SEARCH_INTENTS = ("ask_procedure", "nlu_fallback")
+_RANK = {"no_match": 0, "ambiguous": 1, "confident": 2}
 
 
 @dataclass
@@ -46,7 +47,7 @@ class Guide:
             key = "ask_which_procedure" if intent != "nlu_fallback" else "empty_message"
             return Reply(self.replies.say(key, language), slots={"last_topic": topic, "pending_offer": None})
         try:
-            outcome = await self.bridge.search(query, k=self.search_k)
+            outcome = await self._search(query)
         except BridgeUnavailable:
             return self._bridge_down(language)
         confidence = outcome.get("confidence")
@@ -65,6 +66,16 @@ class Guide:
             self.replies.say("no_match", language),
             slots={"pending_offer": "human", "pending_options": None, "last_topic": topic},
         )
+
+    async def _search(self, query: str) -> dict[str, Any]:
+        """Search the procedure words first ("khai sinh"); if that is not confident, also the whole text."""
+        subject = self.question_words.subject_text(query)
+        outcome = await self.bridge.search(subject or query, k=self.search_k)
+        if outcome.get("confidence") != "confident" and subject and subject != query:
+            whole = await self.bridge.search(query, k=self.search_k)
+            if _RANK.get(whole.get("confidence"), 0) > _RANK.get(outcome.get("confidence"), 0):
+                return whole
+        return outcome
 
     async def choose(self, *, text: str, option_entity: Any, options: list[str] | None, topic: str | None,
                      language: str) -> Reply:

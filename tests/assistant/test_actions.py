@@ -38,7 +38,8 @@ def test_procedure_question_is_answered_from_the_record(services, bridge, text, 
         assert fragment in messages[0]["text"]
     slots = slot_events(events)
     assert slots["procedure_code"] in {"1.001193", "1.000894"}
-    assert bridge.called("search")[0]["query"] == text
+    query = bridge.called("search")[0]["query"]
+    assert query and query in text and "bao nhiêu" not in query and "cần gì" not in query
 
 
 def test_follow_up_keeps_the_current_procedure_without_searching(services, bridge):
@@ -125,6 +126,14 @@ def test_odd_input_gets_a_polite_reply_without_echo(services, text):
     messages, _ = run_action(ActionAnswerProcedure(services), make_tracker(text, "nlu_fallback"))
     assert len(messages) == 1 and messages[0]["text"]
     assert "<script>" not in messages[0]["text"] and "aaaa" not in messages[0]["text"]
+
+
+def test_search_gets_the_procedure_words_then_the_whole_text_when_unsure(services, bridge):
+    run_action(ActionAnswerProcedure(services), make_tracker("làm giấy khai sinh cho con cần gì?", "ask_documents"))
+    assert [c["query"] for c in bridge.called("search")] == ["khai sinh"]
+    bridge.calls.clear()
+    run_action(ActionAnswerProcedure(services), make_tracker("cho hỏi thủ tục nuôi rồng bao nhiêu tiền", "ask_fee"))
+    assert [c["query"] for c in bridge.called("search")] == ["nuôi rồng", "cho hỏi thủ tục nuôi rồng bao nhiêu tiền"]
 
 
 def test_long_input_is_cut_before_search(services, bridge):

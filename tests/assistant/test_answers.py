@@ -64,6 +64,16 @@ def test_format_vnd():
     assert format_vnd(1500000, "vi") == "1.500.000" and format_vnd(1500000, "en") == "1,500,000"
 
 
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [("làm giấy khai sinh cho con cần gì?", "khai sinh"), ("lệ phí đăng ký kết hôn bao nhiêu", "đăng ký kết hôn"),
+     ("what documents do I need for birth registration", "birth registration"), ("mất bao lâu?", ""),
+     ("thủ tục 1.001193", "1.001193"), ("tôi cần làm chứng thực", "chứng thực")],
+)
+def test_subject_text_keeps_the_procedure_words_with_diacritics(text, subject):
+    assert QuestionWords.load().subject_text(text) == subject
+
+
 def test_question_words_separate_topic_from_subject():
     words = QuestionWords.load()
     assert not words.names_a_procedure("mất bao lâu?", has_current=True)
