@@ -23,11 +23,12 @@ TOPIC_BY_INTENT = {
 TOPICS = ("overview", "documents", "fee", "time", "where", "online", "steps", "legal")
 SPOKEN_ITEMS = 3
 _SENTENCE_END = re.compile(r"[.;:!?]\s|\n")
+_STEP_HEADING = re.compile(r"^\W*bước\s*\d+\s*[:.\-–]?\s*", re.IGNORECASE)
 
 
 def display_name(name: str) -> str:
     """Catalogue names often start with "Thủ tục"; the reply templates already say it, so drop it once."""
-    name = (name or "").strip()
+    name = shorten(name or "", 90)
     if fold(name[:7]) == "thu tuc" and name[7:8] == " ":
         name = name[8:].lstrip()
         if len(name) > 1 and name[1].islower():
@@ -45,6 +46,9 @@ def shorten(text: str, limit: int = 90) -> str:
     match = _SENTENCE_END.search(text)
     if match:
         text = text[: match.start()]
+    bracket = text.find(" (")
+    if bracket >= 15:  # "Tờ khai … theo mẫu (nếu người có yêu cầu …)" → the part before the bracket
+        text = text[:bracket]
     text = text.strip().rstrip(".;:, ")
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0].rstrip(",;: ") + "…"
@@ -59,9 +63,24 @@ def _join(items: list[str], replies: Replies, language: str, *, full: bool) -> s
     return text
 
 
+def _document_rank(document: dict[str, Any]) -> int:
+    """Forms first, then documents always needed, then conditional ones ("Trường hợp …"), then 0-copy items."""
+    name = fold(shorten(document.get("name", "")))
+    copies = re.match(r"\s*(\d+)", document.get("copies") or "")
+    needed = copies is None or int(copies.group(1)) > 0
+    if needed and (document.get("form") or name.startswith(("to khai", "mau "))):
+        return 0
+    if needed and "truong hop" not in name and not name.startswith(("neu ", "doi voi")):
+        return 1
+    return 2 if needed else 3
+
+
 def _document_names(procedure: dict[str, Any]) -> list[str]:
-    names = [shorten(d.get("name", "")) for d in procedure.get("documents") or []]
-    return [n for n in names if n]
+    """Document names in the order worth saying; catalogue notes ("Lưu ý") are not documents."""
+    documents = [d for d in procedure.get("documents") or [] if fold(d.get("group", "")) != "luu y"]
+    ranked = sorted(documents, key=_document_rank)  # stable: catalogue order within a rank
+    names = [shorten(d.get("name", "")) for d in ranked]
+    return list(dict.fromkeys(n for n in names if n))
 
 
 def _main_channel(procedure: dict[str, Any]) -> dict[str, Any] | None:
@@ -133,6 +152,19 @@ def describe(
     full: bool = False,
 ) -> str:
     """The reply for ``topic`` (one of TOPICS) about ``procedure``; ``full`` lists everything (details on request)."""
+    text = _describe(topic, procedure, replies, language, route=route, full=full)
+    return text.replace("….", "…").replace("…,", "…")
+
+
+def _describe(
+    topic: str,
+    procedure: dict[str, Any],
+    replies: Replies,
+    language: str,
+    *,
+    route: dict[str, Any] | None = None,
+    full: bool = False,
+) -> str:
     base = _base(procedure)
     if topic in ("overview", "documents"):
         names = _document_names(procedure)
@@ -148,7 +180,8 @@ def describe(
     if topic == "online":
         return channels_reply(procedure, replies, language)
     if topic == "steps":
-        steps = [shorten(s, 120) for s in procedure.get("steps") or [] if shorten(s, 120)]
+        steps = [shorten(_STEP_HEADING.sub("", s), 120) for s in procedure.get("steps") or []]
+        steps = [s for s in steps if s]
         if not steps:
             return replies.say("steps_none", language, **base)
         if full:

@@ -87,7 +87,8 @@ class DeskService:
             "ahead": max(int(position) - 1, 0) if isinstance(position, (int, float)) else 0,
             "wait": ticket.get("estimated_wait_minutes", "?"),
         }
-        text = self.replies.say("handoff" if handoff else "ticket", language, **fields)
+        key = "handoff" if handoff else ("ticket_next" if fields["ahead"] == 0 else "ticket")
+        text = self.replies.say(key, language, **fields)
         if priority != NO_PRIORITY:
             group = self.replies.say(f"priority_{priority}", language)
             text = f"{text} {self.replies.say('ticket_priority', language, group=group)}"

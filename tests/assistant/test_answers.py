@@ -55,6 +55,19 @@ def test_full_details_list_every_document():
     assert all(f"Giấy tờ số {i}" in text for i in range(1, 6))
 
 
+def test_documents_say_forms_and_always_needed_papers_first():
+    record = {**PROCEDURES["1.001193"], "documents": [
+        {"group": "Giấy tờ phải nộp", "name": "Trường hợp trẻ bị bỏ rơi thì có biên bản", "form": "", "copies": "1 bản chính"},
+        {"group": "Giấy tờ phải nộp", "name": "Giấy chứng sinh; trường hợp không có thì giấy làm chứng", "form": "",
+         "copies": "1 bản chính"},
+        {"group": "Lưu ý", "name": "Cá nhân có quyền lựa chọn nơi đăng ký", "form": "", "copies": "0 bản chính"},
+        {"group": "", "name": "Tờ khai đăng ký khai sinh theo mẫu (nếu nộp trực tiếp)", "form": "", "copies": "1 bản chính"},
+    ]}
+    text = describe("documents", record, REPLIES, "vi")
+    assert "cần: Tờ khai đăng ký khai sinh theo mẫu; Giấy chứng sinh; Trường hợp trẻ bị bỏ rơi" in text
+    assert "quyền lựa chọn" not in describe("documents", record, REPLIES, "vi", full=True)
+
+
 def test_shorten_keeps_one_clause():
     assert shorten("- Tờ khai đăng ký khai sinh. Kèm bản sao; nếu có") == "Tờ khai đăng ký khai sinh"
     assert len(shorten("x " * 200, 40)) <= 41
