@@ -44,8 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_eval)
-    p = sub.add_parser("tune", help="grid-search fusion weights and confidence thresholds on a DEV file")
-    p.add_argument("file", type=Path)
+    p = sub.add_parser("tune", help="grid-search fusion weights and confidence thresholds on DEV files")
+    p.add_argument("files", type=Path, nargs="+")
     p.set_defaults(run=_tune)
     return parser
 
@@ -54,7 +54,7 @@ def _tune(args) -> int:
     from knowledge_base.search.build import build_search
     from knowledge_base.tuning import tune
 
-    print(json.dumps(tune(build_search(), args.file), ensure_ascii=False, indent=2))
+    print(json.dumps(tune(build_search(), args.files), ensure_ascii=False, indent=2))
     return 0
 
 

@@ -17,13 +17,23 @@ GRID = {
 }
 
 
-def _cached_parts(search: ProcedureSearch, questions: list[dict]) -> list[tuple[dict, dict, set]]:
+PRECISION_WEIGHTS = [0.0, 0.15, 0.3, 0.5, 0.8]
+
+
+def _cached_parts(search: ProcedureSearch, questions: list[dict]) -> list[tuple[dict, str, set]]:
+    """Dense scores per question (the expensive part, computed once) plus the expanded query text."""
     rows = []
     for q in questions:
         parts: dict = {}
-        search.fused_scores(clean(q["question"]), parts=parts)
-        rows.append((parts.get("dense", {}), parts.get("lexical", {}), set(q.get("codes") or [])))
+        text = clean(q["question"])
+        search.fused_scores(text, parts=parts)
+        rows.append((parts.get("dense", {}), search._expand(text), set(q.get("codes") or [])))
     return rows
+
+
+def _with_lexical(search: ProcedureSearch, rows, allowed: set[str]) -> list[tuple[dict, dict, set]]:
+    return [(dense, {c: v for c, v in search.lexical.score(expanded).items() if c in allowed}, expected)
+            for dense, expanded, expected in rows]
 
 
 def _top1(search: ProcedureSearch, rows, tuning: SearchTuning) -> tuple[float, list]:
@@ -70,19 +80,23 @@ def _thresholds(tops) -> dict:
     return best[2]
 
 
-def tune(search: ProcedureSearch, path) -> dict:
-    questions = load_questions(path)
-    rows = _cached_parts(search, questions)
-    base = search.tuning
+def tune(search: ProcedureSearch, paths) -> dict:
+    questions = [q for path in paths for q in load_questions(path)]
+    cached = _cached_parts(search, questions)
+    allowed = search._allowed(False)
+    base, base_precision = search.tuning, search.lexical.precision_weight
     scored = []
-    for values in itertools.product(*GRID.values()):
-        tuning = replace(base, **dict(zip(GRID, values)))
-        scored.append((_top1(search, rows, tuning)[0], values, tuning))
+    for precision in PRECISION_WEIGHTS:
+        search.lexical.precision_weight = precision
+        rows = _with_lexical(search, cached, allowed)
+        for values in itertools.product(*GRID.values()):
+            tuning = replace(base, **dict(zip(GRID, values)))
+            scored.append((_top1(search, rows, tuning)[0], precision, values, tuning, rows))
     scored.sort(key=lambda s: -s[0])
-    best_top1, _, best = scored[0]
+    best_top1, best_precision, _, best, rows = scored[0]
     _, tops = _top1(search, rows, best)
     thresholds = _thresholds(tops)
-    search.tuning = base
-    return {"dev_top1": round(best_top1, 3), "fusion": {k: getattr(best, k) for k in GRID},
-            "thresholds": thresholds, "current": asdict(base),
-            "runners_up": [(round(s, 3), dict(zip(GRID, v))) for s, v, _ in scored[1:6]]}
+    search.tuning, search.lexical.precision_weight = base, base_precision
+    return {"dev_questions": len(questions), "dev_top1": round(best_top1, 3), "precision_weight": best_precision,
+            "fusion": {k: getattr(best, k) for k in GRID}, "thresholds": thresholds, "current": asdict(base),
+            "runners_up": [(round(s, 3), p, dict(zip(GRID, v))) for s, p, v, *_ in scored[1:6]]}

@@ -22,16 +22,16 @@ _SEARCHABLE = re.compile(r"\w", re.UNICODE)
 class SearchTuning:
     """Fusion weights and confidence thresholds, tuned on the dev split (`python -m knowledge_base tune`)."""
 
-    dense_weight: float = 0.4
-    dense_floor: float = 0.80
+    dense_weight: float = 0.5
+    dense_floor: float = 0.78
     """e5 cosine that maps to 0 (e5 similarities crowd into 0.75–0.95)."""
     dense_ceiling: float = 0.92
     """e5 cosine that maps to 1."""
-    lexical_cap: float = 1.5
+    lexical_cap: float = 1.2
     prior_weight: float = 0.12
     """Added times the procedure's prior (common at wards / open to individuals): breaks near-ties."""
-    confident_score: float = 0.45
-    confident_margin: float = 0.03
+    confident_score: float = 0.5
+    confident_margin: float = 0.04
     no_match_score: float = 0.38
     candidates: int = 60
 

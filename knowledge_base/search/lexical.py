@@ -22,7 +22,7 @@ class Bm25Scorer:
 
     def __init__(
         self, zone_weights: dict[str, float] | None = None, *, k1: float = 1.2, b: float = 0.5,
-        precision_weight: float = 0.3,
+        precision_weight: float = 0.15,
     ) -> None:
         self.zone_weights = dict(zone_weights or DEFAULT_ZONE_WEIGHTS)
         self.k1, self.b = k1, b
