@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from kiosk.audio import AudioFormatError, read_wav
 from kiosk.dialogue import DialogueUnavailable
 from kiosk.settings import KioskSettings
@@ -144,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc), EXIT_BRIDGE_DOWN)
     except OSError as exc:
         return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), EXIT_BAD_INPUT)
+    except ValidationError as exc:  # a KIOSK_* setting with a wrong value
+        problems = "; ".join(f"KIOSK_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        return _fail(f"invalid setting — {problems}", EXIT_ENVIRONMENT)
     except KeyboardInterrupt:
         return 130
 

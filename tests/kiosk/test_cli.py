@@ -165,3 +165,9 @@ def test_converse_with_the_bridge_down_still_answers_politely_and_exits_3(tmp_pa
     assert json.loads(done.stdout)["kind"] == "unavailable"
     assert done.stderr.strip().splitlines() == [done.stderr.strip()] and "did not answer" in done.stderr
     assert read_wav(reply).seconds > 1.0  # the spoken apology is still written
+
+
+def test_invalid_setting_is_a_one_line_error(tmp_path):
+    done = kiosk("say", "Xin chào", "--out", str(tmp_path / "x.wav"), env={"KIOSK_TTS_ENGINE": "nope"})
+    assert_one_line_error(done, code=1, contains="KIOSK_TTS_ENGINE")
+    assert not (tmp_path / "x.wav").exists()
