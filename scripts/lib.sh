@@ -8,11 +8,16 @@ export RASA_TELEMETRY_ENABLED=false
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
+trap 'echo "!! $(basename "$0"): failed at line $LINENO: $BASH_COMMAND" >&2' ERR
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-# digest FILE... : one hash over the named files/folders (sorted), for "has this changed?" stamps.
+# digest PATH... : one hash over the named files/folders that exist (sorted), for "has this changed?" stamps.
 digest() {
-  find "$@" -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 2>/dev/null | sort -z |
+  local existing=() p
+  for p in "$@"; do [ -e "$p" ] && existing+=("$p"); done
+  [ ${#existing[@]} -gt 0 ] || { echo none; return 0; }
+  find "${existing[@]}" -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 | sort -z |
     xargs -0 sha256sum | sha256sum | cut -c1-16
 }
 

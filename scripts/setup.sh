@@ -55,11 +55,10 @@ if [ ! -f models/index/manifest.json ] || ! up_to_date index "$index_hash"; then
   stamp index "$index_hash"
 fi
 if [ -f assistant/config.yml ]; then
-  rasa_hash="$(digest assistant/config.yml assistant/domain.yml assistant/domain assistant/data)"
+  rasa_hash="$(digest assistant/config.yml assistant/domain.yml assistant/data)"
   if [ ! -f models/rasa/assistant.tar.gz ] || ! up_to_date rasa "$rasa_hash"; then
     say "Training the Rasa model"
-    domain=assistant/domain.yml; [ -d assistant/domain ] && domain=assistant/domain
-    .venv-rasa/bin/rasa train --config assistant/config.yml --domain "$domain" --data assistant/data \
+    .venv-rasa/bin/rasa train --config assistant/config.yml --domain assistant/domain.yml --data assistant/data \
       --out models/rasa --fixed-model-name assistant --quiet
     stamp rasa "$rasa_hash"
   fi
