@@ -8,6 +8,8 @@ from knowledge_base.search.typos import TypoCorrector
 from knowledge_base.text import tokens
 
 DEFAULT_ZONE_WEIGHTS = {"name": 1.0, "field": 0.35, "extra": 0.35}
+PRECISION_CANDIDATES = 300
+"""Name precision is computed for this many best-covered documents only (it only reorders the top)."""
 
 
 def terms(text: str) -> list[str]:
@@ -31,66 +33,71 @@ class Bm25Scorer:
         over "Xóa đăng ký tạm trú" when the citizen did not say "xóa"."""
         self._docs: dict[str, dict[str, Counter]] = {}
         self._postings: dict[str, set[str]] = defaultdict(set)
-        self._zone_lengths: dict[str, dict[str, int]] = {}
-        self._avg_len: dict[str, float] = {}
-        self._corrector: TypoCorrector | None = None
+        # derived in _refresh(): per-term best zone value per document, IDF, name words and their IDF mass
+        self._impact: dict[str, dict[str, float]] = {}
         self._idf: dict[str, float] = {}
+        self._name_words: dict[str, tuple[str, ...]] = {}
+        self._name_mass: dict[str, float] = {}
+        self._corrector: TypoCorrector | None = None
 
     # -- documents -------------------------------------------------------------------------------
     def set_document(self, key: str, text_by_zone: dict[str, str]) -> None:
-        self.remove_document(key, _refresh=False)
-        zones = {z: Counter(terms(t)) for z, t in text_by_zone.items() if z in self.zone_weights and t}
-        self._docs[key] = zones
-        self._zone_lengths[key] = {z: sum(1 for t in c.elements() if "_" not in t) for z, c in zones.items()}
-        for counter in zones.values():
-            for term in counter:
-                self._postings[term].add(key)
-        self._refresh()
+        self.set_documents({key: text_by_zone})
 
     def set_documents(self, docs: dict[str, dict[str, str]]) -> None:
-        """Bulk load (one statistics refresh at the end)."""
+        """Add or replace documents, then refresh statistics once."""
         for key, zones in docs.items():
-            self.remove_document(key, _refresh=False)
+            self._drop(key)
             counters = {z: Counter(terms(t)) for z, t in zones.items() if z in self.zone_weights and t}
             self._docs[key] = counters
-            self._zone_lengths[key] = {z: sum(1 for t in c.elements() if "_" not in t) for z, c in counters.items()}
             for counter in counters.values():
                 for term in counter:
                     self._postings[term].add(key)
         self._refresh()
 
-    def remove_document(self, key: str, *, _refresh: bool = True) -> None:
-        zones = self._docs.pop(key, None)
-        self._zone_lengths.pop(key, None)
-        if zones:
-            for counter in zones.values():
-                for term in counter:
-                    self._postings[term].discard(key)
-                    if not self._postings[term]:
-                        del self._postings[term]
-            if _refresh:
-                self._refresh()
+    def remove_document(self, key: str) -> None:
+        if key in self._docs:
+            self._drop(key)
+            self._refresh()
+
+    def _drop(self, key: str) -> None:
+        for counter in self._docs.pop(key, {}).values():
+            for term in counter:
+                self._postings[term].discard(key)
+                if not self._postings[term]:
+                    del self._postings[term]
 
     def _refresh(self) -> None:
-        self._idf = {}
+        n_docs = len(self._docs)
+        self._idf = {t: math.log(1 + (n_docs - len(keys) + 0.5) / (len(keys) + 0.5)) for t, keys in self._postings.items()}
+        lengths = {key: {z: sum(v for t, v in c.items() if "_" not in t) for z, c in zones.items()}
+                   for key, zones in self._docs.items()}
         totals: dict[str, list[int]] = defaultdict(list)
-        for lengths in self._zone_lengths.values():
-            for zone, n in lengths.items():
+        for per_zone in lengths.values():
+            for zone, n in per_zone.items():
                 totals[zone].append(n)
-        self._avg_len = {z: (sum(v) / len(v)) for z, v in totals.items() if v}
-        freq = {t: len(keys) for t, keys in self._postings.items() if "_" not in t}
-        self._corrector = TypoCorrector(freq)
+        avg = {z: max(sum(v) / len(v), 1.0) for z, v in totals.items()}
+        impact: dict[str, dict[str, float]] = defaultdict(dict)
+        for key, zones in self._docs.items():
+            for zone, counter in zones.items():
+                norm = 1 - self.b + self.b * lengths[key][zone] / avg[zone]
+                for term, tf in counter.items():
+                    value = self.zone_weights[zone] * tf * (self.k1 + 1) / (tf + self.k1 * norm)
+                    if value > impact[term].get(key, 0.0):
+                        impact[term][key] = value  # 1.0 for one hit in an average-length zone
+        self._impact = dict(impact)
+        self._name_words = {key: tuple(t for t in zones.get("name", ()) if "_" not in t) for key, zones in self._docs.items()}
+        self._name_mass = {key: sum(self._idf[t] for t in words) for key, words in self._name_words.items()}
+        self._corrector = TypoCorrector({t: len(keys) for t, keys in self._postings.items() if "_" not in t})
 
     def __len__(self) -> int:
         return len(self._docs)
 
     # -- queries ---------------------------------------------------------------------------------
     def idf(self, term: str) -> float:
-        cached = self._idf.get(term)
-        if cached is None:
-            n = len(self._postings.get(term, ()))
-            cached = self._idf[term] = math.log(1 + (len(self._docs) - n + 0.5) / (n + 0.5))
-        return cached
+        """IDF of a known term; unknown terms get the IDF of a term seen in no document."""
+        known = self._idf.get(term)
+        return known if known is not None else math.log(1 + (len(self._docs) + 0.5) / 0.5)
 
     def query_terms(self, query: str) -> list[str]:
         """Folded query terms after typo repair; words with no close known word are dropped."""
@@ -103,37 +110,23 @@ class Bm25Scorer:
         return list(dict.fromkeys(words + [bg for bg in bigrams if bg in self._postings]))
 
     def score(self, query: str) -> dict[str, float]:
-        q_terms = self.query_terms(query)
-        weights = {t: self.idf(t) for t in q_terms}
+        weights = {t: self.idf(t) for t in self.query_terms(query)}
         total = sum(weights.values())
         if total <= 0:
             return {}
         scores: dict[str, float] = defaultdict(float)
         for term, idf in weights.items():
-            for key in self._postings.get(term, ()):
-                scores[key] += idf * self._best_zone(key, term)
+            for key, value in self._impact.get(term, {}).items():
+                scores[key] += idf * value
         if self.precision_weight:
-            for key in scores:
+            top = sorted(scores, key=scores.__getitem__, reverse=True)[:PRECISION_CANDIDATES]
+            for key in top:
                 scores[key] += self.precision_weight * total * self._name_precision(key, weights)
         return {key: s / total for key, s in scores.items()}
 
     def _name_precision(self, key: str, query_weights: dict[str, float]) -> float:
-        """IDF share of the document name's distinct words that the query contains."""
-        name = self._docs[key].get("name")
-        if not name:
+        """IDF share of the document name's words that the query contains."""
+        mass = self._name_mass.get(key, 0.0)
+        if not mass:
             return 0.0
-        words = [t for t in name if "_" not in t]
-        mass = sum(self.idf(t) for t in words)
-        hit = sum(self.idf(t) for t in words if t in query_weights)
-        return hit / mass if mass else 0.0
-
-    def _best_zone(self, key: str, term: str) -> float:
-        best = 0.0
-        for zone, counter in self._docs[key].items():
-            tf = counter.get(term, 0)
-            if not tf:
-                continue
-            norm = 1 - self.b + self.b * self._zone_lengths[key][zone] / max(self._avg_len.get(zone, 1.0), 1.0)
-            saturation = tf * (self.k1 + 1) / (tf + self.k1 * norm)  # 1.0 for one hit in an average-length zone
-            best = max(best, self.zone_weights[zone] * saturation)
-        return best
+        return sum(self._idf[t] for t in self._name_words[key] if t in query_weights) / mass
