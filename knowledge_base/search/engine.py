@@ -34,6 +34,8 @@ class SearchTuning:
     confident_margin: float = 0.04
     no_match_score: float = 0.38
     candidates: int = 60
+    dense_rows: int = 600
+    """Nearest passage rows read from the vector index per query (the rest count as no dense evidence)."""
 
 
 class ProcedureSearch:
@@ -57,6 +59,8 @@ class ProcedureSearch:
         self._docs: dict[str, SearchDocument] = {}
         self._slots: dict[str, int] = {}
         self._slot_codes: dict[int, str] = {}
+        self._ward_codes: set[str] | None = None
+        """Cached ward-level codes; reset by every change."""
         self._lock = threading.RLock()
 
     # -- loading and live edits ------------------------------------------------------------------
@@ -73,6 +77,7 @@ class ProcedureSearch:
             for i, doc in enumerate(missing):
                 vectors[doc.code] = encoded[i * per_doc : (i + 1) * per_doc]
         with self._lock:
+            self._ward_codes = None
             ids, rows = [], []
             for doc in docs:
                 slot = self._slot_for(doc.code)
@@ -94,6 +99,7 @@ class ProcedureSearch:
         doc = self._document(procedure)
         vectors = self.encoder.encode_passages(list(doc.passages))
         with self._lock:
+            self._ward_codes = None
             slot = self._slot_for(doc.code)
             self.index.remove([slot * 4 + v for v in range(4)])
             self.index.add([slot * 4 + v for v in range(len(vectors))], vectors)
@@ -104,6 +110,7 @@ class ProcedureSearch:
         with self._lock:
             if code not in self._docs:
                 return
+            self._ward_codes = None
             slot = self._slots[code]
             self.index.remove([slot * 4 + v for v in range(4)])
             self.lexical.remove_document(code)
@@ -189,7 +196,7 @@ class ProcedureSearch:
         vector = self.encoder.encode_queries([text])[0]
         accented = has_diacritics(text)
         best: dict[str, float] = {}
-        for row, score in self.index.search(vector, len(self.index)):
+        for row, score in self.index.search(vector, self.tuning.dense_rows):
             code = self._slot_codes.get(row // 4)
             if code not in allowed:
                 continue
@@ -201,8 +208,10 @@ class ProcedureSearch:
 
     def _allowed(self, all_levels: bool) -> set[str]:
         if all_levels:
-            return set(self._docs)
-        return {code for code, doc in self._docs.items() if doc.ward_level}
+            return self._docs.keys()
+        if self._ward_codes is None:
+            self._ward_codes = {code for code, doc in self._docs.items() if doc.ward_level}
+        return self._ward_codes
 
     def _hit(self, code: str, score: float) -> SearchHit:
         doc = self._docs[code]
