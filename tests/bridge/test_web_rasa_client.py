@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,6 +11,7 @@ import pytest
 
 from assistant.bridge.web.dialogue import DialogueUnavailable, RasaRestClient, parse_rest_reply
 from assistant.bridge.web.relay import ChatRelay
+from tests.servers import free_port
 
 
 class StubRasa(BaseHTTPRequestHandler):
@@ -57,12 +57,6 @@ def stub_rasa_url():
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_relays_to_the_rest_webhook_and_parses_text_and_buttons(stub_rasa_url):
