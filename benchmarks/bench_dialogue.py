@@ -3,7 +3,9 @@
 Prints figures; asserts nothing. Commands (from the repository root):
 
   # 1. turns: needs the running stack (`make run`: Rasa 5005, actions 5055, bridge 8000)
-  .venv/bin/python benchmarks/bench_dialogue.py turns --turns 200 --concurrency 10
+  .venv/bin/python benchmarks/bench_dialogue.py turns --turns 200 --concurrency 10 [--seed N] [--fixed-questions]
+  #    prints p50/p95, CPU ms per turn of each service (from /proc/<pid>/stat), how busy the machine was,
+  #    and the bridge's search cache hit rate; procedure questions come from the dev split, varied each run
   # 2. RSS of the three services (found by their listening ports)
   .venv/bin/python benchmarks/bench_dialogue.py rss
   # 3. train time (into a temporary directory; does not touch models/rasa)
@@ -15,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import random
 import re
 import socket
 import statistics
@@ -30,16 +34,54 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1"}
+DEV_QUESTIONS = ROOT / "knowledge_base" / "eval" / "questions_dev.jsonl"
+SERVICES = (("rasa", 5005), ("actions", 5055), ("bridge", 8000))
 
 # Each simulated citizen walks one of these conversations, looping; every message is one timed turn.
+# {vi}, {plain} and {en} are filled with a different dev-split question each time (accented or colloquial
+# Vietnamese, Vietnamese without diacritics, English), so the bridge's search cache is not flattered.
 CONVERSATIONS = [
-    ["chào bạn", "làm giấy khai sinh cho con cần gì", "lệ phí bao nhiêu", "nộp ở quầy nào", "không"],
-    ["cho hoi thu tuc dang ky ket hon", "mat bao lau", "co nop online duoc khong", "cam on"],
-    ["what documents do I need to register a birth", "how much does it cost", "talk to staff"],
+    ["chào bạn", "{vi}", "lệ phí bao nhiêu", "nộp ở quầy nào", "không"],
+    ["{plain}", "mat bao lau", "co nop online duoc khong", "cam on"],
+    ["{en}", "how much does it cost", "talk to staff"],
     ["tôi cần chứng thực", "số 2", "phí bao nhiêu"],
     ["hồ sơ của tôi đến đâu rồi", "000.00.20.H26-250801-0001", "1234"],
     ["tôi là người già cho tôi lấy số", "mấy giờ mở cửa", "tạm biệt"],
 ]
+# --fixed-questions: the same three procedure questions every time (session-1 figures were taken like this).
+FIXED = {"vi": "làm giấy khai sinh cho con cần gì", "plain": "cho hoi thu tuc dang ky ket hon",
+         "en": "what documents do I need to register a birth"}
+KINDS = {"vi": ("accented", "colloquial", "short", "typo", "long"), "plain": ("unaccented",), "en": ("english",)}
+
+
+class QuestionPool:
+    """Dev-split questions by slot ({vi}, {plain}, {en}), shuffled with a seed, cycled when used up."""
+
+    def __init__(self, path: Path, seed: int, fixed: bool = False) -> None:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = [r for r in rows if r.get("split") == "dev"]
+        rng = random.Random(seed)
+        self._fixed = fixed
+        self._pools = {}
+        for slot, kinds in KINDS.items():
+            pool = [r["question"] for r in rows if r.get("kind") in kinds]
+            rng.shuffle(pool)
+            self._pools[slot] = pool
+        self._next = {slot: 0 for slot in KINDS}
+        self.asked: list[str] = []
+
+    def fill(self, message: str) -> str:
+        if not (message.startswith("{") and message.endswith("}")):
+            return message
+        slot = message[1:-1]
+        if self._fixed:
+            question = FIXED[slot]
+        else:
+            pool = self._pools[slot]
+            question = pool[self._next[slot] % len(pool)]
+            self._next[slot] += 1
+        self.asked.append(question)
+        return question
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -48,7 +90,34 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-async def run_turns(rasa_url: str, turns: int, concurrency: int) -> None:
+def _cpu_ticks(pids: set[int]) -> int:
+    """utime + stime (all threads) of the processes, in clock ticks; vanished processes count 0."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # fields 14 and 15 of stat(5), counted after "(comm)"
+    return total
+
+
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, total) clock ticks of the whole machine since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+def _search_cache_stats(bridge_url: str) -> dict | None:
+    try:
+        with urllib.request.urlopen(f"{bridge_url}/api/procedures/search-cache", timeout=2) as response:
+            return json.loads(response.read())
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+async def run_turns(rasa_url: str, bridge_url: str, turns: int, concurrency: int, pool: QuestionPool) -> None:
     import httpx
 
     latencies: list[float] = []
@@ -65,10 +134,11 @@ async def run_turns(rasa_url: str, turns: int, concurrency: int) -> None:
             if step == len(script):
                 step, round_no = 0, round_no + 1
             sender = f"bench-{run_id}-{index}-{round_no}"
+            message = pool.fill(script[step])
             started = time.perf_counter()
             try:
                 response = await client.post(f"{rasa_url}/webhooks/rest/webhook",
-                                             json={"sender": sender, "message": script[step]})
+                                             json={"sender": sender, "message": message})
                 elapsed = (time.perf_counter() - started) * 1000
                 body = response.json() if response.status_code == 200 else None
                 if response.status_code != 200 or not isinstance(body, list) or not body:
@@ -80,15 +150,40 @@ async def run_turns(rasa_url: str, turns: int, concurrency: int) -> None:
                 errors.append(type(exc).__name__)
             step += 1
 
+    pids = {name: _pids_for_port(port) for name, port in SERVICES}
+    cache_before = _search_cache_stats(bridge_url)
     async with httpx.AsyncClient(timeout=30) as client:
+        cpu_before = {name: _cpu_ticks(p) for name, p in pids.items()}
+        machine_before = _machine_ticks()
         started = time.perf_counter()
         await asyncio.gather(*(citizen(i, client) for i in range(concurrency)))
         wall = time.perf_counter() - started
+        machine_after = _machine_ticks()
+        cpu_after = {name: _cpu_ticks(p) for name, p in pids.items()}
+    cache_after = _search_cache_stats(bridge_url)
+
     print(f"turns: {len(latencies)} ok-or-answered, {len(errors)} errors, {degraded} 'service down' replies; "
           f"{concurrency} concurrent senders; wall {wall:.1f} s ({len(latencies) / wall:.1f} turns/s)")
     if latencies:
         print(f"latency ms: p50 {percentile(latencies, 50):.0f}  p95 {percentile(latencies, 95):.0f}  "
               f"p99 {percentile(latencies, 99):.0f}  max {max(latencies):.0f}  mean {statistics.mean(latencies):.0f}")
+    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+    done = max(1, len(latencies))
+    per_turn = {name: (cpu_after[name] - cpu_before[name]) * tick_ms / done for name in pids if pids[name]}
+    ours = sum(cpu_after[name] - cpu_before[name] for name in pids)
+    busy, total = (after - before for after, before in zip(machine_after, machine_before))
+    cores = os.cpu_count() or 1
+    print("CPU ms per turn: " + "  ".join(f"{name} {ms:.1f}" for name, ms in per_turn.items())
+          + f"  total {sum(per_turn.values()):.1f}"
+          + "".join(f"  ({name} not running)" for name in pids if not pids[name]))
+    print(f"machine: {cores * busy / max(1, total):.2f} of {cores} cores busy during the run, "
+          f"{cores * (busy - ours) / max(1, total):.2f} of them outside the three services")
+    distinct = len(set(pool.asked))
+    print(f"procedure questions: {len(pool.asked)} asked, {distinct} distinct")
+    if cache_before and cache_after:
+        hits = cache_after["hits"] - cache_before["hits"]
+        lookups = hits + cache_after["misses"] - cache_before["misses"]
+        print(f"bridge search cache: {hits} hits of {lookups} searches ({100 * hits / max(1, lookups):.0f}%)")
     for error in sorted(set(errors))[:10]:
         print(f"  error: {error} (x{errors.count(error)})")
 
@@ -198,13 +293,20 @@ def main() -> None:
     turns.add_argument("--rasa-url", default="http://127.0.0.1:5005")
     turns.add_argument("--turns", type=int, default=200)
     turns.add_argument("--concurrency", type=int, default=10)
+    turns.add_argument("--bridge-url", default="http://127.0.0.1:8000", help="for the search cache hit rate")
+    turns.add_argument("--seed", type=int, default=None, help="question order (default: a new one each run)")
+    turns.add_argument("--fixed-questions", action="store_true",
+                       help="ask the same three procedure questions every time (as in the first figures)")
     sub.add_parser("rss", help="resident memory of Rasa, actions and bridge")
     sub.add_parser("train-time", help="time a full rasa train into a temporary directory")
     start = sub.add_parser("start-time", help="time rasa run and the action server until ready")
     start.add_argument("--model", default="models/rasa/assistant.tar.gz")
     args = parser.parse_args()
     if args.command == "turns":
-        asyncio.run(run_turns(args.rasa_url, args.turns, args.concurrency))
+        seed = args.seed if args.seed is not None else int(time.time())
+        print(f"question seed {seed}" + (" (fixed questions)" if args.fixed_questions else ""))
+        pool = QuestionPool(DEV_QUESTIONS, seed, fixed=args.fixed_questions)
+        asyncio.run(run_turns(args.rasa_url, args.bridge_url, args.turns, args.concurrency, pool))
     elif args.command == "rss":
         report_rss()
     elif args.command == "train-time":

@@ -25,6 +25,11 @@ class SearchCache:
             self.hits += 1
             return value
 
+    def stats(self) -> dict[str, int]:
+        """Counts since start: {"entries", "max_entries", "hits", "misses"} (benchmarks report the hit rate)."""
+        with self._lock:
+            return {"entries": len(self._entries), "max_entries": self._max, "hits": self.hits, "misses": self.misses}
+
     def put(self, key: Hashable, value: dict) -> None:
         if self._max <= 0:
             return

@@ -32,6 +32,12 @@ def search(services: ServicesDep, q: str = Query(max_length=2000), k: int = Quer
     return data
 
 
+@router.get("/search-cache")
+def search_cache_stats(services: ServicesDep) -> dict:
+    """Hits and misses of the search answer cache since the bridge started (no questions, only counts)."""
+    return services.search_cache.stats()
+
+
 @router.get("/{code}")
 def details(code: str, services: ServicesDep) -> dict:
     """The normalised procedure record (catalogue + staff edits)."""
