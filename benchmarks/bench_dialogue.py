@@ -123,6 +123,7 @@ async def run_turns(rasa_url: str, bridge_url: str, turns: int, concurrency: int
     latencies: list[float] = []
     errors: list[str] = []
     degraded = 0
+    down: list[str] = []
     counter = iter(range(turns))
     run_id = int(time.time())
 
@@ -145,12 +146,13 @@ async def run_turns(rasa_url: str, bridge_url: str, turns: int, concurrency: int
                     errors.append(f"HTTP {response.status_code}, {len(body or [])} messages for {script[step]!r}")
                 elif any("gián đoạn" in (m.get("text") or "") or "unavailable" in (m.get("text") or "") for m in body):
                     degraded += 1
+                    down.append(message[:60])
                 latencies.append(elapsed)
             except httpx.HTTPError as exc:
                 errors.append(type(exc).__name__)
             step += 1
 
-    pids = {name: _pids_for_port(port) for name, port in SERVICES}
+    pids = {name: _with_descendants(_pids_for_port(port)) for name, port in SERVICES}
     cache_before = _search_cache_stats(bridge_url)
     async with httpx.AsyncClient(timeout=30) as client:
         cpu_before = {name: _cpu_ticks(p) for name, p in pids.items()}
@@ -186,6 +188,8 @@ async def run_turns(rasa_url: str, bridge_url: str, turns: int, concurrency: int
         print(f"bridge search cache: {hits} hits of {lookups} searches ({100 * hits / max(1, lookups):.0f}%)")
     for error in sorted(set(errors))[:10]:
         print(f"  error: {error} (x{errors.count(error)})")
+    for message in sorted(set(down))[:10]:
+        print(f"  'service down' reply to {message!r} (x{down.count(message)})")
 
 
 def _listening_inodes(port: int) -> set[str]:
@@ -216,6 +220,23 @@ def _pids_for_port(port: int) -> set[int]:
     return pids
 
 
+def _with_descendants(pids: set[int]) -> set[int]:
+    """The processes and all their children (Sanic runs the action server's worker in a child process)."""
+    parents: dict[int, int] = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                parents[int(proc.name)] = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    found, grew = set(pids), True
+    while grew:
+        children = {pid for pid, parent in parents.items() if parent in found} - found
+        found |= children
+        grew = bool(children)
+    return found
+
+
 def _rss_mb(pid: int) -> float:
     match = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
     return int(match.group(1)) / 1024 if match else 0.0
@@ -223,7 +244,7 @@ def _rss_mb(pid: int) -> float:
 
 def report_rss() -> None:
     for name, port in (("rasa", 5005), ("actions", 5055), ("bridge", 8000)):
-        pids = _pids_for_port(port)
+        pids = _with_descendants(_pids_for_port(port))
         if not pids:
             print(f"{name:8s} port {port}: not running")
             continue

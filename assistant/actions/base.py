@@ -8,18 +8,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.actions.language import detect_language
+from assistant.actions.language import language_of_turn
 from assistant.actions.reply import Reply
 from assistant.actions.runtime import Services, shared_services
 
 
 def turn_language(tracker: Tracker) -> str:
-    """Language of the latest user message; button payloads and bare numbers keep the previous one."""
-    text = tracker.latest_message.get("text") or ""
-    previous = tracker.get_slot("language")
-    if text.startswith("/"):
-        return previous or "vi"
-    return detect_language(text, previous)
+    """Language of the latest user message; button payloads and bare numbers keep the previous one.
+
+    Rasa's LanguageSlotPolicy has already put this turn's language in the slot; detecting again here is
+    cheap and keeps the actions right when they run without it (tests, another policy set-up).
+    """
+    return language_of_turn(tracker.latest_message.get("text") or "", tracker.get_slot("language"))
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> list[dict[str, Any]]:

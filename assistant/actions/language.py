@@ -42,3 +42,10 @@ def detect_language(text: str, previous: str | None = None) -> Language:
     if vietnamese > english:
         return "vi"
     return fallback
+
+
+def language_of_turn(text: str, previous: str | None = None) -> Language:
+    """Language of one user turn: button payloads ("/choose_option{...}") keep ``previous`` (default vi)."""
+    if text.startswith("/"):
+        return "en" if previous == "en" else "vi"
+    return detect_language(text, previous)

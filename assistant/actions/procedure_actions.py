@@ -1,24 +1,16 @@
-"""Actions for procedure guidance: language of the turn, answer a procedure question, pick an offered option."""
+"""Actions for procedure guidance: answer a procedure question, pick an offered option.
+
+The ``language`` slot is set inside Rasa (assistant.components.language_policy), not by an action.
+"""
 from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.actions.answers import TOPIC_BY_INTENT, TOPICS
 from assistant.actions.base import ServiceAction, send, turn_language
-
-
-class ActionDetectLanguage(Action):
-    """Fills the ``language`` slot every turn (custom slot mapping) so fixed responses pick vi or en."""
-
-    def name(self) -> str:
-        return "action_detect_language"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        return [SlotSet("language", turn_language(tracker))]
 
 
 class ActionAnswerProcedure(ServiceAction):

@@ -5,7 +5,8 @@ import pytest
 
 from assistant.actions.bridge_client import DossierLookup
 from assistant.actions.dossier_actions import ActionDossierStatus
-from assistant.actions.procedure_actions import ActionAnswerProcedure, ActionChooseOption, ActionDetectLanguage
+from assistant.actions.base import turn_language
+from assistant.actions.procedure_actions import ActionAnswerProcedure, ActionChooseOption
 from assistant.actions.service_actions import (
     ActionDeclineOffer,
     ActionHandoffHuman,
@@ -224,6 +225,5 @@ def test_dossier_bridge_down_is_a_sorry(services, bridge):
     [("what documents do I need", None, "en"), ("làm khai sinh", "en", "vi"), ("2", "en", "en"),
      ('/choose_option{"option_number": "2"}', "vi", "vi"), ("cho hoi lam giay khai sinh", None, "vi")],
 )
-def test_language_slot_follows_the_user(text, previous, expected):
-    _, events = run_action(ActionDetectLanguage(), make_tracker(text, "greet", slots={"language": previous}))
-    assert slot_events(events) == {"language": expected}
+def test_actions_answer_in_the_language_of_the_turn(text, previous, expected):
+    assert turn_language(make_tracker(text, "greet", slots={"language": previous})) == expected

@@ -58,8 +58,9 @@ def rasa_url(tmp_path_factory):
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
     with StubBridge() as bridge:
+        # PYTHONPATH: Rasa runs in a scratch directory but must import assistant.components (config.yml).
         env = {**os.environ, "SANIC_HOST": "127.0.0.1", "ACTIONS_BRIDGE_URL": bridge.url,
-               "RASA_TELEMETRY_ENABLED": "false"}
+               "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
         actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
         actions = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions",
                                     "-p", str(actions_port)], cwd=ROOT, env=env,
@@ -113,6 +114,13 @@ def test_english_turns_are_answered_in_english(rasa_url):
     reply = texts(say(rasa_url, "english", "what documents do I need to register a birth"))
     assert "code 1.001193" in reply
     assert "Hello" in texts(say(rasa_url, "english-2", "hello"))
+
+
+def test_fixed_responses_follow_the_language_of_each_turn(rasa_url):
+    # utter_* responses need no action server: Rasa's LanguageSlotPolicy sets the slot they depend on.
+    assert "Hello" in texts(say(rasa_url, "switch", "hi there"))
+    assert "Không có gì" in texts(say(rasa_url, "switch", "cảm ơn bạn"))
+    assert "Goodbye" in texts(say(rasa_url, "switch", "goodbye"))
 
 
 def test_dossier_form_with_one_bad_code(rasa_url):

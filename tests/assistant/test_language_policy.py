@@ -1,0 +1,78 @@
+"""LanguageSlotPolicy inside real Rasa (.venv-rasa, Python 3.10): it sets the language slot and predicts nothing."""
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from tests.assistant.test_action_server import ROOT
+
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+
+# Runs in .venv-rasa: builds the policy as Rasa's graph would, feeds it one tracker per case, prints JSON.
+_PROBE = r'''
+import json, sys, tempfile
+from pathlib import Path
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from assistant.components.language_policy import LanguageSlotPolicy
+
+domain = Domain.load("assistant/domain.yml")
+storage = LocalModelStorage(Path(tempfile.mkdtemp()))
+context = ExecutionContext(GraphSchema({}), "probe")
+policy = LanguageSlotPolicy.create(LanguageSlotPolicy.get_default_config(), storage, Resource("lang"), context)
+assert policy.train([], domain) == Resource("lang")
+policy = LanguageSlotPolicy.load(LanguageSlotPolicy.get_default_config(), storage, Resource("lang"), context)
+out = []
+for text, previous in json.loads(sys.stdin.read()):
+    events = [ActionExecuted("action_listen")]
+    if previous:
+        events.append(SlotSet("language", previous))
+    events.append(UserUttered(text, intent={"name": "greet", "confidence": 1.0}))
+    tracker = DialogueStateTracker.from_events("probe", events, slots=domain.slots)
+    prediction = policy.predict_action_probabilities(tracker, domain)
+    out.append({"events": [[e.key, e.value] for e in prediction.events if isinstance(e, SlotSet)],
+                "max_probability": max(prediction.probabilities), "actions": len(prediction.probabilities),
+                "priority": prediction.policy_priority})
+print(json.dumps(out))
+'''
+
+CASES = [
+    ("what documents do I need", None, "en"),
+    ("hello", "vi", "en"),
+    ("làm khai sinh", "en", "vi"),
+    ("cho hoi lam giay khai sinh", None, "vi"),
+    ("2", "en", None),  # undecided: the slot keeps English, so no event
+    ('/choose_option{"option_number": "2"}', "en", None),
+    ("how much does it cost", "en", None),  # already English
+    ("", None, "vi"),
+]
+
+
+@pytest.fixture(scope="module")
+def predictions() -> list[dict]:
+    if not RASA_PYTHON.exists():
+        pytest.skip("no .venv-rasa (make setup)")
+    cases = json.dumps([[text, previous] for text, previous, _ in CASES])
+    result = subprocess.run([str(RASA_PYTHON), "-c", _PROBE], input=cases, capture_output=True, text=True,
+                            cwd=ROOT, timeout=300, env={"PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
+                                                        "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(("index", "case"), list(enumerate(CASES)), ids=[repr(c[0])[:30] for c in CASES])
+def test_slot_event_only_when_the_turn_changes_the_language(predictions, index, case):
+    _, _, expected = case
+    assert predictions[index]["events"] == ([["language", expected]] if expected else [])
+
+
+def test_the_policy_never_predicts_an_action(predictions):
+    for prediction in predictions:
+        assert prediction["max_probability"] == 0.0
+        assert prediction["actions"] > 10 and prediction["priority"] == 0
