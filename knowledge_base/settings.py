@@ -17,10 +17,16 @@ class SearchSettings(BaseSettings):
     catalogue_path: Path = PACKAGE_DIR / "data" / "procedures.jsonl"
     aliases_path: Path = PACKAGE_DIR / "data" / "aliases.yaml"
     common_procedures_path: Path = PACKAGE_DIR / "data" / "common_procedures.yaml"
+    citizen_questions_dir: Path = PACKAGE_DIR / "data" / "citizen_questions"
+    """Staff-readable files of how citizens ask for each procedure (knowledge_base.citizen_questions)."""
     embedding_model: str = str(REPO_DIR / "models" / "embedding" / "multilingual-e5-small")
     """A local sentence-transformers folder (built at set-up), or a hub model name where a hub is reachable."""
     allow_model_hub: bool = False
+    encoder_backend: str = "onnx"
+    """onnx (default: the folder's onnx/model.onnx via onnxruntime, ~2.5x cheaper per query) or torch
+    (sentence-transformers; needed for a hub model name)."""
     index_dir: Path = REPO_DIR / "models" / "index"
     torch_threads: int = 2
+    """CPU threads of the query encoder (onnxruntime or torch) per search process."""
     vector_backend: str = "faiss"
     """faiss (default) or numpy (no faiss installed)."""

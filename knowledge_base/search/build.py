@@ -27,12 +27,20 @@ MANIFEST = "manifest.json"
 VECTORS = "passages.npy"
 
 
-def passage_digest(procedure) -> str:
+def passage_digest(procedure, asks: tuple[str, ...] = ()) -> str:
     """Identifies what gets embedded for a procedure; equal digests mean reusable vectors."""
-    return hashlib.sha1("\x1f".join(search_document(procedure).passages).encode("utf-8")).hexdigest()[:16]
+    doc = search_document(procedure, asks=asks)
+    texts = list(doc.passages) + [f"ask: {a}" for a in doc.asks]
+    return hashlib.sha1("\x1f".join(texts).encode("utf-8")).hexdigest()[:16]
 
 
 def make_encoder(settings: SearchSettings):
+    if settings.encoder_backend == "onnx":
+        from knowledge_base.search.onnx_encoder import OnnxE5Encoder
+
+        return OnnxE5Encoder(settings.embedding_model, threads=settings.torch_threads)
+    if settings.encoder_backend != "torch":
+        raise ValueError(f"KB_ENCODER_BACKEND must be onnx or torch, not {settings.encoder_backend!r}")
     from knowledge_base.search.encoder import SentenceTransformerEncoder
 
     return SentenceTransformerEncoder(
@@ -44,18 +52,38 @@ def make_index(settings: SearchSettings, dim: int):
     return FaissFlatIndex(dim) if settings.vector_backend == "faiss" else NumpyFlatIndex(dim)
 
 
-def reusable_vectors(settings: SearchSettings, encoder_name: str, procedures) -> dict[str, np.ndarray]:
-    """Saved vectors of the procedures whose passages are unchanged (none if the model differs)."""
-    directory = Path(settings.index_dir)
+def reusable_vectors(settings: SearchSettings, encoder_name: str, procedures, asks=None) -> dict[str, np.ndarray]:
+    """Saved vectors of the procedures whose passages and asks are unchanged (none if the model differs)."""
+    directory, asks = Path(settings.index_dir), asks or {}
     try:
         manifest = json.loads((directory / MANIFEST).read_text())
         vectors = np.load(directory / VECTORS, allow_pickle=False)
     except (OSError, ValueError):
         return {}
-    if manifest.get("model") != encoder_name or len(manifest.get("codes", [])) != len(vectors):
+    codes, rows = manifest.get("codes", []), manifest.get("rows", [])
+    if manifest.get("model") != encoder_name or len(rows) != len(codes) or sum(rows) != len(vectors):
         return {}
-    saved = {code: (digest, vectors[i]) for i, (code, digest) in enumerate(zip(manifest["codes"], manifest["digests"]))}
-    return {p.code: saved[p.code][1] for p in procedures if p.code in saved and saved[p.code][0] == passage_digest(p)}
+    starts = np.concatenate([[0], np.cumsum(rows)]).astype(int)
+    saved = {code: (digest, vectors[starts[i] : starts[i + 1]])
+             for i, (code, digest) in enumerate(zip(codes, manifest["digests"]))}
+    return {p.code: saved[p.code][1] for p in procedures
+            if p.code in saved and saved[p.code][0] == passage_digest(p, asks.get(p.code, ()))}
+
+
+def load_asks(settings: SearchSettings, known_codes: set[str]) -> dict[str, tuple[str, ...]]:
+    """Citizen phrasings per code from the staff-readable files (none when the folder is absent).
+
+    Entries for codes not in the catalogue (e.g. a procedure staff removed) are skipped with a warning."""
+    from knowledge_base.citizen_questions import load_citizen_questions
+
+    directory = Path(settings.citizen_questions_dir)
+    if not directory.is_dir():
+        return {}
+    table = load_citizen_questions(sorted(directory.glob("*.yaml")))
+    unknown = sorted(set(table) - known_codes)
+    if unknown:
+        log.warning("citizen questions for %d codes not in the catalogue are skipped (e.g. %s)", len(unknown), unknown[0])
+    return {code: asks for code, asks in table.items() if code in known_codes}
 
 
 def build_index(settings: SearchSettings | None = None, *, encoder=None) -> dict:
@@ -65,20 +93,23 @@ def build_index(settings: SearchSettings | None = None, *, encoder=None) -> dict
     settings = settings or SearchSettings()
     encoder = encoder or make_encoder(settings)
     procedures = list(load_catalogue(settings.catalogue_path).values())
-    reused = reusable_vectors(settings, encoder.name, procedures)
+    asks = load_asks(settings, {p.code for p in procedures})
+    reused = reusable_vectors(settings, encoder.name, procedures, asks)
     started = time.perf_counter()
-    search = ProcedureSearch(encoder=encoder, index=make_index(settings, encoder.dim), lexical=Bm25Scorer())
+    search = ProcedureSearch(encoder=encoder, index=make_index(settings, encoder.dim), lexical=Bm25Scorer(), asks=asks)
     by_code = search.load(procedures, vectors=reused)
     seconds = time.perf_counter() - started
     manifest = {
         "model": encoder.name,
         "dim": encoder.dim,
         "codes": [p.code for p in procedures],
-        "digests": [passage_digest(p) for p in procedures],
+        "rows": [len(by_code[p.code]) for p in procedures],
+        "digests": [passage_digest(p, asks.get(p.code, ())) for p in procedures],
     }
-    _save_atomically(Path(settings.index_dir), np.stack([by_code[p.code] for p in procedures]), manifest)
+    _save_atomically(Path(settings.index_dir), np.vstack([by_code[p.code] for p in procedures]), manifest)
     return {"procedures": len(procedures), "encoded": len(procedures) - len(reused), "reused": len(reused),
-            "seconds": round(seconds, 2), "index_dir": str(settings.index_dir)}
+            "asks": sum(len(v) for v in asks.values()), "seconds": round(seconds, 2),
+            "index_dir": str(settings.index_dir)}
 
 
 def _save_atomically(directory: Path, vectors: np.ndarray, manifest: dict) -> None:
@@ -99,7 +130,8 @@ def build_search(settings: SearchSettings | None = None, *, encoder=None, tuning
     settings = settings or SearchSettings()
     encoder = encoder or make_encoder(settings)
     catalogue = load_catalogue(settings.catalogue_path)
-    vectors = reusable_vectors(settings, encoder.name, catalogue.values())
+    asks = load_asks(settings, set(catalogue))
+    vectors = reusable_vectors(settings, encoder.name, catalogue.values(), asks)
     if len(vectors) < len(catalogue):
         log.warning("%d procedures have no saved vectors (run `python -m knowledge_base build`); encoding them now",
                     len(catalogue) - len(vectors))
@@ -109,6 +141,7 @@ def build_search(settings: SearchSettings | None = None, *, encoder=None, tuning
         lexical=Bm25Scorer(),
         aliases=AliasTable.load(settings.aliases_path),
         common=load_common_procedures(settings.common_procedures_path, known_codes=set(catalogue)),
+        asks=asks,
         tuning=tuning,
     )
     search.load(catalogue.values(), vectors=vectors)

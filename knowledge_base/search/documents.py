@@ -19,11 +19,17 @@ class SearchDocument:
     field: str
     ward_level: bool
     zones: dict[str, str]
-    """Lexical zones: name, field, extra (result document + code)."""
+    """Lexical zones: name, field, extra (result document + code), asks (citizen phrasings)."""
     passages: tuple[str, ...]
     """Texts for the dense index: the accented name and an accent-folded copy (for unaccented queries)."""
     prior: float = 0.0
     """How likely citizens at a ward ask for it, in [0, 1] (knowledge_base.priors)."""
+    asks: tuple[str, ...] = ()
+    """How citizens ask for it (knowledge_base/data/citizen_questions); encoded as e5 queries, also a lexical zone."""
+
+    def dense_texts(self) -> int:
+        """Rows this procedure takes in the vector index: its passages, then its asks."""
+        return len(self.passages) + len(self.asks)
 
 
 def display_name(name: str) -> str:
@@ -32,7 +38,7 @@ def display_name(name: str) -> str:
     return stripped[:1].upper() + stripped[1:] if stripped else clean(name)
 
 
-def search_document(procedure, prior: float = 0.0) -> SearchDocument:
+def search_document(procedure, prior: float = 0.0, asks: tuple[str, ...] = ()) -> SearchDocument:
     """Builds the search view from a knowledge_base.catalogue.Procedure (or anything with the same fields)."""
     name = display_name(procedure.name)
     result = clean(getattr(procedure, "result", "") or "")[:_RESULT_LIMIT]
@@ -42,7 +48,8 @@ def search_document(procedure, prior: float = 0.0) -> SearchDocument:
         name=procedure.name,
         field=procedure.field,
         ward_level=bool(procedure.ward_level),
-        zones={"name": name, "field": procedure.field, "extra": f"{result} {procedure.code}"},
+        zones={"name": name, "field": procedure.field, "extra": f"{result} {procedure.code}", "asks": " ; ".join(asks)},
         passages=(passage, fold(passage)),
         prior=prior,
+        asks=tuple(asks),
     )

@@ -15,6 +15,9 @@ from knowledge_base.search.protocols import LexicalScorer, TextEncoder, VectorIn
 from knowledge_base.text import MAX_QUERY_CHARS, clean, has_diacritics
 
 _CODE = re.compile(r"\b\d\.\d{6}\b")
+ROWS_PER_SLOT = 32
+"""Vector-index ids are slot * ROWS_PER_SLOT + row: passages first (name, folded name), then citizen asks."""
+_FOLDED_ROW = 1
 _SEARCHABLE = re.compile(r"\w", re.UNICODE)
 
 
@@ -28,7 +31,7 @@ class SearchTuning:
     dense_ceiling: float = 0.92
     """e5 cosine that maps to 1."""
     lexical_cap: float = 1.2
-    prior_weight: float = 0.12
+    prior_weight: float = 0.06
     """Added times the procedure's prior (common at wards / open to individuals): breaks near-ties."""
     confident_score: float = 0.5
     confident_margin: float = 0.04
@@ -36,6 +39,9 @@ class SearchTuning:
     candidates: int = 60
     dense_rows: int = 600
     """Nearest passage rows read from the vector index per query (the rest count as no dense evidence)."""
+    ask_shift: float = 0.02
+    """Subtracted from a query-to-citizen-ask cosine before it competes with the name passages (question-to-
+    question cosines run higher than question-to-name ones)."""
 
 
 class ProcedureSearch:
@@ -49,10 +55,13 @@ class ProcedureSearch:
         lexical: LexicalScorer,
         aliases=None,
         common: dict[str, float] | None = None,
+        asks: dict[str, tuple[str, ...]] | None = None,
         tuning: SearchTuning | None = None,
     ) -> None:
         self.encoder, self.index, self.lexical = encoder, index, lexical
         self.aliases = aliases
+        self.asks = dict(asks or {})
+        """code -> how citizens ask for it (knowledge_base/data/citizen_questions)."""
         self.common = dict(common or {})
         """code -> weight of procedures citizens ask for most (knowledge_base/data/common_procedures.yaml)."""
         self.tuning = tuning or SearchTuning()
@@ -72,18 +81,15 @@ class ProcedureSearch:
         vectors = dict(vectors or {})
         missing = [d for d in docs if d.code not in vectors]
         if missing:
-            encoded = self.encoder.encode_passages([text for d in missing for text in d.passages])
-            per_doc = len(missing[0].passages)
-            for i, doc in enumerate(missing):
-                vectors[doc.code] = encoded[i * per_doc : (i + 1) * per_doc]
+            vectors.update(self._encode_documents(missing))
         with self._lock:
             self._ward_codes = None
             ids, rows = [], []
             for doc in docs:
                 slot = self._slot_for(doc.code)
                 self._docs[doc.code] = doc
-                for variant, vec in enumerate(vectors[doc.code]):
-                    ids.append(slot * 4 + variant)
+                for variant, vec in enumerate(vectors[doc.code][:ROWS_PER_SLOT]):
+                    ids.append(slot * ROWS_PER_SLOT + variant)
                     rows.append(vec)
             if rows:
                 self.index.add(ids, np.vstack(rows))
@@ -95,14 +101,26 @@ class ProcedureSearch:
                     self.lexical.set_document(doc.code, doc.zones)
         return {doc.code: vectors[doc.code] for doc in docs}
 
+    def _encode_documents(self, docs: list[SearchDocument]) -> dict[str, np.ndarray]:
+        """Vectors per code: passages encoded as e5 passages, citizen asks as e5 queries (question to question)."""
+        passages = self.encoder.encode_passages([text for d in docs for text in d.passages])
+        ask_texts = [text for d in docs for text in d.asks]
+        asks = self.encoder.encode_queries(ask_texts) if ask_texts else passages[:0]
+        vectors, p, a = {}, 0, 0
+        for doc in docs:
+            n_p, n_a = len(doc.passages), len(doc.asks)
+            vectors[doc.code] = np.vstack([passages[p : p + n_p], asks[a : a + n_a]])
+            p, a = p + n_p, a + n_a
+        return vectors
+
     def upsert(self, procedure) -> None:
         doc = self._document(procedure)
-        vectors = self.encoder.encode_passages(list(doc.passages))
+        vectors = self._encode_documents([doc])[doc.code][:ROWS_PER_SLOT]
         with self._lock:
             self._ward_codes = None
             slot = self._slot_for(doc.code)
-            self.index.remove([slot * 4 + v for v in range(4)])
-            self.index.add([slot * 4 + v for v in range(len(vectors))], vectors)
+            self.index.remove([slot * ROWS_PER_SLOT + v for v in range(ROWS_PER_SLOT)])
+            self.index.add([slot * ROWS_PER_SLOT + v for v in range(len(vectors))], vectors)
             self._docs[doc.code] = doc
             self.lexical.set_document(doc.code, doc.zones)
 
@@ -112,7 +130,7 @@ class ProcedureSearch:
                 return
             self._ward_codes = None
             slot = self._slots[code]
-            self.index.remove([slot * 4 + v for v in range(4)])
+            self.index.remove([slot * ROWS_PER_SLOT + v for v in range(ROWS_PER_SLOT)])
             self.lexical.remove_document(code)
             del self._docs[code]
 
@@ -124,7 +142,8 @@ class ProcedureSearch:
             self.aliases = table
 
     def _document(self, procedure) -> SearchDocument:
-        return search_document(procedure, prior=procedure_prior(procedure, self.common))
+        return search_document(procedure, prior=procedure_prior(procedure, self.common),
+                               asks=self.asks.get(procedure.code, ()))
 
     def _slot_for(self, code: str) -> int:
         if code not in self._slots:
@@ -193,15 +212,20 @@ class ProcedureSearch:
         return f"{text} {extra}".strip()
 
     def _dense_scores(self, text: str, allowed: set[str]) -> dict[str, float]:
+        """Best cosine per code over its passages and (shifted down by `ask_shift`) its citizen asks."""
         vector = self.encoder.encode_queries([text])[0]
         accented = has_diacritics(text)
+        shift = self.tuning.ask_shift
         best: dict[str, float] = {}
         for row, score in self.index.search(vector, self.tuning.dense_rows):
-            code = self._slot_codes.get(row // 4)
+            slot, variant = divmod(row, ROWS_PER_SLOT)
+            code = self._slot_codes.get(slot)
             if code not in allowed:
                 continue
-            if accented and row % 4 == 1:  # the folded copy serves unaccented questions
+            if accented and variant == _FOLDED_ROW:  # the folded copy serves unaccented questions
                 continue
+            if variant >= len(self._docs[code].passages):
+                score -= shift
             if score > best.get(code, -1.0):
                 best[code] = score
         return best

@@ -53,3 +53,26 @@ def test_build_search_encodes_what_the_index_lacks(tmp_path):
     encoder = RecordingEncoder()
     search = build_search(settings, encoder=encoder)
     assert len(encoder.passages) == 4 and len(search) == 2
+
+
+def test_changing_a_citizen_ask_reencodes_only_that_procedure(tmp_path):
+    names = {"1.001193": "Thủ tục đăng ký khai sinh", "1.004194": "Đăng ký tạm trú"}
+    (tmp_path / "none.yaml").write_text("[]\n")
+    asks_dir = tmp_path / "asks"
+    asks_dir.mkdir()
+    asks_file = asks_dir / "test.yaml"
+    asks_file.write_text('- code: "1.004194"\n  asks: [ở trọ cần khai báo gì]\n', encoding="utf-8")
+    settings = SearchSettings(catalogue_path=_small_catalogue(tmp_path, names), index_dir=tmp_path / "index",
+                              common_procedures_path=tmp_path / "none.yaml", citizen_questions_dir=asks_dir)
+    encoder = RecordingEncoder()
+    assert build_index(settings, encoder=encoder)["asks"] == 1
+    manifest = json.loads((tmp_path / "index" / "manifest.json").read_text())
+    assert manifest["rows"] == [2, 3] or manifest["rows"] == [3, 2]
+
+    asks_file.write_text('- code: "1.004194"\n  asks: [ở trọ cần khai báo gì, thuê nhà ở tạm]\n', encoding="utf-8")
+    encoder.queries.clear()
+    again = build_index(settings, encoder=encoder)
+    assert (again["encoded"], again["reused"]) == (1, 1)
+    assert encoder.queries == ["ở trọ cần khai báo gì", "thuê nhà ở tạm"]
+    search = build_search(settings, encoder=encoder)
+    assert search.search("thuê nhà ở tạm").results[0].code == "1.004194"

@@ -113,3 +113,27 @@ def test_confidence_labels_follow_the_thresholds(search):
 def test_k_is_bounded(search):
     assert len(search.search("đăng ký", k=100).results) <= 50
     assert len(search.search("đăng ký", k=0).results) == 1
+
+
+def test_citizen_asks_find_a_procedure_its_name_does_not_mention():
+    encoder = RecordingEncoder()
+    asks = {"1.004222": ("nhập khẩu cho con về nhà ông bà", "move my family's registration to my parents' house")}
+    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
+                             asks=asks, tuning=FAKE_TUNING)
+    engine.load(SAMPLE_PROCEDURES)
+    assert "nhập khẩu cho con về nhà ông bà" in encoder.queries  # asks are encoded as e5 queries
+    assert engine.search("nhap khau cho con ve nha ong ba").results[0].code == "1.004222"
+    assert engine.search("registration at my parents house").results[0].code == "1.004222"
+    without = ProcedureSearch(encoder=RecordingEncoder(), index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
+                              tuning=FAKE_TUNING)
+    without.load(SAMPLE_PROCEDURES)
+    assert "1.004222" not in [h.code for h in without.search("registration at my parents house", k=1).results]
+
+
+def test_staff_edit_of_a_procedure_keeps_its_asks():
+    encoder = RecordingEncoder()
+    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
+                             asks={"1.004194": ("ở trọ cần báo công an",)}, tuning=FAKE_TUNING)
+    engine.load(SAMPLE_PROCEDURES)
+    engine.upsert(FakeProcedure("1.004194", "Đăng ký tạm trú (sửa)", "Đăng ký, quản lý cư trú"))
+    assert engine.search("ở trọ cần báo công an").results[0].code == "1.004194"
