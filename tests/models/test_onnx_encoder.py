@@ -1,0 +1,72 @@
+"""The ONNX export of the e5 folder (built at set-up) gives sentence-transformers' vectors, batched or not."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from knowledge_base.search.onnx_encoder import OnnxE5Encoder
+from knowledge_base.settings import SearchSettings
+from models import export_onnx_encoder as export
+
+MODEL_DIR = __import__("pathlib").Path(SearchSettings().embedding_model)
+SENTENCES = [
+    "làm giấy khai sinh cho con cần gì",
+    "dang ky tam tru cho nguoi thue nha",
+    "I need a copy of my birth certificate",
+    "Bà tôi mất rồi thì khai tử thế nào, cần mang những giấy tờ gì và nộp ở đâu, có mất tiền không?",
+    "sổ đỏ",
+]
+
+
+@pytest.fixture(scope="module")
+def encoders():
+    from knowledge_base.search.encoder import SentenceTransformerEncoder
+
+    return OnnxE5Encoder(MODEL_DIR, threads=2), SentenceTransformerEncoder(MODEL_DIR, threads=2)
+
+
+def test_export_is_recorded_as_up_to_date():
+    assert export.is_up_to_date(MODEL_DIR)
+    manifest = json.loads((MODEL_DIR / export.ONNX_DIR / export.MANIFEST_FILE).read_text())
+    assert manifest["min_cosine"] >= export.MIN_COSINE
+
+
+@pytest.mark.parametrize("kind", ["queries", "passages"])
+def test_onnx_vectors_match_sentence_transformers(encoders, kind):
+    onnx, torch_encoder = encoders
+    a = getattr(onnx, f"encode_{kind}")(SENTENCES)
+    b = getattr(torch_encoder, f"encode_{kind}")(SENTENCES)
+    assert a.shape == b.shape == (len(SENTENCES), 384)
+    assert np.min(np.sum(a * b, axis=1)) >= 0.9999
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-4)
+
+
+def test_batching_and_padding_do_not_change_vectors(encoders):
+    onnx, _ = encoders
+    together = onnx.encode_queries(SENTENCES)
+    alone = np.vstack([onnx.encode_queries([s]) for s in SENTENCES])
+    assert np.min(np.sum(together * alone, axis=1)) >= 0.99999
+    assert onnx.encode_queries([]).shape == (0, 384)
+
+
+def test_a_stale_or_missing_export_is_detected(tmp_path):
+    copy = tmp_path / "e5"
+    copy.mkdir()
+    for name in ("model.safetensors", "tokenizer.json"):
+        (copy / name).symlink_to(MODEL_DIR / name)
+    assert not export.is_up_to_date(copy)
+    with pytest.raises(FileNotFoundError, match="make setup"):
+        OnnxE5Encoder(copy)
+    shutil.copytree(MODEL_DIR / export.ONNX_DIR, copy / export.ONNX_DIR, symlinks=True)
+    assert export.is_up_to_date(copy)
+    manifest = copy / export.ONNX_DIR / export.MANIFEST_FILE
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "version": 0}))
+    assert not export.is_up_to_date(copy)
+
+
+def test_export_without_weights_is_a_clear_error(tmp_path):
+    with pytest.raises(export.ExportError, match="no model.safetensors"):
+        export.export_onnx(tmp_path)
