@@ -42,8 +42,11 @@ class KioskSettings(BaseSettings):
     vad_frame_ms: int = 30
     vad_start_ms: int = 90
     """This much speech in a row starts an utterance."""
-    vad_hangover_ms: int = 800
-    """This much silence after speech ends the utterance."""
+    vad_hangover_ms: int = 500
+    """This much silence ends an utterance that has lasted vad_opener_ms (a whole question)."""
+    vad_opener_hangover_ms: int = 1100
+    """Silence allowed while the utterance is shorter than vad_opener_ms (a pause after "Dạ… cho tôi hỏi…")."""
+    vad_opener_ms: int = 1500
     max_utterance_s: float = 15.0
     no_speech_timeout_s: float = 6.0
     """Listening this long without speech: the follow-up window closes, the kiosk goes back to idle."""

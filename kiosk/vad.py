@@ -19,8 +19,12 @@ class VadConfig:
     frame_ms: int = 30
     start_ms: int = 90
     """Consecutive speech needed to start an utterance (ignores clicks)."""
-    hangover_ms: int = 800
-    """Consecutive silence after speech that ends the utterance."""
+    hangover_ms: int = 500
+    """Consecutive silence that ends an utterance once it has lasted `opener_ms` (a whole question)."""
+    opener_hangover_ms: int = 1100
+    """Longer silence allowed while the utterance is still shorter than `opener_ms`: visitors, elderly ones
+    especially, often pause after an opener ("Dạ… cho tôi hỏi…") before the question itself."""
+    opener_ms: int = 1500
     max_utterance_s: float = 15.0
     no_speech_timeout_s: float = 6.0
     preroll_ms: int = 300
@@ -31,6 +35,7 @@ class VadConfig:
     def from_settings(cls, settings) -> VadConfig:
         return cls(threshold_dbfs=settings.vad_threshold_dbfs, frame_ms=settings.vad_frame_ms,
                    start_ms=settings.vad_start_ms, hangover_ms=settings.vad_hangover_ms,
+                   opener_hangover_ms=settings.vad_opener_hangover_ms, opener_ms=settings.vad_opener_ms,
                    max_utterance_s=settings.max_utterance_s, no_speech_timeout_s=settings.no_speech_timeout_s)
 
 
@@ -104,10 +109,18 @@ class EnergyEndpointer:
             return
         self._utterance.append(frame)
         self._silence_run = 0 if is_speech else self._silence_run + 1
-        if self._silence_run >= self._frames(cfg.hangover_ms):
+        if self._silence_run >= self._frames(self.current_hangover_ms()):
             self._finish(self._frames_seen - self._silence_run)
         elif len(self._utterance) >= self._frames(cfg.max_utterance_s * 1000):
             self._finish(self._frames_seen - self._silence_run)
+
+    def current_hangover_ms(self) -> int:
+        """Silence that would end the utterance now: long while it is still only an opener."""
+        cfg = self.config
+        spoken_ms = (len(self._utterance) - self._silence_run) * cfg.frame_ms
+        if spoken_ms < cfg.opener_ms:
+            return max(cfg.hangover_ms, cfg.opener_hangover_ms)
+        return cfg.hangover_ms
 
     def _finish(self, last_speech_frame: int) -> None:
         self.state = EndpointState.ENDED

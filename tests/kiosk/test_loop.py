@@ -11,7 +11,7 @@ from tests.kiosk.audio_builders import quiet, tone
 from tests.kiosk.fakes import (FakeAudioSource, FakeDialogue, FakeSpeechToText, FakeTextToSpeech, RecordingPlayer,
                                RecordingScreen)
 
-VAD = VadConfig(hangover_ms=500, no_speech_timeout_s=1.5)
+VAD = VadConfig(hangover_ms=500, opener_ms=800, no_speech_timeout_s=1.5)
 CLARIFY = {"messages": [{"text": "Bác muốn làm thủ tục nào?", "buttons": [
     {"title": "Đăng ký khai sinh", "payload": "/choose_procedure{\"code\":\"1.001193\"}"},
     {"title": "Đăng ký khai tử", "payload": "/choose_procedure{\"code\":\"1.000656\"}"}]}]}

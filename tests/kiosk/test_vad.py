@@ -7,7 +7,8 @@ from kiosk.audio import concat
 from kiosk.vad import EndpointState, EnergyEndpointer, VadConfig, find_utterance, frame_level_dbfs
 from tests.kiosk.audio_builders import noise, quiet, tone
 
-CONFIG = VadConfig(threshold_dbfs=-40, hangover_ms=600, no_speech_timeout_s=2.0, max_utterance_s=5.0)
+CONFIG = VadConfig(threshold_dbfs=-40, hangover_ms=600, opener_ms=1000, opener_hangover_ms=1100,
+                   no_speech_timeout_s=2.0, max_utterance_s=5.0)
 
 
 def test_levels():
@@ -79,3 +80,27 @@ def test_threshold_is_configurable():
     soft = tone(1.0, amplitude=0.003)  # about -53 dBFS
     assert EnergyEndpointer(VadConfig(threshold_dbfs=-40)).push(soft.samples) is EndpointState.WAITING
     assert EnergyEndpointer(VadConfig(threshold_dbfs=-60)).push(soft.samples) is EndpointState.SPEAKING
+
+
+def test_a_pause_after_a_short_opener_does_not_end_the_utterance():
+    # "Dạ…" (0.6 s), a 0.9 s pause, then the question: one utterance, not two
+    clip = concat(quiet(0.3), tone(0.6), quiet(0.9), tone(1.2), quiet(2.0))
+    endpointer = EnergyEndpointer(CONFIG)
+    assert endpointer.push(clip.samples) is EndpointState.ENDED
+    assert endpointer.speech_end_s == pytest.approx(3.0, abs=0.06)
+    assert endpointer.utterance.seconds == pytest.approx(0.3 + 0.6 + 0.9 + 1.2 + 0.6, abs=0.1)
+
+
+def test_the_same_pause_after_a_whole_question_ends_it_quickly():
+    clip = concat(quiet(0.3), tone(1.4), quiet(0.9), tone(1.2), quiet(2.0))
+    endpointer = EnergyEndpointer(CONFIG)
+    assert endpointer.push(clip.samples) is EndpointState.ENDED
+    assert endpointer.speech_end_s == pytest.approx(1.7, abs=0.06)
+    assert endpointer.utterance.seconds == pytest.approx(0.3 + 1.4 + 0.6, abs=0.1)
+
+
+def test_defaults_keep_a_short_hangover_for_questions_and_a_long_one_for_openers():
+    endpointer = EnergyEndpointer(VadConfig())
+    assert endpointer.current_hangover_ms() == 1100
+    endpointer.push(concat(quiet(0.3), tone(2.0)).samples)
+    assert endpointer.state is EndpointState.SPEAKING and endpointer.current_hangover_ms() == 500
