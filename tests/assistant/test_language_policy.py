@@ -1,4 +1,5 @@
-"""LanguageSlotPolicy inside real Rasa (.venv-rasa, Python 3.10): it sets the language slot and predicts nothing."""
+"""Our Rasa components inside real Rasa (.venv-rasa, Python 3.10): LanguageSlotPolicy sets the language slot and
+predicts nothing; loading it installs the faster action-reply validation, which accepts and rejects as Rasa does."""
 from __future__ import annotations
 
 import json
@@ -39,7 +40,19 @@ for text, previous in json.loads(sys.stdin.read()):
     out.append({"events": [[e.key, e.value] for e in prediction.events if isinstance(e, SlotSet)],
                 "max_probability": max(prediction.probabilities), "actions": len(prediction.probabilities),
                 "priority": prediction.policy_priority})
-print(json.dumps(out))
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+action = RemoteAction("action_answer_procedure", None)
+good = {"events": [{"event": "slot", "timestamp": None, "name": "language", "value": "en"}],
+        "responses": [{"text": "Hello", "buttons": []}]}
+bad = {"events": [{"event": "slot", "name": "language", "value": "en", "timestamp": "yesterday"}], "responses": []}
+validation = {"patched": RemoteAction._validate_action_result.__module__, "good": action._validate_action_result(good)}
+try:
+    action._validate_action_result(bad)
+    validation["bad"] = "accepted"
+except ValidationError as error:
+    validation["bad"] = error.message
+print(json.dumps({"predictions": out, "validation": validation}))
 '''
 
 CASES = [
@@ -55,7 +68,7 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def predictions() -> list[dict]:
+def probe() -> dict:
     if not RASA_PYTHON.exists():
         pytest.skip("no .venv-rasa (make setup)")
     cases = json.dumps([[text, previous] for text, previous, _ in CASES])
@@ -64,6 +77,11 @@ def predictions() -> list[dict]:
                                                         "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def predictions(probe) -> list[dict]:
+    return probe["predictions"]
 
 
 @pytest.mark.parametrize(("index", "case"), list(enumerate(CASES)), ids=[repr(c[0])[:30] for c in CASES])
@@ -76,3 +94,11 @@ def test_the_policy_never_predicts_an_action(predictions):
     for prediction in predictions:
         assert prediction["max_probability"] == 0.0
         assert prediction["actions"] > 10 and prediction["priority"] == 0
+
+
+def test_loading_the_policy_installs_the_reply_validator_with_rasas_verdicts(probe):
+    validation = probe["validation"]
+    assert validation["patched"] == "assistant.components.action_reply_validation"
+    assert validation["good"] is True
+    assert "timestamp" in validation["bad"] or "yesterday" in validation["bad"]
+    assert "Failed to validate Action server response" in validation["bad"]
