@@ -35,7 +35,8 @@ def main() -> None:
     started = time.perf_counter()
     search = build_search()
     print(f"load (model + saved index + catalogue): {time.perf_counter() - started:.1f} s, "
-          f"{len(search)} procedures, RSS {peak_rss_mb():.0f} MB")
+          f"{len(search)} procedures, encoder {type(search.encoder).__name__} "
+          f"(KB_ENCODER_BACKEND={SearchSettings().encoder_backend}), RSS {peak_rss_mb():.0f} MB")
 
     questions = load_questions(ROOT / "knowledge_base" / "eval" / f"questions_{args.split}.jsonl")
     report = evaluate(search, questions)
@@ -61,8 +62,8 @@ def main() -> None:
             settings = SearchSettings(index_dir=Path(tmp))
             t0 = time.perf_counter()
             figures = build_index(settings, encoder=search.encoder)
-            print(f"\nindex build, all {figures['procedures']} procedures (2 passages each): "
-                  f"{time.perf_counter() - t0:.1f} s")
+            print(f"\nindex build, all {figures['procedures']} procedures (2 name passages each) and "
+                  f"{figures['asks']} citizen asks: {time.perf_counter() - t0:.1f} s")
     print(f"peak RSS of this process: {peak_rss_mb():.0f} MB")
 
 

@@ -51,7 +51,8 @@ def _thresholds(tops) -> dict:
     """Confidence thresholds: 'confident' should be right ≥ 97% of the time; out-of-scope should be no_match."""
     best = None
     for confident_score, margin, none in itertools.product(
-        [0.45, 0.5, 0.55, 0.6, 0.65, 0.7], [0.02, 0.04, 0.06, 0.08, 0.1], [0.2, 0.25, 0.3, 0.35, 0.4]
+        [0.45, 0.5, 0.55, 0.6, 0.65, 0.7], [0.02, 0.04, 0.06, 0.08, 0.1],
+        [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55]
     ):
         if none >= confident_score:
             continue
@@ -78,6 +79,14 @@ def _thresholds(tops) -> dict:
                                           "in_scope_no_match": round(in_none / in_n, 3)})
         best = max(best, candidate, key=lambda c: (c[0], c[1])) if best else candidate
     return best[2]
+
+
+def tune_thresholds(search: ProcedureSearch, paths) -> dict:
+    """Confidence thresholds only, for the current fusion weights (quick)."""
+    questions = [q for path in paths for q in load_questions(path)]
+    allowed = search._allowed(False)
+    rows = _with_lexical(search, _cached_parts(search, questions), allowed)
+    return _thresholds(_top1(search, rows, search.tuning)[1])
 
 
 def tune(search: ProcedureSearch, paths) -> dict:

@@ -31,11 +31,11 @@ class SearchTuning:
     dense_ceiling: float = 0.92
     """e5 cosine that maps to 1."""
     lexical_cap: float = 1.2
-    prior_weight: float = 0.06
+    prior_weight: float = 0.08
     """Added times the procedure's prior (common at wards / open to individuals): breaks near-ties."""
-    confident_score: float = 0.5
+    confident_score: float = 0.65
     confident_margin: float = 0.04
-    no_match_score: float = 0.38
+    no_match_score: float = 0.55
     candidates: int = 60
     dense_rows: int = 600
     """Nearest passage rows read from the vector index per query (the rest count as no dense evidence)."""
