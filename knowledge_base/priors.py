@@ -9,6 +9,8 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "common_procedures.yam
 CITIZEN_APPLICANTS = ("Công dân Việt Nam", "Người Việt Nam định cư ở nước ngoài", "Người nước ngoài")
 CITIZEN_PRIOR = 0.3
 """Prior of a procedure individuals may file but that is not on the common list."""
+DISTRICT_MARK = "thực hiện tại cấp huyện"
+"""Districts were abolished on 1 July 2025; a leftover district copy never outranks its ward twin."""
 
 
 class PriorFileError(ValueError):
@@ -44,6 +46,8 @@ def procedure_prior(procedure, common: dict[str, float]) -> float:
     """In [0, 1]: the common-list weight, else a small prior when individuals (not only organisations) may file."""
     if procedure.code in common:
         return common[procedure.code]
+    if DISTRICT_MARK in (getattr(procedure, "name", "") or "").lower():
+        return 0.0
     applicants = getattr(procedure, "applicants", ()) or ()
     if not applicants or any(a in CITIZEN_APPLICANTS for a in applicants):
         return CITIZEN_PRIOR
