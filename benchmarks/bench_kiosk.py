@@ -188,12 +188,14 @@ def bench_turn(runs: int, bridge: str | None) -> None:
         ptt = [one_socket_turn(url, speech, push_to_talk=True, realtime=False) for _ in range(runs)]
         print(f"end of speech -> reply audio, push-to-talk stop ({name}, real TTS, over WebSocket): {median_ms(ptt)}")
         server.should_exit = True
-        for hangover_ms in (800, 500):
-            tuned = KioskEngines(engines.settings.model_copy(update={"vad_hangover_ms": hangover_ms}),
+        endpointing = [("default: 500 ms after a question, 1,100 ms after an opener", {}),
+                       ("fixed 800 ms (the session-1 default)", {"vad_hangover_ms": 800, "vad_opener_hangover_ms": 800})]
+        for label, update in endpointing:
+            tuned = KioskEngines(engines.settings.model_copy(update=update),
                                  stt=engines._stt, tts=engines._tts, dialogue=engines._dialogue)
             server, url = serve_kiosk(tuned)
             auto = [one_socket_turn(url, speech, push_to_talk=False, realtime=True) for _ in range(max(2, runs // 3))]
-            print(f"end of speech -> reply audio, automatic end with KIOSK_VAD_HANGOVER_MS={hangover_ms} ({name}, "
+            print(f"end of speech -> reply audio, automatic end, {label} ({name}, "
                   f"streamed in real time): {median_ms(auto)}")
             server.should_exit = True
 
