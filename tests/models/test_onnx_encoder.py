@@ -70,3 +70,13 @@ def test_a_stale_or_missing_export_is_detected(tmp_path):
 def test_export_without_weights_is_a_clear_error(tmp_path):
     with pytest.raises(export.ExportError, match="no model.safetensors"):
         export.export_onnx(tmp_path)
+
+
+def test_queries_are_cut_at_64_tokens_passages_are_not(encoders):
+    onnx, _ = encoders
+    words = "đăng ký khai sinh cho con " * 30  # ~150 tokens
+    cut = onnx.encode_queries([words])[0]
+    head = onnx._query_tokenizer.decode(onnx._query_tokenizer.encode("query: " + words).ids, skip_special_tokens=True)
+    assert len(onnx._query_tokenizer.encode("query: " + words).ids) == 64
+    assert float(cut @ onnx.encode_texts([head])[0]) >= 0.999
+    assert len(onnx._tokenizer.encode("passage: " + words).ids) > 64
