@@ -56,7 +56,7 @@ if [ ! -f models/index/manifest.json ] || ! up_to_date index "$index_hash"; then
   stamp index "$index_hash"
 fi
 if [ -f assistant/config.yml ]; then
-  rasa_hash="$(digest assistant/config.yml assistant/domain.yml assistant/data)"
+  rasa_hash="$(digest assistant/config.yml assistant/domain.yml assistant/data assistant/components)"
   if [ ! -f models/rasa/assistant.tar.gz ] || ! up_to_date rasa "$rasa_hash"; then
     say "Training the Rasa model"
     .venv-rasa/bin/rasa train --config assistant/config.yml --domain assistant/domain.yml --data assistant/data \
