@@ -9,6 +9,7 @@ from typing import Iterable
 import numpy as np
 
 from knowledge_base.priors import procedure_prior
+from knowledge_base.search.age_hints import FROM_14, UNDER_14, age_hint
 from knowledge_base.search.documents import SearchDocument, search_document
 from knowledge_base.search.outcome import Confidence, SearchHit, SearchOutcome
 from knowledge_base.search.protocols import LexicalScorer, TextEncoder, VectorIndex
@@ -209,7 +210,10 @@ class ProcedureSearch:
     def _expand(self, text: str) -> str:
         aliases = self.aliases
         extra = aliases.expansion_text(text) if aliases is not None else ""
-        return f"{text} {extra}".strip()
+        bracket = age_hint(text)
+        if bracket:  # the stated age decides the bracket; drop the other one an alias may have added
+            extra = extra.replace(UNDER_14 if bracket == FROM_14 else FROM_14, "")
+        return f"{text} {extra} {bracket}".strip()
 
     def _dense_scores(self, text: str, allowed: set[str]) -> dict[str, float]:
         """Best cosine per code over its passages and (shifted down by `ask_shift`) its citizen asks."""
