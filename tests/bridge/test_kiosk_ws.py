@@ -24,7 +24,8 @@ ANSWER = {"messages": [{"text": "Mời bác đến Quầy 2 – Hộ tịch. S�
 def make_client(stt, dialogue, **settings):
     app = FastAPI()
     app.include_router(router)
-    app.state.kiosk_engines = KioskEngines(KioskSettings(**{"vad_hangover_ms": 500, **settings}), stt=stt,
+    defaults = {"vad_hangover_ms": 500, "vad_opener_ms": 800}  # a 1 s tone counts as a whole question
+    app.state.kiosk_engines = KioskEngines(KioskSettings(**{**defaults, **settings}), stt=stt,
                                            tts=FakeTextToSpeech(), dialogue=dialogue)
     return TestClient(app)
 
