@@ -1,8 +1,10 @@
-"""Real servers for tests: a free 127.0.0.1 port and an ASGI app run under uvicorn in a background thread."""
+"""Real servers for tests: a free 127.0.0.1 port, an ASGI app run under uvicorn in a background thread, and
+stopping a server subprocess."""
 from __future__ import annotations
 
 import contextlib
 import socket
+import subprocess
 import threading
 import time
 from typing import Iterator
@@ -33,3 +35,13 @@ def serve(app, port: int | None = None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Terminate a server subprocess; kill it if it has not exited within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)

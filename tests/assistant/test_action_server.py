@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.assistant.stub_bridge import StubBridge
-from tests.servers import free_port
+from tests.servers import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,12 +48,7 @@ def stack(tmp_path_factory):
                     time.sleep(0.2)
             yield f"http://127.0.0.1:{port}/webhook", bridge, log_path
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop_process(process, timeout=10)
 
 
 def webhook_request(action: str, text: str, intent: str, slots: dict | None = None) -> dict:

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from tests.assistant.stub_bridge import StubBridge
-from tests.assistant.test_action_server import ROOT, free_port
+from tests.assistant.test_action_server import ROOT
+from tests.servers import free_port, stop_process
 
 MODEL = ROOT / "models" / "rasa" / "assistant.tar.gz"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -42,15 +43,6 @@ def _wait_ready(url: str, process: subprocess.Popen, log: Path, limit: float = 3
     raise RuntimeError(f"{url} not ready after {limit} s:\n{log.read_text()[-3000:]}")
 
 
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def rasa_url(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("stack")
@@ -74,8 +66,8 @@ def rasa_url(tmp_path_factory):
             _wait_ready(f"http://127.0.0.1:{rasa_port}/status", rasa, rasa_log, 400)
             yield f"http://127.0.0.1:{rasa_port}"
         finally:
-            _stop(rasa)
-            _stop(actions)
+            stop_process(rasa)
+            stop_process(actions)
 
 
 def say(url: str, sender: str, message: str) -> list[dict]:
