@@ -27,10 +27,6 @@ class SearchDocument:
     asks: tuple[str, ...] = ()
     """How citizens ask for it (knowledge_base/data/citizen_questions); encoded as e5 queries, also a lexical zone."""
 
-    def dense_texts(self) -> int:
-        """Rows this procedure takes in the vector index: its passages, then its asks."""
-        return len(self.passages) + len(self.asks)
-
 
 def display_name(name: str) -> str:
     """The name without the leading 'Thủ tục' that many catalogue entries carry."""
