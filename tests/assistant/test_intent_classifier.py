@@ -1,0 +1,103 @@
+"""SparseIntentClassifier inside real Rasa (.venv-rasa, Python 3.10): the C setting reaches scikit-learn, a model
+trained, persisted and loaded again classifies as before, and the trained assistant model parses real turns."""
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from tests.assistant.test_action_server import ROOT
+
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+MODEL = ROOT / "models" / "rasa" / "assistant.tar.gz"
+
+# Runs in .venv-rasa. Part 1 trains the classifier on hand-made sparse features through Rasa's model storage and
+# loads it back (Rasa's loader refuses unknown pickled types, so a silent load failure would show here). Part 2
+# parses a few turns with the trained assistant model.
+_PROBE = r'''
+import asyncio, json, logging, sys, tempfile
+from pathlib import Path
+import numpy as np
+import scipy.sparse
+logging.disable(logging.WARNING)
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from assistant.components.sparse_intent_classifier import SparseIntentClassifier
+
+def message(text, intent=None):
+    # one sparse sentence feature per word-hash bucket: enough to separate the toy intents
+    row = np.zeros((1, 16))
+    for word in text.split():
+        row[0, hash(word) % 16] += 1.0
+    m = Message(data={"text": text, **({"intent": intent} if intent else {})})
+    m.add_features(Features(scipy.sparse.coo_matrix(row), "sentence", "text", "probe"))
+    return m
+
+examples = [message(t, i) for t, i in [("xin chao", "greet"), ("chao ban", "greet"), ("hello there", "greet"),
+            ("le phi bao nhieu", "ask_fee"), ("phi bao nhieu", "ask_fee"), ("how much fee", "ask_fee")] * 3]
+storage = LocalModelStorage(Path(tempfile.mkdtemp()))
+context = ExecutionContext(GraphSchema({}), "probe")
+config = {**SparseIntentClassifier.get_default_config(), "C": 7.0}
+fresh = SparseIntentClassifier.create(config, storage, Resource("intent"), context)
+out = {"C": fresh.clf.get_params()["C"], "default_C": SparseIntentClassifier.get_default_config()["C"]}
+fresh.train(TrainingData(examples))
+loaded = SparseIntentClassifier.load(config, storage, Resource("intent"), context)
+out["loaded_class"] = type(loaded.clf).__name__
+out["toy"] = [m.get("intent")["name"] for m in loaded.process([message("chao ban"), message("phi bao nhieu")])]
+
+if len(sys.argv) > 1:
+    from rasa.core.agent import Agent
+    agent = Agent.load(sys.argv[1])
+    async def parse(texts):
+        return [await agent.parse_message(t) for t in texts]
+    texts = ["chứng thực giấy tờ", "lam giay khai sinh can gi", "how much does it cost", "xin chào",
+             "hồ sơ 000.00.20.H26-250801-0001 đến đâu rồi", "số 2"]
+    out["parsed"] = [{"intent": r["intent"]["name"], "confidence": r["intent"]["confidence"],
+                      "entities": [e["entity"] for e in r["entities"]]} for r in asyncio.run(parse(texts))]
+print(json.dumps(out))
+'''
+
+
+def _run_probe(*args: str) -> dict:
+    if not RASA_PYTHON.exists():
+        pytest.skip("no .venv-rasa (make setup)")
+    result = subprocess.run([str(RASA_PYTHON), "-c", _PROBE, *args], capture_output=True, text=True, cwd=ROOT,
+                            timeout=300, env={"PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
+                                              "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def probe() -> dict:
+    if not MODEL.exists():
+        pytest.skip("no trained Rasa model (make setup)")
+    return _run_probe(str(MODEL))
+
+
+def test_c_from_config_reaches_scikit_learn(probe):
+    assert probe["default_C"] == 1.0
+    assert probe["C"] == 7.0
+
+
+def test_a_persisted_classifier_loads_and_classifies(probe):
+    assert probe["loaded_class"] == "LogisticRegression"
+    assert probe["toy"] == ["greet", "ask_fee"]
+
+
+def test_the_trained_model_parses_real_turns_above_the_fallback_threshold(probe):
+    intents = [(p["intent"], p["confidence"]) for p in probe["parsed"]]
+    expected = ["ask_procedure", "ask_documents", "ask_fee", "greet", "check_dossier_status", "choose_option"]
+    assert [name for name, _ in intents] == expected
+    assert all(confidence >= 0.45 for _, confidence in intents), intents  # FallbackClassifier threshold
+
+
+def test_the_crf_tags_dossier_codes_and_option_numbers(probe):
+    parsed = probe["parsed"]
+    assert "dossier_code" in parsed[4]["entities"]
+    assert "option_number" in parsed[5]["entities"]
