@@ -17,7 +17,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.actions.language import language_of_turn
-from assistant.components import action_reply_validation, event_lookup
+from assistant.components import action_reply_validation, action_session, event_lookup
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
@@ -29,6 +29,7 @@ class LanguageSlotPolicy(Policy):
         # Built whenever Rasa loads the model, so this is where the assistant's Rasa speed-ups go in too.
         action_reply_validation.install()
         event_lookup.install()
+        action_session.install()
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

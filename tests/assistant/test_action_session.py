@@ -1,0 +1,70 @@
+"""Rasa's action-server calls reuse one kept-open connection once assistant/components/action_session.py is
+installed (real Rasa EndpointConfig, real aiohttp server on 127.0.0.1, .venv-rasa), and still work after the
+pooled connection has gone idle and been dropped."""
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from tests.assistant.test_action_server import ROOT
+
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+
+_PROBE = r'''
+import asyncio, json, sys
+from aiohttp import web
+from rasa.utils.endpoints import EndpointConfig
+from assistant.components import action_session
+
+patched = sys.argv[1] == "patched"
+if patched:
+    action_session.install()
+    action_session.KEEPALIVE_SECONDS = 0.3  # (read when a session is made) so the idle case is quick
+
+async def main():
+    peers = []
+    async def webhook(request):
+        peers.append(request.transport.get_extra_info("peername")[1])
+        body = await request.json()
+        return web.json_response({"echo": body["n"], "events": [], "responses": []})
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+    echoes = [(await endpoint.request(json={"n": n}, method="post"))["echo"] for n in range(5)]
+    await asyncio.sleep(1.0)  # longer than the keep-alive: the next call must open a fresh connection
+    echoes.append((await endpoint.request(json={"n": 5}, method="post"))["echo"])
+    await runner.cleanup()
+    print(json.dumps({"echoes": echoes, "connections_first_five": len(set(peers[:5])),
+                      "last_is_new": peers[5] not in peers[:5]}))
+
+asyncio.run(main())
+'''
+
+
+def _probe(mode: str) -> dict:
+    if not RASA_PYTHON.exists():
+        pytest.skip("no .venv-rasa (make setup)")
+    result = subprocess.run([str(RASA_PYTHON), "-c", _PROBE, mode], capture_output=True, text=True, cwd=ROOT,
+                            timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_rasa_alone_opens_a_connection_per_call():
+    plain = _probe("plain")
+    assert plain["echoes"] == [0, 1, 2, 3, 4, 5]
+    assert plain["connections_first_five"] == 5
+
+
+def test_installed_session_reuses_one_connection_and_survives_idle_drop():
+    kept = _probe("patched")
+    assert kept["echoes"] == [0, 1, 2, 3, 4, 5]
+    assert kept["connections_first_five"] == 1
+    assert kept["last_is_new"] is True
