@@ -3,8 +3,8 @@
 Prints figures; asserts nothing. Commands (from the repository root):
 
   # 1. turns: needs the running stack (`make run`: Rasa 5005, actions 5055, bridge 8000)
-  .venv/bin/python benchmarks/bench_dialogue.py turns --turns 200 --concurrency 10 [--seed N] [--fixed-questions]
-  #    prints p50/p95, CPU ms per turn of each service (from /proc/<pid>/stat), how busy the machine was,
+  .venv/bin/python benchmarks/bench_dialogue.py turns --turns 200 --concurrency 10 [--seed N] [--warmup 20]
+  #    [--fixed-questions]; prints p50/p95, CPU ms per turn of each service (from /proc/<pid>/stat), how busy the machine was,
   #    and the bridge's search cache hit rate; procedure questions come from the dev split, varied each run
   # 2. RSS of the three services (found by their listening ports)
   .venv/bin/python benchmarks/bench_dialogue.py rss
@@ -192,6 +192,23 @@ async def run_turns(rasa_url: str, bridge_url: str, turns: int, concurrency: int
         print(f"  'service down' reply to {message!r} (x{down.count(message)})")
 
 
+async def warm_up(rasa_url: str, turns: int, fixed_pool: QuestionPool) -> None:
+    """Untimed turns through every conversation, one sender at a time, with the fixed questions."""
+    import httpx
+
+    async with httpx.AsyncClient(timeout=60) as client:
+        sent = 0
+        for round_no in range(turns):
+            for index, script in enumerate(CONVERSATIONS):
+                for message in script:
+                    if sent == turns:
+                        print(f"warm-up: {sent} untimed turns (fixed questions)")
+                        return
+                    await client.post(f"{rasa_url}/webhooks/rest/webhook",
+                                      json={"sender": f"warmup-{round_no}-{index}", "message": fixed_pool.fill(message)})
+                    sent += 1
+
+
 def _listening_inodes(port: int) -> set[str]:
     inodes = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
@@ -316,6 +333,9 @@ def main() -> None:
     turns.add_argument("--concurrency", type=int, default=10)
     turns.add_argument("--bridge-url", default="http://127.0.0.1:8000", help="for the search cache hit rate")
     turns.add_argument("--seed", type=int, default=None, help="question order (default: a new one each run)")
+    turns.add_argument("--warmup", type=int, default=20,
+                       help="untimed turns first, with the fixed questions (none of them in the timed pool), so "
+                            "first-call costs (lazy imports, first inference) are not counted; 0 = cold")
     turns.add_argument("--fixed-questions", action="store_true",
                        help="ask the same three procedure questions every time (as in the first figures)")
     sub.add_parser("rss", help="resident memory of Rasa, actions and bridge")
@@ -327,6 +347,8 @@ def main() -> None:
         seed = args.seed if args.seed is not None else int(time.time())
         print(f"question seed {seed}" + (" (fixed questions)" if args.fixed_questions else ""))
         pool = QuestionPool(DEV_QUESTIONS, seed, fixed=args.fixed_questions)
+        if args.warmup > 0:
+            asyncio.run(warm_up(args.rasa_url, args.warmup, QuestionPool(DEV_QUESTIONS, seed, fixed=True)))
         asyncio.run(run_turns(args.rasa_url, args.bridge_url, args.turns, args.concurrency, pool))
     elif args.command == "rss":
         report_rss()
