@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -196,17 +197,13 @@ async def warm_up(rasa_url: str, turns: int, fixed_pool: QuestionPool) -> None:
     """Untimed turns through every conversation, one sender at a time, with the fixed questions."""
     import httpx
 
+    turns_in_order = ((f"warmup-{round_no}-{index}", message) for round_no in itertools.count()
+                      for index, script in enumerate(CONVERSATIONS) for message in script)
     async with httpx.AsyncClient(timeout=60) as client:
-        sent = 0
-        for round_no in range(turns):
-            for index, script in enumerate(CONVERSATIONS):
-                for message in script:
-                    if sent == turns:
-                        print(f"warm-up: {sent} untimed turns (fixed questions)")
-                        return
-                    await client.post(f"{rasa_url}/webhooks/rest/webhook",
-                                      json={"sender": f"warmup-{round_no}-{index}", "message": fixed_pool.fill(message)})
-                    sent += 1
+        for sender, message in itertools.islice(turns_in_order, turns):
+            await client.post(f"{rasa_url}/webhooks/rest/webhook",
+                              json={"sender": sender, "message": fixed_pool.fill(message)})
+    print(f"warm-up: {turns} untimed turns (fixed questions)")
 
 
 def _listening_inodes(port: int) -> set[str]:

@@ -21,9 +21,7 @@ def build_reply_check(schema: Dict[Text, Any]) -> Callable[[Any], bool]:
     """A function telling whether a reply is valid under ``schema`` (Rasa's action response format)."""
     from jsonschema.validators import validator_for
 
-    def validator(part: Dict[Text, Any]):
-        return validator_for(schema)(part)
-
+    validator = validator_for(schema)
     whole = validator(schema)
     try:
         items = schema["properties"]["events"]["items"]

@@ -9,12 +9,10 @@ cost ~9 ms of TensorFlow per message, half of Rasa's CPU per turn (see assistant
 from typing import Any, Dict, List, Text
 
 import scipy.sparse
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -23,10 +21,6 @@ from rasa.shared.nlu.training_data.message import Message
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class SparseIntentClassifier(LogisticRegressionClassifier):
     """``LogisticRegressionClassifier`` whose regularisation strength ``C`` is set in config.yml."""
-
-    @classmethod
-    def required_components(cls) -> List[type]:
-        return [Featurizer]
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -37,16 +31,6 @@ class SparseIntentClassifier(LogisticRegressionClassifier):
     ) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.set_params(C=float(self.config["C"]))
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        return cls(config, execution_context.node_name, model_storage, resource)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Intent and ranking per message, as Rasa's classifier sets them.
