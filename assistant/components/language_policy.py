@@ -17,7 +17,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.actions.language import language_of_turn
-from assistant.components import action_reply_validation, action_session, event_lookup
+from assistant.components import action_reply_validation, action_session, event_lookup, graph_runner
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
@@ -30,6 +30,7 @@ class LanguageSlotPolicy(Policy):
         action_reply_validation.install()
         event_lookup.install()
         action_session.install()
+        graph_runner.install()
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

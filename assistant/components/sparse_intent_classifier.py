@@ -6,8 +6,9 @@ thinly that clear messages ("chứng thực giấy tờ") fall under the Fallbac
 confidences that mean something. Why not DIET: on this data it was no more accurate in cross-validation and
 cost ~9 ms of TensorFlow per message, half of Rasa's CPU per turn (see assistant/actions/README.md).
 """
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
+import numpy as np
 import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -31,33 +32,76 @@ class SparseIntentClassifier(LogisticRegressionClassifier):
     ) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.set_params(C=float(self.config["C"]))
+        # (coef_, coef_ transposed), built on first use and again if the classifier is retrained or replaced
+        self._weights_by_feature: Optional[Tuple[np.ndarray, np.ndarray]] = None
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Intent and ranking per message, as Rasa's classifier sets them.
 
         A message with no known word or character n-gram (empty, emoji, punctuation, another script) gets no
-        intent with confidence 0 — the model's intercepts alone would otherwise pick one — and so does one with
-        no tokens, for which the regex featurizer adds no columns. FallbackClassifier then answers it.
+        intent with confidence 0 — the model's intercepts alone would otherwise pick one — and so does one whose
+        features do not have the trained width (no tokens: the regex featurizer then adds no columns).
+        FallbackClassifier then answers it.
         """
-        expected = getattr(self.clf, "n_features_in_", None)
-        rows = [self._row(m) for m in messages]
-        usable = [i for i, row in enumerate(rows) if row.shape[1] == expected and row.nnz]
-        probabilities = self.clf.predict_proba(scipy.sparse.vstack([rows[i] for i in usable], format="csr")) \
-            if usable else []
-        by_message = dict(zip(usable, probabilities))
-        for index, message in enumerate(messages):
-            if index not in by_message:
+        for message in messages:
+            probabilities = self._probabilities(message)
+            if probabilities is None:
                 message.set("intent", {"name": None, "confidence": 0.0}, add_to_output=True)
                 message.set("intent_ranking", [], add_to_output=True)
                 continue
             ranking = sorted(({"name": name, "confidence": float(p)}
-                              for name, p in zip(self.clf.classes_, by_message[index])),
+                              for name, p in zip(self.clf.classes_, probabilities)),
                              key=lambda entry: -entry["confidence"])
             message.set("intent", ranking[0], add_to_output=True)
             if self.config[RANKING_LENGTH] > 0:
                 ranking = ranking[: self.config[RANKING_LENGTH]]
             message.set("intent_ranking", ranking, add_to_output=True)
         return messages
+
+    def _probabilities(self, message: Message) -> Optional[np.ndarray]:
+        """Class probabilities for one message, or None when it has no usable features.
+
+        The same numbers as ``predict_proba`` on ``_row`` (a test compares them), without building the row: the
+        logits are the non-zero feature values times the matching rows of the transposed weights, plus the
+        intercepts, then softmax. ``hstack`` and scikit-learn's checks were 0.5 of Rasa's ~8 ms per turn.
+        """
+        columns, values, width = self._nonzero_features(message)
+        if width != getattr(self.clf, "n_features_in_", None) or not len(values):
+            return None
+        if not self._is_multinomial():  # two intents or a one-vs-rest setting: scikit-learn's own path
+            return self.clf.predict_proba(self._row(message))[0]
+        if self._weights_by_feature is None or self._weights_by_feature[0] is not self.clf.coef_:
+            self._weights_by_feature = (self.clf.coef_, np.ascontiguousarray(self.clf.coef_.T))
+        logits = values @ self._weights_by_feature[1][columns] + self.clf.intercept_
+        logits -= logits.max()
+        exponentials = np.exp(logits)
+        return exponentials / exponentials.sum()
+
+    def _is_multinomial(self) -> bool:
+        return self.clf.classes_.size > 2 and self.clf.multi_class in ("auto", "multinomial") \
+            and self.clf.solver != "liblinear"
+
+    @staticmethod
+    def _nonzero_features(message: Message) -> Tuple[np.ndarray, np.ndarray, int]:
+        """Column indices and values of the row ``_row`` would build, and its width."""
+        columns, values, width = [], [], 0
+        sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+        for feature in [f for f in sentence if f.is_sparse()] + [f for f in sentence if f.is_dense()]:
+            matrix = feature.features
+            if feature.is_sparse():
+                part = matrix.tocoo()
+                keep = part.data != 0
+                columns.append(part.col[keep] + width)
+                values.append(part.data[keep])
+            else:
+                dense = np.asarray(matrix, dtype=float).reshape(-1)
+                (nonzero,) = np.nonzero(dense)
+                columns.append(nonzero + width)
+                values.append(dense[nonzero])
+            width += matrix.shape[-1]
+        if not columns:
+            return np.zeros(0, dtype=int), np.zeros(0), 0
+        return np.concatenate(columns), np.concatenate(values).astype(float), width
 
     def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
         """Training matrix: one row per message (see ``_row``)."""

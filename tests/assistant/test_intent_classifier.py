@@ -59,6 +59,19 @@ if len(sys.argv) > 1:
              "hồ sơ 000.00.20.H26-250801-0001 đến đâu rồi", "số 2", "", "😀🙏", "!!!"]
     out["parsed"] = [{"intent": r["intent"]["name"], "confidence": r["intent"]["confidence"],
                       "entities": [e["entity"] for e in r["entities"]]} for r in asyncio.run(parse(texts))]
+    # the classifier's own probabilities against scikit-learn's predict_proba on the hstacked row
+    from rasa.core.channels.channel import UserMessage
+    runner = agent.processor.graph_runner
+    node = next(name for name in runner._graph_schema.nodes if "SparseIntentClassifier" in name)
+    parent = runner._graph_schema.nodes[node].needs["messages"]
+    classifier = runner._instantiated_nodes[node]._component
+    differences = []
+    for text in texts[:6]:
+        featurised = runner.run(inputs={"__message__": [UserMessage(text)]}, targets=[parent])[parent][0]
+        ours = classifier._probabilities(featurised)
+        sklearn = classifier.clf.predict_proba(classifier._row(featurised))[0]
+        differences.append(float(np.abs(ours - sklearn).max()))
+    out["probability_differences"] = differences
 print(json.dumps(out))
 '''
 
@@ -95,6 +108,11 @@ def test_the_trained_model_parses_real_turns_above_the_fallback_threshold(probe)
     expected = ["ask_procedure", "ask_documents", "ask_fee", "greet", "check_dossier_status", "choose_option"]
     assert [name for name, _ in intents] == expected
     assert all(confidence >= 0.45 for _, confidence in intents), intents  # FallbackClassifier threshold
+
+
+def test_probabilities_match_scikit_learns_predict_proba(probe):
+    assert len(probe["probability_differences"]) == 6
+    assert max(probe["probability_differences"]) < 1e-9
 
 
 def test_the_crf_tags_dossier_codes_and_option_numbers(probe):
