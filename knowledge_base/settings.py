@@ -25,6 +25,9 @@ class SearchSettings(BaseSettings):
     encoder_backend: str = "onnx"
     """onnx (default: the folder's onnx/model.onnx via onnxruntime, ~2.5x cheaper per query) or torch
     (sentence-transformers; needed for a hub model name)."""
+    query_precision: str = "int8"
+    """int8 (default: queries through the folder's onnx/model.int8.onnx, half the CPU per query, same fused
+    accuracy) or fp32. Passages and the index are always full precision. onnx backend only."""
     index_dir: Path = REPO_DIR / "models" / "index"
     torch_threads: int = 2
     """CPU threads of the query encoder (onnxruntime or torch) per search process."""

@@ -38,7 +38,8 @@ def make_encoder(settings: SearchSettings):
     if settings.encoder_backend == "onnx":
         from knowledge_base.search.onnx_encoder import OnnxE5Encoder
 
-        return OnnxE5Encoder(settings.embedding_model, threads=settings.torch_threads)
+        return OnnxE5Encoder(settings.embedding_model, threads=settings.torch_threads,
+                             query_onnx_file=query_graph(settings))
     if settings.encoder_backend != "torch":
         raise ValueError(f"KB_ENCODER_BACKEND must be onnx or torch, not {settings.encoder_backend!r}")
     from knowledge_base.search.encoder import SentenceTransformerEncoder
@@ -46,6 +47,19 @@ def make_encoder(settings: SearchSettings):
     return SentenceTransformerEncoder(
         settings.embedding_model, threads=settings.torch_threads, offline=not settings.allow_model_hub
     )
+
+
+def query_graph(settings: SearchSettings) -> Path | None:
+    """The ONNX file for queries: the int8 graph when asked for and built, else None (the full-precision one)."""
+    if settings.query_precision not in ("int8", "fp32"):
+        raise ValueError(f"KB_QUERY_PRECISION must be int8 or fp32, not {settings.query_precision!r}")
+    if settings.query_precision == "fp32":
+        return None
+    path = Path(settings.embedding_model) / "onnx" / "model.int8.onnx"
+    if not path.is_file():
+        log.warning("no int8 query encoder at %s (run `make setup`); encoding queries in full precision", path)
+        return None
+    return path
 
 
 def make_index(settings: SearchSettings, dim: int):

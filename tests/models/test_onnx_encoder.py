@@ -80,3 +80,44 @@ def test_queries_are_cut_at_64_tokens_passages_are_not(encoders):
     assert len(onnx._query_tokenizer.encode("query: " + words).ids) == 64
     assert float(cut @ onnx.encode_texts([head])[0]) >= 0.999
     assert len(onnx._tokenizer.encode("passage: " + words).ids) > 64
+
+
+def test_the_int8_query_graph_is_built_from_the_current_export():
+    assert export.is_int8_up_to_date(MODEL_DIR)
+    manifest = json.loads((MODEL_DIR / export.ONNX_DIR / export.MANIFEST_FILE).read_text())
+    assert manifest["int8"]["min_cosine"] >= export.INT8_MIN_COSINE
+    assert (MODEL_DIR / export.ONNX_DIR / export.INT8_FILE).stat().st_size < \
+        (MODEL_DIR / export.ONNX_DIR / export.ONNX_FILE).stat().st_size / 3
+
+
+def test_a_stale_int8_graph_is_detected(tmp_path):
+    copy = tmp_path / "e5"
+    copy.mkdir()
+    shutil.copytree(MODEL_DIR / export.ONNX_DIR, copy / export.ONNX_DIR, symlinks=True)
+    assert export.is_int8_up_to_date(copy)
+    manifest_path = copy / export.ONNX_DIR / export.MANIFEST_FILE
+    manifest = json.loads(manifest_path.read_text())
+    manifest_path.write_text(json.dumps({**manifest, "int8": {**manifest["int8"], "source_sha256": "older"}}))
+    assert not export.is_int8_up_to_date(copy)
+
+
+def test_int8_queries_stay_close_and_passages_stay_full_precision(encoders):
+    onnx, _ = encoders
+    int8 = OnnxE5Encoder(MODEL_DIR, threads=2, query_onnx_file=MODEL_DIR / export.ONNX_DIR / export.INT8_FILE)
+    assert int8.loaded_graphs == [export.INT8_FILE]  # the 470 MB graph is not loaded for queries
+    cosines = np.sum(int8.encode_queries(SENTENCES) * onnx.encode_queries(SENTENCES), axis=1)
+    assert np.min(cosines) >= export.INT8_MIN_COSINE
+    assert np.max(cosines) < 0.99999  # it really is another graph
+    assert np.allclose(int8.encode_passages(SENTENCES), onnx.encode_passages(SENTENCES), atol=1e-6)
+    assert int8.loaded_graphs == [export.INT8_FILE, export.ONNX_FILE]
+
+
+def test_query_precision_setting_picks_the_graph(tmp_path, caplog):
+    from knowledge_base.search.build import query_graph
+
+    assert query_graph(SearchSettings(query_precision="int8")) == MODEL_DIR / export.ONNX_DIR / export.INT8_FILE
+    assert query_graph(SearchSettings(query_precision="fp32")) is None
+    with pytest.raises(ValueError, match="int8 or fp32"):
+        query_graph(SearchSettings(query_precision="int4"))
+    assert query_graph(SearchSettings(query_precision="int8", embedding_model=str(tmp_path))) is None
+    assert "no int8 query encoder" in caplog.text
