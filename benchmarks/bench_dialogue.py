@@ -85,6 +85,23 @@ class QuestionPool:
         return question
 
 
+def reference_work_ms(rounds: int = 10) -> float:
+    """CPU ms of a fixed pure-Python workload (median of ``rounds``): how fast this machine is right now.
+
+    The cloud VMs this runs on changed speed by ~30% within minutes (session 4: the same Rasa parse benchmark took
+    1.32, 1.71, then 1.29 ms), so a latency figure is printed next to this one; compare runs only when it is close.
+    """
+    payload = [{"text": f"làm giấy khai sinh {i}", "scores": [i / 7, i / 11], "ok": i % 2 == 0} for i in range(400)]
+    times = []
+    for _ in range(rounds):
+        started = time.process_time()
+        for _ in range(20):
+            json.loads(json.dumps(payload))
+            sorted(payload, key=lambda row: row["scores"][1])
+        times.append((time.process_time() - started) * 1000)
+    return statistics.median(times)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
@@ -346,7 +363,10 @@ def main() -> None:
         pool = QuestionPool(DEV_QUESTIONS, seed, fixed=args.fixed_questions)
         if args.warmup > 0:
             asyncio.run(warm_up(args.rasa_url, args.warmup, QuestionPool(DEV_QUESTIONS, seed, fixed=True)))
+        before = reference_work_ms()
         asyncio.run(run_turns(args.rasa_url, args.bridge_url, args.turns, args.concurrency, pool))
+        print(f"machine speed: reference workload {before:.1f} ms before, {reference_work_ms():.1f} ms after "
+              "(lower is faster; compare runs only when these are close)")
     elif args.command == "rss":
         report_rss()
     elif args.command == "train-time":
