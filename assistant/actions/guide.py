@@ -11,6 +11,7 @@ from knowledge_base.text import clean
 from assistant.actions.answers import TOPICS, describe, shorten
 from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
 from assistant.actions.followup import QuestionWords
+from assistant.actions.not_at_ward import is_ward_level, not_at_ward_reply
 from assistant.actions.options import parse_option_number
 from assistant.actions.replies import Replies
 from assistant.actions.reply import Reply
@@ -56,26 +57,61 @@ class Guide:
         codes = [h["code"] for h in hits]
         if confidence == "confident" and hits:
             return await self.answer_code(hits[0]["code"], topic, language, full=full)
+        follow_up = intent not in SEARCH_INTENTS
+        if confidence == "ambiguous" and hits and current_code in codes[:MAX_CHOICES] and follow_up:
+            return await self.answer_code(current_code, topic, language, full=full)
+        try:
+            elsewhere = await self._not_at_ward(query, topic, language)
+        except BridgeUnavailable:
+            return self._bridge_down(language)
+        if elsewhere is not None:
+            return elsewhere
         if confidence == "ambiguous" and hits:
-            if current_code in codes[:MAX_CHOICES] and intent not in SEARCH_INTENTS:
-                return await self.answer_code(current_code, topic, language, full=full)
             return self._clarify(hits[:MAX_CHOICES], topic, language)
-        if current_code and intent not in SEARCH_INTENTS:
+        if current_code and follow_up:
             return await self.answer_code(current_code, topic, language, full=full)
         return Reply(
             self.replies.say("no_match", language),
             slots={"pending_offer": "human", "pending_options": None, "last_topic": topic},
         )
 
-    async def _search(self, query: str) -> dict[str, Any]:
+    async def _search(self, query: str, *, all_levels: bool = False) -> dict[str, Any]:
         """Search the procedure words first ("khai sinh"); if that is not confident, also the whole text."""
         subject = self.question_words.subject_text(query)
-        outcome = await self.bridge.search(subject or query, k=self.search_k)
+        outcome = await self.bridge.search(subject or query, k=self.search_k, all_levels=all_levels)
         if outcome.get("confidence") != "confident" and subject and subject != query:
-            whole = await self.bridge.search(query, k=self.search_k)
+            whole = await self.bridge.search(query, k=self.search_k, all_levels=all_levels)
             if _RANK.get(whole.get("confidence"), 0) > _RANK.get(outcome.get("confidence"), 0):
                 return whole
         return outcome
+
+    async def _not_at_ward(self, query: str, topic: str, language: str) -> Reply | None:
+        """The "not handled at the ward" reply, when the ward-level search found nothing sure but the catalogue
+        at all levels clearly names a district/province/ministry procedure; else None (the old replies apply).
+
+        Runs after a ward-level ``no_match`` or ``ambiguous`` outcome. Search scores do not depend on the level
+        filter, so a *confident* all-level outcome whose top hit is not ward-level means that procedure beat every
+        ward procedure by the confidence margin: the ward hits were weak for this question.
+
+        Follow-ups: the reply clears ``procedure_code``/``procedure_name`` instead of setting them to the non-ward
+        procedure. Otherwise "lệ phí bao nhiêu" or "nộp ở quầy nào" would be answered from the current-procedure
+        slot as if the ward handled it (a ward desk, a queue ticket for it), and keeping an earlier ward procedure
+        would answer about the wrong one. With the slot empty a follow-up gets "which procedure?", the offer of
+        an officer stands ("có" → the general desk), and naming the procedure again gives this reply again.
+        """
+        outcome = await self._search(query, all_levels=True)
+        hits = [h for h in outcome.get("results") or [] if isinstance(h, dict) and h.get("code")]
+        if outcome.get("confidence") != "confident" or not hits:
+            return None
+        procedure = await self.bridge.get_procedure(hits[0]["code"])
+        if procedure is None or is_ward_level(procedure):
+            return None
+        logger.info("procedure search: top procedure is not ward-level (code=%s)", procedure.get("code"))
+        return Reply(
+            not_at_ward_reply(procedure, self.replies, language),
+            slots={"procedure_code": None, "procedure_name": None, "last_topic": topic, "pending_options": None,
+                   "pending_offer": "human"},
+        )
 
     async def choose(self, *, text: str, option_entity: Any, options: list[str] | None, topic: str | None,
                      language: str) -> Reply:

@@ -39,6 +39,15 @@ def procedure(code: str, name: str, *, fee: dict[str, Any], online: bool = True,
     }
 
 
+def non_ward(code: str, name: str, *, levels: list[str], performing_body: str = "", competent_body: str = "",
+             submission_address: str = "") -> dict[str, Any]:
+    """A district/province/ministry record: not handled at the ward (``ward_level`` false)."""
+    record = procedure(code, name, fee=FREE)
+    record.update(levels=levels, ward_level=False, field="Khác", performing_body=performing_body,
+                  competent_body=competent_body, submission_address=submission_address)
+    return record
+
+
 FREE = {"fee": "Miễn phí", "fee_amount_vnd": 0, "fee_set_by_province": False}
 PROCEDURES = {
     "1.001193": procedure("1.001193", "Thủ tục đăng ký khai sinh", fee=FREE),
@@ -49,8 +58,15 @@ PROCEDURES = {
                           fee={"fee": "10.000 đồng", "fee_amount_vnd": 10000, "fee_set_by_province": False}),
     "2.000884": procedure("2.000884", "Chứng thực hợp đồng, giao dịch", online=False,
                           fee={"fee": "Theo quy định của HĐND tỉnh", "fee_amount_vnd": None, "fee_set_by_province": True}),
+    "3.000333": non_ward("3.000333", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam", levels=["Cấp tỉnh"],
+                         performing_body="Công an tỉnh", competent_body="Công an tỉnh"),
+    "1.001456": non_ward("1.001456", "Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp tỉnh)",
+                         levels=["Cấp tỉnh"], performing_body="Công an cấp Tỉnh",
+                         competent_body="Cục quản lý xuất nhập cảnh",
+                         submission_address="Phòng Quản lý xuất nhập cảnh Công an tỉnh"),
+    "9.000900": non_ward("9.000900", "Cấp phép nuôi cá sấu", levels=[]),
 }
-# accent-folded keyword → (confidence, codes)
+# accent-folded keyword → (confidence, codes); ward-level procedures only (what a ward search sees)
 SEARCH_TABLE = [
     ("khai sinh", "confident", ["1.001193"]),
     ("birth", "confident", ["1.001193"]),
@@ -58,6 +74,16 @@ SEARCH_TABLE = [
     ("marriage", "confident", ["1.000894"]),
     ("chung thuc", "ambiguous", ["2.000815", "2.000843", "2.000884"]),
     ("certif", "ambiguous", ["2.000815", "2.000843", "2.000884"]),
+    ("ho chieu", "ambiguous", ["2.000843", "2.000815"]),  # weak ward hits for a passport question
+    ("passport", "ambiguous", ["2.000843", "2.000815"]),
+]
+# extra outcomes seen only when searching all levels (looked up before SEARCH_TABLE)
+ALL_LEVELS_TABLE = [
+    ("ly lich tu phap", "confident", ["3.000333"]),
+    ("ho chieu", "confident", ["1.001456", "2.000843"]),
+    ("passport", "confident", ["1.001456", "2.000843"]),
+    ("ca sau", "confident", ["9.000900"]),
+    ("hai quan", "ambiguous", ["3.000333", "1.001456"]),
 ]
 
 
@@ -80,10 +106,10 @@ class RecordingBridge:
     def called(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args in self.calls if name == method]
 
-    async def search(self, query: str, k: int = 3) -> dict[str, Any]:
-        self._record("search", query=query, k=k)
+    async def search(self, query: str, k: int = 3, all_levels: bool = False) -> dict[str, Any]:
+        self._record("search", query=query, k=k, all_levels=all_levels)
         folded = fold(query)
-        for keyword, confidence, codes in SEARCH_TABLE:
+        for keyword, confidence, codes in (ALL_LEVELS_TABLE if all_levels else []) + SEARCH_TABLE:
             if keyword in folded:
                 hits = [{"code": c, "name": self.procedures[c]["name"], "field": "Hộ tịch", "score": 0.9 - i / 10}
                         for i, c in enumerate(codes[:k])]

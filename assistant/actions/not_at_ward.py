@@ -1,0 +1,73 @@
+"""Compose the honest "this is not done at the ward" reply from a non-ward procedure record.
+
+Only what the catalogue gives is said: the performing (else competent) body, the level(s) and the
+submission address each appear only when the record has them; nothing is guessed.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from knowledge_base.text import clean, fold
+
+from assistant.actions.answers import display_name, shorten
+from assistant.actions.replies import Replies
+
+BODY_CHARS = 100
+ADDRESS_CHARS = 120
+
+
+def is_ward_level(procedure: dict[str, Any]) -> bool:
+    """True when the record says the ward (Cấp xã) handles it; a record without the flag counts as ward."""
+    flag = procedure.get("ward_level")
+    return True if flag is None else bool(flag)
+
+
+def _list_head(text: str, limit: int) -> str:
+    """A body list cut at a comma so no body name is broken ("Cục A, Cục B, …")."""
+    text = clean(text or "").strip().rstrip(".;, ")
+    if len(text) <= limit:
+        return shorten(text, limit)
+    head = text[:limit]
+    cut = head.rfind(", ")
+    return shorten(head[:cut], limit) + "…" if cut > 0 else shorten(text, limit)
+
+
+def responsible_body(procedure: dict[str, Any]) -> str:
+    """Who the citizen deals with: the performing body, else the competent body, else ""."""
+    for key in ("performing_body", "competent_body"):
+        body = _list_head(procedure.get(key) or "", BODY_CHARS)
+        if body:
+            return body
+    return ""
+
+
+def level_text(procedure: dict[str, Any], replies: Replies, language: str) -> str:
+    """Catalogue levels said in ``language`` ("cấp tỉnh" / "province level"); unknown labels are kept as given."""
+    names = []
+    for level in procedure.get("levels") or []:
+        label = clean(level or "").strip()
+        if not label or fold(label) == "cap xa":
+            continue
+        key = "level_" + fold(label).replace(" ", "_")
+        names.append(replies.say(key, language) if key in replies.templates else label[0].lower() + label[1:])
+    return ", ".join(dict.fromkeys(names))
+
+
+def not_at_ward_reply(procedure: dict[str, Any], replies: Replies, language: str) -> str:
+    """≤ 3 short sentences: not at this ward + who/level, where to submit (if known), offer of an officer."""
+    base = {"name": display_name(procedure.get("name", "")), "code": procedure["code"]}
+    body, level = responsible_body(procedure), level_text(procedure, replies, language)
+    if body and level:
+        first = replies.say("not_ward_body_level", language, body=body, level=level, **base)
+    elif body:
+        first = replies.say("not_ward_body", language, body=body, **base)
+    elif level:
+        first = replies.say("not_ward_level", language, level=level, **base)
+    else:
+        first = replies.say("not_ward_plain", language, **base)
+    parts = [first]
+    address = shorten(clean(procedure.get("submission_address") or ""), ADDRESS_CHARS)
+    if address:
+        parts.append(replies.say("not_ward_address", language, address=address))
+    parts.append(replies.say("not_ward_offer", language))
+    return " ".join(parts).replace("….", "…").replace("…,", "…")

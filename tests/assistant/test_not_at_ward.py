@@ -1,0 +1,138 @@
+"""Procedures not handled at the ward: an all-level search after a weak ward search, and an honest reply."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.actions.bridge_client import BridgeUnavailable
+from assistant.actions.not_at_ward import level_text, not_at_ward_reply, responsible_body
+from assistant.actions.procedure_actions import ActionAnswerProcedure
+from assistant.actions.replies import Replies
+from tests.assistant.conftest import make_tracker, run_action, slot_events
+from tests.assistant.fakes import non_ward
+
+REPLIES = Replies.load()
+
+
+def sentences(text: str) -> int:
+    return len([s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s])
+
+
+def answer(services, text: str, intent: str = "ask_procedure", **slots):
+    messages, events = run_action(ActionAnswerProcedure(services), make_tracker(text, intent, slots=slots))
+    assert len(messages) == 1
+    return messages[0], slot_events(events)
+
+
+def test_ward_no_match_then_province_procedure_names_the_body_and_code(services, bridge):
+    message, slots = answer(services, "làm lý lịch tư pháp ở đâu", "ask_where")
+    text = message["text"]
+    assert text.startswith("Thủ tục Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam (mã 3.000333) không giải quyết")
+    assert "do Công an tỉnh thực hiện (cấp tỉnh)" in text and "gặp cán bộ" in text
+    assert "Nơi nộp" not in text  # the record gives no submission address: none is said
+    assert sentences(text) == 2 and not message.get("buttons")
+    assert [(c["query"], c["all_levels"]) for c in bridge.called("search")] == [
+        ("lý lịch tư pháp", False), ("làm lý lịch tư pháp ở đâu", False), ("lý lịch tư pháp", True)]
+    assert bridge.called("route_desk") == []  # no ward desk is offered for it
+    assert slots["procedure_code"] is None and slots["procedure_name"] is None
+    assert slots["pending_offer"] == "human"
+
+
+def test_weak_ambiguous_ward_hits_give_way_to_a_clear_province_procedure(services, bridge):
+    message, slots = answer(services, "làm hộ chiếu cần giấy tờ gì", "ask_documents")
+    text = message["text"]
+    assert "(mã 1.001456)" in text and "Công an cấp Tỉnh" in text and "(cấp tỉnh)" in text
+    assert "Nơi nộp hồ sơ: Phòng Quản lý xuất nhập cảnh Công an tỉnh." in text
+    assert "Cục quản lý xuất nhập cảnh" not in text  # the performing body is the one the citizen deals with
+    assert sentences(text) == 3 and not message.get("buttons")
+    assert slots["pending_options"] is None and slots["procedure_code"] is None
+
+
+def test_english_question_gets_the_english_reply(services):
+    message, _ = answer(services, "where do I apply for a passport", "ask_where", language="en")
+    text = message["text"]
+    assert "(code 1.001456) is not handled at the ward" in text and "(province level)" in text
+    assert "Where to submit: Phòng Quản lý xuất nhập cảnh Công an tỉnh." in text and "officer" in text
+    assert "không giải quyết" not in text
+
+
+def test_empty_body_level_and_address_are_left_out_not_invented(services):
+    message, _ = answer(services, "xin cấp phép nuôi cá sấu")
+    assert message["text"] == ("Thủ tục Cấp phép nuôi cá sấu (mã 9.000900) không giải quyết tại bộ phận một cửa của "
+                               "phường, xã. Bạn có muốn gặp cán bộ để được hướng dẫn thêm không?")
+
+
+def test_a_confident_ward_answer_is_unchanged_and_searches_the_ward_only(services, bridge):
+    message, slots = answer(services, "làm giấy khai sinh cho con cần gì", "ask_documents")
+    assert message["text"].startswith("Thủ tục đăng ký khai sinh (mã 1.001193) cần: Giấy tờ số 1")
+    assert slots["procedure_code"] == "1.001193"
+    assert [c["all_levels"] for c in bridge.called("search")] == [False]
+
+
+def test_ambiguous_follow_up_about_the_current_procedure_still_answers_it(services, bridge):
+    message, slots = answer(services, "lệ phí chứng thực bao nhiêu", "ask_fee", procedure_code="2.000843")
+    assert "(mã 2.000843)" in message["text"] and slots["procedure_code"] == "2.000843"
+    assert all(not c["all_levels"] for c in bridge.called("search"))
+
+
+@pytest.mark.parametrize("text", ["thủ tục nuôi rồng", "thủ tục hải quan"])  # all levels: no_match / ambiguous
+def test_nothing_clear_at_any_level_keeps_the_old_no_match_reply(services, bridge, text):
+    message, slots = answer(services, text)
+    assert message["text"] == REPLIES.say("no_match", "vi")
+    assert slots["pending_offer"] == "human"
+    assert True in [c["all_levels"] for c in bridge.called("search")]
+
+
+def test_weak_ward_hits_stay_a_clarifying_question_when_all_levels_is_not_clearer(services, bridge):
+    bridge.procedures["1.001456"]["ward_level"] = True  # the all-level top hit is a ward procedure after all
+    message, slots = answer(services, "làm hộ chiếu")
+    assert message["text"] == REPLIES.say("clarify", "vi") and len(message["buttons"]) == 2
+    assert slots["pending_options"] == ["2.000843", "2.000815"]
+
+
+def test_not_at_ward_reply_replaces_an_earlier_ward_procedure(services):
+    message, slots = answer(services, "lệ phí làm lý lịch tư pháp bao nhiêu", "ask_fee", procedure_code="1.001193")
+    assert "(mã 3.000333)" in message["text"] and "1.001193" not in message["text"]
+    assert slots["procedure_code"] is None
+    follow_up, _ = answer(services, "lệ phí bao nhiêu", "ask_fee", procedure_code=slots["procedure_code"])
+    assert follow_up["text"] == REPLIES.say("ask_which_procedure", "vi")
+
+
+@pytest.mark.parametrize("failing", ["search", "get_procedure"])
+def test_bridge_down_during_the_all_level_step_is_the_polite_sorry(services, bridge, failing):
+    original = getattr(bridge, failing)
+
+    async def search(query, k=3, all_levels=False):
+        if all_levels:
+            raise BridgeUnavailable("ConnectError")
+        return await original(query, k, all_levels)
+
+    async def get_procedure(code):
+        raise BridgeUnavailable("ConnectError")
+
+    setattr(bridge, failing, search if failing == "search" else get_procedure)
+    message, slots = answer(services, "cấp phiếu lý lịch tư pháp")
+    assert message["text"] == REPLIES.say("bridge_down", "vi")
+    assert "procedure_code" not in slots
+
+
+def test_body_falls_back_to_the_competent_body_and_long_lists_are_cut_between_names():
+    record = non_ward("2.000001", "Thử", levels=["Cấp bộ", "Cấp tỉnh"], competent_body="Sở Tài chính")
+    assert responsible_body(record) == "Sở Tài chính"
+    assert level_text(record, REPLIES, "vi") == "cấp bộ, cấp tỉnh"
+    assert level_text(record, REPLIES, "en") == "ministry level, province level"
+    many = ", ".join(f"Chi cục Kiểm dịch thực vật vùng {n}" for n in ("I", "II", "III", "IV", "V"))
+    body = responsible_body(non_ward("2.000002", "Thử", levels=[], performing_body=many))
+    assert body == "Chi cục Kiểm dịch thực vật vùng I, Chi cục Kiểm dịch thực vật vùng II…"
+    odd = non_ward("2.000003", "Thử", levels=["Cơ quan ngoài danh mục", "Cấp xã"])
+    assert level_text(odd, REPLIES, "vi") == "cơ quan ngoài danh mục"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_reply_stays_short_with_long_catalogue_texts(language):
+    record = non_ward("2.000004", "Thủ tục " + "rất dài " * 30, levels=["Cấp tỉnh"],
+                      performing_body="Cơ quan A. Ghi chú thêm. " * 10,
+                      submission_address="Bộ phận Một cửa của Bộ; địa điểm tại số 10 phố X. Giờ làm việc 8:00. " * 5)
+    text = not_at_ward_reply(record, REPLIES, language)
+    assert sentences(text) <= 3 and "2.000004" in text and len(text) < 400

@@ -1,0 +1,73 @@
+"""The real fused search over the committed catalogue sends these questions beyond the ward, and the guide says so.
+
+Needs the embedding model and index built by the set-up (`make setup`); skipped without them.
+"""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from knowledge_base.catalogue import load_catalogue
+from knowledge_base.settings import SearchSettings
+from knowledge_base.text import fold
+
+from assistant.actions.followup import QuestionWords
+from assistant.actions.guide import Guide
+from assistant.actions.replies import Replies
+
+SETTINGS = SearchSettings()
+pytestmark = pytest.mark.skipif(
+    not (Path(SETTINGS.embedding_model).is_dir() and (Path(SETTINGS.index_dir) / "manifest.json").is_file()),
+    reason="embedding model / search index not built (make setup)",
+)
+
+
+class SearchBackedBridge:
+    """The bridge's search and procedure endpoints in-process: real ProcedureSearch, real catalogue."""
+
+    def __init__(self, search, catalogue) -> None:
+        self.search_engine, self.catalogue = search, catalogue
+        self.outcomes: list[tuple[bool, str]] = []
+
+    async def search(self, query: str, k: int = 3, all_levels: bool = False) -> dict[str, Any]:
+        outcome = self.search_engine.search(query, k, all_levels=all_levels).to_json()
+        self.outcomes.append((all_levels, outcome["confidence"]))
+        return outcome
+
+    async def get_procedure(self, code: str) -> dict[str, Any] | None:
+        procedure = self.catalogue.get(code)
+        return procedure.to_dict() if procedure else None
+
+    async def route_desk(self, code: str) -> dict[str, Any] | None:
+        raise AssertionError("a procedure not handled at the ward must not be routed to a ward desk")
+
+
+@pytest.fixture(scope="module")
+def engine():
+    from knowledge_base.search.build import build_search
+
+    return build_search(SETTINGS), load_catalogue(SETTINGS.catalogue_path)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic_words"),
+    [("cấp phiếu lý lịch tư pháp", "ly lich tu phap"), ("cấp đổi giấy phép lái xe", "giay phep lai xe")],
+)
+def test_question_about_a_non_ward_procedure_is_told_where_it_is_handled(engine, question, topic_words):
+    search, catalogue = engine
+    top = search.search(question, 3, all_levels=True).results[0]
+    assert not catalogue[top.code].ward_level and topic_words in fold(top.name)
+
+    bridge = SearchBackedBridge(search, catalogue)
+    guide = Guide(bridge=bridge, replies=Replies.load(), question_words=QuestionWords.load())
+    reply = asyncio.run(guide.answer(text=question, intent="ask_where", topic="where", current_code=None,
+                                     language="vi"))
+    assert ("confident" not in {c for levels, c in bridge.outcomes if not levels}
+            and (True, "confident") in bridge.outcomes)
+    assert f"(mã {top.code}) không giải quyết tại bộ phận một cửa của phường, xã" in reply.text
+    record = catalogue[top.code]
+    assert (record.performing_body or record.competent_body).split(",")[0] in reply.text
+    assert reply.slots["procedure_code"] is None and reply.slots["pending_offer"] == "human"
