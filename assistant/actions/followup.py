@@ -17,10 +17,15 @@ class QuestionWordsError(ValueError):
 
 @dataclass(frozen=True)
 class QuestionWords:
-    """Accent-folded phrases and single words that carry no procedure identity."""
+    """Accent-folded phrases and single words that carry no procedure identity.
+
+    ``names`` are folded phrases never taken apart, because accent folding makes one of their words look like a
+    question word: "sổ đỏ" folds to "so do", and "do" (đó, English "do") is a question word.
+    """
 
     phrases: tuple[str, ...]
     words: frozenset[str]
+    names: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "QuestionWords":
@@ -30,15 +35,21 @@ class QuestionWords:
         bad = [w for w in data["phrases"] + data["words"] if not isinstance(w, str) or not w.strip()]
         if bad:
             raise QuestionWordsError(f"{path}: entries must be non-empty strings, got {bad[:3]}")
+        names = data.get("names") or []
+        if not isinstance(names, list) or any(not isinstance(n, str) or not n.strip() for n in names):
+            raise QuestionWordsError(f"{path}: 'names' must be a list of non-empty strings")
         phrases = tuple(sorted({" ".join(tokens(p)) for p in data["phrases"]}, key=len, reverse=True))
-        return cls(phrases=phrases, words=frozenset(fold(w) for w in data["words"]))
+        return cls(phrases=phrases, words=frozenset(fold(w) for w in data["words"]),
+                   names=tuple(sorted({" ".join(tokens(n)) for n in names}, key=len, reverse=True)))
 
     def subject_words(self, text: str) -> list[str]:
         """Folded tokens of ``text`` left after removing question phrases and words."""
         folded = f" {' '.join(tokens(text))} "
+        for name in self.names:  # one token ("so_do") that no question phrase or word can match
+            folded = folded.replace(f" {name} ", f" {name.replace(' ', '_')} ")
         for phrase in self.phrases:
             folded = folded.replace(f" {phrase} ", " ")
-        return [w for w in folded.split() if w not in self.words]
+        return [part for w in folded.split() if w not in self.words for part in w.split("_")]
 
     def subject_text(self, text: str) -> str:
         """``text`` without its question words, diacritics kept: "làm giấy khai sinh cho con cần gì?" → "khai sinh".
@@ -48,11 +59,14 @@ class QuestionWords:
         words = text.split()
         folded = [" ".join(tokens(w)) for w in words]
         keep = [bool(f) and f not in self.words for f in folded]
-        for phrase in self.phrases:
+        protected = [False] * len(words)
+        for phrase, mark in [(n, True) for n in self.names] + [(p, False) for p in self.phrases]:
             parts = phrase.split()
             for i in range(len(words) - len(parts) + 1):
-                if folded[i : i + len(parts)] == parts:
-                    keep[i : i + len(parts)] = [False] * len(parts)
+                if folded[i : i + len(parts)] == parts and not any(protected[i : i + len(parts)]):
+                    keep[i : i + len(parts)] = [mark] * len(parts)
+                    if mark:
+                        protected[i : i + len(parts)] = [True] * len(parts)
         return " ".join(w for w, k in zip(words, keep) if k).strip(" ?!.,;:")
 
     def names_a_procedure(self, text: str, *, has_current: bool) -> bool:

@@ -81,7 +81,8 @@ def test_format_vnd():
     ("text", "subject"),
     [("làm giấy khai sinh cho con cần gì?", "khai sinh"), ("lệ phí đăng ký kết hôn bao nhiêu", "đăng ký kết hôn"),
      ("what documents do I need for birth registration", "birth registration"), ("mất bao lâu?", ""),
-     ("thủ tục 1.001193", "1.001193"), ("tôi cần làm chứng thực", "chứng thực")],
+     ("thủ tục 1.001193", "1.001193"), ("tôi cần làm chứng thực", "chứng thực"),
+     ("tôi muốn sang tên sổ đỏ", "sang tên sổ đỏ"), ("lam so do het bao nhieu tien", "so do")],
 )
 def test_subject_text_keeps_the_procedure_words_with_diacritics(text, subject):
     assert QuestionWords.load().subject_text(text) == subject
@@ -93,6 +94,7 @@ def test_question_words_separate_topic_from_subject():
     assert not words.names_a_procedure("how much does it cost", has_current=True)
     assert words.names_a_procedure("lệ phí kết hôn bao nhiêu", has_current=True)
     assert words.names_a_procedure("le phi dang ky tam tru", has_current=True)
+    assert words.names_a_procedure("sổ đỏ mất bao lâu", has_current=True)  # "đỏ" is not "đó"
 
 
 @pytest.mark.parametrize(
