@@ -55,17 +55,17 @@ class Guide:
         hits = [h for h in outcome.get("results") or [] if isinstance(h, dict) and h.get("code")]
         logger.info("procedure search: intent=%s topic=%s confidence=%s hits=%d", intent, topic, confidence, len(hits))
         codes = [h["code"] for h in hits]
+        elsewhere = outcome.get("elsewhere") if isinstance(outcome.get("elsewhere"), dict) else None
+        if elsewhere and elsewhere.get("code"):
+            # A procedure the ward does not handle outranks every ward one (a passport, a criminal record).
+            if confidence == "confident" and hits:  # a ward procedure fits too: let the citizen pick
+                return self._clarify([elsewhere, hits[0]], topic, language)
+            return await self.answer_code(elsewhere["code"], topic, language)
         if confidence == "confident" and hits:
             return await self.answer_code(hits[0]["code"], topic, language, full=full)
         follow_up = intent not in SEARCH_INTENTS
         if confidence == "ambiguous" and hits and current_code in codes[:MAX_CHOICES] and follow_up:
             return await self.answer_code(current_code, topic, language, full=full)
-        try:
-            elsewhere = await self._not_at_ward(query, topic, language)
-        except BridgeUnavailable:
-            return self._bridge_down(language)
-        if elsewhere is not None:
-            return elsewhere
         if confidence == "ambiguous" and hits:
             return self._clarify(hits[:MAX_CHOICES], topic, language)
         if current_code and follow_up:
@@ -75,43 +75,19 @@ class Guide:
             slots={"pending_offer": "human", "pending_options": None, "last_topic": topic},
         )
 
-    async def _search(self, query: str, *, all_levels: bool = False) -> dict[str, Any]:
-        """Search the procedure words first ("khai sinh"); if that is not confident, also the whole text."""
+    async def _search(self, query: str) -> dict[str, Any]:
+        """Search the procedure words first ("khai sinh"); if that is not confident, also the whole text.
+
+        Each ward-level outcome may carry ``elsewhere``: a procedure not handled at the ward that outranks every
+        ward hit (knowledge_base.search.outcome.SearchOutcome), found in the same search at no extra cost.
+        """
         subject = self.question_words.subject_text(query)
-        outcome = await self.bridge.search(subject or query, k=self.search_k, all_levels=all_levels)
-        if outcome.get("confidence") != "confident" and subject and subject != query:
-            whole = await self.bridge.search(query, k=self.search_k, all_levels=all_levels)
-            if _RANK.get(whole.get("confidence"), 0) > _RANK.get(outcome.get("confidence"), 0):
+        outcome = await self.bridge.search(subject or query, k=self.search_k)
+        if outcome.get("confidence") != "confident" and not outcome.get("elsewhere") and subject and subject != query:
+            whole = await self.bridge.search(query, k=self.search_k)
+            if _RANK.get(whole.get("confidence"), 0) > _RANK.get(outcome.get("confidence"), 0) or whole.get("elsewhere"):
                 return whole
         return outcome
-
-    async def _not_at_ward(self, query: str, topic: str, language: str) -> Reply | None:
-        """The "not handled at the ward" reply, when the ward-level search found nothing sure but the catalogue
-        at all levels clearly names a district/province/ministry procedure; else None (the old replies apply).
-
-        Runs after a ward-level ``no_match`` or ``ambiguous`` outcome. Search scores do not depend on the level
-        filter, so a *confident* all-level outcome whose top hit is not ward-level means that procedure beat every
-        ward procedure by the confidence margin: the ward hits were weak for this question.
-
-        Follow-ups: the reply clears ``procedure_code``/``procedure_name`` instead of setting them to the non-ward
-        procedure. Otherwise "lệ phí bao nhiêu" or "nộp ở quầy nào" would be answered from the current-procedure
-        slot as if the ward handled it (a ward desk, a queue ticket for it), and keeping an earlier ward procedure
-        would answer about the wrong one. With the slot empty a follow-up gets "which procedure?", the offer of
-        an officer stands ("có" → the general desk), and naming the procedure again gives this reply again.
-        """
-        outcome = await self._search(query, all_levels=True)
-        hits = [h for h in outcome.get("results") or [] if isinstance(h, dict) and h.get("code")]
-        if outcome.get("confidence") != "confident" or not hits:
-            return None
-        procedure = await self.bridge.get_procedure(hits[0]["code"])
-        if procedure is None or is_ward_level(procedure):
-            return None
-        logger.info("procedure search: top procedure is not ward-level (code=%s)", procedure.get("code"))
-        return Reply(
-            not_at_ward_reply(procedure, self.replies, language),
-            slots={"procedure_code": None, "procedure_name": None, "last_topic": topic, "pending_options": None,
-                   "pending_offer": "human"},
-        )
 
     async def choose(self, *, text: str, option_entity: Any, options: list[str] | None, topic: str | None,
                      language: str) -> Reply:
@@ -124,13 +100,27 @@ class Guide:
         return await self.answer_code(options[number - 1], topic if topic in TOPICS else "overview", language)
 
     async def answer_code(self, code: str, topic: str, language: str, *, full: bool = False) -> Reply:
-        """Answer ``topic`` about the procedure ``code`` and remember it as the current procedure."""
+        """Answer ``topic`` about the procedure ``code`` and remember it as the current procedure.
+
+        A procedure the ward does not handle gets the "handled by …" reply instead, and the current-procedure
+        slot is cleared rather than set to it: otherwise "lệ phí bao nhiêu" or "nộp ở quầy nào" would be answered
+        as if the ward handled it (a ward desk, a queue ticket), and keeping an earlier ward procedure would answer
+        about the wrong one. With the slot empty a follow-up gets "which procedure?", and the offer of an officer
+        stands ("có" → the general desk).
+        """
         try:
             procedure = await self.bridge.get_procedure(code)
             if procedure is None:
                 return Reply(
                     self.replies.say("no_match", language),
                     slots={"procedure_code": None, "procedure_name": None, "pending_offer": "human"},
+                )
+            if not is_ward_level(procedure):
+                logger.info("procedure %s is not handled at the ward", procedure.get("code"))
+                return Reply(
+                    not_at_ward_reply(procedure, self.replies, language),
+                    slots={"procedure_code": None, "procedure_name": None, "last_topic": topic,
+                           "pending_options": None, "pending_offer": "human"},
                 )
             route = await self.bridge.route_desk(code) if topic == "where" else None
         except BridgeUnavailable:

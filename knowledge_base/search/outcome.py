@@ -35,9 +35,15 @@ class SearchOutcome:
     results: list[SearchHit] = field(default_factory=list)
     error: str | None = None
     """Set when the query could not be searched at all (e.g. empty); results are then empty."""
+    elsewhere: SearchHit | None = None
+    """Ward-level searches only: a procedure NOT handled at the ward that outranks every ward hit (a citizen asking
+    for a passport, a criminal-record certificate). Callers say where it is handled instead of answering with
+    the best ward procedure."""
 
     def to_json(self) -> dict:
         data = {"query": self.query, "confidence": self.confidence, "results": [h.to_json() for h in self.results]}
+        if self.elsewhere is not None:
+            data["elsewhere"] = self.elsewhere.to_json()
         if self.error:
             data["error"] = self.error
         return data

@@ -66,24 +66,20 @@ PROCEDURES = {
                          submission_address="Phòng Quản lý xuất nhập cảnh Công an tỉnh"),
     "9.000900": non_ward("9.000900", "Cấp phép nuôi cá sấu", levels=[]),
 }
-# accent-folded keyword → (confidence, codes); ward-level procedures only (what a ward search sees)
+# accent-folded keyword → (confidence, ward-level codes, elsewhere): what a ward-level search returns. `elsewhere` is
+# the code of a non-ward procedure that outranks every ward hit (the bridge's "elsewhere" field), or None.
 SEARCH_TABLE = [
-    ("khai sinh", "confident", ["1.001193"]),
-    ("birth", "confident", ["1.001193"]),
-    ("ket hon", "confident", ["1.000894"]),
-    ("marriage", "confident", ["1.000894"]),
-    ("chung thuc", "ambiguous", ["2.000815", "2.000843", "2.000884"]),
-    ("certif", "ambiguous", ["2.000815", "2.000843", "2.000884"]),
-    ("ho chieu", "ambiguous", ["2.000843", "2.000815"]),  # weak ward hits for a passport question
-    ("passport", "ambiguous", ["2.000843", "2.000815"]),
-]
-# extra outcomes seen only when searching all levels (looked up before SEARCH_TABLE)
-ALL_LEVELS_TABLE = [
-    ("ly lich tu phap", "confident", ["3.000333"]),
-    ("ho chieu", "confident", ["1.001456", "2.000843"]),
-    ("passport", "confident", ["1.001456", "2.000843"]),
-    ("ca sau", "confident", ["9.000900"]),
-    ("hai quan", "ambiguous", ["3.000333", "1.001456"]),
+    ("khai sinh", "confident", ["1.001193"], None),
+    ("birth", "confident", ["1.001193"], None),
+    ("ket hon", "confident", ["1.000894"], None),
+    ("marriage", "confident", ["1.000894"], None),
+    ("chung thuc", "ambiguous", ["2.000815", "2.000843", "2.000884"], None),
+    ("certif", "ambiguous", ["2.000815", "2.000843", "2.000884"], None),
+    ("ly lich tu phap", "no_match", ["2.000843"], "3.000333"),
+    ("ho chieu moi", "confident", ["2.000815"], "1.001456"),  # a ward procedure fits too: the citizen picks
+    ("ho chieu", "ambiguous", ["2.000843", "2.000815"], "1.001456"),
+    ("passport", "ambiguous", ["2.000843", "2.000815"], "1.001456"),
+    ("ca sau", "no_match", [], "9.000900"),
 ]
 
 
@@ -109,11 +105,15 @@ class RecordingBridge:
     async def search(self, query: str, k: int = 3, all_levels: bool = False) -> dict[str, Any]:
         self._record("search", query=query, k=k, all_levels=all_levels)
         folded = fold(query)
-        for keyword, confidence, codes in (ALL_LEVELS_TABLE if all_levels else []) + SEARCH_TABLE:
+        for keyword, confidence, codes, elsewhere in SEARCH_TABLE:
             if keyword in folded:
                 hits = [{"code": c, "name": self.procedures[c]["name"], "field": "Hộ tịch", "score": 0.9 - i / 10}
                         for i, c in enumerate(codes[:k])]
-                return {"query": query, "confidence": confidence, "results": hits}
+                outcome = {"query": query, "confidence": confidence, "results": hits}
+                if elsewhere and not all_levels:
+                    outcome["elsewhere"] = {"code": elsewhere, "name": self.procedures[elsewhere]["name"],
+                                            "field": "Khác", "score": 0.95}
+                return outcome
         return {"query": query, "confidence": "no_match", "results": []}
 
     async def get_procedure(self, code: str) -> dict[str, Any] | None:

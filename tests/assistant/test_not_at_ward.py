@@ -1,4 +1,4 @@
-"""Procedures not handled at the ward: an all-level search after a weak ward search, and an honest reply."""
+"""Procedures not handled at the ward: the search's "elsewhere" hit, and an honest reply naming who handles it."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,7 @@ import pytest
 
 from assistant.actions.bridge_client import BridgeUnavailable
 from assistant.actions.not_at_ward import level_text, not_at_ward_reply, responsible_body
-from assistant.actions.procedure_actions import ActionAnswerProcedure
+from assistant.actions.procedure_actions import ActionAnswerProcedure, ActionChooseOption
 from assistant.actions.replies import Replies
 from tests.assistant.conftest import make_tracker, run_action, slot_events
 from tests.assistant.fakes import non_ward
@@ -25,21 +25,29 @@ def answer(services, text: str, intent: str = "ask_procedure", **slots):
     return messages[0], slot_events(events)
 
 
-def test_ward_no_match_then_province_procedure_names_the_body_and_code(services, bridge):
+def choose(services, text: str, slots: dict):
+    tracker = make_tracker(text, "choose_option", slots={k: v for k, v in slots.items() if v is not None})
+    messages, events = run_action(ActionChooseOption(services), tracker)
+    assert len(messages) == 1
+    return messages[0], slot_events(events)
+
+
+def test_province_procedure_outranking_the_ward_names_the_body_and_code(services, bridge):
     message, slots = answer(services, "làm lý lịch tư pháp ở đâu", "ask_where")
     text = message["text"]
     assert text.startswith("Thủ tục Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam (mã 3.000333) không giải quyết")
     assert "do Công an tỉnh thực hiện (cấp tỉnh)" in text and "gặp cán bộ" in text
     assert "Nơi nộp" not in text  # the record gives no submission address: none is said
     assert sentences(text) == 2 and not message.get("buttons")
-    assert [(c["query"], c["all_levels"]) for c in bridge.called("search")] == [
-        ("lý lịch tư pháp", False), ("làm lý lịch tư pháp ở đâu", False), ("lý lịch tư pháp", True)]
+    # one ward-level search carries the answer ("elsewhere"): no second search at all levels
+    assert [(c["query"], c["all_levels"]) for c in bridge.called("search")] == [("lý lịch tư pháp", False)]
+    assert [c["code"] for c in bridge.called("get_procedure")] == ["3.000333"]
     assert bridge.called("route_desk") == []  # no ward desk is offered for it
     assert slots["procedure_code"] is None and slots["procedure_name"] is None
     assert slots["pending_offer"] == "human"
 
 
-def test_weak_ambiguous_ward_hits_give_way_to_a_clear_province_procedure(services, bridge):
+def test_weak_ward_hits_give_way_to_a_province_procedure(services, bridge):
     message, slots = answer(services, "làm hộ chiếu cần giấy tờ gì", "ask_documents")
     text = message["text"]
     assert "(mã 1.001456)" in text and "Công an cấp Tỉnh" in text and "(cấp tỉnh)" in text
@@ -47,6 +55,19 @@ def test_weak_ambiguous_ward_hits_give_way_to_a_clear_province_procedure(service
     assert "Cục quản lý xuất nhập cảnh" not in text  # the performing body is the one the citizen deals with
     assert sentences(text) == 3 and not message.get("buttons")
     assert slots["pending_options"] is None and slots["procedure_code"] is None
+
+
+def test_a_confident_ward_hit_outranked_by_a_province_one_offers_both(services, bridge):
+    message, slots = answer(services, "hộ chiếu mới", "ask_procedure")
+    assert message["text"] == REPLIES.say("clarify", "vi")
+    assert [b["title"] for b in message["buttons"]] == [
+        "Cấp hộ chiếu phổ thông ở trong nước", bridge.procedures["2.000815"]["name"]]
+    assert slots["pending_options"] == ["1.001456", "2.000815"]
+    # picking the province one gets the honest reply; picking the ward one answers it as usual
+    picked, picked_slots = choose(services, "số 1", slots)
+    assert "(mã 1.001456) không giải quyết" in picked["text"] and picked_slots["procedure_code"] is None
+    picked, picked_slots = choose(services, "số 2", slots)
+    assert "(mã 2.000815)" in picked["text"] and picked_slots["procedure_code"] == "2.000815"
 
 
 def test_english_question_gets_the_english_reply(services):
@@ -63,7 +84,7 @@ def test_empty_body_level_and_address_are_left_out_not_invented(services):
                                "phường, xã. Bạn có muốn gặp cán bộ để được hướng dẫn thêm không?")
 
 
-def test_a_confident_ward_answer_is_unchanged_and_searches_the_ward_only(services, bridge):
+def test_a_confident_ward_answer_is_unchanged(services, bridge):
     message, slots = answer(services, "làm giấy khai sinh cho con cần gì", "ask_documents")
     assert message["text"].startswith("Thủ tục đăng ký khai sinh (mã 1.001193) cần: Giấy tờ số 1")
     assert slots["procedure_code"] == "1.001193"
@@ -73,22 +94,18 @@ def test_a_confident_ward_answer_is_unchanged_and_searches_the_ward_only(service
 def test_ambiguous_follow_up_about_the_current_procedure_still_answers_it(services, bridge):
     message, slots = answer(services, "lệ phí chứng thực bao nhiêu", "ask_fee", procedure_code="2.000843")
     assert "(mã 2.000843)" in message["text"] and slots["procedure_code"] == "2.000843"
-    assert all(not c["all_levels"] for c in bridge.called("search"))
 
 
-@pytest.mark.parametrize("text", ["thủ tục nuôi rồng", "thủ tục hải quan"])  # all levels: no_match / ambiguous
-def test_nothing_clear_at_any_level_keeps_the_old_no_match_reply(services, bridge, text):
-    message, slots = answer(services, text)
+def test_nothing_at_any_level_keeps_the_old_no_match_reply(services):
+    message, slots = answer(services, "thủ tục nuôi rồng")
     assert message["text"] == REPLIES.say("no_match", "vi")
     assert slots["pending_offer"] == "human"
-    assert True in [c["all_levels"] for c in bridge.called("search")]
 
 
-def test_weak_ward_hits_stay_a_clarifying_question_when_all_levels_is_not_clearer(services, bridge):
-    bridge.procedures["1.001456"]["ward_level"] = True  # the all-level top hit is a ward procedure after all
-    message, slots = answer(services, "làm hộ chiếu")
-    assert message["text"] == REPLIES.say("clarify", "vi") and len(message["buttons"]) == 2
-    assert slots["pending_options"] == ["2.000843", "2.000815"]
+def test_a_record_that_turns_out_ward_level_is_answered_as_a_ward_procedure(services, bridge):
+    bridge.procedures["1.001456"]["ward_level"] = True  # the catalogue was edited since the index was built
+    message, slots = answer(services, "làm hộ chiếu cần giấy tờ gì", "ask_documents")
+    assert "(mã 1.001456) cần:" in message["text"] and slots["procedure_code"] == "1.001456"
 
 
 def test_not_at_ward_reply_replaces_an_earlier_ward_procedure(services):
@@ -99,19 +116,11 @@ def test_not_at_ward_reply_replaces_an_earlier_ward_procedure(services):
     assert follow_up["text"] == REPLIES.say("ask_which_procedure", "vi")
 
 
-@pytest.mark.parametrize("failing", ["search", "get_procedure"])
-def test_bridge_down_during_the_all_level_step_is_the_polite_sorry(services, bridge, failing):
-    original = getattr(bridge, failing)
-
-    async def search(query, k=3, all_levels=False):
-        if all_levels:
-            raise BridgeUnavailable("ConnectError")
-        return await original(query, k, all_levels)
-
+def test_bridge_down_while_fetching_the_record_is_the_polite_sorry(services, bridge):
     async def get_procedure(code):
         raise BridgeUnavailable("ConnectError")
 
-    setattr(bridge, failing, search if failing == "search" else get_procedure)
+    bridge.get_procedure = get_procedure
     message, slots = answer(services, "cấp phiếu lý lịch tư pháp")
     assert message["text"] == REPLIES.say("bridge_down", "vi")
     assert "procedure_code" not in slots

@@ -59,6 +59,24 @@ def test_ward_level_by_default_all_levels_on_request(search):
     assert everything.results[0].code == "9.000001"
 
 
+def test_a_non_ward_procedure_outranking_every_ward_one_is_reported_as_elsewhere(search):
+    ward = search.search("giấy phép khai thác khoáng sản")
+    assert ward.elsewhere is not None and ward.elsewhere.code == "9.000001"
+    assert ward.elsewhere.code not in [h.code for h in ward.results]
+    assert ward.to_json()["elsewhere"]["code"] == "9.000001"
+    assert search.search("giấy phép khai thác khoáng sản", all_levels=True).elsewhere is None
+    birth = search.search("đăng ký khai sinh cho con")
+    assert birth.elsewhere is None and "elsewhere" not in birth.to_json()
+    assert search.search("thủ tục 9.000001").elsewhere is None  # an exact code is taken as asked
+
+
+def test_reporting_elsewhere_leaves_ward_scores_unchanged(search):
+    for question in ("giấy phép khai thác khoáng sản", "đăng ký khai sinh cho con", "nhập hộ khẩu cho vợ"):
+        other: dict = {}
+        assert search.fused_scores(question, other_levels=other) == search.fused_scores(question)
+        assert other == search.fused_scores(question, all_levels=True)
+
+
 def test_exact_code_in_query_wins(search):
     outcome = search.search("thủ tục 1.000894 cần gì")
     assert outcome.results[0].code == "1.000894"
