@@ -41,14 +41,25 @@ class Guide:
             return Reply(self.replies.say("empty_message", language))
         if full and current_code:  # "details" always means the procedure being discussed
             return await self.answer_code(current_code, topic, language, full=True)
-        names_one = self.question_words.names_a_procedure(query, has_current=bool(current_code))
-        if not names_one:
+        words = len(self.question_words.subject_words(query))
+        outcome = None
+        if current_code and words == 1:
+            # One word left beside a current procedure: "how do I get a passport", "còn kết hôn?". Switch only
+            # when the search is sure it names another procedure; otherwise it is a follow-up about this one.
+            try:
+                outcome = await self._search(query)
+            except BridgeUnavailable:
+                return self._bridge_down(language)
+            top = (outcome.get("results") or [{}])[0].get("code")
+            if not outcome.get("elsewhere") and (outcome.get("confidence") != "confident" or top == current_code):
+                outcome = None
+        if outcome is None and not self.question_words.names_a_procedure(query, has_current=bool(current_code)):
             if current_code and intent != "nlu_fallback":
                 return await self.answer_code(current_code, topic, language, full=full)
             key = "ask_which_procedure" if intent != "nlu_fallback" else "empty_message"
             return Reply(self.replies.say(key, language), slots={"last_topic": topic, "pending_offer": None})
         try:
-            outcome = await self._search(query)
+            outcome = outcome or await self._search(query)
         except BridgeUnavailable:
             return self._bridge_down(language)
         confidence = outcome.get("confidence")

@@ -145,3 +145,20 @@ def test_reply_stays_short_with_long_catalogue_texts(language):
                       submission_address="Bộ phận Một cửa của Bộ; địa điểm tại số 10 phố X. Giờ làm việc 8:00. " * 5)
     text = not_at_ward_reply(record, REPLIES, language)
     assert sentences(text) <= 3 and "2.000004" in text and len(text) < 400
+
+
+def test_one_word_naming_another_procedure_mid_conversation_switches_to_it(services, bridge):
+    message, slots = answer(services, "how do I get a passport", "ask_procedure", procedure_code="1.001193",
+                            language="en")
+    assert "(code 1.001456) is not handled at the ward" in message["text"]
+    assert slots["procedure_code"] is None
+
+
+@pytest.mark.parametrize(("text", "searched"), [("khai sinh thì sao", True), ("certification?", True),
+                                                ("mất bao lâu", False)])
+def test_a_follow_up_that_does_not_surely_name_another_procedure_stays_on_the_current_one(
+        services, bridge, text, searched):
+    message, slots = answer(services, text, "ask_processing_time", procedure_code="1.001193")
+    assert "1.001193" in message["text"]  # confident on the current one, ambiguous, or no procedure words
+    assert bool(bridge.called("search")) is searched
+    assert slots.get("procedure_code", "1.001193") == "1.001193"
