@@ -7,26 +7,15 @@ with the same headers, auth and timeout. Idle connections are dropped after ``KE
 the action server's own keep-alive timeout (Sanic: 5 s), so a pooled connection is never one the server has
 already closed. Only ``EndpointConfig`` is touched; requests, errors and retries are Rasa's own.
 
-The session encodes request bodies (the tracker sent with each action call) with ujson, which Rasa's Sanic
-already depends on, falling back to the standard library for anything ujson refuses (NaN, odd types): json's
-encoding was ~3% of Rasa's CPU per turn.
+The session encodes request bodies (the tracker sent with each action call) with ``fast_json.dumps``.
 """
 import asyncio
-import json
 from typing import Any, Dict, Tuple
+
+from assistant.components.fast_json import dumps
 
 KEEPALIVE_SECONDS = 2.0
 _INSTALLED_FLAG = "_le_tan_so_kept_session"
-
-
-def encode_body(payload: Any) -> str:
-    """JSON text for a request body: ujson when it can, else ``json.dumps`` (same decoded value either way)."""
-    try:
-        import ujson
-
-        return ujson.dumps(payload, ensure_ascii=False, escape_forward_slashes=False)
-    except (ImportError, TypeError, OverflowError, ValueError):
-        return json.dumps(payload)
 
 
 class _LentSession:
@@ -70,7 +59,7 @@ def install() -> None:
                 auth=aiohttp.BasicAuth(auth["username"], auth["password"]) if auth else None,
                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
                 connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
-                json_serialize=encode_body,
+                json_serialize=dumps,
             )
             sessions[key] = shared
         return _LentSession(shared)

@@ -17,7 +17,8 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.actions.language import language_of_turn
-from assistant.components import action_reply_validation, action_session, event_lookup, graph_runner
+from assistant.components import (action_reply_validation, action_session, domain_empty_check, event_lookup, fast_json,
+                                   graph_runner)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
@@ -31,6 +32,8 @@ class LanguageSlotPolicy(Policy):
         event_lookup.install()
         action_session.install()
         graph_runner.install()
+        domain_empty_check.install()
+        fast_json.install()
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

@@ -77,7 +77,7 @@ def test_installed_session_reuses_one_connection_and_survives_idle_drop():
 def test_request_bodies_decode_to_what_was_sent_and_odd_values_fall_back_to_json():
     import math
 
-    from assistant.components.action_session import encode_body
+    from assistant.components.fast_json import dumps as encode_body
 
     payload = {"text": "hồ sơ <script>/x</script> 😀", "p": 0.1 + 0.2, "big": 2 ** 60, "none": None, "list": [1.5]}
     assert json.loads(encode_body(payload)) == payload
