@@ -2,7 +2,10 @@
 
 Prints figures; asserts nothing. Commands (from the repository root):
 
-  # 1. turns: needs the running stack (`make run`: Rasa 5005, actions 5055, bridge 8000)
+  # 1. turns: needs the running stack (`make run`: Rasa 5005, actions 5055, bridge 8000). For figures comparable
+  #    between runs, start it on a fresh database (DATABASE_URL=sqlite:////tmp/bench.sqlite3 make run): the queue
+  #    tickets earlier runs issued stay waiting for the day, and after a day of runs one desk had 2,859 of them,
+  #    which every new ticket's position is computed over.
   .venv/bin/python benchmarks/bench_dialogue.py turns --turns 200 --concurrency 10 [--seed N] [--warmup 20]
   #    [--fixed-questions]; prints p50/p95, CPU ms per turn of each service (from /proc/<pid>/stat), how busy the machine was,
   #    and the bridge's search cache hit rate; procedure questions come from the dev split, varied each run
