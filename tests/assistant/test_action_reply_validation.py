@@ -3,13 +3,10 @@ Rasa's real reply schema, in real Rasa (.venv-rasa, Python 3.10), for valid repl
 from __future__ import annotations
 
 import json
-import subprocess
 
-import pytest
 
-from tests.assistant.test_action_server import ROOT
+from tests.assistant.rasa_probe import run_probe
 
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 
 _PROBE = r'''
 import json, sys
@@ -43,13 +40,7 @@ CASES = [
 
 
 def test_keyed_check_agrees_with_jsonschema_on_every_case():
-    if not RASA_PYTHON.exists():
-        pytest.skip("no .venv-rasa (make setup)")
-    result = subprocess.run([str(RASA_PYTHON), "-c", _PROBE], input=json.dumps(CASES), capture_output=True,
-                            text=True, cwd=ROOT, timeout=300,
-                            env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
-    assert result.returncode == 0, result.stderr[-3000:]
-    verdicts = json.loads(result.stdout.strip().splitlines()[-1])
+    verdicts = run_probe(_PROBE, stdin=json.dumps(CASES))
     assert [whole for whole, _ in verdicts][:4] == [True] * 4  # the valid ones really are valid
     assert not any(whole for whole, _ in verdicts[4:])  # and each broken one really is broken
     assert [keyed for _, keyed in verdicts] == [whole for whole, _ in verdicts]

@@ -4,13 +4,10 @@ pooled connection has gone idle and been dropped."""
 from __future__ import annotations
 
 import json
-import subprocess
 
-import pytest
 
-from tests.assistant.test_action_server import ROOT
+from tests.assistant.rasa_probe import run_probe
 
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 
 _PROBE = r'''
 import asyncio, json, sys
@@ -52,12 +49,7 @@ asyncio.run(main())
 
 
 def _probe(mode: str) -> dict:
-    if not RASA_PYTHON.exists():
-        pytest.skip("no .venv-rasa (make setup)")
-    result = subprocess.run([str(RASA_PYTHON), "-c", _PROBE, mode], capture_output=True, text=True, cwd=ROOT,
-                            timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_probe(_PROBE, mode)
 
 
 def test_rasa_alone_opens_a_connection_per_call():

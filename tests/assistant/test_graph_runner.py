@@ -2,16 +2,11 @@
 toy graphs, and the same outputs as dask on the trained assistant model in real Rasa (.venv-rasa)."""
 from __future__ import annotations
 
-import json
-import subprocess
 
 import pytest
 
 from assistant.components.graph_runner import execution_plan, run_plan
-from tests.assistant.test_action_server import ROOT
-
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
-MODEL = ROOT / "models" / "rasa" / "assistant.tar.gz"
+from tests.assistant.rasa_probe import MODEL, run_probe
 
 
 class RecordingNode:
@@ -112,13 +107,7 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def probe() -> dict:
-    if not RASA_PYTHON.exists() or not MODEL.exists():
-        pytest.skip("no .venv-rasa or trained Rasa model (make setup)")
-    result = subprocess.run([str(RASA_PYTHON), "-c", _PROBE, str(MODEL)], capture_output=True, text=True, cwd=ROOT,
-                            timeout=300, env={"PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
-                                              "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_probe(_PROBE, str(MODEL), needs_model=True)
 
 
 def test_loading_the_model_installs_the_runner(probe):

@@ -2,15 +2,11 @@
 trained, persisted and loaded again classifies as before, and the trained assistant model parses real turns."""
 from __future__ import annotations
 
-import json
-import subprocess
 
 import pytest
 
-from tests.assistant.test_action_server import ROOT
+from tests.assistant.rasa_probe import MODEL, run_probe
 
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
-MODEL = ROOT / "models" / "rasa" / "assistant.tar.gz"
 
 # Runs in .venv-rasa. Part 1 trains the classifier on hand-made sparse features through Rasa's model storage and
 # loads it back (Rasa's loader refuses unknown pickled types, so a silent load failure would show here). Part 2
@@ -76,21 +72,9 @@ print(json.dumps(out))
 '''
 
 
-def _run_probe(*args: str) -> dict:
-    if not RASA_PYTHON.exists():
-        pytest.skip("no .venv-rasa (make setup)")
-    result = subprocess.run([str(RASA_PYTHON), "-c", _PROBE, *args], capture_output=True, text=True, cwd=ROOT,
-                            timeout=300, env={"PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
-                                              "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 @pytest.fixture(scope="module")
 def probe() -> dict:
-    if not MODEL.exists():
-        pytest.skip("no trained Rasa model (make setup)")
-    return _run_probe(str(MODEL))
+    return run_probe(_PROBE, str(MODEL), needs_model=True)
 
 
 def test_c_from_config_reaches_scikit_learn(probe):

@@ -3,13 +3,11 @@ predicts nothing; loading it installs the faster action-reply validation, which 
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
-from tests.assistant.test_action_server import ROOT
+from tests.assistant.rasa_probe import run_probe
 
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 
 # Runs in .venv-rasa: builds the policy as Rasa's graph would, feeds it one tracker per case, prints JSON.
 _PROBE = r'''
@@ -69,14 +67,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def probe() -> dict:
-    if not RASA_PYTHON.exists():
-        pytest.skip("no .venv-rasa (make setup)")
-    cases = json.dumps([[text, previous] for text, previous, _ in CASES])
-    result = subprocess.run([str(RASA_PYTHON), "-c", _PROBE], input=cases, capture_output=True, text=True,
-                            cwd=ROOT, timeout=300, env={"PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
-                                                        "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_probe(_PROBE, stdin=json.dumps([[text, previous] for text, previous, _ in CASES]))
 
 
 @pytest.fixture

@@ -2,14 +2,11 @@
 keeps a tracker that decodes and reloads exactly as with json.dumps, and Domain.is_empty gives Rasa's answers."""
 from __future__ import annotations
 
-import json
-import subprocess
 
 import pytest
 
-from tests.assistant.test_action_server import ROOT
+from tests.assistant.rasa_probe import run_probe
 
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 
 _PROBE = r'''
 import asyncio, json, logging
@@ -48,13 +45,7 @@ print(json.dumps({"before": before, "after": after, "same_value": json.loads(our
 
 @pytest.fixture(scope="module")
 def probe() -> dict:
-    if not RASA_PYTHON.exists():
-        pytest.skip("no .venv-rasa (make setup)")
-    result = subprocess.run([str(RASA_PYTHON), "-c", _PROBE], capture_output=True, text=True, cwd=ROOT, timeout=300,
-                            env={"PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
-                                 "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_probe(_PROBE)
 
 
 def test_domain_is_empty_answers_as_rasa_does(probe):

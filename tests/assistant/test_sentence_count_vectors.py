@@ -2,14 +2,9 @@
 same sentence features as Rasa's CountVectorsFeaturizer, word and character analyzers, and no sequence features."""
 from __future__ import annotations
 
-import json
-import subprocess
 
-import pytest
+from tests.assistant.rasa_probe import run_probe
 
-from tests.assistant.test_action_server import ROOT
-
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 
 _PROBE = r'''
 import json, logging, tempfile
@@ -55,11 +50,5 @@ print(json.dumps(out))
 
 
 def test_sentence_features_match_rasas_and_sequence_features_are_skipped():
-    if not RASA_PYTHON.exists():
-        pytest.skip("no .venv-rasa (make setup)")
-    result = subprocess.run([str(RASA_PYTHON), "-c", _PROBE], capture_output=True, text=True, cwd=ROOT, timeout=300,
-                            env={"PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
-                                 "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
-    assert result.returncode == 0, result.stderr[-3000:]
-    out = json.loads(result.stdout.strip().splitlines()[-1])
+    out = run_probe(_PROBE)
     assert out == {"word": [True, True, True], "char_wb": [True, True, True]}
