@@ -7,7 +7,6 @@ import json
 
 from tests.assistant.rasa_probe import run_probe
 
-
 _PROBE = r'''
 import json, sys
 from jsonschema.validators import validator_for

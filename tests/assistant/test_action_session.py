@@ -8,7 +8,6 @@ import json
 
 from tests.assistant.rasa_probe import run_probe
 
-
 _PROBE = r'''
 import asyncio, json, sys
 from aiohttp import web

@@ -2,7 +2,6 @@
 toy graphs, and the same outputs as dask on the trained assistant model in real Rasa (.venv-rasa)."""
 from __future__ import annotations
 
-
 import pytest
 
 from assistant.components.graph_runner import execution_plan, run_plan

@@ -2,7 +2,6 @@
 trained, persisted and loaded again classifies as before, and the trained assistant model parses real turns."""
 from __future__ import annotations
 
-
 import pytest
 
 from tests.assistant.rasa_probe import MODEL, run_probe

@@ -2,11 +2,9 @@
 keeps a tracker that decodes and reloads exactly as with json.dumps, and Domain.is_empty gives Rasa's answers."""
 from __future__ import annotations
 
-
 import pytest
 
 from tests.assistant.rasa_probe import run_probe
-
 
 _PROBE = r'''
 import asyncio, json, logging

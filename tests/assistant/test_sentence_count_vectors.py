@@ -2,9 +2,7 @@
 same sentence features as Rasa's CountVectorsFeaturizer, word and character analyzers, and no sequence features."""
 from __future__ import annotations
 
-
 from tests.assistant.rasa_probe import run_probe
-
 
 _PROBE = r'''
 import json, logging, tempfile
