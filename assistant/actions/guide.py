@@ -66,6 +66,9 @@ class Guide:
         hits = [h for h in outcome.get("results") or [] if isinstance(h, dict) and h.get("code")]
         logger.info("procedure search: intent=%s topic=%s confidence=%s hits=%d", intent, topic, confidence, len(hits))
         codes = [h["code"] for h in hits]
+        follow_up = intent not in SEARCH_INTENTS
+        if confidence == "ambiguous" and hits and current_code in codes[:MAX_CHOICES] and follow_up:
+            return await self.answer_code(current_code, topic, language, full=full)
         elsewhere = outcome.get("elsewhere") if isinstance(outcome.get("elsewhere"), dict) else None
         if elsewhere and elsewhere.get("code"):
             # A procedure the ward does not handle outranks every ward one (a passport, a criminal record).
@@ -74,9 +77,6 @@ class Guide:
             return await self.answer_code(elsewhere["code"], topic, language)
         if confidence == "confident" and hits:
             return await self.answer_code(hits[0]["code"], topic, language, full=full)
-        follow_up = intent not in SEARCH_INTENTS
-        if confidence == "ambiguous" and hits and current_code in codes[:MAX_CHOICES] and follow_up:
-            return await self.answer_code(current_code, topic, language, full=full)
         if confidence == "ambiguous" and hits:
             return self._clarify(hits[:MAX_CHOICES], topic, language)
         if current_code and follow_up:

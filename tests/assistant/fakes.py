@@ -73,6 +73,7 @@ SEARCH_TABLE = [
     ("birth", "confident", ["1.001193"], None),
     ("ket hon", "confident", ["1.000894"], None),
     ("marriage", "confident", ["1.000894"], None),
+    ("chung thuc nguoi dich", "ambiguous", ["2.000815", "2.000843"], "3.000333"),  # a non-ward variant ranks first
     ("chung thuc", "ambiguous", ["2.000815", "2.000843", "2.000884"], None),
     ("certif", "ambiguous", ["2.000815", "2.000843", "2.000884"], None),
     ("ly lich tu phap", "no_match", ["2.000843"], "3.000333"),

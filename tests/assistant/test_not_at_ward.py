@@ -94,6 +94,9 @@ def test_a_confident_ward_answer_is_unchanged(services, bridge):
 def test_ambiguous_follow_up_about_the_current_procedure_still_answers_it(services, bridge):
     message, slots = answer(services, "lệ phí chứng thực bao nhiêu", "ask_fee", procedure_code="2.000843")
     assert "(mã 2.000843)" in message["text"] and slots["procedure_code"] == "2.000843"
+    # even when a procedure handled elsewhere ranks above the ward ones
+    message, slots = answer(services, "lệ phí chứng thực người dịch bao nhiêu", "ask_fee", procedure_code="2.000843")
+    assert "(mã 2.000843)" in message["text"] and slots["procedure_code"] == "2.000843"
 
 
 def test_nothing_at_any_level_keeps_the_old_no_match_reply(services):
