@@ -55,6 +55,8 @@ if len(sys.argv) > 1:
     bare = ["sổ đỏ", "hộ chiếu", "căn cước", "so do", "visa", "passport?", "driving licence", "đăng ký xe máy"]
     out["bare"] = [r["intent"]["name"] for r in asyncio.run(parse(bare))]
     out["short_answers"] = [r["intent"]["name"] for r in asyncio.run(parse(["có", "không", "ok", "yes", "no"]))]
+    out["who_i_am"] = [[r["intent"]["name"], [e.get("value") for e in r["entities"]]]
+                       for r in asyncio.run(parse(["tôi là người già", "toi dang mang thai", "bạn là người hay máy"]))]
     out["parsed"] = [{"intent": r["intent"]["name"], "confidence": r["intent"]["confidence"],
                       "entities": [e["entity"] for e in r["entities"]]} for r in asyncio.run(parse(texts))]
     # the classifier's own probabilities against scikit-learn's predict_proba on the hstacked row
@@ -113,6 +115,13 @@ def test_a_bare_procedure_name_is_a_procedure_question_not_a_yes(probe):
     assert probe["bare"][:7] == ["ask_procedure"] * 7
     assert probe["bare"][7] in ("ask_procedure", "nlu_fallback")
     assert probe["short_answers"] == ["affirm", "deny", "affirm", "affirm", "deny"]
+
+
+def test_saying_who_you_are_asks_for_a_priority_ticket(probe):
+    # "tôi là người già" alone was `bot_challenge`: the kiosk answered an elderly citizen "I am not a real person".
+    assert probe["who_i_am"][0] == ["ask_queue_ticket", ["elderly"]]
+    assert probe["who_i_am"][1][0] == "ask_queue_ticket"
+    assert probe["who_i_am"][2][0] == "bot_challenge"
 
 
 def test_messages_without_known_ngrams_get_no_intent_and_fall_back(probe):
