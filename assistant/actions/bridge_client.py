@@ -36,11 +36,9 @@ class DossierLookup:
 class BridgeClient(Protocol):
     """What the actions need from the bridge. ``HttpBridgeClient`` implements it; tests use a recording fake."""
 
-    async def search(self, query: str, k: int = 3, all_levels: bool = False) -> dict[str, Any]:
-        """``GET /api/procedures/search`` → {"query", "confidence", "results": [{"code","name","field","score"}]}.
-
-        Ward-level procedures only, unless ``all_levels`` (then district/province/ministry ones too; the hits do
-        not say the level: read it from ``get_procedure``)."""
+    async def search(self, query: str, k: int = 3) -> dict[str, Any]:
+        """``GET /api/procedures/search`` (ward level) → {"query", "confidence", "results": [{"code","name","field",
+        "score"}]}, plus "elsewhere" (a hit of the same shape) when a non-ward procedure outranks every ward one."""
 
     async def get_procedure(self, code: str) -> dict[str, Any] | None:
         """The normalised procedure record, or None when the code is unknown."""
@@ -131,9 +129,8 @@ class HttpBridgeClient:
             raise BridgeUnavailable(f"HTTP {response.status_code}")
         return self._json(response)
 
-    async def search(self, query: str, k: int = 3, all_levels: bool = False) -> dict[str, Any]:
-        params = {"q": query, "k": k, "all_levels": "true" if all_levels else "false"}
-        body = await self._get_json("/api/procedures/search", params)
+    async def search(self, query: str, k: int = 3) -> dict[str, Any]:
+        body = await self._get_json("/api/procedures/search", {"q": query, "k": k, "all_levels": "false"})
         if body is None:
             raise BridgeUnavailable("search endpoint missing")
         return body

@@ -103,15 +103,15 @@ class RecordingBridge:
     def called(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args in self.calls if name == method]
 
-    async def search(self, query: str, k: int = 3, all_levels: bool = False) -> dict[str, Any]:
-        self._record("search", query=query, k=k, all_levels=all_levels)
+    async def search(self, query: str, k: int = 3) -> dict[str, Any]:
+        self._record("search", query=query, k=k)
         folded = fold(query)
         for keyword, confidence, codes, elsewhere in SEARCH_TABLE:
             if keyword in folded:
                 hits = [{"code": c, "name": self.procedures[c]["name"], "field": "Hộ tịch", "score": 0.9 - i / 10}
                         for i, c in enumerate(codes[:k])]
                 outcome = {"query": query, "confidence": confidence, "results": hits}
-                if elsewhere and not all_levels:
+                if elsewhere:
                     outcome["elsewhere"] = {"code": elsewhere, "name": self.procedures[elsewhere]["name"],
                                             "field": "Khác", "score": 0.95}
                 return outcome

@@ -58,8 +58,7 @@ class StubBridge:
     async def _answer(self, method: str, path: str, query: dict[str, list[str]], body: dict[str, Any] | None):
         fake = self.fake
         if path == "/api/procedures/search":
-            all_levels = query.get("all_levels", ["false"])[0] == "true"
-            return 200, await fake.search(query["q"][0], int(query.get("k", ["3"])[0]), all_levels)
+            return 200, await fake.search(query["q"][0], int(query.get("k", ["3"])[0]))
         if path.startswith("/api/procedures/"):
             record = await fake.get_procedure(path.rsplit("/", 1)[1])
             return (200, record) if record else (404, {"error": "not_found", "message": "x"})

@@ -134,8 +134,7 @@ def test_search_gets_the_procedure_words_then_the_whole_text_when_unsure(service
     assert [c["query"] for c in bridge.called("search")] == ["khai sinh"]
     bridge.calls.clear()
     run_action(ActionAnswerProcedure(services), make_tracker("cho hỏi thủ tục nuôi rồng bao nhiêu tiền", "ask_fee"))
-    assert [(c["query"], c["all_levels"]) for c in bridge.called("search")] == [
-        ("nuôi rồng", False), ("cho hỏi thủ tục nuôi rồng bao nhiêu tiền", False)]
+    assert [c["query"] for c in bridge.called("search")] == ["nuôi rồng", "cho hỏi thủ tục nuôi rồng bao nhiêu tiền"]
 
 
 def test_long_input_is_cut_before_search(services, bridge):

@@ -31,11 +31,9 @@ def call(url: str, method: str, *args, **kwargs):
 def test_search_procedure_route_and_ticket(stub):
     outcome = call(stub.url, "search", "làm giấy khai sinh", 3)
     assert outcome["confidence"] == "confident" and outcome["results"][0]["code"] == "1.001193"
-    assert stub.fake.called("search")[0] == {"query": "làm giấy khai sinh", "k": 3, "all_levels": False}
+    assert stub.fake.called("search")[0] == {"query": "làm giấy khai sinh", "k": 3}
     ward = call(stub.url, "search", "lý lịch tư pháp", 3)
     assert ward["elsewhere"]["code"] == "3.000333"  # the non-ward procedure travels with the ward outcome
-    everywhere = call(stub.url, "search", "lý lịch tư pháp", 3, all_levels=True)
-    assert stub.fake.called("search")[2]["all_levels"] is True and "elsewhere" not in everywhere
     assert call(stub.url, "get_procedure", "1.001193")["name"] == "Thủ tục đăng ký khai sinh"
     assert call(stub.url, "get_procedure", "9.999999") is None
     assert call(stub.url, "route_desk", "1.001193")["desk"]["id"] == "Q1"

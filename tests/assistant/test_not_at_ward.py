@@ -40,7 +40,7 @@ def test_province_procedure_outranking_the_ward_names_the_body_and_code(services
     assert "Nơi nộp" not in text  # the record gives no submission address: none is said
     assert sentences(text) == 2 and not message.get("buttons")
     # one ward-level search carries the answer ("elsewhere"): no second search at all levels
-    assert [(c["query"], c["all_levels"]) for c in bridge.called("search")] == [("lý lịch tư pháp", False)]
+    assert [c["query"] for c in bridge.called("search")] == ["lý lịch tư pháp"]
     assert [c["code"] for c in bridge.called("get_procedure")] == ["3.000333"]
     assert bridge.called("route_desk") == []  # no ward desk is offered for it
     assert slots["procedure_code"] is None and slots["procedure_name"] is None
@@ -88,7 +88,7 @@ def test_a_confident_ward_answer_is_unchanged(services, bridge):
     message, slots = answer(services, "làm giấy khai sinh cho con cần gì", "ask_documents")
     assert message["text"].startswith("Thủ tục đăng ký khai sinh (mã 1.001193) cần: Giấy tờ số 1")
     assert slots["procedure_code"] == "1.001193"
-    assert [c["all_levels"] for c in bridge.called("search")] == [False]
+    assert [c["query"] for c in bridge.called("search")] == ["khai sinh"]
 
 
 def test_ambiguous_follow_up_about_the_current_procedure_still_answers_it(services, bridge):

@@ -31,12 +31,11 @@ class SearchBackedBridge:
 
     def __init__(self, search, catalogue) -> None:
         self.search_engine, self.catalogue = search, catalogue
-        self.outcomes: list[tuple[bool, str]] = []
+        self.searches = 0
 
-    async def search(self, query: str, k: int = 3, all_levels: bool = False) -> dict[str, Any]:
-        outcome = self.search_engine.search(query, k, all_levels=all_levels).to_json()
-        self.outcomes.append((all_levels, outcome["confidence"]))
-        return outcome
+    async def search(self, query: str, k: int = 3) -> dict[str, Any]:
+        self.searches += 1
+        return self.search_engine.search(query, k).to_json()
 
     async def get_procedure(self, code: str) -> dict[str, Any] | None:
         procedure = self.catalogue.get(code)
@@ -66,7 +65,7 @@ def test_question_about_a_non_ward_procedure_is_told_where_it_is_handled(engine,
     guide = Guide(bridge=bridge, replies=Replies.load(), question_words=QuestionWords.load())
     reply = asyncio.run(guide.answer(text=question, intent="ask_where", topic="where", current_code=None,
                                      language="vi"))
-    assert all(not levels for levels, _ in bridge.outcomes)
+    assert bridge.searches == 1  # the ward-level outcome carried "elsewhere": no second search
     assert f"(mã {elsewhere.code}) không giải quyết tại bộ phận một cửa của phường, xã" in reply.text
     record = catalogue[elsewhere.code]
     assert (record.performing_body or record.competent_body).split(",")[0] in reply.text
