@@ -8,17 +8,22 @@ ujson refuses (NaN, odd types) goes through ``json.dumps`` as before, and either
 import json
 from typing import Any
 
+try:
+    import ujson
+except ImportError:  # not installed: the standard library does it all
+    ujson = None
+
 _INSTALLED_FLAG = "_le_tan_so_fast_json"
 
 
 def dumps(payload: Any) -> str:
     """JSON text for ``payload``: ujson when it can, else ``json.dumps`` (same decoded value either way)."""
-    try:
-        import ujson
-
-        return ujson.dumps(payload, ensure_ascii=False, escape_forward_slashes=False)
-    except (ImportError, TypeError, OverflowError, ValueError):
-        return json.dumps(payload)
+    if ujson is not None:
+        try:
+            return ujson.dumps(payload, ensure_ascii=False, escape_forward_slashes=False)
+        except (TypeError, OverflowError, ValueError):
+            pass
+    return json.dumps(payload)
 
 
 def install() -> None:

@@ -85,8 +85,7 @@ class SparseIntentClassifier(LogisticRegressionClassifier):
     def _nonzero_features(message: Message) -> Tuple[np.ndarray, np.ndarray, int]:
         """Column indices and values of the row ``_row`` would build, and its width."""
         columns, values, width = [], [], 0
-        sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
-        for feature in [f for f in sentence if f.is_sparse()] + [f for f in sentence if f.is_dense()]:
+        for feature in _sentence_features(message):
             matrix = feature.features
             if feature.is_sparse():
                 part = matrix.tocoo()
@@ -115,7 +114,12 @@ class SparseIntentClassifier(LogisticRegressionClassifier):
         The same row Rasa's method builds, in one ``hstack`` instead of a deep copy and an ``hstack`` per
         featurizer for sequence and sentence features alike: 1.6 → 0.4 ms per message under cProfile.
         """
-        sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
-        parts = [f.features for f in sentence if f.is_sparse()]
-        parts += [scipy.sparse.csr_matrix(f.features) for f in sentence if f.is_dense()]
+        parts = [f.features if f.is_sparse() else scipy.sparse.csr_matrix(f.features)
+                 for f in _sentence_features(message)]
         return scipy.sparse.hstack(parts, format="csr") if parts else scipy.sparse.csr_matrix((1, 0))
+
+
+def _sentence_features(message: Message) -> List[Any]:
+    """The text's sentence features in the order the classifier's row puts them: sparse ones, then dense ones."""
+    sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+    return [f for f in sentence if f.is_sparse()] + [f for f in sentence if f.is_dense()]
