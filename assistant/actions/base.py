@@ -23,11 +23,13 @@ def turn_language(tracker: Tracker) -> str:
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> list[dict[str, Any]]:
-    """Utter the reply and return its slot events."""
+    """Utter the reply (text, buttons and the structured payload) and return its slot events."""
+    message: dict[str, Any] = {"text": reply.text}
     if reply.buttons:
-        dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
-    else:
-        dispatcher.utter_message(text=reply.text)
+        message["buttons"] = reply.buttons
+    if reply.payload is not None:
+        message["json_message"] = reply.payload.to_custom()
+    dispatcher.utter_message(**message)
     return [SlotSet(name, value) for name, value in reply.slots.items()]
 
 

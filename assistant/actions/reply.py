@@ -1,8 +1,10 @@
-"""What a dialogue service returns to a thin action: text, buttons and slot updates."""
+"""What a dialogue service returns to a thin action: text, buttons, the structured payload and slot updates."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from assistant.payload import ReplyPayload
 
 
 @dataclass
@@ -14,3 +16,5 @@ class Reply:
     """At most 3 {"title", "payload"} choices (clarifying questions)."""
     slots: dict[str, Any] = field(default_factory=dict)
     """Slot name → new value (None clears it)."""
+    payload: ReplyPayload | None = None
+    """The structured reply screens render (assistant.payload); sent as Rasa's custom payload."""

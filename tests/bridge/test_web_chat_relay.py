@@ -29,7 +29,7 @@ def test_message_is_cleaned_and_relayed_with_its_sender():
     assert response.status_code == 200
     assert fake.received == [(SENDER, "làm giấy khai sinh")]
     assert response.json() == {
-        "messages": [{"text": "Cần tờ khai.", "buttons": [{"title": "Lệ phí", "payload": "/ask_fee"}]}],
+        "messages": [{"text": "Cần tờ khai.", "buttons": [{"title": "Lệ phí", "payload": "/ask_fee"}], "data": None}],
         "degraded": False,
     }
 

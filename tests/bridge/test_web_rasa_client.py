@@ -66,7 +66,8 @@ def test_relays_to_the_rest_webhook_and_parses_text_and_buttons(stub_rasa_url):
     assert StubRasa.received == [{"path": "/webhooks/rest/webhook",
                                   "body": {"sender": "conv-123456", "message": "làm khai sinh"}}]
     assert [m.to_json() for m in messages] == [
-        {"text": "Trả lời: làm khai sinh", "buttons": [{"title": "Khai sinh", "payload": '/choose_option{"option":1}'}]}
+        {"text": "Trả lời: làm khai sinh", "buttons": [{"title": "Khai sinh", "payload": '/choose_option{"option":1}'}],
+         "data": None}
     ]
 
 

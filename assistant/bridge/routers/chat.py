@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from assistant.bridge.web.dialogue import RasaRestClient
+from assistant.payload import ReplyPayload
 from assistant.bridge.web.relay import SENDER_PATTERN, ChatRelay
 
 MAX_BODY_MESSAGE_CHARS = 20_000
@@ -33,6 +34,8 @@ class ChatButtonOut(BaseModel):
 class ChatMessageOut(BaseModel):
     text: str
     buttons: list[ChatButtonOut]
+    data: ReplyPayload | None = Field(
+        default=None, description="The structured reply (kind, procedure card, choices, desk, ticket, ...).")
 
 
 class ChatResponse(BaseModel):

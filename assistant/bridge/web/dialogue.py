@@ -7,6 +7,8 @@ from typing import Any, Protocol
 
 import httpx
 
+from assistant.payload import ReplyPayload
+
 log = logging.getLogger(__name__)
 
 MAX_BOT_TEXT_CHARS = 4000
@@ -34,13 +36,17 @@ class ChatButton:
 
 @dataclass(frozen=True)
 class BotMessage:
-    """One message from the assistant: plain text (never HTML) plus optional buttons."""
+    """One message from the assistant: plain text (never HTML), optional buttons and the structured reply."""
 
     text: str
     buttons: list[ChatButton] = field(default_factory=list)
+    data: ReplyPayload | None = None
+    """What screens render (assistant.payload); None for replies that carry none."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "buttons": [b.to_json() for b in self.buttons]}
+        body: dict[str, Any] = {"text": self.text, "buttons": [b.to_json() for b in self.buttons]}
+        body["data"] = self.data.model_dump(mode="json", exclude_none=True) if self.data else None
+        return body
 
 
 class DialogueClient(Protocol):
@@ -51,10 +57,11 @@ class DialogueClient(Protocol):
 
 
 def parse_rest_reply(data: Any) -> list[BotMessage]:
-    """Turn Rasa's REST-channel JSON (a list of {recipient_id, text, buttons, ...}) into BotMessages.
+    """Turn Rasa's REST-channel JSON (a list of {recipient_id, text, buttons, custom, ...}) into BotMessages.
 
-    Items without text or buttons (images, custom payloads) are skipped; anything that is not a list of
-    objects raises DialogueUnavailable.
+    Rasa sends a message's custom payload as a separate item right after its text; a valid structured reply
+    (assistant.payload) is attached to the message before it. Items with neither text, buttons nor a reply
+    (images, unknown custom JSON) are skipped; anything that is not a list of objects raises DialogueUnavailable.
     """
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise DialogueUnavailable("reply is not a list of objects")
@@ -63,8 +70,12 @@ def parse_rest_reply(data: Any) -> list[BotMessage]:
         text = item.get("text")
         text = text[:MAX_BOT_TEXT_CHARS] if isinstance(text, str) else ""
         buttons = _parse_buttons(item.get("buttons"))
-        if text.strip() or buttons:
-            messages.append(BotMessage(text=text, buttons=buttons))
+        payload = ReplyPayload.from_custom(item.get("custom"))
+        if not text.strip() and not buttons:
+            if payload is not None and messages and messages[-1].data is None:
+                messages[-1] = BotMessage(messages[-1].text, messages[-1].buttons, payload)
+            continue
+        messages.append(BotMessage(text=text, buttons=buttons, data=payload))
     return messages
 
 
