@@ -1,0 +1,1 @@
+"""Speed and accuracy measurements that print figures (tests never time anything)."""

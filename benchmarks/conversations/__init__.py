@@ -1,0 +1,1 @@
+"""Conversation scenarios (dev/, test/), their loader and validator, and the grader of one turn's reply."""
