@@ -60,7 +60,8 @@ def _pct(value: float | None) -> str:
 def format_summary(summary: dict, previous: dict | None = None) -> str:
     """A table per category; with ``previous``, each figure is followed by the previous run's and the change."""
     lines = []
-    header = f"{'category':16s} {'turns':>5s} {'turn pass':>9s} {'scen.':>5s} {'scen. pass':>10s} {'code ok':>8s}"
+    header = (f"{'category':16s} {'turns':>5s} {'turn pass':>9s} {'scen.':>5s} {'scen. pass':>10s} "
+              f"{'code ok (of turns)':>18s}")
     if previous:
         header = (f"{'category':16s} {'turns':>5s} {'turn pass (prev → now)':>24s} {'scenario pass (prev → now)':>27s}"
                   f" {'code ok (prev → now)':>21s}")
@@ -75,7 +76,7 @@ def format_summary(summary: dict, previous: dict | None = None) -> str:
                          f"{_pair(before.get('code_pass'), now['code_pass']):>21s}")
         else:
             lines.append(f"{name:16s} {now['turns']:5d} {_pct(now['turn_pass']):>9s} {now['scenarios']:5d} "
-                         f"{_pct(now['scenario_pass']):>10s} {_pct(now['code_pass']):>8s}")
+                         f"{_pct(now['scenario_pass']):>10s} {_pct(now['code_pass']):>8s} of {now['code_turns']:<4d}")
     lines.append("")
     lines.append("failures per check (failed / turns it applies to):")
     for name, counts in summary["checks"].items():
