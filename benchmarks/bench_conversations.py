@@ -30,10 +30,11 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 import httpx  # noqa: E402
 
-from benchmarks.conversations.grading import grade_turn, is_procedure_answer, Message  # noqa: E402
+from benchmarks.conversations.grading import Message, grade_turn, is_procedure_answer  # noqa: E402
 from benchmarks.conversations.report import flips, format_failures, format_summary, summarize  # noqa: E402
 from benchmarks.conversations.scenarios import (CATEGORIES, HERE, SPLITS, Scenario, ScenarioError,  # noqa: E402
                                                 catalogue_levels, check_scenarios, load_folder, ward_desk_ids)
+from benchmarks.stack import Stack, StackError  # noqa: E402
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
@@ -189,8 +190,6 @@ def main(argv: list[str] | None = None) -> int:
     stack = None
     base_url = args.base_url
     if args.start_stack:
-        from benchmarks.stack import Stack, StackError
-
         try:
             stack = Stack.start(keep_logs=args.keep_stack_logs, log=lambda line: print(line, file=sys.stderr))
         except StackError as error:
@@ -201,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         turns = asyncio.run(run(chosen, base_url, concurrency=args.concurrency, timeout_s=args.timeout))
         if stack is not None:
             stack.check_alive()
+    except StackError as error:  # a service died during the run: its figures would mean nothing
+        print(f"error: {error}", file=sys.stderr)
+        stack.keep_logs = True
+        return 2
     finally:
         if stack is not None:
             stack.stop()

@@ -33,13 +33,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-def _as_tuple(value):
-    """A single value or a list of values, kept as a tuple (``"kind": "procedure"`` or ``["a", "b"]``)."""
-    if value is None:
-        return None
-    return tuple(value) if isinstance(value, (list, tuple)) else (value,)
-
-
 class Expect(_Strict):
     """What must hold of the assistant's reply to one turn; every key is optional."""
 
@@ -57,8 +50,13 @@ class Expect(_Strict):
     priority: bool | None = None
     desk: str | None = None
 
-    _listify = field_validator("kind", "code", "choices_include", "words_any", "words_none", mode="before")(
-        lambda cls, value: _as_tuple(value))
+    @field_validator("kind", "code", "choices_include", "words_any", "words_none", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        """A single value or a list, kept as a tuple (``"kind": "procedure"`` or ``["clarify", "no_match"]``)."""
+        if value is None or isinstance(value, (list, tuple)):
+            return value
+        return (value,)
 
     @field_validator("code", "choices_include")
     @classmethod
@@ -167,7 +165,8 @@ def check_scenarios(scenarios: list[Scenario], ward_level: Mapping[str, bool],
     """(errors, warnings) about the scenarios' content, each starting with file:line (id) turn N.
 
     ``ward_level`` maps every catalogue code to whether the ward handles it. Errors: a code not in the catalogue;
-    a turn expecting only ``procedure`` whose code is not ward-level, or only ``not_at_ward`` whose code is;
+    a turn expecting only ``procedure`` (or a topic without a kind) whose code is not ward-level, or only
+    ``not_at_ward`` whose code is;
     a desk not in the ward map. Warnings: a turn count outside 2–6, ``priority``/``desk`` on a turn that cannot
     be a ticket or a ``where`` answer.
     """
@@ -183,7 +182,8 @@ def check_scenarios(scenarios: list[Scenario], ward_level: Mapping[str, bool],
             for code in (expect.code or ()) + (expect.choices_include or ()):
                 if code not in ward_level:
                     errors.append(f"{where}: code {code} is not in the catalogue")
-            kinds = set(expect.kind or ())
+            # A topic is only answered about a ward-level procedure, so a turn with a topic and no kind is one too.
+            kinds = set(expect.kind or ()) or ({"procedure"} if expect.topic else set())
             for code in expect.code or ():
                 if code not in ward_level:
                     continue

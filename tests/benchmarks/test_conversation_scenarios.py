@@ -77,6 +77,7 @@ def test_the_validator_checks_codes_levels_and_desks(tmp_path):
                                      {"user": "b", "expect": {"kind": "not_at_ward", "code": "1.001193"}}]),
         scenario(id="either", turns=[{"user": "a", "expect": {"kind": ["procedure", "not_at_ward"],
                                                               "code": "1.001900"}},
+                                     {"user": "fee?", "expect": {"code": "1.001900", "topic": "fee"}},
                                      {"user": "b", "expect": {"kind": "ticket", "desk": "Q9"}}]),
         scenario(id="short", turns=[{"user": "a", "expect": {"kind": "greeting", "priority": True}}]),
     ]
@@ -87,9 +88,11 @@ def test_the_validator_checks_codes_levels_and_desks(tmp_path):
         "code 8.888888 is not in the catalogue",
         "expects a ward-level answer but 1.001900 is not a ward-level procedure",
         "expects not_at_ward but 1.001193 is a ward-level procedure",
+        "expects a ward-level answer but 1.001900 is not a ward-level procedure",
         "desk Q9 is not in the ward map (Q1, Q5)",
     ]
     assert "a.jsonl:2 (unknown) turn 1" in errors[0] and "a.jsonl:4 (either) turn 2" in errors[4]
+    assert "a.jsonl:4 (either) turn 3" in errors[5]
     assert len(warnings) == 2 and "1 turns" in warnings[0] and "priority is only graded" in warnings[1]
 
 
