@@ -211,6 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     note = " (incl. the stack's start)" if stack else ""
     print(f"\n{folder.name}: {len(chosen)} scenarios, {len(turns)} turns, {time.monotonic() - started:.0f} s{note}")
     print(format_summary(summary, summarize(previous["turns"]) if previous else None))
+    answered = sorted(row["ms"] for row in turns if not row.get("error"))
+    if answered:  # a side figure: bench_dialogue.py is the speed benchmark
+        p50, p95 = answered[len(answered) // 2], answered[min(len(answered) - 1, int(0.95 * len(answered)))]
+        print(f"turn latency at concurrency {args.concurrency}: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
     if previous:
         fixed, broken = flips(previous["turns"], turns)
         print(f"turns fixed since the previous run: {fixed}; broken: {broken}")
