@@ -59,8 +59,8 @@ if [ -f assistant/config.yml ]; then
   rasa_hash="$(digest assistant/config.yml assistant/domain.yml assistant/data assistant/components)"
   if [ ! -f models/rasa/assistant.tar.gz ] || ! up_to_date rasa "$rasa_hash"; then
     say "Training the Rasa model"
-    .venv-rasa/bin/rasa train --config assistant/config.yml --domain assistant/domain.yml --data assistant/data \
-      --out models/rasa --fixed-model-name assistant --quiet
+    .venv-rasa/bin/python -m assistant.rasa_launcher train --config assistant/config.yml --domain assistant/domain.yml \
+      --data assistant/data --out models/rasa --fixed-model-name assistant --quiet
     stamp rasa "$rasa_hash"
   fi
 fi

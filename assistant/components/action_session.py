@@ -6,13 +6,9 @@ turn pays a connect on both sides (~0.8 ms of Rasa's ~8 ms per turn, py-spy unde
 with the same headers, auth and timeout. Idle connections are dropped after ``KEEPALIVE_SECONDS``, well before
 the action server's own keep-alive timeout (Sanic: 5 s), so a pooled connection is never one the server has
 already closed. Only ``EndpointConfig`` is touched; requests, errors and retries are Rasa's own.
-
-The session encodes request bodies (the tracker sent with each action call) with ``fast_json.dumps``.
 """
 import asyncio
 from typing import Any, Dict, Tuple
-
-from assistant.components.fast_json import dumps
 
 KEEPALIVE_SECONDS = 2.0
 _INSTALLED_FLAG = "_le_tan_so_kept_session"
@@ -59,7 +55,6 @@ def install() -> None:
                 auth=aiohttp.BasicAuth(auth["username"], auth["password"]) if auth else None,
                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
                 connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
-                json_serialize=dumps,
             )
             sessions[key] = shared
         return _LentSession(shared)
