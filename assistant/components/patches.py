@@ -68,7 +68,7 @@ PATCHES: List[RasaPatch] = [
         name="action_session",
         symbol="rasa.utils.endpoints.EndpointConfig.session",
         gain="~0.8 of ~8 CPU ms per turn (a TCP connect per action call on both sides; py-spy, 10 senders)",
-        equivalence_test="tests/rasa/test_action_session.py (same replies over one kept connection)",
+        equivalence_test="tests/rasa/test_action_session.py (one connection, same replies, closed kept one resent)",
         install=action_session.install,
     ),
 ]
