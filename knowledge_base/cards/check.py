@@ -102,7 +102,8 @@ class RecordText:
 
 
 def _digits(number: str) -> str:
-    return re.sub(r"[.,]", "", number)
+    """'25.000' -> '25000', '03' -> '3'."""
+    return re.sub(r"[.,]", "", number).lstrip("0") or "0"
 
 
 def _check_fee(card: CardModel, procedure: Procedure, channels: RecordText) -> list[str]:
@@ -117,6 +118,14 @@ def _check_fee(card: CardModel, procedure: Procedure, channels: RecordText) -> l
     if fee.set_by_province and not any(c.fee_set_by_province for c in procedure.channels) \
             and not re.search(r"tinh|hdnd|hoi dong nhan dan", fee_text):
         problems.append("set by the province, but the record does not say so")
+    positive = {a for a in amounts if a}
+    if fee.amount_vnd is None and not fee.set_by_province:
+        if positive:
+            problems.append(f"no amount on the card, but the record gives {sorted(positive)} đồng")
+        elif any(c.fee.strip() for c in procedure.channels):  # the words must then come from the record
+            ok, why = channels.contains(fee.vi)
+            if not ok:
+                problems.append(f"{fee.vi!r}: {why}")
     for number in _NUMBER.findall(fee.vi):
         if _digits(number) not in channels.numbers and int(_digits(number) or 0) != fee.amount_vnd:
             problems.append(f"number {number} in the fee words is not in the record's channels")
@@ -124,13 +133,15 @@ def _check_fee(card: CardModel, procedure: Procedure, channels: RecordText) -> l
 
 
 def _check_time(card: CardModel, procedure: Procedure, channels: RecordText) -> list[str]:
-    stated = [c.processing_time for c in procedure.channels if c.processing_time.strip()]
     if card.time is None:
         return []
     line = card.time.vi
-    if not stated:
-        return [f"{line!r}: the record gives no processing time (leave time out, or put it in staff_notes)"]
-    numbers = {_digits(n) for c in procedure.channels for n in _NUMBER.findall(c.processing_time + " " + c.description)}
+    sources = [c.processing_time + " " + c.description for c in procedure.channels]
+    if not any(c.processing_time.strip() for c in procedure.channels):
+        sources = [s for s in procedure.steps if re.search(r"\d+\s+ngày", s)]  # "trong thời hạn 03 ngày làm việc"
+        if not sources:
+            return [f"{line!r}: the record gives no processing time (leave time out, or put it in staff_notes)"]
+    numbers = {_digits(n) for text in sources for n in _NUMBER.findall(text)}
     problems = [f"{line!r}: number {n} is not in the record's processing times"
                 for n in _NUMBER.findall(line) if _digits(n) not in numbers]
     keys = [w for w in tokens(line) if w not in TIME_WORDS and w not in STOPWORDS and not w[0].isdigit()]
