@@ -1,7 +1,7 @@
 """The card validator: every document, fee and time on a card must be found in its catalogue record.
 
 A card line is "in the record" when, after accent folding, at least ``TOKEN_SHARE`` of its key words occur in the
-record's documents/channels text and at least ``PAIR_SHARE`` of its adjacent key-word pairs occur there too (so a
+record's documents/channels/steps text (mostly within one item) and at least ``PAIR_SHARE`` of its adjacent key-word pairs occur there too (so a
 paraphrase passes, a document the record never mentions does not). Numbers in fees and times must appear in the
 record's channels. Lines a writer knows from practice but cannot point to in the record go under ``staff_notes``,
 which are exempt. A card whose record changed since it was written (``source_hash``) is reported as stale.
@@ -19,8 +19,8 @@ from knowledge_base.cards.model import AnswerCards, CardModel, Text
 from knowledge_base.catalogue.record import Procedure
 from knowledge_base.text import fold, tokens
 
-TOKEN_SHARE = 0.8
-PAIR_SHARE = 0.5
+TOKEN_SHARE = 0.85
+PAIR_SHARE = 0.6
 # Function words that carry no meaning on their own (accent-folded).
 STOPWORDS = frozenset(
     "cua va hoac cac co the neu la cho de theo voi tai trong mot nhung duoc do o ve phai khi nay kem "
@@ -79,8 +79,9 @@ class RecordText:
     def of(cls, procedure: Procedure, *, everything: bool = False) -> RecordText:
         parts = [" ".join((d.group, d.name, d.form, d.copies)) for d in procedure.documents]
         parts += [" ".join((c.label, c.processing_time, c.fee, c.description)) for c in procedure.channels]
+        parts += list(procedure.steps)  # steps often say what to show at the desk ("xuất trình ...")
         if everything:
-            parts += [procedure.name, procedure.conditions, procedure.result, *procedure.steps]
+            parts += [procedure.name, procedure.conditions, procedure.result]
         return cls([p for p in parts if p])
 
     def contains(self, line: str) -> tuple[bool, str]:

@@ -97,7 +97,7 @@ def test_fabricated_document_is_an_error_but_a_staff_note_is_not():
 
 
 def test_mixed_words_from_several_items_do_not_make_a_document():
-    bad = findings(card(documents=[{"vi": "Giấy chứng nhận kết hôn của cha mẹ"}]))
+    bad = findings(card(documents=[{"vi": "Bản sao giấy chứng sinh có chứng thực của bệnh viện"}]))
     assert len(bad) == 1 and "several record items" in bad[0]
 
 
