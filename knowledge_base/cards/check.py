@@ -17,7 +17,7 @@ from typing import Iterable, Mapping
 
 from knowledge_base.cards.model import AnswerCards, CardModel, Text
 from knowledge_base.catalogue.record import Procedure
-from knowledge_base.text import fold, tokens
+from knowledge_base.text import fold
 
 TOKEN_SHARE = 0.85
 PAIR_SHARE = 0.6
@@ -30,6 +30,12 @@ STOPWORDS = frozenset(
 TIME_WORDS = frozenset("ngay lam viec gio tuan thang ke tu khi nhan du ho so hop le trong vong ngay".split())
 HEADER = re.compile(r"(:\s*$)|^(mot trong (cac|nhung) giay to|luu y\b)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d{3})*(?:[.,]\d+)?")
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Accent-folded words, split at every other character ("sao/tóm tắt" -> sao, tom, tat)."""
+    return _WORD.findall(fold(text))
 
 
 @dataclass(frozen=True)
@@ -137,11 +143,10 @@ def _check_time(card: CardModel, procedure: Procedure, channels: RecordText) -> 
     if card.time is None:
         return []
     line = card.time.vi
-    sources = [c.processing_time + " " + c.description for c in procedure.channels]
-    if not any(c.processing_time.strip() for c in procedure.channels):
-        sources = [s for s in procedure.steps if re.search(r"\d+\s+ngày", s)]  # "trong thời hạn 03 ngày làm việc"
-        if not sources:
-            return [f"{line!r}: the record gives no processing time (leave time out, or put it in staff_notes)"]
+    sources = [c.processing_time + " " + c.description for c in procedure.channels if c.processing_time.strip()]
+    sources += [s for s in procedure.steps if re.search(r"\d+\s+ngày", s)]  # "trong thời hạn 03 ngày làm việc"
+    if not sources:
+        return [f"{line!r}: the record gives no processing time (leave time out, or put it in staff_notes)"]
     numbers = {_digits(n) for text in sources for n in _NUMBER.findall(text)}
     problems = [f"{line!r}: number {n} is not in the record's processing times"
                 for n in _NUMBER.findall(line) if _digits(n) not in numbers]
