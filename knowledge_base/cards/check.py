@@ -33,9 +33,23 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d{3})*(?:[.,]\d+)?")
 _WORD = re.compile(r"[0-9a-z]+")
 
 
+# Abbreviations the catalogue uses (accent-folded) and their words, expanded on both sides before comparing.
+ABBREVIATIONS = {
+    "bhxh": "bao hiem xa hoi", "bhyt": "bao hiem y te", "bhtn": "bao hiem that nghiep",
+    "tnld": "tai nan lao dong", "bnn": "benh nghe nghiep", "nld": "nguoi lao dong",
+    "sdld": "su dung lao dong", "knld": "kha nang lao dong", "gdyk": "giam dinh y khoa",
+    "kcb": "kham chua benh", "dsphsk": "duong suc phuc hoi suc khoe", "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan", "cccd": "can cuoc cong dan", "cmnd": "chung minh nhan dan",
+    "gcn": "giay chung nhan", "qsdd": "quyen su dung dat", "pttgsh": "phuong tien tro giup sinh hoat",
+}
+
+
 def tokens(text: str) -> list[str]:
-    """Accent-folded words, split at every other character ("sao/tóm tắt" -> sao, tom, tat)."""
-    return _WORD.findall(fold(text))
+    """Accent-folded words with abbreviations spelled out ("NLĐ" -> nguoi lao dong; "sao/tóm" -> sao, tom)."""
+    words: list[str] = []
+    for word in _WORD.findall(fold(text)):
+        words += ABBREVIATIONS.get(word, word).split()
+    return words
 
 
 @dataclass(frozen=True)
