@@ -41,7 +41,7 @@ ABBREVIATIONS = {
     "kcb": "kham chua benh", "dsphsk": "duong suc phuc hoi suc khoe", "ubnd": "uy ban nhan dan",
     "hdnd": "hoi dong nhan dan", "cccd": "can cuoc cong dan", "cmnd": "chung minh nhan dan",
     "gcn": "giay chung nhan", "qsdd": "quyen su dung dat", "pttgsh": "phuong tien tro giup sinh hoat",
-    "tnxp": "thanh nien xung phong", "kbnn": "kho bac nha nuoc",
+    "tnxp": "thanh nien xung phong", "kbnn": "kho bac nha nuoc", "cnht": "cong nghiep ho tro",
 }
 
 
