@@ -42,6 +42,8 @@ ABBREVIATIONS = {
     "hdnd": "hoi dong nhan dan", "cccd": "can cuoc cong dan", "cmnd": "chung minh nhan dan",
     "gcn": "giay chung nhan", "qsdd": "quyen su dung dat", "pttgsh": "phuong tien tro giup sinh hoat",
     "tnxp": "thanh nien xung phong", "kbnn": "kho bac nha nuoc", "cnht": "cong nghiep ho tro",
+    "nsnn": "ngan sach nha nuoc", "nnt": "nguoi nop thue", "tncn": "thu nhap ca nhan", "tndn": "thu nhap doanh nghiep",
+    "gtgt": "gia tri gia tang",
 }
 
 
