@@ -31,6 +31,8 @@ TIME_WORDS = frozenset("ngay lam viec gio tuan thang ke tu khi nhan du ho so hop
 HEADER = re.compile(r"(:\s*$)|^(mot trong (cac|nhung) giay to|luu y\b)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d{3})*(?:[.,]\d+)?")
 _WORD = re.compile(r"[0-9a-z]+")
+# A processing time a citizen can use ("15 Ngày làm việc", "8 Giờ"); a bare "1" in the record has no unit.
+_TIME_WITH_UNIT = re.compile(r"\d+\s*(ngay|gio|thang|tuan|phut)")
 
 
 # Abbreviations the catalogue uses (accent-folded) and their words, expanded on both sides before comparing.
@@ -210,7 +212,7 @@ def check_card(card: CardModel, procedure: Procedure | None, file: str = "") -> 
             out.append(error(f"notes[{i}]", f"{note.vi!r}: {why} (move it to staff_notes if it is staff knowledge)"))
     out += [error("fee", p) for p in _check_fee(card, procedure, documents)]
     out += [error("time", p) for p in _check_time(card, procedure, documents)]
-    if card.time is None and any(c.processing_time.strip() for c in procedure.channels):
+    if card.time is None and any(_TIME_WITH_UNIT.search(fold(c.processing_time)) for c in procedure.channels):
         out.append(error("time", "the record gives a processing time; the card has none", "warning"))
     return out
 
