@@ -1,13 +1,18 @@
-"""Logging filter that redacts every record (message, arguments, traceback) and drops query strings of access lines."""
+"""Logging filter that redacts every record (message, arguments, traceback) and drops URL query strings."""
 from __future__ import annotations
 
 import logging
+import re
 
 from assistant.privacy.redaction import redact
 
+# The query string of any URL or path in a log line ("GET /api/procedures/search?q=..." from an HTTP client):
+# it holds the citizen's words percent-encoded, where no redactor can read them.
+_QUERY_STRING = re.compile(r"(?<=[\w/])\?[^\s\"'<>]+")
+
 
 class RedactingFilter(logging.Filter):
-    """Redacts every record's message; drops query strings from uvicorn access lines."""
+    """Redacts every record's message; drops the query strings of access lines and of any URL."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name == "uvicorn.access" and isinstance(record.args, tuple) and len(record.args) >= 3:
@@ -18,7 +23,7 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a broken format string must not break logging
             message = str(record.msg)
-        record.msg = redact(message)
+        record.msg = redact(_QUERY_STRING.sub("", message))
         record.args = None
         if record.exc_info and record.exc_info[1] is not None:
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))

@@ -34,28 +34,40 @@ def _is_number(token: str) -> bool:
 def probes(token: str) -> list[str]:
     """Folded strings whose presence (word-bounded) means `token` leaked.
 
-    A number: as typed, without separators, and its last 6 digits. A name: the whole name and every pair of
-    adjacent words (a single-word name: the word), accent-folded, so "Ngô Thị" left behind or "ngo thi lan" in a
-    keyword form both count.
+    A name: the whole name and every pair of adjacent words (a single-word name: the word), accent-folded, so
+    "Ngô Thị" left behind or "ngo thi lan" in a keyword form both count. A number: its digits, which
+    `leaked` finds in any separator style.
     """
     if "@" in token:
         return [token.lower()]
     if _is_number(token):
-        digits = re.sub(r"\D", "", token)
-        return sorted({fold(token), digits, digits[-6:]} - {""})
+        return [re.sub(r"\D", "", token)]
     words = fold(token).split()
     return sorted({" ".join(words)} | {f"{a} {b}" for a, b in zip(words, words[1:])})
 
 
 def leaked(token: str, haystack: str) -> list[str]:
-    """The probes of `token` found in `haystack` (compared accent-folded; digits also with separators removed)."""
+    """The probes of `token` found in `haystack`: names accent-folded and word-bounded; numbers as the whole digit
+    sequence with any separators (spaces, dots, dashes, slashes, plus signs, letters of a code) between digits."""
+    return leaks_in(haystack, [token])[token]
+
+
+def leaks_in(haystack: str, tokens: list[str]) -> dict[str, list[str]]:
+    """`leaked` for many tokens over one (large) haystack, folded once.
+
+    Numbers are looked up in a copy where every separator between two digits is gone: "0912 345 678",
+    "0912.345.678" and "09-12-34-56-78" all read 0912345678 there.
+    """
     folded = fold(haystack)
-    digits_only = re.sub(r"(?<=\d)[\s.\-/]+(?=\d)", "", folded)
-    found = []
-    for probe in probes(token):
-        if _is_number(token) and probe.isdigit():
-            if re.search(rf"(?<!\d){probe}(?!\d)", digits_only) or (len(probe) == 6 and probe in digits_only):
-                found.append(probe)
-        elif re.search(rf"(?<![\w]){re.escape(probe)}(?![\w])", folded):
-            found.append(probe)
+    joined = re.sub(r"(?<=\d)[\s.\-/+a-z]{1,3}(?=\d)", "", folded)
+    found: dict[str, list[str]] = {}
+    for token in tokens:
+        found[token] = []
+        for probe in probes(token):
+            if _is_number(token):
+                hit = probe in joined if len(probe) >= 7 else re.search(rf"(?<!\d){probe}(?!\d)", joined)
+            else:
+                hit = re.search(rf"(?<![\w]){re.escape(probe)}(?![\w])", folded)
+            if hit:
+                found[token].append(probe)
     return found
