@@ -91,15 +91,15 @@ class NameFinder:
                 return i
             limit = 5 if self._surname(w) else 4
             return self._extent(text, words, i, lowercase=True, max_words=limit, min_words=1)
-        if cue in ("speaker", "honorific", "unsure honorific"):
+        if cue in ("speaker", "honorific", "unsure honorific", "unsure"):
             if w.capitalised:
                 if self._stops(w) and not self.lex.given_names.has(w.lower, w.folded, w.accented):
                     return i
                 end = self._extent(text, words, i, lowercase=False, max_words=5, min_words=1, first_ok=True)
                 return i if self._is_place(words[i:end]) else end
-            if self._lower_surname_start(text, words, i, strict=cue == "unsure honorific"):
+            if self._lower_surname_start(text, words, i, strict=cue.startswith("unsure")):
                 return self._extent(text, words, i, lowercase=True, max_words=5, min_words=2)
-            if cue == "speaker":
+            if cue in ("speaker", "unsure"):
                 return i
             j = i  # "chị lan", "anh tuấn": frequent given names that are not also common words
             while j < len(words) and j - i < 3 and (j == i or self._gap_ok(text, words, j)) \
@@ -111,7 +111,21 @@ class NameFinder:
             end = self._extent(text, words, i, lowercase=False, max_words=5, min_words=2)
             if end > i and self._looks_like_name(words[i:end]):
                 return end
+        elif self._marked_lower_name(text, words, i):  # "cho nguyễn văn an", no cue and no capitals
+            return self._extent(text, words, i, lowercase=True, max_words=5, min_words=3)
         return i
+
+    def _marked_lower_name(self, text: str, words: list[Word], i: int) -> bool:
+        """Family name and "văn"/"thị" typed the same way (with or without diacritics), then a name part."""
+        if i + 2 >= len(words) or not self._surname(words[i]):
+            return False
+        marker, part = words[i + 1], words[i + 2]
+        same_typing = words[i].accented == marker.accented
+        # Without diacritics "dinh van tai" may be "hiệp định vận tải": the family name must be unmistakable.
+        unmistakable = words[i].accented or not (self._common(words[i]) or words[i].folded in self.lex.ambiguous_surnames)
+        return (same_typing and unmistakable and self._gap_ok(text, words, i + 1) and self._gap_ok(text, words, i + 2)
+                and self.lex.name_markers.has(marker.lower, marker.folded, marker.accented)
+                and self.lex.name_parts.has(part.lower, part.folded, part.accented))
 
     def _lower_surname_start(self, text: str, words: list[Word], i: int, *, strict: bool) -> bool:
         """A lower-case family name followed by a name part: "nguyen van a", "lê văn tám" — not "bà hồ sơ".
@@ -142,7 +156,8 @@ class NameFinder:
 
     # -- helpers -------------------------------------------------------------------------------------------
     def _cue_before(self, text: str, words: list[Word], i: int) -> str | None:
-        """"naming", "speaker", "honorific" or "unsure honorific" when the words before `i` introduce a name."""
+        """How the words before `i` introduce a name: "naming" (any case follows), "speaker" ("tôi là"),
+        "honorific", or "unsure honorific"/"unsure" (an honorific or "tên" that is often something else)."""
         gap = text[words[i - 1].end:words[i].start] if i else ""
         for n in range(min(self._longest_cue, i), 0, -1):
             if not all(self._gap_ok(text, words, k) for k in range(i - n + 1, i)):
@@ -155,8 +170,8 @@ class NameFinder:
                 return "naming"
             if seq in _COLON_CUES and _COLON_GAP.fullmatch(gap):
                 return "naming"
-            if seq in _COLON_CUES and _NAME_GAP.fullmatch(gap):  # "ten hoang thi yen": a name if it looks like one
-                return "speaker"
+            if seq in _COLON_CUES and _NAME_GAP.fullmatch(gap):  # "ten hoang thi yen", but "sang tên đổi chủ"
+                return "unsure"
             if seq in _SPEAKER_CUES and _CUE_GAP.fullmatch(gap):
                 return "speaker"
         if i and _HONORIFIC_GAP.fullmatch(gap):

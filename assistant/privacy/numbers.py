@@ -5,6 +5,7 @@ with or without spaces around it ("0912 - 345 - 678"); a group may carry a few A
 A run of ≥ 6 digits is personal — citizen ID (12), old ID (9), phone (10, +84), dossier code, date of birth —
 except a procedure code ("1.001193"), an amount of money ("1.500.000 đồng"), a legal reference ("50/2026/NĐ-CP")
 and a client address in an access line. A shorter run (≥ 3 digits) is personal after an ID cue ("số cuối 4567").
+Five or more digits said as words in a row ("không chín một hai ba", from speech) are a number too.
 """
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)"
 _IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}(?::\d{{1,5}})?")
 _CURRENCY_AFTER = re.compile(r"\s?(?:đồng|đ|vnđ|vnd|dong|k|nghìn|ngàn|triệu|trieu)\b", re.IGNORECASE)
 CUE_WINDOW_CHARS = 30
+MIN_SPOKEN_DIGITS = 5
+_WORD = re.compile(r"[^\W\d_]+")
+_SPOKEN_GAP = re.compile(r"[\s,.\-]{1,3}")
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,23 @@ class NumberFinder:
             end = start + len(raw)
             if self._personal(text, start, end, raw):
                 found.append(NumberSpan(start, end, _kind(raw)))
+        found += self._spoken(text)
         return sorted(found, key=lambda s: s.start)
+
+    def _spoken(self, text: str) -> list[NumberSpan]:
+        """Runs of MIN_SPOKEN_DIGITS or more number words ("không chín một hai ba bốn …")."""
+        spans, run = [], []
+        for match in _WORD.finditer(text):
+            joined = not run or _SPOKEN_GAP.fullmatch(text[run[-1].end():match.start()])
+            if fold(match.group()) in self.lex.number_words and joined:
+                run.append(match)
+                continue
+            if len(run) >= MIN_SPOKEN_DIGITS:
+                spans.append(NumberSpan(run[0].start(), run[-1].end(), "number"))
+            run = [match] if fold(match.group()) in self.lex.number_words else []
+        if len(run) >= MIN_SPOKEN_DIGITS:
+            spans.append(NumberSpan(run[0].start(), run[-1].end(), "number"))
+        return spans
 
     def _personal(self, text: str, start: int, end: int, raw: str) -> bool:
         digits = sum(ch.isdigit() for ch in raw)

@@ -33,6 +33,7 @@ class WordLists(BaseModel):
     not_names: list[str]
     places: list[str]
     number_cues: list[str]
+    number_words: list[str]
     question_words: list[str]
     keep_unaccented: list[str]
 
@@ -77,6 +78,7 @@ class Lexicon:
     common: WordSet
     places: frozenset[str]
     number_cues: tuple[str, ...]
+    number_words: frozenset[str]
     question_words: WordSet
 
     @classmethod
@@ -100,6 +102,7 @@ class Lexicon:
             common=WordSet.of(lists.not_names),
             places=frozenset(fold(w) for w in lists.places),
             number_cues=tuple(sorted({fold(w) for w in lists.number_cues}, key=len, reverse=True)),
+            number_words=frozenset(fold(w) for w in lists.number_words),
             question_words=WordSet.of(lists.question_words, folded_without=frozenset(fold(w) for w in lists.keep_unaccented)),
         )
 
