@@ -31,8 +31,9 @@ class QuestionRecorder:
         self._thread = threading.Thread(target=self._run, name="question-recorder", daemon=True)
         self._thread.start()
 
-    def record(self, *, query: str, confidence: str, top_code: str | None) -> None:
-        form = keywords(clean(query, max_chars=MAX_LOGGED_CHARS))
+    def record(self, *, query: str, confidence: str, top_code: str | None, form: str | None = None) -> None:
+        """Queue a question's keyword form (`form` when the caller already has it, else made from `query`)."""
+        form = keywords(clean(query, max_chars=MAX_LOGGED_CHARS)) if form is None else form
         if form:
             self._queue.put(QuestionLog(at=utcnow(), keywords=form, confidence=confidence, top_code=top_code))
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
+from assistant.privacy.names import fold_word
 from assistant.privacy.redaction import PLACEHOLDERS, personal_spans
 from assistant.privacy.numbers import PROCEDURE_CODE
 from assistant.privacy.words import default_lexicon
-from knowledge_base.text import clean, fold
+from knowledge_base.text import clean
 
 # Placeholders of redact() (in rows stored before keyword forms existed) are not keywords.
 _PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
@@ -35,7 +36,7 @@ def keywords(text: str) -> str:
     stop = default_lexicon().question_words
     words = []
     for raw in _TOKEN.findall("".join(kept)):
-        lower, folded = raw.lower(), fold(raw)
+        lower, folded = raw.lower(), fold_word(raw)
         if stop.has(lower, folded, folded != lower):
             continue
         if re.search(r"\d", folded) and not PROCEDURE_CODE.fullmatch(folded):

@@ -11,6 +11,7 @@ A name stops at punctuation, a digit, or a word that is never part of a name (wo
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -34,6 +35,9 @@ _COLON_CUES = {("ho", "ten"), ("ho", "va", "ten"), ("ten",), ("name",), ("full",
 _SPEAKER_CUES = {(s, "la") for s in ("toi", "tui", "em", "minh", "chau", "con", "to")} | {("i", "am"), ("i'm",), ("im",), ("this", "is"), ("it's",)}
 
 
+fold_word = functools.lru_cache(maxsize=65536)(fold)  # words repeat; folding is the redactor's main cost
+
+
 @dataclass(frozen=True)
 class Word:
     start: int
@@ -48,16 +52,13 @@ class Word:
 
 def split_words(text: str) -> list[Word]:
     """Letter words of `text` with their offsets (digits and punctuation are not words)."""
-    words = []
-    for match in _WORD.finditer(text):
-        raw = match.group()
-        lower = raw.lower()
-        folded = fold(raw)
-        words.append(Word(match.start(), match.end(), raw, lower, folded, folded != lower, raw[0].isupper(), False))
+    matches = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    folded = [fold_word(raw) for _, _, raw in matches]
+    lowers = [raw.lower() for _, _, raw in matches]
     # In a message typed with diacritics, "lan" is lan, not lần; in one typed without, it may be either.
-    typed_with_accents = any(w.accented for w in words)
-    return [Word(*(getattr(w, f) for f in ("start", "end", "raw", "lower", "folded", "accented", "capitalised")),
-                 w.accented or typed_with_accents) for w in words]
+    typed_with_accents = any(f != low for f, low in zip(folded, lowers))
+    return [Word(start, end, raw, low, f, f != low, raw[0].isupper(), typed_with_accents or f != low)
+            for (start, end, raw), f, low in zip(matches, folded, lowers)]
 
 
 class NameFinder:
@@ -67,7 +68,9 @@ class NameFinder:
         self.lex = lexicon or default_lexicon()
         self._any_gap_cues = _ANY_GAP_CUES | {("ten", "<p>", "la"), ("ten", "cua", "<p>", "la"), ("<p>", "ten", "la"),
                                               ("<p>", "ten")}
-        self._longest_cue = max(len(c) for c in self._any_gap_cues | _COLON_CUES | _SPEAKER_CUES)
+        cues = self._any_gap_cues | _COLON_CUES | _SPEAKER_CUES
+        self._longest_cue = max(len(c) for c in cues)
+        self._cue_ends = {c[-1] for c in cues}  # most words end no cue: one set lookup rules them out
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         words = split_words(text)
@@ -159,7 +162,9 @@ class NameFinder:
         """How the words before `i` introduce a name: "naming" (any case follows), "speaker" ("tôi là"),
         "honorific", or "unsure honorific"/"unsure" (an honorific or "tên" that is often something else)."""
         gap = text[words[i - 1].end:words[i].start] if i else ""
-        for n in range(min(self._longest_cue, i), 0, -1):
+        prev = words[i - 1] if i else None
+        ends_a_cue = prev is not None and (prev.folded in self._cue_ends or self.lex.pronouns.has(prev.lower, prev.folded, prev.accented))
+        for n in range(min(self._longest_cue, i) if ends_a_cue else 0, 0, -1):
             if not all(self._gap_ok(text, words, k) for k in range(i - n + 1, i)):
                 continue
             window = words[i - n:i]
@@ -174,8 +179,7 @@ class NameFinder:
                 return "unsure"
             if seq in _SPEAKER_CUES and _CUE_GAP.fullmatch(gap):
                 return "speaker"
-        if i and _HONORIFIC_GAP.fullmatch(gap):
-            prev = words[i - 1]
+        if prev is not None and _HONORIFIC_GAP.fullmatch(gap):
             if self.lex.honorifics.has(prev.lower, prev.folded, prev.accented):
                 sure = prev.accented or prev.folded not in self.lex.ambiguous_honorifics
                 return "honorific" if sure else "unsure honorific"

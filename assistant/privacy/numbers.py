@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.privacy.names import fold_word
 from assistant.privacy.words import Lexicon, default_lexicon
 from knowledge_base.text import fold
 
@@ -56,6 +57,7 @@ class NumberFinder:
 
     def __init__(self, lexicon: Lexicon | None = None):
         self.lex = lexicon or default_lexicon()
+        self._cue = re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(c) for c in self.lex.number_cues) + r")(?![a-z])")
 
     def spans(self, text: str) -> list[NumberSpan]:
         found = [NumberSpan(m.start(), m.end(), "email") for m in EMAIL.finditer(text)]
@@ -76,12 +78,12 @@ class NumberFinder:
         spans, run = [], []
         for match in _WORD.finditer(text):
             joined = not run or _SPOKEN_GAP.fullmatch(text[run[-1].end():match.start()])
-            if fold(match.group()) in self.lex.number_words and joined:
+            if fold_word(match.group()) in self.lex.number_words and joined:
                 run.append(match)
                 continue
             if len(run) >= MIN_SPOKEN_DIGITS:
                 spans.append(NumberSpan(run[0].start(), run[-1].end(), "number"))
-            run = [match] if fold(match.group()) in self.lex.number_words else []
+            run = [match] if fold_word(match.group()) in self.lex.number_words else []
         if len(run) >= MIN_SPOKEN_DIGITS:
             spans.append(NumberSpan(run[0].start(), run[-1].end(), "number"))
         return spans
@@ -98,5 +100,5 @@ class NumberFinder:
             return True
         if digits >= 3 or re.search(r"[A-Za-z]", raw) and digits >= 2:
             before = fold(text[max(0, start - CUE_WINDOW_CHARS):start])
-            return any(re.search(rf"(?<![a-z]){re.escape(cue)}(?![a-z])", before) for cue in self.lex.number_cues)
+            return bool(self._cue.search(before))
         return False

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 
 from assistant.bridge.deps import ServicesDep
 from assistant.bridge.errors import ApiError
+from assistant.bridge.questions import MAX_LOGGED_CHARS
 from assistant.privacy import keywords
 
 router = APIRouter(prefix="/api/procedures", tags=["procedures"])
@@ -27,8 +28,9 @@ def search(services: ServicesDep, q: str = Query(max_length=2000), k: int = Quer
             services.search_cache.put(key, data)
     if not data.get("error"):
         top = data["results"][0]["code"] if data["results"] else None
-        log.info("search %s top=%s keywords=%r", data["confidence"], top, keywords(q[:200]))
-        services.questions.record(query=q, confidence=data["confidence"], top_code=top)
+        form = keywords(q[:MAX_LOGGED_CHARS])
+        log.info("search %s top=%s keywords=%r", data["confidence"], top, form)
+        services.questions.record(query=q, confidence=data["confidence"], top_code=top, form=form)
     return data
 
 
