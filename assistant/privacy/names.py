@@ -1,12 +1,15 @@
 """Find personal names in citizen text: after "họ tên:"/"tên tôi là" cues, after honorifics, and capitalised runs.
 
-Three rules, from sure to guessed:
+Four rules, from sure to guessed:
 - a *naming cue* ("Họ tên:", "tên tôi là", "tôi tên", "my name is") is followed by a name in any case:
   "Họ tên: Trần văn bình", "ten toi la nguyen van an";
 - an *honorific* ("ông", "chị", "Mrs") or "tôi là"/"I am" is followed by a name when it is capitalised
   ("chị Lan"), starts with a family name ("ong nguyen van a") or is a frequent given name ("chị lan");
 - a *capitalised run* of 2–5 words is a name when it starts with a family name ("Ngô Thị Lan"), holds "Văn"/"Thị",
-  or is plain ASCII ("John Smith"); runs holding procedure words ("Giấy Chứng Nhận") and places are not.
+  or is plain ASCII ("John Smith"); runs holding procedure words ("Giấy Chứng Nhận") and places are not;
+- a lower-case family name with "văn"/"thị" after it is a name anywhere ("cho nguyễn văn an").
+Typed without diacritics many words are ambiguous ("co" = cô/có/cơ, "le" = Lê/lệ): there the rules ask for an
+unmistakable name, so a few lower-case unaccented names after "co"/"chi"/"ba" stay (the tests say which).
 A name stops at punctuation, a digit, or a word that is never part of a name (words.yaml `not_names`).
 """
 from __future__ import annotations
