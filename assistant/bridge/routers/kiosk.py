@@ -23,6 +23,9 @@ from kiosk.tts import SpeechSynthesisError
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "kiosk"
+WEB_STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+SHARED_WEB_ASSETS = {"cards.js"}
+"""The answer-card renderer is the web chat's own file (one renderer for chat, widget and kiosk)."""
 _ASSET_NAME = re.compile(r"^[a-z][a-z0-9_-]*\.(css|js)$")
 _MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"}
 MAX_CONTROL_CHARS = 8 * 1024
@@ -70,9 +73,10 @@ def kiosk_page() -> FileResponse:
 
 @router.get("/kiosk/assets/{name}", include_in_schema=False)
 def kiosk_asset(name: str) -> FileResponse:
-    if not _ASSET_NAME.match(name) or not (STATIC_DIR / name).is_file():
+    folder = WEB_STATIC_DIR if name in SHARED_WEB_ASSETS else STATIC_DIR
+    if not _ASSET_NAME.match(name) or not (folder / name).is_file():
         raise HTTPException(status_code=404, detail="not found")
-    return FileResponse(STATIC_DIR / name, media_type=_MEDIA_TYPES[name.rsplit(".", 1)[1]],
+    return FileResponse(folder / name, media_type=_MEDIA_TYPES[name.rsplit(".", 1)[1]],
                         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
 
 
