@@ -120,6 +120,7 @@
   }
 
   function showTranscript(text) {
+    document.body.classList.remove("fresh");
     $("transcript").textContent = text;
     $("transcript-box").hidden = false;
   }
@@ -147,6 +148,10 @@
     // the ticket has its own big box below; other structured replies render as the chat's card
     const card = data && !data.ticket && window.LtsCards ? window.LtsCards.render(data) : null;
     $("card").replaceChildren(...(card ? [card] : []));
+    // a procedure card says what to bring: the full written answer stays one touch away below it
+    const cardFirst = Boolean(card && data.procedure && ["overview", "documents"].includes(data.procedure.topic || "overview"));
+    $("answer-full").open = !cardFirst;
+    $("answer-full").classList.toggle("folded", cardFirst);
     const options = $("options");
     options.replaceChildren();
     (reply.buttons || []).forEach((button, index) => {
@@ -193,6 +198,7 @@
   }
 
   function clearScreen() {
+    document.body.classList.add("fresh");
     $("transcript-box").hidden = true;
     $("answer-box").hidden = true;
     replay.disabled = true;
@@ -303,9 +309,7 @@
     audio.play().catch(() => { document.body.dataset.audioState = "blocked"; });
   });
 
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const text = typed.value.trim();
+  function ask(text) {
     if (!text || busy) return;
     busy = true;
     showTranscript(text);
@@ -313,7 +317,13 @@
     typed.value = "";
     setTurn("thinking");
     setStatus(TEXT.finding);
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    ask(typed.value.trim());
   });
+  $("examples").querySelectorAll("button").forEach((b) => b.addEventListener("click", () => ask(b.textContent)));
 
   $("reset").addEventListener("click", () => { stopCapture(); busy = false; send({ type: "reset" }); });
 
