@@ -3,7 +3,9 @@ structured replies): the document never scrolls, the log keeps most of the heigh
 link and QR code, tickets and dossier statuses, confirmation before wiping, and the widget isolated from host CSS."""
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -189,4 +191,35 @@ def test_widget_on_a_hostile_host_page_looks_the_same_and_keeps_the_conversation
             frame = page.frame_locator("#lts-panel iframe")
             expect(frame.locator("#messages .msg-user").last).to_contain_text("hỏi trên trang chủ")
         finally:
+            context.close()
+
+
+class GatedDialogue(RecordingDialogueClient):
+    """Holds each answer until the test opens the gate (the page is seen while it waits)."""
+
+    def __init__(self) -> None:
+        super().__init__(scripted_reply)
+        self.gate = threading.Event()
+
+    async def send(self, sender: str, message: str):
+        await asyncio.to_thread(self.gate.wait, 10)
+        return await super().send(sender, message)
+
+
+def test_typing_indicator_shows_while_the_answer_is_on_its_way(browser, tmp_path):
+    dialogue = GatedDialogue()
+    with serve(build_app(dialogue, tmp_path)) as url:
+        context, page = open_page(browser, url + "/", PHONE)
+        try:
+            ask(page, "khai sinh")
+            typing = page.locator("#messages .typing")
+            expect(typing).to_be_visible()
+            expect(typing).to_contain_text("Trợ lý đang trả lời")
+            expect(page.locator("#status")).to_contain_text("Trợ lý đang trả lời")
+            page.screenshot(path=str(SHOTS / "chat_phone_typing.png"))
+            dialogue.gate.set()
+            expect(page.locator(".card-procedure")).to_be_visible()
+            expect(typing).to_have_count(0)
+        finally:
+            dialogue.gate.set()
             context.close()

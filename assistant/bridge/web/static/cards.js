@@ -169,5 +169,44 @@
     return row.children.length ? row : null;
   }
 
-  window.LtsCards = { render: render, suggestions: suggestions };
+  /* Appends text to parent, turning http(s) links into <a> elements — built with DOM calls, never HTML. */
+  function appendTextWithLinks(parent, text) {
+    var pattern = /https?:\/\/[^\s<>"']+/g;
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var url = match[0].replace(/[.,;:)]+$/, "");
+      var link = el("a", "", url);
+      link.href = url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      parent.appendChild(link);
+      last = match.index + url.length;
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  /* Clarifying choices as a group of buttons; onChoose(title, payload) returns false when it cannot take it now. */
+  function choiceButtons(choices, label, onChoose) {
+    var group = el("div", "msg-buttons");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", label);
+    choices.forEach(function (choice) {
+      if (!choice || !str(choice.title)) { return; }
+      var button = el("button", "", choice.title);
+      button.type = "button";
+      button.dataset.payload = str(choice.payload) || choice.title;
+      button.addEventListener("click", function () {
+        if (onChoose(choice.title, button.dataset.payload) === false) { return; }
+        Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) { b.disabled = true; });
+        button.classList.add("chosen");
+      });
+      group.appendChild(button);
+    });
+    return group;
+  }
+
+  window.LtsCards = { render: render, suggestions: suggestions, appendTextWithLinks: appendTextWithLinks,
+    choiceButtons: choiceButtons };
 }());

@@ -21,11 +21,6 @@
       "Sorry, the service cannot be reached. Please try again or ask at the help desk.",
     you: "Bạn: ", bot: "Trợ lý: ", choose: "Chọn một – Choose one",
     fullAnswer: "Xem trả lời đầy đủ / Full answer",
-    thanks: "Cảm ơn bạn đã đánh giá! / Thank you for your feedback!",
-    feedbackFailed: "Chưa gửi được đánh giá. / Feedback could not be sent.",
-    stars: " sao trên 5 / stars of 5",
-    rateOffer: "Đánh giá / Rate this chat",
-    rate: "Bạn thấy cuộc trò chuyện có hữu ích không? Mời chọn số sao.\nWas this helpful? Rate 1–5 stars.",
     hours: "Giờ làm việc: "
   };
   var SUGGESTIONS = [
@@ -73,25 +68,6 @@
     return id;
   }
 
-  /* Appends text to parent, turning http(s) links into <a> elements — built with DOM calls, never HTML. */
-  function appendTextWithLinks(parent, text) {
-    var pattern = /https?:\/\/[^\s<>"']+/g;
-    var last = 0;
-    var match;
-    while ((match = pattern.exec(text)) !== null) {
-      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
-      var url = match[0].replace(/[.,;:)]+$/, "");
-      var link = document.createElement("a");
-      link.href = url;
-      link.textContent = url;
-      link.target = "_blank";
-      link.rel = "noopener noreferrer";
-      parent.appendChild(link);
-      last = match.index + url.length;
-    }
-    parent.appendChild(document.createTextNode(text.slice(last)));
-  }
-
   function textBlock(who, text) {
     var body = document.createElement("p");
     body.className = "msg-text";
@@ -99,7 +75,7 @@
     prefix.className = "visually-hidden";
     prefix.textContent = who === "user" ? TEXT.you : TEXT.bot;
     body.appendChild(prefix);
-    appendTextWithLinks(body, String(text || ""));
+    window.LtsCards.appendTextWithLinks(body, String(text || ""));
     return body;
   }
 
@@ -107,7 +83,7 @@
   function addMessage(who, text, buttons, save, data, interactive) {
     var item = document.createElement("div");
     item.className = "msg " + (who === "user" ? "msg-user" : "msg-bot");
-    var card = who === "bot" && window.LtsCards ? window.LtsCards.render(data) : null;
+    var card = who === "bot" ? window.LtsCards.render(data) : null;
     if (card) { item.classList.add("msg-card"); }
     var body = textBlock(who, text);
     var cardFirst = card && data.procedure && CARD_FIRST_TOPICS.indexOf(data.procedure.topic || "overview") >= 0;
@@ -129,7 +105,7 @@
     }
     var choices = buttons && buttons.length ? buttons : (data && Array.isArray(data.choices) ? data.choices : []);
     if (interactive !== false && choices.length) { item.appendChild(buildButtons(choices)); }
-    if (interactive !== false && data && window.LtsCards) {
+    if (interactive !== false && data) {
       var chips = window.LtsCards.suggestions(data, function (title, payload) {
         if (!busy) { send(payload, title); }
       }, choices.map(function (c) { return c.payload; }));
@@ -145,26 +121,12 @@
   }
 
   function buildButtons(buttons) {
-    var group = document.createElement("div");
-    group.className = "msg-buttons";
-    group.setAttribute("role", "group");
-    group.setAttribute("aria-label", TEXT.choose);
-    buttons.forEach(function (choice) {
-      if (!choice || typeof choice.title !== "string") { return; }
-      var button = document.createElement("button");
-      button.type = "button";
-      button.textContent = choice.title;
-      button.dataset.payload = typeof choice.payload === "string" && choice.payload ? choice.payload : choice.title;
-      button.addEventListener("click", function () {
-        if (busy) { return; }
-        Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) { b.disabled = true; });
-        button.classList.add("chosen");
-        send(button.dataset.payload, choice.title);
-        els.input.focus();
-      });
-      group.appendChild(button);
+    return window.LtsCards.choiceButtons(buttons, TEXT.choose, function (title, payload) {
+      if (busy) { return false; }
+      send(payload, title);
+      els.input.focus();
+      return true;
     });
-    return group;
   }
 
   /* The log shows the start of a new answer (a long answer is read from its top), the end of anything else. */
@@ -180,6 +142,7 @@
     busy = on;
     els.send.disabled = on;
     els.status.textContent = on ? TEXT.answering : "";
+    els.status.classList.toggle("visually-hidden", on); // announced once; the bubble in the log is what people see
     els.messages.setAttribute("aria-busy", on ? "true" : "false");
     var typing = document.getElementById("typing");
     if (on && !typing) {
@@ -247,64 +210,12 @@
       });
   }
 
-  /* At the end of a conversation (goodbye/thanks) a small "Đánh giá" button opens 1–5 stars. */
+  /* At the end of a conversation (goodbye/thanks): a small rating offer (rating.js), once per conversation. */
   function offerRating() {
-    if (store.getItem(FEEDBACK_KEY) || document.getElementById("feedback")) { return; }
-    var box = document.createElement("div");
-    box.className = "msg msg-bot feedback";
-    box.id = "feedback";
-    var open = document.createElement("button");
-    open.type = "button";
-    open.className = "chip";
-    open.id = "rate-open";
-    open.textContent = TEXT.rateOffer;
-    open.addEventListener("click", function () {
-      box.removeChild(open);
-      var question = document.createElement("p");
-      question.className = "msg-text";
-      question.id = "feedback-title";
-      question.textContent = TEXT.rate;
-      var stars = document.createElement("div");
-      stars.className = "stars";
-      stars.setAttribute("role", "group");
-      stars.setAttribute("aria-labelledby", "feedback-title");
-      [1, 2, 3, 4, 5].forEach(function (rating) {
-        var b = document.createElement("button");
-        b.type = "button";
-        b.textContent = rating + " ★";
-        b.setAttribute("aria-label", rating + TEXT.stars);
-        b.addEventListener("click", function () { sendFeedback(box, rating); });
-        stars.appendChild(b);
-      });
-      var result = document.createElement("p");
-      result.id = "feedback-result";
-      result.setAttribute("role", "status");
-      box.appendChild(question);
-      box.appendChild(stars);
-      box.appendChild(result);
-      stars.firstChild.focus();
-      showEnd();
-    });
-    box.appendChild(open);
-    els.messages.appendChild(box);
-  }
-
-  function sendFeedback(box, rating) {
-    var buttons = box.querySelectorAll(".stars button");
-    var result = box.querySelector("#feedback-result");
-    Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
-    postJson("/api/feedback", { conversation_id: senderId(), rating: rating, comment: "" })
-      .then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        store.setItem(FEEDBACK_KEY, String(rating));
-        result.className = "success";
-        result.textContent = TEXT.thanks;
-      })
-      .catch(function () {
-        result.className = "error";
-        result.textContent = TEXT.feedbackFailed;
-        Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
-      });
+    if (store.getItem(FEEDBACK_KEY) || !window.LtsRating) { return; }
+    window.LtsRating.offer(els.messages, function (rating) {
+      return postJson("/api/feedback", { conversation_id: senderId(), rating: rating, comment: "" });
+    }, function (rating) { store.setItem(FEEDBACK_KEY, String(rating)); });
   }
 
   function setLargeText(on) {
