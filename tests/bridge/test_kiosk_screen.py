@@ -3,6 +3,7 @@ never offers the microphone, renders the answer card from the structured reply, 
 its type with the screen (landscape and portrait 1080p), and a missing microphone is reported as such."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,15 +12,16 @@ from fastapi.testclient import TestClient
 
 from assistant.bridge.routers.kiosk import router
 from assistant.bridge.web import pages
+from kiosk.audio import concat
 from kiosk.engines import KioskEngines
 from kiosk.settings import KioskSettings
+from tests.kiosk.audio_builders import quiet, tone
 from tests.kiosk.fakes import FakeDialogue, FakeSpeechToText, FakeTextToSpeech
 from tests.kiosk.payloads import procedure_body
-from tests.kiosk.support import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.kiosk.support import CHROMIUM, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")]
-playwright = pytest.importorskip("playwright.sync_api")
-expect = playwright.expect
+expect = pytest.importorskip("playwright.sync_api").expect
 SHOTS = Path("/tmp/pages")
 LONG_TEXT = "\n".join(f"Dòng {n} của câu trả lời đầy đủ về đăng ký khai sinh." for n in range(1, 16))
 
@@ -50,11 +52,14 @@ def test_status_and_ready_say_whether_speech_works(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+def browser(tmp_path_factory):
+    """Chromium whose fake microphone plays a one-second sound between silences (the STT is a fake)."""
+    from tests.kiosk.browser import chromium_with_microphone
+
+    wav = tmp_path_factory.mktemp("mic") / "sound.wav"
+    wav.write_bytes(concat(quiet(0.5), tone(1.0), quiet(2.5)).to_wav())
+    with chromium_with_microphone(wav) as browser:
         yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1920, "height": 1080}, {"width": 1080, "height": 1920}],
@@ -118,4 +123,51 @@ def test_missing_microphone_is_reported_as_such_and_nothing_is_sent(browser, tmp
             expect(page.locator("#typed")).to_be_focused()
             assert engines._dialogue.received == [] and engines._stt.received == []
         finally:
+            context.close()
+
+
+class GatedDialogue(FakeDialogue):
+    """Answers only once the test opens the gate, so the page can be seen while the turn is being answered."""
+
+    def __init__(self, bodies) -> None:
+        super().__init__(bodies)
+        self.gate = threading.Event()
+
+    def send(self, sender: str, message: str):
+        self.gate.wait(10)
+        return super().send(sender, message)
+
+
+def test_the_server_ends_the_utterance_and_a_second_press_starts_nothing(browser):
+    stt = FakeSpeechToText([("đăng ký khai sinh", 0.9)])
+    dialogue = GatedDialogue([procedure_body("Đăng ký khai sinh.", speech="Khai sinh cần tờ khai.")])
+    engines = KioskEngines(KioskSettings(_env_file=None, vad_hangover_ms=600), stt=stt, tts=FakeTextToSpeech(),
+                           dialogue=dialogue)
+    with serve(kiosk_app(engines)) as url:
+        context = browser.new_context(viewport={"width": 1080, "height": 1920})
+        context.grant_permissions(["microphone"])
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        try:
+            page.goto(url + "/kiosk")
+            expect(page.locator("body")).to_have_attribute("data-speech", "yes")
+            page.click("#talk")
+            expect(page.locator("#talk")).to_have_attribute("aria-pressed", "true")
+            expect(page.locator("#status")).to_contain_text("máy tự dừng")  # no "press again when done"
+            # nobody presses again: the server's end of speech ends the turn and the button says it is working
+            expect(page.locator("#transcript")).to_have_text("đăng ký khai sinh")
+            expect(page.locator("body")).to_have_attribute("data-turn", "thinking")
+            expect(page.locator("#talk")).to_be_disabled()
+            expect(page.locator("#talk")).to_have_attribute("aria-pressed", "false")
+            page.screenshot(path=str(SHOTS / "kiosk_portrait_thinking.png"))
+            page.locator("#talk").click(force=True)  # an elderly visitor presses again: no new recording
+            dialogue.gate.set()
+            expect(page.locator("#card .card-procedure")).to_be_visible()
+            expect(page.locator("#talk")).to_contain_text("Bấm để hỏi tiếp")
+            expect(page.locator("#replay")).to_be_enabled()
+            page.screenshot(path=str(SHOTS / "kiosk_portrait_answer.png"))
+            assert len(stt.received) == 1 and len(dialogue.received) == 1
+            assert page.locator("body").get_attribute("data-turn") == "idle"
+        finally:
+            dialogue.gate.set()
             context.close()
