@@ -65,3 +65,27 @@ def test_kiosk_turns_go_through_the_bridge_chat_relay(bridge):
     sender = rasa.received[0][0]
     assert sender.startswith("kiosk-")
     assert rasa.received == [(sender, "khai sinh"), (sender, "/choose_option{\"option\":1}")]
+
+
+def test_relay_dialogue_that_never_answers_is_unavailable_not_a_crash():
+    import asyncio
+    import threading
+
+    from assistant.bridge.routers.kiosk import RelayDialogue
+    from kiosk.dialogue import DialogueUnavailable
+
+    class Stuck:
+        async def send(self, sender, message):
+            await asyncio.Event().wait()
+
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(DialogueUnavailable, match="did not answer"):
+            RelayDialogue(ChatRelay(Stuck()), loop, timeout_s=0.2).send("kiosk-abc123", "xin chào")
+        answered = RelayDialogue(ChatRelay(RecordingDialogueClient(rasa_reply)), loop).send("kiosk-abc123", "lấy số")
+        assert (answered.ticket, answered.desk) == ("A003", "Quầy 1 – Hộ tịch, chứng thực")
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)

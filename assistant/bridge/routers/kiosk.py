@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import logging
 import re
@@ -15,7 +16,7 @@ from assistant.bridge.routers.chat import build_chat_relay
 from assistant.bridge.web.relay import ChatRelay
 from kiosk.browser_session import BrowserKioskSession, ProtocolError
 from kiosk.conversation import KioskConversation
-from kiosk.dialogue import DialogueReply
+from kiosk.dialogue import DialogueReply, DialogueUnavailable
 from kiosk.engines import KioskEngines, LazySpeechToText
 from kiosk.phrases import KioskPhrases
 from kiosk.settings import KioskSettings
@@ -96,7 +97,11 @@ class RelayDialogue:
 
     def send(self, sender: str, message: str) -> DialogueReply:
         future = asyncio.run_coroutine_threadsafe(self.relay.reply(sender, message), self.loop)
-        reply = future.result(self.timeout_s)
+        try:
+            reply = future.result(self.timeout_s)
+        except concurrent.futures.TimeoutError as exc:
+            future.cancel()
+            raise DialogueUnavailable(f"chat relay did not answer within {self.timeout_s:.0f} s") from exc
         return DialogueReply(messages=list(reply.messages), degraded=reply.degraded)
 
 
