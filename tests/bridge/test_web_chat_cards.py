@@ -63,9 +63,10 @@ def layout(page) -> dict:
     }""")
 
 
+@pytest.mark.parametrize("height", [844, 480], ids=["phone", "keyboard-open"])
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large-text"])
-def test_phone_page_never_scrolls_and_the_log_keeps_half_the_height(browser, bridge_url, large):
-    context, page = open_page(browser, bridge_url + "/", PHONE)
+def test_phone_page_never_scrolls_and_the_log_keeps_half_the_height(browser, bridge_url, large, height):
+    context, page = open_page(browser, bridge_url + "/", {"width": 390, "height": height})
     try:
         if large:
             page.locator("#large-text").click()
@@ -77,7 +78,7 @@ def test_phone_page_never_scrolls_and_the_log_keeps_half_the_height(browser, bri
         assert figures["log"] >= 0.5 * figures["inner"], figures
         # the long answer opens at its start: its top is inside the log, not scrolled past
         assert figures["logTop"] - 1 <= figures["lastTop"] <= figures["logTop"] + 40, figures
-        page.screenshot(path=str(SHOTS / f"chat_phone_{'large' if large else 'normal'}.png"))
+        page.screenshot(path=str(SHOTS / f"chat_phone_{height}_{'large' if large else 'normal'}.png"))
     finally:
         context.close()
 
