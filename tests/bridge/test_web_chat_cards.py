@@ -105,7 +105,7 @@ def test_procedure_card_with_portal_link_qr_and_follow_ups(browser, bridge_url, 
         # the full written answer is one tap away; speech wording never shows
         expect(page.locator(".msg-full summary")).to_be_visible()
         assert "nói 'chi tiết'" not in page.locator("#messages").inner_text()
-        page.locator(".msg-card").screenshot(path=str(SHOTS / f"card_{viewport['width']}.png"))
+        page.screenshot(path=str(SHOTS / f"card_{viewport['width']}.png"))  # QR scrolled into view
         chips = page.locator(".msg-card .suggestions button")
         expect(chips).to_have_text(["Lệ phí", "Thời gian", "Nộp ở đâu", "Lấy số"])
         chips.nth(3).click()  # a tappable follow-up: shown as the citizen's words, sends its payload
