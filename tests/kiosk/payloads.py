@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from assistant.payload import Choice, Desk, ProcedureCard, ReplyPayload, Ticket
 
+PORTAL_URL = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193"
 DESK_2 = Desk(id="quay-2", name="Quầy 2 – Hộ tịch", floor="Tầng 1")
 SUGGESTIONS = [Choice(title="Lệ phí", payload="/ask_fee"), Choice(title="Thời gian", payload="/ask_time"),
                Choice(title="Nộp ở đâu", payload="/ask_where"), Choice(title="Lấy số", payload="/take_ticket")]
@@ -20,7 +21,7 @@ def birth_card(**changes) -> ProcedureCard:
                   documents=["Tờ khai đăng ký khai sinh (theo mẫu)", "Giấy chứng sinh do bệnh viện cấp",
                              "Căn cước công dân của cha hoặc mẹ (bản chính để đối chiếu)"],
                   fee="Miễn lệ phí (đăng ký đúng hạn)", time="Trong ngày làm việc", online=True,
-                  portal_url="https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193",
+                  portal_url=PORTAL_URL,
                   desk=DESK_2)
     fields.update(changes)
     return ProcedureCard(**fields)
