@@ -183,6 +183,7 @@ def test_widget_on_a_hostile_host_page_looks_the_same_and_keeps_the_conversation
             page.screenshot(path=str(SHOTS / "widget_hostile_closed.png"))
             page.get_by_role("button", name=re.compile("Hỏi đáp thủ tục")).click()
             frame = page.frame_locator("#lts-panel iframe")
+            expect(frame.locator("#chat-input")).to_be_focused()  # the frame's script is running: safe to type
             ask(page, "hỏi trên trang chủ", frame)
             expect(frame.locator("#messages .msg-bot .msg-text").last).to_contain_text("Bạn hỏi: hỏi trên trang chủ")
             panel = page.locator("#lts-panel").bounding_box()
