@@ -33,6 +33,31 @@ class NotFound(LookupError):
     pass
 
 
+ALIAS_MODES = ("merge", "create", "replace")
+
+
+class AliasExists(KnowledgeError):
+    """`create` of an alias entry whose canonical is already in the table; carries the existing entry."""
+
+    def __init__(self, existing: Any):
+        self.existing = existing
+        super().__init__(f"Đã có mục “{existing.canonical}” với {len(existing.aliases)} từ đồng nghĩa; hãy gộp vào mục đó. / "
+                         f"An entry '{existing.canonical}' with {len(existing.aliases)} aliases already exists; merge into it.")
+
+
+def merge_alias_entries(existing: dict, new: dict) -> dict:
+    """The existing entry plus the new entry's words and fields (existing ones first, no repeats, none dropped)."""
+    merged = {"canonical": existing["canonical"],
+              "aliases": list(dict.fromkeys([*existing.get("aliases", []), *new.get("aliases", [])]))}
+    fields = list(dict.fromkeys([*existing.get("fields", []), *new.get("fields", [])]))
+    if fields:
+        merged["fields"] = fields
+    notes = [n for n in (existing.get("note", ""), new.get("note", "")) if n]
+    if notes:
+        merged["note"] = notes[0] if len(notes) == 1 or notes[0] == notes[1] else f"{notes[0]} / {notes[1]}"[:500]
+    return merged
+
+
 def alias_key(canonical: str) -> str:
     return " ".join(fold(canonical).split())
 
@@ -154,10 +179,17 @@ class KnowledgeService:
             self._search("remove", code)
 
     # ---- aliases -------------------------------------------------------------------------------------
-    def upsert_alias(self, data: Any, *, actor: str) -> tuple[Any, bool]:
-        """Add or replace the alias entry with this canonical phrase; the whole table is re-validated."""
+    def upsert_alias(self, data: Any, *, actor: str, mode: str = "merge") -> tuple[Any, bool]:
+        """Save an alias entry; returns (entry as stored, created). The whole table is re-validated.
+
+        An entry whose canonical already exists is never silently replaced: ``merge`` (the default) adds the
+        new words, fields and note to the existing entry and keeps every alias it had; ``create`` refuses
+        with AliasExists; ``replace`` (an explicit edit of that entry, e.g. to drop a wrong word) replaces it.
+        """
         if self._parse_alias is None:
             raise KnowledgeError("Bảng từ đồng nghĩa chưa sẵn sàng. / Alias support is not available.")
+        if mode not in ALIAS_MODES:
+            raise KnowledgeError(f"mode phải là một trong / mode must be one of {list(ALIAS_MODES)}")
         try:
             entry = self._parse_alias(data)
         except (ValueError, TypeError) as exc:
@@ -165,11 +197,16 @@ class KnowledgeService:
         key = alias_key(entry.canonical)
         with self._lock:
             previous = self._aliases.get(key)
+            if previous is not None and mode == "create":
+                raise AliasExists(previous)
+            if previous is not None and mode == "merge":
+                entry = self._parse_alias(merge_alias_entries(previous.to_dict(), entry.to_dict()))
             merged = {**self._aliases, key: entry}
             self._validate_alias_table(list(merged.values()))
             with self._db.write() as s:
                 s.merge(AliasOverride(key=key, data=entry.to_dict(), deleted=False, updated_at=utcnow(), updated_by=actor))
-                record_change(s, actor=actor, action="alias.create" if previous is None else "alias.update", target=key,
+                action = "alias.create" if previous is None else f"alias.{mode}" if mode != "replace" else "alias.update"
+                record_change(s, actor=actor, action=action, target=key,
                               before=previous.to_dict() if previous is not None else None, after=entry.to_dict())
             self._aliases = merged
             self._search("replace_aliases", self.aliases())

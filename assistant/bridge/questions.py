@@ -4,11 +4,9 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable
 
-from sqlalchemy import func, select
 
-from assistant.bridge.db import Database, as_utc, utcnow
+from assistant.bridge.db import Database, utcnow
 from assistant.bridge.models import Feedback, QuestionLog
 from assistant.privacy import keywords, redact
 from knowledge_base.text import clean
@@ -82,26 +80,3 @@ def add_feedback(db: Database, *, conversation_id: str, rating: int, comment: st
         session.add(row)
         session.flush()
         return row.id
-
-
-def build_report(db: Database, *, name_of: Callable[[str], str], limit: int = 20) -> dict:
-    """Most-asked procedures (confident answers), unanswered questions (no_match, as keywords), average rating."""
-    with db.read() as session:
-        asked = session.execute(
-            select(QuestionLog.top_code, func.count().label("n")).where(QuestionLog.confidence == "confident", QuestionLog.top_code.is_not(None))
-            .group_by(QuestionLog.top_code).order_by(func.count().desc(), QuestionLog.top_code).limit(limit)).all()
-        unanswered = session.execute(
-            select(QuestionLog.keywords, func.count().label("n"), func.max(QuestionLog.at).label("last"))
-            .where(QuestionLog.confidence == "no_match").group_by(QuestionLog.keywords)
-            .order_by(func.count().desc(), func.max(QuestionLog.at).desc()).limit(limit)).all()
-        rating_avg, rating_count = session.execute(select(func.avg(Feedback.rating), func.count(Feedback.id))).one()
-        total_questions = session.execute(select(func.count(QuestionLog.id))).scalar()
-        recent_comments = session.execute(
-            select(Feedback.rating, Feedback.comment, Feedback.at).where(Feedback.comment != "").order_by(Feedback.id.desc()).limit(limit)).all()
-    return {
-        "questions_total": total_questions,
-        "most_asked": [{"code": code, "name": name_of(code), "count": n} for code, n in asked],
-        "unanswered": [{"keywords": k, "count": n, "last_asked_at": as_utc(last).isoformat()} for k, n, last in unanswered],
-        "feedback": {"average_rating": round(float(rating_avg), 2) if rating_avg is not None else None, "count": rating_count,
-                     "recent_comments": [{"rating": r, "comment": c, "at": as_utc(at).isoformat()} for r, c, at in recent_comments]},
-    }

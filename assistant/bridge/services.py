@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from assistant.bridge.audit import record_change
+from assistant.bridge.cards import CardService
 from assistant.bridge.db import Database, make_engine, utcnow
 from assistant.bridge.desks import DeskDirectory, WardConfig, load_ward_config, validate_ward_config
 from assistant.bridge.dossiers.http_source import CircuitBreaker, HttpDossierSource
@@ -72,6 +73,8 @@ class BridgeServices:
     searcher: Any | None
     search_cache: SearchCache
     search_error: str | None = None
+    cards: CardService | None = None
+    """Shared answer cards (``cards.answer_cards.get(code, language)``); None when the card files are invalid."""
 
     def close(self) -> None:
         self.questions.close()
@@ -123,7 +126,21 @@ def build_services(settings: BridgeSettings, *, searcher: Any | None = None, kno
                           priority_burst=settings.priority_burst, timezone=settings.timezone)
     return BridgeServices(settings=settings, db=db, knowledge=knowledge, desks=desks, dossiers=dossiers,
                           tickets=tickets, questions=QuestionRecorder(db), searcher=searcher,
-                          search_cache=SearchCache(settings.search_cache_entries), search_error=search_error)
+                          search_cache=SearchCache(settings.search_cache_entries), search_error=search_error,
+                          cards=load_cards(db, settings, knowledge))
+
+
+def load_cards(db: Database, settings: BridgeSettings, knowledge: KnowledgeService) -> CardService | None:
+    """The answer cards; invalid card files are logged and leave cards off rather than stopping the bridge."""
+    from knowledge_base.cards.model import CardError
+    from knowledge_base.settings import SearchSettings
+
+    directory = settings.answer_cards_dir or SearchSettings().answer_cards_dir
+    try:
+        return CardService.load(db=db, directory=directory, procedure=knowledge.get)
+    except (CardError, OSError) as exc:
+        log.error("answer cards not loaded: %s", exc)
+        return None
 
 
 def build_real_searcher() -> tuple[Any | None, str | None]:

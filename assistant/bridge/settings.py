@@ -30,6 +30,8 @@ class BridgeSettings(BaseSettings):
     """Committed catalogue by default (knowledge_base.catalogue.load_catalogue)."""
     aliases_path: Path | None = None
     """Committed aliases file by default (knowledge_base/data/aliases.yaml)."""
+    answer_cards_dir: Path | None = None
+    """Citizen answer cards staff edit on the staff page; default: knowledge_base's (KB_ANSWER_CARDS_DIR)."""
 
     dossier_source: str = "local"
     """"local" (this database) or "http" (provincial one-stop system at dossier_http_url)."""

@@ -221,6 +221,14 @@ class AnswerCards:
             return None
         return _in(model, language)
 
+    def put(self, model: CardModel, file: str) -> None:
+        """Replace or add one card in place: every holder of this object sees it at once (staff edits).
+
+        A dict item assignment is atomic under the GIL, so a concurrent ``get`` sees the old card or the new one.
+        """
+        self.files[model.code] = file
+        self.cards[model.code] = model
+
     def __len__(self) -> int:
         return len(self.cards)
 

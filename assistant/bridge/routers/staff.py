@@ -1,20 +1,24 @@
 """Staff API: edit procedures, aliases and the desk map (audited, live), audit log, reports, import."""
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Body, File, Query, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Body, File, Path, Query, UploadFile
+from fastapi.responses import JSONResponse, Response
 
 from assistant.bridge import audit
 from assistant.bridge.deps import AdminDep, EditorDep, ServicesDep, ViewerDep
+from assistant.bridge.cards import CardRejected
 from assistant.bridge.desks import WardConfigError, validate_ward_config
 from assistant.bridge.errors import ApiError
 from assistant.bridge.importer import ImportFileError, import_procedures
-from assistant.bridge.knowledge import KnowledgeError, NotFound
-from assistant.bridge.questions import build_report
+from assistant.bridge.knowledge import AliasExists, KnowledgeError, NotFound
+from assistant.bridge.reports import build_report, report_csv
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
+CardCode = Annotated[str, Path(pattern=r"^\d\.\d{6}$")]
 
 
 def _invalid(exc: Exception) -> ApiError:
@@ -51,10 +55,17 @@ def list_aliases(services: ServicesDep, _staff: ViewerDep) -> dict:
 
 
 @router.post("/aliases")
-def upsert_alias(services: ServicesDep, staff: EditorDep, entry: dict[str, Any] = Body(...)) -> JSONResponse:
-    """Create or replace the alias entry with this `canonical` phrase; effective for search on return."""
+def upsert_alias(services: ServicesDep, staff: EditorDep, entry: dict[str, Any] = Body(...),
+                 mode: Literal["merge", "create", "replace"] = Query("merge")) -> JSONResponse:
+    """Save an alias entry; effective for search on return. 201 created, 200 merged/replaced.
+
+    An existing canonical is never silently replaced: `merge` (default) adds the new words to it and keeps
+    all it had; `create` answers 409 naming the existing entry; `replace` is an explicit edit of that entry.
+    """
     try:
-        saved, created = services.knowledge.upsert_alias(entry, actor=staff.actor)
+        saved, created = services.knowledge.upsert_alias(entry, actor=staff.actor, mode=mode)
+    except AliasExists as exc:
+        raise ApiError(409, "alias_exists", str(exc), existing=exc.existing.to_dict()) from None
     except KnowledgeError as exc:
         raise _invalid(exc) from None
     return JSONResponse(saved.to_dict(), status_code=201 if created else 200)
@@ -67,6 +78,33 @@ def delete_alias(services: ServicesDep, staff: EditorDep, canonical: str = Query
     except NotFound:
         raise ApiError(404, "unknown_alias", "Không có mục từ đồng nghĩa này. / No such alias entry.") from None
     return {"deleted": canonical}
+
+
+def _cards(services) -> Any:
+    if services.cards is None:
+        raise ApiError(503, "cards_unavailable", "Thẻ trả lời chưa tải được (xem nhật ký máy chủ). / Answer cards are not loaded.")
+    return services.cards
+
+
+@router.get("/cards/{code}")
+def get_card(code: CardCode, services: ServicesDep, _staff: ViewerDep) -> dict:
+    """A procedure's answer card (vi and en) as written, its file, the record's hash and the validator's findings."""
+    if services.knowledge.get(code) is None:
+        raise ApiError(404, "unknown_procedure", "Không có thủ tục với mã này. / No procedure has this code.")
+    return _cards(services).describe(code)
+
+
+@router.put("/cards/{code}")
+def save_card(code: CardCode, services: ServicesDep, staff: EditorDep, card: dict[str, Any] = Body(...)) -> JSONResponse:
+    """Validate (model + record check), write to the card file atomically, audit; live for answers on return."""
+    if services.knowledge.get(code) is None:
+        raise ApiError(404, "unknown_procedure", "Không có thủ tục với mã này. / No procedure has this code.")
+    try:
+        saved, created = _cards(services).save(code, card, actor=staff.actor)
+    except CardRejected as exc:
+        raise ApiError(422, "invalid_card", "Thẻ chưa hợp lệ / the card is not valid: " + "; ".join(exc.problems),
+                       problems=exc.problems) from None
+    return JSONResponse(saved, status_code=201 if created else 200)
 
 
 @router.get("/desks")
@@ -104,11 +142,29 @@ def audit_log(services: ServicesDep, _staff: ViewerDep, limit: int = Query(100, 
         return {"entries": audit.list_changes(session, limit=limit, target=target, before_id=before_id)}
 
 
-@router.get("/reports")
-def reports(services: ServicesDep, _staff: ViewerDep, limit: int = Query(20, ge=1, le=200)) -> dict:
-    """Most-asked procedures, unanswered (no_match) questions and feedback ratings."""
+def _report(services, limit: int, since: date | None, until: date | None) -> dict:
+    if since and until and since > until:
+        raise ApiError(422, "invalid_period", "Ngày bắt đầu sau ngày kết thúc. / 'since' is after 'until'.")
     services.questions.flush()
-    return build_report(services.db, name_of=lambda code: getattr(services.knowledge.get(code), "name", ""), limit=limit)
+    return build_report(services.db, name_of=lambda code: getattr(services.knowledge.get(code), "name", ""), limit=limit,
+                        since=since, until=until, tz=ZoneInfo(services.settings.timezone))
+
+
+@router.get("/reports")
+def reports(services: ServicesDep, _staff: ViewerDep, limit: int = Query(20, ge=1, le=200),
+            since: date | None = Query(None), until: date | None = Query(None)) -> dict:
+    """Most-asked procedures, unanswered (no_match) questions without junk, feedback; whole days since..until."""
+    return _report(services, limit, since, until)
+
+
+@router.get("/reports.csv")
+def reports_csv(services: ServicesDep, _staff: ViewerDep, limit: int = Query(200, ge=1, le=1000),
+                since: date | None = Query(None), until: date | None = Query(None)) -> Response:
+    """The most-asked and unanswered tables as CSV (opens in Excel)."""
+    report = _report(services, limit, since, until)
+    name = f"bao-cao_{since or 'dau'}_{until or 'nay'}.csv"
+    return Response(report_csv(report), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.post("/import")
