@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from types import SimpleNamespace
 
 import httpx
@@ -14,6 +15,7 @@ from assistant.bridge.main import create_app
 from assistant.bridge.services import open_database
 from assistant.bridge.settings import BridgeSettings
 from knowledge_base.search import SearchHit, SearchOutcome
+from knowledge_base.settings import SearchSettings
 from tests.bridge.fakes import RecordingSearcher
 from tests.bridge.web_support import SCREENSHOT_DIR, chromium, serve
 
@@ -22,9 +24,11 @@ expect = pytest.importorskip("playwright.sync_api").expect
 
 @pytest.fixture(scope="module")
 def bridge(tmp_path_factory):
+    cards = tmp_path_factory.mktemp("cards") / "answer_cards"
+    shutil.copytree(SearchSettings().answer_cards_dir, cards)
     settings = BridgeSettings(_env_file=None, data_dir=tmp_path_factory.mktemp("bridge"), database_url=None,
                               rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/health",
-                              health_timeout_s=0.2)
+                              health_timeout_s=0.2, answer_cards_dir=cards)
     sources = default_knowledge_sources(settings)
     birth = sources["catalogue"]["1.001193"]
     searcher = RecordingSearcher()
@@ -91,7 +95,7 @@ def test_login_search_edit_save(page, bridge):
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOT_DIR / "staff_page.png"))
     page.click("#save-procedure")
-    expect(page.locator("#notice")).to_contain_text("Đã lưu thủ tục 1.001193")
+    expect(page.locator("#save-status")).to_contain_text("Đã lưu thủ tục 1.001193")
 
     saved = api_get(bridge, "/api/procedures/1.001193").json()
     original = bridge.original
@@ -119,13 +123,13 @@ def test_new_procedure_in_json_mode_with_validation_error_then_delete(page, brid
     record["unexpected"] = 1
     text.fill(json.dumps(record, ensure_ascii=False))
     page.click("#save-procedure")
-    expect(page.locator("#notice")).to_contain_text("Chưa lưu được")
-    expect(page.locator("#notice")).to_contain_text("unexpected")
+    expect(page.locator("#save-status")).to_contain_text("Chưa lưu được")
+    expect(page.locator("#save-status")).to_contain_text("unexpected")
     assert api_get(bridge, "/api/procedures/9.999999").status_code == 404
     del record["unexpected"]
     text.fill(json.dumps(record, ensure_ascii=False))
     page.click("#save-procedure")
-    expect(page.locator("#notice")).to_contain_text("Đã lưu thủ tục 9.999999")
+    expect(page.locator("#save-status")).to_contain_text("Đã lưu thủ tục 9.999999")
     assert api_get(bridge, "/api/procedures/9.999999").json()["name"] == "Thủ tục thử nghiệm cấp giấy phép nuôi rồng"
     page.click("#delete-procedure")
     expect(page.locator("#notice")).to_contain_text("Đã xoá thủ tục 9.999999")
@@ -133,17 +137,100 @@ def test_new_procedure_in_json_mode_with_validation_error_then_delete(page, brid
     assert bridge.searcher.removed[-1] == "9.999999"
 
 
-def test_viewer_cannot_save_and_sees_why(page, bridge):
+def in_viewport(page, selector) -> bool:
+    return page.evaluate("""(selector) => {
+        const box = document.querySelector(selector).getBoundingClientRect();
+        return box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight;
+    }""", selector)
+
+
+def test_save_message_is_inside_the_viewport_on_the_long_form(page, bridge):
+    sign_in(page, bridge)
+    page.fill("#search-q", "1.001193")
+    page.press("#search-q", "Enter")
+    expect(page.locator("#proc-code")).to_have_value("1.001193")
+    assert page.evaluate("document.documentElement.scrollHeight") > 4 * page.viewport_size["height"]
+    page.get_by_role("link", name=re.compile("Lệ phí")).click()  # jump link to the first channel's fee
+    fee = page.locator("fieldset.channel").first.locator('[data-key="fee_amount_vnd"]')
+    expect(fee).to_be_in_viewport()
+    fee.fill("")
+    page.click("#save-procedure")
+    expect(page.locator("#save-status")).to_contain_text("Đã lưu thủ tục 1.001193")
+    assert page.evaluate("window.scrollY") > 2 * page.viewport_size["height"]  # far down the form, not at the top
+    assert in_viewport(page, "#save-status")
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path="/tmp/staff_saved_in_view.png")
+    assert api_get(bridge, "/api/procedures/1.001193").json()["channels"][0]["fee_amount_vnd"] is None
+
+    page.locator("#proc-name").fill("")
+    page.get_by_role("link", name=re.compile("Giấy tờ")).click()
+    page.click("#save-procedure")
+    expect(page.locator("#save-status")).to_contain_text("Cần nhập mã và tên")
+    assert in_viewport(page, "#save-status")
+    page.screenshot(path="/tmp/staff_error_in_view.png")
+
+
+def test_viewer_sees_no_save_or_delete(page, bridge):
     sign_in(page, bridge, role="viewer")
     queries = len(bridge.searcher.queries)
     page.fill("#search-q", "1.001193")  # a code opens the procedure directly, without search
     page.press("#search-q", "Enter")
     expect(page.locator("#proc-code")).to_have_value("1.001193")
+    expect(page.locator("#card-name-vi")).to_have_value(re.compile("khai sinh"))
     assert len(bridge.searcher.queries) == queries
-    page.fill("#proc-result", "Giấy khai sinh (bản sửa của người chỉ được xem)")
-    page.click("#save-procedure")
-    expect(page.locator("#notice")).to_contain_text("This token lacks the 'editor' role")
-    assert "người chỉ được xem" not in api_get(bridge, "/api/procedures/1.001193").json()["result"]
+    for selector in ("#save-procedure", "#delete-procedure", "#save-card", "fieldset.document button.danger"):
+        expect(page.locator(selector)).to_have_count(0)
+    expect(page.locator("#new-procedure")).to_be_hidden()
+    expect(page.locator("#proc-result")).to_have_js_property("readOnly", True)
+    expect(page.locator("#save-bar")).to_contain_text("chỉ có quyền xem")
+    page.screenshot(path="/tmp/staff_viewer.png")
+    page.get_by_role("button", name=re.compile("Từ đồng nghĩa")).click()
+    expect(page.locator("#alias-form")).to_be_hidden()
+    expect(page.locator("#alias-list")).to_contain_text("khai sinh")
+    expect(page.get_by_role("button", name=re.compile("^Xoá"))).to_have_count(0)
+
+
+def test_assistant_reads_hints_and_try_a_question(page, bridge):
+    sign_in(page, bridge)
+    page.fill("#try-q", "khai sinh")
+    page.press("#try-q", "Enter")
+    expect(page.locator("#try-answer")).to_contain_text("Trợ lý trả lời ngay")
+    page.locator("#try-answer").get_by_role("button", name=re.compile("1.001193")).click()
+    expect(page.locator("#proc-code")).to_have_value("1.001193")
+    channel = page.locator("fieldset.channel").first
+    expect(channel.locator("label", has=page.locator('[data-key="fee"]'))).to_contain_text("KHÔNG đọc")
+    expect(channel.locator("label", has=page.locator('[data-key="fee_amount_vnd"]'))).to_contain_text("đọc số tiền")
+
+
+def test_card_edit_on_the_staff_page(page, bridge):
+    record = api_get(bridge, "/api/procedures/1.001193").json()
+    record["name"] = "Thủ tục đăng ký khai sinh (bản sửa cho thẻ)"  # the record changes, so its card is stale
+    assert httpx.post(bridge.url + "/api/staff/procedures", json=record, timeout=10,
+                      headers={"Authorization": f"Bearer {bridge.tokens['editor']}"}).status_code == 200
+    current_hash = api_get(bridge, "/api/staff/cards/1.001193").json()["record_hash"]
+    sign_in(page, bridge)
+    page.fill("#search-q", "1.001193")
+    page.press("#search-q", "Enter")
+    expect(page.locator("#card-name-en")).to_have_value("Birth registration")
+    expect(page.locator("#card-problems")).to_contain_text("stale")
+    expect(page.locator("#card-editor")).to_contain_text("Hồ sơ đã đổi, dấu hiện tại: " + current_hash)
+    page.get_by_role("link", name=re.compile("Thẻ trả lời")).click()
+    page.fill("#card-name-en", "Registering a birth")
+    page.click("#save-card")
+    expect(page.locator("#card-problems")).to_contain_text("source_hash: stale")
+    page.fill("#card-hash", current_hash)  # re-read against the record, then marked as such
+    page.click("#save-card")
+    expect(page.locator("#card-status")).to_contain_text("Đã lưu thẻ")
+    expect(page.locator("#card-problems")).to_be_empty()
+    assert api_get(bridge, "/api/staff/cards/1.001193").json()["card"]["short_name"]["en"] == "Registering a birth"
+    documents = page.locator("#card-documents")
+    documents.fill(documents.input_value() + "\nGiấy phép nuôi rồng của gia đình | Dragon licence")
+    page.click("#save-card")
+    expect(page.locator("#card-problems")).to_contain_text("documents[3]")
+    expect(page.locator("#card-status")).to_contain_text("chưa lưu")
+    assert in_viewport(page, "#card-problems")
+    page.screenshot(path="/tmp/staff_card_error.png")
+    assert len(api_get(bridge, "/api/staff/cards/1.001193").json()["card"]["documents"]) == 3
 
 
 def test_aliases_reports_and_audit(page, bridge):
@@ -163,8 +250,29 @@ def test_aliases_reports_and_audit(page, bridge):
     expect(page.locator("#notice")).to_contain_text("Đã xoá")
     assert all(a["canonical"] != "giấy phép nuôi rồng" for a in api_get(bridge, "/api/staff/aliases").json()["aliases"])
 
+    page.fill("#alias-filter", "")
+    page.fill("#alias-canonical", "khai sinh")
+    page.fill("#alias-aliases", "giấy tờ cho bé mới chào đời")
+    page.get_by_role("button", name=re.compile("Lưu từ đồng nghĩa")).click()
+    expect(page.locator("#alias-status")).to_contain_text("Đã gộp vào mục có sẵn")
+    merged = next(a for a in api_get(bridge, "/api/staff/aliases").json()["aliases"] if a["canonical"] == "khai sinh")
+    assert len(merged["aliases"]) > 50 and merged["aliases"][-1] == "giấy tờ cho bé mới chào đời"
+
     page.get_by_role("button", name=re.compile("Nhật ký")).click()
     expect(page.locator("#audit")).to_contain_text("alias.delete")
     expect(page.locator("#audit")).to_contain_text("web editor")
+    merge_row = page.locator("#audit tr", has_text="alias.merge").first
+    expect(merge_row.locator("table.diff ins")).to_have_text("+ giấy tờ cho bé mới chào đời")
+    page.screenshot(path="/tmp/staff_audit.png", full_page=False)
     page.get_by_role("button", name=re.compile("^Báo cáo")).click()
     expect(page.locator("#reports p", has_text="Điểm trung bình").locator(".big-number")).to_have_text("4")
+
+    for question in ("giấy phép nuôi cá sấu", "asdf", "?"):
+        httpx.get(bridge.url + "/api/procedures/search", params={"q": question}, timeout=10)
+    page.click("#reload-reports")
+    row = page.locator("#reports tr", has_text="giay phep nuoi ca sau")
+    expect(row).to_have_count(1)
+    expect(page.locator("#reports")).not_to_contain_text("asdf")
+    row.get_by_role("button", name=re.compile("Thêm làm từ đồng nghĩa")).click()
+    expect(page.locator("#alias-aliases")).to_have_value("giay phep nuoi ca sau")
+    expect(page.locator("#alias-canonical")).to_be_focused()

@@ -4,6 +4,7 @@
   var S = window.LtsStaff;
   var el = S.el;
   var aliases = [];
+  var aliasEditing = null;  // canonical of the entry loaded with "Sửa" (saving it then replaces that entry)
 
   function $(id) { return document.getElementById(id); }
 
@@ -29,6 +30,8 @@
   function login(token) {
     S.setToken(token);
     return S.api("GET", "/api/staff/me").then(function (me) {
+      S.role = me && me.role;
+      document.body.classList.toggle("role-viewer", !S.canEdit());
       showApp(true);
       var who = me && me.name ? me.name + " (" + (me.role || "?") + ")" : "";
       $("signed-in-as").textContent = who ? "Đăng nhập: " + who : "";
@@ -92,6 +95,34 @@
     };
   }
 
+  /* ---- try a question ----------------------------------------------------------------------------- */
+  var CONFIDENCE = {
+    confident: "Trợ lý trả lời ngay về thủ tục này / The assistant answers about this procedure",
+    ambiguous: "Trợ lý hỏi lại để người dân chọn / The assistant asks the citizen to choose",
+    no_match: "Trợ lý chưa trả lời được — hãy thêm từ đồng nghĩa / No answer yet — add an alias"
+  };
+
+  function tryQuestion(question) {
+    var host = $("try-answer");
+    host.textContent = "…";
+    return S.askAssistant(question).then(function (data) {
+      host.textContent = "";
+      var results = (data && data.results) || [];
+      host.appendChild(el("p", { className: "try-verdict " + (data && data.confidence),
+        text: CONFIDENCE[data && data.confidence] || String(data && data.confidence) }));
+      var list = el("ol", {});
+      results.forEach(function (hit) {
+        var open = el("button", { type: "button", text: hit.code + " — " + hit.name });
+        open.addEventListener("click", function () { openProcedure(hit.code); });
+        list.appendChild(el("li", {}, [open]));
+      });
+      if (results.length) { host.appendChild(list); }
+    }, function (failure) {
+      host.textContent = "";
+      handleFailure("Chưa hỏi thử được: ", failure);
+    });
+  }
+
   /* ---- aliases ---------------------------------------------------------------------------------- */
   function loadAliases() {
     return S.api("GET", "/api/staff/aliases").then(function (data) {
@@ -115,7 +146,8 @@
       ["canonical", "Cụm từ chuẩn"],
       ["aliases", "Từ thường dùng", function (a) { return (a.aliases || []).join(", "); }],
       ["fields", "Lĩnh vực", function (a) { return (a.fields || []).join(", "); }],
-      ["actions", "Thao tác", function (a) {
+      ["count", "Số từ", function (a) { return String((a.aliases || []).length); }]
+    ].concat(S.canEdit() ? [["actions", "Thao tác", function (a) {
         var edit = el("button", { type: "button", text: "Sửa" });
         edit.setAttribute("aria-label", "Sửa " + a.canonical);
         edit.addEventListener("click", function () { fillAliasForm(a); });
@@ -123,11 +155,11 @@
         del.setAttribute("aria-label", "Xoá " + a.canonical);
         del.addEventListener("click", function () { deleteAlias(a.canonical); });
         return el("div", { className: "row" }, [edit, del]);
-      }]
-    ], "Danh sách từ đồng nghĩa / Alias list"));
+      }]] : []), "Danh sách từ đồng nghĩa / Alias list"));
   }
 
   function fillAliasForm(a) {
+    aliasEditing = a.canonical || null;
     $("alias-canonical").value = a.canonical || "";
     $("alias-aliases").value = (a.aliases || []).join("\n");
     $("alias-fields").value = (a.fields || []).join(", ");
@@ -142,11 +174,28 @@
       fields: $("alias-fields").value.split(",").map(function (s) { return s.trim(); }).filter(Boolean),
       note: $("alias-note").value.trim()
     };
-    return S.api("POST", "/api/staff/aliases", entry).then(function () {
-      S.notice("Đã lưu từ đồng nghĩa “" + entry.canonical + "”. / Alias saved.", "success");
+    var key = entry.canonical.toLowerCase();
+    var existing = aliases.filter(function (a) { return a.canonical.toLowerCase() === key; })[0];
+    var replace = !!existing && aliasEditing !== null && aliasEditing.toLowerCase() === key;
+    if (replace) {
+      var dropped = existing.aliases.filter(function (w) { return entry.aliases.indexOf(w) === -1; });
+      if (dropped.length && !window.confirm("Bỏ " + dropped.length + " từ khỏi “" + existing.canonical + "”: " +
+          dropped.join(", ") + "? / Remove these words?")) { return; }
+    }
+    var status = $("alias-status");
+    return S.api("POST", "/api/staff/aliases?mode=" + (replace ? "replace" : "merge"), entry).then(function (saved) {
+      var text = !existing ? "Đã thêm mục mới “" + saved.canonical + "”. / New entry saved."
+        : replace ? "Đã sửa mục “" + saved.canonical + "” (" + saved.aliases.length + " từ). / Entry updated."
+        : "Đã gộp vào mục có sẵn “" + saved.canonical + "”: nay có " + saved.aliases.length + " từ (thêm " +
+          (saved.aliases.length - existing.aliases.length) + "). / Merged into the existing entry; none dropped.";
+      S.status(status, text, "success");
       $("alias-form").reset();
+      aliasEditing = null;
       return loadAliases();
-    }, function (failure) { handleFailure("Chưa lưu được từ đồng nghĩa: ", failure); });
+    }, function (failure) {
+      if (failure.status === 401) { handleFailure("", failure); return; }
+      S.status(status, "Chưa lưu được từ đồng nghĩa: " + failure.message, "error");
+    });
   }
 
   function deleteAlias(canonical) {
@@ -172,9 +221,51 @@
     last_asked_at: "Lần cuối / Last asked", rating: "Điểm / Rating", comment: "Góp ý / Comment", at: "Thời gian / When"
   };
 
+  function reportQuery() {
+    var params = [];
+    if ($("report-since").value) { params.push("since=" + $("report-since").value); }
+    if ($("report-until").value) { params.push("until=" + $("report-until").value); }
+    return params.length ? "?" + params.join("&") : "";
+  }
+
   function loadReports() {
-    return S.api("GET", "/api/staff/reports").then(function (data) { renderReports($("reports"), data, 3); },
-      function (failure) { handleFailure("Không tải được báo cáo: ", failure); });
+    return S.api("GET", "/api/staff/reports" + reportQuery()).then(function (data) {
+      var period = data.period;
+      delete data.period;
+      var junk = data.junk_left_out;
+      delete data.junk_left_out;
+      renderReports($("reports"), data, 3);
+      if (junk) {
+        $("reports").appendChild(el("p", { className: "hint", text: "Đã bỏ " + junk + " câu vô nghĩa (không có chữ, một ký tự, gõ bừa). / " +
+          junk + " junk entries left out." }));
+      }
+      return period;
+    }, function (failure) { handleFailure("Không tải được báo cáo: ", failure); });
+  }
+
+  /* The CSV needs the token header, so it is fetched and handed to the browser as a file. */
+  function exportCsv() {
+    var headers = { Authorization: "Bearer " + S.getToken() };
+    return fetch("/api/staff/reports.csv" + reportQuery(), { headers: headers }).then(function (response) {
+      if (!response.ok) { throw new S.ApiFailure(response.status, "", "HTTP " + response.status); }
+      var name = (response.headers.get("Content-Disposition") || "").replace(/.*filename="([^"]+)".*/, "$1") || "bao-cao.csv";
+      return response.blob().then(function (blob) {
+        var link = el("a", { href: URL.createObjectURL(blob), download: name });
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+      });
+    }).catch(function (failure) { handleFailure("Không tải được CSV: ", failure); });
+  }
+
+  function addAsAlias(keywords) {
+    showTab("aliases");
+    $("alias-form").reset();
+    aliasEditing = null;
+    $("alias-aliases").value = keywords;
+    S.status($("alias-status"), "Nhập cụm từ chuẩn mà câu hỏi này nghĩa là, rồi bấm Lưu (sẽ gộp nếu đã có). / " +
+      "Type the canonical phrase this question means, then Save (merged if it exists).", "pending");
+    $("alias-canonical").focus();
   }
 
   function formatValue(key, value) {
@@ -199,6 +290,13 @@
         var columns = Object.keys(rows[0]).map(function (k) {
           return [k, COLUMN_TITLES[k] || k, function (row) { return formatValue(k, row[k]); }];
         });
+        if (key === "unanswered" && S.canEdit()) {
+          columns.push(["add", "Thêm / Add", function (row) {
+            var add = el("button", { type: "button", className: "add-alias", text: "Thêm làm từ đồng nghĩa / Add as alias" });
+            add.addEventListener("click", function () { addAsAlias(row.keywords); });
+            return add;
+          }]);
+        }
         host.appendChild(S.table(rows, columns));
       } else if (value && typeof value === "object") {
         host.appendChild(el("h" + level, { text: title }));
@@ -220,12 +318,50 @@
       host.appendChild(S.table(entries, [
         ["at", "Thời gian / When", function (e) { return e.at ? new Date(e.at).toLocaleString("vi-VN") : ""; }],
         ["actor", "Người sửa / Who"], ["action", "Thao tác / Action"], ["target", "Đối tượng / Target"],
-        ["change", "Nội dung / Change", function (e) {
-          var pre = el("pre", { text: "Trước / before: " + S.cellText(e.before) + "\n\nSau / after: " + S.cellText(e.after) });
-          return el("details", {}, [el("summary", { text: "Xem / Show" }), pre]);
-        }]
+        ["change", "Nội dung / Change", function (e) { return diffTable(e.before, e.after); }]
       ]));
     }, function (failure) { handleFailure("Không tải được nhật ký: ", failure); });
+  }
+
+  /* Field-by-field "before → after" of an audit entry; lists of words show what was added and removed. */
+  function flatten(value, prefix, out) {
+    if (Array.isArray(value) && value.every(function (v) { return v === null || typeof v !== "object"; })) {
+      out[prefix] = value;
+    } else if (Array.isArray(value)) {
+      value.forEach(function (v, i) { flatten(v, prefix + "[" + (i + 1) + "]", out); });
+    } else if (value && typeof value === "object") {
+      Object.keys(value).forEach(function (k) { flatten(value[k], prefix ? prefix + "." + k : k, out); });
+    } else if (prefix) {
+      out[prefix] = value;
+    }
+    return out;
+  }
+
+  function shown(value) {
+    if (value === undefined || value === null || value === "") { return "—"; }
+    return Array.isArray(value) ? value.join(", ") : String(value);
+  }
+
+  function diffTable(before, after) {
+    var a = flatten(before, "", {});
+    var b = flatten(after, "", {});
+    var rows = [];
+    Object.keys(Object.assign({}, a, b)).forEach(function (k) {
+      if (JSON.stringify(a[k]) === JSON.stringify(b[k])) { return; }
+      if (Array.isArray(a[k]) && Array.isArray(b[k])) {
+        var removed = a[k].filter(function (v) { return b[k].indexOf(v) === -1; });
+        var added = b[k].filter(function (v) { return a[k].indexOf(v) === -1; });
+        rows.push(el("tr", {}, [el("td", { text: k }), el("td", {}, [removed.length ? el("del", { text: "− " + removed.join(", ") }) : "—"]),
+          el("td", {}, [added.length ? el("ins", { text: "+ " + added.join(", ") }) : "—"])]));
+        return;
+      }
+      rows.push(el("tr", {}, [el("td", { text: k }), el("td", {}, [el("del", { text: shown(a[k]) })]),
+        el("td", {}, [el("ins", { text: shown(b[k]) })])]));
+    });
+    var title = before === null ? "Tạo mới / created" : after === null ? "Đã xoá / deleted" : rows.length + " thay đổi / changes";
+    var table = el("table", { className: "diff" }, [el("thead", {}, [el("tr", {}, [el("th", { text: "Trường / Field" }),
+      el("th", { text: "Trước / Before" }), el("th", { text: "Sau / After" })])]), el("tbody", {}, rows.slice(0, 60))]);
+    return el("details", { open: rows.length <= 6 && before !== null && after !== null }, [el("summary", { text: title }), table]);
   }
 
   /* ---- wiring ----------------------------------------------------------------------------------- */
@@ -258,8 +394,14 @@
     });
     $("new-procedure").addEventListener("click", function () { S.openEditor($("editor-host"), null, editorCallbacks()); });
     $("alias-form").addEventListener("submit", function (event) { event.preventDefault(); saveAlias(); });
+    $("alias-clear").addEventListener("click", function () { $("alias-form").reset(); aliasEditing = null; $("alias-canonical").focus(); });
+    $("try-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      if ($("try-q").value.trim()) { tryQuestion($("try-q").value.trim()); }
+    });
+    $("report-filter").addEventListener("submit", function (event) { event.preventDefault(); loadReports(); });
+    $("export-csv").addEventListener("click", exportCsv);
     $("alias-filter").addEventListener("input", renderAliases);
-    $("reload-reports").addEventListener("click", loadReports);
     $("reload-audit").addEventListener("click", loadAudit);
     var token = S.getToken();
     if (token) { login(token); } else { showApp(false); }

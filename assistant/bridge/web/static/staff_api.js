@@ -56,7 +56,9 @@
         var data = null;
         try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
         if (!response.ok) {
-          throw new ApiFailure(response.status, data && data.error, describe(response.status, data), data && data.details);
+          var failure = new ApiFailure(response.status, data && data.error, describe(response.status, data), data && data.details);
+          failure.data = data;
+          throw failure;
         }
         return data;
       });
@@ -126,8 +128,23 @@
     return [];
   }
 
+  /* What the assistant would answer now to `question`: the one place the staff page asks it (today the bridge's
+     search; a conversation-turn endpoint can replace this function's body without touching its callers).
+     Resolves with {confidence, results: [{code, name, field, score}]}. */
+  function askAssistant(question) {
+    return api("GET", "/api/procedures/search?k=3&q=" + encodeURIComponent(question));
+  }
+
+  /* A status line inside a given element (role=status), e.g. the sticky save bar; errors stay until replaced. */
+  function status(node, text, kind) {
+    node.className = "status " + (kind || "success");
+    node.textContent = text || "";
+  }
+
   window.LtsStaff = {
-    api: api, ApiFailure: ApiFailure, getToken: getToken, setToken: setToken,
-    notice: notice, el: el, table: table, firstList: firstList, cellText: cellText
+    api: api, ApiFailure: ApiFailure, getToken: getToken, setToken: setToken, askAssistant: askAssistant,
+    notice: notice, status: status, el: el, table: table, firstList: firstList, cellText: cellText,
+    role: null,
+    canEdit: function () { return window.LtsStaff.role === "editor" || window.LtsStaff.role === "admin"; }
   };
 }());

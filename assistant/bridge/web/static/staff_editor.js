@@ -4,6 +4,26 @@
   var S = window.LtsStaff;
   var el = S.el;
 
+  /* What the assistant reads from each field (see assistant/actions/answers.py), shown beside the field. */
+  var READS = {
+    name: "Trợ lý đọc tên này (bỏ chữ “Thủ tục” ở đầu). / Chat reads this name.",
+    field: "Dùng để chọn quầy tiếp nhận. / Picks the desk.",
+    documents: "Trợ lý đọc “Tên giấy tờ” (đến dấu chấm đầu tiên), mẫu đơn trước; bỏ qua nhóm “Lưu ý”; nói 3 mục đầu. " +
+      "/ Chat reads each document's name (first clause), forms first, skips the “Lưu ý” group, says the first 3.",
+    steps: "Trợ lý nói bước 1 (bỏ “Bước 1:”), đọc hết khi người dân hỏi chi tiết. / Chat says step 1; all on “details”.",
+    fee: "Trợ lý KHÔNG đọc ô chữ này. / Chat does NOT read this text.",
+    fee_amount_vnd: "Trợ lý đọc số tiền này (của cách nộp Trực tiếp). Trống = “theo quy định của tỉnh”. " +
+      "/ Chat reads this amount (in-person channel); empty = “set by the province”.",
+    fee_set_by_province: "Đánh dấu thì trợ lý nói “theo quy định của tỉnh”. / Chat then says “set by the province”.",
+    processing_time: "Trợ lý đọc ô này (câu đầu, cách nộp Trực tiếp). / Chat reads this (first clause, in-person).",
+    processing_days: "Chỉ dùng khi ô thời hạn chỉ có số. / Used only when the time text is a bare number.",
+    channels: "Trợ lý nói có nộp trực tuyến được không từ danh sách cách nộp. / Chat says “online or not” from this list."
+  };
+
+  function reads(key) {
+    return READS[key] ? el("span", { className: "reads", text: "👁 " + READS[key] }) : null;
+  }
+
   var TEXT_FIELDS = [
     ["name", "Tên thủ tục", "Name", "input"],
     ["field", "Lĩnh vực", "Field", "input"],
@@ -28,10 +48,13 @@
   var state = { record: null, isNew: false, jsonMode: false, onSaved: null, onDeleted: null };
   var form = null;
 
-  function field(id, labelVi, labelEn, control) {
+  function field(id, labelVi, labelEn, control, key) {
     control.id = id;
-    return [el("label", { "for": id }, [labelVi + " ", el("span", { className: "en", lang: "en", text: labelEn })]), control];
+    return [el("label", { "for": id }, [labelVi + " ", el("span", { className: "en", lang: "en", text: labelEn }),
+      reads(key)]), control];
   }
+
+  function removable(button) { return S.canEdit() ? button : null; }
 
   function itemInput(label, value, type) {
     var input = el("input", { type: type || "text", value: value === null || value === undefined ? "" : String(value) });
@@ -53,7 +76,8 @@
       grid.appendChild(item.label);
     });
     var remove = el("button", { type: "button", className: "danger", text: "Bỏ giấy tờ này / Remove" });
-    var box = el("fieldset", { className: "document" }, [el("legend", { text: "Giấy tờ " + (index + 1) }), grid, remove]);
+    var box = el("fieldset", { className: "document" }, [el("legend", { text: "Giấy tờ " + (index + 1) }), grid,
+      removable(remove)]);
     remove.addEventListener("click", function () { box.remove(); });
     return box;
   }
@@ -65,20 +89,25 @@
     }));
     select.dataset.key = "channel";
     grid.appendChild(el("label", {}, ["Cách nộp", select]));
+    var first = index === 0 ? { fee_amount_vnd: "jump-fee", processing_time: "jump-time" } : {};
     [["label", "Tên cách nộp (như văn bản)"], ["processing_time", "Thời hạn giải quyết"],
       ["processing_days", "Số ngày (số)", "number"], ["fee", "Phí, lệ phí (như văn bản)"],
       ["fee_amount_vnd", "Số tiền (đồng; 0 = miễn phí; trống = chưa rõ)", "number"],
       ["description", "Mô tả"]].forEach(function (f) {
       var item = itemInput(f[1], ch[f[0]], f[2]);
       item.input.dataset.key = f[0];
+      if (first[f[0]]) { item.label.id = first[f[0]]; }
+      if (READS[f[0]]) { item.label.appendChild(reads(f[0])); }
       if (f[2] === "number") { item.input.min = "0"; item.input.step = f[0] === "processing_days" ? "0.5" : "1"; }
       grid.appendChild(item.label);
     });
     var byProvince = el("input", { type: "checkbox", checked: !!ch.fee_set_by_province });
     byProvince.dataset.key = "fee_set_by_province";
-    grid.appendChild(el("label", { className: "check" }, [byProvince, "Lệ phí do tỉnh quy định"]));
+    grid.appendChild(el("label", { className: "check" }, [byProvince, "Lệ phí do tỉnh quy định",
+      reads("fee_set_by_province")]));
     var remove = el("button", { type: "button", className: "danger", text: "Bỏ cách nộp này / Remove" });
-    var box = el("fieldset", { className: "channel" }, [el("legend", { text: "Cách nộp " + (index + 1) }), grid, remove]);
+    var box = el("fieldset", { className: "channel" }, [el("legend", { text: "Cách nộp " + (index + 1) }), grid,
+      removable(remove)]);
     remove.addEventListener("click", function () { box.remove(); });
     return box;
   }
@@ -88,7 +117,7 @@
     area.dataset.key = "step";
     var remove = el("button", { type: "button", className: "danger", text: "Bỏ bước này / Remove" });
     var box = el("fieldset", { className: "step" }, [
-      el("legend", { text: "Bước " + (index + 1) + " / Step " + (index + 1) }), area, remove]);
+      el("legend", { text: "Bước " + (index + 1) + " / Step " + (index + 1) }), area, removable(remove)]);
     remove.addEventListener("click", function () { box.remove(); });
     return box;
   }
@@ -158,8 +187,9 @@
       if (f[3] === "list-lines") { value = (value || []).join("\n"); }
       var control = f[3] === "input" || f[3] === "list-comma" ? el("input", { value: value || "" })
         : el("textarea", { value: value || "", rows: f[3] === "list-lines" ? 4 : 2 });
-      field("proc-" + f[0], f[1], f[2], control).forEach(function (n) { grid.appendChild(n); });
+      field("proc-" + f[0], f[1], f[2], control, f[0]).forEach(function (n) { grid.appendChild(n); });
     });
+    formPart.appendChild(jumpLinks());
     formPart.appendChild(grid);
 
     var steps = el("div", { id: "steps" });
@@ -169,9 +199,10 @@
       steps.appendChild(stepBlock("", steps.children.length));
       steps.lastChild.querySelector("textarea").focus();
     });
-    formPart.appendChild(el("h4", { text: "Trình tự thực hiện / Steps" }));
+    formPart.appendChild(el("h4", { id: "jump-steps", text: "Trình tự thực hiện / Steps" }));
+    formPart.appendChild(reads("steps"));
     formPart.appendChild(steps);
-    formPart.appendChild(addStep);
+    if (S.canEdit()) { formPart.appendChild(addStep); }
 
     var docs = el("div", { id: "documents" });
     (r.documents || []).forEach(function (d, i) { docs.appendChild(documentBlock(d, i)); });
@@ -180,9 +211,10 @@
       docs.appendChild(documentBlock({ group: "Giấy tờ phải nộp", name: "", form: "", copies: "1 bản chính" },
         docs.children.length));
     });
-    formPart.appendChild(el("h4", { text: "Thành phần hồ sơ / Documents" }));
+    formPart.appendChild(el("h4", { id: "jump-documents", text: "Thành phần hồ sơ / Documents" }));
+    formPart.appendChild(reads("documents"));
     formPart.appendChild(docs);
-    formPart.appendChild(addDoc);
+    if (S.canEdit()) { formPart.appendChild(addDoc); }
 
     var channels = el("div", { id: "channels" });
     (r.channels || []).forEach(function (c, i) { channels.appendChild(channelBlock(c, i)); });
@@ -192,9 +224,12 @@
         processing_days: null, fee: "", fee_amount_vnd: null, fee_set_by_province: false, description: "" },
       channels.children.length));
     });
-    formPart.appendChild(el("h4", { text: "Cách nộp, thời hạn và lệ phí / Channels, time and fees" }));
+    formPart.appendChild(el("h4", { id: "jump-channels", text: "Cách nộp, thời hạn và lệ phí / Channels, time and fees" }));
+    formPart.appendChild(reads("channels"));
     formPart.appendChild(channels);
-    formPart.appendChild(addChannel);
+    if (S.canEdit()) { formPart.appendChild(addChannel); }
+    var cardHost = el("div", { id: "card-host" });
+    if (!state.isNew && S.openCardEditor) { formPart.appendChild(cardHost); }
 
     var jsonPart = el("div", { id: "json-part", hidden: true }, [
       el("label", { "for": "json-text", text: "Toàn bộ thủ tục dạng JSON / Whole record as JSON" }),
@@ -206,15 +241,50 @@
     var del = el("button", { type: "button", className: "danger", id: "delete-procedure", hidden: state.isNew,
       text: "Xoá thủ tục / Delete" });
     var close = el("button", { type: "button", text: "Đóng / Close" });
+    var saveStatus = el("p", { id: "save-status", className: "status", role: "status", "aria-live": "polite" });
+    var viewerNote = S.canEdit() ? null : el("span", { className: "hint",
+      text: "Bạn chỉ có quyền xem. / You have read-only access." });
     form.appendChild(formPart);
     form.appendChild(jsonPart);
-    form.appendChild(el("div", { className: "editor-actions" }, [save, toggle, del, close]));
+    form.appendChild(el("div", { className: "editor-actions", id: "save-bar" }, [
+      S.canEdit() ? save : null, toggle, S.canEdit() ? del : null, close, viewerNote, saveStatus]));
     host.appendChild(form);
+    if (!S.canEdit()) { readOnly(formPart); }
+    if (!state.isNew && S.openCardEditor) { S.openCardEditor(cardHost, r.code); }
 
     toggle.addEventListener("click", function () { switchMode(!state.jsonMode); });
     close.addEventListener("click", function () { host.textContent = ""; document.getElementById("search-q").focus(); });
     del.addEventListener("click", function () { remove(host); });
     form.addEventListener("submit", function (event) { event.preventDefault(); submit(host); });
+  }
+
+  function jumpLinks() {
+    var links = [["jump-documents", "Giấy tờ / Documents"], ["jump-fee", "Lệ phí / Fee"], ["jump-time", "Thời gian / Time"],
+      ["jump-steps", "Các bước / Steps"], ["card-host", "Thẻ trả lời / Answer card"]];
+    return el("nav", { className: "jump-links", "aria-label": "Đi tới phần – Jump to" }, links.map(function (l) {
+      var a = el("a", { href: "#" + l[0], text: l[1] });
+      a.addEventListener("click", function (event) {
+        var target = document.getElementById(l[0]);
+        if (!target) { return; }
+        event.preventDefault();
+        target.scrollIntoView({ block: "start" });
+        var input = target.querySelector("input, textarea");
+        if (input) { input.focus({ preventScroll: true }); }
+      });
+      return a;
+    }));
+  }
+
+  function readOnly(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("input, textarea, select"), function (control) {
+      if (control.type === "checkbox" || control.tagName === "SELECT") { control.disabled = true; }
+      else { control.readOnly = true; }
+    });
+  }
+
+  function saveStatus(text, kind) {
+    var node = form && form.querySelector("#save-status");
+    if (node) { S.status(node, text, kind); }
   }
 
   function switchMode(toJson) {
@@ -231,7 +301,7 @@
         return;
       }
     } catch (e) {
-      S.notice("JSON không hợp lệ, chưa chuyển được. / Invalid JSON: " + e.message, "error");
+      saveStatus("JSON không hợp lệ, chưa chuyển được. / Invalid JSON: " + e.message, "error");
       return;
     }
     state.jsonMode = toJson;
@@ -246,13 +316,14 @@
     try {
       record = currentRecord();
     } catch (e) {
-      S.notice("JSON không hợp lệ: " + e.message + " / Invalid JSON.", "error");
+      saveStatus("JSON không hợp lệ: " + e.message + " / Invalid JSON.", "error");
       return;
     }
     if (!record.code || !String(record.name || "").trim()) {
-      S.notice("Cần nhập mã và tên thủ tục. / Code and name are required.", "error");
+      saveStatus("Cần nhập mã và tên thủ tục. / Code and name are required.", "error");
       return;
     }
+    saveStatus("Đang lưu… / Saving…", "pending");
     S.api("POST", "/api/staff/procedures", record).then(function (saved) {
       state.record = saved && saved.code ? saved : (saved && saved.procedure) || record;
       state.isNew = false;
@@ -260,10 +331,10 @@
       state.jsonMode = false;
       render(host);
       if (wasJson) { switchMode(true); }
-      S.notice("Đã lưu thủ tục " + record.code + ". Trợ lý dùng ngay nội dung mới. / Saved; live now.", "success");
+      saveStatus("Đã lưu thủ tục " + record.code + ". Trợ lý dùng ngay nội dung mới. / Saved; live now.", "success");
       if (state.onSaved) { state.onSaved(record); }
     }, function (failure) {
-      S.notice("Chưa lưu được: " + failure.message, "error");
+      saveStatus("Chưa lưu được: " + failure.message, "error");
     });
   }
 
@@ -275,7 +346,7 @@
       S.notice("Đã xoá thủ tục " + code + ". / Deleted.", "success");
       if (state.onDeleted) { state.onDeleted(code); }
     }, function (failure) {
-      S.notice("Chưa xoá được: " + failure.message, "error");
+      saveStatus("Chưa xoá được: " + failure.message, "error");
     });
   }
 
