@@ -151,8 +151,9 @@ def test_save_message_is_inside_the_viewport_on_the_long_form(page, bridge):
     expect(page.locator("#proc-code")).to_have_value("1.001193")
     assert page.evaluate("document.documentElement.scrollHeight") > 4 * page.viewport_size["height"]
     page.get_by_role("link", name=re.compile("Lệ phí")).click()  # jump link to the first channel's fee
-    fee = page.locator("fieldset.channel").first.locator('[data-key="fee_amount_vnd"]')
+    fee = page.locator("#jump-fee input")  # the in-person channel's amount: the one chat reads
     expect(fee).to_be_in_viewport()
+    expect(fee).to_be_focused()
     fee.fill("")
     page.click("#save-procedure")
     expect(page.locator("#save-status")).to_contain_text("Đã lưu thủ tục 1.001193")
@@ -160,7 +161,8 @@ def test_save_message_is_inside_the_viewport_on_the_long_form(page, bridge):
     assert in_viewport(page, "#save-status")
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path="/tmp/staff_saved_in_view.png")
-    assert api_get(bridge, "/api/procedures/1.001193").json()["channels"][0]["fee_amount_vnd"] is None
+    channels = api_get(bridge, "/api/procedures/1.001193").json()["channels"]
+    assert [c["fee_amount_vnd"] for c in channels if c["channel"] == "in_person"][0] is None
 
     page.locator("#proc-name").fill("")
     page.get_by_role("link", name=re.compile("Giấy tờ")).click()
@@ -197,9 +199,11 @@ def test_assistant_reads_hints_and_try_a_question(page, bridge):
     expect(page.locator("#try-answer")).to_contain_text("Trợ lý trả lời ngay")
     page.locator("#try-answer").get_by_role("button", name=re.compile("1.001193")).click()
     expect(page.locator("#proc-code")).to_have_value("1.001193")
-    channel = page.locator("fieldset.channel").first
+    channel = page.locator("fieldset.channel", has=page.locator("#jump-fee"))
     expect(channel.locator("label", has=page.locator('[data-key="fee"]'))).to_contain_text("KHÔNG đọc")
     expect(channel.locator("label", has=page.locator('[data-key="fee_amount_vnd"]'))).to_contain_text("đọc số tiền")
+    other = page.locator("fieldset.channel", has_not=page.locator("#jump-fee")).first
+    expect(other).to_contain_text("Trợ lý không đọc lệ phí, thời hạn của cách nộp này")
 
 
 def test_card_edit_on_the_staff_page(page, bridge):

@@ -57,7 +57,7 @@
       el("textarea", { id: "card-variants", rows: 3, value: JSON.stringify(c.variants || [], null, 1) }));
     row(grid, "card-fee-amount", "Lệ phí (đồng; 0 = miễn phí; trống = không có mức cụ thể)", "Fee amount",
       input("card-fee-amount", c.fee.amount_vnd, { type: "number", min: "0", step: "1" }),
-      "👁 Thẻ hiển thị số tiền và lời dưới đây. / The card shows this amount and the words below.");
+      "Thẻ hiển thị số tiền và lời dưới đây. / The card shows this amount and the words below.");
     row(grid, "card-fee", "Lệ phí bằng lời", "Fee in words (vi | en)", input("card-fee", toLines([c.fee])));
     row(grid, "card-fee-province", "Lệ phí do tỉnh quy định", "Set by the province",
       input("card-fee-province", "", { type: "checkbox", checked: !!c.fee.set_by_province }));

@@ -11,7 +11,7 @@
     documents: "Trợ lý đọc “Tên giấy tờ” (đến dấu chấm đầu tiên), mẫu đơn trước; bỏ qua nhóm “Lưu ý”; nói 3 mục đầu. " +
       "/ Chat reads each document's name (first clause), forms first, skips the “Lưu ý” group, says the first 3.",
     steps: "Trợ lý nói bước 1 (bỏ “Bước 1:”), đọc hết khi người dân hỏi chi tiết. / Chat says step 1; all on “details”.",
-    fee: "Trợ lý KHÔNG đọc ô chữ này. / Chat does NOT read this text.",
+    fee: "Trợ lý KHÔNG đọc ô chữ này; trợ lý đọc “Số tiền”. / Chat does NOT read this text; it reads the amount.",
     fee_amount_vnd: "Trợ lý đọc số tiền này (của cách nộp Trực tiếp). Trống = “theo quy định của tỉnh”. " +
       "/ Chat reads this amount (in-person channel); empty = “set by the province”.",
     fee_set_by_province: "Đánh dấu thì trợ lý nói “theo quy định của tỉnh”. / Chat then says “set by the province”.",
@@ -21,7 +21,7 @@
   };
 
   function reads(key) {
-    return READS[key] ? el("span", { className: "reads", text: "👁 " + READS[key] }) : null;
+    return READS[key] ? el("span", { className: "reads", text: READS[key] }) : null;
   }
 
   var TEXT_FIELDS = [
@@ -82,14 +82,22 @@
     return box;
   }
 
-  function channelBlock(ch, index) {
+  /* The channel the assistant answers from: the first in-person one, else the first (answers.py _main_channel). */
+  function mainChannel(channels) {
+    for (var i = 0; i < channels.length; i++) { if (channels[i].channel === "in_person") { return i; } }
+    return 0;
+  }
+
+  function channelBlock(ch, index, isMain) {
     var grid = el("div", { className: "item-grid" });
     var select = el("select", {}, CHANNELS.map(function (c) {
       return el("option", { value: c[0], text: c[1], selected: c[0] === ch.channel });
     }));
     select.dataset.key = "channel";
     grid.appendChild(el("label", {}, ["Cách nộp", select]));
-    var first = index === 0 ? { fee_amount_vnd: "jump-fee", processing_time: "jump-time" } : {};
+    var first = isMain ? { fee_amount_vnd: "jump-fee", processing_time: "jump-time" } : {};
+    if (!isMain) { grid.appendChild(el("span", { className: "reads", text: "Trợ lý không đọc lệ phí, thời hạn của cách nộp này " +
+      "(chỉ đọc cách nộp Trực tiếp). / Chat does not read this channel's fee or time (only the in-person one)." })); }
     [["label", "Tên cách nộp (như văn bản)"], ["processing_time", "Thời hạn giải quyết"],
       ["processing_days", "Số ngày (số)", "number"], ["fee", "Phí, lệ phí (như văn bản)"],
       ["fee_amount_vnd", "Số tiền (đồng; 0 = miễn phí; trống = chưa rõ)", "number"],
@@ -97,14 +105,14 @@
       var item = itemInput(f[1], ch[f[0]], f[2]);
       item.input.dataset.key = f[0];
       if (first[f[0]]) { item.label.id = first[f[0]]; }
-      if (READS[f[0]]) { item.label.appendChild(reads(f[0])); }
+      if (READS[f[0]] && (isMain || f[0] === "fee")) { item.label.appendChild(reads(f[0])); }
       if (f[2] === "number") { item.input.min = "0"; item.input.step = f[0] === "processing_days" ? "0.5" : "1"; }
       grid.appendChild(item.label);
     });
     var byProvince = el("input", { type: "checkbox", checked: !!ch.fee_set_by_province });
     byProvince.dataset.key = "fee_set_by_province";
     grid.appendChild(el("label", { className: "check" }, [byProvince, "Lệ phí do tỉnh quy định",
-      reads("fee_set_by_province")]));
+      isMain ? reads("fee_set_by_province") : null]));
     var remove = el("button", { type: "button", className: "danger", text: "Bỏ cách nộp này / Remove" });
     var box = el("fieldset", { className: "channel" }, [el("legend", { text: "Cách nộp " + (index + 1) }), grid,
       removable(remove)]);
@@ -217,12 +225,13 @@
     if (S.canEdit()) { formPart.appendChild(addDoc); }
 
     var channels = el("div", { id: "channels" });
-    (r.channels || []).forEach(function (c, i) { channels.appendChild(channelBlock(c, i)); });
+    var main = mainChannel(r.channels || []);
+    (r.channels || []).forEach(function (c, i) { channels.appendChild(channelBlock(c, i, i === main)); });
     var addChannel = el("button", { type: "button", text: "+ Thêm cách nộp / Add channel" });
     addChannel.addEventListener("click", function () {
       channels.appendChild(channelBlock({ channel: "in_person", label: "Trực tiếp", processing_time: "",
         processing_days: null, fee: "", fee_amount_vnd: null, fee_set_by_province: false, description: "" },
-      channels.children.length));
+      channels.children.length, false));
     });
     formPart.appendChild(el("h4", { id: "jump-channels", text: "Cách nộp, thời hạn và lệ phí / Channels, time and fees" }));
     formPart.appendChild(reads("channels"));
@@ -237,7 +246,7 @@
     ]);
     var toggle = el("button", { type: "button", id: "toggle-json", "aria-pressed": "false",
       text: "Sửa dạng JSON / Edit as JSON" });
-    var save = el("button", { type: "submit", className: "primary", id: "save-procedure", text: "Lưu / Save" });
+    var save = el("button", { type: "submit", className: "primary", id: "save-procedure", text: "Lưu thủ tục / Save procedure" });
     var del = el("button", { type: "button", className: "danger", id: "delete-procedure", hidden: state.isNew,
       text: "Xoá thủ tục / Delete" });
     var close = el("button", { type: "button", text: "Đóng / Close" });
@@ -249,7 +258,7 @@
     form.appendChild(el("div", { className: "editor-actions", id: "save-bar" }, [
       S.canEdit() ? save : null, toggle, S.canEdit() ? del : null, close, viewerNote, saveStatus]));
     host.appendChild(form);
-    if (!S.canEdit()) { readOnly(formPart); }
+    if (!S.canEdit()) { readOnly(form); }
     if (!state.isNew && S.openCardEditor) { S.openCardEditor(cardHost, r.code); }
 
     toggle.addEventListener("click", function () { switchMode(!state.jsonMode); });
