@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from assistant.bridge.auth import create_token
 from assistant.bridge.main import create_app
 from assistant.bridge.services import open_database
 from assistant.bridge.settings import BridgeSettings
+from knowledge_base.settings import SearchSettings
 from tests.bridge.fakes import RecordingSearcher
 
 
@@ -45,8 +47,11 @@ def _empty_database(url: str) -> None:
 def settings(tmp_path: Path) -> BridgeSettings:
     if TEST_DATABASE_URL:
         _empty_database(TEST_DATABASE_URL)
+    cards = tmp_path / "answer_cards"  # a copy: staff card edits in a test never touch the committed files
+    shutil.copytree(SearchSettings().answer_cards_dir, cards)
     return BridgeSettings(_env_file=None, data_dir=tmp_path, database_url=TEST_DATABASE_URL,
-                          rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2)
+                          rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2,
+                          answer_cards_dir=cards)
 
 
 sqlite_only = pytest.mark.skipif(TEST_DATABASE_URL is not None, reason="about the SQLite file itself")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -57,10 +56,9 @@ def test_alias_replace_is_explicit_and_audited(client, staff_headers):
 
 
 @pytest.fixture
-def cards_client(make_client, settings, tmp_path):
-    directory = tmp_path / "cards"
-    shutil.copytree(SearchSettings().answer_cards_dir, directory)
-    return make_client(settings_override=settings.model_copy(update={"answer_cards_dir": directory})), directory
+def cards_client(make_client, settings):
+    assert settings.answer_cards_dir != SearchSettings().answer_cards_dir  # conftest gives each test a copy
+    return make_client(), settings.answer_cards_dir
 
 
 def test_card_edit_is_validated_written_audited_and_live(cards_client, staff_headers):
