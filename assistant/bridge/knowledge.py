@@ -200,7 +200,10 @@ class KnowledgeService:
             if previous is not None and mode == "create":
                 raise AliasExists(previous)
             if previous is not None and mode == "merge":
-                entry = self._parse_alias(merge_alias_entries(previous.to_dict(), entry.to_dict()))
+                try:
+                    entry = self._parse_alias(merge_alias_entries(previous.to_dict(), entry.to_dict()))
+                except (ValueError, TypeError) as exc:
+                    raise KnowledgeError(str(exc)) from None
             merged = {**self._aliases, key: entry}
             self._validate_alias_table(list(merged.values()))
             with self._db.write() as s:
