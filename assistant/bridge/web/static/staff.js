@@ -117,10 +117,22 @@
         list.appendChild(el("li", {}, [open]));
       });
       if (results.length) { host.appendChild(list); }
+      if (data && data.confidence === "confident" && results.length) { showCardSummary(host, results[0].code); }
     }, function (failure) {
       host.textContent = "";
       handleFailure("Chưa hỏi thử được: ", failure);
     });
+  }
+
+  /* The short answer card the assistant shows for that procedure (when it has one). */
+  function showCardSummary(host, code) {
+    return S.api("GET", "/api/staff/cards/" + encodeURIComponent(code)).then(function (data) {
+      var c = data && data.card;
+      if (!c) { host.appendChild(el("p", { className: "hint", text: "Thủ tục này chưa có thẻ trả lời. / No answer card yet." })); return; }
+      host.appendChild(el("div", { className: "try-card" }, [
+        el("strong", { text: c.short_name.vi }), " — mang theo / bring: " + c.documents.map(function (d) { return d.vi; }).join("; "),
+        el("br"), "Lệ phí / fee: " + c.fee.vi + (c.time ? " · Thời gian / time: " + c.time.vi : "")]));
+    }, function () { /* a card is extra; the match above is the answer */ });
   }
 
   /* ---- aliases ---------------------------------------------------------------------------------- */
