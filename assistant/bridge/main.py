@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from assistant.bridge.errors import BodySizeLimit, install_error_handlers
+from assistant.bridge.body_guard import install_body_guard
+from assistant.bridge.errors import install_error_handlers
 from assistant.bridge.routers import desks, dossiers, feedback, health, procedures, staff, staff_dossiers, tickets
 from assistant.bridge.services import build_real_searcher, build_services
 from assistant.bridge.settings import BridgeSettings
@@ -31,8 +32,7 @@ def create_app(settings: BridgeSettings | None = None, *, searcher: Any | None =
     app = FastAPI(title="Lễ tân số – bridge", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
-                       large_paths={"/api/staff/import": settings.max_import_bytes})
+    install_body_guard(app, settings)
     for module in (health, dossiers, desks, tickets, procedures, feedback, staff, staff_dossiers):
         app.include_router(module.router)
 
