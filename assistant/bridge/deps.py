@@ -26,8 +26,8 @@ def from_own_service(request: Request) -> bool:
     """True when the caller is one of our own services (the action server relaying a chat or kiosk turn, the
     kiosk relay): they may self-declare priority tickets and are not rate-limited here (the citizen's turns
     are, at /api/chat). For now: a caller at a trusted local address."""
-    settings = request.app.state.settings
-    return client_id(request) in settings.trusted_client_id_hosts
+    settings = getattr(request.app.state, "settings", None)
+    return settings is not None and client_id(request) in settings.trusted_client_id_hosts
 
 
 def client_address(request: Request, services: ServicesDep) -> str:

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from assistant.bridge.body_guard import install_body_guard
 from assistant.bridge.errors import install_error_handlers
+from assistant.bridge.rate_limit import RateLimiters
 from assistant.bridge.routers import desks, dossiers, feedback, health, procedures, staff, staff_dossiers, tickets
 from assistant.bridge.services import build_real_searcher, build_services
 from assistant.bridge.settings import BridgeSettings
@@ -31,6 +32,7 @@ def create_app(settings: BridgeSettings | None = None, *, searcher: Any | None =
 
     app = FastAPI(title="Lễ tân số – bridge", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
+    app.state.rate_limiters = RateLimiters(settings.rate_limits)
     install_error_handlers(app)
     install_body_guard(app, settings)
     for module in (health, dossiers, desks, tickets, procedures, feedback, staff, staff_dossiers):
