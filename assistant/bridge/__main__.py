@@ -11,8 +11,13 @@ from assistant.bridge.settings import BridgeSettings
 def _serve(settings: BridgeSettings, host: str, port: int) -> int:
     from assistant.bridge.main import create_app
     from assistant.bridge.serving import run
+    from assistant.bridge.settings import DemoPepperRefused
 
-    run(create_app(settings), settings, host=host, port=port)
+    try:
+        run(create_app(settings), settings, host=host, port=port)
+    except DemoPepperRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -15,6 +15,10 @@ REPO_ROOT = PACKAGE_DIR.parent.parent
 DEMO_PEPPER = "le-tan-so-demo-pepper"
 
 
+class DemoPepperRefused(RuntimeError):
+    """The bridge will not serve real dossiers with the pepper published in this repository."""
+
+
 class BridgeSettings(BaseSettings):
     """Everything the bridge reads from the environment (or `.env`)."""
 
@@ -88,6 +92,15 @@ class BridgeSettings(BaseSettings):
     health_timeout_s: float = 1.0
     health_min_free_disk_mb: int = 500
     """`/health` reports the disk as low below this much free space in data_dir."""
+
+    def refuse_demo_pepper(self) -> None:
+        """Raise DemoPepperRefused when the public demo pepper is set outside demo mode (anyone who has the
+        code can recover verification digits hashed with it)."""
+        if self.dossier_pepper == DEMO_PEPPER and not self.demo_mode:
+            raise DemoPepperRefused(
+                "BRIDGE_DOSSIER_PEPPER còn là giá trị demo công khai: đặt một giá trị bí mật trong .env, hoặc "
+                "BRIDGE_DEMO_MODE=true để chạy thử. / BRIDGE_DOSSIER_PEPPER is the public demo value: set a "
+                "private one in .env, or BRIDGE_DEMO_MODE=true for a demo.")
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -11,6 +11,8 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI, HTTPException, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 
+from assistant.bridge.errors import error_response
+from assistant.bridge.headers import origin_allowed
 from kiosk.browser_session import BrowserKioskSession, ProtocolError
 from kiosk.conversation import KioskConversation
 from kiosk.engines import KioskEngines, LazySpeechToText
@@ -23,6 +25,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "kiosk"
 _ASSET_NAME = re.compile(r"^[a-z][a-z0-9_-]*\.(css|js)$")
 _MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"}
 MAX_CONTROL_CHARS = 8 * 1024
+ORIGIN_REFUSED = ("Trang này không được phép kết nối tới kiosk. / This page may not connect to the kiosk.")
 INTERNAL_ERROR = ("Xin lỗi, kiosk vừa gặp lỗi. Bác/anh/chị vui lòng thử lại hoặc hỏi cán bộ. / "
                   "Sorry, something went wrong. Please try again or ask the staff.")
 PAGE_HEADERS = {
@@ -86,9 +89,26 @@ def _build_session(engines: KioskEngines, own_url: str | None) -> BrowserKioskSe
     return BrowserKioskSession(conversation, engines.vad)
 
 
+async def _refuse_foreign_origin(websocket: WebSocket) -> bool:
+    """True (and the handshake refused with 403) when a browser page of another site opens the socket."""
+    settings = getattr(websocket.app.state, "settings", None)
+    allowed = getattr(settings, "websocket_origins", [])
+    if origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"), allowed):
+        return False
+    log.warning("kiosk socket refused: origin not allowed")
+    try:
+        await websocket.send_denial_response(error_response(403, "origin_not_allowed", ORIGIN_REFUSED))
+    except RuntimeError:  # the server cannot send an HTTP answer to a handshake: close instead
+        await websocket.close(code=1008)
+    return True
+
+
 @router.websocket("/ws/kiosk")
 async def kiosk_socket(websocket: WebSocket) -> None:
-    """Messages: JSON {"type": "start"|"stop"|"text"|"choose"|"greet"|"reset"} and binary 16 kHz s16le frames."""
+    """Messages: JSON {"type": "start"|"stop"|"text"|"choose"|"greet"|"reset"} and binary 16 kHz s16le frames.
+    Browser pages of other origins than this server (or BRIDGE_WEBSOCKET_ORIGINS) are refused with 403."""
+    if await _refuse_foreign_origin(websocket):
+        return
     await websocket.accept()
     try:
         session = await asyncio.to_thread(_build_session, _engines(websocket.app), _own_url(websocket))
