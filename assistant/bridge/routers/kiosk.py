@@ -26,6 +26,7 @@ _ASSET_NAME = re.compile(r"^[a-z][a-z0-9_-]*\.(css|js)$")
 _MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"}
 MAX_CONTROL_CHARS = 8 * 1024
 ORIGIN_REFUSED = ("Trang này không được phép kết nối tới kiosk. / This page may not connect to the kiosk.")
+PROTOCOL_ERROR = "Kiosk nhận được tin nhắn không hợp lệ. / The kiosk received an invalid message."
 INTERNAL_ERROR = ("Xin lỗi, kiosk vừa gặp lỗi. Bác/anh/chị vui lòng thử lại hoặc hỏi cán bộ. / "
                   "Sorry, something went wrong. Please try again or ask the staff.")
 PAGE_HEADERS = {
@@ -106,38 +107,52 @@ async def _refuse_foreign_origin(websocket: WebSocket) -> bool:
 @router.websocket("/ws/kiosk")
 async def kiosk_socket(websocket: WebSocket) -> None:
     """Messages: JSON {"type": "start"|"stop"|"text"|"choose"|"greet"|"reset"} and binary 16 kHz s16le frames.
-    Browser pages of other origins than this server (or BRIDGE_WEBSOCKET_ORIGINS) are refused with 403."""
+    Browser pages of other origins than this server (or BRIDGE_WEBSOCKET_ORIGINS) are refused with 403.
+    Every bad message is answered with {"type": "error", "code", "message"}; nothing ends the socket but the
+    browser (a disconnect at any point, even before "ready", ends the session quietly)."""
     if await _refuse_foreign_origin(websocket):
         return
-    await websocket.accept()
     try:
-        session = await asyncio.to_thread(_build_session, _engines(websocket.app), _own_url(websocket))
-    except SpeechSynthesisError as exc:
-        log.error("kiosk voice unavailable: %s", exc)
-        await websocket.send_json({"type": "error", "code": "tts_unavailable",
-                                   "message": "Kiosk chưa sẵn sàng (thiếu giọng đọc). / Kiosk voice not available."})
-        await websocket.close(code=1011)
-        return
-    await websocket.send_json({"type": "ready"})
-    try:
-        while True:
-            message = await websocket.receive()
-            if message["type"] == "websocket.disconnect":
-                break
-            try:
-                utterance_ended = await _handle(websocket, session, message)
-                if utterance_ended:  # show the transcript first, then dialogue + speech synthesis
-                    await _send_all(websocket, await asyncio.to_thread(session.transcribe))
-                    await _send_all(websocket, await asyncio.to_thread(session.answer))
-            except ProtocolError as exc:
-                await websocket.send_json({"type": "error", "code": "protocol", "message": str(exc)})
-            except WebSocketDisconnect:
-                raise
-            except Exception:  # keep the kiosk usable; the traceback goes to the log, not to the screen
-                log.exception("kiosk turn failed")
-                await websocket.send_json({"type": "error", "code": "internal", "message": INTERNAL_ERROR})
+        await websocket.accept()
+        session = await _open_session(websocket)
+        if session is not None:
+            await websocket.send_json({"type": "ready"})
+            await _serve(websocket, session)
     except (WebSocketDisconnect, RuntimeError):  # RuntimeError: sending after the browser went away
         pass
+
+
+async def _open_session(websocket: WebSocket) -> BrowserKioskSession | None:
+    try:
+        return await asyncio.to_thread(_build_session, _engines(websocket.app), _own_url(websocket))
+    except SpeechSynthesisError as exc:
+        log.error("kiosk voice unavailable: %s", exc)
+        code, message = "tts_unavailable", "Kiosk chưa sẵn sàng (thiếu giọng đọc). / Kiosk voice not available."
+    except Exception as exc:  # a broken engine must not show a traceback; the log names the error class
+        log.error("kiosk session could not start: %s", type(exc).__name__)
+        code, message = "internal", INTERNAL_ERROR
+    await websocket.send_json({"type": "error", "code": code, "message": message})
+    await websocket.close(code=1011)
+    return None
+
+
+async def _serve(websocket: WebSocket, session: BrowserKioskSession) -> None:
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        try:
+            utterance_ended = await _handle(websocket, session, message)
+            if utterance_ended:  # show the transcript first, then dialogue + speech synthesis
+                await _send_all(websocket, await asyncio.to_thread(session.transcribe))
+                await _send_all(websocket, await asyncio.to_thread(session.answer))
+        except ProtocolError as exc:
+            await websocket.send_json({"type": "error", "code": "protocol", "message": f"{PROTOCOL_ERROR} ({exc})"})
+        except WebSocketDisconnect:
+            raise
+        except Exception:  # keep the kiosk usable; the traceback goes to the log, not to the screen
+            log.exception("kiosk turn failed")
+            await websocket.send_json({"type": "error", "code": "internal", "message": INTERNAL_ERROR})
 
 
 async def _send_all(websocket: WebSocket, messages: list[dict]) -> None:
@@ -154,10 +169,14 @@ async def _handle(websocket: WebSocket, session: BrowserKioskSession, message: d
         raise ProtocolError("control message too long")
     try:
         data = json.loads(text)
-    except ValueError as exc:
-        raise ProtocolError("control messages are JSON objects") from exc
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser's stack
+        raise ProtocolError("control messages are JSON objects") from None
     if not isinstance(data, dict):
         raise ProtocolError("control messages are JSON objects")
+    try:  # "\ud800" escapes decode to lone surrogates, which no reply or log line could carry
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
+        raise ProtocolError("control messages must be valid Unicode text") from None
     if data.get("type") == "start":
         rate = data.get("rate", 16000)
         await websocket.send_json(session.start(rate if isinstance(rate, int) else -1))
