@@ -62,3 +62,15 @@ def test_kiosk_turns_go_through_the_bridge_chat_relay(bridge):
     sender = rasa.received[0][0]
     assert sender.startswith("kiosk-")
     assert rasa.received == [(sender, "khai sinh"), (sender, "/choose_option{\"option\":1}")]
+
+
+def test_a_message_the_relay_refuses_is_read_as_please_rephrase_not_system_down(bridge):
+    url, rasa = bridge
+    with websockets.sync.client.connect(url.replace("http", "ws") + "/ws/kiosk") as ws:
+        assert json.loads(ws.recv()) == {"type": "ready"}
+        ws.send(json.dumps({"type": "text", "text": "<b>khai sinh</b>"}))  # /api/chat answers 422 html_not_allowed
+        answer = json.loads(ws.recv())
+    assert answer["kind"] == "rephrase" and answer["offer_typing"] is True
+    assert "cách khác" in answer["text"] and "other words" in answer["text"]
+    assert "gián đoạn" not in answer["text"]  # not the "system down" sentence
+    assert rasa.received == []
