@@ -102,3 +102,23 @@ def test_serve_refuses_to_start_with_the_demo_pepper(tmp_path):
     process, url = start_bridge(tmp_path, stderr_path=tmp_path / "err2.log",
                                 extra_env={"BRIDGE_DEMO_MODE": "false", "BRIDGE_DOSSIER_PEPPER": "private-test-secret"})
     stop(process)
+
+
+@pytest.mark.slow
+def test_docs_render_in_a_browser_that_may_not_reach_any_other_host(settings, searcher, knowledge_defaults):
+    pytest.importorskip("playwright.sync_api")
+    from assistant.bridge.main import create_app
+    from tests.bridge.web_support import chromium, serve
+
+    app = create_app(settings, searcher=searcher, knowledge_sources=dict(knowledge_defaults))
+    with serve(app) as url, chromium() as browser:
+        page = browser.new_page()
+        elsewhere, problems = [], []
+        page.on("request", lambda request: None if request.url.startswith(url) else elsewhere.append(request.url))
+        page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+        page.goto(url + "/docs")
+        page.wait_for_selector(".opblock", timeout=20_000)
+        operations = page.locator(".opblock").count()
+        page.close()
+    assert operations >= 15
+    assert elsewhere == [] and problems == []
