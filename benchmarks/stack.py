@@ -104,6 +104,7 @@ class Stack:
                     keep_logs=keep_logs)
         env = {**os.environ, **BASE_ENV, "PYTHONPATH": str(ROOT), "DATABASE_URL": stack.database_url,
                "BRIDGE_DATA_DIR": str(stack.workdir), "BRIDGE_RASA_URL": stack.rasa_url,
+               "BRIDGE_DEMO_MODE": "true",  # seeded demo dossiers, public demo pepper
                "BRIDGE_ACTION_SERVER_URL": f"{stack.actions_url}/health", "ACTIONS_BRIDGE_URL": stack.bridge_url,
                "KB_TORCH_THREADS": os.environ.get("KB_TORCH_THREADS", "1"), **(extra_env or {})}
         endpoints = stack.workdir / "endpoints.yml"

@@ -4,6 +4,8 @@
 source "$(dirname "$0")/lib.sh"
 scripts/setup.sh
 mkdir -p var/log
+# `make run` is the demo: demo dossiers, and the public demo pepper unless .env sets a private one.
+export BRIDGE_DEMO_MODE="${BRIDGE_DEMO_MODE:-true}"
 pids=()
 stop_all() {
   trap - INT TERM EXIT

@@ -11,8 +11,13 @@ from assistant.bridge.settings import BridgeSettings
 def _serve(settings: BridgeSettings, host: str, port: int) -> int:
     from assistant.bridge.main import create_app
     from assistant.bridge.serving import run
+    from assistant.bridge.settings import DemoPepperRefused
 
-    run(create_app(settings), settings, host=host, port=port)
+    try:
+        run(create_app(settings), settings, host=host, port=port)
+    except DemoPepperRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -75,8 +80,9 @@ def _import(settings: BridgeSettings, path: Path, name: str) -> int:
     knowledge = KnowledgeService(db=open_database(settings), searcher=None, **default_knowledge_sources(settings))
     knowledge.apply_overlay()
     try:
-        result = import_procedures(knowledge, path.name, path.read_bytes(), actor=f"{name} (command line)")
-    except ImportFileError as exc:
+        with path.open("rb") as stream:
+            result = import_procedures(knowledge, path.name, stream, actor=f"{name} (command line)")
+    except (ImportFileError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     report = result.to_json()

@@ -6,8 +6,11 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from assistant.bridge.errors import BodySizeLimit, install_error_handlers
-from assistant.bridge.routers import desks, dossiers, feedback, health, procedures, staff, staff_dossiers, tickets
+from assistant.bridge.body_guard import install_body_guard
+from assistant.bridge.errors import install_error_handlers
+from assistant.bridge.rate_limit import RateLimiters
+from assistant.bridge.headers import SecurityHeaders
+from assistant.bridge.routers import desks, docs, dossiers, feedback, health, procedures, staff, staff_dossiers, tickets
 from assistant.bridge.services import build_real_searcher, build_services
 from assistant.bridge.settings import BridgeSettings
 
@@ -28,12 +31,14 @@ def create_app(settings: BridgeSettings | None = None, *, searcher: Any | None =
         finally:
             services.close()
 
-    app = FastAPI(title="Lễ tân số – bridge", version="0.1.0", lifespan=lifespan)
+    # docs_url=None: FastAPI's own /docs loads Swagger UI from a CDN; routers/docs.py serves local files.
+    app = FastAPI(title="Lễ tân số – bridge", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.rate_limiters = RateLimiters(settings.rate_limits)
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
-                       large_paths={"/api/staff/import": settings.max_import_bytes})
-    for module in (health, dossiers, desks, tickets, procedures, feedback, staff, staff_dossiers):
+    install_body_guard(app, settings)
+    app.add_middleware(SecurityHeaders, widget_sites=settings.widget_frame_ancestors)
+    for module in (health, dossiers, desks, tickets, procedures, feedback, staff, staff_dossiers, docs):
         app.include_router(module.router)
 
     # --- BEGIN routers of other areas (web and kiosk helpers edit only this block) ---------------------

@@ -22,6 +22,7 @@ from assistant.bridge.models import WardConfigOverride
 from assistant.bridge.questions import QuestionRecorder
 from assistant.bridge.search_cache import SearchCache
 from assistant.bridge.settings import BridgeSettings
+from assistant.bridge.source_guard import BoundedDossierSource
 from assistant.bridge.tickets import TicketQueue
 
 log = logging.getLogger(__name__)
@@ -99,8 +100,9 @@ def load_desks(db: Database, settings: BridgeSettings) -> DeskHolder:
 def build_dossier_source(settings: BridgeSettings, db: Database) -> DossierSource:
     if settings.dossier_source == "http":
         breaker = CircuitBreaker(failure_threshold=settings.breaker_failure_threshold, reset_after_s=settings.breaker_reset_after_s)
-        return HttpDossierSource(settings.dossier_http_url, timeout_s=settings.dossier_http_timeout_s, breaker=breaker,
-                                 pepper=settings.dossier_pepper)
+        source = HttpDossierSource(settings.dossier_http_url, timeout_s=settings.dossier_http_timeout_s, breaker=breaker,
+                                   pepper=settings.dossier_pepper)
+        return BoundedDossierSource(source, max_concurrent=settings.dossier_http_max_concurrent)
     if settings.dossier_source != "local":
         raise ValueError("BRIDGE_DOSSIER_SOURCE must be 'local' or 'http'")
     return LocalDossierSource(db, pepper=settings.dossier_pepper)

@@ -6,8 +6,17 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.bridge.rate_limit import RateLimits
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent.parent
+
+
+DEMO_PEPPER = "le-tan-so-demo-pepper"
+
+
+class DemoPepperRefused(RuntimeError):
+    """The bridge will not serve real dossiers with the pepper published in this repository."""
 
 
 class BridgeSettings(BaseSettings):
@@ -34,11 +43,16 @@ class BridgeSettings(BaseSettings):
     dossier_source: str = "local"
     """"local" (this database) or "http" (provincial one-stop system at dossier_http_url)."""
     dossier_http_url: str = "http://127.0.0.1:8700"
-    dossier_http_timeout_s: float = 3.0
+    dossier_http_timeout_s: float = 2.0
+    dossier_http_max_concurrent: int = 4
+    """Lookups waiting on the provincial system at once; more fail at once with 503 instead of taking threads."""
     breaker_failure_threshold: int = 3
     breaker_reset_after_s: float = 30.0
-    dossier_pepper: str = "le-tan-so-demo-pepper"
-    """Secret mixed into the hash of ID digits; set a private value in production (.env)."""
+    dossier_pepper: str = DEMO_PEPPER
+    """Secret mixed into the hash of ID digits; set a private value in production (.env). The bridge refuses to
+    start with the public demo value unless `demo_mode` is on."""
+    demo_mode: bool = False
+    """`make run` sets BRIDGE_DEMO_MODE=true: demo dossiers and the public demo pepper are accepted."""
     trusted_client_id_hosts: list[str] = ["127.0.0.1", "::1"]
     """Callers at these addresses may name the citizen behind a request with `X-Client-Id` (the action
     server sends the conversation id; a reverse proxy must overwrite it with the remote address) so the
@@ -50,6 +64,17 @@ class BridgeSettings(BaseSettings):
     priority_burst: int = 3
     """At most this many priority tickets in a row are called while normal tickets wait."""
     timezone: str = "Asia/Ho_Chi_Minh"
+
+    search_max_chars: int = 300
+    """Longer search queries are cut to this many characters (at a word boundary) before searching."""
+    rate_limits: RateLimits = RateLimits()
+    """Per-client allowances of the public endpoints (chat, search, tickets, feedback); our own services
+    (action server, kiosk relay) are not counted here."""
+    websocket_origins: list[str] = []
+    """Origins (scheme://host[:port]) besides the bridge's own that may open /ws/kiosk."""
+    widget_frame_ancestors: list[str] = []
+    """Ward websites (scheme://host) that may frame the chat page through the widget; every other page may
+    not be framed at all."""
 
     search_cache_entries: int = 1024
     """Answers kept per knowledge version (0 = no cache); any staff edit starts a new version."""
@@ -65,6 +90,17 @@ class BridgeSettings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     action_server_url: str = "http://127.0.0.1:5055/health"
     health_timeout_s: float = 1.0
+    health_min_free_disk_mb: int = 500
+    """`/health` reports the disk as low below this much free space in data_dir."""
+
+    def refuse_demo_pepper(self) -> None:
+        """Raise DemoPepperRefused when the public demo pepper is set outside demo mode (anyone who has the
+        code can recover verification digits hashed with it)."""
+        if self.dossier_pepper == DEMO_PEPPER and not self.demo_mode:
+            raise DemoPepperRefused(
+                "BRIDGE_DOSSIER_PEPPER còn là giá trị demo công khai: đặt một giá trị bí mật trong .env, hoặc "
+                "BRIDGE_DEMO_MODE=true để chạy thử. / BRIDGE_DOSSIER_PEPPER is the public demo value: set a "
+                "private one in .env, or BRIDGE_DEMO_MODE=true for a demo.")
 
     def resolved_database_url(self) -> str:
         if self.database_url:

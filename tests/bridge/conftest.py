@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from assistant.bridge.auth import create_token
 from assistant.bridge.main import create_app
+from assistant.bridge.rate_limit import RateLimit, RateLimits
 from assistant.bridge.services import open_database
 from assistant.bridge.settings import BridgeSettings
 from tests.bridge.fakes import RecordingSearcher
@@ -46,7 +47,12 @@ def settings(tmp_path: Path) -> BridgeSettings:
     if TEST_DATABASE_URL:
         _empty_database(TEST_DATABASE_URL)
     return BridgeSettings(_env_file=None, data_dir=tmp_path, database_url=TEST_DATABASE_URL,
-                          rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2)
+                          rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2,
+                          rate_limits=UNLIMITED, demo_mode=True)
+
+
+UNLIMITED = RateLimits(**{name: RateLimit(burst=0, per_minute=1) for name in RateLimits.model_fields})
+"""API tests send many requests from one TestClient; the limits have their own tests (test_rate_limits.py)."""
 
 
 sqlite_only = pytest.mark.skipif(TEST_DATABASE_URL is not None, reason="about the SQLite file itself")

@@ -8,6 +8,13 @@ import pytest
 from assistant.bridge.tickets import calling_order
 
 
+@pytest.fixture
+def settings(settings):
+    """Tickets here are asked for as the action server asks for them in a chat or kiosk conversation (a
+    trusted caller, which may declare priority); public callers are in test_rate_limits.py."""
+    return settings.model_copy(update={"trusted_client_id_hosts": ["testclient"]})
+
+
 def issue(client, **body):
     response = client.post("/api/tickets", json=body)
     assert response.status_code == 201, response.text

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from assistant.bridge.guards import rate_limited
 from assistant.bridge.web.dialogue import RasaRestClient
 from assistant.payload import ReplyPayload
 from assistant.bridge.web.relay import SENDER_PATTERN, ChatRelay
@@ -62,7 +63,7 @@ def get_chat_relay(request: Request) -> ChatRelay:
 ChatRelayDep = Annotated[ChatRelay, Depends(get_chat_relay)]
 
 
-@router.post("/chat", response_model=ChatResponse)
+@router.post("/chat", response_model=ChatResponse, dependencies=[rate_limited("chat")])
 async def chat(body: ChatRequest, relay: ChatRelayDep) -> Any:
     """Relay one message: 200 with displayable messages (`degraded` when Rasa could not answer).
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field, field_validator
 
 from assistant.bridge.deps import ServicesDep
+from assistant.bridge.guards import rate_limited
 from assistant.bridge.questions import add_feedback
 
 router = APIRouter(prefix="/api", tags=["feedback"])
@@ -27,7 +28,7 @@ class FeedbackRequest(BaseModel):
         return value
 
 
-@router.post("/feedback", status_code=201)
+@router.post("/feedback", status_code=201, dependencies=[rate_limited("feedback")])
 def feedback(body: FeedbackRequest, services: ServicesDep) -> dict:
     feedback_id = add_feedback(services.db, conversation_id=body.conversation_id, rating=body.rating, comment=body.comment)
     return {"id": feedback_id, "message": "Cảm ơn ông/bà đã góp ý! / Thank you for your feedback!"}

@@ -113,10 +113,12 @@ def reports(services: ServicesDep, _staff: ViewerDep, limit: int = Query(20, ge=
 
 @router.post("/import")
 def import_file(services: ServicesDep, staff: AdminDep, file: UploadFile = File(...)) -> dict:
-    """Re-import procedures from national/normalised JSONL, CSV or Excel (.xlsx); changed ones are audited."""
-    raw = file.file.read()
+    """Re-import procedures from national/normalised JSONL, CSV or Excel (.xlsx); changed ones are audited.
+
+    The upload is spooled to a temporary file while it streams in (only an admin token may send more than the
+    general body limit) and read row by row from there."""
     try:
-        result = import_procedures(services.knowledge, file.filename or "", raw, actor=staff.actor)
+        result = import_procedures(services.knowledge, file.filename or "", file.file, actor=staff.actor)
     except ImportFileError as exc:
         raise ApiError(422, "invalid_import_file", str(exc)) from None
     return result.to_json()
