@@ -9,10 +9,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from assistant.actions.base import ServiceAction, send, turn_language
 from assistant.actions.dossier import MAX_FORM_RETRIES, find_dossier_code, find_id_last4
 from assistant.actions.runtime import Services, shared_services
+from assistant.payload import ReplyPayload
 
 
 class ValidateDossierForm(FormValidationAction):
-    """Reads the dossier code / digits out of free text; the second wrong answer in a row ends the form."""
+    """Reads the dossier code / digits out of free text (lower-case agency parts, spaces, digits said as words); a
+    wrong answer re-asks only that slot, so a right code is kept after wrong digits; the second wrong answer in a
+    row ends the form."""
 
     def __init__(self, services: Services | None = None) -> None:
         self._services = services
@@ -31,7 +34,9 @@ class ValidateDossierForm(FormValidationAction):
         retries = (tracker.get_slot("form_retries") or 0) + 1
         if retries < MAX_FORM_RETRIES:
             replies = (self._services or shared_services()).replies
-            dispatcher.utter_message(text=replies.say(reply_key, turn_language(tracker)))
+            language = turn_language(tracker)
+            dispatcher.utter_message(text=replies.say(reply_key, language),
+                                     json_message=ReplyPayload(kind="dossier_prompt", language=language).to_custom())
         return {slot: None, "form_retries": retries}
 
     async def validate_dossier_code(

@@ -39,9 +39,9 @@ class DeskConfig(_Strict):
     minutes_per_ticket: int | None = Field(default=None, ge=1, le=240)
 
     def to_json(self) -> dict[str, Any]:
-        """The public shape (appendix): id, name, fields, floor, hours, directions, priority."""
+        """The public shape (appendix): id, name, fields, floor, hours, directions, priority, general."""
         return {"id": self.id, "name": self.name, "fields": list(self.fields), "floor": self.floor,
-                "hours": self.hours, "directions": self.directions, "priority": self.priority}
+                "hours": self.hours, "directions": self.directions, "priority": self.priority, "general": self.general}
 
 
 class WardConfig(_Strict):

@@ -24,8 +24,13 @@ def _0001_initial(conn: Connection) -> None:
     models.Base.metadata.create_all(conn, tables=[t.__table__ for t in tables])
 
 
+def _0002_complaints(conn: Connection) -> None:
+    models.Base.metadata.create_all(conn, tables=[models.Complaint.__table__])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial tables", _0001_initial),
+    (2, "complaints by category", _0002_complaints),
 ]
 
 

@@ -27,7 +27,7 @@ def test_desks_endpoint_shape(client):
     body = client.get("/api/desks").json()
     assert body["ward"]["name"] == "Phường Cửa Nam" and "13:30" in body["ward"]["hours"]
     first = body["desks"][0]
-    assert set(first) == {"id", "name", "fields", "floor", "hours", "directions", "priority"}
+    assert set(first) == {"id", "name", "fields", "floor", "hours", "directions", "priority", "general"}
 
 
 @pytest.mark.parametrize("code, desk", [("1.001193", "Q1"), ("2.000815", "Q1"), ("1.004222", "Q4"), ("1.012796", "Q2")])
