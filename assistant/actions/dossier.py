@@ -42,6 +42,16 @@ def find_dossier_code(text: str | None) -> str | None:
     return None
 
 
+_CODE_WORDS = ("ma ho so", "ma so", "nho ma", "quen ma", "mat ma", "biet ma", "co ma", "tim ma", "ma in", "ma o",
+               "giay hen", "phieu hen", "bien nhan", "bien lai", "code", "receipt", "slip", "ho so")
+"""Folded words that show a message is about the dossier code or the paper it is printed on."""
+
+
+def mentions_dossier_code(text: str | None) -> bool:
+    padded = f" {' '.join(tokens(text or ''))} "
+    return any(f" {w} " in padded for w in _CODE_WORDS)
+
+
 def find_id_last4(text: str | None) -> str | None:
     """Exactly one group of 4 digits ("1234", "1 2 3 4", "4 số cuối là 1234"), or 4 digits said one by one as
     words ("một hai ba bốn", "bon ba hai mot", "one two three four"); else None."""

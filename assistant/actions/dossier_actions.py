@@ -7,7 +7,7 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.actions.base import ServiceAction, send, turn_language
-from assistant.actions.dossier import MAX_FORM_RETRIES, find_dossier_code, find_id_last4
+from assistant.actions.dossier import MAX_FORM_RETRIES, find_dossier_code, find_id_last4, mentions_dossier_code
 from assistant.actions.runtime import Services, shared_services
 from assistant.payload import ReplyPayload
 
@@ -42,7 +42,9 @@ class ValidateDossierForm(FormValidationAction):
     async def validate_dossier_code(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
-        code = find_dossier_code(slot_value if isinstance(slot_value, str) else None)
+        # the whole message first: a code typed with spaces ("… - 250808 - 0006") reaches the slot in pieces
+        code = find_dossier_code(tracker.latest_message.get("text")) or find_dossier_code(
+            slot_value if isinstance(slot_value, str) else None)
         if code:
             return {"dossier_code": code, "form_retries": 0}
         return self._retry("dossier_code", "dossier_bad_code", dispatcher, tracker)
@@ -70,3 +72,21 @@ class ActionDossierStatus(ServiceAction):
             conversation_id=tracker.sender_id,
         )
         return send(dispatcher, reply)
+
+
+class ActionDossierHelp(ServiceAction):
+    """Where the dossier code is printed (receipt, appointment slip) and that the desk can look it up. A message
+    that mentions no code, receipt or slip is a procedure question after all ("tôi quên tên giấy đó rồi")."""
+
+    def name(self) -> str:
+        return "action_dossier_help"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        language = turn_language(tracker)
+        if not mentions_dossier_code(text):
+            return send(dispatcher, await self.services.guide.answer(
+                text=text, intent="ask_procedure", topic="overview",
+                current_code=tracker.get_slot("procedure_code"), language=language))
+        dispatcher.utter_message(response="utter_dossier_help")
+        return []

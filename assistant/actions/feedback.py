@@ -150,7 +150,8 @@ class FeedbackService:
         if self.words.rating(text) is not None:
             return await self.rate(text=text, entity=None, language=language, conversation_id=conversation_id)
         category = self.words.complaint_category(text)
-        if category in ("facilities", "waiting", "overdue", "staff_attitude", "improper_request"):
+        if category in ("facilities", "waiting", "overdue", "staff_attitude", "improper_request") or (
+                category == "other" and self.words.sounds_like_complaint(text)):
             return await self.complain(text=text, language=language, conversation_id=conversation_id)
         return self.ask_rating(language, "feedback_thanks_rate")
 
