@@ -58,6 +58,15 @@ class BridgeClient(Protocol):
         """``POST /api/dossiers/lookup``; ``client_id`` (a hash of the conversation) goes in X-Client-Id so the
         bridge can rate-limit per citizen rather than per action server."""
 
+    async def get_ticket(self, ticket_id: int) -> dict[str, Any] | None:
+        """``GET /api/tickets/{id}``: the ticket with its current "position", "status" and wait; None when unknown."""
+
+    async def send_feedback(self, conversation_id: str, rating: int) -> None:
+        """``POST /api/feedback``: a 1–5 rating of the conversation (no comment: citizens' words are not stored)."""
+
+    async def record_complaint(self, conversation_id: str, category: str, desk: str | None = None) -> None:
+        """``POST /api/complaints``: a complaint's category (and the desk, if named) for staff reports."""
+
 
 @dataclass(frozen=True)
 class BridgeResponse:
@@ -159,6 +168,23 @@ class HttpBridgeClient:
         if response.status_code not in (200, 201):
             raise BridgeUnavailable(f"ticket refused: HTTP {response.status_code}")
         return self._json(response)
+
+    async def get_ticket(self, ticket_id: int) -> dict[str, Any] | None:
+        return await self._get_json(f"/api/tickets/{int(ticket_id)}")
+
+    async def _post_created(self, path: str, body: dict[str, Any]) -> None:
+        response = await self._request("POST", path, json=body)
+        if response.status_code not in (200, 201):
+            raise BridgeUnavailable(f"{path} refused: HTTP {response.status_code}")
+
+    async def send_feedback(self, conversation_id: str, rating: int) -> None:
+        await self._post_created("/api/feedback", {"conversation_id": conversation_id, "rating": int(rating)})
+
+    async def record_complaint(self, conversation_id: str, category: str, desk: str | None = None) -> None:
+        body: dict[str, Any] = {"conversation_id": conversation_id, "category": category}
+        if desk:
+            body["desk"] = desk
+        await self._post_created("/api/complaints", body)
 
     async def lookup_dossier(self, code: str, id_last4: str, client_id: str | None = None) -> DossierLookup:
         headers = {CLIENT_ID_HEADER: client_id} if client_id else None

@@ -47,9 +47,14 @@ def _0002_question_keywords(conn: Connection) -> None:
             conn.execute(text("UPDATE feedback SET comment = :c WHERE id = :id"), {"c": redact(comment), "id": row_id})
 
 
+def _0003_complaints(conn: Connection) -> None:
+    models.Base.metadata.create_all(conn, tables=[models.Complaint.__table__])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial tables", _0001_initial),
     (2, "question log keeps keywords, not questions", _0002_question_keywords),
+    (3, "complaints by category", _0003_complaints),
 ]
 
 

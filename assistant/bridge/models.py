@@ -134,6 +134,17 @@ class Feedback(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Complaint(Base):
+    """A citizen's complaint for staff reports: its category and the desk if one was named — never their words."""
+
+    __tablename__ = "complaints"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(128))
+    category: Mapped[str] = mapped_column(String(32))
+    desk_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class QuestionLog(Base):
     """A search question's keyword form (assistant.privacy.keywords, never the text) and outcome, for reports."""
 

@@ -151,13 +151,18 @@ def test_ticket_carries_the_priority_group(services, bridge, text, entity, expec
     entities = [{"entity": "priority_group", "value": entity}] if entity else []
     tracker = make_tracker(text, "ask_queue_ticket", entities=entities, slots={"procedure_code": "1.001193"})
     messages, events = run_action(ActionIssueTicket(services), tracker)
-    assert bridge.called("issue_ticket") == [{"procedure_code": "1.001193", "desk": None, "priority": expected_priority}]
+    # a stated priority goes to the priority desk (Q5 in the fake ward), an ordinary ticket to the procedure's desk
+    expected = ({"procedure_code": "1.001193", "desk": None, "priority": "none"} if expected_priority == "none"
+                else {"procedure_code": None, "desk": "Q5", "priority": expected_priority})
+    assert bridge.called("issue_ticket") == [expected]
+    data = messages[0]["custom"]["reply"]
+    assert data["kind"] == "ticket" and data["ticket"]["priority"] == (expected_priority != "none")
     assert "Quầy 1" in messages[0]["text"] or "Q" in messages[0]["text"]
     assert ("priority" in messages[0]["text"] or "ưu tiên" in messages[0]["text"]) == (expected_priority != "none")
     assert slot_events(events)["pending_offer"] is None
 
 
-def test_handoff_without_a_procedure_goes_to_the_first_listed_desk(services, bridge):
+def test_handoff_without_a_procedure_goes_to_the_general_desk(services, bridge):
     messages, _ = run_action(ActionHandoffHuman(services), make_tracker("cho gặp cán bộ", "request_human"))
     assert bridge.called("issue_ticket")[0]["desk"] == "Q0"
     assert "gặp cán bộ" in messages[0]["text"] and "A001" in messages[0]["text"]

@@ -11,6 +11,7 @@ from assistant.bridge.__main__ import main
 from assistant.bridge.auth import hash_token, identify
 from assistant.bridge.migrations import MIGRATIONS
 from assistant.bridge.models import ApiToken
+from assistant.bridge.migrations import MIGRATIONS
 from assistant.bridge.services import open_database
 from tests.bridge.conftest import sqlite_only
 

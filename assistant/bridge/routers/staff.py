@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 
 from assistant.bridge import audit
+from assistant.bridge.complaints import complaint_summary
 from assistant.bridge.deps import AdminDep, EditorDep, ServicesDep, ViewerDep
 from assistant.bridge.desks import WardConfigError, validate_ward_config
 from assistant.bridge.errors import ApiError
@@ -106,9 +107,11 @@ def audit_log(services: ServicesDep, _staff: ViewerDep, limit: int = Query(100, 
 
 @router.get("/reports")
 def reports(services: ServicesDep, _staff: ViewerDep, limit: int = Query(20, ge=1, le=200)) -> dict:
-    """Most-asked procedures, unanswered (no_match) questions and feedback ratings."""
+    """Most-asked procedures, unanswered (no_match) questions, feedback ratings and complaints by category."""
     services.questions.flush()
-    return build_report(services.db, name_of=lambda code: getattr(services.knowledge.get(code), "name", ""), limit=limit)
+    report = build_report(services.db, name_of=lambda code: getattr(services.knowledge.get(code), "name", ""), limit=limit)
+    report["complaints"] = complaint_summary(services.db)
+    return report
 
 
 @router.post("/import")
