@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from assistant.bridge.auth import StaffIdentity, identify
+from assistant.bridge.clients import client_identity
 from assistant.bridge.errors import ApiError
 from assistant.bridge.services import BridgeServices
 
@@ -18,12 +19,9 @@ ServicesDep = Annotated[BridgeServices, Depends(get_services)]
 
 
 def client_address(request: Request, services: ServicesDep) -> str:
-    """Who is asking, for the per-client lockout: the remote address, or `X-Client-Id` from a trusted local caller."""
-    host = request.client.host if request.client else "unknown"
-    named = request.headers.get("x-client-id", "").strip()
-    if named and host in services.settings.trusted_client_id_hosts:
-        return "id:" + named[:60]
-    return host
+    """Who is asking, for the per-client lockout (assistant.bridge.clients): a key of the remote address."""
+    return client_identity(host=request.client.host if request.client else "unknown", headers=request.headers,
+                           secret=services.settings.dossier_pepper, service_token=services.service_token)
 
 
 ClientDep = Annotated[str, Depends(client_address)]

@@ -24,8 +24,13 @@ def _0001_initial(conn: Connection) -> None:
     models.Base.metadata.create_all(conn, tables=[t.__table__ for t in tables])
 
 
+def _0002_lookup_guards(conn: Connection) -> None:
+    models.Base.metadata.create_all(conn, tables=[models.LookupGuard.__table__])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial tables", _0001_initial),
+    (2, "lookup guard rows (atomic lockout)", _0002_lookup_guards),
 ]
 
 

@@ -39,7 +39,7 @@ class Dossier(Base):
 
 
 class LookupFailure(Base):
-    """A failed dossier lookup, kept for the per-code / per-client lockout window."""
+    """A failed (or still running) dossier lookup, kept for the per-code / per-client lockout."""
 
     __tablename__ = "lookup_failures"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -47,6 +47,13 @@ class LookupFailure(Base):
     client: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (Index("ix_lookup_failures_code_at", "code_key", "at"), Index("ix_lookup_failures_client_at", "client", "at"))
+
+
+class LookupGuard(Base):
+    """One row per dossier code and per client, locked (SELECT … FOR UPDATE) while an attempt is checked."""
+
+    __tablename__ = "lookup_guards"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
 
 
 class Ticket(Base):

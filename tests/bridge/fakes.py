@@ -70,3 +70,19 @@ class MonotonicClock:
 
     def __call__(self) -> float:
         return self.t
+
+
+class RecordingDossierSource:
+    """DossierSource wrapper: records every (code, digits) that reaches the source, then asks the real one."""
+
+    def __init__(self, inner):
+        import threading
+
+        self.inner = inner
+        self.received: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
+
+    def find(self, code: str, id_last4: str):
+        with self._lock:
+            self.received.append((code, id_last4))
+        return self.inner.find(code, id_last4)

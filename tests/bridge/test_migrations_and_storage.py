@@ -23,11 +23,15 @@ def test_fresh_database_gets_every_migration_once(engine):
     assert {"dossiers", "tickets", "audit_log", "procedure_overrides"} <= set(inspect(engine).get_table_names())
 
 
+LATEST = MIGRATIONS[-1][0]
+NEXT = LATEST + 1
+
+
 def test_new_migration_is_applied_in_order(engine):
     migrate(engine)
-    step = (2, "add a note table", lambda conn: conn.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY)")))
-    assert migrate(engine, MIGRATIONS + [step]) == [2]
-    assert "note" in inspect(engine).get_table_names() and current_version(engine) == 2
+    step = (NEXT, "add a note table", lambda conn: conn.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY)")))
+    assert migrate(engine, MIGRATIONS + [step]) == [NEXT]
+    assert "note" in inspect(engine).get_table_names() and current_version(engine) == NEXT
 
 
 def test_failed_migration_rolls_back_and_is_not_recorded(engine):
@@ -38,13 +42,13 @@ def test_failed_migration_rolls_back_and_is_not_recorded(engine):
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
-        migrate(engine, MIGRATIONS + [(2, "broken", broken)])
-    assert current_version(engine) == 1 and "half_done" not in inspect(engine).get_table_names()
+        migrate(engine, MIGRATIONS + [(NEXT, "broken", broken)])
+    assert current_version(engine) == LATEST and "half_done" not in inspect(engine).get_table_names()
 
 
 def test_database_newer_than_code_is_refused(engine):
-    migrate(engine, MIGRATIONS + [(2, "future", lambda conn: None)])
-    with pytest.raises(MigrationError, match="version 2"):
+    migrate(engine, MIGRATIONS + [(NEXT, "future", lambda conn: None)])
+    with pytest.raises(MigrationError, match=f"version {NEXT}"):
         migrate(engine)
 
 

@@ -1,0 +1,82 @@
+"""The lockout holds under concurrency: 100 parallel guesses against a real server (uvicorn, real SQLite file).
+
+The attempt is reserved in the same write transaction as the check, so at most `lookup_max_failures` guesses
+reach the dossier source (counted by a recording source), whatever the interleaving.
+"""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+
+import httpx
+import pytest
+
+from assistant.bridge.clients import address_key
+from assistant.bridge.dossiers.seed import DEMO_DOSSIERS, seed_demo_dossiers
+from assistant.bridge.dossiers.sources import LocalDossierSource
+from assistant.bridge.main import create_app
+from assistant.bridge.services import open_database
+from tests.bridge.fakes import ManualClock, RecordingDossierSource
+from tests.servers import serve
+
+CODE, DIGITS = DEMO_DOSSIERS[0][0], DEMO_DOSSIERS[0][2]
+GUESSES = 100
+SERVICE_TOKEN = "concurrency-test-secret"
+
+
+@pytest.fixture
+def stack(settings, searcher, knowledge_defaults):
+    """A real bridge on a free port over a seeded SQLite file; yields (url, recording source, app)."""
+    settings = settings.model_copy(update={"service_token": SERVICE_TOKEN})
+    db = open_database(settings)
+    seed_demo_dossiers(db, pepper=settings.dossier_pepper)
+    db.dispose()
+    source = RecordingDossierSource(None)
+    app = create_app(settings, searcher=searcher, knowledge_sources=dict(knowledge_defaults), dossier_source=source)
+    with serve(app) as url:
+        services = app.state.services
+        source.inner = LocalDossierSource(services.db, pepper=settings.dossier_pepper)
+        yield url, source, services, settings
+
+
+def _parallel(url: str, requests: list[tuple[str, dict]]) -> list[int]:
+    """Send every (digits, headers) lookup at once from its own thread; the status codes in order."""
+    start = threading.Barrier(len(requests))
+
+    def one(item):
+        digits, headers = item
+        with httpx.Client(timeout=120, trust_env=False) as client:
+            start.wait()
+            return client.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": digits},
+                               headers=headers).status_code
+
+    with ThreadPoolExecutor(len(requests)) as pool:
+        return list(pool.map(one, requests))
+
+
+def _wrong_guesses() -> list[str]:
+    return [f"{n:04d}" for n in range(GUESSES + 1) if f"{n:04d}" != DIGITS][:GUESSES]
+
+
+def test_100_parallel_wrong_guesses_from_one_address_reach_the_source_at_most_5_times(stack):
+    url, source, services, settings = stack
+    statuses = _parallel(url, [(digits, {}) for digits in _wrong_guesses()])
+    assert len(source.received) <= settings.lookup_max_failures
+    assert statuses.count(404) == len(source.received) and statuses.count(429) == GUESSES - len(source.received)
+    # the right digits are not found inside the window: refused before the source is asked
+    right = httpx.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS}, trust_env=False)
+    assert right.status_code == 429 and (CODE, DIGITS) not in source.received
+
+
+def test_100_parallel_guesses_from_100_addresses_are_held_by_the_per_code_delay(stack):
+    url, source, services, settings = stack
+    services.dossiers.lockout.clock = ManualClock(datetime.now(timezone.utc))  # the delays cannot elapse
+    forwarded = [{"X-Client-Id": address_key(f"10.1.{n // 250}.{n % 250}", secret=settings.dossier_pepper),
+                  "X-Service-Token": SERVICE_TOKEN} for n in range(GUESSES + 1)]
+    statuses = _parallel(url, list(zip(_wrong_guesses(), forwarded)))
+    assert len(source.received) <= settings.lookup_max_failures
+    assert statuses.count(429) == GUESSES - len(source.received)
+    right = httpx.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS},
+                       headers=forwarded[-1], trust_env=False)
+    assert right.status_code == 429 and (CODE, DIGITS) not in source.received
