@@ -9,6 +9,7 @@ import pytest
 
 from assistant.bridge.__main__ import main
 from assistant.bridge.auth import hash_token, identify
+from assistant.bridge.migrations import MIGRATIONS
 from assistant.bridge.models import ApiToken
 from assistant.bridge.services import open_database
 
@@ -58,15 +59,22 @@ def test_import_cli_and_migrate(env, tmp_path, capsys, make_client):
     assert main(["import", str(csv_file), "--name", "Cán bộ Lan"]) == 0
     assert "created 1" in capsys.readouterr().out
     assert main(["migrate"]) == 0
-    assert "schema version 1" in capsys.readouterr().out
+    assert f"schema version {MIGRATIONS[-1][0]}" in capsys.readouterr().out
     client = make_client()
     assert client.get("/api/procedures/9.555555").json()["name"] == "Thủ tục nhập bằng dòng lệnh"
 
 
 class _Ok(BaseHTTPRequestHandler):
+    """Answers like the action server's /health and Rasa's readiness channel; `model_loaded` is switchable."""
+
+    model_loaded = True
+
     def do_GET(self):
-        payload = json.dumps({"status": "ok"}).encode()
-        self.send_response(200)
+        status, body = 200, {"status": "ok"}
+        if self.path == "/webhooks/readiness/":
+            status, body = (200 if self.model_loaded else 503), {"model_loaded": self.model_loaded}
+        payload = json.dumps(body).encode()
+        self.send_response(status)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
@@ -85,6 +93,10 @@ def test_health_reports_each_dependency(settings, make_client):
         up = settings.model_copy(update={"rasa_url": url, "action_server_url": url + "/health"})
         body = make_client(settings_override=up).get("/health").json()
         assert body == {"status": "ok", "checks": {"database": True, "search": True, "rasa": True, "action_server": True}}
+        _Ok.model_loaded = False  # Rasa answers, but without a model every chat would get "no answer"
+        body = make_client(settings_override=up).get("/health").json()
+        assert body["status"] == "degraded" and body["checks"]["rasa"] is False
     finally:
+        _Ok.model_loaded = True
         server.shutdown()
         server.server_close()

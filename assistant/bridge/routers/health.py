@@ -1,4 +1,4 @@
-"""GET /health: readiness of the database, search, Rasa and the action server."""
+"""GET /health: readiness of the database, search, Rasa (a model loaded) and the action server."""
 from __future__ import annotations
 
 import httpx
@@ -19,6 +19,17 @@ def _reachable(url: str, timeout_s: float) -> bool:
         return False
 
 
+def _rasa_model_loaded(rasa_url: str, timeout_s: float) -> bool:
+    """Rasa runs without its HTTP API; its readiness channel (assistant/components/readiness.py) says whether a
+    model is loaded — Rasa answering `/` is not enough (with no model every chat gets "no answer")."""
+    try:
+        with httpx.Client(timeout=timeout_s, trust_env=False) as client:
+            response = client.get(rasa_url.rstrip("/") + "/webhooks/readiness/")
+        return response.status_code == 200 and response.json().get("model_loaded") is True
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return False
+
+
 def _database_ok(services) -> bool:
     try:
         with services.db.read() as session:
@@ -35,7 +46,7 @@ def health(services: ServicesDep) -> JSONResponse:
     checks = {
         "database": _database_ok(services),
         "search": services.searcher is not None,
-        "rasa": _reachable(settings.rasa_url.rstrip("/") + "/", settings.health_timeout_s),
+        "rasa": _rasa_model_loaded(settings.rasa_url, settings.health_timeout_s),
         "action_server": _reachable(settings.action_server_url, settings.health_timeout_s),
     }
     status = "ok" if all(checks.values()) else "degraded"
