@@ -80,3 +80,43 @@ def test_100_parallel_guesses_from_100_addresses_are_held_by_the_per_code_delay(
     right = httpx.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS},
                        headers=forwarded[-1], trust_env=False)
     assert right.status_code == 429 and (CODE, DIGITS) not in source.received
+
+
+def _from(address: str) -> httpx.Client:
+    """A client whose connections come from `address` (any 127.x.y.z is a loopback address on Linux)."""
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=30, trust_env=False)
+
+
+def test_a_public_client_cannot_name_itself_with_any_header(stack):
+    """127.0.0.2 stands for a public address: X-Client-Id, a wrong X-Service-Token and X-Forwarded-For are all
+    ignored, so rotating them shares the limit of the real address."""
+    url, source, services, settings = stack
+    with _from("127.0.0.2") as public:
+        for n in range(settings.lookup_client_max_failures):
+            headers = {"X-Client-Id": address_key(f"10.2.0.{n}", secret=settings.dossier_pepper),
+                       "X-Service-Token": f"guess-{n}", "X-Forwarded-For": f"198.51.100.{n}"}
+            answer = public.post(url + "/api/dossiers/lookup", headers=headers,
+                                 json={"code": f"000.00.20.H26-250801-{n + 500:04d}", "id_last4": "1111"})
+            assert answer.status_code == 404
+        fresh = {"X-Client-Id": address_key("10.2.9.9", secret=settings.dossier_pepper),
+                 "X-Forwarded-For": "198.51.100.99"}
+        refused = public.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS}, headers=fresh)
+        assert refused.status_code == 429
+    with _from("127.0.0.3") as someone_else:  # another address is not held by 127.0.0.2's failures
+        assert someone_else.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS}).status_code == 200
+
+
+def test_behind_a_reverse_proxy_on_this_host_each_citizen_keeps_their_own_limit(stack):
+    """The proxy (127.0.0.1, uvicorn's FORWARDED_ALLOW_IPS) appends the citizen's address to X-Forwarded-For;
+    the bridge keys on it, so one citizen's failures do not lock out the others behind the same proxy."""
+    url, source, services, settings = stack
+    with _from("127.0.0.1") as proxy:
+        for n in range(settings.lookup_client_max_failures):
+            answer = proxy.post(url + "/api/dossiers/lookup", headers={"X-Forwarded-For": "203.0.113.5"},
+                                json={"code": f"000.00.20.H26-250801-{n + 600:04d}", "id_last4": "1111"})
+            assert answer.status_code == 404
+        spoofed_left = {"X-Forwarded-For": "192.0.2.1, 203.0.113.5"}  # a forged entry before the proxy's own
+        assert proxy.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS},
+                          headers=spoofed_left).status_code == 429
+        assert proxy.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS},
+                          headers={"X-Forwarded-For": "203.0.113.6"}).status_code == 200
