@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy import Connection, Engine, inspect, select, text
 
 from assistant.bridge import models
 from assistant.bridge.db import utcnow
@@ -26,11 +26,14 @@ def _0001_initial(conn: Connection) -> None:
 
 def _0002_lookup_guards(conn: Connection) -> None:
     models.Base.metadata.create_all(conn, tables=[models.LookupGuard.__table__])
+    # Migration 1 creates tables from the current models, so a fresh database already has the column.
+    if "pending" not in {column["name"] for column in inspect(conn).get_columns("lookup_failures")}:
+        conn.execute(text("ALTER TABLE lookup_failures ADD COLUMN pending BOOLEAN NOT NULL DEFAULT FALSE"))
 
 
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial tables", _0001_initial),
-    (2, "lookup guard rows (atomic lockout)", _0002_lookup_guards),
+    (2, "lookup guard rows and pending attempts (atomic lockout)", _0002_lookup_guards),
 ]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from assistant.bridge.audit import record_change
-from assistant.bridge.db import Database, make_engine, utcnow
+from assistant.bridge.db import Database, make_engine, make_relaxed_engine, utcnow
 from assistant.bridge.desks import DeskDirectory, WardConfig, load_ward_config, validate_ward_config
 from assistant.bridge.dossiers.http_source import CircuitBreaker, HttpDossierSource
 from assistant.bridge.dossiers.lockout import LockoutPolicy, LookupLockout
@@ -87,7 +87,8 @@ class BridgeServices:
 
 def open_database(settings: BridgeSettings) -> Database:
     """Engine + pending migrations."""
-    db = Database(make_engine(settings))
+    engine = make_engine(settings)
+    db = Database(engine, relaxed_engine=make_relaxed_engine(settings, engine))
     migrate(db.engine)
     return db
 

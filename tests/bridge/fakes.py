@@ -80,9 +80,13 @@ class RecordingDossierSource:
 
         self.inner = inner
         self.received: list[tuple[str, str]] = []
+        self.hold: threading.Barrier | None = None
+        """When set, each call waits until the barrier's number of calls are inside the source together."""
         self._lock = threading.Lock()
 
     def find(self, code: str, id_last4: str):
         with self._lock:
             self.received.append((code, id_last4))
+        if self.hold is not None:
+            self.hold.wait()
         return self.inner.find(code, id_last4)

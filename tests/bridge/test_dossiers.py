@@ -248,3 +248,20 @@ def test_after_five_failures_a_code_waits_2_4_8_seconds_whoever_asks(settings, m
     assert guess().json()["retry_after_s"] == 15 * 60
     clock.now += timedelta(seconds=15 * 60)
     assert guess(DIGITS).status_code == 200
+
+
+def test_an_attempt_left_pending_by_a_crash_counts_as_a_failure_after_a_minute(settings):
+    from assistant.bridge.dossiers.lockout import LockedOut, LookupLockout
+
+    db = _seed(settings)
+    clock = ManualClock(datetime.now(timezone.utc))
+    lockout = LookupLockout(db, clock=clock)
+    for _ in range(5):
+        lockout.reserve(CODE, "a-client", wait_s=0)  # the process "died" before settling any of them
+    with pytest.raises(LockedOut) as busy:
+        lockout.reserve(CODE, "a-client", wait_s=0)
+    assert busy.value.retry_after_s == 1  # only pending ones in the way: "try again in a moment"
+    clock.now += timedelta(minutes=2)
+    with pytest.raises(LockedOut) as locked:
+        lockout.reserve(CODE, "a-client", wait_s=0)
+    assert locked.value.retry_after_s > 60  # now they are failures: the window applies

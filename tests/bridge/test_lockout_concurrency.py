@@ -120,3 +120,25 @@ def test_behind_a_reverse_proxy_on_this_host_each_citizen_keeps_their_own_limit(
                           headers=spoofed_left).status_code == 429
         assert proxy.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS},
                           headers={"X-Forwarded-For": "203.0.113.6"}).status_code == 200
+
+
+def test_honest_parallel_lookups_from_one_busy_address_are_queued_not_refused(stack):
+    """30 right answers at once from one address (a kiosk, an office behind one router): pending attempts hold
+    the others back only until they turn out to be successes."""
+    url, source, services, settings = stack
+    codes = [(code, digits) for code, _name, digits, *_ in DEMO_DOSSIERS]
+    start = threading.Barrier(30)
+    # The source answers only when as many lookups as the client limit are inside it at once: the others
+    # certainly find that many pending attempts of this address in their way.
+    source.hold = threading.Barrier(settings.lookup_client_max_failures, timeout=30)
+
+    def one(n):
+        code, digits = codes[n % len(codes)]
+        with httpx.Client(timeout=120, trust_env=False) as client:
+            start.wait()
+            return client.post(url + "/api/dossiers/lookup", json={"code": code, "id_last4": digits}).status_code
+
+    with ThreadPoolExecutor(30) as pool:
+        statuses = list(pool.map(one, range(30)))
+    assert statuses == [200] * 30 and len(source.received) == 30
+    assert all(services.dossiers.lockout.failures(code) == 0 for code, _ in codes)

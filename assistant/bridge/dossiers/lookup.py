@@ -49,10 +49,15 @@ class DossierLookup:
         try:
             record = self.source.find(code, raw_last4.strip())
         except SourceUnavailable:
+            self.lockout.fail(attempt)
             raise ApiError(503, "upstream_unavailable", "Hệ thống tra cứu hồ sơ của tỉnh đang tạm gián đoạn, vui lòng thử lại "
                            "sau hoặc hỏi tại quầy. / The provincial dossier system is unavailable; please try later or ask at a desk.") from None
+        except BaseException:
+            self.lockout.fail(attempt)
+            raise
         if record is None:
             log.info("dossier lookup: not found or wrong digits")
+            self.lockout.fail(attempt)
             raise ApiError(404, "not_found", NOT_FOUND_MESSAGE)
         self.lockout.release(attempt)
         log.info("dossier lookup: found (status %d%s)", record.status_code, ", cached" if record.stale else "")
