@@ -265,3 +265,11 @@ def test_an_attempt_left_pending_by_a_crash_counts_as_a_failure_after_a_minute(s
     with pytest.raises(LockedOut) as locked:
         lockout.reserve(CODE, "a-client", wait_s=0)
     assert locked.value.retry_after_s > 60  # now they are failures: the window applies
+
+
+def test_code_delays_double_from_the_limit_and_stop_at_the_cap():
+    from assistant.bridge.dossiers.lockout import LockoutPolicy
+
+    policy = LockoutPolicy()
+    delays = [policy.code_delay(n).total_seconds() for n in (0, 4, 5, 6, 7, 14, 10**6)]
+    assert delays == [0, 0, 2, 4, 8, 900, 900]

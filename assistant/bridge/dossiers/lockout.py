@@ -3,7 +3,8 @@
 Why reserve first: if the check were a read and the failure a later write, N parallel requests would all pass
 the check together (60 parallel guesses once got 40 answers from the source). Here each attempt writes its
 row in the same write transaction as the check, serialised per code and per client:
-- SQLite: `Database.write()` opens `BEGIN IMMEDIATE`, which already serialises every writer;
+- SQLite: `Database.write()` opens `BEGIN IMMEDIATE`, which already serialises every writer (this process's
+  lockout writers also queue on a lock first: SQLite's own busy wait is unfair under load);
 - PostgreSQL: the transaction locks one guard row per code and per client (`SELECT … FOR UPDATE`, always the
   code first, then the client, so two transactions never wait on each other in a cycle); a transaction that
   waited sees the rows committed before it (READ COMMITTED takes a new snapshot per statement).
@@ -69,7 +70,7 @@ class LockoutPolicy:
         """Wait after the latest failure of a code that has `failures` of them (zero below the limit)."""
         if failures < self.max_failures:
             return timedelta(0)
-        exponent = min(failures - self.max_failures + 1, 62)
+        exponent = min(failures - self.max_failures + 1, 30)  # 2^30 s is decades; timedelta overflows far later
         return min(timedelta(seconds=2 ** exponent), self.max_delay)
 
 
