@@ -36,7 +36,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+# Rasa's CLI with the assistant's Rasa patches (assistant/components/patches.py; LETANSO_RASA_PATCHES=0: none)
+RASA = [str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "assistant.rasa_launcher"]
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1"}
 DEV_QUESTIONS = ROOT / "knowledge_base" / "eval" / "questions_dev.jsonl"
 SERVICES = (("rasa", 5005), ("actions", 5055), ("bridge", 8000))
@@ -289,7 +290,7 @@ def report_rss() -> None:
 def train_time() -> None:
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
-        subprocess.run([str(RASA), "train", "--config", "assistant/config.yml", "--domain", "assistant/domain.yml",
+        subprocess.run([*RASA, "train", "--config", "assistant/config.yml", "--domain", "assistant/domain.yml",
                         "--data", "assistant/data", "--out", out, "--fixed-model-name", "bench", "--force", "--quiet"],
                        cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         elapsed = time.perf_counter() - started
@@ -322,7 +323,7 @@ def start_time(model: str) -> None:
         if not _free(port):
             sys.exit(f"port {port} is busy")
     commands = {
-        "rasa run": ([str(RASA), "run", "-i", "127.0.0.1", "-p", "5105", "--model", model,
+        "rasa run": ([*RASA, "run", "-i", "127.0.0.1", "-p", "5105", "--model", model,
                       "--endpoints", "assistant/endpoints.yml", "--credentials", "assistant/credentials.yml"],
                      "http://127.0.0.1:5105/webhooks/readiness/", lambda body: b"true" in body),
         "action server": ([sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions", "-p", "5155"],

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 MODEL = ROOT / "models" / "rasa" / "assistant.tar.gz"
 BASE_ENV = {"RASA_TELEMETRY_ENABLED": "false", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
             "TOKENIZERS_PARALLELISM": "false", "SANIC_HOST": "127.0.0.1"}
@@ -44,7 +44,7 @@ def free_port() -> int:
 
 def rasa_command(port: int, model: Path, endpoints: Path) -> list[str]:
     """How Rasa is launched (kept in this one place; scripts/run.sh is the reference)."""
-    return [str(RASA), "run", "-i", "127.0.0.1", "-p", str(port), "--model", str(model),
+    return [str(RASA_PYTHON), "-m", "assistant.rasa_launcher", "run", "-i", "127.0.0.1", "-p", str(port), "--model", str(model),
             "--endpoints", str(endpoints), "--credentials", str(ROOT / "assistant" / "credentials.yml")]
 
 
@@ -98,8 +98,8 @@ class Stack:
         """Prepare the database, start the three services and wait until each answers; StackError otherwise."""
         if not Path(model).is_file():
             raise StackError(f"{model}: no trained Rasa model (run `make setup` or `rasa train`)")
-        if not RASA.exists():
-            raise StackError(f"{RASA}: Rasa environment missing (run `make setup`)")
+        if not RASA_PYTHON.exists():
+            raise StackError(f"{RASA_PYTHON}: Rasa environment missing (run `make setup`)")
         stack = cls(Path(tempfile.mkdtemp(prefix="letanso-stack-")), free_port(), free_port(), free_port(),
                     keep_logs=keep_logs)
         env = {**os.environ, **BASE_ENV, "PYTHONPATH": str(ROOT), "DATABASE_URL": stack.database_url,

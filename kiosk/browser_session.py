@@ -1,5 +1,5 @@
 """The kiosk page's session logic, apart from the WebSocket transport: control messages and PCM frames in,
-JSON messages out (transcript, reply with buttons/desk/ticket and base64 WAV audio)."""
+JSON messages out (transcript, reply with buttons, suggestions, the structured reply `data` and base64 WAV audio)."""
 from __future__ import annotations
 
 import base64
@@ -112,7 +112,8 @@ class BrowserKioskSession:
             return [turn_message(self.conversation.typed(text[:MAX_TEXT_CHARS]))]
         if kind == "choose":
             payload = message.get("payload")
-            allowed = {button.payload for button in self.conversation.pending_buttons}
+            conversation = self.conversation
+            allowed = {button.payload for button in conversation.pending_buttons + conversation.pending_suggestions}
             if not isinstance(payload, str) or payload not in allowed:
                 raise ProtocolError("'choose' must name one of the options on screen")
             return [turn_message(self.conversation.choose(payload))]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from assistant.privacy import install_log_redaction
 from kiosk.audio import AudioFormatError, read_wav
 from kiosk.dialogue import DialogueUnavailable
 from kiosk.settings import KioskSettings
@@ -135,6 +136,7 @@ COMMANDS = {"say": cmd_say, "transcribe": cmd_transcribe, "converse": cmd_conver
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.ERROR, format="kiosk: %(message)s")
+    install_log_redaction()
     try:
         settings = _settings_for(args)
         return COMMANDS[args.command](args, settings)

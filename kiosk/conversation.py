@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 MAX_SPOKEN_CHARS = 600
 """Longer answers are read up to a sentence end near this length; the rest stays on screen."""
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+_ELLIPSIS = re.compile(r"\s*(?:…|\.{3,})")
 
 
 class TurnKind(enum.Enum):
@@ -48,14 +49,19 @@ class TurnResult:
     """What went to the dialogue: the transcript, typed text or a chosen button's payload."""
     reply: DialogueReply | None = None
     buttons: list[Button] = field(default_factory=list)
+    """Numbered choices (can be said aloud or touched)."""
+    suggestions: list[Button] = field(default_factory=list)
+    """Tappable follow-ups from the structured reply (fee, time, where, ticket)."""
     offer_typing: bool = False
 
     def to_json(self) -> dict:
         reply = self.reply
         return {"kind": self.kind.value, "text": self.display_text, "spoken_text": self.spoken_text,
                 "transcript": self.transcript.to_json() if self.transcript else None,
-                "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons],
+                "buttons": [b.to_json() for b in self.buttons],
+                "suggestions": [b.to_json() for b in self.suggestions],
                 "desk": reply.desk if reply else None, "ticket": reply.ticket if reply else None,
+                "data": reply.to_json()["data"] if reply else None,
                 "degraded": reply.degraded if reply else False, "offer_typing": self.offer_typing}
 
 
@@ -79,6 +85,7 @@ class KioskConversation:
         """Forget the visitor: new conversation id, no pending choices."""
         self.sender = new_sender_id()
         self.pending_buttons: list[Button] = []
+        self.pending_suggestions: list[Button] = []
 
     def greet(self) -> TurnResult:
         return self._fixed(TurnKind.GREETING, self.phrases.greeting, self.phrases.greeting_en)
@@ -121,7 +128,9 @@ class KioskConversation:
             return _with(self._fixed(TurnKind.UNAVAILABLE, self.phrases.unavailable, self.phrases.unavailable_en,
                                      offer_typing=True), message_sent=message)
         self.pending_buttons = list(reply.buttons)
-        spoken_parts = [self._shortened(" ".join(vietnamese_part(text) for text in reply.texts))]
+        self.pending_suggestions = list(reply.suggestions)
+        said = " ".join(line.strip() for line in vietnamese_part(reply.speech).splitlines() if line.strip())
+        spoken_parts = [self._shortened(_ELLIPSIS.sub(".", said))]
         if reply.buttons:
             items = [self.phrases.choice_item.format(number=number_words(index), title=button.title)
                      for index, button in enumerate(reply.buttons, start=1)]
@@ -129,7 +138,7 @@ class KioskConversation:
         spoken = speakable(" ".join(spoken_parts)) or speakable(self.phrases.not_heard)
         return TurnResult(kind=TurnKind.REPLY, display_text=reply.text, spoken_text=spoken,
                           audio=self._speak(spoken), message_sent=message, reply=reply,
-                          buttons=list(reply.buttons))
+                          buttons=list(reply.buttons), suggestions=list(reply.suggestions))
 
     def _shortened(self, text: str) -> str:
         if len(text) <= MAX_SPOKEN_CHARS:

@@ -1,102 +1,105 @@
-"""The kiosk's side of the conversation: a DialogueClient Protocol and the HTTP client for the bridge /api/chat."""
+"""The kiosk's side of the conversation: a DialogueClient Protocol, the HTTP client for the bridge /api/chat and
+the reply it returns. Messages, buttons and the structured reply (assistant.payload) are the web chat's own types,
+read by the same parser: the kiosk never reads desks or tickets out of the prose."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import httpx
 
+from assistant.bridge.web.dialogue import BotMessage, ChatButton, DialogueUnavailable, parse_chat_json
+from assistant.payload import Desk, ReplyPayload
+
 DEFAULT_BRIDGE_URL = "http://127.0.0.1:8000"
-_TICKET = re.compile(r"(?<![\w-])([A-Z]\d{3,4})(?![\w-])")
-_TICKET_CONTEXT = re.compile(r"số thứ tự|phiếu|vé|ticket|queue number", re.IGNORECASE)
-_DESK_NAME_END = r"(?=$|[.;:()\n]|,\s*(?:còn|số|mời|bác|anh|chị|vui lòng|tầng|phòng|lúc|từ|và|rồi)\b)"
-_DESK = re.compile(r"(?<!\w)((?:Quầy|quầy|Desk|desk)\s+[A-Z]?\d+[A-Za-z]?(?!\w|\.\d)"
-                   r"(?:\s*[–-]\s*[^.;:()\n]{1,60}?" + _DESK_NAME_END + r")?)")
+Button = ChatButton
+"""The one button type (a clarifying choice or a follow-up suggestion), shared with the web chat."""
 
-
-@dataclass(frozen=True)
-class Button:
-    """A clarifying choice shown under a reply."""
-
-    title: str
-    payload: str
+__all__ = ["Button", "DEFAULT_BRIDGE_URL", "DialogueClient", "DialogueReply", "DialogueUnavailable",
+           "HttpDialogueClient"]
 
 
 @dataclass(frozen=True)
 class DialogueReply:
-    """The assistant's answer to one kiosk turn, with what the screen highlights."""
+    """The assistant's answer to one kiosk turn: its messages (text, buttons, structured reply)."""
 
-    texts: list[str]
-    """Message texts in order (shown and spoken)."""
-    buttons: list[Button] = field(default_factory=list)
-    desk: str | None = None
-    """Desk to go to, e.g. 'Quầy 2 – Hộ tịch', when the reply names one."""
-    ticket: str | None = None
-    """Queue ticket number, e.g. 'A012', when the reply issued one."""
+    messages: list[BotMessage] = field(default_factory=list)
     degraded: bool = False
     """The dialogue engine was unavailable; the texts are the polite fallback."""
+
+    @classmethod
+    def from_chat_json(cls, body: dict) -> DialogueReply:
+        """Read a `POST /api/chat` body with the web chat's parser (DialogueUnavailable when it is not one)."""
+        messages, degraded = parse_chat_json(body)
+        return cls(messages=messages, degraded=degraded)
+
+    @property
+    def texts(self) -> list[str]:
+        """Message texts in order (shown on screen)."""
+        return [m.text.strip() for m in self.messages if m.text.strip()]
 
     @property
     def text(self) -> str:
         return "\n".join(self.texts)
 
-    def to_json(self) -> dict:
-        return {"texts": self.texts, "text": self.text, "degraded": self.degraded, "desk": self.desk,
-                "ticket": self.ticket, "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons]}
+    @property
+    def payload(self) -> ReplyPayload | None:
+        """The structured reply the screen renders: the last message's that carries one."""
+        return next((m.data for m in reversed(self.messages) if m.data is not None), None)
 
-    @classmethod
-    def from_chat_json(cls, body: dict) -> DialogueReply:
-        """Parse a `POST /api/chat` body; desk/ticket come from a message's `custom` dict or its text."""
-        texts: list[str] = []
-        buttons: list[Button] = []
-        desk = ticket = None
-        for message in body.get("messages") or []:
-            if not isinstance(message, dict):
-                continue
-            if isinstance(message.get("text"), str) and message["text"].strip():
-                texts.append(message["text"].strip())
-            for button in message.get("buttons") or []:
-                if isinstance(button, dict) and button.get("title") and button.get("payload"):
-                    buttons.append(Button(str(button["title"]), str(button["payload"])))
-            custom = message.get("custom") if isinstance(message.get("custom"), dict) else {}
-            desk = desk or _custom_desk(custom)
-            ticket = ticket or _custom_ticket(custom)
-        joined = "\n".join(texts)
-        return cls(texts=texts, buttons=buttons, desk=desk or find_desk(joined),
-                   ticket=ticket or find_ticket(joined), degraded=bool(body.get("degraded", False)))
+    @property
+    def buttons(self) -> list[ChatButton]:
+        """Choices offered (numbered, can be said aloud): the messages' buttons, else the payload's choices."""
+        buttons = [b for m in self.messages for b in m.buttons]
+        if not buttons and self.payload is not None:
+            buttons = [ChatButton(c.title, c.payload) for c in self.payload.choices]
+        return buttons
 
+    @property
+    def suggestions(self) -> list[ChatButton]:
+        """Tappable follow-ups (fee, time, where, ticket); not read out as numbered choices."""
+        payload = self.payload
+        return [ChatButton(c.title, c.payload) for c in payload.suggestions] if payload else []
 
-def _custom_desk(custom: dict) -> str | None:
-    desk = custom.get("desk")
-    if isinstance(desk, dict):
-        return str(desk.get("name") or desk.get("id") or "") or None
-    return str(desk) if desk else None
+    @property
+    def speech(self) -> str:
+        """What the voice says: each message's short spoken form when it has one, else its text."""
+        parts = [m.data.speech if m.data is not None and m.data.speech else m.text for m in self.messages]
+        return "\n".join(part.strip() for part in parts if part and part.strip())
 
-
-def _custom_ticket(custom: dict) -> str | None:
-    ticket = custom.get("ticket")
-    if isinstance(ticket, dict):
-        return str(ticket.get("number") or "") or None
-    return str(ticket) if ticket else None
-
-
-def find_ticket(text: str) -> str | None:
-    """A ticket number such as A012 mentioned next to 'số thứ tự' / 'phiếu' / 'ticket'."""
-    if not _TICKET_CONTEXT.search(text):
+    @property
+    def desk_info(self) -> Desk | None:
+        payload = self.payload
+        if payload is None:
+            return None
+        if payload.ticket is not None:
+            return payload.ticket.desk
+        if payload.desk is not None:
+            return payload.desk
+        if payload.procedure is not None and payload.procedure.desk is not None:
+            return payload.procedure.desk
+        if payload.queue is not None and payload.queue.desk is not None:
+            return payload.queue.desk
         return None
-    match = _TICKET.search(text)
-    return match[1] if match else None
 
+    @property
+    def desk(self) -> str | None:
+        """Desk to go to, e.g. 'Quầy 2 – Hộ tịch', from the structured reply."""
+        desk = self.desk_info
+        return desk.name if desk else None
 
-def find_desk(text: str) -> str | None:
-    """The first desk named in the text ('Quầy 2 – Hộ tịch, chứng thực' → 'Quầy 2 – Hộ tịch')."""
-    match = _DESK.search(text)
-    return match[1].strip() if match else None
+    @property
+    def ticket(self) -> str | None:
+        """Queue ticket number, e.g. 'A012', from the structured reply."""
+        payload = self.payload
+        return payload.ticket.number if payload is not None and payload.ticket is not None else None
 
-
-class DialogueUnavailable(RuntimeError):
-    """The bridge could not be reached or answered with something other than a chat reply."""
+    def to_json(self) -> dict:
+        payload = self.payload
+        return {"texts": self.texts, "text": self.text, "degraded": self.degraded, "desk": self.desk,
+                "ticket": self.ticket, "buttons": [b.to_json() for b in self.buttons],
+                "suggestions": [b.to_json() for b in self.suggestions],
+                "data": payload.model_dump(mode="json", exclude_none=True) if payload else None}
 
 
 class DialogueClient(Protocol):
@@ -104,7 +107,7 @@ class DialogueClient(Protocol):
 
 
 class HttpDialogueClient:
-    """`POST {bridge_url}/api/chat` with `{"sender", "message"}`."""
+    """`POST {bridge_url}/api/chat` with `{"sender", "message"}` (the kiosk CLI, or a kiosk on another machine)."""
 
     def __init__(self, bridge_url: str = DEFAULT_BRIDGE_URL, *, timeout_s: float = 10.0,
                  transport: httpx.BaseTransport | None = None) -> None:
@@ -123,8 +126,6 @@ class HttpDialogueClient:
             body = response.json()
         except ValueError as exc:
             raise DialogueUnavailable("bridge /api/chat answered something other than JSON") from exc
-        if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
-            raise DialogueUnavailable("bridge /api/chat answer has no 'messages' list")
         return DialogueReply.from_chat_json(body)
 
     def close(self) -> None:

@@ -46,13 +46,33 @@ class KioskEngines:
         self.vad = build_vad(settings)
         self._stt, self._tts, self._dialogue = stt, tts, dialogue
         self._dialogues: dict[str, HttpDialogueClient] = {}
+        self._stt_failed = False
         self._lock = threading.Lock()
 
     def stt(self):
         with self._lock:
             if self._stt is None:
-                self._stt = build_stt(self.settings)
+                try:
+                    self._stt = build_stt(self.settings)
+                except Exception:
+                    self._stt_failed = True
+                    raise
             return self._stt
+
+    def speech_available(self) -> bool:
+        """Whether speech can be recognised: a recogniser is loaded (or injected), or its model folder exists
+        and has not failed to load. The kiosk page offers the microphone only then, typing otherwise."""
+        if self._stt is not None:
+            return True
+        if self._stt_failed:
+            return False
+        model_dir = self.settings.vosk_model_dir
+        return model_dir.is_dir() and any(model_dir.iterdir())
+
+    @property
+    def has_dialogue(self) -> bool:
+        """A dialogue client was injected (tests, or a caller with its own)."""
+        return self._dialogue is not None
 
     def tts(self):
         with self._lock:

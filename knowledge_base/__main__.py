@@ -47,7 +47,40 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tune", help="grid-search fusion weights and confidence thresholds on DEV files")
     p.add_argument("files", type=Path, nargs="+")
     p.set_defaults(run=_tune)
+
+    p = sub.add_parser("cards", help="citizen answer cards: check them against the catalogue, or draft one")
+    p.add_argument("action", choices=("check", "draft", "hash"))
+    p.add_argument("codes", nargs="*", help="procedure codes (draft, hash)")
+    p.add_argument("--dir", type=Path, default=None, help="card folder (default: KB_ANSWER_CARDS_DIR)")
+    p.set_defaults(run=_cards)
     return parser
+
+
+def _cards(args) -> int:
+    from knowledge_base.cards.check import check_cards, record_hash
+    from knowledge_base.cards.draft import draft
+    from knowledge_base.cards.model import AnswerCards, CardError
+    from knowledge_base.catalogue.store import load_catalogue
+    from knowledge_base.settings import SearchSettings
+
+    settings = SearchSettings()
+    catalogue = load_catalogue(settings.catalogue_path)
+    if args.action in ("draft", "hash"):
+        unknown = [c for c in args.codes if c not in catalogue]
+        if unknown:
+            print(f"unknown procedure code(s): {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        for code in args.codes:
+            print(draft(catalogue[code]) if args.action == "draft" else f"{code} {record_hash(catalogue[code])}")
+        return 0
+    try:
+        cards = AnswerCards.load(args.dir or settings.answer_cards_dir)
+    except CardError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    report = check_cards(cards, catalogue)
+    print(report.summary())
+    return 1 if report.errors else 0
 
 
 def _tune(args) -> int:

@@ -19,6 +19,8 @@ class SearchSettings(BaseSettings):
     common_procedures_path: Path = PACKAGE_DIR / "data" / "common_procedures.yaml"
     citizen_questions_dir: Path = PACKAGE_DIR / "data" / "citizen_questions"
     """Staff-readable files of how citizens ask for each procedure (knowledge_base.citizen_questions)."""
+    answer_cards_dir: Path = PACKAGE_DIR / "data" / "answer_cards"
+    """Citizen answer cards (knowledge_base.cards), checked with `python -m knowledge_base cards check`."""
     embedding_model: str = str(REPO_DIR / "models" / "embedding" / "multilingual-e5-small")
     """A local sentence-transformers folder (built at set-up), or a hub model name where a hub is reachable."""
     allow_model_hub: bool = False

@@ -45,6 +45,12 @@ if [ ! -x .venv-rasa/bin/rasa ] || ! up_to_date venv-rasa "$req_hash"; then
   .venv-rasa/bin/pip install -q -r requirements/rasa.in -c requirements/rasa.lock
   stamp venv-rasa "$req_hash"
 fi
+# Rasa loads assistant.components (config.yml), which import assistant.actions.language and knowledge_base.text.
+# A path file puts this checkout on .venv-rasa's sys.path, so they import wherever Rasa runs. Not `pip install -e .`:
+# the distribution is the Python 3.11 services package (requires-python >= 3.11); only those pure modules are
+# shared with Python 3.10.
+rasa_site="$(.venv-rasa/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+[ "$(cat "$rasa_site/le_tan_so.pth" 2>/dev/null)" = "$ROOT" ] || echo "$ROOT" > "$rasa_site/le_tan_so.pth"
 
 # --- service secret: only our action server may name the citizen behind a dossier lookup (bridge/clients.py) ---
 if [ ! -s var/service-token ]; then
@@ -64,8 +70,8 @@ if [ -f assistant/config.yml ]; then
   rasa_hash="$(digest assistant/config.yml assistant/domain.yml assistant/data assistant/components)"
   if [ ! -f models/rasa/assistant.tar.gz ] || ! up_to_date rasa "$rasa_hash"; then
     say "Training the Rasa model"
-    .venv-rasa/bin/rasa train --config assistant/config.yml --domain assistant/domain.yml --data assistant/data \
-      --out models/rasa --fixed-model-name assistant --quiet
+    .venv-rasa/bin/python -m assistant.rasa_launcher train --config assistant/config.yml --domain assistant/domain.yml \
+      --data assistant/data --out models/rasa --fixed-model-name assistant --quiet
     stamp rasa "$rasa_hash"
   fi
 fi

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up (if needed) and runs every test: pytest (unit, API, real engines, browser) and the Rasa checks.
+# Sets up (if needed) and runs every test: pytest in .venv (unit, API, real engines, browser), then the Rasa checks
+# (data validation, tests/rasa in .venv-rasa, test stories; assistant/scripts/rasa_checks.sh).
 source "$(dirname "$0")/lib.sh"
 scripts/setup.sh --for-tests
 say "pytest"

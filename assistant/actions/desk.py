@@ -99,8 +99,7 @@ class DeskService:
             ward = (await self.bridge.list_desks()).get("ward") or {}
         except BridgeUnavailable:
             return Reply(self.replies.say("bridge_down", language))
-        return Reply(
-            self.replies.say(
-                "hours", language, ward=ward.get("name") or "", hours=ward.get("hours") or "", address=ward.get("address") or ""
-            )
-        )
+        address = ward.get("address") or ""  # an unknown address is left out, never shown as a placeholder
+        key = "hours" if address else "hours_no_address"
+        return Reply(self.replies.say(key, language, ward=ward.get("name") or "", hours=ward.get("hours") or "",
+                                      address=address))

@@ -10,6 +10,7 @@ from assistant.actions.followup import QuestionWords
 from assistant.actions.guide import Guide
 from assistant.actions.replies import Replies
 from assistant.actions.settings import ActionSettings
+from assistant.privacy import install_log_redaction
 
 
 @dataclass
@@ -47,8 +48,10 @@ _shared: Services | None = None
 
 
 def shared_services() -> Services:
-    """The process-wide services, built on the first action call."""
+    """The process-wide services, built on the first action call (which also makes the server's logs redacting:
+    rasa-sdk installs its handlers on the root logger before any action module code runs)."""
     global _shared
     if _shared is None:
+        install_log_redaction()
         _shared = build_services()
     return _shared

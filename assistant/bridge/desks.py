@@ -1,12 +1,13 @@
 """Ward desk map: load and validate the staff-editable ward config, route a procedure field to a desk."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from knowledge_base.text import clean
 
@@ -19,16 +20,30 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+_PLACEHOLDER = re.compile(r"cần cập nhật|địa chỉ mẫu|\bTODO\b|\bTBD\b|\bFIXME\b|x{3,}", re.IGNORECASE)
+
+
+def _no_placeholder(value: str | None) -> str | None:
+    """Citizens must never see a stand-in: leave a fact empty instead of writing 'cần cập nhật'."""
+    if value and _PLACEHOLDER.search(value):
+        raise ValueError("giá trị tạm, hãy để trống nếu chưa có / placeholder text: leave the field empty until known")
+    return value
+
+
 class WardInfo(_Strict):
     name: str = Field(min_length=1, max_length=200)
-    address: str = Field(min_length=1, max_length=500)
+    address: str = Field(default="", max_length=500, description="Empty when not known: replies then leave it out.")
     hours: str = Field(min_length=1, max_length=500)
     phone: str = Field(default="", max_length=50)
+    demo: bool = Field(default=False, description="True for the shipped sample ward: not a real ward's facts.")
+
+    _check_placeholders = field_validator("name", "address", "hours", "phone")(_no_placeholder)
 
 
 class DeskConfig(_Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")
     name: str = Field(min_length=1, max_length=200)
+    name_en: str | None = Field(default=None, min_length=1, max_length=200, description="The desk's name in English.")
     prefix: str = Field(pattern=r"^[A-Z]$")
     fields: list[str] = Field(default_factory=list)
     floor: str = Field(min_length=1, max_length=100)
@@ -38,10 +53,16 @@ class DeskConfig(_Strict):
     general: bool = False
     minutes_per_ticket: int | None = Field(default=None, ge=1, le=240)
 
+    _check_placeholders = field_validator("name", "name_en", "floor", "hours", "directions")(_no_placeholder)
+
+    def display_name(self, language: str = "vi") -> str:
+        """The name in the reply's language (English falls back to the Vietnamese name)."""
+        return (self.name_en or self.name) if language == "en" else self.name
+
     def to_json(self) -> dict[str, Any]:
-        """The public shape (appendix): id, name, fields, floor, hours, directions, priority."""
-        return {"id": self.id, "name": self.name, "fields": list(self.fields), "floor": self.floor,
-                "hours": self.hours, "directions": self.directions, "priority": self.priority}
+        """The public shape (appendix): id, name, name_en, fields, floor, hours, directions, priority."""
+        return {"id": self.id, "name": self.name, "name_en": self.name_en, "fields": list(self.fields),
+                "floor": self.floor, "hours": self.hours, "directions": self.directions, "priority": self.priority}
 
 
 class WardConfig(_Strict):
@@ -134,6 +155,9 @@ class DeskDirectory:
         return next((d for d in self.config.desks if wanted in d.fields), self.general_desk)
 
     def to_json(self) -> dict[str, Any]:
+        """Ward facts that are known (an empty address or phone is left out, never shown blank) and the desks."""
         ward = self.config.ward
-        return {"ward": {"name": ward.name, "address": ward.address, "hours": ward.hours},
-                "desks": [d.to_json() for d in self.config.desks]}
+        facts = {"name": ward.name, "address": ward.address, "hours": ward.hours, "phone": ward.phone}
+        out = {key: value for key, value in facts.items() if value}
+        out["demo"] = ward.demo
+        return {"ward": out, "desks": [d.to_json() for d in self.config.desks]}

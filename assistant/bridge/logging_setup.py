@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from assistant.bridge.redaction import RedactingFilter
+from assistant.privacy import RedactingFilter
 from assistant.bridge.settings import BridgeSettings
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"

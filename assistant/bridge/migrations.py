@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, inspect, select, text
 
 from assistant.bridge import models
 from assistant.bridge.db import utcnow
+from assistant.privacy import keywords, redact
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,29 @@ def _0001_initial(conn: Connection) -> None:
     models.Base.metadata.create_all(conn, tables=[t.__table__ for t in tables])
 
 
-def _0002_lookup_guards(conn: Connection) -> None:
+def _0002_question_keywords(conn: Connection) -> None:
+    """The question log keeps a keyword form, never the question: rewrite old rows, drop those left empty.
+
+    Feedback comments stored under the older, weaker redaction are redacted again. On SQLite, secure_delete
+    overwrites the old text in the file instead of leaving it in free space (the default of Debian's build; set
+    explicitly for builds where it is not).
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA secure_delete = ON")
+    if "query" in {column["name"] for column in inspect(conn).get_columns("question_log")}:
+        conn.execute(text("ALTER TABLE question_log RENAME COLUMN query TO keywords"))
+        for row_id, old in conn.execute(text("SELECT id, keywords FROM question_log")).all():
+            form = keywords(old or "")
+            if form:
+                conn.execute(text("UPDATE question_log SET keywords = :k WHERE id = :id"), {"k": form, "id": row_id})
+            else:
+                conn.execute(text("DELETE FROM question_log WHERE id = :id"), {"id": row_id})
+    for row_id, comment in conn.execute(text("SELECT id, comment FROM feedback WHERE comment != ''")).all():
+        if redact(comment) != comment:
+            conn.execute(text("UPDATE feedback SET comment = :c WHERE id = :id"), {"c": redact(comment), "id": row_id})
+
+
+def _0003_lookup_guards(conn: Connection) -> None:
     models.Base.metadata.create_all(conn, tables=[models.LookupGuard.__table__])
     # Migration 1 creates tables from the current models, so a fresh database already has the column.
     if "pending" not in {column["name"] for column in inspect(conn).get_columns("lookup_failures")}:
@@ -33,7 +56,8 @@ def _0002_lookup_guards(conn: Connection) -> None:
 
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial tables", _0001_initial),
-    (2, "lookup guard rows and pending attempts (atomic lockout)", _0002_lookup_guards),
+    (2, "question log keeps keywords, not questions", _0002_question_keywords),
+    (3, "lookup guard rows and pending attempts (atomic lockout)", _0003_lookup_guards),
 ]
 
 

@@ -144,12 +144,12 @@ class Feedback(Base):
 
 
 class QuestionLog(Base):
-    """A search question (redacted) with its outcome, for the staff reports."""
+    """A search question's keyword form (assistant.privacy.keywords, never the text) and outcome, for reports."""
 
     __tablename__ = "question_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    query: Mapped[str] = mapped_column(Text)
+    keywords: Mapped[str] = mapped_column(Text)
     confidence: Mapped[str] = mapped_column(String(16))
     top_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     __table_args__ = (Index("ix_question_log_confidence", "confidence"),)

@@ -1,4 +1,4 @@
-"""Question log for staff reports (redacted, written in batches off the request path); feedback storage."""
+"""Question log for staff reports (keyword forms only, written in batches off the request path); feedback storage."""
 from __future__ import annotations
 
 import logging
@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from assistant.bridge.db import Database, as_utc, utcnow
 from assistant.bridge.models import Feedback, QuestionLog
-from assistant.bridge.redaction import redact
+from assistant.privacy import keywords, redact
 from knowledge_base.text import clean
 
 MAX_LOGGED_CHARS = 500
@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 class QuestionRecorder:
-    """Stores search questions (scrubbed of personal data first) from a background thread, in batches.
+    """Stores the keyword form of search questions (no names, no numbers, never the text) in batches.
 
     Searching must not wait for a disk sync per question. The price: questions still queued when the
     process is killed are lost — acceptable for statistics (staff edits, by contrast, are committed
@@ -31,10 +31,11 @@ class QuestionRecorder:
         self._thread = threading.Thread(target=self._run, name="question-recorder", daemon=True)
         self._thread.start()
 
-    def record(self, *, query: str, confidence: str, top_code: str | None) -> None:
-        text = redact(clean(query, max_chars=MAX_LOGGED_CHARS))
-        if text:
-            self._queue.put(QuestionLog(at=utcnow(), query=text, confidence=confidence, top_code=top_code))
+    def record(self, *, query: str, confidence: str, top_code: str | None, form: str | None = None) -> None:
+        """Queue a question's keyword form (`form` when the caller already has it, else made from `query`)."""
+        form = keywords(clean(query, max_chars=MAX_LOGGED_CHARS)) if form is None else form
+        if form:
+            self._queue.put(QuestionLog(at=utcnow(), keywords=form, confidence=confidence, top_code=top_code))
 
     def flush(self, timeout_s: float = 10.0) -> None:
         done = threading.Event()
@@ -84,14 +85,14 @@ def add_feedback(db: Database, *, conversation_id: str, rating: int, comment: st
 
 
 def build_report(db: Database, *, name_of: Callable[[str], str], limit: int = 20) -> dict:
-    """Most-asked procedures (confident answers), unanswered questions (no_match) and the average rating."""
+    """Most-asked procedures (confident answers), unanswered questions (no_match, as keywords), average rating."""
     with db.read() as session:
         asked = session.execute(
             select(QuestionLog.top_code, func.count().label("n")).where(QuestionLog.confidence == "confident", QuestionLog.top_code.is_not(None))
             .group_by(QuestionLog.top_code).order_by(func.count().desc(), QuestionLog.top_code).limit(limit)).all()
         unanswered = session.execute(
-            select(QuestionLog.query, func.count().label("n"), func.max(QuestionLog.at).label("last"))
-            .where(QuestionLog.confidence == "no_match").group_by(QuestionLog.query)
+            select(QuestionLog.keywords, func.count().label("n"), func.max(QuestionLog.at).label("last"))
+            .where(QuestionLog.confidence == "no_match").group_by(QuestionLog.keywords)
             .order_by(func.count().desc(), func.max(QuestionLog.at).desc()).limit(limit)).all()
         rating_avg, rating_count = session.execute(select(func.avg(Feedback.rating), func.count(Feedback.id))).one()
         total_questions = session.execute(select(func.count(QuestionLog.id))).scalar()
@@ -100,7 +101,7 @@ def build_report(db: Database, *, name_of: Callable[[str], str], limit: int = 20
     return {
         "questions_total": total_questions,
         "most_asked": [{"code": code, "name": name_of(code), "count": n} for code, n in asked],
-        "unanswered": [{"query": q, "count": n, "last_asked_at": as_utc(last).isoformat()} for q, n, last in unanswered],
+        "unanswered": [{"keywords": k, "count": n, "last_asked_at": as_utc(last).isoformat()} for k, n, last in unanswered],
         "feedback": {"average_rating": round(float(rating_avg), 2) if rating_avg is not None else None, "count": rating_count,
                      "recent_comments": [{"rating": r, "comment": c, "at": as_utc(at).isoformat()} for r, c, at in recent_comments]},
     }

@@ -17,23 +17,11 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.actions.language import language_of_turn
-from assistant.components import (action_reply_validation, action_session, domain_empty_check, event_lookup, fast_json,
-                                   graph_runner)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class LanguageSlotPolicy(Policy):
     """Sets the language slot from the latest user text; has nothing to learn and never wins a prediction."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Built whenever Rasa loads the model, so this is where the assistant's Rasa speed-ups go in too.
-        action_reply_validation.install()
-        event_lookup.install()
-        action_session.install()
-        graph_runner.install()
-        domain_empty_check.install()
-        fast_json.install()
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

@@ -184,10 +184,19 @@ def test_handoff_with_a_procedure_goes_to_its_desk(services, bridge):
 
 def test_opening_hours_and_decline(services):
     messages, _ = run_action(ActionOpeningHours(services), make_tracker("mấy giờ mở cửa", "ask_opening_hours"))
-    assert "7:30" in messages[0]["text"]
+    assert "7:30" in messages[0]["text"] and "Địa chỉ: Số 1" in messages[0]["text"]
     messages, events = run_action(ActionDeclineOffer(services), make_tracker("không", "deny",
                                                                                    slots={"pending_offer": "ticket"}))
     assert slot_events(events)["pending_offer"] is None and messages[0]["text"]
+
+
+def test_opening_hours_leave_out_an_unknown_address(services, bridge, monkeypatch):
+    async def no_address():
+        return {"ward": {"name": "Phường Cửa Nam", "hours": "8:00–17:00", "demo": True}, "desks": []}
+
+    monkeypatch.setattr(bridge, "list_desks", no_address)
+    text = run_action(ActionOpeningHours(services), make_tracker("mấy giờ mở cửa", "ask_opening_hours"))[0][0]["text"]
+    assert "8:00–17:00" in text and "Địa chỉ" not in text and not text.rstrip().endswith(": .")
 
 
 def test_dossier_found_explains_status_and_clears_the_digits(services, bridge):

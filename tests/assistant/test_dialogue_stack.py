@@ -20,11 +20,11 @@ from tests.assistant.test_action_server import ROOT
 from tests.servers import free_port, stop_process
 
 MODEL = ROOT / "models" / "rasa" / "assistant.tar.gz"
-RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not MODEL.exists() or not RASA.exists(), reason="Rasa model not trained (make setup)"),
+    pytest.mark.skipif(not MODEL.exists() or not RASA_PYTHON.exists(), reason="Rasa model not trained (make setup)"),
 ]
 
 
@@ -50,16 +50,16 @@ def rasa_url(tmp_path_factory):
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
     with StubBridge() as bridge:
-        # PYTHONPATH: Rasa runs in a scratch directory but must import assistant.components (config.yml).
+        # PYTHONPATH: Rasa runs in a scratch directory and must import this checkout's assistant.components.
         env = {**os.environ, "SANIC_HOST": "127.0.0.1", "ACTIONS_BRIDGE_URL": bridge.url,
                "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
         actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
         actions = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions",
                                     "-p", str(actions_port)], cwd=ROOT, env=env,
                                    stdout=actions_log.open("w"), stderr=subprocess.STDOUT)
-        rasa = subprocess.Popen([str(RASA), "run", "-i", "127.0.0.1", "-p", str(rasa_port),
-                                 "--model", str(MODEL), "--endpoints", str(endpoints),
-                                 "--credentials", str(ROOT / "assistant" / "credentials.yml")],
+        rasa = subprocess.Popen([str(RASA_PYTHON), "-m", "assistant.rasa_launcher", "run",
+                                 "-i", "127.0.0.1", "-p", str(rasa_port), "--model", str(MODEL),
+                                 "--endpoints", str(endpoints), "--credentials", str(ROOT / "assistant" / "credentials.yml")],
                                 cwd=workdir, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT)
         try:
             _wait_ready(f"http://127.0.0.1:{actions_port}/health", actions, actions_log, 120)

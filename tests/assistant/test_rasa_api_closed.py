@@ -1,5 +1,5 @@
-"""The real Rasa as `scripts/run.sh` starts it: its HTTP API is closed, readiness has its own channel, and the
-citizen's client key travels relay → Rasa metadata → action → bridge with the service secret.
+"""The real Rasa as `scripts/run.sh` starts it (the launcher, no --enable-api): its HTTP API is closed,
+readiness has its own channel, and the citizen's client key travels relay → Rasa metadata → action → bridge with the service secret.
 
 Slow (Rasa loads in ~40 s); skipped when models/rasa/assistant.tar.gz has not been trained yet.
 """
@@ -18,12 +18,12 @@ from assistant.bridge.web.dialogue import RasaRestClient
 from assistant.bridge.web.relay import ChatRelay
 from tests.assistant.stub_bridge import StubBridge
 from tests.assistant.test_action_server import ROOT
-from tests.assistant.test_dialogue_stack import MODEL, RASA, _wait_ready
+from tests.assistant.test_dialogue_stack import MODEL, RASA_PYTHON, _wait_ready
 from tests.servers import free_port, stop_process
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not MODEL.exists() or not RASA.exists(), reason="Rasa model not trained (make setup)"),
+    pytest.mark.skipif(not MODEL.exists() or not RASA_PYTHON.exists(), reason="Rasa model not trained (make setup)"),
 ]
 SERVICE_TOKEN = "stack-test-service-secret"
 CLIENT = address_key("203.0.113.50", secret="test-pepper")
@@ -45,7 +45,7 @@ def stack(tmp_path_factory):
         actions = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions",
                                     "-p", str(actions_port)], cwd=ROOT, env=env,
                                    stdout=actions_log.open("w"), stderr=subprocess.STDOUT)
-        rasa = subprocess.Popen([str(RASA), "run", "-i", "127.0.0.1", "-p", str(rasa_port),
+        rasa = subprocess.Popen([str(RASA_PYTHON), "-m", "assistant.rasa_launcher", "run", "-i", "127.0.0.1", "-p", str(rasa_port),
                                  "--model", str(MODEL), "--endpoints", str(endpoints),
                                  "--credentials", str(ROOT / "assistant" / "credentials.yml")],
                                 cwd=workdir, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT)

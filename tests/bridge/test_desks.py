@@ -27,7 +27,40 @@ def test_desks_endpoint_shape(client):
     body = client.get("/api/desks").json()
     assert body["ward"]["name"] == "Phường Cửa Nam" and "13:30" in body["ward"]["hours"]
     first = body["desks"][0]
-    assert set(first) == {"id", "name", "fields", "floor", "hours", "directions", "priority"}
+    assert set(first) == {"id", "name", "name_en", "fields", "floor", "hours", "directions", "priority"}
+    assert first["name_en"].startswith("Desk 1")
+
+
+def test_the_sample_ward_is_a_demo_and_its_missing_address_is_left_out(client):
+    ward = client.get("/api/desks").json()["ward"]
+    assert ward["demo"] is True
+    assert "address" not in ward and "phone" not in ward  # empty facts are left out, not shown blank
+    assert "cần cập nhật" not in str(ward) and "mẫu" not in str(ward)
+
+
+@pytest.mark.parametrize("where, value", [
+    ("address", "Số 1 phố X (địa chỉ mẫu — cần cập nhật)"), ("phone", "TODO"), ("hours", "8:00 – cần cập nhật"),
+])
+def test_placeholder_ward_facts_are_refused(ward_document, where, value):
+    data = copy.deepcopy(ward_document)
+    data["ward"][where] = value
+    with pytest.raises(WardConfigError, match=f"ward.{where}"):
+        validate_ward_config(data)
+
+
+def test_desk_names_in_english_are_validated_and_optional(ward_document):
+    data = copy.deepcopy(ward_document)
+    data["desks"][0]["name_en"] = ""
+    with pytest.raises(WardConfigError, match="name_en"):
+        validate_ward_config(data)
+    data["desks"][0].pop("name_en")
+    desk = validate_ward_config(data).desks[0]
+    assert desk.name_en is None and desk.display_name("en") == desk.name
+
+
+def test_every_shipped_desk_has_an_english_name():
+    config = load_ward_config(BridgeSettings(_env_file=None).ward_config_path)
+    assert all(d.name_en and d.display_name("en") == d.name_en for d in config.desks)
 
 
 @pytest.mark.parametrize("code, desk", [("1.001193", "Q1"), ("2.000815", "Q1"), ("1.004222", "Q4"), ("1.012796", "Q2")])

@@ -1,5 +1,5 @@
-"""The kiosk inside the real bridge app: /kiosk is served, and a kiosk turn goes over HTTP to the bridge's own
-POST /api/chat relay (running under uvicorn on 127.0.0.1) — fake Rasa behind the relay, fake STT/TTS."""
+"""The kiosk inside the real bridge app: /kiosk is served, and a kiosk turn goes in-process through the bridge's
+chat relay (the one behind POST /api/chat; no HTTP call to itself) — fake Rasa behind the relay, fake STT/TTS."""
 from __future__ import annotations
 
 import json
@@ -11,6 +11,7 @@ from assistant.bridge.main import create_app
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.web.dialogue import BotMessage, ChatButton
 from assistant.bridge.web.relay import ChatRelay
+from assistant.payload import Desk, ReplyPayload, Ticket
 from kiosk.engines import KioskEngines
 from kiosk.settings import KioskSettings
 from tests.bridge.fakes import RecordingSearcher
@@ -24,7 +25,9 @@ def rasa_reply(message: str) -> list[BotMessage]:
         return [BotMessage("Bác muốn làm thủ tục nào?", [
             ChatButton("Đăng ký khai sinh", "/choose_option{\"option\":1}"),
             ChatButton("Trích lục khai sinh", "/choose_option{\"option\":2}")])]
-    return [BotMessage("Mời bác đến Quầy 1 – Hộ tịch, chứng thực. Số thứ tự của bác là A003.")]
+    ticket = ReplyPayload(kind="ticket", ticket=Ticket(number="A003", desk=Desk(id="quay-1",
+                                                                                name="Quầy 1 – Hộ tịch, chứng thực")))
+    return [BotMessage("Mời bác đến Quầy 1 – Hộ tịch, chứng thực. Số thứ tự của bác là A003.", data=ticket)]
 
 
 @pytest.fixture
@@ -34,7 +37,7 @@ def bridge(tmp_path, knowledge_defaults):
     app = create_app(settings, searcher=RecordingSearcher(), knowledge_sources=dict(knowledge_defaults))
     rasa = RecordingDialogueClient(rasa_reply)
     app.state.chat_relay = ChatRelay(rasa)
-    # real HTTP dialogue client (no injected dialogue): it must find the bridge's own address
+    # no injected dialogue: the kiosk must use the app's own chat relay
     app.state.kiosk_engines = KioskEngines(KioskSettings(_env_file=None), stt=FakeSpeechToText(),
                                            tts=FakeTextToSpeech())
     with serve(app) as url:
@@ -52,7 +55,7 @@ def test_kiosk_page_is_part_of_the_bridge(bridge):
 def test_kiosk_turns_go_through_the_bridge_chat_relay(bridge):
     url, rasa = bridge
     with websockets.sync.client.connect(url.replace("http", "ws") + "/ws/kiosk") as ws:
-        assert json.loads(ws.recv()) == {"type": "ready"}
+        assert json.loads(ws.recv()) == {"type": "ready", "speech": True}
         ws.send(json.dumps({"type": "text", "text": "khai sinh"}))
         first = json.loads(ws.recv())
         assert [b["title"] for b in first["buttons"]] == ["Đăng ký khai sinh", "Trích lục khai sinh"]
@@ -62,3 +65,27 @@ def test_kiosk_turns_go_through_the_bridge_chat_relay(bridge):
     sender = rasa.received[0][0]
     assert sender.startswith("kiosk-")
     assert rasa.received == [(sender, "khai sinh"), (sender, "/choose_option{\"option\":1}")]
+
+
+def test_relay_dialogue_that_never_answers_is_unavailable_not_a_crash():
+    import asyncio
+    import threading
+
+    from assistant.bridge.routers.kiosk import RelayDialogue
+    from kiosk.dialogue import DialogueUnavailable
+
+    class Stuck:
+        async def send(self, sender, message):
+            await asyncio.Event().wait()
+
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(DialogueUnavailable, match="did not answer"):
+            RelayDialogue(ChatRelay(Stuck()), loop, timeout_s=0.2).send("kiosk-abc123", "xin chào")
+        answered = RelayDialogue(ChatRelay(RecordingDialogueClient(rasa_reply)), loop).send("kiosk-abc123", "lấy số")
+        assert (answered.ticket, answered.desk) == ("A003", "Quầy 1 – Hộ tịch, chứng thực")
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)

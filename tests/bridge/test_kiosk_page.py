@@ -15,6 +15,7 @@ from kiosk.engines import KioskEngines
 from kiosk.settings import KioskSettings
 from kiosk.vad import frame_level_dbfs
 from tests.kiosk.fakes import FakeDialogue, FakeSpeechToText, FakeTextToSpeech
+from tests.kiosk.payloads import ticket_body
 from tests.kiosk.support import CHROMIUM, serve
 
 pytestmark = [pytest.mark.browser,
@@ -26,8 +27,7 @@ expect = playwright.expect
 CLARIFY = {"messages": [{"text": "Bác muốn làm thủ tục nào?", "buttons": [
     {"title": "Đăng ký khai sinh", "payload": "/choose_procedure{\"code\":\"1.001193\"}"},
     {"title": "Đăng ký khai tử", "payload": "/choose_procedure{\"code\":\"1.000656\"}"}]}]}
-ANSWER = {"messages": [{"text": "Thủ tục Đăng ký khai tử. Mời bác đến Quầy 2 – Hộ tịch. "
-                                "Số thứ tự của bác là A012."}]}
+ANSWER = ticket_body("Thủ tục Đăng ký khai tử. Mời bác đến Quầy 2 – Hộ tịch. Số thứ tự của bác là A012.")
 TYPED_ANSWER = {"messages": [{"text": "Lệ phí chứng thực là 2.000 đồng một trang."}]}
 
 

@@ -10,12 +10,14 @@ import pytest
 from fastapi import FastAPI
 
 from assistant.bridge.routers.kiosk import router
+from assistant.payload import Desk
 from kiosk.audio import concat, read_wav, silence
 from kiosk.engines import KioskEngines
 from kiosk.settings import KioskSettings
 from kiosk.stt import VoskSpeechToText
 from kiosk.tts import EspeakTextToSpeech
 from tests.kiosk.fakes import FakeDialogue
+from tests.kiosk.payloads import ticket_body
 from tests.kiosk.support import CHROMIUM, KOREAN_PHRASES, korean_model_dir, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
@@ -32,7 +34,8 @@ def test_korean_speech_through_the_browser_is_recognised_by_real_vosk(tmp_path):
                                      capture_output=True, check=True).stdout)
     microphone = tmp_path / "mic.wav"
     microphone.write_bytes(concat(silence(0.5, speech.rate), speech, silence(2.5, speech.rate)).to_wav())
-    dialogue = FakeDialogue([{"messages": [{"text": "Mời bác đến Quầy 3. Số thứ tự của bác là B004."}]}])
+    dialogue = FakeDialogue([ticket_body("Mời bác đến Quầy 3. Số thứ tự của bác là B004.", number="B004",
+                                         desk=Desk(id="quay-3", name="Quầy 3"))])
     app = FastAPI()
     app.include_router(router)
     app.state.kiosk_engines = KioskEngines(

@@ -13,12 +13,13 @@ from kiosk.audio import concat, read_wav
 from kiosk.engines import KioskEngines
 from kiosk.settings import KioskSettings
 from tests.kiosk.audio_builders import quiet, tone
+from tests.kiosk.payloads import ticket_body
 from tests.kiosk.fakes import FakeDialogue, FakeSpeechToText, FakeTextToSpeech
 
 CLARIFY = {"messages": [{"text": "Bác muốn làm thủ tục nào?", "buttons": [
     {"title": "Đăng ký khai sinh", "payload": "/choose_procedure{\"code\":\"1.001193\"}"},
     {"title": "Đăng ký khai tử", "payload": "/choose_procedure{\"code\":\"1.000656\"}"}]}]}
-ANSWER = {"messages": [{"text": "Mời bác đến Quầy 2 – Hộ tịch. Số thứ tự của bác là A012."}]}
+ANSWER = ticket_body("Mời bác đến Quầy 2 – Hộ tịch. Số thứ tự của bác là A012.")
 
 
 def make_client(stt, dialogue, **settings):
@@ -50,7 +51,7 @@ def test_spoken_question_then_spoken_choice_over_the_socket():
     stt = FakeSpeechToText([("khai sinh", 0.9), ("số hai", 0.9)])
     dialogue = FakeDialogue([CLARIFY, ANSWER])
     with make_client(stt, dialogue) as client, client.websocket_connect("/ws/kiosk") as ws:
-        assert ws.receive_json() == {"type": "ready"}
+        assert ws.receive_json() == {"type": "ready", "speech": True}
         ws.send_text(json.dumps({"type": "start", "rate": 16000}))
         assert ws.receive_json() == {"type": "listening"}
         stream(ws, concat(quiet(0.3), tone(1.0), quiet(1.0)))  # the server's endpointer ends it by itself

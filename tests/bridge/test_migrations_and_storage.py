@@ -24,14 +24,13 @@ def test_fresh_database_gets_every_migration_once(engine):
 
 
 LATEST = MIGRATIONS[-1][0]
-NEXT = LATEST + 1
 
 
 def test_new_migration_is_applied_in_order(engine):
     migrate(engine)
-    step = (NEXT, "add a note table", lambda conn: conn.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY)")))
-    assert migrate(engine, MIGRATIONS + [step]) == [NEXT]
-    assert "note" in inspect(engine).get_table_names() and current_version(engine) == NEXT
+    step = (LATEST + 1, "add a note table", lambda conn: conn.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY)")))
+    assert migrate(engine, MIGRATIONS + [step]) == [LATEST + 1]
+    assert "note" in inspect(engine).get_table_names() and current_version(engine) == LATEST + 1
 
 
 def test_failed_migration_rolls_back_and_is_not_recorded(engine):
@@ -42,13 +41,13 @@ def test_failed_migration_rolls_back_and_is_not_recorded(engine):
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
-        migrate(engine, MIGRATIONS + [(NEXT, "broken", broken)])
+        migrate(engine, MIGRATIONS + [(LATEST + 1, "broken", broken)])
     assert current_version(engine) == LATEST and "half_done" not in inspect(engine).get_table_names()
 
 
 def test_database_newer_than_code_is_refused(engine):
-    migrate(engine, MIGRATIONS + [(NEXT, "future", lambda conn: None)])
-    with pytest.raises(MigrationError, match=f"version {NEXT}"):
+    migrate(engine, MIGRATIONS + [(LATEST + 1, "future", lambda conn: None)])
+    with pytest.raises(MigrationError, match=f"version {LATEST + 1}"):
         migrate(engine)
 
 

@@ -83,7 +83,9 @@ def test_send_message_and_see_reply(page, bridge_url, dialogue):
     page.goto(bridge_url + "/")
     expect(page.locator("h1")).to_contain_text("Hỏi đáp thủ tục hành chính")
     ward = httpx.get(bridge_url + "/api/desks").json()["ward"]
-    expect(page.locator("#ward-info")).to_contain_text(ward["name"])
+    expect(page.locator("#ward-details summary")).to_contain_text(ward["name"])
+    page.locator("#ward-details summary").click()  # opening hours fold out on demand (compact header)
+    expect(page.locator("#ward-info")).to_contain_text("Giờ làm việc")
     page.fill("#chat-input", "làm giấy khai sinh")
     page.click("#send")
     expect(bot_messages(page).last).to_contain_text("Bạn hỏi: làm giấy khai sinh")
@@ -165,14 +167,16 @@ def test_keyboard_only_flow(page, bridge_url, dialogue):
     assert float(outline.rstrip("px")) >= 3
 
 
-def test_reply_after_three_turns_offers_feedback(page, bridge_url, bridge_app):
+def test_rating_is_offered_only_at_the_end_of_the_conversation(page, bridge_url, bridge_app):
     page.goto(bridge_url + "/")
-    for n in range(3):
+    for n in range(4):
         page.fill("#chat-input", f"câu hỏi {n}")
         page.press("#chat-input", "Enter")
         expect(bot_messages(page).last).to_contain_text(f"câu hỏi {n}")
-    feedback = page.locator("#feedback")
-    expect(feedback).to_be_visible()
+    assert page.locator("#feedback").count() == 0  # answers never interrupt with a rating prompt
+    page.fill("#chat-input", "tạm biệt")
+    page.press("#chat-input", "Enter")
+    page.locator("#rate-open").click()  # small and unobtrusive until asked for
     page.get_by_role("button", name=re.compile("^4 sao")).click()
     expect(page.locator("#feedback-result")).to_contain_text("Cảm ơn")
     db = open_database(bridge_app.state.test_settings)

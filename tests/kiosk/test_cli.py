@@ -119,6 +119,8 @@ def test_transcribe_korean_json_with_the_real_model(tmp_path):
 def test_converse_one_turn_through_a_bridge_on_127_0_0_1(tmp_path):
     from fastapi import FastAPI
 
+    from assistant.payload import Desk
+    from tests.kiosk.payloads import ticket_body
     from tests.kiosk.support import serve
 
     received = []
@@ -127,8 +129,8 @@ def test_converse_one_turn_through_a_bridge_on_127_0_0_1(tmp_path):
     @app.post("/api/chat")
     def chat(body: dict) -> dict:
         received.append(body)
-        return {"messages": [{"text": "Mời bác đến Quầy 1 – Tiếp nhận. Số thứ tự của bác là A007."}],
-                "degraded": False}
+        return ticket_body("Mời bác đến Quầy 1 – Tiếp nhận. Số thứ tự của bác là A007.", number="A007",
+                           desk=Desk(id="quay-1", name="Quầy 1 – Tiếp nhận"))
 
     speech = read_wav(subprocess.run(["espeak-ng", "-v", "ko", "-s", "140", "--stdout", "병원"], capture_output=True,
                                      check=True).stdout)

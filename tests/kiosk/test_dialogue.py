@@ -1,11 +1,13 @@
-"""HTTP dialogue client against a real server on 127.0.0.1, and reading desk/ticket out of replies."""
+"""HTTP dialogue client against a real server on 127.0.0.1, and what the kiosk reads from structured replies."""
 from __future__ import annotations
 
 import pytest
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 
-from kiosk.dialogue import DialogueReply, DialogueUnavailable, HttpDialogueClient, find_desk, find_ticket
+from assistant.payload import Choice, ReplyPayload
+from kiosk.dialogue import DialogueReply, DialogueUnavailable, HttpDialogueClient
+from tests.kiosk.payloads import DESK_2, SUGGESTIONS, procedure_body, ticket_body
 from tests.kiosk.support import free_port, serve
 
 RECEIVED: list[dict] = []
@@ -19,10 +21,11 @@ def chat_app() -> FastAPI:
         RECEIVED.append(body)
         if body["message"] == "broken":
             return PlainTextResponse("oops", status_code=500)
+        answer = ticket_body(f"Số thứ tự của bác là B105. Bạn hỏi: {body['message']}", number="B105")
         return {"messages": [
-            {"text": "Thủ tục Đăng ký khai sinh (1.001193). Mời bác đến Quầy 2 – Hộ tịch, chứng thực.",
+            {"text": "Thủ tục Đăng ký khai sinh (1.001193).",
              "buttons": [{"title": "Lấy số thứ tự", "payload": "/take_ticket"}]},
-            {"text": f"Số thứ tự của bác là A012. Bạn hỏi: {body['message']}"}], "degraded": False}
+            *answer["messages"]], "degraded": False}
 
     return app
 
@@ -33,14 +36,14 @@ def bridge_url():
         yield url
 
 
-def test_send_posts_sender_and_message_and_parses_reply(bridge_url):
+def test_send_posts_sender_and_message_and_reads_the_structured_reply(bridge_url):
     client = HttpDialogueClient(bridge_url)
     reply = client.send("kiosk-abc123", "khai sinh cho con")
     assert RECEIVED[-1] == {"sender": "kiosk-abc123", "message": "khai sinh cho con"}
     assert reply.texts[1].endswith("Bạn hỏi: khai sinh cho con")
     assert [b.payload for b in reply.buttons] == ["/take_ticket"]
-    assert reply.desk == "Quầy 2 – Hộ tịch, chứng thực"
-    assert reply.ticket == "A012"
+    assert reply.payload is not None and reply.payload.kind == "ticket"
+    assert (reply.ticket, reply.desk) == ("B105", DESK_2.name)
     assert reply.degraded is False
 
 
@@ -51,30 +54,43 @@ def test_server_error_and_unreachable_bridge_are_dialogue_unavailable(bridge_url
         HttpDialogueClient(f"http://127.0.0.1:{free_port()}", timeout_s=1).send("kiosk-abc123", "xin chào")
 
 
-def test_custom_payload_wins_over_text():
+def test_desk_and_ticket_come_only_from_the_payload_never_from_the_prose():
+    prose_only = DialogueReply.from_chat_json({"messages": [
+        {"text": "Mời bác đến Quầy 2 – Hộ tịch. Số thứ tự của bác là A012."}]})
+    assert (prose_only.desk, prose_only.ticket, prose_only.payload) == (None, None, None)
+    card = DialogueReply.from_chat_json(procedure_body("Đăng ký khai sinh: cần tờ khai ..."))
+    assert (card.desk, card.ticket) == (DESK_2.name, None)
+    assert card.payload.procedure.code == "1.001193"
+
+
+def test_suggestions_are_tappable_but_not_numbered_choices():
+    reply = DialogueReply.from_chat_json(procedure_body("Đăng ký khai sinh."))
+    assert reply.buttons == []
+    assert [s.title for s in reply.suggestions] == [s.title for s in SUGGESTIONS]
+    assert reply.to_json()["suggestions"][0] == {"title": "Lệ phí", "payload": "/ask_fee"}
+
+
+def test_clarify_choices_in_the_payload_become_buttons():
+    payload = ReplyPayload(kind="clarify", choices=[Choice(title="Đăng ký khai sinh", payload="/c1"),
+                                                    Choice(title="Đăng ký khai tử", payload="/c2")])
+    reply = DialogueReply.from_chat_json({"messages": [{"text": "Thủ tục nào?",
+                                                        "data": payload.model_dump(mode="json")}]})
+    assert [(b.title, b.payload) for b in reply.buttons] == [("Đăng ký khai sinh", "/c1"), ("Đăng ký khai tử", "/c2")]
+
+
+def test_speech_form_is_used_when_present_else_the_text():
     reply = DialogueReply.from_chat_json({"messages": [
-        {"text": "Mời bác chờ.", "custom": {"ticket": {"number": "B007"}, "desk": {"id": "Q3", "name": "Quầy 3"}}}]})
-    assert (reply.ticket, reply.desk) == ("B007", "Quầy 3")
+        {"text": "Chào bác."},
+        procedure_body("Một câu trả lời dài với danh sách giấy tờ.", speech="Khai sinh cần tờ khai.")["messages"][0]]})
+    assert reply.speech.splitlines() == ["Chào bác.", "Khai sinh cần tờ khai."]
 
 
-def test_degraded_reply_and_junk_messages():
-    reply = DialogueReply.from_chat_json({"messages": [None, {"text": "  "}, {"text": "Hệ thống bận"}],
-                                          "degraded": True})
-    assert reply.texts == ["Hệ thống bận"] and reply.degraded and reply.desk is None
+def test_invalid_payload_is_ignored_and_junk_messages_skipped():
+    reply = DialogueReply.from_chat_json({"messages": [
+        None, {"text": "  "}, {"text": "Hệ thống bận", "data": {"kind": "not-a-kind"}}], "degraded": True})
+    assert reply.texts == ["Hệ thống bận"] and reply.degraded and reply.payload is None and reply.desk is None
 
 
-@pytest.mark.parametrize("text, ticket", [
-    ("Số thứ tự của bác là A012.", "A012"), ("Your ticket: B105", "B105"),
-    ("Mã thủ tục H26 và A012", None), ("Phiếu số C0042 đã in", "C0042"),
-])
-def test_find_ticket_needs_ticket_context(text, ticket):
-    assert find_ticket(text) == ticket
-
-
-def test_find_desk():
-    assert find_desk("Mời bác sang quầy 5 để nộp hồ sơ") == "quầy 5"
-    assert find_desk("Đến Quầy 1 – Hộ tịch, chứng thực (tầng 1)") == "Quầy 1 – Hộ tịch, chứng thực"
-    assert find_desk("Mời bác đến Quầy 2 – Hộ tịch, còn 3 người trước bác") == "Quầy 2 – Hộ tịch"
-    assert find_desk("Mời bác đến Quầy 3.") == "Quầy 3"
-    assert find_desk("Mã quầy 1.001193 không phải quầy") is None
-    assert find_desk("Không có quầy nào") is None
+def test_a_body_without_messages_is_dialogue_unavailable():
+    with pytest.raises(DialogueUnavailable):
+        DialogueReply.from_chat_json({"detail": "nope"})

@@ -8,6 +8,7 @@ from kiosk.conversation import KioskConversation, TurnKind
 from kiosk.loop import KioskLoop, KioskState
 from kiosk.vad import VadConfig
 from tests.kiosk.audio_builders import quiet, tone
+from tests.kiosk.payloads import ticket_body
 from tests.kiosk.fakes import (FakeAudioSource, FakeDialogue, FakeSpeechToText, FakeTextToSpeech, RecordingPlayer,
                                RecordingScreen)
 
@@ -15,7 +16,7 @@ VAD = VadConfig(hangover_ms=500, opener_ms=800, no_speech_timeout_s=1.5)
 CLARIFY = {"messages": [{"text": "Bác muốn làm thủ tục nào?", "buttons": [
     {"title": "Đăng ký khai sinh", "payload": "/choose_procedure{\"code\":\"1.001193\"}"},
     {"title": "Đăng ký khai tử", "payload": "/choose_procedure{\"code\":\"1.000656\"}"}]}]}
-ANSWER = {"messages": [{"text": "Lệ phí 8.000 đồng. Mời bác đến Quầy 2 – Hộ tịch. Số thứ tự của bác là A012."}]}
+ANSWER = ticket_body("Lệ phí 8.000 đồng. Mời bác đến Quầy 2 – Hộ tịch. Số thứ tự của bác là A012.")
 
 
 def spoken_question(seconds: float = 1.0):

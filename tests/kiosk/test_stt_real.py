@@ -5,11 +5,13 @@ import shutil
 
 import pytest
 
+from assistant.payload import Desk
 from kiosk.audio import concat, read_wav, silence
 from kiosk.conversation import KioskConversation, TurnKind
 from kiosk.stt import SpeechModelError, VoskSpeechToText, load_phrases
 from kiosk.tts import EspeakTextToSpeech
 from tests.kiosk.fakes import FakeDialogue, FakeTextToSpeech
+from tests.kiosk.payloads import ticket_body
 from tests.kiosk.support import KOREAN_PHRASES, korean_model_dir
 
 pytestmark = [pytest.mark.slow,
@@ -52,7 +54,7 @@ def test_silence_gives_an_empty_transcript_with_zero_confidence(stt):
 
 
 def test_full_turn_with_the_real_recogniser(stt, korean_voice):
-    dialogue = FakeDialogue([{"messages": [{"text": "Mời bác đến Quầy 1."}]}])
+    dialogue = FakeDialogue([ticket_body("Mời bác đến Quầy 1.", desk=Desk(id="quay-1", name="Quầy 1"))])
     conversation = KioskConversation(stt=stt, tts=FakeTextToSpeech(), dialogue=dialogue)
     result = conversation.hear(spoken(korean_voice, "서울"))
     assert result.kind is TurnKind.REPLY

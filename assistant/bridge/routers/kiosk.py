@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import logging
 import re
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI, HTTPException, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 
+from assistant.bridge.routers.chat import build_chat_relay
+from assistant.bridge.web.relay import ChatRelay
 from kiosk.browser_session import BrowserKioskSession, ProtocolError
 from kiosk.conversation import KioskConversation
+from kiosk.dialogue import DialogueReply, DialogueUnavailable
 from kiosk.engines import KioskEngines, LazySpeechToText
 from kiosk.phrases import KioskPhrases
 from kiosk.settings import KioskSettings
@@ -20,6 +24,9 @@ from kiosk.tts import SpeechSynthesisError
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "kiosk"
+WEB_STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+SHARED_WEB_ASSETS = {"cards.js"}
+"""The answer-card renderer is the web chat's own file (one renderer for chat, widget and kiosk)."""
 _ASSET_NAME = re.compile(r"^[a-z][a-z0-9_-]*\.(css|js)$")
 _MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"}
 MAX_CONTROL_CHARS = 8 * 1024
@@ -67,20 +74,50 @@ def kiosk_page() -> FileResponse:
 
 @router.get("/kiosk/assets/{name}", include_in_schema=False)
 def kiosk_asset(name: str) -> FileResponse:
-    if not _ASSET_NAME.match(name) or not (STATIC_DIR / name).is_file():
+    folder = WEB_STATIC_DIR if name in SHARED_WEB_ASSETS else STATIC_DIR
+    if not _ASSET_NAME.match(name) or not (folder / name).is_file():
         raise HTTPException(status_code=404, detail="not found")
-    return FileResponse(STATIC_DIR / name, media_type=_MEDIA_TYPES[name.rsplit(".", 1)[1]],
+    return FileResponse(folder / name, media_type=_MEDIA_TYPES[name.rsplit(".", 1)[1]],
                         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
 
 
-def _own_url(websocket: WebSocket) -> str | None:
-    server = websocket.scope.get("server")
-    return f"http://{server[0]}:{server[1]}" if server and server[1] else None
+@router.get("/api/kiosk/status", tags=["kiosk"])
+def kiosk_status(request: Request) -> dict:
+    """What the kiosk page can offer: `speech` is false when no speech model is installed (typing only)."""
+    return {"speech": _engines(request.app).speech_available()}
 
 
-def _build_session(engines: KioskEngines, own_url: str | None) -> BrowserKioskSession:
+class RelayDialogue:
+    """The kiosk's dialogue client inside the bridge: the chat relay called in-process (no HTTP to itself).
+
+    The kiosk session runs in worker threads; each turn is run on the app's event loop and awaited there."""
+
+    def __init__(self, relay: ChatRelay, loop: asyncio.AbstractEventLoop, timeout_s: float = 30.0) -> None:
+        self.relay, self.loop, self.timeout_s = relay, loop, timeout_s
+
+    def send(self, sender: str, message: str) -> DialogueReply:
+        future = asyncio.run_coroutine_threadsafe(self.relay.reply(sender, message), self.loop)
+        try:
+            reply = future.result(self.timeout_s)
+        except concurrent.futures.TimeoutError as exc:
+            future.cancel()
+            raise DialogueUnavailable(f"chat relay did not answer within {self.timeout_s:.0f} s") from exc
+        return DialogueReply(messages=list(reply.messages), degraded=reply.degraded)
+
+
+def _dialogue(app, engines: KioskEngines, loop: asyncio.AbstractEventLoop):
+    """An injected client, else HTTP to KIOSK_BRIDGE_URL (a bridge elsewhere), else this bridge's relay."""
+    if engines.has_dialogue or engines.settings.bridge_url:
+        return engines.dialogue()
+    relay = getattr(app.state, "chat_relay", None)
+    if relay is None:
+        relay = app.state.chat_relay = build_chat_relay(getattr(app.state, "settings", None))
+    return RelayDialogue(relay, loop)
+
+
+def _build_session(engines: KioskEngines, dialogue) -> BrowserKioskSession:
     conversation = KioskConversation(stt=LazySpeechToText(engines), tts=engines.tts(),
-                                     dialogue=engines.dialogue(own_url), phrases=KioskPhrases.load(),
+                                     dialogue=dialogue, phrases=KioskPhrases.load(),
                                      min_confidence=engines.settings.min_confidence,
                                      language=engines.settings.language)
     return BrowserKioskSession(conversation, engines.vad)
@@ -90,15 +127,18 @@ def _build_session(engines: KioskEngines, own_url: str | None) -> BrowserKioskSe
 async def kiosk_socket(websocket: WebSocket) -> None:
     """Messages: JSON {"type": "start"|"stop"|"text"|"choose"|"greet"|"reset"} and binary 16 kHz s16le frames."""
     await websocket.accept()
+    engines = _engines(websocket.app)
+    dialogue = _dialogue(websocket.app, engines, asyncio.get_running_loop())
     try:
-        session = await asyncio.to_thread(_build_session, _engines(websocket.app), _own_url(websocket))
+        session = await asyncio.to_thread(_build_session, engines, dialogue)
     except SpeechSynthesisError as exc:
         log.error("kiosk voice unavailable: %s", exc)
         await websocket.send_json({"type": "error", "code": "tts_unavailable",
                                    "message": "Kiosk chưa sẵn sàng (thiếu giọng đọc). / Kiosk voice not available."})
         await websocket.close(code=1011)
         return
-    await websocket.send_json({"type": "ready"})
+    # `speech`: whether the page may offer the microphone (no speech model installed -> typing only)
+    await websocket.send_json({"type": "ready", "speech": engines.speech_available()})
     try:
         while True:
             message = await websocket.receive()

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Query
 
 from assistant.bridge.deps import ServicesDep
 from assistant.bridge.errors import ApiError
-from assistant.bridge.redaction import redact
+from assistant.bridge.questions import MAX_LOGGED_CHARS
+from assistant.privacy import keywords
 
 router = APIRouter(prefix="/api/procedures", tags=["procedures"])
 log = logging.getLogger(__name__)
@@ -16,7 +17,7 @@ log = logging.getLogger(__name__)
 @router.get("/search")
 def search(services: ServicesDep, q: str = Query(max_length=2000), k: int = Query(3, ge=1, le=20),
            all_levels: bool = False) -> dict:
-    """Same JSON as `python -m knowledge_base search --json`; the question is logged (redacted) for reports."""
+    """Same JSON as `python -m knowledge_base search --json`; the question's keyword form is logged for reports."""
     if services.searcher is None:
         raise ApiError(503, "search_unavailable", "Chức năng tìm thủ tục tạm thời chưa sẵn sàng. / Procedure search is not ready.")
     key = (services.knowledge.version, q, k, all_levels)
@@ -27,8 +28,9 @@ def search(services: ServicesDep, q: str = Query(max_length=2000), k: int = Quer
             services.search_cache.put(key, data)
     if not data.get("error"):
         top = data["results"][0]["code"] if data["results"] else None
-        log.info("search %s top=%s q=%r", data["confidence"], top, redact(q[:200]))
-        services.questions.record(query=q, confidence=data["confidence"], top_code=top)
+        form = keywords(q[:MAX_LOGGED_CHARS])
+        log.info("search %s top=%s keywords=%r", data["confidence"], top, form)
+        services.questions.record(query=q, confidence=data["confidence"], top_code=top, form=form)
     return data
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
+from pydantic import ValidationError
 
 from assistant.payload import ReplyPayload
 
@@ -47,6 +48,32 @@ class BotMessage:
         body: dict[str, Any] = {"text": self.text, "buttons": [b.to_json() for b in self.buttons]}
         body["data"] = self.data.model_dump(mode="json", exclude_none=True) if self.data else None
         return body
+
+    @classmethod
+    def from_json(cls, item: Any) -> BotMessage | None:
+        """Read one message of a `POST /api/chat` body (the inverse of `to_json`); None when it is not one."""
+        if not isinstance(item, dict):
+            return None
+        text = item.get("text")
+        text = text[:MAX_BOT_TEXT_CHARS] if isinstance(text, str) else ""
+        data = None
+        if isinstance(item.get("data"), dict):
+            try:
+                data = ReplyPayload.model_validate(item["data"])
+            except ValidationError:
+                data = None
+        buttons = _parse_buttons(item.get("buttons"))
+        if not text.strip() and not buttons and data is None:
+            return None
+        return cls(text=text, buttons=buttons, data=data)
+
+
+def parse_chat_json(body: Any) -> tuple[list[BotMessage], bool]:
+    """Read a `POST /api/chat` body into (messages, degraded): the one option parser of chat and kiosk clients."""
+    if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
+        raise DialogueUnavailable("chat answer has no 'messages' list")
+    messages = [m for m in (BotMessage.from_json(item) for item in body["messages"]) if m is not None]
+    return messages, bool(body.get("degraded", False))
 
 
 class DialogueClient(Protocol):

@@ -1,11 +1,14 @@
-"""Web pages of the bridge: citizen chat page `/`, staff page `/staff`, widget loader `/widget.js`, assets `/web/*`."""
+"""Web pages of the bridge: citizen chat page `/`, staff page `/staff`, widget loader `/widget.js`, assets `/web/*`,
+and the QR codes of answer cards `/api/qr`."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import FileResponse, Response
+
+from assistant.bridge.web.qr import MAX_URL_CHARS, QrRefused, check_link, qr_svg
 
 STATIC_DIR = Path(__file__).with_name("static")
 _ASSET_NAME = re.compile(r"^[a-z][a-z0-9_-]*\.(css|js|svg|png)$")
@@ -58,6 +61,19 @@ def widget_script() -> FileResponse:
     """Loader for other sites: one script tag adds the floating chat button and panel."""
     return FileResponse(STATIC_DIR / "widget.js", media_type=_MEDIA_TYPES["js"],
                         headers={**ASSET_HEADERS, "Access-Control-Allow-Origin": "*"})
+
+
+@router.get("/api/qr", tags=["pages"], response_class=Response,
+            responses={200: {"content": {"image/svg+xml": {}}}, 400: {"description": "Not a link we encode."}})
+def qr_code(request: Request, data: str = Query(max_length=MAX_URL_CHARS, description="The link to encode.")):
+    """SVG QR code of a link to the national portal or to this site (answer cards: continue on a phone)."""
+    try:
+        url = check_link(data, request.headers.get("host"))
+    except QrRefused as exc:
+        raise HTTPException(status_code=400, detail=f"Không tạo được mã QR cho liên kết này. / {exc}.") from exc
+    return Response(qr_svg(url), media_type="image/svg+xml",
+                    headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=86400",
+                             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
 
 
 @router.get("/web/{name}", include_in_schema=False)

@@ -1,13 +1,32 @@
-// Kiosk page: push-to-talk streams 16 kHz 16-bit mono PCM over /ws/kiosk; shows transcript, answer, desk, ticket;
-// plays the server-synthesised reply. No external scripts.
+// Kiosk page: push-to-talk streams 16 kHz 16-bit mono PCM over /ws/kiosk; shows transcript, answer, the answer card
+// (cards.js), desk and ticket; plays the server-synthesised reply. No external scripts.
+// Speech: the "ready" message says whether a speech model is installed; without one the page offers typing only.
+// Push-to-talk: one press starts listening; the server ends the utterance after a short silence (a press while
+// listening ends it at once); the button stays busy until the answer is shown, so a second press never starts a new
+// recording by accident.
 (function () {
   "use strict";
   const RATE = 16000;
   const $ = (id) => document.getElementById(id);
-  const talk = $("talk"), statusLine = $("status"), form = $("type-form"), typed = $("typed");
-  let socket = null, capture = null, recording = false, busy = false, idleTimer = null;
+  const talk = $("talk"), statusLine = $("status"), form = $("type-form"), typed = $("typed"), replay = $("replay");
+  let socket = null, capture = null, recording = false, streaming = false, busy = false, idleTimer = null, speech = true;
   // After this long without activity the screen is cleared and the next visitor starts a new conversation.
   const IDLE_MS = (Number(new URLSearchParams(location.search).get("idle")) || 90) * 1000;
+  const TEXT = {
+    ready: "Sẵn sàng. Bấm nút xanh để nói. / Ready: press the green button and speak.",
+    readyTyping: "Hãy gõ câu hỏi / Please type your question",
+    listening: "Đang nghe… Bác/anh/chị cứ nói, nói xong máy tự dừng. / Listening… I stop when you finish.",
+    recognising: "Đang nhận dạng… / Recognising…",
+    finding: "Đang tìm câu trả lời… / Finding the answer…",
+    askMore: "Bấm nút xanh để hỏi tiếp, hoặc gõ câu hỏi. / Press the green button or type to ask more.",
+    askMoreTyping: "Gõ câu hỏi tiếp theo vào ô dưới. / Type your next question below.",
+    options: "Bác/anh/chị có thể nói \"số một\", \"số hai\"… hoặc chạm vào lựa chọn. / Say or touch an option.",
+    optionsTyping: "Chạm vào một lựa chọn, hoặc gõ số. / Touch an option or type its number.",
+    noMic: "Không tìm thấy micrô trên máy này. Hãy gõ câu hỏi. / No microphone found: please type your question.",
+    micBlocked: "Micrô đang bị chặn. Hãy gõ câu hỏi. / The microphone is blocked: please type your question.",
+    micFailed: "Không mở được micrô. Hãy gõ câu hỏi. / The microphone could not be opened: please type your question.",
+    notClear: "(chưa nghe rõ / not clear)",
+  };
 
   function touch() {
     clearTimeout(idleTimer);
@@ -23,6 +42,25 @@
   function setStatus(text, isError) {
     statusLine.textContent = text;
     statusLine.classList.toggle("error", Boolean(isError));
+  }
+
+  // idle -> listening -> thinking -> idle; the button's words and state follow the turn.
+  function setTurn(state) {
+    document.body.dataset.turn = state;
+    const labels = { idle: ["Bấm để nói", "Press to talk"], listening: ["Đang nghe… (bấm để dừng)", "Listening… (press to stop)"],
+      thinking: ["Đang xử lý…", "Working…"] };
+    const [vi, en] = labels[state] || labels.idle;
+    const asked = !$("answer-box").hidden;
+    talk.querySelector(".label").textContent = state === "idle" && asked ? "Bấm để hỏi tiếp" : vi;
+    talk.querySelector(".label-en").textContent = state === "idle" && asked ? "Press to ask more" : en;
+    talk.setAttribute("aria-pressed", state === "listening" ? "true" : "false");
+    talk.disabled = state === "thinking" || document.body.dataset.connection !== "ready";
+  }
+
+  function useSpeech(available) {
+    speech = Boolean(available);
+    document.body.dataset.speech = speech ? "yes" : "no";
+    if (!speech) { talk.disabled = true; offerTyping(); }
   }
 
   function connect() {
@@ -47,28 +85,34 @@
     switch (message.type) {
       case "ready":
         document.body.dataset.connection = "ready";
-        talk.disabled = false;
-        setStatus("Sẵn sàng. Bấm nút xanh để nói. / Ready.");
+        useSpeech(message.speech !== false);
+        setTurn("idle");
+        setStatus(speech ? TEXT.ready : TEXT.readyTyping);
         break;
       case "listening":
-        setStatus("Đang nghe… Nói xong bấm nút lần nữa. / Listening… press again when done.");
+        setStatus(TEXT.listening);
         break;
       case "transcript":
         stopCapture();
-        showTranscript(message.text || "(chưa nghe rõ / not clear)");
-        setStatus("Đang tìm câu trả lời… / Finding the answer…");
+        setTurn("thinking");
+        showTranscript(message.text || TEXT.notClear);
+        setStatus(TEXT.finding);
         break;
       case "reply":
         busy = false;
         showReply(message);
+        setTurn("idle");
         break;
       case "reset":
         clearScreen();
-        setStatus("Sẵn sàng. / Ready.");
+        setTurn("idle");
+        setStatus(speech ? TEXT.ready : TEXT.readyTyping);
         break;
       case "error":
         busy = false;
         stopCapture();
+        if (message.code === "stt_unavailable") useSpeech(false);
+        setTurn("idle");
         setStatus(message.message || "Lỗi / Error", true);
         if (message.code === "stt_unavailable") offerTyping();
         break;
@@ -76,8 +120,18 @@
   }
 
   function showTranscript(text) {
+    document.body.classList.remove("fresh");
     $("transcript").textContent = text;
     $("transcript-box").hidden = false;
+  }
+
+  function choose(title, payload) {
+    if (busy) return;
+    busy = true;
+    showTranscript(title);
+    setTurn("thinking");
+    setStatus(TEXT.finding);
+    send({ type: "choose", payload });
   }
 
   function showReply(reply) {
@@ -90,6 +144,14 @@
       if (reply.kind !== "reply" && index === lines.length - 1 && lines.length > 1) p.className = "en";
       answer.appendChild(p);
     });
+    const data = reply.data && typeof reply.data === "object" ? reply.data : null;
+    // the ticket has its own big box below; other structured replies render as the chat's card
+    const card = data && !data.ticket && window.LtsCards ? window.LtsCards.render(data) : null;
+    $("card").replaceChildren(...(card ? [card] : []));
+    // a procedure card says what to bring: the full written answer stays one touch away below it
+    const cardFirst = Boolean(card && data.procedure && ["overview", "documents"].includes(data.procedure.topic || "overview"));
+    $("answer-full").open = !cardFirst;
+    $("answer-full").classList.toggle("folded", cardFirst);
     const options = $("options");
     options.replaceChildren();
     (reply.buttons || []).forEach((button, index) => {
@@ -99,23 +161,28 @@
       num.className = "num";
       num.textContent = (index + 1) + ".";
       b.append(num, " " + button.title);
-      b.addEventListener("click", () => { busy = true; showTranscript(button.title); send({ type: "choose", payload: button.payload }); });
+      b.addEventListener("click", () => choose(button.title, button.payload));
       options.appendChild(b);
     });
+    const chips = data && window.LtsCards ? window.LtsCards.suggestions(data, choose,
+      (reply.buttons || []).map((b) => b.payload)) : null;
+    $("follow-ups").replaceChildren(...(chips ? [chips] : []));
     $("desk").textContent = reply.desk || "";
-    $("desk-card").hidden = !reply.desk;
+    $("desk-card").hidden = !reply.desk || Boolean(card);
     $("ticket").textContent = reply.ticket || "";
     $("ticket-card").hidden = !reply.ticket;
     $("answer-box").hidden = false;
+    $("main").scrollTop = 0;
+    $("transcript-box").scrollIntoView({ block: "start" });
     form.classList.toggle("offer", Boolean(reply.offer_typing));
     if (reply.offer_typing) offerTyping();
-    setStatus(reply.buttons && reply.buttons.length
-      ? "Bác/anh/chị có thể nói \"số một\", \"số hai\"… hoặc chạm vào lựa chọn. / Say or touch an option."
-      : "Bấm nút xanh để hỏi tiếp. / Press the green button to ask again.");
+    const hasOptions = reply.buttons && reply.buttons.length;
+    setStatus(hasOptions ? (speech ? TEXT.options : TEXT.optionsTyping) : (speech ? TEXT.askMore : TEXT.askMoreTyping));
     play(reply.audio);
   }
 
   function play(source) {
+    replay.disabled = !source;
     if (!source) return;
     const audio = $("reply-audio");
     audio.src = source;
@@ -131,8 +198,10 @@
   }
 
   function clearScreen() {
+    document.body.classList.add("fresh");
     $("transcript-box").hidden = true;
     $("answer-box").hidden = true;
+    replay.disabled = true;
     form.classList.remove("offer");
   }
 
@@ -141,6 +210,9 @@
     // Browser voice processing (AGC, noise suppression, echo cancellation) measurably hurt vosk recognition in
     // our tests; the kiosk never listens while it speaks, so it is off unless the page URL has ?voice_processing=1.
     const processing = new URLSearchParams(location.search).get("voice_processing") === "1";
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      throw Object.assign(new Error("no mediaDevices"), { name: "NotFoundError" });
+    }
     const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1,
       echoCancellation: processing, noiseSuppression: processing, autoGainControl: processing } });
     let context;
@@ -150,7 +222,7 @@
     if (context.audioWorklet) {
       await context.audioWorklet.addModule("/kiosk/assets/pcm-capture.js");
       node = new AudioWorkletNode(context, "pcm-capture");
-      node.port.onmessage = (event) => { if (recording && socket.readyState === WebSocket.OPEN) socket.send(event.data); };
+      node.port.onmessage = (event) => { if (streaming && socket.readyState === WebSocket.OPEN) socket.send(event.data); };
       source.connect(node);
     } else {
       node = scriptProcessorCapture(context);
@@ -166,7 +238,7 @@
     const ratio = context.sampleRate / RATE;
     let position = 0;
     node.onaudioprocess = (event) => {
-      if (!recording) return;
+      if (!streaming) return;
       const input = event.inputBuffer.getChannelData(0);
       const out = [];
       while (position < input.length) {
@@ -185,9 +257,8 @@
 
   function stopCapture() {
     recording = false;
+    streaming = false;
     talk.setAttribute("aria-pressed", "false");
-    talk.querySelector(".label").textContent = "Bấm để nói";
-    talk.querySelector(".label-en").textContent = "Press to talk";
     if (!capture) return;
     capture.stream.getTracks().forEach((track) => track.stop());
     capture.source.disconnect();
@@ -196,40 +267,63 @@
     capture = null;
   }
 
+  function microphoneProblem(error) {
+    const name = error && error.name;
+    if (name === "NotFoundError" || name === "OverconstrainedError" || name === "DevicesNotFoundError") return TEXT.noMic;
+    if (name === "NotAllowedError" || name === "SecurityError" || name === "PermissionDeniedError") return TEXT.micBlocked;
+    return TEXT.micFailed;
+  }
+
   talk.addEventListener("click", async () => {
-    if (recording) {
+    if (document.body.dataset.turn === "thinking" || busy || !speech) return;
+    if (recording) { // ends the utterance now; the server answers as after a silence
+      const started = streaming;
       stopCapture();
+      if (!started) { setTurn("idle"); return; } // pressed again before the microphone opened: nothing to send
+      setTurn("thinking");
       send({ type: "stop" });
-      setStatus("Đang nhận dạng… / Recognising…");
+      setStatus(TEXT.recognising);
       return;
     }
-    if (busy) return;
     $("reply-audio").pause();
+    recording = true; // a second press during set-up is a stop, never a new recording
+    setTurn("listening");
     try {
-      send({ type: "start", rate: RATE });
-      recording = true;
-      talk.setAttribute("aria-pressed", "true");
-      talk.querySelector(".label").textContent = "Đang nghe… Bấm để dừng";
-      talk.querySelector(".label-en").textContent = "Listening… press to stop";
       await startCapture();
     } catch (error) {
-      stopCapture();
-      send({ type: "stop" });
-      setStatus("Không mở được micrô. Vui lòng gõ câu hỏi. / Microphone unavailable, please type.", true);
+      stopCapture(); // nothing was sent: the server never hears an empty question
+      setTurn("idle");
+      setStatus(microphoneProblem(error), true);
       offerTyping();
+      return;
     }
+    if (!recording) { stopCapture(); return; }
+    send({ type: "start", rate: RATE });
+    streaming = true;
   });
 
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const text = typed.value.trim();
+  replay.addEventListener("click", () => {
+    const audio = $("reply-audio");
+    if (!audio.src) return;
+    audio.currentTime = 0;
+    audio.play().catch(() => { document.body.dataset.audioState = "blocked"; });
+  });
+
+  function ask(text) {
     if (!text || busy) return;
     busy = true;
     showTranscript(text);
     send({ type: "text", text });
     typed.value = "";
-    setStatus("Đang tìm câu trả lời… / Finding the answer…");
+    setTurn("thinking");
+    setStatus(TEXT.finding);
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    ask(typed.value.trim());
   });
+  $("examples").querySelectorAll("button").forEach((b) => b.addEventListener("click", () => ask(b.textContent)));
 
   $("reset").addEventListener("click", () => { stopCapture(); busy = false; send({ type: "reset" }); });
 

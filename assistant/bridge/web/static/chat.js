@@ -1,28 +1,27 @@
-/* Citizen chat page: sends turns to POST /api/chat and shows replies. All text goes in via textContent. */
+/* Citizen chat page (and the widget's frame, ?embed=1): sends turns to POST /api/chat and renders each reply's text
+   and its structured data (cards.js). All text goes in via textContent, never as HTML. */
 (function () {
   "use strict";
 
   var SENDER_KEY = "lts.chat.sender";
   var TRANSCRIPT_KEY = "lts.chat.transcript";
   var FEEDBACK_KEY = "lts.chat.feedbackGiven";
+  var SEEN_KEY = "lts.chat.lastSeen";
   var LARGE_TEXT_KEY = "lts.largeText";
-  var FEEDBACK_AFTER_REPLIES = 3;
+  var EMBED_IDLE_MS = 30 * 60 * 1000; // the widget keeps a conversation across the host's pages for this long
   var REQUEST_TIMEOUT_MS = 20000;
   var MAX_SAVED = 60;
+  var CARD_FIRST_TOPICS = ["overview", "documents"];
   var TEXT = {
     welcome: "Xin chào! Tôi giúp bạn tìm hiểu thủ tục hành chính: cần giấy tờ gì, lệ phí, thời gian, nộp ở quầy nào, " +
       "và tra cứu hồ sơ.\nHello! Ask me about procedures, documents, fees, desks or your dossier status.",
-    answering: "Đang trả lời… / Answering…",
+    answering: "Trợ lý đang trả lời… / Answering…",
     typeFirst: "Mời bạn nhập câu hỏi trước khi gửi. / Please type a question first.",
     offline: "Xin lỗi, không kết nối được với hệ thống. Mời bạn thử lại hoặc hỏi cán bộ tại quầy hướng dẫn.\n" +
       "Sorry, the service cannot be reached. Please try again or ask at the help desk.",
-    you: "Bạn: ",
-    bot: "Trợ lý: ",
-    choose: "Chọn một – Choose one",
-    thanks: "Cảm ơn bạn đã đánh giá! / Thank you for your feedback!",
-    feedbackFailed: "Chưa gửi được đánh giá. / Feedback could not be sent.",
-    stars: " sao trên 5 / stars of 5",
-    rate: "Bạn thấy câu trả lời có hữu ích không? Mời chọn số sao.\nWas this helpful? Rate 1–5 stars."
+    you: "Bạn: ", bot: "Trợ lý: ", choose: "Chọn một – Choose one",
+    fullAnswer: "Xem trả lời đầy đủ / Full answer",
+    hours: "Giờ làm việc: "
   };
   var SUGGESTIONS = [
     { title: "Làm giấy khai sinh cần gì?", payload: "Làm giấy khai sinh cần gì?" },
@@ -30,12 +29,11 @@
     { title: "Giờ làm việc của phường", payload: "Giờ làm việc của phường" }
   ];
 
-  var store = safeStorage("sessionStorage");
+  var embedded = /[?&]embed=1\b/.test(window.location.search);
+  var store = safeStorage(embedded ? "localStorage" : "sessionStorage");
   var prefs = safeStorage("localStorage");
   var els = {};
   var busy = false;
-  var botReplies = 0;
-  var feedbackOffered = false;
   var transcript = [];
 
   function safeStorage(name) {
@@ -66,46 +64,56 @@
       id = newSenderId();
       store.setItem(SENDER_KEY, id);
     }
+    store.setItem(SEEN_KEY, String(Date.now()));
     return id;
   }
 
-  /* Appends text to parent, turning http(s) links into <a> elements — built with DOM calls, never HTML. */
-  function appendTextWithLinks(parent, text) {
-    var pattern = /https?:\/\/[^\s<>"']+/g;
-    var last = 0;
-    var match;
-    while ((match = pattern.exec(text)) !== null) {
-      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
-      var url = match[0].replace(/[.,;:)]+$/, "");
-      var link = document.createElement("a");
-      link.href = url;
-      link.textContent = url;
-      link.target = "_blank";
-      link.rel = "noopener noreferrer";
-      parent.appendChild(link);
-      last = match.index + url.length;
-    }
-    parent.appendChild(document.createTextNode(text.slice(last)));
-  }
-
-  function addMessage(who, text, buttons, save) {
-    var item = document.createElement("div");
-    item.className = "msg " + (who === "user" ? "msg-user" : "msg-bot");
+  function textBlock(who, text) {
     var body = document.createElement("p");
     body.className = "msg-text";
     var prefix = document.createElement("span");
     prefix.className = "visually-hidden";
     prefix.textContent = who === "user" ? TEXT.you : TEXT.bot;
     body.appendChild(prefix);
-    appendTextWithLinks(body, String(text || ""));
-    item.appendChild(body);
-    if (buttons && buttons.length) {
-      item.appendChild(buildButtons(buttons));
+    window.LtsCards.appendTextWithLinks(body, String(text || ""));
+    return body;
+  }
+
+  /* One message. A bot message with a procedure card shows the card first and keeps the full text one tap away. */
+  function addMessage(who, text, buttons, save, data, interactive) {
+    var item = document.createElement("div");
+    item.className = "msg " + (who === "user" ? "msg-user" : "msg-bot");
+    var card = who === "bot" ? window.LtsCards.render(data) : null;
+    if (card) { item.classList.add("msg-card"); }
+    var body = textBlock(who, text);
+    var cardFirst = card && data.procedure && CARD_FIRST_TOPICS.indexOf(data.procedure.topic || "overview") >= 0;
+    if (cardFirst && String(text || "").trim()) {
+      var prefix = body.firstChild.cloneNode(true);
+      item.appendChild(prefix);
+      item.appendChild(card);
+      var details = document.createElement("details");
+      details.className = "msg-full";
+      var summary = document.createElement("summary");
+      summary.textContent = TEXT.fullAnswer;
+      details.appendChild(summary);
+      body.removeChild(body.firstChild);
+      details.appendChild(body);
+      item.appendChild(details);
+    } else {
+      item.appendChild(body);
+      if (card) { item.appendChild(card); }
+    }
+    var choices = buttons && buttons.length ? buttons : (data && Array.isArray(data.choices) ? data.choices : []);
+    if (interactive !== false && choices.length) { item.appendChild(buildButtons(choices)); }
+    if (interactive !== false && data) {
+      var chips = window.LtsCards.suggestions(data, function (title, payload) {
+        if (!busy) { send(payload, title); }
+      }, choices.map(function (c) { return c.payload; }));
+      if (chips) { item.appendChild(chips); }
     }
     els.messages.appendChild(item);
-    els.messages.scrollTop = els.messages.scrollHeight;
     if (save !== false) {
-      transcript.push({ who: who, text: String(text || ""), buttons: buttons || [] });
+      transcript.push({ who: who, text: String(text || ""), buttons: buttons || [], data: data || null });
       transcript = transcript.slice(-MAX_SAVED);
       store.setItem(TRANSCRIPT_KEY, JSON.stringify(transcript));
     }
@@ -113,33 +121,45 @@
   }
 
   function buildButtons(buttons) {
-    var group = document.createElement("div");
-    group.className = "msg-buttons";
-    group.setAttribute("role", "group");
-    group.setAttribute("aria-label", TEXT.choose);
-    buttons.forEach(function (choice) {
-      if (!choice || typeof choice.title !== "string") { return; }
-      var button = document.createElement("button");
-      button.type = "button";
-      button.textContent = choice.title;
-      button.dataset.payload = typeof choice.payload === "string" && choice.payload ? choice.payload : choice.title;
-      button.addEventListener("click", function () {
-        if (busy) { return; }
-        Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) { b.disabled = true; });
-        button.classList.add("chosen");
-        send(button.dataset.payload, choice.title);
-        els.input.focus();
-      });
-      group.appendChild(button);
+    return window.LtsCards.choiceButtons(buttons, TEXT.choose, function (title, payload) {
+      if (busy) { return false; }
+      send(payload, title);
+      els.input.focus();
+      return true;
     });
-    return group;
+  }
+
+  /* The log shows the start of a new answer (a long answer is read from its top), the end of anything else. */
+  function showTopOf(item) {
+    els.messages.scrollTop = Math.max(0, item.offsetTop - 8);
+  }
+
+  function showEnd() {
+    els.messages.scrollTop = els.messages.scrollHeight;
   }
 
   function setBusy(on) {
     busy = on;
     els.send.disabled = on;
     els.status.textContent = on ? TEXT.answering : "";
+    els.status.classList.toggle("visually-hidden", on); // announced once; the bubble in the log is what people see
     els.messages.setAttribute("aria-busy", on ? "true" : "false");
+    var typing = document.getElementById("typing");
+    if (on && !typing) {
+      typing = document.createElement("div");
+      typing.id = "typing";
+      typing.className = "msg msg-bot typing";
+      typing.setAttribute("aria-hidden", "true"); // the status line announces it once
+      var dots = document.createElement("span");
+      dots.className = "dots";
+      for (var i = 0; i < 3; i += 1) { dots.appendChild(document.createElement("i")); }
+      typing.appendChild(dots);
+      typing.appendChild(document.createTextNode(TEXT.answering));
+      els.messages.appendChild(typing);
+      showEnd();
+    } else if (!on && typing) {
+      typing.parentNode.removeChild(typing);
+    }
   }
 
   function postJson(url, payload) {
@@ -156,120 +176,100 @@
   function send(message, shownAs) {
     if (busy) { return; }
     addMessage("user", shownAs || message);
+    showEnd();
     setBusy(true);
+    var first = null;
+    var kinds = [];
+    function bot(text, buttons, data) {
+      setBusy(false);
+      var item = addMessage("bot", text, buttons, true, data);
+      first = first || item;
+      if (data && data.kind) { kinds.push(data.kind); }
+    }
     postJson("/api/chat", { sender: senderId(), message: message })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (data) {
           if (!response.ok) {
-            addMessage("bot", data && typeof data.message === "string" ? data.message : TEXT.offline);
+            bot(data && typeof data.message === "string" ? data.message : TEXT.offline);
             return;
           }
           var messages = data && Array.isArray(data.messages) ? data.messages : [];
-          if (!messages.length) { addMessage("bot", TEXT.offline); }
+          if (!messages.length) { bot(TEXT.offline); }
           messages.forEach(function (m) {
-            addMessage("bot", m && typeof m.text === "string" ? m.text : "", m && Array.isArray(m.buttons) ? m.buttons : []);
+            bot(m && typeof m.text === "string" ? m.text : "", m && Array.isArray(m.buttons) ? m.buttons : [],
+              m && m.data && typeof m.data === "object" ? m.data : null);
           });
-          if (!data.degraded) { botReplies += 1; }
         });
       })
-      .catch(function () { addMessage("bot", TEXT.offline); })
+      .catch(function () { bot(TEXT.offline); })
       .finally(function () {
         setBusy(false);
-        maybeOfferFeedback();
+        var ended = kinds.indexOf("goodbye") >= 0 || kinds.indexOf("thanks") >= 0;
+        if (ended && kinds.indexOf("feedback") < 0) { offerRating(); }
+        if (first) { showTopOf(first); }
       });
   }
 
-  /* After a few answered turns, a rating request appears in the conversation itself (1–5 star buttons). */
-  function maybeOfferFeedback() {
-    if (feedbackOffered || botReplies < FEEDBACK_AFTER_REPLIES || store.getItem(FEEDBACK_KEY)) { return; }
-    feedbackOffered = true;
-    var box = document.createElement("div");
-    box.className = "msg msg-bot feedback";
-    box.id = "feedback";
-    var question = document.createElement("p");
-    question.className = "msg-text";
-    question.id = "feedback-title";
-    question.textContent = TEXT.rate;
-    var stars = document.createElement("div");
-    stars.className = "stars";
-    stars.setAttribute("role", "group");
-    stars.setAttribute("aria-labelledby", "feedback-title");
-    [1, 2, 3, 4, 5].forEach(function (rating) {
-      var b = document.createElement("button");
-      b.type = "button";
-      b.textContent = rating + " ★";
-      b.setAttribute("aria-label", rating + TEXT.stars);
-      b.addEventListener("click", function () { sendFeedback(box, rating); });
-      stars.appendChild(b);
-    });
-    var result = document.createElement("p");
-    result.id = "feedback-result";
-    result.setAttribute("role", "status");
-    box.appendChild(question);
-    box.appendChild(stars);
-    box.appendChild(result);
-    els.messages.appendChild(box);
-    els.messages.scrollTop = els.messages.scrollHeight;
-  }
-
-  function sendFeedback(box, rating) {
-    var buttons = box.querySelectorAll(".stars button");
-    var result = box.querySelector("#feedback-result");
-    Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
-    postJson("/api/feedback", { conversation_id: senderId(), rating: rating, comment: "" })
-      .then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        store.setItem(FEEDBACK_KEY, String(rating));
-        result.className = "success";
-        result.textContent = TEXT.thanks;
-      })
-      .catch(function () {
-        result.className = "error";
-        result.textContent = TEXT.feedbackFailed;
-        Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
-      });
+  /* At the end of a conversation (goodbye/thanks): a small rating offer (rating.js), once per conversation. */
+  function offerRating() {
+    if (store.getItem(FEEDBACK_KEY) || !window.LtsRating) { return; }
+    window.LtsRating.offer(els.messages, function (rating) {
+      return postJson("/api/feedback", { conversation_id: senderId(), rating: rating, comment: "" });
+    }, function (rating) { store.setItem(FEEDBACK_KEY, String(rating)); });
   }
 
   function setLargeText(on) {
     document.documentElement.classList.toggle("large-text", on);
     els.largeText.setAttribute("aria-pressed", on ? "true" : "false");
     prefs.setItem(LARGE_TEXT_KEY, on ? "1" : "0");
-    els.messages.scrollTop = els.messages.scrollHeight;
-  }
-
-  function showWelcome() {
-    addMessage("bot", TEXT.welcome, SUGGESTIONS, false);
   }
 
   function restore() {
+    var seen = Number(store.getItem(SEEN_KEY) || 0);
+    if (embedded && seen && Date.now() - seen > EMBED_IDLE_MS) { forget(); }
     try { transcript = JSON.parse(store.getItem(TRANSCRIPT_KEY) || "[]"); } catch (e) { transcript = []; }
     if (!Array.isArray(transcript)) { transcript = []; }
-    showWelcome();
+    addMessage("bot", TEXT.welcome, SUGGESTIONS, false);
     transcript.forEach(function (m, i) {
       var isLast = i === transcript.length - 1;
-      addMessage(m.who === "user" ? "user" : "bot", m.text, isLast ? m.buttons : [], false);
+      addMessage(m.who === "user" ? "user" : "bot", m.text, isLast ? m.buttons : [], false, m.data, isLast);
     });
+    showEnd();
+  }
+
+  function forget() {
+    [SENDER_KEY, TRANSCRIPT_KEY, FEEDBACK_KEY, SEEN_KEY].forEach(function (k) { store.removeItem(k); });
   }
 
   function startOver() {
-    store.removeItem(SENDER_KEY);
-    store.removeItem(TRANSCRIPT_KEY);
-    store.removeItem(FEEDBACK_KEY);
+    forget();
     transcript = [];
-    botReplies = 0;
     els.messages.textContent = "";
-    feedbackOffered = false;
-    showWelcome();
+    addMessage("bot", TEXT.welcome, SUGGESTIONS, false);
     els.input.focus();
+  }
+
+  function askStartOver() {
+    var dialog = document.getElementById("confirm-new");
+    if (!dialog || typeof dialog.showModal !== "function") {
+      if (window.confirm("Xoá cuộc trò chuyện và hỏi lại từ đầu? / Start over?")) { startOver(); }
+      return;
+    }
+    dialog.returnValue = "";
+    dialog.showModal();
+    document.getElementById("confirm-cancel").focus();
+    dialog.addEventListener("close", function () {
+      if (dialog.returnValue === "ok") { startOver(); } else { document.getElementById("new-chat").focus(); }
+    }, { once: true });
   }
 
   function loadWardInfo() {
     fetch("/api/desks").then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
       var ward = data && data.ward;
       if (!ward || typeof ward.name !== "string") { return; }
-      var parts = [ward.name];
-      if (typeof ward.hours === "string" && ward.hours) { parts.push("Giờ làm việc: " + ward.hours); }
-      els.wardInfo.textContent = parts.join(" · ");
+      document.getElementById("ward-name").textContent = ward.name;
+      els.wardInfo.textContent = typeof ward.hours === "string" && ward.hours ? TEXT.hours + ward.hours : "";
+      document.getElementById("ward-details").hidden = false;
     }).catch(function () { /* the page works without it */ });
   }
 
@@ -281,7 +281,6 @@
     els.status = document.getElementById("status");
     els.largeText = document.getElementById("large-text");
     els.wardInfo = document.getElementById("ward-info");
-    var embedded = /[?&]embed=1\b/.test(window.location.search);
     document.body.classList.toggle("embed", embedded);
 
     els.form.addEventListener("submit", function (event) {
@@ -305,9 +304,9 @@
     els.largeText.addEventListener("click", function () {
       setLargeText(!document.documentElement.classList.contains("large-text"));
     });
-    document.getElementById("new-chat").addEventListener("click", startOver);
+    document.getElementById("new-chat").addEventListener("click", askStartOver);
     document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && embedded && window.parent !== window) {
+      if (event.key === "Escape" && embedded && window.parent !== window && !document.querySelector("dialog[open]")) {
         window.parent.postMessage({ type: "lts-close" }, "*");
       }
     });

@@ -161,14 +161,14 @@
   var REPORT_TITLES = {
     questions_total: "Tổng số câu hỏi / Questions asked",
     most_asked: "Thủ tục được hỏi nhiều nhất / Most-asked procedures",
-    unanswered: "Câu hỏi chưa trả lời được / Unanswered questions",
+    unanswered: "Câu hỏi chưa trả lời được (từ khóa) / Unanswered questions (keywords)",
     feedback: "Đánh giá của người dân / Citizen ratings",
     average_rating: "Điểm trung bình (1–5) / Average rating",
     count: "Số lượt đánh giá / Number of ratings",
     recent_comments: "Góp ý gần đây / Recent comments"
   };
   var COLUMN_TITLES = {
-    code: "Mã / Code", name: "Tên thủ tục / Name", count: "Số lần / Count", query: "Câu hỏi / Question",
+    code: "Mã / Code", name: "Tên thủ tục / Name", count: "Số lần / Count", keywords: "Từ khóa câu hỏi / Question keywords",
     last_asked_at: "Lần cuối / Last asked", rating: "Điểm / Rating", comment: "Góp ý / Comment", at: "Thời gian / When"
   };
 

@@ -1,0 +1,11 @@
+"""tests/rasa/ runs in .venv-rasa (Python 3.10, Rasa 3.6; `assistant/scripts/rasa_checks.sh` runs it); every other
+folder runs in .venv (Python 3.11). Each interpreter collects only its own folders."""
+import importlib.util
+from pathlib import Path
+
+_FOLDERS = [p.name for p in Path(__file__).parent.iterdir() if p.is_dir() and (p / "__init__.py").exists()]
+
+if importlib.util.find_spec("rasa") is not None:  # .venv-rasa
+    collect_ignore = [name for name in _FOLDERS if name != "rasa"]
+else:
+    collect_ignore = ["rasa"]
