@@ -97,7 +97,10 @@ class ChatRelay:
             notice = self.replies.message_too_long.replace("{max_chars}", str(self.max_message_chars))
             return ChatReply([BotMessage(notice)])
         try:
-            messages = await self.client.send(sender, text, {CLIENT_METADATA_KEY: client} if client else None)
+            if client:
+                messages = await self.client.send(sender, text, metadata={CLIENT_METADATA_KEY: client})
+            else:
+                messages = await self.client.send(sender, text)
         except DialogueUnavailable:
             # The reason is already logged by the client; the message itself never reaches the log.
             return ChatReply([BotMessage(self.replies.assistant_unavailable)], degraded=True, relayed=True)
