@@ -15,6 +15,7 @@ from assistant.actions.settings import ActionSettings
 logger = logging.getLogger(__name__)
 
 CLIENT_ID_HEADER = "X-Client-Id"
+SERVICE_TOKEN_HEADER = "X-Service-Token"
 LookupOutcome = Literal["found", "not_found", "locked", "invalid_code", "invalid_id_last4", "unavailable"]
 
 
@@ -55,8 +56,9 @@ class BridgeClient(Protocol):
         """A queue ticket {"id","number","desk","priority","position","estimated_wait_minutes","issued_at"}."""
 
     async def lookup_dossier(self, code: str, id_last4: str, client_id: str | None = None) -> DossierLookup:
-        """``POST /api/dossiers/lookup``; ``client_id`` (a hash of the conversation) goes in X-Client-Id so the
-        bridge can rate-limit per citizen rather than per action server."""
+        """``POST /api/dossiers/lookup``; ``client_id`` (the citizen's client key the chat relay put in the message
+        metadata) goes in X-Client-Id with the service secret, so the bridge limits the citizen's address rather
+        than the action server's."""
 
     async def get_ticket(self, ticket_id: int) -> dict[str, Any] | None:
         """``GET /api/tickets/{id}``: the ticket with its current "position", "status" and wait; None when unknown."""
@@ -89,6 +91,7 @@ class HttpBridgeClient:
 
     def __init__(self, settings: ActionSettings) -> None:
         self._base = settings.bridge_url.rstrip("/")
+        self._service_token = settings.resolved_service_token()
         self._timeout = aiohttp.ClientTimeout(total=None, connect=settings.connect_timeout_s,
                                               sock_read=settings.read_timeout_s)
         self._session: aiohttp.ClientSession | None = None
@@ -98,7 +101,10 @@ class HttpBridgeClient:
         """The session of the running event loop (made on first use: aiohttp sessions belong to one loop)."""
         loop = asyncio.get_running_loop()
         if self._session is None or self._session.closed or self._loop is not loop:
-            self._session, self._loop = aiohttp.ClientSession(timeout=self._timeout), loop
+            # Every call carries the service secret: the bridge then treats it as our own service (not
+            # rate-limited per address, may declare a stated priority), never as a public caller.
+            headers = {SERVICE_TOKEN_HEADER: self._service_token} if self._service_token else None
+            self._session, self._loop = aiohttp.ClientSession(timeout=self._timeout, headers=headers), loop
         return self._session
 
     async def aclose(self) -> None:
@@ -187,7 +193,8 @@ class HttpBridgeClient:
         await self._post_created("/api/complaints", body)
 
     async def lookup_dossier(self, code: str, id_last4: str, client_id: str | None = None) -> DossierLookup:
-        headers = {CLIENT_ID_HEADER: client_id} if client_id else None
+        headers = {CLIENT_ID_HEADER: client_id, SERVICE_TOKEN_HEADER: self._service_token} \
+            if client_id and self._service_token else None
         response = await self._request(
             "POST", "/api/dossiers/lookup", json={"code": code, "id_last4": id_last4}, headers=headers
         )

@@ -1,7 +1,6 @@
 """Dossier status: read the dossier code and the last 4 ID digits from what was said, look it up, explain it."""
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -67,11 +66,16 @@ def find_id_last4(text: str | None) -> str | None:
     return spoken[0] if len(spoken) == 1 else None
 
 
-def client_id(conversation_id: str | None) -> str | None:
-    """A stable, non-reversible id for the conversation (the bridge counts failed lookups per client)."""
-    if not conversation_id:
-        return None
-    return "conv-" + hashlib.sha256(conversation_id.encode("utf-8")).hexdigest()[:16]
+_CLIENT_KEY = re.compile(r"^a-[0-9a-f]{20}$")
+
+
+def client_key(metadata: object) -> str | None:
+    """The citizen's client key from the message metadata (set by the bridge's chat relay), if well formed.
+
+    Not the conversation id: the sender id is chosen by the caller, and a new one per try would dodge the lockout.
+    """
+    value = metadata.get("client") if isinstance(metadata, dict) else None
+    return value if isinstance(value, str) and _CLIENT_KEY.fullmatch(value) else None
 
 
 def _format_date(value: str | None, language: str) -> str:
@@ -90,13 +94,13 @@ class DossierService:
     replies: Replies
 
     async def status(
-        self, *, code: str | None, id_last4: str | None, language: str, conversation_id: str | None = None
+        self, *, code: str | None, id_last4: str | None, language: str, client: str | None = None
     ) -> Reply:
         cleared = {"dossier_code": None, "id_last4": None, "form_retries": 0, "pending_offer": None}
         if not code or not id_last4:
             return self._refused("dossier_give_up", language, cleared)
         try:
-            result = await self.bridge.lookup_dossier(code, id_last4, client_id=client_id(conversation_id))
+            result = await self.bridge.lookup_dossier(code, id_last4, client_id=client)
         except BridgeUnavailable:
             return Reply(self.replies.say("dossier_unavailable", language), slots=cleared,
                          payload=ReplyPayload(kind="error", language=language))

@@ -7,7 +7,8 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.actions.base import ServiceAction, send, turn_language
-from assistant.actions.dossier import MAX_FORM_RETRIES, find_dossier_code, find_id_last4, mentions_dossier_code
+from assistant.actions.dossier import (MAX_FORM_RETRIES, client_key, find_dossier_code, find_id_last4,
+                                      mentions_dossier_code)
 from assistant.actions.runtime import Services, shared_services
 from assistant.payload import ReplyPayload
 
@@ -69,7 +70,7 @@ class ActionDossierStatus(ServiceAction):
             code=tracker.get_slot("dossier_code"),
             id_last4=tracker.get_slot("id_last4"),
             language=turn_language(tracker),
-            conversation_id=tracker.sender_id,
+            client=client_key((tracker.latest_message or {}).get("metadata")),
         )
         return send(dispatcher, reply)
 

@@ -3,6 +3,7 @@ complaint into a category for staff reports (the citizen's words are never store
 the bridge. Phrases live in data/feedback_words.yaml."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -15,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from knowledge_base.text import tokens
 
 from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
-from assistant.actions.dossier import client_id
 from assistant.actions.replies import Replies
 from assistant.actions.reply import Reply
 from assistant.actions.spoken_numbers import DIGIT_WORDS
@@ -24,6 +24,14 @@ from assistant.payload import ReplyPayload
 logger = logging.getLogger(__name__)
 WORDS_PATH = Path(__file__).parent / "data" / "feedback_words.yaml"
 CATEGORIES = ("staff_attitude", "improper_request", "overdue", "waiting", "facilities", "assistant", "other")
+
+
+def conversation_key(conversation_id: str | None) -> str | None:
+    """A stable, non-reversible id for the conversation: feedback and complaints are grouped per conversation
+    without keeping Rasa's sender id."""
+    if not conversation_id:
+        return None
+    return "conv-" + hashlib.sha256(conversation_id.encode("utf-8")).hexdigest()[:16]
 
 
 class _WordsFile(BaseModel):
@@ -136,7 +144,7 @@ class FeedbackService:
         if rating is None:
             return self.ask_rating(language, "rating_ask_again")
         try:
-            await self.bridge.send_feedback(client_id(conversation_id) or "anonymous", rating)
+            await self.bridge.send_feedback(conversation_key(conversation_id) or "anonymous", rating)
         except BridgeUnavailable:
             logger.warning("rating not recorded: bridge unavailable")
         logger.info("rating recorded: %d", rating)
@@ -159,7 +167,7 @@ class FeedbackService:
         category = self.words.complaint_category(text)
         desk = self.words.desk_number(text)
         try:
-            await self.bridge.record_complaint(client_id(conversation_id) or "anonymous", category, desk)
+            await self.bridge.record_complaint(conversation_key(conversation_id) or "anonymous", category, desk)
         except BridgeUnavailable:
             logger.warning("complaint not recorded: bridge unavailable")
         logger.info("complaint recorded: category=%s desk_named=%s", category, desk is not None)

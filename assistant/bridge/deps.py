@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from assistant.bridge.auth import StaffIdentity, identify
+from assistant.bridge.clients import SERVICE_TOKEN_HEADER, client_identity, service_token_ok
 from assistant.bridge.errors import ApiError
 from assistant.bridge.services import BridgeServices
 
@@ -23,20 +24,19 @@ def client_id(request: Request) -> str:
 
 
 def from_own_service(request: Request) -> bool:
-    """True when the caller is one of our own services (the action server relaying a chat or kiosk turn, the
-    kiosk relay): they may self-declare priority tickets and are not rate-limited here (the citizen's turns
-    are, at /api/chat). For now: a caller at a trusted local address."""
-    settings = getattr(request.app.state, "settings", None)
-    return settings is not None and client_id(request) in settings.trusted_client_id_hosts
+    """True when the caller is one of our own services (the action server relaying a chat or kiosk turn),
+    proven by the service secret (`X-Service-Token`), never by its address: a reverse proxy on the same host
+    also calls from 127.0.0.1. Own services may self-declare priority tickets and are not rate-limited here
+    (the citizen's turns are, at /api/chat)."""
+    services = getattr(request.app.state, "services", None)
+    expected = getattr(services, "service_token", "") if services is not None else ""
+    return service_token_ok(request.headers.get(SERVICE_TOKEN_HEADER, ""), expected)
 
 
 def client_address(request: Request, services: ServicesDep) -> str:
-    """Who is asking, for the per-client lockout: the remote address, or `X-Client-Id` from a trusted local caller."""
-    host = request.client.host if request.client else "unknown"
-    named = request.headers.get("x-client-id", "").strip()
-    if named and host in services.settings.trusted_client_id_hosts:
-        return "id:" + named[:60]
-    return host
+    """Who is asking, for the per-client lockout (assistant.bridge.clients): a key of the remote address."""
+    return client_identity(host=request.client.host if request.client else "unknown", headers=request.headers,
+                           secret=services.settings.dossier_pepper, service_token=services.service_token)
 
 
 ClientDep = Annotated[str, Depends(client_address)]

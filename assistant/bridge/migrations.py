@@ -51,10 +51,18 @@ def _0003_complaints(conn: Connection) -> None:
     models.Base.metadata.create_all(conn, tables=[models.Complaint.__table__])
 
 
+def _0004_lookup_guards(conn: Connection) -> None:
+    models.Base.metadata.create_all(conn, tables=[models.LookupGuard.__table__])
+    # Migration 1 creates tables from the current models, so a fresh database already has the column.
+    if "pending" not in {column["name"] for column in inspect(conn).get_columns("lookup_failures")}:
+        conn.execute(text("ALTER TABLE lookup_failures ADD COLUMN pending BOOLEAN NOT NULL DEFAULT FALSE"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial tables", _0001_initial),
     (2, "question log keeps keywords, not questions", _0002_question_keywords),
     (3, "complaints by category", _0003_complaints),
+    (4, "lookup guard rows and pending attempts (atomic lockout)", _0004_lookup_guards),
 ]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -39,14 +39,23 @@ class Dossier(Base):
 
 
 class LookupFailure(Base):
-    """A failed dossier lookup, kept for the per-code / per-client lockout window."""
+    """A failed (or still running) dossier lookup, kept for the per-code / per-client lockout."""
 
     __tablename__ = "lookup_failures"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code_key: Mapped[str] = mapped_column(String(64))
     client: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """True while the source is being asked: counts towards the limits, but may still turn out a success."""
     __table_args__ = (Index("ix_lookup_failures_code_at", "code_key", "at"), Index("ix_lookup_failures_client_at", "client", "at"))
+
+
+class LookupGuard(Base):
+    """One row per dossier code and per client, locked (SELECT … FOR UPDATE) while an attempt is checked."""
+
+    __tablename__ = "lookup_guards"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
 
 
 class Ticket(Base):

@@ -53,12 +53,20 @@ class BridgeSettings(BaseSettings):
     start with the public demo value unless `demo_mode` is on."""
     demo_mode: bool = False
     """`make run` sets BRIDGE_DEMO_MODE=true: demo dossiers and the public demo pepper are accepted."""
-    trusted_client_id_hosts: list[str] = ["127.0.0.1", "::1"]
-    """Callers at these addresses may name the citizen behind a request with `X-Client-Id` (the action
-    server sends the conversation id; a reverse proxy must overwrite it with the remote address) so the
-    per-client lookup lockout does not lump every chat user together under 127.0.0.1."""
+    service_token: str = ""
+    """Secret of our own action server: only a caller sending it (X-Service-Token) may name the citizen
+    behind a request with X-Client-Id. Empty: read from service_token_file (written by scripts/setup.sh)."""
+    service_token_file: Path | None = None
+    """Default `<data_dir>/service-token`; a missing file means no caller may name a citizen."""
     lookup_max_failures: int = 5
+    """Failed dossier lookups per (code, client) in the window; per-code delays start after as many."""
+    lookup_client_max_failures: int = 5
+    """Failed lookups per client over all codes in the window (codes are sequential: stops walking them)."""
     lookup_window_minutes: int = 15
+    lookup_max_delay_minutes: int = 15
+    """Longest wait the per-code delays (2, 4, 8 … s after each further failure, from any client) grow to."""
+    lookup_code_memory_hours: int = 24
+    """How long failures count towards a code's delay, unless a desk officer lifts the lock."""
 
     minutes_per_ticket: int = 5
     priority_burst: int = 3
@@ -101,6 +109,15 @@ class BridgeSettings(BaseSettings):
                 "BRIDGE_DOSSIER_PEPPER còn là giá trị demo công khai: đặt một giá trị bí mật trong .env, hoặc "
                 "BRIDGE_DEMO_MODE=true để chạy thử. / BRIDGE_DOSSIER_PEPPER is the public demo value: set a "
                 "private one in .env, or BRIDGE_DEMO_MODE=true for a demo.")
+
+    def resolved_service_token(self) -> str:
+        if self.service_token:
+            return self.service_token
+        path = self.service_token_file or self.data_dir / "service-token"
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return ""
 
     def resolved_database_url(self) -> str:
         if self.database_url:

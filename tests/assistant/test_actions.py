@@ -206,13 +206,22 @@ def test_opening_hours_leave_out_an_unknown_address(services, bridge, monkeypatc
 
 def test_dossier_found_explains_status_and_clears_the_digits(services, bridge):
     bridge.dossiers[("000.00.20.H26-250801-0001", "1234")] = FOUND_DOSSIER
-    tracker = make_tracker("1234", "inform", slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234"})
+    tracker = make_tracker("1234", "inform", slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234"},
+                           metadata={"client": "a-0123456789abcdef0123"})
     messages, events = run_action(ActionDossierStatus(services), tracker)
     text = messages[0]["text"]
     assert "Đang xử lý" in text and "06/08/2025" in text and "Quầy 1" in text and "1234" not in text
     assert slot_events(events)["id_last4"] is None and slot_events(events)["dossier_code"] is None
-    client = bridge.called("lookup_dossier")[0]["client_id"]
-    assert client.startswith("conv-") and "test-user" not in client
+    # the client key the chat relay put in the message metadata, never the (caller-chosen) conversation id
+    assert bridge.called("lookup_dossier")[0]["client_id"] == "a-0123456789abcdef0123"
+
+
+def test_dossier_lookup_without_relay_metadata_names_no_client(services, bridge):
+    for metadata in (None, {"client": "test-user"}, {"client": ["a-0123456789abcdef0123"]}):
+        tracker = make_tracker("1234", "inform", metadata=metadata,
+                               slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234"})
+        run_action(ActionDossierStatus(services), tracker)
+    assert [call["client_id"] for call in bridge.called("lookup_dossier")] == [None, None, None]
 
 
 @pytest.mark.parametrize(

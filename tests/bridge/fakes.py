@@ -70,3 +70,23 @@ class MonotonicClock:
 
     def __call__(self) -> float:
         return self.t
+
+
+class RecordingDossierSource:
+    """DossierSource wrapper: records every (code, digits) that reaches the source, then asks the real one."""
+
+    def __init__(self, inner):
+        import threading
+
+        self.inner = inner
+        self.received: list[tuple[str, str]] = []
+        self.hold: threading.Barrier | None = None
+        """When set, each call waits until the barrier's number of calls are inside the source together."""
+        self._lock = threading.Lock()
+
+    def find(self, code: str, id_last4: str):
+        with self._lock:
+            self.received.append((code, id_last4))
+        if self.hold is not None:
+            self.hold.wait()
+        return self.inner.find(code, id_last4)

@@ -67,12 +67,12 @@ def test_import_cli_and_migrate(env, tmp_path, capsys, make_client):
 
 
 class _StubServices(BaseHTTPRequestHandler):
-    """Rasa and the action server: `/status` names a model file unless the server's `model_file` is None."""
+    """Rasa and the action server: Rasa's readiness channel says a model is loaded unless `model_file` is None."""
 
     def do_GET(self):
         body = {"status": "ok"}
-        if self.path.startswith("/status"):
-            body = {"model_file": self.server.model_file, "num_active_training_jobs": 0}
+        if self.path == "/webhooks/readiness/":
+            body = {"model_loaded": self.server.model_file is not None}
         payload = json.dumps(body).encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(payload)))

@@ -81,7 +81,8 @@ def test_one_endpoint_s_limit_does_not_spend_another_s(limited):
 
 
 def test_own_services_are_not_limited_here(make_client, settings):
-    client = make_client(settings_override=settings.model_copy(update={"trusted_client_id_hosts": ["testclient"]}))
+    client = make_client(settings_override=settings.model_copy(update={"service_token": "test-service-secret"}))
+    client.headers["X-Service-Token"] = "test-service-secret"  # as the action server sends it
     client.app.state.rate_limiters = RateLimiters(LIMITS, clock=MonotonicClock())
     codes = {client.get("/api/procedures/search", params={"q": "khai sinh"}).status_code for _ in range(10)}
     assert codes == {200}
@@ -98,8 +99,15 @@ def test_a_public_caller_may_not_declare_priority(client, staff_headers):
     assert desk_officer.status_code == 201 and desk_officer.json()["priority"] == "elderly"
 
 
+def test_a_forged_or_missing_service_secret_is_a_public_caller(make_client, settings):
+    client = make_client(settings_override=settings.model_copy(update={"service_token": "test-service-secret"}))
+    client.headers["X-Service-Token"] = "guessed"
+    assert client.post("/api/tickets", json={"desk": "Q1", "priority": "pregnant"}).status_code == 403
+
+
 def test_a_conversation_through_the_action_server_may_declare_priority(make_client, settings):
-    client = make_client(settings_override=settings.model_copy(update={"trusted_client_id_hosts": ["testclient"]}))
+    client = make_client(settings_override=settings.model_copy(update={"service_token": "test-service-secret"}))
+    client.headers["X-Service-Token"] = "test-service-secret"  # as the action server sends it
     response = client.post("/api/tickets", json={"desk": "Q1", "priority": "pregnant"})
     assert response.status_code == 201 and response.json()["priority"] == "pregnant"
 

@@ -210,9 +210,9 @@ class GatedDialogue(RecordingDialogueClient):
         super().__init__(scripted_reply)
         self.gate = threading.Event()
 
-    async def send(self, sender: str, message: str):
+    async def send(self, sender: str, message: str, metadata: dict | None = None):
         await asyncio.to_thread(self.gate.wait, 10)
-        return await super().send(sender, message)
+        return await super().send(sender, message, metadata)
 
 
 def test_typing_indicator_shows_while_the_answer_is_on_its_way(browser, tmp_path):

@@ -32,18 +32,17 @@ def _reachable(url: str, timeout_s: float) -> bool:
 
 
 def rasa_model_loaded(settings) -> bool:
-    """Rasa answers and has a model loaded (`GET /status` names a model file). The one place that knows how
-    Rasa is probed: a Rasa that answers without a model would only ever say "no answer"."""
-    token = getattr(settings, "rasa_token", None)
-    response = _get(settings.rasa_url.rstrip("/") + "/status", settings.health_timeout_s,
-                    params={"token": token} if token else None)
+    """Rasa answers and has a model loaded. The one place that knows how Rasa is probed: Rasa runs without its
+    HTTP API, and its readiness channel (assistant/components/readiness.py) says whether a model is loaded —
+    Rasa answering `/` is not enough (with no model every chat would get "no answer")."""
+    response = _get(settings.rasa_url.rstrip("/") + "/webhooks/readiness/", settings.health_timeout_s)
     if response is None or response.status_code != 200:
         return False
     try:
         body = response.json()
     except ValueError:
         return False
-    return isinstance(body, dict) and bool(body.get("model_file"))
+    return isinstance(body, dict) and body.get("model_loaded") is True
 
 
 def _database_reads(services) -> bool:

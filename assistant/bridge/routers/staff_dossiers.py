@@ -1,4 +1,4 @@
-"""Staff API for the local dossier source: record a dossier or update its status (audited, digits hashed)."""
+"""Staff API for dossiers: record one or update its status (audited, digits hashed); lift a code's lookup lock."""
 from __future__ import annotations
 
 from datetime import date
@@ -82,3 +82,17 @@ def upsert_dossier(body: DossierIn, services: ServicesDep, staff: EditorDep) -> 
         audit.record_change(session, actor=staff.actor, action="dossier.create" if before is None else "dossier.update",
                             target=code, before=audit_before, after=audit_after)
     return JSONResponse(after, status_code=201 if before is None else 200)
+
+
+@router.delete("/{code}/lockout")
+def lift_lockout(code: str, services: ServicesDep, staff: EditorDep) -> dict:
+    """A desk officer lifts a code's lookup lock (every client's failures on it), e.g. for a citizen at the desk."""
+    normalised = normalise_code(code)
+    if normalised is None:
+        raise ApiError(422, "invalid_code", f"Mã hồ sơ không đúng dạng, ví dụ: {EXAMPLE_CODE}. / Malformed code, e.g. {EXAMPLE_CODE}.",
+                       example=EXAMPLE_CODE)
+    cleared = services.dossiers.lockout.lift(normalised)
+    with services.db.write() as session:
+        audit.record_change(session, actor=staff.actor, action="dossier.lockout_lift", target=normalised,
+                            before={"failures": cleared}, after={"failures": 0})
+    return {"code": normalised, "cleared_failures": cleared}
