@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from assistant.bridge.errors import BodySizeLimit, install_error_handlers
-from assistant.bridge.routers import desks, dossiers, feedback, health, procedures, staff, staff_dossiers, tickets
+from assistant.bridge.routers import desks, dossiers, feedback, health, procedures, staff, staff_dossiers, tickets, turn
 from assistant.bridge.services import build_real_searcher, build_services
 from assistant.bridge.settings import BridgeSettings
 
@@ -33,7 +33,7 @@ def create_app(settings: BridgeSettings | None = None, *, searcher: Any | None =
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
                        large_paths={"/api/staff/import": settings.max_import_bytes})
-    for module in (health, dossiers, desks, tickets, procedures, feedback, staff, staff_dossiers):
+    for module in (health, dossiers, desks, tickets, procedures, turn, feedback, staff, staff_dossiers):
         app.include_router(module.router)
 
     # --- BEGIN routers of other areas (web and kiosk helpers edit only this block) ---------------------
