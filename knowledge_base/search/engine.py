@@ -148,6 +148,7 @@ class ProcedureSearch:
         table = AliasTable(list(entries))
         with self._lock:
             self.aliases = table
+            self._derived = {}
 
     def _document(self, procedure) -> SearchDocument:
         return search_document(procedure, prior=procedure_prior(procedure, self.common),

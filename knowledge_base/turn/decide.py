@@ -41,13 +41,19 @@ def _siblings(search, markers: SiblingMarkers) -> SiblingIndex:
         markers, [(d.code, d.name) for d in docs if d.ward_level]))
 
 
-def _name_pairs(search) -> frozenset[str]:
+def _name_pairs(search) -> dict[str, int]:
+    """Adjacent word pairs of procedure names (1) and of the aliases citizens use (2: "sổ hồng", "hộ khẩu")."""
     def build(docs):
-        pairs = set()
+        pairs: dict[str, int] = {}
         for doc in docs:
             words = tokens(doc.name)
-            pairs.update(f"{a} {b}" for a, b in zip(words, words[1:]))
-        return frozenset(pairs)
+            pairs.update((f"{a} {b}", 1) for a, b in zip(words, words[1:]))
+        for entry in getattr(search.aliases, "entries", ()) or ():
+            for alias in getattr(entry, "aliases", ()) or ():
+                words = tokens(alias)
+                if len(words) == 2:  # a two-word everyday name ("sổ hồng"); longer aliases are not cut up
+                    pairs[" ".join(words)] = 2
+        return pairs
     return search.derived("turn.name_pairs", build)
 
 
@@ -98,29 +104,48 @@ def _pick(index: SiblingIndex, codes: Sequence[str], said: dict[str, set[str]]) 
     return full, fits
 
 
+def _said_text(search, query: str) -> str:
+    """The question plus its typo-repaired words ("gia hạnn" → "gia han"), so variant words are heard."""
+    repair = getattr(search.lexical, "query_terms", None)
+    repaired = " ".join(t for t in repair(query) if "_" not in t) if repair else ""
+    return f"{query} {repaired}"
+
+
 def _siblings_decide(search, index: SiblingIndex, markers: SiblingMarkers, query: str,
-                     hits: list[SearchHit]) -> TurnOutcome | None:
-    """Siblings of the top hit competing within SIBLING_WINDOW: the one the question says, or a choice."""
+                     outcome: SearchOutcome) -> TurnOutcome | None:
+    """Siblings of the top hit competing within SIBLING_WINDOW: the one the question says, or a choice.
+
+    Siblings only share out the family's rank: when search is unsure of the family itself (a hit outside it
+    close to the top) nothing is decided here; when search is unsure at all, only a variant the question says
+    is answered, otherwise the fitting siblings are offered."""
+    hits = list(outcome.results)
     top = hits[0]
     group = set(index.siblings(top.code))
     competing = [h.code for h in hits if h.code in group and h.score >= top.score - SIBLING_WINDOW]
     if len(competing) < 2:
         return None
-    said = markers.mentioned(f"{query} {index.stem(top.code)}")
+    others = [h.score for h in hits if h.code not in group]
+    if others and top.score - max(others) < search.tuning.confident_margin:
+        return None  # search is not sure of the family itself: the ordinary choice of the best hits
+    said = markers.mentioned(f"{_said_text(search, query)} {index.stem(top.code)}")
     full, fits = _pick(index, competing, said)
-    if top.code in full and not index.values(top.code).get("action") in said.get("action", set()):
-        # the top is the default variant, not said: only when search ranks it clearly above its siblings
-        rest = [h.score for h in hits if h.code in fits and h.code != top.code]
-        if rest and top.score - max(rest) < DEFAULT_MARGIN:
-            full = [c for c in full if c != top.code]
-            return _clarify(search, [top.code] + fits, "siblings_default")
-    if top.code in full or len(full) == 1:
-        return _answer(search, top.code if top.code in full else full[0], "sibling_said")
+    scores = {h.code: h.score for h in hits}
+    by_score = sorted(fits, key=lambda c: -scores[c])
+    chosen = top.code if top.code in full else (full[0] if len(full) == 1 else None)
+    if chosen is not None:
+        told = index.values(chosen).get("action") in said.get("action", set()) or any(
+            index.values(chosen).get(f) in v for f, v in said.items() if f != "action")
+        if not told:
+            # a default variant ("đăng ký") the question does not say: only when search ranks it clearly first
+            rivals = [scores[c] for c in fits if c != chosen]
+            if outcome.confidence != "confident" or (rivals and max(rivals) > scores[chosen] - DEFAULT_MARGIN):
+                return _clarify(search, by_score, "siblings_default") if len(by_score) > 1 else None
+        return _answer(search, chosen, "sibling_said")
     if len(full) >= 2:
-        return _clarify(search, full, "siblings")
+        return _clarify(search, sorted(full, key=lambda c: -scores[c]), "siblings")
     if len(fits) >= 2:
-        return _clarify(search, fits, "siblings")
-    if len(fits) == 1:
+        return _clarify(search, by_score, "siblings")
+    if len(fits) == 1 and outcome.confidence == "confident":
         return _answer(search, fits[0], "sibling_fits")
     return None
 
@@ -132,7 +157,7 @@ def _options_decide(search, index: SiblingIndex, markers: SiblingMarkers, query:
     if len(known) < 2:
         return None
     stems = " ".join(dict.fromkeys(index.stem(c) for c in known if index.stem(c)))
-    said = markers.mentioned(f"{query} {stems}")
+    said = markers.mentioned(f"{_said_text(search, query)} {stems}")
     full, _ = _pick(index, known, said)
     if len(full) == 1:
         return _answer(search, full[0], "option_said")
@@ -152,9 +177,17 @@ def default_markers() -> SiblingMarkers:
     return SiblingMarkers.load()
 
 
+def _says_ward_variant(query: str, ward_name: str, other_name: str) -> bool:
+    """The question uses more of the ward procedure's own words than of the non-ward one's ("báo mất hộ chiếu"
+    is the ward's lost-passport report, although issuing a passport outranks it)."""
+    said = set(tokens(query))
+    ward, other = set(tokens(ward_name)), set(tokens(other_name))
+    return len((ward - other) & said) > len((other - ward) & said)
+
+
 def _covered(text: str, strong: list[str]) -> int:
     folded = f" {' '.join(tokens(text))} "
-    return sum(1 for w in strong for part in w.split("_") if f" {part} " in folded)
+    return sum(1 for w in strong for part in w.replace("+", "_").split("_") if f" {part} " in folded)
 
 
 def _switches(search, current, strong: list[str], outcome: SearchOutcome) -> bool:
@@ -192,12 +225,12 @@ def search_turn(search, text: str, current_code: str | None = None, language: st
         return _answer(search, codes[0], "exact_code")
     index = _siblings(search, markers)
     pairs = _name_pairs(search)
-    content = words.content_words(query, lambda a, b: f"{a} {b}" in pairs)
+    content = words.content_words(query, lambda a, b: pairs.get(f"{a} {b}", 0))
     strong = [w for w in content if not words.is_generic(w)]
     if current:
         group = index.siblings(current_code)
         if group:
-            said = markers.mentioned(f"{query} {index.stem(current_code)}")
+            said = markers.mentioned(f"{_said_text(search, query)} {index.stem(current_code)}")
             full, _ = _pick(index, list(group), said)
             defaults = {m.value for m in markers.markers if m.default}
             told = {f for f in said if any(index.values(c).get(f) in said[f] - defaults for c in group)}
@@ -216,12 +249,14 @@ def search_turn(search, text: str, current_code: str | None = None, language: st
     elsewhere = _choice(search, outcome.elsewhere.code) if outcome.elsewhere else None
     if current and not _switches(search, current, strong, outcome):
         return _answer(search, current_code, "follow_up_search", follow_up=True)
+    if elsewhere is not None and hits and _says_ward_variant(query, hits[0].name, elsewhere.name):
+        return _answer(search, hits[0].code, "ward_exception")
     if elsewhere is not None:
         if outcome.confidence == "confident" and hits:  # a ward procedure fits too: let the citizen pick
             return _clarify(search, [elsewhere.code, hits[0].code], "referral_or_ward", elsewhere)
         return _answer(search, elsewhere.code, "referral", elsewhere=elsewhere)
     if hits and outcome.confidence != "no_match":
-        decided = _siblings_decide(search, index, markers, query, hits)
+        decided = _siblings_decide(search, index, markers, query, outcome)
         if decided is not None:
             return decided
     if outcome.confidence == "confident" and hits:

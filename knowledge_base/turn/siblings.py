@@ -92,9 +92,15 @@ class SiblingMarkers:
         hint = age_hint(text)
         folded = " " + " ".join(tokens(f"{text} {hint}")) + " "
         said: dict[str, set[str]] = defaultdict(set)
+        cues: dict[str, list[Marker]] = defaultdict(list)
         for marker in self.markers:
-            if any(_contains(folded, cue) for cue in marker.cues):
-                said[marker.facet].add(marker.value)
+            for cue in marker.cues:
+                cues[cue].append(marker)
+        for cue in sorted(cues, key=len, reverse=True):  # "đăng ký lại" is said, not also "đăng ký"
+            if _contains(folded, cue):
+                for marker in cues[cue]:
+                    said[marker.facet].add(marker.value)
+                folded = folded.replace(f" {cue} ", " | ")
         if hint:  # the stated age decides the bracket even when a cue of the other one is in the text
             said["age"] = {"under_14" if hint == UNDER_14 else "from_14"}
         return dict(said)

@@ -87,28 +87,49 @@ class TurnWords:
                         protected[i : i + len(parts)] = [True] * len(parts)
         return " ".join(w for w, k in zip(words, keep) if k).strip(" ?!.,;:")
 
-    def content_words(self, text: str, known_pair: Callable[[str, str], bool] = lambda a, b: False) -> list[str]:
-        """Subject tokens that could name a procedure: fillers dropped, except inside a pair ``known_pair`` accepts
-        (two adjacent words found together in a procedure name: "hộ chiếu" stays although "chiều" is a filler).
-        Pairs are returned joined with "_"."""
-        words = self.subject_words(text)
+    def content_words(self, text: str, known_pair: Callable[[str, str], int] = lambda a, b: 0) -> list[str]:
+        """Words of ``text`` that could name a procedure: question phrases, question words and fillers dropped,
+        except inside a pair ``known_pair`` accepts (two adjacent words found together in a procedure name or an
+        alias: "hộ chiếu" stays although "chiều" is a filler, "sổ hồng" although "hông" means "không").
+        ``known_pair`` returns 0 (unknown), 1 (pair of a procedure name) or 2 (pair of an alias); name pairs are
+        returned joined with "_", alias pairs with "+"."""
+        folded = f" {' '.join(tokens(text))} "
+        for name in self.names:
+            folded = folded.replace(f" {name} ", f" {name.replace(' ', '_')} ")
+        for phrase in self.phrases:
+            folded = folded.replace(f" {phrase} ", " | ")
+        words = folded.split()
         out: list[str] = []
         i = 0
         while i < len(words):
-            if i + 1 < len(words) and known_pair(words[i], words[i + 1]) and not (
-                    words[i] in self.fillers and words[i + 1] in self.fillers):
-                out.append(f"{words[i]}_{words[i + 1]}")
+            word = words[i]
+            kind = known_pair(word, words[i + 1]) if i + 1 < len(words) else 0
+            later = known_pair(words[i + 1], words[i + 2]) if i + 2 < len(words) else 0
+            if kind and not (later and kind < 2 and self.is_generic(f"{word}_{words[i + 1]}")):
+                if kind >= 2:  # an alias citizens use for a procedure concept: never everyday words
+                    out.append(f"{word}+{words[i + 1]}")
+                elif self._dropped(word) + self._dropped(words[i + 1]) < 2:
+                    out.append(f"{word}_{words[i + 1]}")
                 i += 2
                 continue
-            if words[i] not in self.fillers:
-                out.append(words[i])
+            if "_" in word or (word != "|" and not self._dropped(word)):
+                out.append(word)
             i += 1
         return out
 
-    def is_generic(self, word: str) -> bool:
-        """True for a content word (or "a_b" pair) made only of everyday words."""
-        return all(part in self.generic or part in self.fillers or part.isdigit() for part in word.split("_"))
+    def _dropped(self, word: str) -> int:
+        return int(word in self.words or word in self.fillers)
 
-    def names_a_procedure(self, text: str, known_pair: Callable[[str, str], bool] = lambda a, b: False) -> bool:
+    def is_generic(self, word: str) -> bool:
+        """True for a content word made only of everyday words; a known pair ("xã hội", "sổ hồng") is generic
+        only when both of its words are ("đăng ký")."""
+        if "+" in word:
+            return False
+        parts = word.split("_")
+        if len(parts) > 1:
+            return all(part in self.generic or part.isdigit() for part in parts)
+        return word in self.generic or word in self.fillers or word.isdigit()
+
+    def names_a_procedure(self, text: str, known_pair: Callable[[str, str], int] = lambda a, b: 0) -> bool:
         """True when at least one content word is not an everyday word ("đăng ký", "cháu", "giờ" alone: False)."""
         return any(not self.is_generic(w) for w in self.content_words(text, known_pair))
