@@ -177,12 +177,13 @@ def default_markers() -> SiblingMarkers:
     return SiblingMarkers.load()
 
 
-def _says_ward_variant(query: str, ward_name: str, other_name: str) -> bool:
-    """The question uses more of the ward procedure's own words than of the non-ward one's ("báo mất hộ chiếu"
-    is the ward's lost-passport report, although issuing a passport outranks it)."""
+def _distinct_said(query: str, ward_name: str, other_name: str) -> tuple[int, int]:
+    """How many of the ward procedure's own words (not in the other name) and of the non-ward procedure's own
+    words the question uses: "báo mất hộ chiếu" says the ward's lost-passport report although issuing a
+    passport outranks it; "làm hộ chiếu mới" says nothing of the report."""
     said = set(tokens(query))
     ward, other = set(tokens(ward_name)), set(tokens(other_name))
-    return len((ward - other) & said) > len((other - ward) & said)
+    return len((ward - other) & said), len((other - ward) & said)
 
 
 def _covered(text: str, strong: list[str]) -> int:
@@ -249,11 +250,13 @@ def search_turn(search, text: str, current_code: str | None = None, language: st
     elsewhere = _choice(search, outcome.elsewhere.code) if outcome.elsewhere else None
     if current and not _switches(search, current, strong, outcome):
         return _answer(search, current_code, "follow_up_search", follow_up=True)
-    if elsewhere is not None and hits and _says_ward_variant(query, hits[0].name, elsewhere.name):
-        return _answer(search, hits[0].code, "ward_exception")
-    if elsewhere is not None:
-        if outcome.confidence == "confident" and hits:  # a ward procedure fits too: let the citizen pick
+    if elsewhere is not None and hits:
+        ward_said, other_said = _distinct_said(query, hits[0].name, elsewhere.name)
+        if ward_said > other_said:
+            return _answer(search, hits[0].code, "ward_exception")
+        if outcome.confidence == "confident" and ward_said:  # a ward procedure fits too: let the citizen pick
             return _clarify(search, [elsewhere.code, hits[0].code], "referral_or_ward", elsewhere)
+    if elsewhere is not None:
         return _answer(search, elsewhere.code, "referral", elsewhere=elsewhere)
     if hits and outcome.confidence != "no_match":
         decided = _siblings_decide(search, index, markers, query, outcome)
