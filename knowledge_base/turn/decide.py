@@ -48,7 +48,7 @@ def _name_pairs(search) -> dict[str, int]:
         for doc in docs:
             words = tokens(doc.name)
             pairs.update((f"{a} {b}", 1) for a, b in zip(words, words[1:]))
-        for entry in getattr(search.aliases, "entries", ()) or ():
+        for entry in getattr(getattr(search, "aliases", None), "entries", ()) or ():
             for alias in getattr(entry, "aliases", ()) or ():
                 words = tokens(alias)
                 if len(words) == 2:  # a two-word everyday name ("sổ hồng"); longer aliases are not cut up
@@ -104,6 +104,11 @@ def _pick(index: SiblingIndex, codes: Sequence[str], said: dict[str, set[str]]) 
     return full, fits
 
 
+def _margin(search) -> float:
+    tuning = getattr(search, "tuning", None)
+    return getattr(tuning, "confident_margin", 0.04)
+
+
 def _said_text(search, query: str) -> str:
     """The question plus its typo-repaired words ("gia hạnn" → "gia han"), so variant words are heard."""
     repair = getattr(search.lexical, "query_terms", None)
@@ -125,7 +130,7 @@ def _siblings_decide(search, index: SiblingIndex, markers: SiblingMarkers, query
     if len(competing) < 2:
         return None
     others = [h.score for h in hits if h.code not in group]
-    if others and top.score - max(others) < search.tuning.confident_margin:
+    if others and top.score - max(others) < _margin(search):
         return None  # search is not sure of the family itself: the ordinary choice of the best hits
     said = markers.mentioned(f"{_said_text(search, query)} {index.stem(top.code)}")
     full, fits = _pick(index, competing, said)

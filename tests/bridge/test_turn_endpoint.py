@@ -37,8 +37,27 @@ def test_turn_decides_follow_ups_switches_and_referrals(make_client):
         assert client.get("/api/turn", params={"text": "x", "language": "fr"}).status_code == 422
 
 
-def test_turn_without_a_real_search_is_a_clear_503(client):
-    response = client.get("/api/turn", params={"text": "khai sinh"})
+class SearchOnly:
+    """A searcher that can only rank (no document views): too little for turn decisions."""
+
+    def search(self, query, k=3, all_levels=False):
+        from knowledge_base.search import SearchOutcome
+
+        return SearchOutcome(query=query, confidence="no_match")
+
+    def upsert(self, procedure):
+        pass
+
+    def remove(self, code):
+        pass
+
+    def replace_aliases(self, entries):
+        pass
+
+
+def test_turn_without_a_capable_search_is_a_clear_503(make_client):
+    with make_client(searcher_override=SearchOnly()) as client:
+        response = client.get("/api/turn", params={"text": "khai sinh"})
     assert response.status_code == 503 and response.json()["error"] == "search_unavailable"
 
 
