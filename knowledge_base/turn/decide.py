@@ -77,13 +77,23 @@ def _clarify(search, codes: Sequence[str], reason: str, elsewhere: TurnChoice | 
 
 
 def _search(search, words: TurnWords, query: str) -> SearchOutcome:
-    """Search the procedure words first ("khai sinh"); if that is not confident, also the whole text."""
+    """Search the procedure words first ("khai sinh"); if that is not confident, also the whole text, and then
+    only the catalogue phrases of the everyday names it uses (a long story around "criminal record certificate"
+    searched as "lý lịch tư pháp")."""
     subject = words.subject_text(query)
     outcome = search.search(subject or query, k=SEARCH_K)
     if outcome.confidence != "confident" and outcome.elsewhere is None and subject and subject != query:
         whole = search.search(query, k=SEARCH_K)
         if _RANK[whole.confidence] > _RANK[outcome.confidence] or whole.elsewhere is not None:
-            return whole
+            outcome = whole
+    if outcome.confidence == "no_match" and outcome.elsewhere is None:
+        aliases = getattr(search, "aliases", None)
+        entries = aliases.expand(query) if hasattr(aliases, "expand") else []
+        phrases = " ".join(dict.fromkeys(e.canonical for e in entries))
+        if phrases:
+            named = search.search(phrases, k=SEARCH_K)
+            if _RANK[named.confidence] > _RANK[outcome.confidence] or named.elsewhere is not None:
+                outcome = named
     return outcome
 
 
