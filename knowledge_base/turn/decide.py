@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
-from knowledge_base.search.outcome import SearchHit, SearchOutcome
+from knowledge_base.search.outcome import SearchOutcome
 from knowledge_base.text import clean, tokens
 from knowledge_base.turn.outcome import TurnChoice, TurnOutcome
 from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
