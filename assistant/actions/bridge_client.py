@@ -41,6 +41,11 @@ class BridgeClient(Protocol):
         """``GET /api/procedures/search`` (ward level) → {"query", "confidence", "results": [{"code","name","field",
         "score"}]}, plus "elsewhere" (a hit of the same shape) when a non-ward procedure outranks every ward one."""
 
+    async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
+                   language: str = "vi") -> dict[str, Any]:
+        """``GET /api/turn``: what the turn is about (knowledge_base.turn.TurnOutcome.to_json): {"kind", "code",
+        "name", "choices": [{"code","name","ward_level"}], "elsewhere", "follow_up", "reason"}."""
+
     async def get_procedure(self, code: str) -> dict[str, Any] | None:
         """The normalised procedure record, or None when the code is unknown."""
 
@@ -111,7 +116,7 @@ class HttpBridgeClient:
         if self._session is not None and not self._session.closed:
             await self._session.close()
 
-    async def _request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
+    async def _request(self, method: str, path: str, *, params: Any = None,
                        json: Any = None, headers: dict[str, str] | None = None) -> BridgeResponse:
         try:
             async with self._current_session().request(method, self._base + path, params=params, json=json,
@@ -136,7 +141,7 @@ class HttpBridgeClient:
             raise BridgeUnavailable("bridge sent an unexpected body")
         return body
 
-    async def _get_json(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    async def _get_json(self, path: str, params: Any = None) -> dict[str, Any] | None:
         response = await self._request("GET", path, params=params)
         if response.status_code == 404:
             return None
@@ -148,6 +153,17 @@ class HttpBridgeClient:
         body = await self._get_json("/api/procedures/search", {"q": query, "k": k, "all_levels": "false"})
         if body is None:
             raise BridgeUnavailable("search endpoint missing")
+        return body
+
+    async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
+                   language: str = "vi") -> dict[str, Any]:
+        params: list[tuple[str, str]] = [("text", text), ("language", language)]
+        if current:
+            params.append(("current", current))
+        params += [("options", code) for code in (options or [])[:3]]
+        body = await self._get_json("/api/turn", params)
+        if body is None:
+            raise BridgeUnavailable("turn endpoint missing")
         return body
 
     async def get_procedure(self, code: str) -> dict[str, Any] | None:

@@ -7,7 +7,6 @@ from assistant.actions.bridge_client import BridgeClient, HttpBridgeClient
 from assistant.actions.desk import DeskService, TicketWords
 from assistant.actions.dossier import DossierService
 from assistant.actions.feedback import FeedbackService, FeedbackWords
-from assistant.actions.followup import QuestionWords
 from assistant.actions.guide import Guide
 from assistant.actions.priority import PriorityGroups
 from assistant.actions.replies import Replies
@@ -37,8 +36,6 @@ def build_services(settings: ActionSettings | None = None, bridge: BridgeClient 
         guide=Guide(
             bridge=bridge,
             replies=replies,
-            question_words=QuestionWords.load(),
-            search_k=settings.search_k,
             max_query_chars=settings.max_query_chars,
         ),
         desks=DeskService(bridge=bridge, replies=replies, handoff_desk=settings.handoff_desk,

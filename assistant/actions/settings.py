@@ -17,8 +17,6 @@ class ActionSettings(BaseSettings):
     """Base URL of the FastAPI bridge (search, procedures, desks, tickets, dossiers)."""
     connect_timeout_s: float = 1.0
     read_timeout_s: float = 3.0
-    search_k: int = 3
-    """How many search hits to ask for; clarifying questions show at most 3."""
     max_query_chars: int = 300
     """User text longer than this is cut before it is sent to search."""
     service_token: str = ""

@@ -8,9 +8,10 @@ from fastapi import FastAPI
 
 from assistant.bridge.body_guard import install_body_guard
 from assistant.bridge.errors import install_error_handlers
-from assistant.bridge.rate_limit import RateLimiters
 from assistant.bridge.headers import SecurityHeaders
-from assistant.bridge.routers import desks, docs, dossiers, feedback, health, procedures, staff, staff_dossiers, tickets
+from assistant.bridge.rate_limit import RateLimiters
+from assistant.bridge.routers import (desks, docs, dossiers, feedback, health, procedures, staff, staff_dossiers,
+                                      tickets, turn)
 from assistant.bridge.services import build_real_searcher, build_services
 from assistant.bridge.settings import BridgeSettings
 
@@ -38,7 +39,7 @@ def create_app(settings: BridgeSettings | None = None, *, searcher: Any | None =
     install_error_handlers(app)
     install_body_guard(app, settings)
     app.add_middleware(SecurityHeaders, widget_sites=settings.widget_frame_ancestors)
-    for module in (health, dossiers, desks, tickets, procedures, feedback, staff, staff_dossiers, docs):
+    for module in (health, dossiers, desks, tickets, procedures, turn, feedback, staff, staff_dossiers, docs):
         app.include_router(module.router)
 
     # --- BEGIN routers of other areas (web and kiosk helpers edit only this block) ---------------------

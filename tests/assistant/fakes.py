@@ -123,6 +123,43 @@ class RecordingBridge:
                 return outcome
         return {"query": query, "confidence": "no_match", "results": []}
 
+    async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
+                   language: str = "vi") -> dict[str, Any]:
+        """The bridge's GET /api/turn decided from SEARCH_TABLE: a keyword names a procedure (a current one is kept
+        when none is named); a non-ward `elsewhere` is referred, or offered beside a confident ward hit."""
+        self._record("turn", text=text, current=current, options=list(options or []), language=language)
+        folded = fold(text)
+
+        def choice(code: str) -> dict[str, Any]:
+            record = self.procedures[code]
+            return {"code": code, "name": record["name"], "ward_level": record["ward_level"]}
+
+        def outcome(kind: str, code: str | None = None, choices: tuple = (), follow_up: bool = False) -> dict[str, Any]:
+            return {"kind": kind, "code": code, "name": self.procedures[code]["name"] if code else None,
+                    "choices": [choice(c) for c in choices], "elsewhere": None, "follow_up": follow_up,
+                    "reason": "fake"}
+
+        for keyword, confidence, codes, elsewhere in SEARCH_TABLE:
+            if keyword not in folded:
+                continue
+            if elsewhere and confidence == "confident" and codes:
+                return outcome("clarify", choices=(elsewhere, codes[0]))
+            if elsewhere:
+                return outcome("not_at_ward", elsewhere)
+            if confidence == "confident":
+                return outcome("procedure" if self.procedures[codes[0]]["ward_level"] else "not_at_ward", codes[0])
+            if confidence == "ambiguous":
+                if current in codes:
+                    return outcome("procedure", current, follow_up=True)
+                return outcome("clarify", choices=tuple(codes[:3]))
+            break
+        if current in self.procedures:
+            kind = "procedure" if self.procedures[current]["ward_level"] else "not_at_ward"
+            return outcome(kind, current, follow_up=True)
+        if any(ch.isalpha() for ch in folded) and len(folded.split()) >= 3:
+            return outcome("no_match")
+        return outcome("ask_procedure")
+
     async def get_procedure(self, code: str) -> dict[str, Any] | None:
         self._record("get_procedure", code=code)
         return copy.deepcopy(self.procedures.get(code))

@@ -39,8 +39,11 @@ def test_procedure_question_is_answered_from_the_record(services, bridge, text, 
         assert fragment in messages[0]["text"]
     slots = slot_events(events)
     assert slots["procedure_code"] in {"1.001193", "1.000894"}
-    query = bridge.called("search")[0]["query"]
-    assert query and query in text and "bao nhiêu" not in query and "cần gì" not in query
+    assert [c["text"] for c in bridge.called("turn")] == [text]  # one turn decision, on the citizen's words
+    payload = messages[0]["custom"]["reply"] if "custom" in messages[0] else messages[0]["json_message"]["reply"]
+    assert payload["kind"] == "procedure" and payload["procedure"]["code"] == slots["procedure_code"]
+    assert len(payload["speech"]) <= 200 and "…" not in payload["speech"]
+    assert [s["payload"] for s in payload["suggestions"]][:2] == ["/ask_fee", "/ask_processing_time"]
 
 
 def test_follow_up_keeps_the_current_procedure_without_searching(services, bridge):
@@ -129,17 +132,17 @@ def test_odd_input_gets_a_polite_reply_without_echo(services, text):
     assert "<script>" not in messages[0]["text"] and "aaaa" not in messages[0]["text"]
 
 
-def test_search_gets_the_procedure_words_then_the_whole_text_when_unsure(services, bridge):
-    run_action(ActionAnswerProcedure(services), make_tracker("làm giấy khai sinh cho con cần gì?", "ask_documents"))
-    assert [c["query"] for c in bridge.called("search")] == ["khai sinh"]
-    bridge.calls.clear()
-    run_action(ActionAnswerProcedure(services), make_tracker("cho hỏi thủ tục nuôi rồng bao nhiêu tiền", "ask_fee"))
-    assert [c["query"] for c in bridge.called("search")] == ["nuôi rồng", "cho hỏi thủ tục nuôi rồng bao nhiêu tiền"]
+def test_the_turn_carries_the_current_procedure_and_pending_choices(services, bridge):
+    tracker = make_tracker("cái thứ hai thì sao", "ask_fee",
+                           slots={"procedure_code": "1.001193", "pending_options": ["2.000815", "2.000843"]})
+    run_action(ActionAnswerProcedure(services), tracker)
+    assert bridge.called("turn") == [{"text": "cái thứ hai thì sao", "current": "1.001193",
+                                      "options": ["2.000815", "2.000843"], "language": "vi"}]
 
 
 def test_long_input_is_cut_before_search(services, bridge):
     run_action(ActionAnswerProcedure(services), make_tracker("khai sinh " * 600, "ask_procedure"))
-    assert len(bridge.called("search")[0]["query"]) <= 300
+    assert len(bridge.called("turn")[0]["text"]) <= 300
 
 
 @pytest.mark.parametrize(

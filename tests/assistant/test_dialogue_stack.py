@@ -98,8 +98,11 @@ def test_clarification_with_buttons_then_a_spoken_choice(rasa_url):
     messages = say(rasa_url, "clarify", "tôi cần làm chứng thực")
     assert len(messages[0]["buttons"]) == 3
     assert "2.000843" in texts(say(rasa_url, "clarify", messages[0]["buttons"][1]["payload"]))
-    assert len(say(rasa_url, "clarify", "thủ tục chứng thực")[0]["buttons"]) == 3
-    assert "2.000884" in texts(say(rasa_url, "clarify", "cái thứ ba"))
+    # naming only the family of the current procedure is a follow-up about it (knowledge_base.turn); a new
+    # conversation gets the choice again and takes a spoken pick
+    assert "2.000843" in texts(say(rasa_url, "clarify", "thủ tục chứng thực"))
+    assert len(say(rasa_url, "clarify-2", "thủ tục chứng thực")[0]["buttons"]) == 3
+    assert "2.000884" in texts(say(rasa_url, "clarify-2", "cái thứ ba"))
 
 
 def test_english_turns_are_answered_in_english(rasa_url):

@@ -45,7 +45,8 @@ def issue(body: TicketRequest, services: ServicesDep, request: Request) -> dict:
         procedure = services.knowledge.get(body.procedure_code)
         if procedure is None:
             raise unknown_procedure()
-        desk = directory.for_field(procedure.field)
+        # beyond the ward: the general desk, where an officer explains where to go (never a field desk)
+        desk = directory.for_field(procedure.field) if procedure.ward_level else directory.general_desk
     else:
         raise ApiError(422, "missing_target", "Cần 'procedure_code' hoặc 'desk'. / Give 'procedure_code' or 'desk'.")
     return services.tickets.issue(desk=desk, priority=body.priority,
