@@ -126,7 +126,7 @@ def test_complaint_records_category_and_desk_never_the_words(services, bridge):
 
 def test_a_question_misread_as_a_complaint_is_answered_as_a_procedure(services, bridge):
     messages, _ = run_action(ActionRecordComplaint(services), make_tracker("làm giấy khai sinh cho cháu", "complain"))
-    assert bridge.called("record_complaint") == [] and bridge.called("search")
+    assert bridge.called("record_complaint") == [] and bridge.called("turn")
     assert "1.001193" in messages[0]["text"]
 
 
@@ -139,9 +139,9 @@ def test_praise_asks_for_stars_and_a_hall_suggestion_is_recorded(services, bridg
 
 def test_dossier_help_only_when_the_code_or_receipt_is_meant(services, bridge):
     messages, _ = run_action(ActionDossierHelp(services), make_tracker("tôi làm mất giấy hẹn rồi", "ask_dossier_code_help"))
-    assert messages[0]["response"] == "utter_dossier_help" and bridge.called("search") == []
+    assert messages[0]["response"] == "utter_dossier_help" and bridge.called("turn") == []
     run_action(ActionDossierHelp(services), make_tracker("quên tên cái giấy khai sinh rồi", "ask_dossier_code_help"))
-    assert bridge.called("search")
+    assert bridge.called("turn")
 
 
 def test_never_mind_is_cancelled(services):
