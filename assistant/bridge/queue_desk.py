@@ -31,9 +31,10 @@ PRIORITY_LABELS = {
 RECENT_CALLS = 8
 
 
-def desk_label(desk: DeskConfig) -> str:
-    """The short name said and shown on the board: "Quầy 1" from "Quầy 1 – Hộ tịch, chứng thực"."""
-    return desk.name.split(" – ")[0].split(" - ")[0].strip()
+def desk_label(desk: DeskConfig, *, english: bool = False) -> str:
+    """The short name said and shown on the board: "Quầy 1" from "Quầy 1 – Hộ tịch, chứng thực" ("Desk 1" in English)."""
+    name = (desk.name_en or desk.name) if english else desk.name
+    return name.split(" – ")[0].split(" - ")[0].strip()
 
 
 def _unknown_desk() -> ApiError:
@@ -147,10 +148,14 @@ class DeskCounter:
         desks = []
         for desk in directory.config.desks:
             call = latest.get(desk.id)
-            desks.append({"id": desk.id, "label": desk_label(desk), "name": desk.name, "name_en": desk.name_en,
-                          "floor": desk.floor, "number": call.number if call else None, "call_id": call.id if call else None})
-        recent = [{"call_id": c.id, "number": c.number, "desk_id": c.desk_id, "kind": c.kind,
-                   "desk_label": desk_label(directory.get(c.desk_id)) if directory.get(c.desk_id) else c.desk_id,
+            desks.append({"id": desk.id, "label": desk_label(desk), "label_en": desk_label(desk, english=True),
+                          "name": desk.name, "name_en": desk.name_en, "floor": desk.floor, "number": call.number if call else None, "call_id": call.id if call else None})
+        def labels(desk_id: str) -> dict:
+            desk = directory.get(desk_id)
+            return {"desk_label": desk_label(desk) if desk else desk_id,
+                    "desk_label_en": desk_label(desk, english=True) if desk else desk_id}
+
+        recent = [{"call_id": c.id, "number": c.number, "desk_id": c.desk_id, "kind": c.kind, **labels(c.desk_id),
                    "at": as_utc(c.at).isoformat()} for c in calls[:RECENT_CALLS]]
         return {"desks": desks, "recent": recent, "last_call_id": calls[0].id if calls else self.last_call_id()}
 
@@ -173,4 +178,5 @@ class DeskCounter:
             described = self._tickets._describe(session, ticket, desk)
         keep = ("number", "priority", "position", "estimated_wait_minutes", "status", "issued_at", "called_at")
         return {**{k: described[k] for k in keep}, "day": ticket.day.isoformat(),
-                "desk": {"id": desk.id, "label": desk_label(desk), "name": desk.name, "name_en": desk.name_en, "floor": desk.floor}}
+                "desk": {"id": desk.id, "label": desk_label(desk), "label_en": desk_label(desk, english=True),
+                         "name": desk.name, "name_en": desk.name_en, "floor": desk.floor}}

@@ -32,7 +32,7 @@ PAGE_HEADERS = {"Content-Security-Policy": _CSP, "X-Content-Type-Options": "nosn
                 "Cache-Control": "no-store"}
 EVENT_POLL_S = 0.25
 """How often the event stream looks for new calls in the database (the board must show a call within 1 s)."""
-EVENT_STREAM_S = 30.0
+EVENT_STREAM_S = 15.0
 """An event stream ends after this long and the browser reconnects (EventSource), so a shutdown never waits on it."""
 
 
@@ -73,7 +73,7 @@ async def board_events(request: Request, services: ServicesDep) -> StreamingResp
     counter = _counter(services)
 
     async def stream():
-        yield "retry: 1000\n\n"
+        yield "retry: 250\n\n"  # reconnect fast: a call must reach the board within 1 s
         seen, loop = None, asyncio.get_running_loop()
         deadline = loop.time() + EVENT_STREAM_S
         while loop.time() < deadline and not await request.is_disconnected():

@@ -21,7 +21,7 @@
       floor.className = "floor";
       floor.textContent = desk.floor;
       const number = document.createElement("div");
-      number.className = "number";
+      number.className = "number" + (desk.number ? "" : " empty");
       number.textContent = desk.number || "—";
       tile.append(title, floor, number);
       grid.append(tile);
@@ -37,7 +37,7 @@
     $("announcement").append(`Mời số ${call.number} đến ${call.desk_label}`);
     const en = document.createElement("span");
     en.className = "en";
-    en.textContent = `Number ${call.number}, please go to ${call.desk_label}`;
+    en.textContent = `Number ${call.number}, please go to ${call.desk_label_en}`;
     $("announcement").append(en);
     const tile = $("desk-" + call.desk_id);
     if (tile) { tile.classList.remove("flash"); void tile.offsetWidth; tile.classList.add("flash"); }

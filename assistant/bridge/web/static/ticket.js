@@ -5,7 +5,7 @@
   const publicId = location.pathname.split("/").pop();
   const STATES = {
     waiting: ["Đang chờ đến lượt", "Waiting for your turn"],
-    called: ["Đến lượt bạn! Mời đến quầy", "It is your turn! Please go to the desk"],
+    called: ["Đến lượt bạn! Mời đến", "It is your turn! Please go to"],
     served: ["Đã phục vụ xong", "Served"],
     skipped: ["Đã gọi nhưng bạn vắng mặt — hãy đến quầy hoặc lấy số mới", "Called while you were away — go to the desk or take a new ticket"],
   };
@@ -18,7 +18,8 @@
         return;
       }
       const t = await response.json();
-      const [vi, en] = STATES[t.status] || [t.status, t.status];
+      let [vi, en] = STATES[t.status] || [t.status, t.status];
+      if (t.status === "called") [vi, en] = [`${vi} ${t.desk.label}`, `${en} ${t.desk.label_en}`];
       $("number").textContent = t.number;
       $("state").textContent = `${vi} / ${en}`;
       $("state").className = "state " + t.status;
