@@ -114,3 +114,46 @@ def test_ticket_from_chat_is_called_at_the_desk_shown_and_spoken_on_the_board(tm
         browser.close()
         sync.stop()
 
+
+
+class RecordingPrinter:
+    """TicketPrinter fake: records the tickets it was asked to print."""
+
+    def __init__(self) -> None:
+        self.printed: list = []
+
+    def print_ticket(self, ticket) -> None:
+        self.printed.append(ticket)
+
+
+def test_kiosk_page_prints_the_ticket_it_was_given_once(tmp_path):
+    from kiosk.engines import KioskEngines
+    from kiosk.settings import KioskSettings
+    from tests.kiosk.fakes import FakeDialogue, FakeSpeechToText
+    from tests.kiosk.payloads import ticket_body
+    from tests.kiosk.support import CHROMIUM_ARGS as KIOSK_ARGS
+
+    dialogue = FakeDialogue()
+    app = build_app(TicketIssuingDialogue(), tmp_path)
+    app.state.kiosk_engines = KioskEngines(KioskSettings(), stt=FakeSpeechToText(), tts=FakeTextToSpeech(), dialogue=dialogue)
+    printer = app.state.ticket_printer = RecordingPrinter()
+    with serve(app) as url:
+        ticket = httpx.post(url + "/api/tickets", json={"desk": "Q2", "priority": "pregnant"}).json()
+        body = ticket_body(f"Số thứ tự của bạn là {ticket['number']}.", number=ticket["number"])
+        body["messages"][0]["data"]["ticket"]["public_id"] = ticket["public_id"]
+        dialogue.bodies.append(body)
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=KIOSK_ARGS)
+            try:
+                page = browser.new_context(viewport={"width": 1080, "height": 1400}).new_page()
+                page.goto(url + "/kiosk")
+                expect(page.locator("body")).to_have_attribute("data-connection", "ready")
+                page.fill("#typed", "cho tôi lấy số")
+                page.click("#type-form button[type=submit]")
+                expect(page.locator("#ticket")).to_have_text(ticket["number"])
+                expect(page.locator("body")).to_have_attribute("data-ticket-print", "printed")
+                expect(page.locator("#ticket-printed")).to_contain_text("Đã in phiếu")
+            finally:
+                browser.close()
+    assert [(t.number, t.priority) for t in printer.printed] == [(ticket["number"], "Phụ nữ mang thai")]
+    assert printer.printed[0].url == f"{url}/t/{ticket['public_id']}"
