@@ -6,7 +6,9 @@ import threading
 
 import pytest
 
-from assistant.bridge.auth import create_token
+from assistant.bridge.__main__ import main
+from assistant.bridge.auth import create_token, identify
+from assistant.bridge.services import open_database
 from assistant.bridge.queue_desk import DeskCounter
 from assistant.bridge.queue_speech import Announcer, spoken_text
 from assistant.bridge.services import build_services
@@ -19,6 +21,24 @@ from tests.kiosk.fakes import FakeTextToSpeech
 def desk_tokens(settings, client) -> dict[str, dict]:
     db = client.app.state.services.db
     return {desk: auth(create_token(db, role="desk", name=f"officer {desk}", desk=desk)[0]) for desk in ("Q1", "Q2")}
+
+
+def test_cli_creates_a_desk_token_for_a_known_desk_only(settings, monkeypatch, capsys):
+    monkeypatch.setenv("BRIDGE_DATA_DIR", str(settings.data_dir))
+    if settings.database_url:
+        monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    assert main(["token", "create", "--role", "desk", "--desk", "Q1", "--name", "Cán bộ quầy 1"]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    db = open_database(settings)
+    try:
+        identity = identify(db, token)
+        assert (identity.role, identity.desk_id) == ("desk", "Q1")
+        assert not identity.may("viewer") and identity.may("desk")
+    finally:
+        db.dispose()
+    assert main(["token", "create", "--role", "desk", "--desk", "Q99"]) == 2  # no such desk
+    assert main(["token", "create", "--role", "desk"]) == 2  # a desk token names its desk
+    assert main(["token", "create", "--role", "viewer", "--desk", "Q1"]) == 2
 
 
 def issue(client, priority="none", desk="Q1") -> dict:
@@ -159,3 +179,29 @@ def test_only_the_local_kiosk_may_print(client):
     ticket = issue(client)
     client.app.state.ticket_printer = RecordingPrinter()
     assert client.post(f"/api/queue/print/{ticket['public_id']}").status_code == 403  # "testclient" is not local
+
+
+def test_migration_3_upgrades_a_version_2_database(settings):
+    from sqlalchemy import create_engine, text
+
+    from assistant.bridge.migrations import migrate
+
+    if settings.database_url:
+        pytest.skip("rebuilds a version-2 SQLite file")
+    url = settings.resolved_database_url()
+    engine = create_engine(url)
+    migrate(engine)
+    with engine.begin() as conn:  # back to the version-2 shape: no desk tokens, public ids or board calls
+        conn.execute(text("DROP INDEX ix_tickets_public_id"))
+        for table, column in (("tickets", "public_id"), ("tickets", "finished_at"), ("api_tokens", "desk_id")):
+            conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+        conn.execute(text("DROP TABLE queue_calls"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE version = 3"))
+        conn.execute(text("INSERT INTO tickets (desk_id, day, seq, number, priority, status, issued_at) "
+                          "VALUES ('Q1', '2026-12-06', 1, 'A001', 'none', 'waiting', '2026-12-06 02:00:00')"))
+    assert migrate(engine) == [3]
+    with engine.connect() as conn:
+        public_id = conn.execute(text("SELECT public_id FROM tickets")).scalar_one()
+        assert public_id and len(public_id) >= 16
+        assert conn.execute(text("SELECT count(*) FROM queue_calls")).scalar_one() == 0
+    engine.dispose()

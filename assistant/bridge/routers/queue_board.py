@@ -67,7 +67,7 @@ def board_state(services: ServicesDep) -> dict:
     return _counter(services).board()
 
 
-@router.get("/api/board/events")
+@router.get("/api/board/events", include_in_schema=False)  # an endless stream: not for API clients or fuzzing
 async def board_events(request: Request, services: ServicesDep) -> StreamingResponse:
     """Server-sent events: `board` with the whole board state at connection and after every call or recall."""
     counter = _counter(services)
