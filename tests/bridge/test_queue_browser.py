@@ -47,7 +47,7 @@ class TicketIssuingDialogue:
 
 
 def start_bridge(dialogue, data_dir, tts):
-    app = build_app(dialogue, data_dir)
+    app = build_app(dialogue, data_dir, "http://ward.example")
     app.state.board_announcer = Announcer(lambda: tts)
     return app
 
@@ -134,7 +134,7 @@ def test_kiosk_page_prints_the_ticket_it_was_given_once(tmp_path):
     from tests.kiosk.support import CHROMIUM_ARGS as KIOSK_ARGS
 
     dialogue = FakeDialogue()
-    app = build_app(TicketIssuingDialogue(), tmp_path)
+    app = build_app(TicketIssuingDialogue(), tmp_path, "http://ward.example")
     app.state.kiosk_engines = KioskEngines(KioskSettings(), stt=FakeSpeechToText(), tts=FakeTextToSpeech(), dialogue=dialogue)
     printer = app.state.ticket_printer = RecordingPrinter()
     with serve(app) as url:

@@ -18,6 +18,13 @@ from tests.kiosk.fakes import FakeTextToSpeech
 
 
 @pytest.fixture
+def client(make_client, settings):
+    """The app as the kiosk and the action server reach it (a trusted local caller: may declare priority, is not
+    rate-limited), since these tests issue many tickets; the public side is `make_client()`."""
+    return make_client(settings_override=settings.model_copy(update={"trusted_client_id_hosts": ["testclient"]}))
+
+
+@pytest.fixture
 def desk_tokens(settings, client) -> dict[str, dict]:
     db = client.app.state.services.db
     return {desk: auth(create_token(db, role="desk", name=f"officer {desk}", desk=desk)[0]) for desk in ("Q1", "Q2")}
@@ -165,8 +172,7 @@ class RecordingPrinter:
         self.printed.append(ticket)
 
 
-def test_kiosk_prints_an_issued_ticket_with_its_public_url(make_client, settings):
-    client = make_client(settings_override=settings.model_copy(update={"trusted_client_id_hosts": ["testclient"]}))
+def test_kiosk_prints_an_issued_ticket_with_its_public_url(client):
     ticket = issue(client, priority="elderly")
     printer = client.app.state.ticket_printer = RecordingPrinter()
     assert client.post(f"/api/queue/print/{ticket['public_id']}").status_code == 204
@@ -175,10 +181,11 @@ def test_kiosk_prints_an_issued_ticket_with_its_public_url(make_client, settings
     assert printed.url.endswith(f"/t/{ticket['public_id']}")
 
 
-def test_only_the_local_kiosk_may_print(client):
-    ticket = issue(client)
-    client.app.state.ticket_printer = RecordingPrinter()
-    assert client.post(f"/api/queue/print/{ticket['public_id']}").status_code == 403  # "testclient" is not local
+def test_only_the_local_kiosk_may_print(make_client):
+    public = make_client()  # "testclient" is not a trusted local address here
+    ticket = issue(public)
+    public.app.state.ticket_printer = RecordingPrinter()
+    assert public.post(f"/api/queue/print/{ticket['public_id']}").status_code == 403
 
 
 def test_migration_3_upgrades_a_version_2_database(settings):
