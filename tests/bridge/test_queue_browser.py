@@ -73,6 +73,8 @@ def test_ticket_from_chat_is_called_at_the_desk_shown_and_spoken_on_the_board(tm
             expect(chat.locator(".card-ticket .ticket-number")).to_have_text("A001")  # the day's first ticket at Q1
             number, public_id = dialogue.issued[0]["number"], dialogue.issued[0]["public_id"]
             assert chat.locator(".card-follow").get_attribute("href") == f"/t/{public_id}"
+            expect(chat.locator(".card-ticket .card-qr img")).to_have_js_property("complete", True)
+            chat.screenshot(path=str(SHOTS / "queue-chat-ticket.png"))
 
             desk = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
             desk.goto(url + "/desk")

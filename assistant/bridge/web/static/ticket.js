@@ -21,7 +21,10 @@
       let [vi, en] = STATES[t.status] || [t.status, t.status];
       if (t.status === "called") [vi, en] = [`${vi} ${t.desk.label}`, `${en} ${t.desk.label_en}`];
       $("number").textContent = t.number;
-      $("state").textContent = `${vi} / ${en}`;
+      const english = document.createElement("span");
+      english.className = "en";
+      english.textContent = en;
+      $("state").replaceChildren(vi, english);
       $("state").className = "state " + t.status;
       document.body.dataset.status = t.status;
       $("desk").textContent = t.desk.name + (t.desk.name_en ? ` / ${t.desk.name_en}` : "");
