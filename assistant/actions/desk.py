@@ -45,10 +45,12 @@ class TicketWords:
         return " ".join(padded.split())
 
 
-def _desk(raw: dict[str, Any] | None) -> Desk | None:
+def _desk(raw: dict[str, Any] | None, language: str = "vi") -> Desk | None:
+    """The desk for screens, named in the reply's language (English falls back to the Vietnamese name)."""
     if not isinstance(raw, dict) or not raw.get("id"):
         return None
-    return Desk(id=str(raw["id"]), name=str(raw.get("name") or raw["id"]), floor=raw.get("floor") or None,
+    name = (raw.get("name_en") if language == "en" else None) or raw.get("name") or raw["id"]
+    return Desk(id=str(raw["id"]), name=str(name), floor=raw.get("floor") or None,
                 directions=raw.get("directions") or None)
 
 
@@ -112,18 +114,19 @@ class DeskService:
         position = ticket.get("position")
         ahead = max(int(position) - 1, 0) if isinstance(position, (int, float)) else 0
         wait = ticket.get("estimated_wait_minutes")
-        fields = {"number": ticket.get("number", "?"), "desk": desk_raw.get("name") or desk_raw.get("id") or "",
+        desk = _desk(desk_raw, language)
+        fields = {"number": ticket.get("number", "?"), "desk": desk.name if desk else "",
                   "floor": desk_raw.get("floor") or "", "ahead": ahead, "wait": wait if wait is not None else "?"}
         key = "handoff" if handoff else ("ticket_next" if ahead == 0 else "ticket")
         text_out = self.replies.say(key, language, **fields)
         if priority != NO_PRIORITY:
             group = self.replies.say(f"priority_{priority}", language)
             text_out = f"{text_out} {self.replies.say('ticket_priority', language, group=group)}"
-        desk = _desk(desk_raw)
         payload = ReplyPayload(
             kind="handoff" if handoff else "ticket", language=language, desk=desk,
             ticket=Ticket(number=str(fields["number"]), desk=desk, priority=priority != NO_PRIORITY, ahead=ahead,
-                          wait_minutes=int(wait) if isinstance(wait, (int, float)) else None) if desk else None,
+                          wait_minutes=int(wait) if isinstance(wait, (int, float)) else None,
+                          public_id=ticket.get("public_id") or None) if desk else None,
         )
         slots: dict[str, Any] = {"pending_offer": None, "ticket_id": str(ticket.get("id") or "") or None,
                                  "ticket_number": str(fields["number"])}
@@ -148,7 +151,8 @@ class DeskService:
         position = ticket.get("position")
         ahead = max(int(position) - 1, 0) if isinstance(position, (int, float)) and status == "waiting" else 0
         wait = ticket.get("estimated_wait_minutes") if status == "waiting" else 0
-        fields = {"number": ticket.get("number", "?"), "desk": desk_raw.get("name") or desk_raw.get("id") or "",
+        desk = _desk(desk_raw, language)
+        fields = {"number": ticket.get("number", "?"), "desk": desk.name if desk else "",
                   "ahead": ahead, "wait": wait if wait is not None else "?"}
         if status == "waiting":
             key = "queue_next" if ahead == 0 else "queue_waiting"
@@ -156,7 +160,7 @@ class DeskService:
             key = "queue_called" if status == "called" else "queue_done"
         logger.info("queue status asked: status=%s", status)
         queue = QueueStatus(number=str(fields["number"]), status=status, ahead=ahead,
-                            wait_minutes=int(wait) if isinstance(wait, (int, float)) else None, desk=_desk(desk_raw))
+                            wait_minutes=int(wait) if isinstance(wait, (int, float)) else None, desk=_desk(desk_raw, language))
         return Reply(self.replies.say(key, language, **fields),
                      payload=ReplyPayload(kind="queue_status", language=language, queue=queue, desk=queue.desk))
 

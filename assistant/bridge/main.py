@@ -51,5 +51,9 @@ def create_app(settings: BridgeSettings | None = None, *, searcher: Any | None =
     from assistant.bridge.routers import kiosk as kiosk_page
 
     app.include_router(kiosk_page.router)  # /kiosk page + /ws/kiosk speech socket (engines lazy, or KIOSK_ENABLED)
+    from assistant.bridge.routers import queue_board, queue_desk
+
+    app.include_router(queue_desk.router)  # /api/desk/* (desk officers, desk-scoped tokens)
+    app.include_router(queue_board.router)  # /desk, /board, /t/{id} pages; board events, announcements, printing
     # --- END routers of other areas ---------------------------------------------------------------------
     return app

@@ -72,7 +72,12 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16), default="waiting")
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     called_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    __table_args__ = (UniqueConstraint("desk_id", "day", "seq", name="uq_tickets_desk_day_seq"), Index("ix_tickets_desk_day_status", "desk_id", "day", "status"))
+    public_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """Unguessable id of the public "your turn" page /t/{public_id} (the number is sequential)."""
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    """When the desk marked the ticket served or skipped."""
+    __table_args__ = (UniqueConstraint("desk_id", "day", "seq", name="uq_tickets_desk_day_seq"), Index("ix_tickets_desk_day_status", "desk_id", "day", "status"),
+                      Index("ix_tickets_public_id", "public_id", unique=True))
 
 
 class ProcedureOverride(Base):
@@ -117,6 +122,21 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    desk_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """Role "desk" only: the one desk this token may call tickets for."""
+
+
+class QueueCall(Base):
+    """One announcement of a ticket at a desk (a call or a recall): what the hall board shows and speaks."""
+
+    __tablename__ = "queue_calls"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(Integer, index=True)
+    desk_id: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    """"call" or "recall"."""
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntry(Base):

@@ -53,6 +53,9 @@ class BridgeSettings(BaseSettings):
     start with the public demo value unless `demo_mode` is on."""
     demo_mode: bool = False
     """`make run` sets BRIDGE_DEMO_MODE=true: demo dossiers and the public demo pepper are accepted."""
+    kiosk_print_hosts: list[str] = ["127.0.0.1", "::1"]
+    """Addresses that may print queue tickets (`POST /api/queue/print/…`): the kiosk browser on this machine. A
+    reverse proxy forwards the citizen's own address (X-Forwarded-For), so public callers never match."""
     service_token: str = ""
     """Secret of our own action server: only a caller sending it (X-Service-Token) may name the citizen
     behind a request with X-Client-Id. Empty: read from service_token_file (written by scripts/setup.sh)."""
