@@ -87,6 +87,8 @@ class Ticket(_Model):
     priority: bool = False
     ahead: int | None = Field(default=None, description="People waiting before this ticket.")
     wait_minutes: int | None = None
+    public_id: str | None = Field(default=None, description="Unguessable id of the ticket's public page /t/{public_id} "
+                                  "(follow the queue on a phone; the kiosk prints it as a QR code).")
 
 
 class QueueStatus(_Model):

@@ -1,7 +1,7 @@
 """Load figures for a running bridge: N concurrent clients on search and dossier lookup; p50/p95 and errors.
 
     .venv/bin/python -m assistant.bridge seed-demo          # the lookups use the demo dossiers
-    .venv/bin/python -m assistant.bridge serve &              # real search
+    BRIDGE_DEMO_MODE=true .venv/bin/python -m assistant.bridge serve &   # real search, demo pepper
     .venv/bin/python benchmarks/bench_bridge.py --clients 50 --rounds 20 [--staff-token TOKEN]
 
 By default every search is a different string (a numbered suffix), so the bridge's answer cache does not

@@ -323,9 +323,9 @@ def start_time(model: str) -> None:
         if not _free(port):
             sys.exit(f"port {port} is busy")
     commands = {
-        "rasa run": ([*RASA, "run", "--enable-api", "-i", "127.0.0.1", "-p", "5105", "--model", model,
+        "rasa run": ([*RASA, "run", "-i", "127.0.0.1", "-p", "5105", "--model", model,
                       "--endpoints", "assistant/endpoints.yml", "--credentials", "assistant/credentials.yml"],
-                     "http://127.0.0.1:5105/status", lambda body: b'"model_file"' in body),
+                     "http://127.0.0.1:5105/webhooks/readiness/", lambda body: b"true" in body),
         "action server": ([sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions", "-p", "5155"],
                           "http://127.0.0.1:5155/health", lambda body: True),
     }

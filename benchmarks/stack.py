@@ -44,7 +44,7 @@ def free_port() -> int:
 
 def rasa_command(port: int, model: Path, endpoints: Path) -> list[str]:
     """How Rasa is launched (kept in this one place; scripts/run.sh is the reference)."""
-    return [str(RASA_PYTHON), "-m", "assistant.rasa_launcher", "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port), "--model", str(model),
+    return [str(RASA_PYTHON), "-m", "assistant.rasa_launcher", "run", "-i", "127.0.0.1", "-p", str(port), "--model", str(model),
             "--endpoints", str(endpoints), "--credentials", str(ROOT / "assistant" / "credentials.yml")]
 
 
@@ -104,10 +104,14 @@ class Stack:
                     keep_logs=keep_logs)
         env = {**os.environ, **BASE_ENV, "PYTHONPATH": str(ROOT), "DATABASE_URL": stack.database_url,
                "BRIDGE_DATA_DIR": str(stack.workdir), "BRIDGE_RASA_URL": stack.rasa_url,
+               "BRIDGE_DEMO_MODE": "true",  # seeded demo dossiers, public demo pepper
                "BRIDGE_ACTION_SERVER_URL": f"{stack.actions_url}/health", "ACTIONS_BRIDGE_URL": stack.bridge_url,
                "KB_TORCH_THREADS": os.environ.get("KB_TORCH_THREADS", "1"), **(extra_env or {})}
         endpoints = stack.workdir / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "{stack.actions_url}/webhook"\n', encoding="utf-8")
+        # The committed endpoints (tracker store included) with this stack's action server port.
+        committed = (ROOT / "assistant" / "endpoints.yml").read_text(encoding="utf-8")
+        endpoints.write_text(committed.replace("http://127.0.0.1:5055/webhook", f"{stack.actions_url}/webhook"),
+                             encoding="utf-8")
         log(f"stack: starting in {stack.workdir} (bridge :{stack.bridge_port}, actions :{stack.actions_port}, "
             f"rasa :{stack.rasa_port})")
         try:
@@ -118,7 +122,7 @@ class Stack:
                                       "-p", str(stack.actions_port)], ROOT, env, f"{stack.actions_url}/health")
             # Rasa runs in the scratch folder (it writes there); PYTHONPATH lets it import assistant.components.
             stack._launch("rasa", rasa_command(stack.rasa_port, Path(model), endpoints), stack.workdir, env,
-                          f"{stack.rasa_url}/status")
+                          f"{stack.rasa_url}/webhooks/readiness/")
             timeouts = {"bridge": bridge_timeout, "actions": actions_timeout, "rasa": rasa_timeout}
             started = time.monotonic()
             for service in stack.services:
@@ -157,7 +161,7 @@ class Stack:
             try:
                 with urllib.request.urlopen(service.ready_url, timeout=5) as response:
                     body = response.read()
-                    if service.name != "rasa" or b"model_file" in body:
+                    if service.name != "rasa" or b'"model_loaded":true' in body:
                         return
             except (urllib.error.URLError, OSError):
                 pass

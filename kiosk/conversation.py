@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from kiosk.audio import PcmAudio
 from kiosk.choices import match_choice
-from kiosk.dialogue import Button, DialogueClient, DialogueReply, DialogueUnavailable
+from kiosk.dialogue import Button, DialogueClient, DialogueRefused, DialogueReply, DialogueUnavailable
 from kiosk.numbers_vi import number_words
 from kiosk.phrases import KioskPhrases
 from kiosk.speakable import speakable, vietnamese_part
@@ -29,6 +29,8 @@ class TurnKind(enum.Enum):
     """Empty or low-confidence transcript: ask again and offer typing."""
     UNAVAILABLE = "unavailable"
     """The dialogue could not be reached."""
+    REPHRASE = "rephrase"
+    """The bridge refused the message (e.g. 422): the system is up, ask for the question another way."""
     GREETING = "greeting"
     GOODBYE = "goodbye"
 
@@ -123,6 +125,10 @@ class KioskConversation:
     def _ask(self, message: str) -> TurnResult:
         try:
             reply = self.dialogue.send(self.sender, message)
+        except DialogueRefused as exc:
+            log.info("kiosk message refused by the bridge: HTTP %d %s", exc.status_code, exc.error or "")
+            return _with(self._fixed(TurnKind.REPHRASE, self.phrases.rephrase, self.phrases.rephrase_en,
+                                     offer_typing=True), message_sent=message)
         except DialogueUnavailable as exc:
             log.warning("kiosk dialogue unavailable: %s", exc)
             return _with(self._fixed(TurnKind.UNAVAILABLE, self.phrases.unavailable, self.phrases.unavailable_en,

@@ -102,6 +102,15 @@ class DialogueReply:
                 "data": payload.model_dump(mode="json", exclude_none=True) if payload else None}
 
 
+class DialogueRefused(RuntimeError):
+    """The bridge took the message but refused it (422: HTML, too long, malformed; 429: too many at once): the
+    system is up, the citizen should put the question another way."""
+
+    def __init__(self, status_code: int, error: str | None = None):
+        super().__init__(f"bridge refused the message: HTTP {status_code} {error or ''}".strip())
+        self.status_code, self.error = status_code, error
+
+
 class DialogueClient(Protocol):
     def send(self, sender: str, message: str) -> DialogueReply: ...
 
@@ -120,6 +129,8 @@ class HttpDialogueClient:
             response = self._client.post("/api/chat", json={"sender": sender, "message": message})
         except httpx.HTTPError as exc:
             raise DialogueUnavailable(f"bridge {self.bridge_url} unreachable: {type(exc).__name__}") from exc
+        if response.status_code in (422, 429):
+            raise DialogueRefused(response.status_code, _error_code(response))
         if response.status_code != 200:
             raise DialogueUnavailable(f"bridge answered HTTP {response.status_code} to /api/chat")
         try:
@@ -130,3 +141,13 @@ class HttpDialogueClient:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _error_code(response: httpx.Response) -> str | None:
+    """The `error` of the bridge's error envelope (a short code, never the citizen's text), if any."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    return error[:40] if isinstance(error, str) else None

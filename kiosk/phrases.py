@@ -21,6 +21,9 @@ class KioskPhrases:
     not_heard_en: str
     unavailable: str
     unavailable_en: str
+    rephrase: str
+    """Said when the assistant refused the message itself (too long, HTML, ...): the system is working."""
+    rephrase_en: str
     choices_intro: str
     choice_item: str
     """Template with {number} (spoken as a word) and {title}."""

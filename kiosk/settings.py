@@ -33,6 +33,13 @@ class KioskSettings(BaseSettings):
     """Words per minute (espeak default 175–200); slower is easier for elderly visitors."""
     language: str = "vi"
 
+    printer: Literal["none", "file", "network", "usb"] = "none"
+    """Ticket printer (ESC/POS, kiosk/ticket_printer.py): none, a device file, a network printer, or USB."""
+    printer_target: str = ""
+    """file: path such as /dev/usb/lp0; network: host[:port] (9100); usb: vendor:product in hex (04b8:0202)."""
+    public_url: str | None = None
+    """Base URL phones can open for the ticket's QR code (e.g. https://motcua.phuong.vn); default: the bridge's own."""
+
     bridge_url: str | None = None
     """Bridge base URL for /api/chat. Default: http://127.0.0.1:8000 for the CLI; the bridge itself for /kiosk."""
     dialogue_timeout_s: float = 10.0

@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="top-1/top-3/MRR per question kind for lexical, dense and fused search")
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--turn", action="store_true",
+                   help="also evaluate each question as a first turn through knowledge_base.turn.search_turn")
     p.set_defaults(run=_eval)
     p = sub.add_parser("tune", help="grid-search fusion weights and confidence thresholds on DEV files")
     p.add_argument("files", type=Path, nargs="+")
@@ -139,8 +141,14 @@ def _eval(args) -> int:
     from knowledge_base.evaluation import evaluate_file, format_report
     from knowledge_base.search.build import build_search
 
-    report = evaluate_file(build_search(), args.file)
+    search = build_search()
+    report = evaluate_file(search, args.file)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
+    if args.turn:
+        from knowledge_base.evaluation import evaluate_turns, format_turn_report, load_questions
+
+        turns = evaluate_turns(search, load_questions(args.file))
+        print(json.dumps(turns, ensure_ascii=False, indent=2) if args.json else format_turn_report(turns))
     return 0
 
 

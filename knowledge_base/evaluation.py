@@ -74,6 +74,56 @@ def evaluate_file(search, path: Path) -> dict:
     return evaluate(search, load_questions(path))
 
 
+def evaluate_turns(search, questions: list[dict]) -> dict:
+    """Each question as a first turn through knowledge_base.turn.search_turn (what the assistant acts on).
+
+    Per kind: ``top1`` = answered with an expected procedure; ``offered`` = answered with it or offering it
+    among the clarifying choices; ``clarify`` = share of questions answered with a choice. Out-of-scope questions
+    count how often the turn answered a ward procedure anyway (``answered``), and ``referred`` how often a
+    question with ``all_level_codes`` was referred to one of them.
+    """
+    from knowledge_base.turn import search_turn
+
+    sums: dict = defaultdict(lambda: {"n": 0, "top1": 0, "offered": 0, "clarify": 0})
+    oos = {"n": 0, "answered": 0, "referrals_expected": 0, "referred": 0}
+    misses = []
+    for q in questions:
+        outcome = search_turn(search, q["question"])
+        expected = set(q.get("codes") or [])
+        if not expected:
+            oos["n"] += 1
+            oos["answered"] += outcome.kind == "procedure"
+            if q.get("all_level_codes"):
+                oos["referrals_expected"] += 1
+                oos["referred"] += outcome.kind == "not_at_ward" and outcome.code in q["all_level_codes"]
+            continue
+        right = outcome.kind == "procedure" and outcome.code in expected
+        offered = right or any(c.code in expected for c in outcome.choices)
+        for kind in (q.get("kind", "other"), "all"):
+            cell = sums[kind]
+            cell["n"] += 1
+            cell["top1"] += right
+            cell["offered"] += offered
+            cell["clarify"] += outcome.kind == "clarify"
+        if not right:
+            misses.append({"id": q.get("id"), "kind": q.get("kind"), "question": q["question"],
+                           "expected": sorted(expected), "got": outcome.to_json()})
+    table = {kind: {"n": c["n"], **{m: round(c[m] / c["n"], 3) for m in ("top1", "offered", "clarify")}}
+             for kind, c in sorted(sums.items())}
+    return {"turn": table, "out_of_scope": oos, "misses": misses}
+
+
+def format_turn_report(report: dict) -> str:
+    lines = [f"{'kind':<14}{'n':>5}  turn top1  offered  clarify"]
+    for kind, cell in sorted(report["turn"].items(), key=lambda kv: (kv[0] == "all", kv[0])):
+        lines.append(f"{kind:<14}{cell['n']:>5}  {cell['top1']:>9.3f}  {cell['offered']:>7.3f}  {cell['clarify']:>7.3f}")
+    oos = report["out_of_scope"]
+    if oos["n"]:
+        lines.append(f"out of scope: {oos['n']} questions, answered with a ward procedure {oos['answered']}, "
+                     f"referred to the right body {oos['referred']}/{oos['referrals_expected']}")
+    return "\n".join(lines)
+
+
 def format_report(report: dict) -> str:
     lines = [f"{'kind':<14}{'n':>5}  " + "  ".join(f"{m + ' top1/top3/MRR':<26}" for m in MODES)]
     kinds = sorted({k for mode in report["metrics"].values() for k in mode}, key=lambda k: (k == "all", k))

@@ -4,6 +4,8 @@
 source "$(dirname "$0")/lib.sh"
 scripts/setup.sh
 mkdir -p var/log
+# `make run` is the demo: demo dossiers, and the public demo pepper unless .env sets a private one.
+export BRIDGE_DEMO_MODE="${BRIDGE_DEMO_MODE:-true}"
 pids=()
 stop_all() {
   trap - INT TERM EXIT
@@ -43,11 +45,12 @@ say "Starting services"
 start bridge env KB_TORCH_THREADS="${KB_TORCH_THREADS:-1}" .venv/bin/python -m assistant.bridge serve --host 127.0.0.1 --port 8000
 start actions env SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions assistant.actions -p 5055
 # Rasa through the launcher, which installs the assistant's Rasa patches first (LETANSO_RASA_PATCHES=0: stock Rasa).
-start rasa .venv-rasa/bin/python -m assistant.rasa_launcher run --enable-api -i 127.0.0.1 -p 5005 \
+# No --enable-api: Rasa's HTTP API (trackers, DELETE/PUT /model) stays closed; readiness is its own channel.
+start rasa .venv-rasa/bin/python -m assistant.rasa_launcher run -i 127.0.0.1 -p 5005 \
   --model models/rasa/assistant.tar.gz --endpoints assistant/endpoints.yml --credentials assistant/credentials.yml
 wait_for bridge http://127.0.0.1:8000/health 180
 wait_for actions http://127.0.0.1:5055/health 120
-wait_for rasa http://127.0.0.1:5005/status 300
+wait_for rasa http://127.0.0.1:5005/webhooks/readiness/ 300
 
 say "Lễ tân số is running"
 cat <<TXT

@@ -52,6 +52,11 @@ fi
 rasa_site="$(.venv-rasa/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 [ "$(cat "$rasa_site/le_tan_so.pth" 2>/dev/null)" = "$ROOT" ] || echo "$ROOT" > "$rasa_site/le_tan_so.pth"
 
+# --- service secret: only our action server may name the citizen behind a dossier lookup (bridge/clients.py) ---
+if [ ! -s var/service-token ]; then
+  mkdir -p var && (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' >var/service-token)
+fi
+
 # --- embedding model, search index, Rasa model ---
 .venv/bin/python models/build_embedding_model.py --out models/embedding/multilingual-e5-small
 .venv/bin/python models/export_onnx_encoder.py --model models/embedding/multilingual-e5-small

@@ -6,6 +6,7 @@ from typing import Any
 
 from knowledge_base.text import fold
 
+from assistant.actions.names import clean_cut
 from assistant.actions.replies import Replies
 
 TOPIC_BY_INTENT = {
@@ -22,13 +23,15 @@ TOPIC_BY_INTENT = {
 }
 TOPICS = ("overview", "documents", "fee", "time", "where", "online", "steps", "legal")
 SPOKEN_ITEMS = 3
+NAME_CHARS = 70
 _SENTENCE_END = re.compile(r"[.;:!?]\s|\n")
 _STEP_HEADING = re.compile(r"^\W*bước\s*\d+\s*[:.\-–]?\s*", re.IGNORECASE)
 
 
 def display_name(name: str) -> str:
-    """Catalogue names often start with "Thủ tục"; the reply templates already say it, so drop it once."""
-    name = shorten(name or "", 90)
+    """Catalogue names often start with "Thủ tục"; the reply templates already say it, so drop it once.
+    Long names are cut at a phrase boundary, never mid-phrase with "…" (assistant.actions.names)."""
+    name = clean_cut(shorten(name or "", 400), NAME_CHARS)
     if fold(name[:7]) == "thu tuc" and name[7:8] == " ":
         name = name[8:].lstrip()
         if len(name) > 1 and name[1].islower():
@@ -37,7 +40,7 @@ def display_name(name: str) -> str:
 
 
 def _base(procedure: dict[str, Any]) -> dict[str, str]:
-    return {"name": display_name(procedure.get("name", "")), "code": procedure["code"]}
+    return {"name": display_name(procedure.get("short_name") or procedure.get("name", "")), "code": procedure["code"]}
 
 
 def shorten(text: str, limit: int = 90) -> str:

@@ -15,6 +15,7 @@ from assistant.actions.settings import ActionSettings
 logger = logging.getLogger(__name__)
 
 CLIENT_ID_HEADER = "X-Client-Id"
+SERVICE_TOKEN_HEADER = "X-Service-Token"
 LookupOutcome = Literal["found", "not_found", "locked", "invalid_code", "invalid_id_last4", "unavailable"]
 
 
@@ -40,6 +41,11 @@ class BridgeClient(Protocol):
         """``GET /api/procedures/search`` (ward level) → {"query", "confidence", "results": [{"code","name","field",
         "score"}]}, plus "elsewhere" (a hit of the same shape) when a non-ward procedure outranks every ward one."""
 
+    async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
+                   language: str = "vi") -> dict[str, Any]:
+        """``GET /api/turn``: what the turn is about (knowledge_base.turn.TurnOutcome.to_json): {"kind", "code",
+        "name", "choices": [{"code","name","ward_level"}], "elsewhere", "follow_up", "reason"}."""
+
     async def get_procedure(self, code: str) -> dict[str, Any] | None:
         """The normalised procedure record, or None when the code is unknown."""
 
@@ -55,8 +61,18 @@ class BridgeClient(Protocol):
         """A queue ticket {"id","number","desk","priority","position","estimated_wait_minutes","issued_at"}."""
 
     async def lookup_dossier(self, code: str, id_last4: str, client_id: str | None = None) -> DossierLookup:
-        """``POST /api/dossiers/lookup``; ``client_id`` (a hash of the conversation) goes in X-Client-Id so the
-        bridge can rate-limit per citizen rather than per action server."""
+        """``POST /api/dossiers/lookup``; ``client_id`` (the citizen's client key the chat relay put in the message
+        metadata) goes in X-Client-Id with the service secret, so the bridge limits the citizen's address rather
+        than the action server's."""
+
+    async def get_ticket(self, ticket_id: int) -> dict[str, Any] | None:
+        """``GET /api/tickets/{id}``: the ticket with its current "position", "status" and wait; None when unknown."""
+
+    async def send_feedback(self, conversation_id: str, rating: int) -> None:
+        """``POST /api/feedback``: a 1–5 rating of the conversation (no comment: citizens' words are not stored)."""
+
+    async def record_complaint(self, conversation_id: str, category: str, desk: str | None = None) -> None:
+        """``POST /api/complaints``: a complaint's category (and the desk, if named) for staff reports."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,7 @@ class HttpBridgeClient:
 
     def __init__(self, settings: ActionSettings) -> None:
         self._base = settings.bridge_url.rstrip("/")
+        self._service_token = settings.resolved_service_token()
         self._timeout = aiohttp.ClientTimeout(total=None, connect=settings.connect_timeout_s,
                                               sock_read=settings.read_timeout_s)
         self._session: aiohttp.ClientSession | None = None
@@ -89,14 +106,17 @@ class HttpBridgeClient:
         """The session of the running event loop (made on first use: aiohttp sessions belong to one loop)."""
         loop = asyncio.get_running_loop()
         if self._session is None or self._session.closed or self._loop is not loop:
-            self._session, self._loop = aiohttp.ClientSession(timeout=self._timeout), loop
+            # Every call carries the service secret: the bridge then treats it as our own service (not
+            # rate-limited per address, may declare a stated priority), never as a public caller.
+            headers = {SERVICE_TOKEN_HEADER: self._service_token} if self._service_token else None
+            self._session, self._loop = aiohttp.ClientSession(timeout=self._timeout, headers=headers), loop
         return self._session
 
     async def aclose(self) -> None:
         if self._session is not None and not self._session.closed:
             await self._session.close()
 
-    async def _request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
+    async def _request(self, method: str, path: str, *, params: Any = None,
                        json: Any = None, headers: dict[str, str] | None = None) -> BridgeResponse:
         try:
             async with self._current_session().request(method, self._base + path, params=params, json=json,
@@ -121,7 +141,7 @@ class HttpBridgeClient:
             raise BridgeUnavailable("bridge sent an unexpected body")
         return body
 
-    async def _get_json(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    async def _get_json(self, path: str, params: Any = None) -> dict[str, Any] | None:
         response = await self._request("GET", path, params=params)
         if response.status_code == 404:
             return None
@@ -133,6 +153,17 @@ class HttpBridgeClient:
         body = await self._get_json("/api/procedures/search", {"q": query, "k": k, "all_levels": "false"})
         if body is None:
             raise BridgeUnavailable("search endpoint missing")
+        return body
+
+    async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
+                   language: str = "vi") -> dict[str, Any]:
+        params: list[tuple[str, str]] = [("text", text), ("language", language)]
+        if current:
+            params.append(("current", current))
+        params += [("options", code) for code in (options or [])[:3]]
+        body = await self._get_json("/api/turn", params)
+        if body is None:
+            raise BridgeUnavailable("turn endpoint missing")
         return body
 
     async def get_procedure(self, code: str) -> dict[str, Any] | None:
@@ -160,8 +191,26 @@ class HttpBridgeClient:
             raise BridgeUnavailable(f"ticket refused: HTTP {response.status_code}")
         return self._json(response)
 
+    async def get_ticket(self, ticket_id: int) -> dict[str, Any] | None:
+        return await self._get_json(f"/api/tickets/{int(ticket_id)}")
+
+    async def _post_created(self, path: str, body: dict[str, Any]) -> None:
+        response = await self._request("POST", path, json=body)
+        if response.status_code not in (200, 201):
+            raise BridgeUnavailable(f"{path} refused: HTTP {response.status_code}")
+
+    async def send_feedback(self, conversation_id: str, rating: int) -> None:
+        await self._post_created("/api/feedback", {"conversation_id": conversation_id, "rating": int(rating)})
+
+    async def record_complaint(self, conversation_id: str, category: str, desk: str | None = None) -> None:
+        body: dict[str, Any] = {"conversation_id": conversation_id, "category": category}
+        if desk:
+            body["desk"] = desk
+        await self._post_created("/api/complaints", body)
+
     async def lookup_dossier(self, code: str, id_last4: str, client_id: str | None = None) -> DossierLookup:
-        headers = {CLIENT_ID_HEADER: client_id} if client_id else None
+        headers = {CLIENT_ID_HEADER: client_id, SERVICE_TOKEN_HEADER: self._service_token} \
+            if client_id and self._service_token else None
         response = await self._request(
             "POST", "/api/dossiers/lookup", json={"code": code, "id_last4": id_last4}, headers=headers
         )

@@ -1,8 +1,9 @@
-"""Desk services for the dialogue: queue tickets (with priority), handoff to a human, opening hours."""
+"""Desk services for the dialogue: queue tickets (to the procedure's desk, priority only when stated), where a
+ticket stands in the queue, handoff to a human, opening hours."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,45 +12,46 @@ import yaml
 from knowledge_base.text import tokens
 
 from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
+from assistant.actions.priority import NO_PRIORITY, PriorityGroups  # noqa: F401  (re-exported)
 from assistant.actions.replies import Replies
 from assistant.actions.reply import Reply
+from assistant.payload import Desk, QueueStatus, ReplyPayload, Ticket
 
 logger = logging.getLogger(__name__)
-PRIORITY_PATH = Path(__file__).parent / "data" / "priority_groups.yaml"
-NO_PRIORITY = "none"
+TICKET_WORDS_PATH = Path(__file__).parent / "data" / "ticket_words.yaml"
+MIN_PROCEDURE_WORDS = 2
+"""A ticket request names a procedure only if this many words are left once the ticket words are removed."""
+_SEARCH_USABLE = ("confident", "ambiguous")  # close siblings share a desk, so the top hit is good enough
 
 
 @dataclass(frozen=True)
-class PriorityGroups:
-    """Priority group key → folded phrases that mean it (data/priority_groups.yaml)."""
+class TicketWords:
+    """Folded phrases that only ask for a queue number (data/ticket_words.yaml), longest first."""
 
-    phrases: dict[str, tuple[str, ...]]
+    phrases: tuple[str, ...]
 
     @classmethod
-    def load(cls, path: Path | str = PRIORITY_PATH) -> "PriorityGroups":
+    def load(cls, path: Path | str = TICKET_WORDS_PATH) -> "TicketWords":
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        allowed = {"elderly", "disabled", "pregnant", "small_child"}
-        if not isinstance(data, dict) or not set(data) <= allowed:
-            raise ValueError(f"{path}: keys must be among {sorted(allowed)}")
-        phrases = {}
-        for key, values in data.items():
-            if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
-                raise ValueError(f"{path}: '{key}' must be a list of phrases")
-            phrases[key] = tuple(" ".join(tokens(v)) for v in values)
-        return cls(phrases=phrases)
+        if not isinstance(data, list) or not all(isinstance(p, str) and p.strip() for p in data):
+            raise ValueError(f"{path}: expected a list of phrases")
+        return cls(tuple(sorted((" ".join(tokens(p)) for p in data), key=len, reverse=True)))
 
-    def find(self, text: str | None, entity: Any = None) -> str:
-        """The group named by the NLU entity or the text, else "none"."""
-        if isinstance(entity, str) and entity in self.phrases:
-            return entity
-        for candidate in (entity, text):
-            if not isinstance(candidate, str):
-                continue
-            padded = f" {' '.join(tokens(candidate))} "
-            for key, phrases in self.phrases.items():
-                if any(f" {p} " in padded for p in phrases):
-                    return key
-        return NO_PRIORITY
+    def strip(self, text: str, also: tuple[str, ...] = ()) -> str:
+        """The folded text without ticket phrases (and ``also``, e.g. priority phrases)."""
+        padded = f" {' '.join(tokens(text))} "
+        for phrase in self.phrases + tuple(sorted(also, key=len, reverse=True)):
+            padded = padded.replace(f" {phrase} ", " ")
+        return " ".join(padded.split())
+
+
+def _desk(raw: dict[str, Any] | None, language: str = "vi") -> Desk | None:
+    """The desk for screens, named in the reply's language (English falls back to the Vietnamese name)."""
+    if not isinstance(raw, dict) or not raw.get("id"):
+        return None
+    name = (raw.get("name_en") if language == "en" else None) or raw.get("name") or raw["id"]
+    return Desk(id=str(raw["id"]), name=str(name), floor=raw.get("floor") or None,
+                directions=raw.get("directions") or None)
 
 
 @dataclass
@@ -59,47 +61,116 @@ class DeskService:
     bridge: BridgeClient
     replies: Replies
     handoff_desk: str | None = None
+    ticket_words: TicketWords = field(default_factory=TicketWords.load)
+    priority_groups: PriorityGroups = field(default_factory=PriorityGroups.load)
 
-    async def _fallback_desk(self) -> str | None:
+    async def _desk_list(self) -> list[dict[str, Any]]:
+        return [d for d in (await self.bridge.list_desks()).get("desks") or [] if isinstance(d, dict) and d.get("id")]
+
+    async def _general_desk(self) -> str | None:
+        """The ward's general desk: ``general`` in the ward config, else a desk with no field and no priority."""
         if self.handoff_desk:
             return self.handoff_desk
-        desks = [d for d in (await self.bridge.list_desks()).get("desks") or [] if isinstance(d, dict) and d.get("id")]
-        general = [d for d in desks if not d.get("fields")]  # a desk serving no particular field = reception
-        chosen = (general or desks or [{}])[0]
-        return chosen.get("id")
+        desks = await self._desk_list()
+        general = [d for d in desks if d.get("general")] or [d for d in desks if not d.get("fields") and not d.get("priority")]
+        return (general or desks or [{}])[0].get("id")
 
-    async def ticket(self, *, procedure_code: str | None, priority: str, language: str, handoff: bool = False) -> Reply:
-        """Issue a ticket for the procedure's desk (or the general desk) and say where to wait."""
+    async def _priority_desk(self) -> str | None:
+        return next((d["id"] for d in await self._desk_list() if d.get("priority")), None)
+
+    async def procedure_in(self, text: str | None) -> str | None:
+        """The ward procedure a ticket request names ("lấy số làm giấy khai sinh"), else None."""
+        if not text:
+            return None
+        also = tuple(p for phrases in self.priority_groups.phrases.values() for p in phrases)
+        rest = self.ticket_words.strip(text, also + self.priority_groups.not_priority)
+        if len(rest.split()) < MIN_PROCEDURE_WORDS:
+            return None
+        outcome = await self.bridge.search(rest, k=3)
+        hits = outcome.get("results") or []
+        if outcome.get("confidence") in _SEARCH_USABLE and hits and hits[0].get("code"):
+            return str(hits[0]["code"])
+        return None
+
+    async def ticket(self, *, procedure_code: str | None, priority: str, language: str, handoff: bool = False,
+                     text: str | None = None) -> Reply:
+        """Issue a ticket and say where to wait: a stated priority goes to the priority desk (when the ward has
+        one), else the desk of the procedure named in ``text`` or the current one, else the general desk."""
         try:
-            if procedure_code:
-                ticket = await self.bridge.issue_ticket(procedure_code=procedure_code, priority=priority)
+            named = None if handoff else await self.procedure_in(text)
+            code = named or procedure_code
+            desk = await self._priority_desk() if priority != NO_PRIORITY else None
+            if desk:
+                ticket = await self.bridge.issue_ticket(desk=desk, priority=priority)
+            elif code:
+                ticket = await self.bridge.issue_ticket(procedure_code=code, priority=priority)
             else:
-                ticket = await self.bridge.issue_ticket(desk=await self._fallback_desk(), priority=priority)
+                ticket = await self.bridge.issue_ticket(desk=await self._general_desk(), priority=priority)
         except BridgeUnavailable:
-            return Reply(self.replies.say("bridge_down", language), slots={"pending_offer": None})
-        logger.info("ticket issued: handoff=%s priority=%s", handoff, priority)
-        desk = ticket.get("desk") or {}
+            return Reply(self.replies.say("bridge_down", language), slots={"pending_offer": None},
+                         payload=ReplyPayload(kind="error", language=language))
+        logger.info("ticket issued: handoff=%s priority=%s named=%s", handoff, priority, named is not None)
+        desk_raw = ticket.get("desk") or {}
         position = ticket.get("position")
-        fields = {
-            "number": ticket.get("number", "?"),
-            "desk": desk.get("name") or desk.get("id") or "",
-            "floor": desk.get("floor") or "",
-            "ahead": max(int(position) - 1, 0) if isinstance(position, (int, float)) else 0,
-            "wait": ticket.get("estimated_wait_minutes", "?"),
-        }
-        key = "handoff" if handoff else ("ticket_next" if fields["ahead"] == 0 else "ticket")
-        text = self.replies.say(key, language, **fields)
+        ahead = max(int(position) - 1, 0) if isinstance(position, (int, float)) else 0
+        wait = ticket.get("estimated_wait_minutes")
+        desk = _desk(desk_raw, language)
+        fields = {"number": ticket.get("number", "?"), "desk": desk.name if desk else "",
+                  "floor": desk_raw.get("floor") or "", "ahead": ahead, "wait": wait if wait is not None else "?"}
+        key = "handoff" if handoff else ("ticket_next" if ahead == 0 else "ticket")
+        text_out = self.replies.say(key, language, **fields)
         if priority != NO_PRIORITY:
             group = self.replies.say(f"priority_{priority}", language)
-            text = f"{text} {self.replies.say('ticket_priority', language, group=group)}"
-        return Reply(text, slots={"pending_offer": None})
+            text_out = f"{text_out} {self.replies.say('ticket_priority', language, group=group)}"
+        payload = ReplyPayload(
+            kind="handoff" if handoff else "ticket", language=language, desk=desk,
+            ticket=Ticket(number=str(fields["number"]), desk=desk, priority=priority != NO_PRIORITY, ahead=ahead,
+                          wait_minutes=int(wait) if isinstance(wait, (int, float)) else None,
+                          public_id=ticket.get("public_id") or None) if desk else None,
+        )
+        slots: dict[str, Any] = {"pending_offer": None, "ticket_id": str(ticket.get("id") or "") or None,
+                                 "ticket_number": str(fields["number"])}
+        if named:
+            slots["procedure_code"] = named
+        return Reply(text_out, slots=slots, payload=payload)
+
+    async def queue_status(self, *, ticket_id: str | None, language: str) -> Reply:
+        """Where this conversation's ticket stands now; with no ticket yet, offer one."""
+        if not ticket_id or not str(ticket_id).isdigit():
+            return Reply(self.replies.say("queue_no_ticket", language), slots={"pending_offer": "ticket"},
+                         payload=ReplyPayload(kind="queue_status", language=language))
+        try:
+            ticket = await self.bridge.get_ticket(int(ticket_id))
+        except BridgeUnavailable:
+            return Reply(self.replies.say("bridge_down", language), payload=ReplyPayload(kind="error", language=language))
+        if ticket is None:  # a new day or a reset queue: the old number is gone
+            return Reply(self.replies.say("queue_no_ticket", language), slots={"pending_offer": "ticket", "ticket_id": None},
+                         payload=ReplyPayload(kind="queue_status", language=language))
+        desk_raw = ticket.get("desk") or {}
+        status = str(ticket.get("status") or "waiting")
+        position = ticket.get("position")
+        ahead = max(int(position) - 1, 0) if isinstance(position, (int, float)) and status == "waiting" else 0
+        wait = ticket.get("estimated_wait_minutes") if status == "waiting" else 0
+        desk = _desk(desk_raw, language)
+        fields = {"number": ticket.get("number", "?"), "desk": desk.name if desk else "",
+                  "ahead": ahead, "wait": wait if wait is not None else "?"}
+        if status == "waiting":
+            key = "queue_next" if ahead == 0 else "queue_waiting"
+        else:
+            key = "queue_called" if status == "called" else "queue_done"
+        logger.info("queue status asked: status=%s", status)
+        queue = QueueStatus(number=str(fields["number"]), status=status, ahead=ahead,
+                            wait_minutes=int(wait) if isinstance(wait, (int, float)) else None, desk=_desk(desk_raw, language))
+        return Reply(self.replies.say(key, language, **fields),
+                     payload=ReplyPayload(kind="queue_status", language=language, queue=queue, desk=queue.desk))
 
     async def opening_hours(self, language: str) -> Reply:
         try:
             ward = (await self.bridge.list_desks()).get("ward") or {}
         except BridgeUnavailable:
-            return Reply(self.replies.say("bridge_down", language))
+            return Reply(self.replies.say("bridge_down", language), payload=ReplyPayload(kind="error", language=language))
         address = ward.get("address") or ""  # an unknown address is left out, never shown as a placeholder
         key = "hours" if address else "hours_no_address"
         return Reply(self.replies.say(key, language, ward=ward.get("name") or "", hours=ward.get("hours") or "",
-                                      address=address))
+                                      address=address),
+                     payload=ReplyPayload(kind="hours", language=language))

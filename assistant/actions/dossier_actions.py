@@ -7,12 +7,16 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.actions.base import ServiceAction, send, turn_language
-from assistant.actions.dossier import MAX_FORM_RETRIES, find_dossier_code, find_id_last4
+from assistant.actions.dossier import (MAX_FORM_RETRIES, client_key, find_dossier_code, find_id_last4,
+                                      mentions_dossier_code)
 from assistant.actions.runtime import Services, shared_services
+from assistant.payload import ReplyPayload
 
 
 class ValidateDossierForm(FormValidationAction):
-    """Reads the dossier code / digits out of free text; the second wrong answer in a row ends the form."""
+    """Reads the dossier code / digits out of free text (lower-case agency parts, spaces, digits said as words); a
+    wrong answer re-asks only that slot, so a right code is kept after wrong digits; the second wrong answer in a
+    row ends the form."""
 
     def __init__(self, services: Services | None = None) -> None:
         self._services = services
@@ -31,13 +35,17 @@ class ValidateDossierForm(FormValidationAction):
         retries = (tracker.get_slot("form_retries") or 0) + 1
         if retries < MAX_FORM_RETRIES:
             replies = (self._services or shared_services()).replies
-            dispatcher.utter_message(text=replies.say(reply_key, turn_language(tracker)))
+            language = turn_language(tracker)
+            dispatcher.utter_message(text=replies.say(reply_key, language),
+                                     json_message=ReplyPayload(kind="dossier_prompt", language=language).to_custom())
         return {slot: None, "form_retries": retries}
 
     async def validate_dossier_code(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
-        code = find_dossier_code(slot_value if isinstance(slot_value, str) else None)
+        # the whole message first: a code typed with spaces ("… - 250808 - 0006") reaches the slot in pieces
+        code = find_dossier_code(tracker.latest_message.get("text")) or find_dossier_code(
+            slot_value if isinstance(slot_value, str) else None)
         if code:
             return {"dossier_code": code, "form_retries": 0}
         return self._retry("dossier_code", "dossier_bad_code", dispatcher, tracker)
@@ -62,6 +70,24 @@ class ActionDossierStatus(ServiceAction):
             code=tracker.get_slot("dossier_code"),
             id_last4=tracker.get_slot("id_last4"),
             language=turn_language(tracker),
-            conversation_id=tracker.sender_id,
+            client=client_key((tracker.latest_message or {}).get("metadata")),
         )
         return send(dispatcher, reply)
+
+
+class ActionDossierHelp(ServiceAction):
+    """Where the dossier code is printed (receipt, appointment slip) and that the desk can look it up. A message
+    that mentions no code, receipt or slip is a procedure question after all ("tôi quên tên giấy đó rồi")."""
+
+    def name(self) -> str:
+        return "action_dossier_help"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        language = turn_language(tracker)
+        if not mentions_dossier_code(text):
+            return send(dispatcher, await self.services.guide.answer(
+                text=text, intent="ask_procedure", topic="overview",
+                current_code=tracker.get_slot("procedure_code"), language=language))
+        dispatcher.utter_message(response="utter_dossier_help")
+        return []

@@ -9,7 +9,7 @@ from typing import Any
 
 from knowledge_base.text import clean, fold
 
-from assistant.actions.answers import display_name, shorten
+from assistant.actions.answers import describe, display_name, shorten
 from assistant.actions.replies import Replies
 
 BODY_CHARS = 100
@@ -71,3 +71,21 @@ def not_at_ward_reply(procedure: dict[str, Any], replies: Replies, language: str
         parts.append(replies.say("not_ward_address", language, address=address))
     parts.append(replies.say("not_ward_offer", language))
     return " ".join(parts).replace("….", "…").replace("…,", "…")
+
+
+REFERRAL_TOPICS = ("overview", "where")
+"""Topics answered with the referral itself; the others (fee, time, documents, ...) with the catalogue's fact
+followed by a reminder of who handles it."""
+
+
+def not_at_ward_answer(procedure: dict[str, Any], topic: str, replies: Replies, language: str, *,
+                       full: bool = False) -> str:
+    """A follow-up about a procedure handled beyond the ward: its fee/time/documents from the catalogue, framed
+    as handled by its body (never a ward desk or ticket); "where"/overview get the referral reply."""
+    if topic in REFERRAL_TOPICS:
+        return not_at_ward_reply(procedure, replies, language)
+    fact = describe(topic, procedure, replies, language, full=full)
+    body = responsible_body(procedure)
+    reminder = (replies.say("not_ward_reminder_body", language, body=body) if body
+                else replies.say("not_ward_reminder", language))
+    return f"{fact} {reminder}".replace("….", "…").replace("…,", "…")

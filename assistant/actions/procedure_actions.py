@@ -33,6 +33,7 @@ class ActionAnswerProcedure(ServiceAction):
             current_code=tracker.get_slot("procedure_code"),
             language=turn_language(tracker),
             full=full,
+            options=tracker.get_slot("pending_options"),
         )
         return send(dispatcher, reply)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.actions.bridge_client import BridgeClient, HttpBridgeClient
-from assistant.actions.desk import DeskService, PriorityGroups
+from assistant.actions.desk import DeskService, TicketWords
 from assistant.actions.dossier import DossierService
-from assistant.actions.followup import QuestionWords
+from assistant.actions.feedback import FeedbackService, FeedbackWords
 from assistant.actions.guide import Guide
+from assistant.actions.priority import PriorityGroups
 from assistant.actions.replies import Replies
 from assistant.actions.settings import ActionSettings
 from assistant.privacy import install_log_redaction
@@ -22,6 +23,7 @@ class Services:
     dossiers: DossierService
     priority_groups: PriorityGroups
     replies: Replies
+    feedback: FeedbackService
 
 
 def build_services(settings: ActionSettings | None = None, bridge: BridgeClient | None = None) -> Services:
@@ -29,18 +31,19 @@ def build_services(settings: ActionSettings | None = None, bridge: BridgeClient 
     settings = settings or ActionSettings()
     bridge = bridge or HttpBridgeClient(settings)
     replies = Replies.load()
+    priority_groups = PriorityGroups.load()
     return Services(
         guide=Guide(
             bridge=bridge,
             replies=replies,
-            question_words=QuestionWords.load(),
-            search_k=settings.search_k,
             max_query_chars=settings.max_query_chars,
         ),
-        desks=DeskService(bridge=bridge, replies=replies, handoff_desk=settings.handoff_desk),
+        desks=DeskService(bridge=bridge, replies=replies, handoff_desk=settings.handoff_desk,
+                          ticket_words=TicketWords.load(), priority_groups=priority_groups),
         dossiers=DossierService(bridge=bridge, replies=replies),
-        priority_groups=PriorityGroups.load(),
+        priority_groups=priority_groups,
         replies=replies,
+        feedback=FeedbackService(bridge=bridge, replies=replies, words=FeedbackWords.load()),
     )
 
 

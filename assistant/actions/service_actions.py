@@ -1,4 +1,5 @@
-"""Actions for the desk: queue ticket, handoff to a human officer, opening hours, declining an offer."""
+"""Actions for the desk: queue ticket, where the ticket stands, handoff to a human officer, opening hours,
+declining an offer or dropping what was being done."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,27 +9,32 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.actions.base import ServiceAction, send, turn_language
+from assistant.payload import ReplyPayload
 
 
 class _TicketAction(ServiceAction):
     handoff = False
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text")
         priority = self.services.priority_groups.find(
-            tracker.latest_message.get("text"),
-            next(tracker.get_latest_entity_values("priority_group"), None) or tracker.get_slot("priority_group"),
+            text, next(tracker.get_latest_entity_values("priority_group"), None) or tracker.get_slot("priority_group"),
         )
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
         reply = await self.services.desks.ticket(
             procedure_code=tracker.get_slot("procedure_code"),
             priority=priority,
             language=turn_language(tracker),
             handoff=self.handoff,
+            # only a request that asks for a ticket may name its procedure; "có" to an offer names nothing
+            text=text if intent == "ask_queue_ticket" else None,
         )
         return send(dispatcher, reply)
 
 
 class ActionIssueTicket(_TicketAction):
-    """A queue ticket for the current procedure's desk (general desk otherwise), with priority if any."""
+    """A queue ticket for the desk of the procedure named now or earlier (general desk otherwise); the priority
+    desk only when the citizen states a priority group or an age of 60+."""
 
     def name(self) -> str:
         return "action_issue_ticket"
@@ -43,6 +49,18 @@ class ActionHandoffHuman(_TicketAction):
         return "action_handoff_human"
 
 
+class ActionQueueStatus(ServiceAction):
+    """How many people are ahead of this conversation's ticket and about how long to wait."""
+
+    def name(self) -> str:
+        return "action_queue_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        reply = await self.services.desks.queue_status(ticket_id=tracker.get_slot("ticket_id"),
+                                                       language=turn_language(tracker))
+        return send(dispatcher, reply)
+
+
 class ActionOpeningHours(ServiceAction):
     def name(self) -> str:
         return "action_opening_hours"
@@ -52,11 +70,13 @@ class ActionOpeningHours(ServiceAction):
 
 
 class ActionDeclineOffer(ServiceAction):
-    """The citizen said no: drop any pending offer (ticket, human) and ask if there is anything else."""
+    """The citizen said no or "never mind": drop any pending offer or choice and ask if there is anything else."""
 
     def name(self) -> str:
         return "action_decline_offer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=self.services.replies.say("decline", turn_language(tracker)))
+        language = turn_language(tracker)
+        dispatcher.utter_message(text=self.services.replies.say("decline", language),
+                                 json_message=ReplyPayload(kind="cancelled", language=language).to_custom())
         return [SlotSet("pending_offer", None), SlotSet("pending_options", None)]

@@ -1,7 +1,11 @@
 """Settings of the action server deployable (env prefix ``ACTIONS_``)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 class ActionSettings(BaseSettings):
@@ -13,9 +17,20 @@ class ActionSettings(BaseSettings):
     """Base URL of the FastAPI bridge (search, procedures, desks, tickets, dossiers)."""
     connect_timeout_s: float = 1.0
     read_timeout_s: float = 3.0
-    search_k: int = 3
-    """How many search hits to ask for; clarifying questions show at most 3."""
     max_query_chars: int = 300
     """User text longer than this is cut before it is sent to search."""
+    service_token: str = ""
+    """The bridge's service secret (X-Service-Token): with it the bridge accepts the citizen's client key that
+    the chat relay passed as message metadata. Empty: read from service_token_file."""
+    service_token_file: Path = REPO_ROOT / "var" / "service-token"
+    """Written by scripts/setup.sh; missing = lookups count against the action server's own address."""
     handoff_desk: str | None = None
     """Desk id for a human handoff when no procedure is known; None = the first desk the bridge lists."""
+
+    def resolved_service_token(self) -> str:
+        if self.service_token:
+            return self.service_token
+        try:
+            return self.service_token_file.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return ""

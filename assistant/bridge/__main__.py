@@ -11,8 +11,13 @@ from assistant.bridge.settings import BridgeSettings
 def _serve(settings: BridgeSettings, host: str, port: int) -> int:
     from assistant.bridge.main import create_app
     from assistant.bridge.serving import run
+    from assistant.bridge.settings import DemoPepperRefused
 
-    run(create_app(settings), settings, host=host, port=port)
+    try:
+        run(create_app(settings), settings, host=host, port=port)
+    except DemoPepperRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -26,12 +31,20 @@ def _migrate(settings: BridgeSettings) -> int:
     return 0
 
 
-def _token_create(settings: BridgeSettings, role: str, name: str) -> int:
+def _token_create(settings: BridgeSettings, role: str, name: str, desk: str | None = None) -> int:
     from assistant.bridge.auth import create_token
-    from assistant.bridge.services import open_database
+    from assistant.bridge.services import load_desks, open_database
 
-    token, token_id = create_token(open_database(settings), role=role, name=name)
-    print(f"token #{token_id} ({role}, {name}) — shown once, store it safely / chỉ hiện một lần:")
+    db = open_database(settings)
+    if desk and load_desks(db, settings)().get(desk) is None:
+        print(f"no desk {desk!r} in the ward config / không có quầy này", file=sys.stderr)
+        return 2
+    try:
+        token, token_id = create_token(db, role=role, name=name, desk=desk)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"token #{token_id} ({role}{' ' + desk if desk else ''}, {name}) — shown once, store it safely / chỉ hiện một lần:")
     print(token)
     return 0
 
@@ -41,7 +54,7 @@ def _token_list(settings: BridgeSettings) -> int:
     from assistant.bridge.services import open_database
 
     for row in list_tokens(open_database(settings)):
-        print(f"#{row['id']}  {row['role']:7s} {row['name']}  created {row['created_at']:%Y-%m-%d}" + ("  REVOKED" if row["revoked"] else ""))
+        print(f"#{row['id']}  {row['role']:7s} {row['desk'] or '':4s} {row['name']}  created {row['created_at']:%Y-%m-%d}" + ("  REVOKED" if row["revoked"] else ""))
     return 0
 
 
@@ -75,8 +88,9 @@ def _import(settings: BridgeSettings, path: Path, name: str) -> int:
     knowledge = KnowledgeService(db=open_database(settings), searcher=None, **default_knowledge_sources(settings))
     knowledge.apply_overlay()
     try:
-        result = import_procedures(knowledge, path.name, path.read_bytes(), actor=f"{name} (command line)")
-    except ImportFileError as exc:
+        with path.open("rb") as stream:
+            result = import_procedures(knowledge, path.name, stream, actor=f"{name} (command line)")
+    except (ImportFileError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     report = result.to_json()
@@ -96,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     token = commands.add_parser("token", help="staff API tokens")
     token_commands = token.add_subparsers(dest="token_command", required=True)
     create = token_commands.add_parser("create", help="create a token and print it once")
-    create.add_argument("--role", choices=("viewer", "editor", "admin"), required=True)
+    create.add_argument("--role", choices=("viewer", "editor", "admin", "desk"), required=True)
+    create.add_argument("--desk", default=None, help="role desk: the desk id (Q1, ...) this token calls tickets for")
     create.add_argument("--name", default="staff")
     token_commands.add_parser("list", help="list tokens (never the tokens themselves)")
     revoke = token_commands.add_parser("revoke", help="revoke a token by its id")
@@ -116,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             return _token_list(settings)
         if args.token_command == "revoke":
             return _token_revoke(settings, args.id)
-        return _token_create(settings, args.role, args.name)
+        return _token_create(settings, args.role, args.name, args.desk)
     if args.command == "seed-demo":
         return _seed_demo(settings)
     if args.command == "import":

@@ -1,4 +1,8 @@
-"""Staff API tokens: random 32-byte tokens, only their sha256 stored; roles viewer < editor < admin."""
+"""Staff API tokens: random 32-byte tokens, only their sha256 stored; roles viewer < editor < admin.
+
+A fourth role, "desk", stands apart from that ladder: a desk officer's token scoped to one desk, good only for
+calling that desk's tickets (the /desk page) — never for reading or editing the knowledge.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -11,6 +15,7 @@ from assistant.bridge.db import Database, utcnow
 from assistant.bridge.models import ApiToken
 
 ROLES = ("viewer", "editor", "admin")
+DESK_ROLE = "desk"
 TOKEN_PREFIX = "lts_"
 
 
@@ -19,6 +24,8 @@ class StaffIdentity:
     token_id: int
     name: str
     role: str
+    desk_id: str | None = None
+    """Role "desk": the desk this token may call tickets for."""
 
     @property
     def actor(self) -> str:
@@ -26,6 +33,8 @@ class StaffIdentity:
         return f"{self.name} (token #{self.token_id}, {self.role})"
 
     def may(self, role: str) -> bool:
+        if self.role == DESK_ROLE or role == DESK_ROLE:
+            return self.role == role
         return ROLES.index(self.role) >= ROLES.index(role)
 
 
@@ -33,14 +42,16 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(db: Database, *, role: str, name: str) -> tuple[str, int]:
-    """Create a token; returns (plain token — shown once, never stored, token id)."""
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {ROLES}")
+def create_token(db: Database, *, role: str, name: str, desk: str | None = None) -> tuple[str, int]:
+    """Create a token; returns (plain token — shown once, never stored, token id). Role "desk" needs `desk`."""
+    if role not in ROLES + (DESK_ROLE,):
+        raise ValueError(f"role must be one of {ROLES + (DESK_ROLE,)}")
+    if (role == DESK_ROLE) != bool(desk):
+        raise ValueError("a desk token needs --desk (and only a desk token takes one)")
     name = " ".join(name.split())[:100] or "staff"
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.write() as session:
-        row = ApiToken(name=name, role=role, token_hash=hash_token(token), created_at=utcnow())
+        row = ApiToken(name=name, role=role, token_hash=hash_token(token), created_at=utcnow(), desk_id=desk or None)
         session.add(row)
         session.flush()
         token_id = row.id
@@ -55,13 +66,13 @@ def identify(db: Database, token: str) -> StaffIdentity | None:
         row = session.execute(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).scalar_one_or_none()
     if row is None or row.revoked_at is not None:
         return None
-    return StaffIdentity(token_id=row.id, name=row.name, role=row.role)
+    return StaffIdentity(token_id=row.id, name=row.name, role=row.role, desk_id=row.desk_id)
 
 
 def list_tokens(db: Database) -> list[dict]:
     with db.read() as session:
         rows = session.execute(select(ApiToken).order_by(ApiToken.id)).scalars().all()
-    return [{"id": r.id, "name": r.name, "role": r.role, "created_at": r.created_at, "revoked": r.revoked_at is not None} for r in rows]
+    return [{"id": r.id, "name": r.name, "role": r.role, "desk": r.desk_id, "created_at": r.created_at, "revoked": r.revoked_at is not None} for r in rows]
 
 
 def revoke_token(db: Database, token_id: int) -> bool:

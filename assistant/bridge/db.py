@@ -15,7 +15,7 @@ from assistant.bridge.settings import BridgeSettings
 _SYNCHRONOUS_LEVELS = {"OFF", "NORMAL", "FULL", "EXTRA"}
 
 
-def make_engine(settings: BridgeSettings) -> Engine:
+def make_engine(settings: BridgeSettings, *, synchronous: str | None = None) -> Engine:
     """Create the engine; for SQLite create the data directory and set WAL + synchronous on each connection.
 
     WAL with synchronous=FULL: the WAL is fsynced before COMMIT returns, so a change we acknowledged
@@ -27,7 +27,7 @@ def make_engine(settings: BridgeSettings) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    sync = settings.sqlite_synchronous.upper()
+    sync = (synchronous or settings.sqlite_synchronous).upper()
     if sync not in _SYNCHRONOUS_LEVELS:
         raise ValueError(f"BRIDGE_SQLITE_SYNCHRONOUS must be one of {sorted(_SYNCHRONOUS_LEVELS)}")
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, pool_size=10, max_overflow=40)
@@ -52,25 +52,41 @@ def make_engine(settings: BridgeSettings) -> Engine:
     return engine
 
 
+def make_relaxed_engine(settings: BridgeSettings, engine: Engine) -> Engine | None:
+    """For a SQLite file: a second engine on it with synchronous=NORMAL (no fsync per commit), else None."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return None
+    return make_engine(settings, synchronous="NORMAL")
+
+
 class Database:
     """Sessions for reading (`read()`) and one-transaction units of work for writing (`write()`)."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, *, relaxed_engine: Engine | None = None):
         self.engine = engine
+        self._relaxed_engine = relaxed_engine
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(engine.execution_options(sqlite_begin="immediate"), expire_on_commit=False)
+        self._relaxed_write = sessionmaker((relaxed_engine or engine).execution_options(sqlite_begin="immediate"),
+                                           expire_on_commit=False)
 
     def read(self) -> Session:
         return self._read()
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """Commit on success (before the caller answers), roll back on error."""
-        with self._write() as session, session.begin():
+    def write(self, *, durable: bool = True) -> Iterator[Session]:
+        """Commit on success (before the caller answers), roll back on error.
+
+        `durable=False` (lookup attempts, two small writes per dossier lookup): on SQLite the commit is not
+        fsynced (WAL synchronous=NORMAL) — still safe against kill -9, may lose the last commits on power loss.
+        """
+        with (self._write if durable else self._relaxed_write)() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._relaxed_engine is not None:
+            self._relaxed_engine.dispose()
 
 
 def utcnow() -> datetime:

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from assistant.bridge.auth import StaffIdentity, identify
+from assistant.bridge.clients import SERVICE_TOKEN_HEADER, client_identity, service_token_ok
 from assistant.bridge.errors import ApiError
 from assistant.bridge.services import BridgeServices
 
@@ -17,13 +18,25 @@ def get_services(request: Request) -> BridgeServices:
 ServicesDep = Annotated[BridgeServices, Depends(get_services)]
 
 
+def client_id(request: Request) -> str:
+    """The real remote address of the caller: the identity per-client rate limits count against."""
+    return request.client.host if request.client else "unknown"
+
+
+def from_own_service(request: Request) -> bool:
+    """True when the caller is one of our own services (the action server relaying a chat or kiosk turn),
+    proven by the service secret (`X-Service-Token`), never by its address: a reverse proxy on the same host
+    also calls from 127.0.0.1. Own services may self-declare priority tickets and are not rate-limited here
+    (the citizen's turns are, at /api/chat)."""
+    services = getattr(request.app.state, "services", None)
+    expected = getattr(services, "service_token", "") if services is not None else ""
+    return service_token_ok(request.headers.get(SERVICE_TOKEN_HEADER, ""), expected)
+
+
 def client_address(request: Request, services: ServicesDep) -> str:
-    """Who is asking, for the per-client lockout: the remote address, or `X-Client-Id` from a trusted local caller."""
-    host = request.client.host if request.client else "unknown"
-    named = request.headers.get("x-client-id", "").strip()
-    if named and host in services.settings.trusted_client_id_hosts:
-        return "id:" + named[:60]
-    return host
+    """Who is asking, for the per-client lockout (assistant.bridge.clients): a key of the remote address."""
+    return client_identity(host=request.client.host if request.client else "unknown", headers=request.headers,
+                           secret=services.settings.dossier_pepper, service_token=services.service_token)
 
 
 ClientDep = Annotated[str, Depends(client_address)]
@@ -35,6 +48,11 @@ def _bearer(request: Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def unauthorized() -> ApiError:
+    return ApiError(401, "unauthorized", "Cần mã truy cập hợp lệ của cán bộ (Authorization: Bearer …). / "
+                    "A valid staff token is required (Authorization: Bearer …).", headers={"WWW-Authenticate": "Bearer"})
+
+
 def require_role(role: str):
     """Dependency factory: a valid staff token with at least `role`, else 401/403 in the error envelope."""
 
@@ -42,8 +60,7 @@ def require_role(role: str):
         token = _bearer(request)
         identity = identify(services.db, token) if token else None
         if identity is None:
-            raise ApiError(401, "unauthorized", "Cần mã truy cập hợp lệ của cán bộ (Authorization: Bearer …). / "
-                           "A valid staff token is required (Authorization: Bearer …).", headers={"WWW-Authenticate": "Bearer"})
+            raise unauthorized()
         if not identity.may(role):
             raise ApiError(403, "forbidden", f"Mã truy cập này không có quyền '{role}'. / This token lacks the '{role}' role.")
         return identity

@@ -60,9 +60,10 @@ class DeskConfig(_Strict):
         return (self.name_en or self.name) if language == "en" else self.name
 
     def to_json(self) -> dict[str, Any]:
-        """The public shape (appendix): id, name, name_en, fields, floor, hours, directions, priority."""
+        """The public shape (appendix): id, name, name_en, fields, floor, hours, directions, priority, general."""
         return {"id": self.id, "name": self.name, "name_en": self.name_en, "fields": list(self.fields),
-                "floor": self.floor, "hours": self.hours, "directions": self.directions, "priority": self.priority}
+                "floor": self.floor, "hours": self.hours, "directions": self.directions, "priority": self.priority,
+                "general": self.general}
 
 
 class WardConfig(_Strict):

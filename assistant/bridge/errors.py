@@ -1,4 +1,4 @@
-"""Error envelope `{"error", "message", ...}` for every 4xx/5xx, exception handlers and the body-size limit."""
+"""Error envelope `{"error", "message", ...}` for every 4xx/5xx and the exception handlers."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
@@ -67,61 +66,6 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(_request: Request, exc: Exception):
         log.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
         return error_response(500)
-
-
-class BodySizeLimit:
-    """ASGI middleware: refuse bodies over `max_bytes` (larger limit for listed path prefixes) with 413."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int, large_paths: dict[str, int] | None = None):
-        self.app, self.max_bytes, self.large_paths = app, max_bytes, large_paths or {}
-
-    def _limit(self, path: str) -> int:
-        for prefix, limit in self.large_paths.items():
-            if path.startswith(prefix):
-                return limit
-        return self.max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        limit = self._limit(scope.get("path", ""))
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._too_large(scope, receive, send, limit)
-            return
-        chunks, total, more = [], 0, True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body = message.get("body", b"")
-            total += len(body)
-            if total > limit:
-                await self._too_large(scope, receive, send, limit)
-                return
-            chunks.append(body)
-            more = message.get("more_body", False)
-        buffered = b"".join(chunks)
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": buffered, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-    @staticmethod
-    async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        kb = limit // 1024
-        response = error_response(
-            413, "body_too_large",
-            f"Nội dung gửi lên vượt quá {kb} KB. / The request body exceeds {kb} KB.", limit_bytes=limit,
-        )
-        await response(scope, receive, send)
 
 
 def parse_json_bytes(raw: bytes) -> object:

@@ -12,7 +12,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Iterator
 
 from assistant.bridge.knowledge import KnowledgeError, KnowledgeService
 
@@ -47,44 +47,52 @@ def _split_list(cell: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def rows_from_jsonl(raw: bytes) -> list[tuple[int, Any]]:
-    rows = []
-    for number, line in enumerate(raw.decode("utf-8-sig").splitlines(), start=1):
+def _text(stream: BinaryIO) -> io.TextIOWrapper:
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+
+
+def rows_from_jsonl(stream: BinaryIO) -> Iterator[tuple[int, Any]]:
+    """One row per non-empty line, read as the file streams in (a 42 MB catalogue is never held whole)."""
+    for number, line in enumerate(_text(stream), start=1):
         if line.strip():
             try:
-                rows.append((number, json.loads(line)))
+                yield number, json.loads(line)
             except json.JSONDecodeError as exc:
-                rows.append((number, ImportFileError(f"JSON lỗi / malformed JSON: {exc.msg}")))
-    return rows
+                yield number, ImportFileError(f"JSON lỗi / malformed JSON: {exc.msg}")
 
 
-def rows_from_csv(raw: bytes) -> list[tuple[int, Any]]:
-    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
-    return [(number, dict(row)) for number, row in enumerate(reader, start=2)]
+def rows_from_csv(stream: BinaryIO) -> Iterator[tuple[int, Any]]:
+    reader = csv.DictReader(_text(stream))
+    for number, row in enumerate(reader, start=2):
+        yield number, dict(row)
 
 
-def rows_from_excel(raw: bytes) -> list[tuple[int, Any]]:
+def rows_from_excel(stream: BinaryIO) -> Iterator[tuple[int, Any]]:
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    if not rows:
-        return []
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
-    return [(number, {h: ("" if v is None else str(v)) for h, v in zip(header, values) if h})
-            for number, values in enumerate(rows[1:], start=2) if any(v not in (None, "") for v in values)]
+    sheet = load_workbook(stream, read_only=True, data_only=True).worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    first = next(rows, None)
+    if first is None:
+        return
+    header = [str(h).strip() if h is not None else "" for h in first]
+    for number, values in enumerate(rows, start=2):
+        if any(v not in (None, "") for v in values):
+            yield number, {h: ("" if v is None else str(v)) for h, v in zip(header, values) if h}
 
 
-def read_rows(filename: str, raw: bytes) -> list[tuple[int, Any]]:
+def read_rows(filename: str, source: bytes | BinaryIO) -> Iterator[tuple[int, Any]]:
+    """Rows of an upload (bytes, or a binary file such as the spooled upload) as they are read."""
     suffix = Path(filename).suffix.lower()
     readers = {".jsonl": rows_from_jsonl, ".json": rows_from_jsonl, ".csv": rows_from_csv, ".xlsx": rows_from_excel}
     if suffix not in readers:
         raise ImportFileError("Chỉ nhận tệp .jsonl, .csv hoặc .xlsx. / Only .jsonl, .csv or .xlsx files are accepted.")
+    stream = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
     try:
-        return readers[suffix](raw)
+        yield from readers[suffix](stream)
     except UnicodeDecodeError:
         raise ImportFileError("Tệp phải mã hóa UTF-8. / The file must be UTF-8 encoded.") from None
-    except (ValueError, KeyError, OSError) as exc:  # openpyxl raises these for non-Excel content
+    except (ValueError, KeyError, OSError, csv.Error) as exc:  # openpyxl raises these for non-Excel content
         raise ImportFileError(f"Không đọc được tệp / cannot read the file: {exc}") from None
 
 
@@ -128,8 +136,9 @@ def _to_record(row: Any, knowledge: KnowledgeService, tabular: bool) -> dict:
     return row
 
 
-def import_procedures(knowledge: KnowledgeService, filename: str, raw: bytes, *, actor: str) -> ImportResult:
-    """Apply every changed procedure of the file in one transaction (each change audited); bad rows are reported."""
+def import_procedures(knowledge: KnowledgeService, filename: str, raw: bytes | BinaryIO, *, actor: str) -> ImportResult:
+    """Apply every changed procedure of the file in one transaction (each change audited); bad rows are reported.
+    `raw` is the file's bytes or a binary file object, read row by row."""
     tabular = Path(filename).suffix.lower() in (".csv", ".xlsx")
     result = ImportResult()
     changed: dict[str, Any] = {}

@@ -6,8 +6,12 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from assistant.bridge.errors import BodySizeLimit, install_error_handlers
-from assistant.bridge.routers import desks, dossiers, feedback, health, procedures, staff, staff_dossiers, tickets
+from assistant.bridge.body_guard import install_body_guard
+from assistant.bridge.errors import install_error_handlers
+from assistant.bridge.headers import SecurityHeaders
+from assistant.bridge.rate_limit import RateLimiters
+from assistant.bridge.routers import (desks, docs, dossiers, feedback, health, procedures, staff, staff_dossiers,
+                                      tickets, turn)
 from assistant.bridge.services import build_real_searcher, build_services
 from assistant.bridge.settings import BridgeSettings
 
@@ -28,12 +32,14 @@ def create_app(settings: BridgeSettings | None = None, *, searcher: Any | None =
         finally:
             services.close()
 
-    app = FastAPI(title="Lễ tân số – bridge", version="0.1.0", lifespan=lifespan)
+    # docs_url=None: FastAPI's own /docs loads Swagger UI from a CDN; routers/docs.py serves local files.
+    app = FastAPI(title="Lễ tân số – bridge", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.rate_limiters = RateLimiters(settings.rate_limits)
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
-                       large_paths={"/api/staff/import": settings.max_import_bytes})
-    for module in (health, dossiers, desks, tickets, procedures, feedback, staff, staff_dossiers):
+    install_body_guard(app, settings)
+    app.add_middleware(SecurityHeaders, widget_sites=settings.widget_frame_ancestors)
+    for module in (health, dossiers, desks, tickets, procedures, turn, feedback, staff, staff_dossiers, docs):
         app.include_router(module.router)
 
     # --- BEGIN routers of other areas (web and kiosk helpers edit only this block) ---------------------
@@ -45,5 +51,9 @@ def create_app(settings: BridgeSettings | None = None, *, searcher: Any | None =
     from assistant.bridge.routers import kiosk as kiosk_page
 
     app.include_router(kiosk_page.router)  # /kiosk page + /ws/kiosk speech socket (engines lazy, or KIOSK_ENABLED)
+    from assistant.bridge.routers import queue_board, queue_desk
+
+    app.include_router(queue_desk.router)  # /api/desk/* (desk officers, desk-scoped tokens)
+    app.include_router(queue_board.router)  # /desk, /board, /t/{id} pages; board events, announcements, printing
     # --- END routers of other areas ---------------------------------------------------------------------
     return app

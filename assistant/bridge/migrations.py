@@ -47,9 +47,39 @@ def _0002_question_keywords(conn: Connection) -> None:
             conn.execute(text("UPDATE feedback SET comment = :c WHERE id = :id"), {"c": redact(comment), "id": row_id})
 
 
+def _0003_complaints(conn: Connection) -> None:
+    models.Base.metadata.create_all(conn, tables=[models.Complaint.__table__])
+
+
+def _0004_lookup_guards(conn: Connection) -> None:
+    models.Base.metadata.create_all(conn, tables=[models.LookupGuard.__table__])
+    # Migration 1 creates tables from the current models, so a fresh database already has the column.
+    if "pending" not in {column["name"] for column in inspect(conn).get_columns("lookup_failures")}:
+        conn.execute(text("ALTER TABLE lookup_failures ADD COLUMN pending BOOLEAN NOT NULL DEFAULT FALSE"))
+
+
+def _0005_queue_front_ends(conn: Connection) -> None:
+    """Desk-scoped tokens, public ticket ids, finished tickets and the announcement log of the hall board."""
+    import secrets
+
+    # A database created by this code's migration 1 already has the columns (create_all uses today's models).
+    stamp = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "TIMESTAMP"
+    for table, column, kind in (("api_tokens", "desk_id", "VARCHAR(32)"), ("tickets", "public_id", "VARCHAR(32)"),
+                                ("tickets", "finished_at", stamp)):
+        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+    for (row_id,) in conn.execute(text("SELECT id FROM tickets WHERE public_id IS NULL")).all():
+        conn.execute(text("UPDATE tickets SET public_id = :p WHERE id = :id"), {"p": secrets.token_urlsafe(12), "id": row_id})
+    conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS ix_tickets_public_id ON tickets (public_id)"))
+    models.Base.metadata.create_all(conn, tables=[models.QueueCall.__table__])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial tables", _0001_initial),
     (2, "question log keeps keywords, not questions", _0002_question_keywords),
+    (3, "complaints by category", _0003_complaints),
+    (4, "lookup guard rows and pending attempts (atomic lockout)", _0004_lookup_guards),
+    (5, "queue front-ends: desk tokens, public ticket ids, board calls", _0005_queue_front_ends),
 ]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -39,14 +39,23 @@ class Dossier(Base):
 
 
 class LookupFailure(Base):
-    """A failed dossier lookup, kept for the per-code / per-client lockout window."""
+    """A failed (or still running) dossier lookup, kept for the per-code / per-client lockout."""
 
     __tablename__ = "lookup_failures"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code_key: Mapped[str] = mapped_column(String(64))
     client: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """True while the source is being asked: counts towards the limits, but may still turn out a success."""
     __table_args__ = (Index("ix_lookup_failures_code_at", "code_key", "at"), Index("ix_lookup_failures_client_at", "client", "at"))
+
+
+class LookupGuard(Base):
+    """One row per dossier code and per client, locked (SELECT … FOR UPDATE) while an attempt is checked."""
+
+    __tablename__ = "lookup_guards"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
 
 
 class Ticket(Base):
@@ -63,7 +72,12 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16), default="waiting")
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     called_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    __table_args__ = (UniqueConstraint("desk_id", "day", "seq", name="uq_tickets_desk_day_seq"), Index("ix_tickets_desk_day_status", "desk_id", "day", "status"))
+    public_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """Unguessable id of the public "your turn" page /t/{public_id} (the number is sequential)."""
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    """When the desk marked the ticket served or skipped."""
+    __table_args__ = (UniqueConstraint("desk_id", "day", "seq", name="uq_tickets_desk_day_seq"), Index("ix_tickets_desk_day_status", "desk_id", "day", "status"),
+                      Index("ix_tickets_public_id", "public_id", unique=True))
 
 
 class ProcedureOverride(Base):
@@ -108,6 +122,21 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    desk_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """Role "desk" only: the one desk this token may call tickets for."""
+
+
+class QueueCall(Base):
+    """One announcement of a ticket at a desk (a call or a recall): what the hall board shows and speaks."""
+
+    __tablename__ = "queue_calls"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(Integer, index=True)
+    desk_id: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    """"call" or "recall"."""
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntry(Base):
@@ -131,6 +160,17 @@ class Feedback(Base):
     conversation_id: Mapped[str] = mapped_column(String(128))
     rating: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Complaint(Base):
+    """A citizen's complaint for staff reports: its category and the desk if one was named — never their words."""
+
+    __tablename__ = "complaints"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(128))
+    category: Mapped[str] = mapped_column(String(32))
+    desk_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
 from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from assistant.bridge.audit import record_change
 from assistant.bridge.cards import CardService
-from assistant.bridge.db import Database, make_engine, utcnow
+from assistant.bridge.db import Database, make_engine, make_relaxed_engine, utcnow
 from assistant.bridge.desks import DeskDirectory, WardConfig, load_ward_config, validate_ward_config
 from assistant.bridge.dossiers.http_source import CircuitBreaker, HttpDossierSource
+from assistant.bridge.dossiers.lockout import LockoutPolicy, LookupLockout
 from assistant.bridge.dossiers.lookup import DossierLookup
 from assistant.bridge.dossiers.sources import DossierSource, LocalDossierSource
 from assistant.bridge.dossiers.statuses import load_statuses
@@ -23,6 +25,7 @@ from assistant.bridge.models import WardConfigOverride
 from assistant.bridge.questions import QuestionRecorder
 from assistant.bridge.search_cache import SearchCache
 from assistant.bridge.settings import BridgeSettings
+from assistant.bridge.source_guard import BoundedDossierSource
 from assistant.bridge.tickets import TicketQueue
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,8 @@ class BridgeServices:
     searcher: Any | None
     search_cache: SearchCache
     search_error: str | None = None
+    service_token: str = ""
+    """The action server's secret (assistant.bridge.clients); empty = nobody may forward a client."""
     cards: CardService | None = None
     """Shared answer cards (``cards.answer_cards.get(code, language)``); None when the card files are invalid."""
 
@@ -86,7 +91,8 @@ class BridgeServices:
 
 def open_database(settings: BridgeSettings) -> Database:
     """Engine + pending migrations."""
-    db = Database(make_engine(settings))
+    engine = make_engine(settings)
+    db = Database(engine, relaxed_engine=make_relaxed_engine(settings, engine))
     migrate(db.engine)
     return db
 
@@ -102,8 +108,9 @@ def load_desks(db: Database, settings: BridgeSettings) -> DeskHolder:
 def build_dossier_source(settings: BridgeSettings, db: Database) -> DossierSource:
     if settings.dossier_source == "http":
         breaker = CircuitBreaker(failure_threshold=settings.breaker_failure_threshold, reset_after_s=settings.breaker_reset_after_s)
-        return HttpDossierSource(settings.dossier_http_url, timeout_s=settings.dossier_http_timeout_s, breaker=breaker,
-                                 pepper=settings.dossier_pepper)
+        source = HttpDossierSource(settings.dossier_http_url, timeout_s=settings.dossier_http_timeout_s, breaker=breaker,
+                                   pepper=settings.dossier_pepper)
+        return BoundedDossierSource(source, max_concurrent=settings.dossier_http_max_concurrent)
     if settings.dossier_source != "local":
         raise ValueError("BRIDGE_DOSSIER_SOURCE must be 'local' or 'http'")
     return LocalDossierSource(db, pepper=settings.dossier_pepper)
@@ -118,16 +125,16 @@ def build_services(settings: BridgeSettings, *, searcher: Any | None = None, kno
     knowledge = KnowledgeService(db=db, searcher=searcher, **sources)
     applied = knowledge.apply_overlay()
     log.info("knowledge: %d procedures, staff overlay %s", len(knowledge), applied)
-    dossiers = DossierLookup(source=dossier_source or build_dossier_source(settings, db), db=db,
+    dossiers = DossierLookup(source=dossier_source or build_dossier_source(settings, db),
+                             lockout=LookupLockout(db, lockout_policy(settings)),
                              statuses=load_statuses(settings.dossier_statuses_path), desks=desks,
-                             max_failures=settings.lookup_max_failures, window_minutes=settings.lookup_window_minutes,
                              procedure_name=lambda code: getattr(knowledge.get(code), "name", None))
     tickets = TicketQueue(db=db, desks=desks, minutes_per_ticket=settings.minutes_per_ticket,
                           priority_burst=settings.priority_burst, timezone=settings.timezone)
     return BridgeServices(settings=settings, db=db, knowledge=knowledge, desks=desks, dossiers=dossiers,
                           tickets=tickets, questions=QuestionRecorder(db), searcher=searcher,
                           search_cache=SearchCache(settings.search_cache_entries), search_error=search_error,
-                          cards=load_cards(db, settings, knowledge))
+                          service_token=settings.resolved_service_token(), cards=load_cards(db, settings, knowledge))
 
 
 def load_cards(db: Database, settings: BridgeSettings, knowledge: KnowledgeService) -> CardService | None:
@@ -141,6 +148,13 @@ def load_cards(db: Database, settings: BridgeSettings, knowledge: KnowledgeServi
     except (CardError, OSError) as exc:
         log.error("answer cards not loaded: %s", exc)
         return None
+
+
+def lockout_policy(settings: BridgeSettings) -> LockoutPolicy:
+    return LockoutPolicy(max_failures=settings.lookup_max_failures, client_max_failures=settings.lookup_client_max_failures,
+                         window=timedelta(minutes=settings.lookup_window_minutes),
+                         max_delay=timedelta(minutes=settings.lookup_max_delay_minutes),
+                         code_memory=timedelta(hours=settings.lookup_code_memory_hours))
 
 
 def build_real_searcher() -> tuple[Any | None, str | None]:

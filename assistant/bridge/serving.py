@@ -11,6 +11,8 @@ KEEP_ALIVE_S = 30
 
 
 def run(app, settings: BridgeSettings, *, host: str, port: int) -> None:
+    """Serve until stopped; raises DemoPepperRefused before listening when the demo pepper is set outside demo mode."""
+    settings.refuse_demo_pepper()
     configure_logging(settings)
     # log_config=None: uvicorn must not install its own (unredacted) handlers; ours on the root logger apply.
     uvicorn.run(app, host=host, port=port, log_config=None, timeout_keep_alive=KEEP_ALIVE_S)

@@ -6,8 +6,17 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.bridge.rate_limit import RateLimits
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent.parent
+
+
+DEMO_PEPPER = "le-tan-so-demo-pepper"
+
+
+class DemoPepperRefused(RuntimeError):
+    """The bridge will not serve real dossiers with the pepper published in this repository."""
 
 
 class BridgeSettings(BaseSettings):
@@ -36,22 +45,49 @@ class BridgeSettings(BaseSettings):
     dossier_source: str = "local"
     """"local" (this database) or "http" (provincial one-stop system at dossier_http_url)."""
     dossier_http_url: str = "http://127.0.0.1:8700"
-    dossier_http_timeout_s: float = 3.0
+    dossier_http_timeout_s: float = 2.0
+    dossier_http_max_concurrent: int = 4
+    """Lookups waiting on the provincial system at once; more fail at once with 503 instead of taking threads."""
     breaker_failure_threshold: int = 3
     breaker_reset_after_s: float = 30.0
-    dossier_pepper: str = "le-tan-so-demo-pepper"
-    """Secret mixed into the hash of ID digits; set a private value in production (.env)."""
-    trusted_client_id_hosts: list[str] = ["127.0.0.1", "::1"]
-    """Callers at these addresses may name the citizen behind a request with `X-Client-Id` (the action
-    server sends the conversation id; a reverse proxy must overwrite it with the remote address) so the
-    per-client lookup lockout does not lump every chat user together under 127.0.0.1."""
+    dossier_pepper: str = DEMO_PEPPER
+    """Secret mixed into the hash of ID digits; set a private value in production (.env). The bridge refuses to
+    start with the public demo value unless `demo_mode` is on."""
+    demo_mode: bool = False
+    """`make run` sets BRIDGE_DEMO_MODE=true: demo dossiers and the public demo pepper are accepted."""
+    kiosk_print_hosts: list[str] = ["127.0.0.1", "::1"]
+    """Addresses that may print queue tickets (`POST /api/queue/print/…`): the kiosk browser on this machine. A
+    reverse proxy forwards the citizen's own address (X-Forwarded-For), so public callers never match."""
+    service_token: str = ""
+    """Secret of our own action server: only a caller sending it (X-Service-Token) may name the citizen
+    behind a request with X-Client-Id. Empty: read from service_token_file (written by scripts/setup.sh)."""
+    service_token_file: Path | None = None
+    """Default `<data_dir>/service-token`; a missing file means no caller may name a citizen."""
     lookup_max_failures: int = 5
+    """Failed dossier lookups per (code, client) in the window; per-code delays start after as many."""
+    lookup_client_max_failures: int = 5
+    """Failed lookups per client over all codes in the window (codes are sequential: stops walking them)."""
     lookup_window_minutes: int = 15
+    lookup_max_delay_minutes: int = 15
+    """Longest wait the per-code delays (2, 4, 8 … s after each further failure, from any client) grow to."""
+    lookup_code_memory_hours: int = 24
+    """How long failures count towards a code's delay, unless a desk officer lifts the lock."""
 
     minutes_per_ticket: int = 5
     priority_burst: int = 3
     """At most this many priority tickets in a row are called while normal tickets wait."""
     timezone: str = "Asia/Ho_Chi_Minh"
+
+    search_max_chars: int = 300
+    """Longer search queries are cut to this many characters (at a word boundary) before searching."""
+    rate_limits: RateLimits = RateLimits()
+    """Per-client allowances of the public endpoints (chat, search, tickets, feedback); our own services
+    (action server, kiosk relay) are not counted here."""
+    websocket_origins: list[str] = []
+    """Origins (scheme://host[:port]) besides the bridge's own that may open /ws/kiosk."""
+    widget_frame_ancestors: list[str] = []
+    """Ward websites (scheme://host) that may frame the chat page through the widget; every other page may
+    not be framed at all."""
 
     search_cache_entries: int = 1024
     """Answers kept per knowledge version (0 = no cache); any staff edit starts a new version."""
@@ -67,6 +103,26 @@ class BridgeSettings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     action_server_url: str = "http://127.0.0.1:5055/health"
     health_timeout_s: float = 1.0
+    health_min_free_disk_mb: int = 500
+    """`/health` reports the disk as low below this much free space in data_dir."""
+
+    def refuse_demo_pepper(self) -> None:
+        """Raise DemoPepperRefused when the public demo pepper is set outside demo mode (anyone who has the
+        code can recover verification digits hashed with it)."""
+        if self.dossier_pepper == DEMO_PEPPER and not self.demo_mode:
+            raise DemoPepperRefused(
+                "BRIDGE_DOSSIER_PEPPER còn là giá trị demo công khai: đặt một giá trị bí mật trong .env, hoặc "
+                "BRIDGE_DEMO_MODE=true để chạy thử. / BRIDGE_DOSSIER_PEPPER is the public demo value: set a "
+                "private one in .env, or BRIDGE_DEMO_MODE=true for a demo.")
+
+    def resolved_service_token(self) -> str:
+        if self.service_token:
+            return self.service_token
+        path = self.service_token_file or self.data_dir / "service-token"
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return ""
 
     def resolved_database_url(self) -> str:
         if self.database_url:

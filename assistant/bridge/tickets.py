@@ -8,6 +8,7 @@ Everything lives in the database, so positions and numbers survive a restart.
 from __future__ import annotations
 
 import random
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -72,7 +73,8 @@ class TicketQueue:
                 with self._issue_lock, self._db.write() as session:
                     seq = (session.execute(select(func.max(Ticket.seq)).where(Ticket.desk_id == desk.id, Ticket.day == day)).scalar() or 0) + 1
                     ticket = Ticket(desk_id=desk.id, day=day, seq=seq, number=f"{desk.prefix}{seq:03d}", priority=priority,
-                                    procedure_code=procedure_code, status="waiting", issued_at=self._clock())
+                                    procedure_code=procedure_code, status="waiting", issued_at=self._clock(),
+                                    public_id=secrets.token_urlsafe(12))
                     session.add(ticket)
                     session.flush()
                     return self._describe(session, ticket, desk)
@@ -117,7 +119,8 @@ class TicketQueue:
         """(id, priority) rows of the desk's waiting tickets in calling order; rows, not ORM objects, because a busy
         desk can have hundreds waiting and every ticket issued asks for its position (620 waiting: 10x cheaper)."""
         waiting = session.execute(select(Ticket.id, Ticket.priority).where(Ticket.desk_id == desk_id, Ticket.day == day, Ticket.status == "waiting")).all()
-        recent = session.execute(select(Ticket.priority).where(Ticket.desk_id == desk_id, Ticket.day == day, Ticket.status == "called")
+        # Called, served or skipped since: every ticket the desk has called counts for the run.
+        recent = session.execute(select(Ticket.priority).where(Ticket.desk_id == desk_id, Ticket.day == day, Ticket.called_at.is_not(None))
                                  .order_by(Ticket.called_at.desc(), Ticket.id.desc()).limit(self._burst)).scalars().all()
         run = 0
         for priority in recent:
@@ -138,4 +141,5 @@ class TicketQueue:
         return {"id": ticket.id, "number": ticket.number, "desk": desk.to_json(), "priority": ticket.priority,
                 "position": position, "estimated_wait_minutes": position * minutes, "status": ticket.status,
                 "issued_at": as_utc(ticket.issued_at).isoformat(),
-                "called_at": as_utc(ticket.called_at).isoformat() if ticket.called_at else None}
+                "called_at": as_utc(ticket.called_at).isoformat() if ticket.called_at else None,
+                "public_id": ticket.public_id}

@@ -13,6 +13,12 @@ class ProcedureSearcher(Protocol):
 
     def search(self, query: str, k: int = 3, all_levels: bool = False) -> SearchOutcome: ...
 
+    def document(self, code: str | None):
+        """The indexed view of one procedure (knowledge_base.search.documents.SearchDocument), or None."""
+
+    def derived(self, key: str, build):
+        """``build(documents)`` over all indexed documents, cached until the next change (knowledge_base.turn)."""
+
     def upsert(self, procedure) -> None:
         """Add or replace one procedure (a knowledge_base.catalogue.Procedure); searchable on return."""
 

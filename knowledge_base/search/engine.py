@@ -74,6 +74,8 @@ class ProcedureSearch:
         self._ward_codes: set[str] | None = None
         """Cached ward-level codes; reset by every change."""
         self._lock = threading.RLock()
+        self._derived: dict[str, object] = {}
+        """Views computed from all documents (e.g. sibling groups); emptied by every change."""
 
     # -- loading and live edits ------------------------------------------------------------------
     def load(self, procedures: Iterable, vectors: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
@@ -87,6 +89,7 @@ class ProcedureSearch:
             vectors.update(self._encode_documents(missing))
         with self._lock:
             self._ward_codes = None
+            self._derived = {}
             ids, rows = [], []
             for doc in docs:
                 slot = self._slot_for(doc.code)
@@ -121,6 +124,7 @@ class ProcedureSearch:
         vectors = self._encode_documents([doc])[doc.code][:ROWS_PER_SLOT]
         with self._lock:
             self._ward_codes = None
+            self._derived = {}
             slot = self._slot_for(doc.code)
             self.index.remove([slot * ROWS_PER_SLOT + v for v in range(ROWS_PER_SLOT)])
             self.index.add([slot * ROWS_PER_SLOT + v for v in range(len(vectors))], vectors)
@@ -132,6 +136,7 @@ class ProcedureSearch:
             if code not in self._docs:
                 return
             self._ward_codes = None
+            self._derived = {}
             slot = self._slots[code]
             self.index.remove([slot * ROWS_PER_SLOT + v for v in range(ROWS_PER_SLOT)])
             self.lexical.remove_document(code)
@@ -143,6 +148,7 @@ class ProcedureSearch:
         table = AliasTable(list(entries))
         with self._lock:
             self.aliases = table
+            self._derived = {}
 
     def _document(self, procedure) -> SearchDocument:
         return search_document(procedure, prior=procedure_prior(procedure, self.common),
@@ -157,6 +163,18 @@ class ProcedureSearch:
 
     def __len__(self) -> int:
         return len(self._docs)
+
+    def document(self, code: str | None) -> SearchDocument | None:
+        """The indexed view of one procedure (name, field, ward level), or None."""
+        return self._docs.get(code) if code else None
+
+    def derived(self, key: str, build):
+        """A value computed by ``build(documents)`` from all indexed documents, cached until the next change."""
+        with self._lock:
+            value = self._derived.get(key)
+            if value is None:
+                value = self._derived[key] = build(list(self._docs.values()))
+            return value
 
     def codes(self) -> list[str]:
         return sorted(self._docs)

@@ -30,13 +30,15 @@ def make_tracker(
     slots: dict[str, Any] | None = None,
     entities: list[dict[str, Any]] | None = None,
     active_loop: str | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
     """A tracker whose latest user message is ``text`` classified as ``intent``."""
     all_slots = {"language": None, "procedure_code": None, "procedure_name": None, "last_topic": None,
                  "pending_options": None, "pending_offer": None, "priority_group": None, "form_retries": 0,
                  "dossier_code": None, "id_last4": None, "requested_slot": None}
     all_slots.update(slots or {})
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []}
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or [],
+              "metadata": metadata or {}}
     return Tracker(
         sender_id="test-user",
         slots=all_slots,

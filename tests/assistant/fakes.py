@@ -15,8 +15,13 @@ DESK_HOTICH = {
 }
 DESK_GENERAL = {
     "id": "Q0", "name": "Quầy tiếp nhận chung", "fields": [], "floor": "Tầng 1", "hours": "7:30–17:00",
-    "directions": "Ngay cửa chính.", "priority": True,
+    "directions": "Ngay cửa chính.", "priority": False, "general": True,
 }
+DESK_PRIORITY = {
+    "id": "Q5", "name": "Quầy 5 – Ưu tiên", "fields": [], "floor": "Tầng 1", "hours": "7:30–17:00",
+    "directions": "Bên phải cửa chính.", "priority": True,
+}
+DESKS = {d["id"]: d for d in (DESK_GENERAL, DESK_HOTICH, DESK_PRIORITY)}
 
 
 def procedure(code: str, name: str, *, fee: dict[str, Any], online: bool = True, documents: int = 5,
@@ -94,6 +99,7 @@ class RecordingBridge:
     down: bool = False
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     tickets_issued: int = 0
+    tickets: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def _record(self, method: str, **args: Any) -> None:
         self.calls.append((method, args))
@@ -117,6 +123,43 @@ class RecordingBridge:
                 return outcome
         return {"query": query, "confidence": "no_match", "results": []}
 
+    async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
+                   language: str = "vi") -> dict[str, Any]:
+        """The bridge's GET /api/turn decided from SEARCH_TABLE: a keyword names a procedure (a current one is kept
+        when none is named); a non-ward `elsewhere` is referred, or offered beside a confident ward hit."""
+        self._record("turn", text=text, current=current, options=list(options or []), language=language)
+        folded = fold(text)
+
+        def choice(code: str) -> dict[str, Any]:
+            record = self.procedures[code]
+            return {"code": code, "name": record["name"], "ward_level": record["ward_level"]}
+
+        def outcome(kind: str, code: str | None = None, choices: tuple = (), follow_up: bool = False) -> dict[str, Any]:
+            return {"kind": kind, "code": code, "name": self.procedures[code]["name"] if code else None,
+                    "choices": [choice(c) for c in choices], "elsewhere": None, "follow_up": follow_up,
+                    "reason": "fake"}
+
+        for keyword, confidence, codes, elsewhere in SEARCH_TABLE:
+            if keyword not in folded:
+                continue
+            if elsewhere and confidence == "confident" and codes:
+                return outcome("clarify", choices=(elsewhere, codes[0]))
+            if elsewhere:
+                return outcome("not_at_ward", elsewhere)
+            if confidence == "confident":
+                return outcome("procedure" if self.procedures[codes[0]]["ward_level"] else "not_at_ward", codes[0])
+            if confidence == "ambiguous":
+                if current in codes:
+                    return outcome("procedure", current, follow_up=True)
+                return outcome("clarify", choices=tuple(codes[:3]))
+            break
+        if current in self.procedures:
+            kind = "procedure" if self.procedures[current]["ward_level"] else "not_at_ward"
+            return outcome(kind, current, follow_up=True)
+        if any(ch.isalpha() for ch in folded) and len(folded.split()) >= 3:
+            return outcome("no_match")
+        return outcome("ask_procedure")
+
     async def get_procedure(self, code: str) -> dict[str, Any] | None:
         self._record("get_procedure", code=code)
         return copy.deepcopy(self.procedures.get(code))
@@ -132,16 +175,30 @@ class RecordingBridge:
         self._record("list_desks")
         return {"ward": {"name": "UBND phường Cửa Nam", "address": "Số 1 phố Mẫu, Hà Nội",
                          "hours": "thứ Hai đến thứ Sáu 7:30–17:00, sáng thứ Bảy 7:30–11:30"},
-                "desks": [dict(DESK_GENERAL), dict(DESK_HOTICH)]}
+                "desks": [dict(DESK_PRIORITY), dict(DESK_GENERAL), dict(DESK_HOTICH)]}
 
     async def issue_ticket(self, *, procedure_code: str | None = None, desk: str | None = None,
                            priority: str = "none") -> dict[str, Any]:
         self._record("issue_ticket", procedure_code=procedure_code, desk=desk, priority=priority)
         self.tickets_issued += 1
-        chosen = DESK_HOTICH if procedure_code in self.procedures else DESK_GENERAL
+        chosen = DESKS.get(desk or "") or (DESK_HOTICH if procedure_code in self.procedures else DESK_GENERAL)
         prefix = "U" if priority != "none" else "A"
-        return {"id": self.tickets_issued, "number": f"{prefix}{self.tickets_issued:03d}", "desk": dict(chosen),
-                "priority": priority, "position": 3, "estimated_wait_minutes": 15, "issued_at": "2026-11-21T08:00:00"}
+        ticket = {"id": self.tickets_issued, "number": f"{prefix}{self.tickets_issued:03d}", "desk": dict(chosen),
+                  "priority": priority, "position": 3, "estimated_wait_minutes": 15, "status": "waiting",
+                  "issued_at": "2026-11-21T08:00:00"}
+        self.tickets[ticket["id"]] = ticket
+        return dict(ticket)
+
+    async def get_ticket(self, ticket_id: int) -> dict[str, Any] | None:
+        self._record("get_ticket", ticket_id=ticket_id)
+        ticket = self.tickets.get(ticket_id)
+        return copy.deepcopy(ticket) if ticket else None
+
+    async def send_feedback(self, conversation_id: str, rating: int) -> None:
+        self._record("send_feedback", conversation_id=conversation_id, rating=rating)
+
+    async def record_complaint(self, conversation_id: str, category: str, desk: str | None = None) -> None:
+        self._record("record_complaint", conversation_id=conversation_id, category=category, desk=desk)
 
     async def lookup_dossier(self, code: str, id_last4: str, client_id: str | None = None) -> DossierLookup:
         self._record("lookup_dossier", code=code, id_last4=id_last4, client_id=client_id)

@@ -59,6 +59,9 @@ class StubBridge:
         fake = self.fake
         if path == "/api/procedures/search":
             return 200, await fake.search(query["q"][0], int(query.get("k", ["3"])[0]))
+        if path == "/api/turn":
+            return 200, await fake.turn(query["text"][0], current=(query.get("current") or [None])[0],
+                                        options=query.get("options") or [], language=query.get("language", ["vi"])[0])
         if path.startswith("/api/procedures/"):
             record = await fake.get_procedure(path.rsplit("/", 1)[1])
             return (200, record) if record else (404, {"error": "not_found", "message": "x"})

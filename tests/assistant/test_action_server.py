@@ -76,7 +76,7 @@ def test_procedure_answer_through_the_webhook(stack):
     assert "1.001193" in body["responses"][0]["text"]
     assert {"event": "slot", "name": "procedure_code", "value": "1.001193"} in [
         {k: e[k] for k in ("event", "name", "value")} for e in body["events"]]
-    assert ("GET", "/api/procedures/search") in bridge.requests
+    assert ("GET", "/api/turn") in bridge.requests
 
 
 def test_ticket_and_dossier_through_the_webhook(stack):
@@ -92,7 +92,7 @@ def test_ticket_and_dossier_through_the_webhook(stack):
 
 def test_bridge_down_is_a_polite_reply_not_a_crash(stack):
     url, bridge, _ = stack
-    bridge.overrides["/api/procedures/search"] = (500, {"error": "boom"})
+    bridge.overrides["/api/turn"] = (500, {"error": "boom"})
     try:
         body = post(url, webhook_request("action_answer_procedure", "đăng ký kết hôn", "ask_procedure"))
     finally:

@@ -39,8 +39,11 @@ def test_procedure_question_is_answered_from_the_record(services, bridge, text, 
         assert fragment in messages[0]["text"]
     slots = slot_events(events)
     assert slots["procedure_code"] in {"1.001193", "1.000894"}
-    query = bridge.called("search")[0]["query"]
-    assert query and query in text and "bao nhiêu" not in query and "cần gì" not in query
+    assert [c["text"] for c in bridge.called("turn")] == [text]  # one turn decision, on the citizen's words
+    payload = messages[0]["custom"]["reply"] if "custom" in messages[0] else messages[0]["json_message"]["reply"]
+    assert payload["kind"] == "procedure" and payload["procedure"]["code"] == slots["procedure_code"]
+    assert len(payload["speech"]) <= 200 and "…" not in payload["speech"]
+    assert [s["payload"] for s in payload["suggestions"]][:2] == ["/ask_fee", "/ask_processing_time"]
 
 
 def test_follow_up_keeps_the_current_procedure_without_searching(services, bridge):
@@ -129,17 +132,17 @@ def test_odd_input_gets_a_polite_reply_without_echo(services, text):
     assert "<script>" not in messages[0]["text"] and "aaaa" not in messages[0]["text"]
 
 
-def test_search_gets_the_procedure_words_then_the_whole_text_when_unsure(services, bridge):
-    run_action(ActionAnswerProcedure(services), make_tracker("làm giấy khai sinh cho con cần gì?", "ask_documents"))
-    assert [c["query"] for c in bridge.called("search")] == ["khai sinh"]
-    bridge.calls.clear()
-    run_action(ActionAnswerProcedure(services), make_tracker("cho hỏi thủ tục nuôi rồng bao nhiêu tiền", "ask_fee"))
-    assert [c["query"] for c in bridge.called("search")] == ["nuôi rồng", "cho hỏi thủ tục nuôi rồng bao nhiêu tiền"]
+def test_the_turn_carries_the_current_procedure_and_pending_choices(services, bridge):
+    tracker = make_tracker("cái thứ hai thì sao", "ask_fee",
+                           slots={"procedure_code": "1.001193", "pending_options": ["2.000815", "2.000843"]})
+    run_action(ActionAnswerProcedure(services), tracker)
+    assert bridge.called("turn") == [{"text": "cái thứ hai thì sao", "current": "1.001193",
+                                      "options": ["2.000815", "2.000843"], "language": "vi"}]
 
 
 def test_long_input_is_cut_before_search(services, bridge):
     run_action(ActionAnswerProcedure(services), make_tracker("khai sinh " * 600, "ask_procedure"))
-    assert len(bridge.called("search")[0]["query"]) <= 300
+    assert len(bridge.called("turn")[0]["text"]) <= 300
 
 
 @pytest.mark.parametrize(
@@ -151,13 +154,18 @@ def test_ticket_carries_the_priority_group(services, bridge, text, entity, expec
     entities = [{"entity": "priority_group", "value": entity}] if entity else []
     tracker = make_tracker(text, "ask_queue_ticket", entities=entities, slots={"procedure_code": "1.001193"})
     messages, events = run_action(ActionIssueTicket(services), tracker)
-    assert bridge.called("issue_ticket") == [{"procedure_code": "1.001193", "desk": None, "priority": expected_priority}]
+    # a stated priority goes to the priority desk (Q5 in the fake ward), an ordinary ticket to the procedure's desk
+    expected = ({"procedure_code": "1.001193", "desk": None, "priority": "none"} if expected_priority == "none"
+                else {"procedure_code": None, "desk": "Q5", "priority": expected_priority})
+    assert bridge.called("issue_ticket") == [expected]
+    data = messages[0]["custom"]["reply"]
+    assert data["kind"] == "ticket" and data["ticket"]["priority"] == (expected_priority != "none")
     assert "Quầy 1" in messages[0]["text"] or "Q" in messages[0]["text"]
     assert ("priority" in messages[0]["text"] or "ưu tiên" in messages[0]["text"]) == (expected_priority != "none")
     assert slot_events(events)["pending_offer"] is None
 
 
-def test_handoff_without_a_procedure_goes_to_the_first_listed_desk(services, bridge):
+def test_handoff_without_a_procedure_goes_to_the_general_desk(services, bridge):
     messages, _ = run_action(ActionHandoffHuman(services), make_tracker("cho gặp cán bộ", "request_human"))
     assert bridge.called("issue_ticket")[0]["desk"] == "Q0"
     assert "gặp cán bộ" in messages[0]["text"] and "A001" in messages[0]["text"]
@@ -201,13 +209,22 @@ def test_opening_hours_leave_out_an_unknown_address(services, bridge, monkeypatc
 
 def test_dossier_found_explains_status_and_clears_the_digits(services, bridge):
     bridge.dossiers[("000.00.20.H26-250801-0001", "1234")] = FOUND_DOSSIER
-    tracker = make_tracker("1234", "inform", slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234"})
+    tracker = make_tracker("1234", "inform", slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234"},
+                           metadata={"client": "a-0123456789abcdef0123"})
     messages, events = run_action(ActionDossierStatus(services), tracker)
     text = messages[0]["text"]
     assert "Đang xử lý" in text and "06/08/2025" in text and "Quầy 1" in text and "1234" not in text
     assert slot_events(events)["id_last4"] is None and slot_events(events)["dossier_code"] is None
-    client = bridge.called("lookup_dossier")[0]["client_id"]
-    assert client.startswith("conv-") and "test-user" not in client
+    # the client key the chat relay put in the message metadata, never the (caller-chosen) conversation id
+    assert bridge.called("lookup_dossier")[0]["client_id"] == "a-0123456789abcdef0123"
+
+
+def test_dossier_lookup_without_relay_metadata_names_no_client(services, bridge):
+    for metadata in (None, {"client": "test-user"}, {"client": ["a-0123456789abcdef0123"]}):
+        tracker = make_tracker("1234", "inform", metadata=metadata,
+                               slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234"})
+        run_action(ActionDossierStatus(services), tracker)
+    assert [call["client_id"] for call in bridge.called("lookup_dossier")] == [None, None, None]
 
 
 @pytest.mark.parametrize(

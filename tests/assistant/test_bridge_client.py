@@ -17,9 +17,10 @@ def stub():
         yield server
 
 
-def call(url: str, method: str, *args, **kwargs):
+def call(url: str, method: str, *args, service_token: str = "", **kwargs):
     async def go():
-        client = HttpBridgeClient(ActionSettings(bridge_url=url, read_timeout_s=2, connect_timeout_s=1))
+        client = HttpBridgeClient(ActionSettings(bridge_url=url, read_timeout_s=2, connect_timeout_s=1,
+                                                 service_token=service_token, service_token_file="/nonexistent"))
         try:
             return await getattr(client, method)(*args, **kwargs)
         finally:
@@ -55,10 +56,17 @@ def test_dossier_lookup_status_mapping(stub, status, body, outcome, retry):
     assert result.outcome == outcome and result.retry_after_s == retry
 
 
-def test_dossier_found_and_the_client_id_header_is_sent(stub):
-    result = call(stub.url, "lookup_dossier", "000.00.20.H26-250801-0001", "1234", client_id="conv-abc")
+def test_dossier_found_and_the_client_is_named_with_the_service_secret(stub):
+    key = "a-0123456789abcdef0123"
+    result = call(stub.url, "lookup_dossier", "000.00.20.H26-250801-0001", "1234", client_id=key, service_token="s3cret")
     assert result.outcome == "found" and result.record["status"]["label"] == "Đang xử lý"
-    assert stub.fake.called("lookup_dossier")[0]["client_id"] == "conv-abc"
+    assert stub.fake.called("lookup_dossier")[0]["client_id"] == key
+    assert stub.headers[-1]["X-Service-Token"] == "s3cret"
+
+
+def test_without_a_service_secret_no_client_is_named(stub):
+    call(stub.url, "lookup_dossier", "000.00.20.H26-250801-0001", "1234", client_id="a-0123456789abcdef0123")
+    assert "X-Client-Id" not in stub.headers[-1] and "X-Service-Token" not in stub.headers[-1]
 
 
 def test_server_error_and_refused_connection_raise_bridge_unavailable(stub):

@@ -35,7 +35,7 @@ def _wait_ready(url: str, process: subprocess.Popen, log: Path, limit: float = 3
             raise RuntimeError(f"{url} process exited:\n{log.read_text()[-3000:]}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
-                if b"model_file" in response.read() or url.endswith("/health"):
+                if b'"model_loaded":true' in response.read() or url.endswith("/health"):
                     return
         except (urllib.error.URLError, OSError):
             pass
@@ -57,13 +57,13 @@ def rasa_url(tmp_path_factory):
         actions = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions",
                                     "-p", str(actions_port)], cwd=ROOT, env=env,
                                    stdout=actions_log.open("w"), stderr=subprocess.STDOUT)
-        rasa = subprocess.Popen([str(RASA_PYTHON), "-m", "assistant.rasa_launcher", "run", "--enable-api",
+        rasa = subprocess.Popen([str(RASA_PYTHON), "-m", "assistant.rasa_launcher", "run",
                                  "-i", "127.0.0.1", "-p", str(rasa_port), "--model", str(MODEL),
                                  "--endpoints", str(endpoints), "--credentials", str(ROOT / "assistant" / "credentials.yml")],
                                 cwd=workdir, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT)
         try:
             _wait_ready(f"http://127.0.0.1:{actions_port}/health", actions, actions_log, 120)
-            _wait_ready(f"http://127.0.0.1:{rasa_port}/status", rasa, rasa_log, 400)
+            _wait_ready(f"http://127.0.0.1:{rasa_port}/webhooks/readiness/", rasa, rasa_log, 400)
             yield f"http://127.0.0.1:{rasa_port}"
         finally:
             stop_process(rasa)
@@ -98,8 +98,11 @@ def test_clarification_with_buttons_then_a_spoken_choice(rasa_url):
     messages = say(rasa_url, "clarify", "tôi cần làm chứng thực")
     assert len(messages[0]["buttons"]) == 3
     assert "2.000843" in texts(say(rasa_url, "clarify", messages[0]["buttons"][1]["payload"]))
-    assert len(say(rasa_url, "clarify", "thủ tục chứng thực")[0]["buttons"]) == 3
-    assert "2.000884" in texts(say(rasa_url, "clarify", "cái thứ ba"))
+    # naming only the family of the current procedure is a follow-up about it (knowledge_base.turn); a new
+    # conversation gets the choice again and takes a spoken pick
+    assert "2.000843" in texts(say(rasa_url, "clarify", "thủ tục chứng thực"))
+    assert len(say(rasa_url, "clarify-2", "thủ tục chứng thực")[0]["buttons"]) == 3
+    assert "2.000884" in texts(say(rasa_url, "clarify-2", "cái thứ ba"))
 
 
 def test_english_turns_are_answered_in_english(rasa_url):

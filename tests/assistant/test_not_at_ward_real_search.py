@@ -15,7 +15,7 @@ from knowledge_base.catalogue import load_catalogue
 from knowledge_base.settings import SearchSettings
 from knowledge_base.text import fold
 
-from assistant.actions.followup import QuestionWords
+from knowledge_base.turn import search_turn
 from assistant.actions.guide import Guide
 from assistant.actions.replies import Replies
 
@@ -36,6 +36,11 @@ class SearchBackedBridge:
     async def search(self, query: str, k: int = 3) -> dict[str, Any]:
         self.searches += 1
         return self.search_engine.search(query, k).to_json()
+
+    async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
+                   language: str = "vi") -> dict[str, Any]:
+        self.searches += 1
+        return search_turn(self.search_engine, text, current, language, options=options or ()).to_json()
 
     async def get_procedure(self, code: str) -> dict[str, Any] | None:
         procedure = self.catalogue.get(code)
@@ -62,26 +67,32 @@ def test_question_about_a_non_ward_procedure_is_told_where_it_is_handled(engine,
     assert elsewhere is not None and not catalogue[elsewhere.code].ward_level and topic_words in fold(elsewhere.name)
 
     bridge = SearchBackedBridge(search, catalogue)
-    guide = Guide(bridge=bridge, replies=Replies.load(), question_words=QuestionWords.load())
+    guide = Guide(bridge=bridge, replies=Replies.load())
     reply = asyncio.run(guide.answer(text=question, intent="ask_where", topic="where", current_code=None,
                                      language="vi"))
-    assert bridge.searches == 1  # the ward-level outcome carried "elsewhere": no second search
+    assert bridge.searches == 1  # one turn decision
     assert f"(mã {elsewhere.code}) không giải quyết tại bộ phận một cửa của phường, xã" in reply.text
     record = catalogue[elsewhere.code]
     assert (record.performing_body or record.competent_body).split(",")[0] in reply.text
-    assert reply.slots["procedure_code"] is None and reply.slots["pending_offer"] == "human"
+    # kept as the current procedure (follow-ups are about it) with an officer offered, never a ward desk
+    assert reply.slots["procedure_code"] == elsewhere.code and reply.slots["pending_offer"] == "human"
+    assert reply.payload.kind == "not_at_ward" and reply.payload.procedure.ward_level is False
+    follow = asyncio.run(guide.answer(text="lệ phí bao nhiêu", intent="ask_fee", topic="fee",
+                                      current_code=elsewhere.code, language="vi"))
+    assert f"(mã {elsewhere.code})" in follow.text and "không làm tại bộ phận một cửa" in follow.text
+    assert follow.payload.kind == "not_at_ward" and follow.slots["procedure_code"] == elsewhere.code
 
 
 def test_passport_question_is_about_issuing_one_not_the_ward_s_lost_passport_report(engine):
     # At the ward the only passport procedure is reporting a lost one; the search's "elsewhere" is the issuance.
     search, catalogue = engine
     bridge = SearchBackedBridge(search, catalogue)
-    guide = Guide(bridge=bridge, replies=Replies.load(), question_words=QuestionWords.load())
+    guide = Guide(bridge=bridge, replies=Replies.load())
     reply = asyncio.run(guide.answer(text="làm hộ chiếu", intent="ask_procedure", topic="overview",
                                      current_code=None, language="vi"))
     code = reply.text.split("(mã ")[1].split(")")[0]
     assert not catalogue[code].ward_level and "cap ho chieu" in fold(catalogue[code].name)
-    assert "không giải quyết tại bộ phận một cửa" in reply.text and reply.slots["procedure_code"] is None
+    assert "không giải quyết tại bộ phận một cửa" in reply.text and reply.payload.kind == "not_at_ward"
 
 
 @pytest.mark.parametrize("question", ["làm giấy khai sinh cho con cần gì", "chứng thực bản sao", "đăng ký tạm trú"])

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from assistant.bridge.auth import create_token
 from assistant.bridge.main import create_app
+from assistant.bridge.rate_limit import RateLimit, RateLimits
 from assistant.bridge.services import open_database
 from assistant.bridge.settings import BridgeSettings
 from knowledge_base.settings import SearchSettings
@@ -51,7 +52,11 @@ def settings(tmp_path: Path) -> BridgeSettings:
     shutil.copytree(SearchSettings().answer_cards_dir, cards)
     return BridgeSettings(_env_file=None, data_dir=tmp_path, database_url=TEST_DATABASE_URL,
                           rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2,
-                          answer_cards_dir=cards)
+                          rate_limits=UNLIMITED, demo_mode=True, answer_cards_dir=cards)
+
+
+UNLIMITED = RateLimits(**{name: RateLimit(burst=0, per_minute=1) for name in RateLimits.model_fields})
+"""API tests send many requests from one TestClient; the limits have their own tests (test_rate_limits.py)."""
 
 
 sqlite_only = pytest.mark.skipif(TEST_DATABASE_URL is not None, reason="about the SQLite file itself")

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from knowledge_base.search import SearchHit, SearchOutcome
+from knowledge_base.search.documents import search_document
 from knowledge_base.text import fold
 
 
@@ -36,6 +37,14 @@ class RecordingSearcher:
         if hits:
             return SearchOutcome(query=query, confidence="confident", results=hits[:k])
         return SearchOutcome(query=query, confidence=self.default_confidence, results=[])
+
+    def document(self, code: str | None):
+        """The search view of an upserted procedure (what knowledge_base.turn reads), or None."""
+        procedure = self.known.get(code) if code else None
+        return search_document(procedure) if procedure is not None else None
+
+    def derived(self, key: str, build):
+        return build([search_document(p) for p in self.known.values()])
 
     def upsert(self, procedure) -> None:
         self.upserted.append(procedure)
@@ -70,3 +79,23 @@ class MonotonicClock:
 
     def __call__(self) -> float:
         return self.t
+
+
+class RecordingDossierSource:
+    """DossierSource wrapper: records every (code, digits) that reaches the source, then asks the real one."""
+
+    def __init__(self, inner):
+        import threading
+
+        self.inner = inner
+        self.received: list[tuple[str, str]] = []
+        self.hold: threading.Barrier | None = None
+        """When set, each call waits until the barrier's number of calls are inside the source together."""
+        self._lock = threading.Lock()
+
+    def find(self, code: str, id_last4: str):
+        with self._lock:
+            self.received.append((code, id_last4))
+        if self.hold is not None:
+            self.hold.wait()
+        return self.inner.find(code, id_last4)

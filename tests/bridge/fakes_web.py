@@ -13,7 +13,7 @@ LONG_ANSWER = "\n".join(
 
 
 class RecordingDialogueClient:
-    """DialogueClient fake: records (sender, message) turns and answers from a canned reply function.
+    """DialogueClient fake: records (sender, message) turns (and their metadata) and answers from a canned reply function.
 
     `reply` maps the received message to bot messages; by default it echoes "Bạn hỏi: <message>".
     With `unavailable=True` every turn raises DialogueUnavailable (like Rasa being down).
@@ -21,11 +21,13 @@ class RecordingDialogueClient:
 
     def __init__(self, reply: Callable[[str], list[BotMessage]] | None = None, *, unavailable: bool = False):
         self.received: list[tuple[str, str]] = []
+        self.metadata: list[dict | None] = []
         self._reply = reply or (lambda message: [BotMessage(f"Bạn hỏi: {message}")])
         self.unavailable = unavailable
 
-    async def send(self, sender: str, message: str) -> list[BotMessage]:
+    async def send(self, sender: str, message: str, metadata: dict | None = None) -> list[BotMessage]:
         self.received.append((sender, message))
+        self.metadata.append(metadata)
         if self.unavailable:
             raise DialogueUnavailable("fake engine is down")
         return self._reply(message)

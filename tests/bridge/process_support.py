@@ -18,7 +18,8 @@ def start_bridge(data_dir: Path, *, stderr_path: Path, extra_env: dict | None = 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_") and k != "DATABASE_URL"}
     env.update({"BRIDGE_DATA_DIR": str(data_dir), "BRIDGE_RASA_URL": "http://127.0.0.1:9",
-                "BRIDGE_ACTION_SERVER_URL": "http://127.0.0.1:9/health", "BRIDGE_HEALTH_TIMEOUT_S": "0.2", **(extra_env or {})})
+                "BRIDGE_ACTION_SERVER_URL": "http://127.0.0.1:9/health", "BRIDGE_HEALTH_TIMEOUT_S": "0.2", "BRIDGE_DEMO_MODE": "true",
+                **(extra_env or {})})
     with open(stderr_path, "ab") as err:
         process = subprocess.Popen([sys.executable, "-m", "tests.bridge.fake_search_server", "--port", str(port)],
                                    cwd=REPO, env=env, stdout=err, stderr=err)

@@ -11,7 +11,9 @@ from assistant.bridge.__main__ import main
 from assistant.bridge.auth import hash_token, identify
 from assistant.bridge.migrations import MIGRATIONS
 from assistant.bridge.models import ApiToken
+from assistant.bridge.migrations import MIGRATIONS
 from assistant.bridge.services import open_database
+from tests.bridge.conftest import sqlite_only
 
 
 @pytest.fixture
@@ -64,9 +66,14 @@ def test_import_cli_and_migrate(env, tmp_path, capsys, make_client):
     assert client.get("/api/procedures/9.555555").json()["name"] == "Thủ tục nhập bằng dòng lệnh"
 
 
-class _Ok(BaseHTTPRequestHandler):
+class _StubServices(BaseHTTPRequestHandler):
+    """Rasa and the action server: Rasa's readiness channel says a model is loaded unless `model_file` is None."""
+
     def do_GET(self):
-        payload = json.dumps({"status": "ok"}).encode()
+        body = {"status": "ok"}
+        if self.path == "/webhooks/readiness/":
+            body = {"model_loaded": self.server.model_file is not None}
+        payload = json.dumps(body).encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
@@ -76,16 +83,50 @@ class _Ok(BaseHTTPRequestHandler):
         pass
 
 
-def test_health_reports_each_dependency(settings, make_client):
-    down = make_client().get("/health").json()
-    assert down == {"status": "degraded", "checks": {"database": True, "search": True, "rasa": False, "action_server": False}}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
+@pytest.fixture
+def stub_services():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _StubServices)
+    server.model_file = "models/assistant.tar.gz"
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}"
-        up = settings.model_copy(update={"rasa_url": url, "action_server_url": url + "/health"})
-        body = make_client(settings_override=up).get("/health").json()
-        assert body == {"status": "ok", "checks": {"database": True, "search": True, "rasa": True, "action_server": True}}
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _up(settings, server, **extra):
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    return settings.model_copy(update={"rasa_url": url, "action_server_url": url + "/health", **extra})
+
+
+def test_health_reports_each_dependency(settings, make_client, stub_services):
+    down = make_client().get("/health")
+    assert down.status_code == 200
+    assert down.json()["status"] == "degraded"
+    assert down.json()["checks"] == {"database": True, "database_write": True, "disk": True, "search": True,
+                                     "rasa": False, "action_server": False}
+    body = make_client(settings_override=_up(settings, stub_services)).get("/health").json()
+    assert body["status"] == "ok" and all(body["checks"].values()) and body["free_disk_mb"] > 0
+
+
+def test_health_sees_rasa_without_a_model_and_a_full_disk(settings, make_client, stub_services):
+    stub_services.model_file = None  # Rasa up, model unloaded (DELETE /model)
+    body = make_client(settings_override=_up(settings, stub_services)).get("/health").json()
+    assert body["status"] == "degraded" and body["checks"]["rasa"] is False and body["checks"]["action_server"]
+    stub_services.model_file = "models/assistant.tar.gz"
+    full = _up(settings, stub_services, health_min_free_disk_mb=10**12)  # more than any disk has free
+    body = make_client(settings_override=full).get("/health").json()
+    assert body["status"] == "degraded" and body["checks"]["disk"] is False and body["checks"]["rasa"] is True
+
+
+@sqlite_only
+def test_health_is_503_when_the_database_cannot_be_written(settings, make_client):
+    from sqlalchemy import create_engine
+
+    from assistant.bridge.db import Database
+
+    client = make_client()
+    path = settings.resolved_database_url().removeprefix("sqlite:///")
+    client.app.state.services.db = Database(create_engine(f"sqlite:///file:{path}?mode=ro&uri=true"))
+    response = client.get("/health")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] is True and response.json()["checks"]["database_write"] is False

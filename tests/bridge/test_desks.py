@@ -27,7 +27,7 @@ def test_desks_endpoint_shape(client):
     body = client.get("/api/desks").json()
     assert body["ward"]["name"] == "Phường Cửa Nam" and "13:30" in body["ward"]["hours"]
     first = body["desks"][0]
-    assert set(first) == {"id", "name", "name_en", "fields", "floor", "hours", "directions", "priority"}
+    assert set(first) == {"id", "name", "name_en", "fields", "floor", "hours", "directions", "priority", "general"}
     assert first["name_en"].startswith("Desk 1")
 
 

@@ -95,7 +95,8 @@ def test_timeout_and_5xx_serve_the_cached_answer_only_with_the_right_digits(sour
     cached = source.find(CODE, "1234")
     assert cached.stale and cached.status_code == 9
     province.mode = "error"
-    assert source.find(CODE, "0000") is None  # wrong digits never unlock the cache
+    with pytest.raises(SourceUnavailable):  # wrong digits never unlock the cache, and look like "down", not 404
+        source.find(CODE, "0000")
 
 
 def test_unavailable_without_cache_raises(source, province):
@@ -145,6 +146,19 @@ def test_bridge_answers_503_when_the_province_is_down_and_nothing_cached(setting
     province.mode = "slow"
     stale = client.post("/api/dossiers/lookup", json={"code": CODE, "id_last4": "1234"})
     assert stale.status_code == 200 and stale.json()["stale"] is True
+    adapter.close()
+
+
+def test_while_the_province_is_down_every_code_gets_the_same_answer(settings, make_client, province):
+    adapter = HttpDossierSource(province.url, timeout_s=0.3, pepper=settings.dossier_pepper)
+    client = make_client(dossier_source=adapter)
+    assert client.post("/api/dossiers/lookup", json={"code": CODE, "id_last4": "1234"}).status_code == 200  # cached
+    province.mode = "error"
+    cached_wrong = client.post("/api/dossiers/lookup", json={"code": CODE, "id_last4": "0000"})
+    uncached = client.post("/api/dossiers/lookup", json={"code": "000.00.20.H26-250801-0777", "id_last4": "0000"})
+    assert cached_wrong.status_code == uncached.status_code == 503
+    assert cached_wrong.json() == uncached.json()
+    assert cached_wrong.headers.get("content-length") == uncached.headers.get("content-length")
     adapter.close()
 
 

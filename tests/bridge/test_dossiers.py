@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import select
+
+from assistant.bridge.clients import address_key
 
 from assistant.bridge.dossiers.codes import EXAMPLE_CODE, hash_last4, normalise_code
 from assistant.bridge.dossiers.seed import DEMO_DOSSIERS, seed_demo_dossiers
@@ -87,7 +90,7 @@ def test_lockout_survives_a_restart_and_expires_after_the_window(settings, make_
     second = make_client()
     assert lookup(second, CODE, DIGITS).status_code == 429
     later = ManualClock(datetime.now(timezone.utc) + timedelta(minutes=16))
-    second.app.state.services.dossiers._clock = later
+    second.app.state.services.dossiers.lockout.clock = later
     assert lookup(second, CODE, DIGITS).status_code == 200
 
 
@@ -148,18 +151,125 @@ def test_staff_record_and_update_a_local_dossier(client, staff_headers):
     assert client.post("/api/staff/dossiers", json=without_digits, headers=staff_headers["editor"]).json()["error"] == "invalid_id_last4"
 
 
-def test_trusted_callers_name_the_citizen_so_one_chat_user_does_not_lock_out_another(settings, make_client):
-    _seed(settings)
-    trusted = make_client(settings_override=settings.model_copy(update={"trusted_client_id_hosts": ["testclient"]}))
-    other_codes = [f"000.00.20.H26-250801-{n:04d}" for n in range(200, 205)]
-    for code in other_codes:
-        assert lookup(trusted, code, "1111", headers={"X-Client-Id": "chat-alice"}).status_code == 404
-    assert lookup(trusted, DEMO_DOSSIERS[1][0], DEMO_DOSSIERS[1][2], headers={"X-Client-Id": "chat-alice"}).status_code == 429
-    assert lookup(trusted, DEMO_DOSSIERS[1][0], DEMO_DOSSIERS[1][2], headers={"X-Client-Id": "chat-bob"}).status_code == 200
+SERVICE_TOKEN = "test-service-secret"
 
 
-def test_client_id_from_an_untrusted_address_is_ignored(settings, client):
+def _key(settings, host: str) -> str:
+    return address_key(host, secret=settings.dossier_pepper)
+
+
+def test_our_action_server_names_the_citizen_so_one_chat_user_does_not_lock_out_another(settings, make_client):
     _seed(settings)
-    for n, code in enumerate(f"000.00.20.H26-250801-{n:04d}" for n in range(300, 305)):
-        assert lookup(client, code, "1111", headers={"X-Client-Id": f"rotating-{n}"}).status_code == 404
-    assert lookup(client, CODE, DIGITS, headers={"X-Client-Id": "fresh"}).status_code == 429
+    client = make_client(settings_override=settings.model_copy(update={"service_token": SERVICE_TOKEN}))
+    alice, bob = _key(settings, "203.0.113.7"), _key(settings, "198.51.100.9")
+    as_alice = {"X-Client-Id": alice, "X-Service-Token": SERVICE_TOKEN}
+    for code in [f"000.00.20.H26-250801-{n:04d}" for n in range(200, 205)]:
+        assert lookup(client, code, "1111", headers=as_alice).status_code == 404
+    assert lookup(client, DEMO_DOSSIERS[1][0], DEMO_DOSSIERS[1][2], headers=as_alice).status_code == 429
+    as_bob = {"X-Client-Id": bob, "X-Service-Token": SERVICE_TOKEN}
+    assert lookup(client, DEMO_DOSSIERS[1][0], DEMO_DOSSIERS[1][2], headers=as_bob).status_code == 200
+    # Alice through the public API directly (TestClient's address is "testclient") is a different client.
+    assert lookup(client, DEMO_DOSSIERS[1][0], DEMO_DOSSIERS[1][2]).status_code == 200
+
+
+@pytest.mark.parametrize("token", [None, "", "wrong-secret", SERVICE_TOKEN + "x"])
+def test_a_spoofed_client_id_is_ignored_and_shares_the_limit_of_its_real_address(settings, make_client, token):
+    _seed(settings)
+    client = make_client(settings_override=settings.model_copy(update={"service_token": SERVICE_TOKEN}))
+    for n in range(5):
+        headers = {"X-Client-Id": _key(settings, f"10.0.0.{n}")} | ({"X-Service-Token": token} if token is not None else {})
+        assert lookup(client, f"000.00.20.H26-250801-{n + 300:04d}", "1111", headers=headers).status_code == 404
+    fresh = {"X-Client-Id": _key(settings, "10.9.9.9")} | ({"X-Service-Token": token} if token is not None else {})
+    assert lookup(client, CODE, DIGITS, headers=fresh).status_code == 429
+
+
+def test_without_a_configured_secret_nobody_may_name_a_client(settings, client):
+    _seed(settings)
+    assert client.app.state.services.service_token == ""
+    for n in range(5):
+        headers = {"X-Client-Id": _key(settings, f"10.0.0.{n}"), "X-Service-Token": ""}
+        assert lookup(client, f"000.00.20.H26-250801-{n + 400:04d}", "1111", headers=headers).status_code == 404
+    assert lookup(client, CODE, DIGITS, headers={"X-Client-Id": _key(settings, "10.9.9.9")}).status_code == 429
+
+
+def test_the_service_secret_is_read_from_the_file_written_at_set_up(settings, make_client):
+    (settings.data_dir / "service-token").write_text(SERVICE_TOKEN + "\n")
+    assert make_client().app.state.services.service_token == SERVICE_TOKEN
+
+
+def test_a_desk_officer_lifts_a_code_lock(settings, client, staff_headers):
+    _seed(settings)
+    for attempt in range(5):
+        assert lookup(client, CODE, f"000{attempt}").status_code == 404
+    assert lookup(client, CODE, DIGITS).status_code == 429
+    path = f"/api/staff/dossiers/{CODE}/lockout"
+    assert client.delete(path).status_code == 401
+    assert client.delete(path, headers=staff_headers["viewer"]).status_code == 403
+    lifted = client.delete(path, headers=staff_headers["editor"])
+    assert lifted.status_code == 200 and lifted.json() == {"code": CODE, "cleared_failures": 5}
+    assert lookup(client, CODE, DIGITS).status_code == 200
+    entries = client.get("/api/staff/audit", params={"target": CODE}, headers=staff_headers["viewer"]).json()["entries"]
+    assert entries[0]["action"] == "dossier.lockout_lift" and entries[0]["before"] == {"failures": 5}
+    assert client.delete("/api/staff/dossiers/not-a-code/lockout", headers=staff_headers["editor"]).status_code == 422
+
+
+def test_a_found_dossier_does_not_count_as_a_failure(settings, client):
+    _seed(settings)
+    for _ in range(8):
+        assert lookup(client, CODE, DIGITS).status_code == 200
+    assert client.app.state.services.dossiers.lockout.failures(CODE) == 0
+
+
+def test_after_five_failures_a_code_waits_2_4_8_seconds_whoever_asks(settings, make_client):
+    _seed(settings)
+    client = make_client(settings_override=settings.model_copy(update={"service_token": SERVICE_TOKEN}))
+    clock = ManualClock(datetime.now(timezone.utc))
+    client.app.state.services.dossiers.lockout.clock = clock
+    addresses = iter(f"192.0.2.{n}" for n in range(1, 200))
+
+    def guess(digits="0000"):
+        headers = {"X-Client-Id": _key(settings, next(addresses)), "X-Service-Token": SERVICE_TOKEN}
+        return lookup(client, CODE, digits, headers=headers)
+
+    for _ in range(5):
+        assert guess().status_code == 404
+    waits = []
+    for _ in range(4):
+        refused = guess()
+        assert refused.status_code == 429
+        waits.append(refused.json()["retry_after_s"])
+        clock.now += timedelta(seconds=waits[-1])
+        assert guess().status_code == 404
+    assert waits == [2, 4, 8, 16]
+    clock.now += timedelta(hours=2)  # the delay never grows past lookup_max_delay_minutes
+    for _ in range(12):
+        clock.now += timedelta(minutes=15)
+        assert guess().status_code == 404
+    assert guess().json()["retry_after_s"] == 15 * 60
+    clock.now += timedelta(seconds=15 * 60)
+    assert guess(DIGITS).status_code == 200
+
+
+def test_an_attempt_left_pending_by_a_crash_counts_as_a_failure_after_a_minute(settings):
+    from assistant.bridge.dossiers.lockout import LockedOut, LookupLockout
+
+    db = _seed(settings)
+    clock = ManualClock(datetime.now(timezone.utc))
+    lockout = LookupLockout(db, clock=clock)
+    for _ in range(5):
+        lockout.reserve(CODE, "a-client", wait_s=0)  # the process "died" before settling any of them
+    with pytest.raises(LockedOut) as busy:
+        lockout.reserve(CODE, "a-client", wait_s=0)
+    assert busy.value.retry_after_s == 1  # only pending ones in the way: "try again in a moment"
+    clock.now += timedelta(minutes=2)
+    with pytest.raises(LockedOut) as locked:
+        lockout.reserve(CODE, "a-client", wait_s=0)
+    assert locked.value.retry_after_s > 60  # now they are failures: the window applies
+
+
+def test_code_delays_double_from_the_limit_and_stop_at_the_cap():
+    from assistant.bridge.dossiers.lockout import LockoutPolicy
+
+    policy = LockoutPolicy()
+    delays = [policy.code_delay(n).total_seconds() for n in (0, 4, 5, 6, 7, 14, 10**6)]
+    assert delays == [0, 0, 2, 4, 8, 900, 900]

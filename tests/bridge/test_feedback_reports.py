@@ -39,3 +39,17 @@ def test_empty_query_is_answered_but_not_logged(client, staff_headers):
     body = client.get("/api/procedures/search", params={"q": "   "}).json()
     assert body["error"] and body["results"] == []
     assert client.get("/api/staff/reports", headers=staff_headers["viewer"]).json()["questions_total"] == 0
+
+
+def test_complaints_are_stored_by_category_and_desk_and_reported(client, staff_headers):
+    for body in ({"conversation_id": "conv-1", "category": "staff_attitude", "desk": "Q2"},
+                 {"conversation_id": "conv-2", "category": "staff_attitude", "desk": "Q99"},  # no such desk: dropped
+                 {"conversation_id": "conv-3", "category": "waiting"}):
+        assert client.post("/api/complaints", json=body).status_code == 201, body
+    for bad in ({"conversation_id": "c", "category": "free text here"}, {"conversation_id": "c d", "category": "other"},
+                {"conversation_id": "c", "category": "other", "comment": "cán bộ tên An"}):
+        assert client.post("/api/complaints", json=bad).status_code == 422, bad
+    complaints = client.get("/api/staff/reports", headers=staff_headers["viewer"]).json()["complaints"]
+    assert {c["category"]: c["count"] for c in complaints["by_category"]}["staff_attitude"] == 2
+    assert complaints["by_desk"] == [{"category": "staff_attitude", "desk": "Q2", "count": 1}]
+    assert "An" not in str(complaints)

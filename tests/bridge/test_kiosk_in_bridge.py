@@ -89,3 +89,15 @@ def test_relay_dialogue_that_never_answers_is_unavailable_not_a_crash():
     finally:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(5)
+
+
+def test_a_message_the_relay_refuses_is_read_as_please_rephrase_not_system_down(bridge):
+    url, rasa = bridge
+    with websockets.sync.client.connect(url.replace("http", "ws") + "/ws/kiosk") as ws:
+        assert json.loads(ws.recv())["type"] == "ready"
+        ws.send(json.dumps({"type": "text", "text": "<b>khai sinh</b>"}))  # /api/chat answers 422 html_not_allowed
+        answer = json.loads(ws.recv())
+    assert answer["kind"] == "rephrase" and answer["offer_typing"] is True
+    assert "cách khác" in answer["text"] and "other words" in answer["text"]
+    assert "gián đoạn" not in answer["text"]  # not the "system down" sentence
+    assert rasa.received == []

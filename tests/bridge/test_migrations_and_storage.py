@@ -69,3 +69,14 @@ def test_write_rolls_back_on_error(engine):
         raise RuntimeError("abort")
     with db.read() as session:
         assert session.execute(text("SELECT count(*) FROM feedback")).scalar() == 0
+
+
+def test_a_version_1_database_gets_the_pending_column_and_keeps_its_failures(engine):
+    migrate(engine, MIGRATIONS[:1])
+    with engine.begin() as conn:  # the lookup_failures table as version 1 released it
+        conn.execute(text("ALTER TABLE lookup_failures DROP COLUMN pending"))
+        conn.execute(text("INSERT INTO lookup_failures (code_key, client, at) VALUES ('C', 'x', '2026-01-01 00:00:00')"))
+    assert migrate(engine) == [number for number, _, _ in MIGRATIONS[1:]]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT code_key, pending FROM lookup_failures")).all() == [("C", False)]
+    assert "lookup_guards" in inspect(engine).get_table_names()

@@ -5,6 +5,8 @@ driven with hypothesis directly; requests go to the real app in-process (real SQ
 """
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -13,11 +15,30 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings  # no
 pytestmark = pytest.mark.slow
 
 
+class _TracebackRecorder(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info or "Traceback" in record.getMessage():
+            self.records.append(f"{record.name}: {record.getMessage()[:200]}")
+
+
 def test_generated_requests_never_get_a_server_error(make_client, tokens):
+    recorder = _TracebackRecorder()
+    logging.getLogger().addHandler(recorder)
+    try:
+        _fuzz(make_client, tokens, recorder)
+    finally:
+        logging.getLogger().removeHandler(recorder)
+
+
+def _fuzz(make_client, tokens, recorder):
     client = make_client()  # runs the lifespan; schemathesis then calls the same app in-process
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
     headers = {"Authorization": f"Bearer {tokens['admin']}"}
-    failures, tried = [], []
+    failures, tried, cases = [], [], [0]
     for result in schema.get_all_operations():
         operation = result.ok()
         tried.append(operation.label)
@@ -25,10 +46,14 @@ def test_generated_requests_never_get_a_server_error(make_client, tokens):
         @given(case=operation.as_strategy())
         @hypothesis_settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def run(case):
+            cases[0] += 1
             response = case.call(headers=headers)
             if response.status_code >= 500:
                 failures.append((operation.label, response.status_code, response.text[:200]))
 
         run()
+    print(f"openapi fuzz: {len(tried)} operations, {cases[0]} cases, {len(failures)} 5xx, "
+          f"{len(recorder.records)} tracebacks")
     assert len(tried) >= 15
     assert failures == []
+    assert recorder.records == []

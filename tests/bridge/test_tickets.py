@@ -8,6 +8,20 @@ import pytest
 from assistant.bridge.tickets import calling_order
 
 
+@pytest.fixture
+def settings(settings):
+    """Tickets here are asked for as the action server asks for them in a chat or kiosk conversation (a
+    trusted caller, which may declare priority); public callers are in test_rate_limits.py."""
+    return settings.model_copy(update={"service_token": "test-service-secret"})
+
+
+@pytest.fixture
+def client(make_client):
+    client = make_client()
+    client.headers["X-Service-Token"] = "test-service-secret"  # as the action server sends it
+    return client
+
+
 def issue(client, **body):
     response = client.post("/api/tickets", json=body)
     assert response.status_code == 201, response.text

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from tests.bridge.fakes_web import RecordingDialogueClient, scripted_reply
 from tests.bridge.test_web_chat_page import build_app
-from tests.bridge.web_support import CHROMIUM, chromium, serve
+from tests.bridge.web_support import CHROMIUM, chromium, free_port, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")]
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -28,8 +28,15 @@ HOSTILE_CSS = ("* { font-family: serif !important; text-transform: uppercase; co
 
 
 @pytest.fixture(scope="module")
-def bridge_url(tmp_path_factory):
-    app = build_app(RecordingDialogueClient(scripted_reply), tmp_path_factory.mktemp("bridge"))
+def host_port():
+    """The port of the ward site that embeds the widget (the chat page may be framed only by it)."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def bridge_url(tmp_path_factory, host_port):
+    app = build_app(RecordingDialogueClient(scripted_reply), tmp_path_factory.mktemp("bridge"),
+                    f"http://127.0.0.1:{host_port}")
     with serve(app) as url:
         yield url
 
@@ -170,8 +177,8 @@ LOOKS = """() => {
 }"""
 
 
-def test_widget_on_a_hostile_host_page_looks_the_same_and_keeps_the_conversation(browser, bridge_url):
-    with serve(host_app(bridge_url)) as host_url:
+def test_widget_on_a_hostile_host_page_looks_the_same_and_keeps_the_conversation(browser, bridge_url, host_port):
+    with serve(host_app(bridge_url), port=host_port) as host_url:
         context, page = open_page(browser, host_url + "/", PHONE)
         try:
             plain = page.evaluate(LOOKS)
@@ -203,14 +210,14 @@ class GatedDialogue(RecordingDialogueClient):
         super().__init__(scripted_reply)
         self.gate = threading.Event()
 
-    async def send(self, sender: str, message: str):
+    async def send(self, sender: str, message: str, metadata: dict | None = None):
         await asyncio.to_thread(self.gate.wait, 10)
-        return await super().send(sender, message)
+        return await super().send(sender, message, metadata)
 
 
 def test_typing_indicator_shows_while_the_answer_is_on_its_way(browser, tmp_path):
     dialogue = GatedDialogue()
-    with serve(build_app(dialogue, tmp_path)) as url:
+    with serve(build_app(dialogue, tmp_path, "http://127.0.0.1:9")) as url:
         context, page = open_page(browser, url + "/", PHONE)
         try:
             ask(page, "khai sinh")

@@ -16,14 +16,16 @@ from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.web.relay import ChatRelay
 from tests.bridge.fakes import RecordingSearcher
 from tests.bridge.fakes_web import RecordingDialogueClient, scripted_reply
-from tests.bridge.web_support import SCREENSHOT_DIR, chromium, serve
+from tests.bridge.web_support import SCREENSHOT_DIR, chromium, free_port, serve
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-def build_app(dialogue, data_dir) -> FastAPI:
-    """The real bridge app (SQLite in a temp dir, fake searcher) with the fake dialogue engine behind /api/chat."""
+def build_app(dialogue, data_dir, ward_site: str) -> FastAPI:
+    """The real bridge app (SQLite in a temp dir, fake searcher) with the fake dialogue engine behind /api/chat;
+    `ward_site` may frame the chat page (the widget)."""
     settings = BridgeSettings(_env_file=None, data_dir=data_dir, database_url=None, rasa_url="http://127.0.0.1:9",
-                              action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2)
+                              action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2,
+                              widget_frame_ancestors=[ward_site])
     app = create_app(settings, searcher=RecordingSearcher(), knowledge_sources=default_knowledge_sources(settings))
     app.state.chat_relay = ChatRelay(dialogue)
     app.state.test_settings = settings
@@ -48,8 +50,14 @@ def dialogue():
 
 
 @pytest.fixture(scope="module")
-def bridge_app(dialogue, tmp_path_factory):
-    return build_app(dialogue, tmp_path_factory.mktemp("bridge"))
+def host_port() -> int:
+    """Port of the ward website test page that embeds the widget."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def bridge_app(dialogue, tmp_path_factory, host_port):
+    return build_app(dialogue, tmp_path_factory.mktemp("bridge"), f"http://127.0.0.1:{host_port}")
 
 
 @pytest.fixture(scope="module")
@@ -188,8 +196,8 @@ def test_rating_is_offered_only_at_the_end_of_the_conversation(page, bridge_url,
     assert reports["feedback"]["count"] == 1 and reports["feedback"]["average_rating"] == 4
 
 
-def test_widget_on_plain_host_page_opens_chat_panel(page, bridge_url, dialogue):
-    with serve(build_host_app(bridge_url)) as host_url:
+def test_widget_on_plain_host_page_opens_chat_panel(page, bridge_url, dialogue, host_port):
+    with serve(build_host_app(bridge_url), port=host_port) as host_url:
         page.goto(host_url + "/")
         launcher = page.get_by_role("button", name=re.compile("Hỏi đáp thủ tục"))
         expect(launcher).to_be_visible()

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from fastapi.testclient import TestClient
 
+from assistant.bridge.clients import address_key, is_client_key
 from assistant.bridge.routers.chat import router as chat_router
 from assistant.bridge.web.dialogue import BotMessage, ChatButton
 from assistant.bridge.web.relay import SENDER_PATTERN, ChatRelay, ChatReplies, ChatRepliesError
@@ -32,6 +33,16 @@ def test_message_is_cleaned_and_relayed_with_its_sender():
         "messages": [{"text": "Cần tờ khai.", "buttons": [{"title": "Lệ phí", "payload": "/ask_fee"}], "data": None}],
         "degraded": False,
     }
+
+
+def test_the_citizens_address_key_travels_as_metadata_whatever_sender_id_they_choose():
+    fake = RecordingDialogueClient()
+    client = make_client(fake)
+    for sender in (SENDER, "another-sender-id"):
+        assert client.post("/api/chat", json={"sender": sender, "message": "tra cứu hồ sơ"}).status_code == 200
+    first, second = fake.metadata
+    assert first == second and is_client_key(first["client"])
+    assert first["client"] == address_key("testclient", secret="")  # TestClient's remote address
 
 
 def test_decomposed_unicode_is_sent_as_nfc():

@@ -77,6 +77,12 @@ def test_bad_answers_raise_unavailable(stub_rasa_url, message):
         asyncio.run(RasaRestClient(stub_rasa_url, timeout_s=5).send("conv-123456", message))
 
 
+def test_metadata_is_sent_in_the_rest_channel_body(stub_rasa_url):
+    asyncio.run(RasaRestClient(stub_rasa_url, timeout_s=5).send("conv-123456", "xin chào", {"client": "a-" + "0" * 20}))
+    assert StubRasa.received[-1]["body"] == {"sender": "conv-123456", "message": "xin chào",
+                                             "metadata": {"client": "a-" + "0" * 20}}
+
+
 def test_slow_engine_times_out(stub_rasa_url):
     with pytest.raises(DialogueUnavailable):
         asyncio.run(RasaRestClient(stub_rasa_url, timeout_s=0.3).send("conv-123456", "slow"))

@@ -202,8 +202,8 @@ def test_assistant_reads_hints_and_try_a_question(page, bridge):
     page.locator("#try-answer").get_by_role("button", name=re.compile("1.001193")).click()
     expect(page.locator("#proc-code")).to_have_value("1.001193")
     channel = page.locator("fieldset.channel", has=page.locator("#jump-fee"))
-    expect(channel.locator("label", has=page.locator('[data-key="fee"]'))).to_contain_text("KHÔNG đọc")
-    expect(channel.locator("label", has=page.locator('[data-key="fee_amount_vnd"]'))).to_contain_text("đọc số tiền")
+    expect(channel.locator("label", has=page.locator('[data-key="fee"]'))).to_contain_text("KHÔNG nói ô chữ này")
+    expect(channel.locator("label", has=page.locator('[data-key="fee_amount_vnd"]'))).to_contain_text("nói số tiền này")
     other = page.locator("fieldset.channel", has_not=page.locator("#jump-fee")).first
     expect(other).to_contain_text("Trợ lý không đọc lệ phí, thời hạn của cách nộp này")
 

@@ -1,5 +1,8 @@
 """Adapter for a provincial one-stop system over HTTP, with timeout, circuit breaker and a per-code cache.
 
+While the system is down only the right digits of a cached code get an answer; everything else, cached
+code or not, is SourceUnavailable (the same 503 for every code).
+
 Upstream contract (configure the URL with BRIDGE_DOSSIER_HTTP_URL):
 `POST {url}/dossiers/lookup {"code", "id_last4"}` → 200 `{"code", "status_code", "procedure_code",
 "procedure_name", "received_at": "YYYY-MM-DD"|null, "due_at": ..., "pickup_desk_id": ...}` or 404 when the
@@ -111,7 +114,8 @@ class HttpDossierSource:
             raise SourceUnavailable(reason)
         record, salt, stored = cached
         if not digits_match(id_last4, salt=salt, stored_hash=stored, pepper=self._pepper):
-            return None
+            # "Down", not "wrong digits": a 404 here while uncached codes get 503 would tell which codes exist.
+            raise SourceUnavailable(reason)
         log.info("provincial dossier source unavailable (%s), served cached answer", reason)
         return replace(record, stale=True)
 

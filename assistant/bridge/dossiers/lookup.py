@@ -1,19 +1,20 @@
-"""DossierLookup: validate, enforce the failure lockout (persisted), ask the source, shape the answer."""
+"""DossierLookup: validate, reserve the attempt (lockout.py), ask the source, shape the answer.
+
+One answer for "no": an unknown code, wrong digits and a source that is down all end the same way for the
+lockout (the attempt stays counted). While the source is down every code gets the same 503 — the HTTP
+source answers a cached code with wrong digits as "down" too, never 404 — so 404 vs 503 tells nothing.
+"""
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
-
-from assistant.bridge.db import Database, as_utc, utcnow
 from assistant.bridge.desks import DeskDirectory
 from assistant.bridge.dossiers.codes import EXAMPLE_CODE, normalise_code, valid_last4
+from assistant.bridge.dossiers.lockout import LockedOut, LookupLockout
 from assistant.bridge.dossiers.sources import DossierSource, SourceUnavailable
 from assistant.bridge.dossiers.statuses import DossierStatus
 from assistant.bridge.errors import ApiError
-from assistant.bridge.models import LookupFailure
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +25,10 @@ NOT_FOUND_MESSAGE = ("Không tìm thấy hồ sơ với mã và 4 số cuối gi
 class DossierLookup:
     """Answers `POST /api/dossiers/lookup`; unknown code and wrong digits are indistinguishable."""
 
-    def __init__(self, *, source: DossierSource, db: Database, statuses: dict[int, DossierStatus],
-                 desks: Callable[[], DeskDirectory], max_failures: int = 5, window_minutes: int = 15,
-                 procedure_name: Callable[[str], str | None] = lambda code: None, clock: Callable[[], datetime] = utcnow):
-        self.source, self._db, self._statuses, self._desks = source, db, statuses, desks
+    def __init__(self, *, source: DossierSource, lockout: LookupLockout, statuses: dict[int, DossierStatus],
+                 desks: Callable[[], DeskDirectory], procedure_name: Callable[[str], str | None] = lambda code: None):
+        self.source, self.lockout, self._statuses, self._desks = source, lockout, statuses, desks
         self._procedure_name = procedure_name
-        self._max, self._window = max_failures, timedelta(minutes=window_minutes)
-        self._clock = clock
 
     def lookup(self, raw_code: str, raw_last4: str, *, client: str) -> dict:
         code = normalise_code(raw_code)
@@ -40,42 +38,30 @@ class DossierLookup:
         if not valid_last4(raw_last4):
             raise ApiError(422, "invalid_id_last4", "Cần đúng 4 chữ số cuối của số định danh (CCCD). / "
                            "Exactly the last 4 digits of the ID number are needed.")
-        self._refuse_if_locked(code, client)
+        try:
+            attempt = self.lockout.reserve(code, client)
+        except LockedOut as locked:
+            log.info("dossier lookup refused: too many failures")
+            raise ApiError(429, "too_many_attempts", f"Đã nhập sai quá nhiều lần. Vui lòng thử lại sau "
+                           f"{(locked.retry_after_s + 59) // 60} phút hoặc hỏi tại quầy. / Too many failed attempts; "
+                           "please try again later or ask at a desk.", headers={"Retry-After": str(locked.retry_after_s)},
+                           retry_after_s=locked.retry_after_s) from None
         try:
             record = self.source.find(code, raw_last4.strip())
         except SourceUnavailable:
+            self.lockout.fail(attempt)
             raise ApiError(503, "upstream_unavailable", "Hệ thống tra cứu hồ sơ của tỉnh đang tạm gián đoạn, vui lòng thử lại "
                            "sau hoặc hỏi tại quầy. / The provincial dossier system is unavailable; please try later or ask at a desk.") from None
+        except BaseException:
+            self.lockout.fail(attempt)
+            raise
         if record is None:
             log.info("dossier lookup: not found or wrong digits")
-            self._record_failure(code, client)
+            self.lockout.fail(attempt)
             raise ApiError(404, "not_found", NOT_FOUND_MESSAGE)
+        self.lockout.release(attempt)
         log.info("dossier lookup: found (status %d%s)", record.status_code, ", cached" if record.stale else "")
         return self._answer(record)
-
-    def _refuse_if_locked(self, code: str, client: str) -> None:
-        now = self._clock()
-        since = now - self._window
-        by_code_filter, by_client_filter = LookupFailure.code_key == code, LookupFailure.client == client
-        with self._db.read() as session:
-            by_code, first_code, by_client, first_client = session.execute(
-                select(func.count().filter(by_code_filter), func.min(LookupFailure.at).filter(by_code_filter),
-                       func.count().filter(by_client_filter), func.min(LookupFailure.at).filter(by_client_filter))
-                .where(LookupFailure.at >= since, or_(by_code_filter, by_client_filter))).one()
-        blocking = [first for count, first in ((by_code, first_code), (by_client, first_client)) if count >= self._max]
-        if blocking:
-            # Locked until enough of the failures in the window have aged out; the oldest is a safe lower bound.
-            retry_after = max(1, int((as_utc(min(blocking)) + self._window - now).total_seconds()) + 1)
-            log.info("dossier lookup refused: too many failures")
-            raise ApiError(429, "too_many_attempts", f"Đã nhập sai quá nhiều lần. Vui lòng thử lại sau {(retry_after + 59) // 60} phút "
-                           "hoặc hỏi tại quầy. / Too many failed attempts; please try again later or ask at a desk.",
-                           headers={"Retry-After": str(retry_after)}, retry_after_s=retry_after)
-
-    def _record_failure(self, code: str, client: str) -> None:
-        now = self._clock()
-        with self._db.write() as session:
-            session.add(LookupFailure(code_key=code, client=client, at=now))
-            session.execute(delete(LookupFailure).where(LookupFailure.at < now - 4 * self._window))
 
     def _answer(self, record) -> dict:
         status = self._statuses.get(record.status_code)

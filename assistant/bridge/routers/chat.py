@@ -7,6 +7,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from assistant.bridge.clients import address_key
+from assistant.bridge.guards import rate_limited
 from assistant.bridge.web.dialogue import RasaRestClient
 from assistant.payload import ReplyPayload
 from assistant.bridge.web.relay import SENDER_PATTERN, ChatRelay
@@ -59,17 +61,25 @@ def get_chat_relay(request: Request) -> ChatRelay:
     return relay
 
 
+def _secret(request: Request) -> str:
+    settings = getattr(request.app.state, "settings", None)
+    return str(getattr(settings, "dossier_pepper", "") or "")
+
+
 ChatRelayDep = Annotated[ChatRelay, Depends(get_chat_relay)]
 
 
-@router.post("/chat", response_model=ChatResponse)
-async def chat(body: ChatRequest, relay: ChatRelayDep) -> Any:
+@router.post("/chat", response_model=ChatResponse, dependencies=[rate_limited("chat")])
+async def chat(body: ChatRequest, relay: ChatRelayDep, request: Request) -> Any:
     """Relay one message: 200 with displayable messages (`degraded` when Rasa could not answer).
 
     A message holding HTML tags is refused with 422 `{"error": "html_not_allowed", "message"}`; the widget
     shows that message as the assistant's polite answer.
     """
-    reply = await relay.reply(body.sender, body.message)
+    # The citizen's real address (as a key) goes to the actions, so a dossier lookup made in this chat shares
+    # the lockout of this address — not of the action server, and not of a sender id the caller chose.
+    host = request.client.host if request.client else "unknown"
+    reply = await relay.reply(body.sender, body.message, client=address_key(host, secret=_secret(request)))
     if reply.refused:
         return JSONResponse({"error": reply.refused, "message": reply.messages[0].text}, status_code=422)
     return reply.to_json()

@@ -24,5 +24,6 @@ def route(services: ServicesDep, code: str = Query(max_length=40, description="P
     procedure = services.knowledge.get(code)
     if procedure is None:
         raise unknown_procedure()
-    desk = services.desks().for_field(procedure.field)
+    directory = services.desks()
+    desk = directory.for_field(procedure.field) if procedure.ward_level else directory.general_desk
     return {"procedure_code": procedure.code, "field": procedure.field, "desk": desk.to_json()}

@@ -1,5 +1,11 @@
-"""GET /health: readiness of the database, search, Rasa and the action server."""
+"""GET /health: database (read and write), free disk, search, Rasa with a model loaded, the action server."""
 from __future__ import annotations
+
+import logging
+import os
+import shutil
+import uuid
+from pathlib import Path
 
 import httpx
 from fastapi import APIRouter
@@ -9,34 +15,92 @@ from sqlalchemy import text
 from assistant.bridge.deps import ServicesDep
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger(__name__)
+
+
+def _get(url: str, timeout_s: float, params: dict | None = None) -> httpx.Response | None:
+    try:
+        with httpx.Client(timeout=timeout_s, trust_env=False) as client:
+            return client.get(url, params=params)
+    except httpx.HTTPError:
+        return None
 
 
 def _reachable(url: str, timeout_s: float) -> bool:
-    try:
-        with httpx.Client(timeout=timeout_s, trust_env=False) as client:
-            return client.get(url).status_code < 500
-    except httpx.HTTPError:
+    response = _get(url, timeout_s)
+    return response is not None and response.status_code < 500
+
+
+def rasa_model_loaded(settings) -> bool:
+    """Rasa answers and has a model loaded. The one place that knows how Rasa is probed: Rasa runs without its
+    HTTP API, and its readiness channel (assistant/components/readiness.py) says whether a model is loaded —
+    Rasa answering `/` is not enough (with no model every chat would get "no answer")."""
+    response = _get(settings.rasa_url.rstrip("/") + "/webhooks/readiness/", settings.health_timeout_s)
+    if response is None or response.status_code != 200:
         return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("model_loaded") is True
 
 
-def _database_ok(services) -> bool:
+def _database_reads(services) -> bool:
     try:
         with services.db.read() as session:
             session.execute(text("SELECT 1"))
         return True
-    except Exception:
+    except Exception as exc:
+        log.error("health: database read failed: %s", type(exc).__name__)
         return False
+
+
+def _database_writes(services) -> bool:
+    """A write transaction (the write lock, as every change takes it) that changes nothing, and a small file
+    written and fsynced in the data folder: a read-only or locked database, or a full disk, fails here."""
+    try:
+        with services.db.write() as session:
+            session.execute(text("UPDATE api_tokens SET name = name WHERE 1 = 0"))
+        data_dir = Path(services.settings.data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / f".health-{uuid.uuid4().hex}"
+        try:
+            with probe.open("wb") as handle:
+                handle.write(b"\0" * 4096)
+                handle.flush()
+                os.fsync(handle.fileno())
+        finally:
+            probe.unlink(missing_ok=True)
+        return True
+    except Exception as exc:
+        log.error("health: database write probe failed: %s", type(exc).__name__)
+        return False
+
+
+def free_disk_mb(path: Path) -> float:
+    target = Path(path)
+    while not target.exists() and target != target.parent:
+        target = target.parent
+    return shutil.disk_usage(target).free / (1024 * 1024)
 
 
 @router.get("/health")
 def health(services: ServicesDep) -> JSONResponse:
-    """200 with status ok when everything answers, degraded otherwise; 503 when the database is down."""
+    """200 "ok" when everything answers, "degraded" otherwise; 503 when the database cannot be read or written.
+
+    checks: database (read), database_write, disk (free space in data_dir above `health_min_free_disk_mb`),
+    search, rasa (reachable with a model loaded), action_server; `free_disk_mb` gives the figure."""
     settings = services.settings
+    free_mb = free_disk_mb(settings.data_dir)
     checks = {
-        "database": _database_ok(services),
+        "database": _database_reads(services),
+        "database_write": _database_writes(services),
+        "disk": free_mb >= settings.health_min_free_disk_mb,
         "search": services.searcher is not None,
-        "rasa": _reachable(settings.rasa_url.rstrip("/") + "/", settings.health_timeout_s),
+        "rasa": rasa_model_loaded(settings),
         "action_server": _reachable(settings.action_server_url, settings.health_timeout_s),
     }
     status = "ok" if all(checks.values()) else "degraded"
-    return JSONResponse({"status": status, "checks": checks}, status_code=200 if checks["database"] else 503)
+    serving = checks["database"] and checks["database_write"]
+    return JSONResponse({"status": status, "checks": checks, "free_disk_mb": int(free_mb)},
+                        status_code=200 if serving else 503)

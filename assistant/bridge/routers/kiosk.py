@@ -12,11 +12,13 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 
+from assistant.bridge.errors import error_response
+from assistant.bridge.headers import origin_allowed
 from assistant.bridge.routers.chat import build_chat_relay
 from assistant.bridge.web.relay import ChatRelay
 from kiosk.browser_session import BrowserKioskSession, ProtocolError
 from kiosk.conversation import KioskConversation
-from kiosk.dialogue import DialogueReply, DialogueUnavailable
+from kiosk.dialogue import DialogueRefused, DialogueReply, DialogueUnavailable
 from kiosk.engines import KioskEngines, LazySpeechToText
 from kiosk.phrases import KioskPhrases
 from kiosk.settings import KioskSettings
@@ -32,6 +34,8 @@ _MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charse
 MAX_CONTROL_CHARS = 8 * 1024
 INTERNAL_ERROR = ("Xin lỗi, kiosk vừa gặp lỗi. Bác/anh/chị vui lòng thử lại hoặc hỏi cán bộ. / "
                   "Sorry, something went wrong. Please try again or ask the staff.")
+PROTOCOL_ERROR = "Kiosk nhận được tin nhắn không hợp lệ. / The kiosk received an invalid message."
+ORIGIN_REFUSED = ("Trang này không được phép kết nối tới kiosk. / This page may not connect to the kiosk.")
 PAGE_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
                                 "media-src 'self' data:; img-src 'self' data:; object-src 'none'; "
@@ -102,6 +106,8 @@ class RelayDialogue:
         except concurrent.futures.TimeoutError as exc:
             future.cancel()
             raise DialogueUnavailable(f"chat relay did not answer within {self.timeout_s:.0f} s") from exc
+        if reply.refused:  # HTML, too long: the system is up, the citizen should put it another way
+            raise DialogueRefused(422, reply.refused)
         return DialogueReply(messages=list(reply.messages), degraded=reply.degraded)
 
 
@@ -123,41 +129,72 @@ def _build_session(engines: KioskEngines, dialogue) -> BrowserKioskSession:
     return BrowserKioskSession(conversation, engines.vad)
 
 
+async def _refuse_foreign_origin(websocket: WebSocket) -> bool:
+    """True (and the handshake refused with 403) when a browser page of another site opens the socket."""
+    settings = getattr(websocket.app.state, "settings", None)
+    allowed = getattr(settings, "websocket_origins", [])
+    if origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"), allowed):
+        return False
+    log.warning("kiosk socket refused: origin not allowed")
+    try:
+        await websocket.send_denial_response(error_response(403, "origin_not_allowed", ORIGIN_REFUSED))
+    except RuntimeError:  # the server cannot send an HTTP answer to a handshake: close instead
+        await websocket.close(code=1008)
+    return True
+
+
 @router.websocket("/ws/kiosk")
 async def kiosk_socket(websocket: WebSocket) -> None:
-    """Messages: JSON {"type": "start"|"stop"|"text"|"choose"|"greet"|"reset"} and binary 16 kHz s16le frames."""
-    await websocket.accept()
-    engines = _engines(websocket.app)
-    dialogue = _dialogue(websocket.app, engines, asyncio.get_running_loop())
-    try:
-        session = await asyncio.to_thread(_build_session, engines, dialogue)
-    except SpeechSynthesisError as exc:
-        log.error("kiosk voice unavailable: %s", exc)
-        await websocket.send_json({"type": "error", "code": "tts_unavailable",
-                                   "message": "Kiosk chưa sẵn sàng (thiếu giọng đọc). / Kiosk voice not available."})
-        await websocket.close(code=1011)
+    """Messages: JSON {"type": "start"|"stop"|"text"|"choose"|"greet"|"reset"} and binary 16 kHz s16le frames.
+    Browser pages of other origins than this server (or BRIDGE_WEBSOCKET_ORIGINS) are refused with 403.
+    Every bad message is answered with {"type": "error", "code", "message"}; nothing ends the socket but the
+    browser (a disconnect at any point, even before "ready", ends the session quietly)."""
+    if await _refuse_foreign_origin(websocket):
         return
-    # `speech`: whether the page may offer the microphone (no speech model installed -> typing only)
-    await websocket.send_json({"type": "ready", "speech": engines.speech_available()})
     try:
-        while True:
-            message = await websocket.receive()
-            if message["type"] == "websocket.disconnect":
-                break
-            try:
-                utterance_ended = await _handle(websocket, session, message)
-                if utterance_ended:  # show the transcript first, then dialogue + speech synthesis
-                    await _send_all(websocket, await asyncio.to_thread(session.transcribe))
-                    await _send_all(websocket, await asyncio.to_thread(session.answer))
-            except ProtocolError as exc:
-                await websocket.send_json({"type": "error", "code": "protocol", "message": str(exc)})
-            except WebSocketDisconnect:
-                raise
-            except Exception:  # keep the kiosk usable; the traceback goes to the log, not to the screen
-                log.exception("kiosk turn failed")
-                await websocket.send_json({"type": "error", "code": "internal", "message": INTERNAL_ERROR})
+        await websocket.accept()
+        session = await _open_session(websocket)
+        if session is not None:
+            # `speech`: whether the page may offer the microphone (no speech model installed -> typing only)
+            await websocket.send_json({"type": "ready", "speech": _engines(websocket.app).speech_available()})
+            await _serve(websocket, session)
     except (WebSocketDisconnect, RuntimeError):  # RuntimeError: sending after the browser went away
         pass
+
+
+async def _open_session(websocket: WebSocket) -> BrowserKioskSession | None:
+    try:
+        engines = _engines(websocket.app)
+        dialogue = _dialogue(websocket.app, engines, asyncio.get_running_loop())
+        return await asyncio.to_thread(_build_session, engines, dialogue)
+    except SpeechSynthesisError as exc:
+        log.error("kiosk voice unavailable: %s", exc)
+        code, message = "tts_unavailable", "Kiosk chưa sẵn sàng (thiếu giọng đọc). / Kiosk voice not available."
+    except Exception as exc:  # a broken engine must not show a traceback; the log names the error class
+        log.error("kiosk session could not start: %s", type(exc).__name__)
+        code, message = "internal", INTERNAL_ERROR
+    await websocket.send_json({"type": "error", "code": code, "message": message})
+    await websocket.close(code=1011)
+    return None
+
+
+async def _serve(websocket: WebSocket, session: BrowserKioskSession) -> None:
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        try:
+            utterance_ended = await _handle(websocket, session, message)
+            if utterance_ended:  # show the transcript first, then dialogue + speech synthesis
+                await _send_all(websocket, await asyncio.to_thread(session.transcribe))
+                await _send_all(websocket, await asyncio.to_thread(session.answer))
+        except ProtocolError as exc:
+            await websocket.send_json({"type": "error", "code": "protocol", "message": f"{PROTOCOL_ERROR} ({exc})"})
+        except WebSocketDisconnect:
+            raise
+        except Exception:  # keep the kiosk usable; the traceback goes to the log, not to the screen
+            log.exception("kiosk turn failed")
+            await websocket.send_json({"type": "error", "code": "internal", "message": INTERNAL_ERROR})
 
 
 async def _send_all(websocket: WebSocket, messages: list[dict]) -> None:
@@ -174,10 +211,14 @@ async def _handle(websocket: WebSocket, session: BrowserKioskSession, message: d
         raise ProtocolError("control message too long")
     try:
         data = json.loads(text)
-    except ValueError as exc:
-        raise ProtocolError("control messages are JSON objects") from exc
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser's stack
+        raise ProtocolError("control messages are JSON objects") from None
     if not isinstance(data, dict):
         raise ProtocolError("control messages are JSON objects")
+    try:  # "\ud800" escapes decode to lone surrogates, which no reply or log line could carry
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
+        raise ProtocolError("control messages must be valid Unicode text") from None
     if data.get("type") == "start":
         rate = data.get("rate", 16000)
         await websocket.send_json(session.start(rate if isinstance(rate, int) else -1))

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 
 from assistant.bridge.deps import ServicesDep
 from assistant.bridge.errors import ApiError
+from assistant.bridge.guards import capped_query, rate_limited
 from assistant.bridge.questions import MAX_LOGGED_CHARS
 from assistant.privacy import keywords
 
@@ -14,10 +15,12 @@ router = APIRouter(prefix="/api/procedures", tags=["procedures"])
 log = logging.getLogger(__name__)
 
 
-@router.get("/search")
+@router.get("/search", dependencies=[rate_limited("search")])
 def search(services: ServicesDep, q: str = Query(max_length=2000), k: int = Query(3, ge=1, le=20),
            all_levels: bool = False) -> dict:
-    """Same JSON as `python -m knowledge_base search --json`; the question's keyword form is logged for reports."""
+    """Same JSON as `python -m knowledge_base search --json`; the question's keyword form is logged for reports.
+    Queries longer than `search_max_chars` (300) are searched cut at a word boundary; 429 past the per-client limit."""
+    q = capped_query(q, services.settings.search_max_chars)
     if services.searcher is None:
         raise ApiError(503, "search_unavailable", "Chức năng tìm thủ tục tạm thời chưa sẵn sàng. / Procedure search is not ready.")
     key = (services.knowledge.version, q, k, all_levels)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, File, Path, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from assistant.bridge import audit
+from assistant.bridge.complaints import complaint_summary
 from assistant.bridge.deps import AdminDep, EditorDep, ServicesDep, ViewerDep
 from assistant.bridge.cards import CardRejected
 from assistant.bridge.desks import WardConfigError, validate_ward_config
@@ -153,8 +154,11 @@ def _report(services, limit: int, since: date | None, until: date | None) -> dic
 @router.get("/reports")
 def reports(services: ServicesDep, _staff: ViewerDep, limit: int = Query(20, ge=1, le=200),
             since: date | None = Query(None), until: date | None = Query(None)) -> dict:
-    """Most-asked procedures, unanswered (no_match) questions without junk, feedback; whole days since..until."""
-    return _report(services, limit, since, until)
+    """Most-asked procedures, unanswered (no_match) questions without junk, feedback, complaints by category;
+    whole days since..until (complaints: all time)."""
+    report = _report(services, limit, since, until)
+    report["complaints"] = complaint_summary(services.db)
+    return report
 
 
 @router.get("/reports.csv")
@@ -169,10 +173,12 @@ def reports_csv(services: ServicesDep, _staff: ViewerDep, limit: int = Query(200
 
 @router.post("/import")
 def import_file(services: ServicesDep, staff: AdminDep, file: UploadFile = File(...)) -> dict:
-    """Re-import procedures from national/normalised JSONL, CSV or Excel (.xlsx); changed ones are audited."""
-    raw = file.file.read()
+    """Re-import procedures from national/normalised JSONL, CSV or Excel (.xlsx); changed ones are audited.
+
+    The upload is spooled to a temporary file while it streams in (only an admin token may send more than the
+    general body limit) and read row by row from there."""
     try:
-        result = import_procedures(services.knowledge, file.filename or "", raw, actor=staff.actor)
+        result = import_procedures(services.knowledge, file.filename or "", file.file, actor=staff.actor)
     except ImportFileError as exc:
         raise ApiError(422, "invalid_import_file", str(exc)) from None
     return result.to_json()

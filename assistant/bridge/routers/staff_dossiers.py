@@ -1,4 +1,4 @@
-"""Staff API for the local dossier source: record a dossier or update its status (audited, digits hashed)."""
+"""Staff API for dossiers: record one or update its status (audited, digits hashed); lift a code's lookup lock."""
 from __future__ import annotations
 
 from datetime import date
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from assistant.bridge import audit
 from assistant.bridge.db import utcnow
 from assistant.bridge.deps import EditorDep, ServicesDep
-from assistant.bridge.dossiers.codes import EXAMPLE_CODE, hash_last4, new_salt, normalise_code, valid_last4
+from assistant.bridge.dossiers.codes import EXAMPLE_CODE, digits_match, hash_last4, new_salt, normalise_code, valid_last4
 from assistant.bridge.errors import ApiError
 from assistant.bridge.models import Dossier
 
@@ -33,6 +33,18 @@ def _public(row: Dossier) -> dict:
     return {"code": row.code, "procedure_code": row.procedure_code, "status_code": row.status_code,
             "received_at": row.received_at.isoformat() if row.received_at else None,
             "due_at": row.due_at.isoformat() if row.due_at else None, "pickup_desk_id": row.pickup_desk_id}
+
+
+DIGITS_KEY = "verification_digits"
+DIGITS_SET, DIGITS_KEPT, DIGITS_CHANGED = "đã đặt / set", "không đổi / unchanged", "đã thay đổi / changed"
+
+
+def _with_digit_change(before: dict | None, after: dict, *, changed: bool) -> tuple[dict | None, dict]:
+    """The audit pair with a marker saying whether the verification digits were set or replaced by other
+    digits: never the digits or their hash, but a change of digits alone no longer looks like before == after."""
+    if before is None:
+        return None, {**after, DIGITS_KEY: DIGITS_SET}
+    return {**before, DIGITS_KEY: DIGITS_SET}, {**after, DIGITS_KEY: DIGITS_CHANGED if changed else DIGITS_KEPT}
 
 
 @router.post("")
@@ -57,6 +69,8 @@ def upsert_dossier(body: DossierIn, services: ServicesDep, staff: EditorDep) -> 
                 raise ApiError(422, "invalid_id_last4", "Hồ sơ mới cần 4 số cuối CCCD. / A new dossier needs the last 4 ID digits.")
             row = Dossier(code=code, applicant_label="")
             session.add(row)
+        digits_changed = body.id_last4 is not None and (before is None or not digits_match(
+            body.id_last4.strip(), salt=row.id_last4_salt, stored_hash=row.id_last4_hash, pepper=services.settings.dossier_pepper))
         if body.id_last4 is not None:
             row.id_last4_salt = new_salt()
             row.id_last4_hash = hash_last4(body.id_last4.strip(), salt=row.id_last4_salt, pepper=services.settings.dossier_pepper)
@@ -64,6 +78,21 @@ def upsert_dossier(body: DossierIn, services: ServicesDep, staff: EditorDep) -> 
         row.received_at, row.due_at, row.pickup_desk_id, row.updated_at = body.received_at, body.due_at, body.pickup_desk_id, utcnow()
         session.flush()
         after = _public(row)
+        audit_before, audit_after = _with_digit_change(before, after, changed=digits_changed)
         audit.record_change(session, actor=staff.actor, action="dossier.create" if before is None else "dossier.update",
-                            target=code, before=before, after=after)
+                            target=code, before=audit_before, after=audit_after)
     return JSONResponse(after, status_code=201 if before is None else 200)
+
+
+@router.delete("/{code}/lockout")
+def lift_lockout(code: str, services: ServicesDep, staff: EditorDep) -> dict:
+    """A desk officer lifts a code's lookup lock (every client's failures on it), e.g. for a citizen at the desk."""
+    normalised = normalise_code(code)
+    if normalised is None:
+        raise ApiError(422, "invalid_code", f"Mã hồ sơ không đúng dạng, ví dụ: {EXAMPLE_CODE}. / Malformed code, e.g. {EXAMPLE_CODE}.",
+                       example=EXAMPLE_CODE)
+    cleared = services.dossiers.lockout.lift(normalised)
+    with services.db.write() as session:
+        audit.record_change(session, actor=staff.actor, action="dossier.lockout_lift", target=normalised,
+                            before={"failures": cleared}, after={"failures": 0})
+    return {"code": normalised, "cleared_failures": cleared}

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from assistant.bridge.deps import ServicesDep, ViewerDep
 from assistant.bridge.errors import ApiError
+from assistant.bridge.guards import rate_limited, refuse_public_priority
 from assistant.bridge.routers.desks import unknown_procedure
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
@@ -27,9 +28,14 @@ class CallNextRequest(BaseModel):
     desk: str = Field(max_length=16)
 
 
-@router.post("", status_code=201)
-def issue(body: TicketRequest, services: ServicesDep) -> dict:
-    """A ticket for the desk of a procedure (or a named desk), with position and estimated wait."""
+@router.post("", status_code=201, dependencies=[rate_limited("tickets")])
+def issue(body: TicketRequest, services: ServicesDep, request: Request) -> dict:
+    """A ticket for the desk of a procedure (or a named desk), with position and estimated wait.
+
+    Priority may be declared only in a kiosk/chat conversation (through the action server) or by a desk
+    officer's token: a public call asking for it gets 403 `priority_needs_session`. 429 past the per-client limit.
+    """
+    refuse_public_priority(request, body.priority)
     directory = services.desks()
     if body.desk:
         desk = directory.get(body.desk)
@@ -39,7 +45,8 @@ def issue(body: TicketRequest, services: ServicesDep) -> dict:
         procedure = services.knowledge.get(body.procedure_code)
         if procedure is None:
             raise unknown_procedure()
-        desk = directory.for_field(procedure.field)
+        # beyond the ward: the general desk, where an officer explains where to go (never a field desk)
+        desk = directory.for_field(procedure.field) if procedure.ward_level else directory.general_desk
     else:
         raise ApiError(422, "missing_target", "Cần 'procedure_code' hoặc 'desk'. / Give 'procedure_code' or 'desk'.")
     return services.tickets.issue(desk=desk, priority=body.priority,

@@ -79,8 +79,10 @@ def parse_chat_json(body: Any) -> tuple[list[BotMessage], bool]:
 class DialogueClient(Protocol):
     """Sends one citizen message to the dialogue engine and returns its replies."""
 
-    async def send(self, sender: str, message: str) -> list[BotMessage]:
-        """Raise DialogueUnavailable when the engine is down, slow or returns garbage."""
+    async def send(self, sender: str, message: str, metadata: dict[str, str] | None = None) -> list[BotMessage]:
+        """Raise DialogueUnavailable when the engine is down, slow or returns garbage.
+
+        `metadata` travels with the message to the actions (the citizen's client key, assistant.bridge.clients)."""
 
 
 def parse_rest_reply(data: Any) -> list[BotMessage]:
@@ -129,11 +131,14 @@ class RasaRestClient:
         self.timeout_s = timeout_s
         self._transport = transport
 
-    async def send(self, sender: str, message: str) -> list[BotMessage]:
+    async def send(self, sender: str, message: str, metadata: dict[str, str] | None = None) -> list[BotMessage]:
+        body: dict[str, Any] = {"sender": sender, "message": message}
+        if metadata:
+            body["metadata"] = metadata
         # One short-lived client per turn: no connection pool tied to an event loop, no shutdown hook needed.
         try:
             async with httpx.AsyncClient(timeout=self.timeout_s, transport=self._transport) as client:
-                response = await client.post(self.webhook_url, json={"sender": sender, "message": message})
+                response = await client.post(self.webhook_url, json=body)
         except httpx.HTTPError as exc:
             log.warning("dialogue engine unreachable: %s", type(exc).__name__)
             raise DialogueUnavailable(type(exc).__name__) from exc

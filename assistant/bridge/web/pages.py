@@ -18,12 +18,13 @@ _MEDIA_TYPES = {
     "svg": "image/svg+xml",
     "png": "image/png",
 }
-# Our pages load nothing from other origins; the chat page may be framed by the ward website (the widget),
-# the staff page may not be framed at all.
+# Our pages load nothing from other origins. Who may frame them (frame-ancestors) is set for every answer by
+# assistant/bridge/headers.py: the chat page by the ward websites of BRIDGE_WIDGET_FRAME_ANCESTORS (the widget),
+# nothing else at all.
 _CSP_BASE = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
              "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'")
 CHAT_HEADERS = {
-    "Content-Security-Policy": _CSP_BASE + "; frame-ancestors *",
+    "Content-Security-Policy": _CSP_BASE,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",

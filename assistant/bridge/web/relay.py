@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from assistant.bridge.clients import CLIENT_METADATA_KEY
 from assistant.bridge.web.dialogue import BotMessage, DialogueClient, DialogueUnavailable
 from knowledge_base.text import clean
 
@@ -85,7 +86,8 @@ class ChatRelay:
         self.replies = replies or ChatReplies.load()
         self.max_message_chars = max_message_chars
 
-    async def reply(self, sender: str, message: str) -> ChatReply:
+    async def reply(self, sender: str, message: str, *, client: str | None = None) -> ChatReply:
+        """`client`: the citizen's client key (assistant.bridge.clients), passed on to the actions as metadata."""
         text = clean(message)
         if not text:
             return ChatReply([BotMessage(self.replies.empty_message)])
@@ -95,7 +97,10 @@ class ChatRelay:
             notice = self.replies.message_too_long.replace("{max_chars}", str(self.max_message_chars))
             return ChatReply([BotMessage(notice)])
         try:
-            messages = await self.client.send(sender, text)
+            if client:
+                messages = await self.client.send(sender, text, metadata={CLIENT_METADATA_KEY: client})
+            else:
+                messages = await self.client.send(sender, text)
         except DialogueUnavailable:
             # The reason is already logged by the client; the message itself never reaches the log.
             return ChatReply([BotMessage(self.replies.assistant_unavailable)], degraded=True, relayed=True)

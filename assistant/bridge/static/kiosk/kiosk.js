@@ -171,6 +171,7 @@
     $("desk-card").hidden = !reply.desk || Boolean(card);
     $("ticket").textContent = reply.ticket || "";
     $("ticket-card").hidden = !reply.ticket;
+    if (data && data.ticket && data.ticket.public_id) printTicket(String(data.ticket.public_id));
     $("answer-box").hidden = false;
     $("main").scrollTop = 0;
     $("transcript-box").scrollIntoView({ block: "start" });
@@ -179,6 +180,26 @@
     const hasOptions = reply.buttons && reply.buttons.length;
     setStatus(hasOptions ? (speech ? TEXT.options : TEXT.optionsTyping) : (speech ? TEXT.askMore : TEXT.askMoreTyping));
     play(reply.audio);
+  }
+
+  // A ticket issued at the kiosk is printed once (ESC/POS printer of the bridge machine, KIOSK_PRINTER);
+  // without a printer the number stays on screen only.
+  const printed = new Set();
+  async function printTicket(publicId) {
+    if (printed.has(publicId)) return;
+    printed.add(publicId);
+    const note = document.getElementById("ticket-printed") || document.createElement("span");
+    note.id = "ticket-printed";
+    note.className = "card-label";
+    note.textContent = "";
+    $("ticket-card").appendChild(note);
+    try {
+      const response = await fetch(`/api/queue/print/${encodeURIComponent(publicId)}`, { method: "POST" });
+      document.body.dataset.ticketPrint = response.status === 204 ? "printed" : "unavailable";
+      if (response.status === 204) note.textContent = "Đã in phiếu, mời lấy phiếu ở khe máy in / Ticket printed, please take it";
+    } catch {
+      document.body.dataset.ticketPrint = "unavailable";
+    }
   }
 
   function play(source) {

@@ -10,6 +10,7 @@
       ahead: "Số người đang chờ trước bạn", wait: "Thời gian chờ ước tính", minutes: " phút", queue: "Số thứ tự",
       status: "Trạng thái", next: "Việc cần làm tiếp", due: "Ngày hẹn trả", pickup: "Nhận kết quả tại",
       dossier: "Tình trạng hồ sơ", procedure: "Thủ tục", followUps: "Hỏi tiếp", priority: "Ưu tiên", floor: "Tầng",
+      follow: "Theo dõi lượt của bạn trên điện thoại",
       queueStatus: { waiting: "Đang chờ", called: "Đã được gọi", served: "Đã phục vụ", skipped: "Đã bỏ qua" } },
     en: { documents: "What to bring", fee: "Fee", time: "Processing time", desk: "Where to submit", online: "File online",
       yes: "Yes", no: "No", code: "Procedure code", portal: "View on the National Public Service Portal",
@@ -17,6 +18,7 @@
       ahead: "People ahead of you", wait: "Estimated wait", minutes: " min", queue: "Ticket",
       status: "Status", next: "Next step", due: "Appointment date", pickup: "Collect the result at",
       dossier: "Dossier status", procedure: "Procedure", followUps: "Ask next", priority: "Priority", floor: "Floor",
+      follow: "Follow your turn on your phone",
       queueStatus: { waiting: "Waiting", called: "Called", served: "Served", skipped: "Skipped" } }
   };
 
@@ -106,6 +108,24 @@
       [t.ahead, typeof ticket.ahead === "number" ? String(ticket.ahead) : ""],
       [t.wait, typeof ticket.wait_minutes === "number" ? ticket.wait_minutes + t.minutes : ""]]);
     if (list) { box.appendChild(list); }
+    var publicId = str(ticket.public_id);
+    if (/^[A-Za-z0-9_-]{8,32}$/.test(publicId)) {  // the ticket's public "your turn" page on this site
+      var links = el("div", "card-links");
+      var link = el("a", "card-follow", t.follow);
+      link.href = "/t/" + publicId;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      links.appendChild(link);
+      var figure = el("figure", "card-qr");
+      var img = el("img");
+      img.src = "/api/qr?data=" + encodeURIComponent(location.origin + "/t/" + publicId);
+      img.alt = t.follow;
+      img.width = 132;
+      img.height = 132;
+      figure.appendChild(img);
+      links.appendChild(figure);
+      box.appendChild(links);
+    }
     return box;
   }
 

@@ -11,9 +11,10 @@
     documents: "Trợ lý đọc “Tên giấy tờ” (đến dấu chấm đầu tiên), mẫu đơn trước; bỏ qua nhóm “Lưu ý”; nói 3 mục đầu. " +
       "/ Chat reads each document's name (first clause), forms first, skips the “Lưu ý” group, says the first 3.",
     steps: "Trợ lý nói bước 1 (bỏ “Bước 1:”), đọc hết khi người dân hỏi chi tiết. / Chat says step 1; all on “details”.",
-    fee: "Trợ lý KHÔNG đọc ô chữ này; trợ lý đọc “Số tiền”. / Chat does NOT read this text; it reads the amount.",
-    fee_amount_vnd: "Trợ lý đọc số tiền này (của cách nộp Trực tiếp). Trống = “theo quy định của tỉnh”. " +
-      "/ Chat reads this amount (in-person channel); empty = “set by the province”.",
+    fee: "Trợ lý KHÔNG nói ô chữ này (nói “Số tiền”); thẻ trên màn hình chỉ hiện nó khi “Số tiền” trống. " +
+      "/ Chat never says this text (it says the amount); the on-screen card shows it only when the amount is empty.",
+    fee_amount_vnd: "Trợ lý nói số tiền này (của cách nộp Trực tiếp). Trống = “theo quy định của tỉnh”. " +
+      "/ Chat says this amount (in-person channel); empty = “set by the province”.",
     fee_set_by_province: "Đánh dấu thì trợ lý nói “theo quy định của tỉnh”. / Chat then says “set by the province”.",
     processing_time: "Trợ lý đọc ô này (câu đầu, cách nộp Trực tiếp). / Chat reads this (first clause, in-person).",
     processing_days: "Chỉ dùng khi ô thời hạn chỉ có số. / Used only when the time text is a bare number.",
@@ -105,7 +106,7 @@
       var item = itemInput(f[1], ch[f[0]], f[2]);
       item.input.dataset.key = f[0];
       if (first[f[0]]) { item.label.id = first[f[0]]; }
-      if (READS[f[0]] && (isMain || f[0] === "fee")) { item.label.appendChild(reads(f[0])); }
+      if (READS[f[0]] && isMain) { item.label.appendChild(reads(f[0])); }
       if (f[2] === "number") { item.input.min = "0"; item.input.step = f[0] === "processing_days" ? "0.5" : "1"; }
       grid.appendChild(item.label);
     });

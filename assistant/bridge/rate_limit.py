@@ -1,0 +1,104 @@
+"""Per-client token buckets for the public endpoints (tickets, search, chat, feedback) and their 429 answer.
+
+Each client has a bucket of `burst` tokens refilled at `per_minute`; a request takes one token or is refused
+with the seconds until the next token. Buckets live in memory (a restart forgives everyone) and are bounded:
+full buckets are forgotten first, then the least recently seen.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+from assistant.bridge.errors import ApiError
+
+
+class Clock(Protocol):
+    def __call__(self) -> float:
+        """Seconds on a monotonic scale."""
+
+
+class RateLimit(BaseModel):
+    """One endpoint's allowance per client."""
+
+    burst: int = Field(ge=0, description="Requests allowed at once; 0 turns the limit off.")
+    per_minute: float = Field(gt=0, description="Tokens refilled per minute.")
+
+
+class RateLimits(BaseModel):
+    """Allowances per endpoint (env `BRIDGE_RATE_LIMITS` as JSON, e.g. '{"tickets": {"burst": 2, "per_minute": 0.2}}')."""
+
+    chat: RateLimit = RateLimit(burst=20, per_minute=20)
+    """Turns of one citizen in the web chat (a turn takes a few seconds to read and type)."""
+    search: RateLimit = RateLimit(burst=20, per_minute=30)
+    tickets: RateLimit = RateLimit(burst=3, per_minute=0.2)
+    """Three tickets at once, then one every five minutes."""
+    feedback: RateLimit = RateLimit(burst=3, per_minute=2)
+
+
+class TokenBucketLimiter:
+    """Thread-safe buckets keyed by client for one endpoint."""
+
+    def __init__(self, limit: RateLimit, *, clock: Clock = time.monotonic, max_clients: int = 10_000):
+        self.limit, self._clock, self._max_clients = limit, clock, max_clients
+        self._rate = limit.per_minute / 60.0
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client → (tokens, at)
+        self._lock = threading.Lock()
+
+    def take(self, client: str) -> float:
+        """Take one token: 0.0 when allowed, else the seconds to wait for the next token."""
+        if self.limit.burst <= 0:
+            return 0.0
+        with self._lock:
+            now = self._clock()
+            tokens, at = self._buckets.pop(client, (float(self.limit.burst), now))
+            tokens = min(float(self.limit.burst), tokens + (now - at) * self._rate)
+            wait = 0.0
+            if tokens >= 1.0:
+                tokens -= 1.0
+            else:
+                wait = (1.0 - tokens) / self._rate
+            self._buckets[client] = (tokens, now)
+            if len(self._buckets) > self._max_clients:
+                self._forget(now)
+            return wait
+
+    def _forget(self, now: float) -> None:
+        refill_s = self.limit.burst / self._rate
+        for client in [c for c, (_, at) in self._buckets.items() if now - at >= refill_s]:
+            del self._buckets[client]
+        while len(self._buckets) > self._max_clients:
+            self._buckets.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
+def too_many_requests(wait_s: float) -> ApiError:
+    """429 in the error envelope with Retry-After (whole seconds, at least 1)."""
+    retry_after = max(1, math.ceil(wait_s))
+    return ApiError(429, "too_many_requests",
+                    f"Ông/bà gửi yêu cầu quá nhanh. Vui lòng thử lại sau {retry_after} giây. / "
+                    f"Too many requests; please try again in {retry_after} seconds.",
+                    headers={"Retry-After": str(retry_after)}, retry_after_s=retry_after)
+
+
+class RateLimiters:
+    """One limiter per endpoint name, built from the settings."""
+
+    def __init__(self, limits: RateLimits, *, clock: Clock = time.monotonic):
+        self._limiters = {name: TokenBucketLimiter(getattr(limits, name), clock=clock)
+                          for name in RateLimits.model_fields}
+
+    def check(self, name: str, client: str) -> None:
+        """Raise the 429 ApiError when `client` has used up its allowance for `name`."""
+        wait = self._limiters[name].take(client)
+        if wait > 0:
+            raise too_many_requests(wait)
+
+    def __getitem__(self, name: str) -> TokenBucketLimiter:
+        return self._limiters[name]

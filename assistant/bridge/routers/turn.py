@@ -1,0 +1,41 @@
+"""What one citizen turn is about (GET /api/turn): knowledge_base.turn.search_turn behind the bridge.
+
+The action server asks this once per procedure turn, so follow-up vs topic switch, sibling clarification and
+referrals are decided in one place, with the one copy of the search model in memory.
+"""
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Query
+
+from assistant.bridge.deps import ServicesDep
+from assistant.bridge.errors import ApiError
+from assistant.bridge.redaction import redact
+from knowledge_base.turn import search_turn
+
+router = APIRouter(prefix="/api", tags=["procedures"])
+log = logging.getLogger(__name__)
+_CONFIDENCE = {"procedure": "confident", "not_at_ward": "confident", "clarify": "ambiguous", "no_match": "no_match"}
+
+
+@router.get("/turn")
+def turn(services: ServicesDep, text: str = Query(max_length=2000), current: str | None = Query(None, max_length=32),
+         options: list[str] = Query(default=[], max_length=3), language: str = Query("vi", pattern="^(vi|en)$")) -> dict:
+    """{"kind", "code", "name", "choices": [{"code","name","ward_level"}], "elsewhere", "follow_up", "reason"}.
+
+    ``current`` is the procedure being discussed, ``options`` the codes offered by a pending clarifying question.
+    """
+    searcher = services.searcher
+    if searcher is None or not hasattr(searcher, "derived"):
+        raise ApiError(503, "search_unavailable", "Chức năng tìm thủ tục tạm thời chưa sẵn sàng. / Procedure search is not ready.")
+    key = ("turn", services.knowledge.version, text, current, tuple(options))
+    data = services.search_cache.get(key)
+    if data is None:
+        data = search_turn(searcher, text, current, language, options=options).to_json()
+        services.search_cache.put(key, data)
+    if not data["follow_up"] and data["kind"] in _CONFIDENCE:
+        top = data["code"] or (data["choices"][0]["code"] if data["choices"] else None)
+        log.info("turn %s top=%s q=%r", data["kind"], top, redact(text[:200]))
+        services.questions.record(query=text, confidence=_CONFIDENCE[data["kind"]], top_code=top)
+    return data

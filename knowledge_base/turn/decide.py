@@ -1,0 +1,284 @@
+"""search_turn: decide what one citizen turn is about, given the procedure being discussed (if any).
+
+Rules, in order:
+1. A national code in the text is taken as asked.
+2. With a current procedure, a turn whose words are all question words, fillers or everyday words is a follow-up
+   about it ("mất bao lâu", "vậy con", "sao mỗi tờ hết mấy nghìn"); one that says a variant of it ("còn cấp lại
+   thì sao") moves to that sibling; one that names another procedure with a confident search switches to it.
+3. Offered choices (the last clarifying question) are preferred when the turn says which one fits.
+4. A procedure not handled at the ward that outranks every ward one is referred (unless a ward procedure fits
+   confidently too: both are offered).
+5. Siblings competing (same name once variant words are removed) → the one the question says, else a clarifying
+   question with the siblings that fit (≤ 3).
+6. Otherwise the search's own confidence: confident → the procedure, ambiguous → ≤ 3 choices, no_match → no_match.
+Without a current procedure, a turn made only of everyday words ("giờ", "cháu", "đăng ký") asks which procedure.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Sequence
+
+from knowledge_base.search.outcome import SearchOutcome
+from knowledge_base.text import clean, tokens
+from knowledge_base.turn.outcome import TurnChoice, TurnOutcome
+from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
+from knowledge_base.turn.words import TurnWords
+
+MAX_CHOICES = 3
+MAX_QUERY_CHARS = 300
+SEARCH_K = 10
+SIBLING_WINDOW = 0.25
+"""How far below the top hit a sibling may score and still compete with it."""
+DEFAULT_MARGIN = 0.08
+"""A default variant ("đăng ký") the question does not say is taken only this far above its closest sibling."""
+_CODE = re.compile(r"\b\d\.\d{6}\b")
+_RANK = {"no_match": 0, "ambiguous": 1, "confident": 2}
+
+
+def _siblings(search, markers: SiblingMarkers) -> SiblingIndex:
+    return search.derived("turn.siblings", lambda docs: SiblingIndex(
+        markers, [(d.code, d.name) for d in docs if d.ward_level]))
+
+
+def _name_pairs(search) -> dict[str, int]:
+    """Adjacent word pairs of procedure names (1) and of the aliases citizens use (2: "sổ hồng", "hộ khẩu")."""
+    def build(docs):
+        pairs: dict[str, int] = {}
+        for doc in docs:
+            words = tokens(doc.name)
+            pairs.update((f"{a} {b}", 1) for a, b in zip(words, words[1:]))
+        for entry in getattr(getattr(search, "aliases", None), "entries", ()) or ():
+            for alias in getattr(entry, "aliases", ()) or ():
+                words = tokens(alias)
+                if len(words) == 2:  # a two-word everyday name ("sổ hồng"); longer aliases are not cut up
+                    pairs[" ".join(words)] = 2
+        return pairs
+    return search.derived("turn.name_pairs", build)
+
+
+def _choice(search, code: str) -> TurnChoice:
+    doc = search.document(code)
+    return TurnChoice(code=code, name=doc.name if doc else code, ward_level=bool(doc.ward_level) if doc else True)
+
+
+def _answer(search, code: str, reason: str, *, follow_up: bool = False,
+            elsewhere: TurnChoice | None = None) -> TurnOutcome:
+    choice = _choice(search, code)
+    kind = "procedure" if choice.ward_level else "not_at_ward"
+    return TurnOutcome(kind=kind, code=code, name=choice.name, follow_up=follow_up, reason=reason,
+                       elsewhere=elsewhere)
+
+
+def _clarify(search, codes: Sequence[str], reason: str, elsewhere: TurnChoice | None = None) -> TurnOutcome:
+    codes = list(dict.fromkeys(codes))[:MAX_CHOICES]
+    return TurnOutcome(kind="clarify", choices=tuple(_choice(search, c) for c in codes), reason=reason,
+                       elsewhere=elsewhere)
+
+
+def _search(search, words: TurnWords, query: str) -> SearchOutcome:
+    """Search the procedure words first ("khai sinh"); if that is not confident, also the whole text, and then
+    only the catalogue phrases of the everyday names it uses (a long story around "criminal record certificate"
+    searched as "lý lịch tư pháp")."""
+    subject = words.subject_text(query)
+    outcome = search.search(subject or query, k=SEARCH_K)
+    if outcome.confidence != "confident" and outcome.elsewhere is None and subject and subject != query:
+        whole = search.search(query, k=SEARCH_K)
+        if _RANK[whole.confidence] > _RANK[outcome.confidence] or whole.elsewhere is not None:
+            outcome = whole
+    if outcome.confidence == "no_match" and outcome.elsewhere is None:
+        aliases = getattr(search, "aliases", None)
+        entries = aliases.expand(query) if hasattr(aliases, "expand") else []
+        phrases = " ".join(dict.fromkeys(e.canonical for e in entries))
+        if phrases:
+            named = search.search(phrases, k=SEARCH_K)
+            if _RANK[named.confidence] > _RANK[outcome.confidence] or named.elsewhere is not None:
+                outcome = named
+    return outcome
+
+
+def _pick(index: SiblingIndex, codes: Sequence[str], said: dict[str, set[str]]) -> tuple[list[str], list[str]]:
+    """(fully fitting, fitting) among competing ``codes``, in the given order, judged on the facets they differ in."""
+    facets = set()
+    values = [index.values(c) for c in codes]
+    for facet in {f for v in values for f in v}:
+        if len({v.get(facet) for v in values}) > 1:
+            facets.add(facet)
+    full, fits = [], []
+    for code in codes:
+        ok, unsaid = index.fit(code, said, facets)
+        if ok:
+            fits.append(code)
+            if unsaid == 0:
+                full.append(code)
+    return full, fits
+
+
+def _margin(search) -> float:
+    tuning = getattr(search, "tuning", None)
+    return getattr(tuning, "confident_margin", 0.04)
+
+
+def _said_text(search, query: str) -> str:
+    """The question plus its typo-repaired words ("gia hạnn" → "gia han"), so variant words are heard."""
+    repair = getattr(search.lexical, "query_terms", None)
+    repaired = " ".join(t for t in repair(query) if "_" not in t) if repair else ""
+    return f"{query} {repaired}"
+
+
+def _siblings_decide(search, index: SiblingIndex, markers: SiblingMarkers, query: str,
+                     outcome: SearchOutcome) -> TurnOutcome | None:
+    """Siblings of the top hit competing within SIBLING_WINDOW: the one the question says, or a choice.
+
+    Siblings only share out the family's rank: when search is unsure of the family itself (a hit outside it
+    close to the top) nothing is decided here; when search is unsure at all, only a variant the question says
+    is answered, otherwise the fitting siblings are offered."""
+    hits = list(outcome.results)
+    top = hits[0]
+    group = set(index.siblings(top.code))
+    competing = [h.code for h in hits if h.code in group and h.score >= top.score - SIBLING_WINDOW]
+    if len(competing) < 2:
+        return None
+    others = [h.score for h in hits if h.code not in group]
+    if others and top.score - max(others) < _margin(search):
+        return None  # search is not sure of the family itself: the ordinary choice of the best hits
+    said = markers.mentioned(f"{_said_text(search, query)} {index.stem(top.code)}")
+    full, fits = _pick(index, competing, said)
+    scores = {h.code: h.score for h in hits}
+    by_score = sorted(fits, key=lambda c: -scores[c])
+    chosen = top.code if top.code in full else (full[0] if len(full) == 1 else None)
+    if chosen is not None:
+        told = index.values(chosen).get("action") in said.get("action", set()) or any(
+            index.values(chosen).get(f) in v for f, v in said.items() if f != "action")
+        if not told:
+            # a default variant ("đăng ký") the question does not say: only when search ranks it clearly first
+            rivals = [scores[c] for c in fits if c != chosen]
+            if outcome.confidence != "confident" or (rivals and max(rivals) > scores[chosen] - DEFAULT_MARGIN):
+                return _clarify(search, by_score, "siblings_default") if len(by_score) > 1 else None
+        return _answer(search, chosen, "sibling_said")
+    if len(full) >= 2:
+        return _clarify(search, sorted(full, key=lambda c: -scores[c]), "siblings")
+    if len(fits) >= 2:
+        return _clarify(search, by_score, "siblings")
+    if len(fits) == 1 and outcome.confidence == "confident":
+        return _answer(search, fits[0], "sibling_fits")
+    return None
+
+
+def _options_decide(search, index: SiblingIndex, markers: SiblingMarkers, query: str, options: Sequence[str],
+                    outcome: SearchOutcome) -> TurnOutcome | None:
+    """After a clarifying question: the offered procedure the turn says (by variant words, else by search)."""
+    known = [c for c in options if search.document(c) is not None]
+    if len(known) < 2:
+        return None
+    stems = " ".join(dict.fromkeys(index.stem(c) for c in known if index.stem(c)))
+    said = markers.mentioned(f"{_said_text(search, query)} {stems}")
+    full, _ = _pick(index, known, said)
+    if len(full) == 1:
+        return _answer(search, full[0], "option_said")
+    ranked = [h for h in outcome.results if h.code in known]
+    if ranked and outcome.results[0].code == ranked[0].code and outcome.confidence == "confident":
+        return _answer(search, ranked[0].code, "option_search")
+    return None
+
+
+@lru_cache(maxsize=1)
+def default_words() -> TurnWords:
+    return TurnWords.load()
+
+
+@lru_cache(maxsize=1)
+def default_markers() -> SiblingMarkers:
+    return SiblingMarkers.load()
+
+
+def _distinct_said(query: str, ward_name: str, other_name: str) -> tuple[int, int]:
+    """How many of the ward procedure's own words (not in the other name) and of the non-ward procedure's own
+    words the question uses: "báo mất hộ chiếu" says the ward's lost-passport report although issuing a
+    passport outranks it; "làm hộ chiếu mới" says nothing of the report."""
+    said = set(tokens(query))
+    ward, other = set(tokens(ward_name)), set(tokens(other_name))
+    return len((ward - other) & said), len((other - ward) & said)
+
+
+def _covered(text: str, strong: list[str]) -> int:
+    folded = f" {' '.join(tokens(text))} "
+    return sum(1 for w in strong for part in w.replace("+", "_").split("_") if f" {part} " in folded)
+
+
+def _switches(search, current, strong: list[str], outcome: SearchOutcome) -> bool:
+    """With a current procedure, does the turn clearly name another one? When the best procedure's name holds
+    more of the turn's words than the current one's name and result do ("bao lâu thì lấy được trích lục" keeps a
+    death registration, whose result is an extract); or, for a confident search or a referral, when the turn's
+    words are among how citizens ask for it (English questions, colloquial names)."""
+    target = outcome.elsewhere or (outcome.results[0] if outcome.confidence != "no_match" and outcome.results else None)
+    if target is None or target.code == current.code:
+        return False
+    doc = search.document(target.code)
+    mine = _covered(f"{current.name} {current.zones.get('extra', '')}", strong)
+    if _covered(target.name, strong) > mine:
+        return True
+    sure = outcome.elsewhere is not None or outcome.confidence == "confident"
+    return sure and doc is not None and _covered(" ".join(doc.zones.values()), strong) > mine
+
+
+def search_turn(search, text: str, current_code: str | None = None, language: str = "vi", *,
+                options: Sequence[str] = (), words: TurnWords | None = None,
+                markers: SiblingMarkers | None = None) -> TurnOutcome:
+    """What ``text`` is about. ``search`` is a knowledge_base ProcedureSearch; ``current_code`` the procedure being
+    discussed; ``options`` the codes offered by the last clarifying question (if still pending). ``language`` is
+    the turn's language (vi/en); the word lists hold both, so it only documents the call today.
+    ``words``/``markers`` default to the committed data files (loaded once, on first use)."""
+    words = words or default_words()
+    markers = markers or default_markers()
+    query = clean(text if isinstance(text, str) else "", max_chars=MAX_QUERY_CHARS)
+    if not query:
+        return TurnOutcome(kind="ask_procedure", reason="empty")
+    current = search.document(current_code)
+    current_code = current.code if current else None
+    codes = [c for c in _CODE.findall(query) if search.document(c) is not None]
+    if codes:
+        return _answer(search, codes[0], "exact_code")
+    index = _siblings(search, markers)
+    pairs = _name_pairs(search)
+    content = words.content_words(query, lambda a, b: pairs.get(f"{a} {b}", 0))
+    strong = [w for w in content if not words.is_generic(w)]
+    if current:
+        group = index.siblings(current_code)
+        if group:
+            said = markers.mentioned(f"{_said_text(search, query)} {index.stem(current_code)}")
+            full, _ = _pick(index, list(group), said)
+            defaults = {m.value for m in markers.markers if m.default}
+            told = {f for f in said if any(index.values(c).get(f) in said[f] - defaults for c in group)}
+            if len(full) == 1 and full[0] != current_code and told:
+                return _answer(search, full[0], "sibling_switch", follow_up=True)
+        if not strong:
+            return _answer(search, current_code, "follow_up", follow_up=True)
+    elif not strong and not options:
+        return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
+    outcome = _search(search, words, query)
+    hits = list(outcome.results)
+    if options and (decided := _options_decide(search, index, markers, query, options, outcome)):
+        return decided
+    if not strong:
+        return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
+    elsewhere = _choice(search, outcome.elsewhere.code) if outcome.elsewhere else None
+    if current and not _switches(search, current, strong, outcome):
+        return _answer(search, current_code, "follow_up_search", follow_up=True)
+    if elsewhere is not None and hits:
+        ward_said, other_said = _distinct_said(query, hits[0].name, elsewhere.name)
+        if ward_said > other_said:
+            return _answer(search, hits[0].code, "ward_exception")
+        if outcome.confidence == "confident" and ward_said:  # a ward procedure fits too: let the citizen pick
+            return _clarify(search, [elsewhere.code, hits[0].code], "referral_or_ward", elsewhere)
+    if elsewhere is not None:
+        return _answer(search, elsewhere.code, "referral", elsewhere=elsewhere)
+    if hits and outcome.confidence != "no_match":
+        decided = _siblings_decide(search, index, markers, query, outcome)
+        if decided is not None:
+            return decided
+    if outcome.confidence == "confident" and hits:
+        return _answer(search, hits[0].code, "named")
+    if outcome.confidence == "ambiguous" and hits:
+        return _clarify(search, [h.code for h in hits], "ambiguous")
+    return TurnOutcome(kind="no_match", reason="no_match")

@@ -1,0 +1,135 @@
+"""Which words of a turn say WHAT is asked, which are fillers, and which could name a procedure.
+
+The lists live in ``knowledge_base/data/turn_words.yaml`` (staff-readable, validated on load).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from knowledge_base.text import fold, tokens
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "turn_words.yaml"
+_LISTS = ("phrases", "words", "names", "fillers", "generic")
+
+
+class TurnWordsError(ValueError):
+    """The turn-words file is malformed."""
+
+
+@dataclass(frozen=True)
+class TurnWords:
+    """Accent-folded phrases and single words that carry no procedure identity.
+
+    ``names`` are folded phrases never taken apart, because accent folding makes one of their words look like a
+    question word: "sổ đỏ" folds to "so do", and "do" (đó, English "do") is a question word.
+    ``fillers`` are particles and small talk, ignored when deciding whether a turn names a procedure (they stay
+    in the searched text: "mất" is a filler in "có mất tiền không" but matters in "báo mất hộ chiếu").
+    ``generic`` words can be part of a name but never name a procedure alone ("đăng ký", "giấy", "cháu").
+    """
+
+    phrases: tuple[str, ...]
+    words: frozenset[str]
+    names: tuple[str, ...] = ()
+    fillers: frozenset[str] = frozenset()
+    generic: frozenset[str] = frozenset()
+
+    @classmethod
+    def load(cls, path: Path | str = DEFAULT_PATH) -> "TurnWords":
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise TurnWordsError(f"cannot read {path}: {exc}") from exc
+        if not isinstance(data, dict) or not isinstance(data.get("phrases"), list) or not isinstance(data.get("words"), list):
+            raise TurnWordsError(f"{path}: expected lists 'phrases' and 'words'")
+        for key in _LISTS:
+            entries = data.get(key) or []
+            if not isinstance(entries, list) or any(not isinstance(e, str) or not e.strip() for e in entries):
+                raise TurnWordsError(f"{path}: '{key}' must be a list of non-empty strings")
+        unknown = set(data) - set(_LISTS)
+        if unknown:
+            raise TurnWordsError(f"{path}: unknown section(s) {sorted(unknown)}; expected {', '.join(_LISTS)}")
+        phrase_set = lambda key: tuple(sorted({" ".join(tokens(p)) for p in data.get(key) or []}, key=len, reverse=True))  # noqa: E731
+        word_set = lambda key: frozenset(fold(w) for w in data.get(key) or [])  # noqa: E731
+        return cls(phrases=phrase_set("phrases"), words=word_set("words"), names=phrase_set("names"),
+                   fillers=word_set("fillers"), generic=word_set("generic"))
+
+    def subject_words(self, text: str) -> list[str]:
+        """Folded tokens of ``text`` left after removing question phrases and words."""
+        return [part for w in self._subject_tokens(text) for part in w.split("_")]
+
+    def _subject_tokens(self, text: str) -> list[str]:
+        folded = f" {' '.join(tokens(text))} "
+        for name in self.names:  # one token ("so_do") that no question phrase or word can match
+            folded = folded.replace(f" {name} ", f" {name.replace(' ', '_')} ")
+        for phrase in self.phrases:
+            folded = folded.replace(f" {phrase} ", " ")
+        return [w for w in folded.split() if w not in self.words]
+
+    def subject_text(self, text: str) -> str:
+        """``text`` without its question words, diacritics kept: "làm giấy khai sinh cho con cần gì?" → "khai sinh".
+
+        Search ranks better on the procedure words alone; "" when nothing is left.
+        """
+        words = text.split()
+        folded = [" ".join(tokens(w)) for w in words]
+        keep = [bool(f) and f not in self.words for f in folded]
+        protected = [False] * len(words)
+        for phrase, mark in [(n, True) for n in self.names] + [(p, False) for p in self.phrases]:
+            parts = phrase.split()
+            for i in range(len(words) - len(parts) + 1):
+                if folded[i : i + len(parts)] == parts and not any(protected[i : i + len(parts)]):
+                    keep[i : i + len(parts)] = [mark] * len(parts)
+                    if mark:
+                        protected[i : i + len(parts)] = [True] * len(parts)
+        return " ".join(w for w, k in zip(words, keep) if k).strip(" ?!.,;:")
+
+    def content_words(self, text: str, known_pair: Callable[[str, str], int] = lambda a, b: 0) -> list[str]:
+        """Words of ``text`` that could name a procedure: question phrases, question words and fillers dropped,
+        except inside a pair ``known_pair`` accepts (two adjacent words found together in a procedure name or an
+        alias: "hộ chiếu" stays although "chiều" is a filler, "sổ hồng" although "hông" means "không").
+        ``known_pair`` returns 0 (unknown), 1 (pair of a procedure name) or 2 (pair of an alias); name pairs are
+        returned joined with "_", alias pairs with "+"."""
+        folded = f" {' '.join(tokens(text))} "
+        for name in self.names:
+            folded = folded.replace(f" {name} ", f" {name.replace(' ', '_')} ")
+        for phrase in self.phrases:
+            folded = folded.replace(f" {phrase} ", " | ")
+        words = folded.split()
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            word = words[i]
+            kind = known_pair(word, words[i + 1]) if i + 1 < len(words) else 0
+            later = known_pair(words[i + 1], words[i + 2]) if i + 2 < len(words) else 0
+            if kind and not (later and kind < 2 and self.is_generic(f"{word}_{words[i + 1]}")):
+                if kind >= 2:  # an alias citizens use for a procedure concept: never everyday words
+                    out.append(f"{word}+{words[i + 1]}")
+                elif self._dropped(word) + self._dropped(words[i + 1]) < 2:
+                    out.append(f"{word}_{words[i + 1]}")
+                i += 2
+                continue
+            if "_" in word or (word != "|" and not self._dropped(word)):
+                out.append(word)
+            i += 1
+        return out
+
+    def _dropped(self, word: str) -> int:
+        return int(word in self.words or word in self.fillers)
+
+    def is_generic(self, word: str) -> bool:
+        """True for a content word made only of everyday words; a known pair ("xã hội", "sổ hồng") is generic
+        only when both of its words are ("đăng ký")."""
+        if "+" in word:
+            return False
+        parts = word.split("_")
+        if len(parts) > 1:
+            return all(part in self.generic or part.isdigit() for part in parts)
+        return word in self.generic or word in self.fillers or word.isdigit()
+
+    def names_a_procedure(self, text: str, known_pair: Callable[[str, str], int] = lambda a, b: 0) -> bool:
+        """True when at least one content word is not an everyday word ("đăng ký", "cháu", "giờ" alone: False)."""
+        return any(not self.is_generic(w) for w in self.content_words(text, known_pair))

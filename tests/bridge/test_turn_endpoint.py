@@ -1,0 +1,71 @@
+"""GET /api/turn (knowledge_base.turn behind the bridge) and where procedures beyond the ward are sent."""
+from __future__ import annotations
+
+from knowledge_base.search.engine import ProcedureSearch, SearchTuning
+from knowledge_base.search.lexical import Bm25Scorer
+from knowledge_base.search.vector_index import NumpyFlatIndex
+from tests.knowledge_base.fakes import FakeProcedure, RecordingEncoder
+
+
+def fake_search() -> ProcedureSearch:
+    encoder = RecordingEncoder()
+    search = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
+                             tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0))
+    search.load([
+        FakeProcedure("1.001193", "Thủ tục đăng ký khai sinh", "Hộ tịch"),
+        FakeProcedure("1.000894", "Thủ tục đăng ký kết hôn", "Hộ tịch"),
+        FakeProcedure("1.014063", "Cấp đổi thẻ căn cước", "Căn cước"),
+        FakeProcedure("1.014064", "Cấp lại thẻ căn cước", "Căn cước"),
+        FakeProcedure("3.000333", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam", "Lý lịch tư pháp",
+                      ward_level=False, levels=["Cấp tỉnh"]),
+    ])
+    return search
+
+
+def test_turn_decides_follow_ups_switches_and_referrals(make_client):
+    with make_client(searcher_override=fake_search()) as client:
+        follow = client.get("/api/turn", params={"text": "mất bao lâu", "current": "1.001193"}).json()
+        assert (follow["kind"], follow["code"], follow["follow_up"]) == ("procedure", "1.001193", True)
+        switch = client.get("/api/turn", params={"text": "còn đăng ký kết hôn thì sao", "current": "1.001193"}).json()
+        assert (switch["kind"], switch["code"], switch["follow_up"]) == ("procedure", "1.000894", False)
+        sibling = client.get("/api/turn", params={"text": "còn cấp lại thì sao", "current": "1.014063"}).json()
+        assert sibling["code"] == "1.014064"
+        referral = client.get("/api/turn", params={"text": "cấp phiếu lý lịch tư pháp"}).json()
+        assert (referral["kind"], referral["code"]) == ("not_at_ward", "3.000333")
+        nothing = client.get("/api/turn", params={"text": "cháu"}).json()
+        assert nothing["kind"] == "ask_procedure" and nothing["choices"] == []
+        assert client.get("/api/turn", params={"text": "x", "language": "fr"}).status_code == 422
+
+
+class SearchOnly:
+    """A searcher that can only rank (no document views): too little for turn decisions."""
+
+    def search(self, query, k=3, all_levels=False):
+        from knowledge_base.search import SearchOutcome
+
+        return SearchOutcome(query=query, confidence="no_match")
+
+    def upsert(self, procedure):
+        pass
+
+    def remove(self, code):
+        pass
+
+    def replace_aliases(self, entries):
+        pass
+
+
+def test_turn_without_a_capable_search_is_a_clear_503(make_client):
+    with make_client(searcher_override=SearchOnly()) as client:
+        response = client.get("/api/turn", params={"text": "khai sinh"})
+    assert response.status_code == 503 and response.json()["error"] == "search_unavailable"
+
+
+def test_a_procedure_beyond_the_ward_is_sent_to_the_general_desk_never_a_field_desk(client):
+    general_id = client.app.state.services.desks().general_desk.id
+    route = client.get("/api/desks/route", params={"code": "1.001456"}).json()  # passport: province level
+    assert route["desk"]["id"] == general_id
+    ticket = client.post("/api/tickets", json={"procedure_code": "1.001456"}).json()
+    assert ticket["desk"]["id"] == general_id
+    ward = client.get("/api/desks/route", params={"code": "1.001193"}).json()
+    assert ward["desk"]["id"] != general_id

@@ -1,0 +1,151 @@
+"""search_turn with fake engines: follow-ups, fillers, everyday words, siblings, choices, referrals, edits."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base.search.engine import ProcedureSearch, SearchTuning
+from knowledge_base.search.lexical import Bm25Scorer
+from knowledge_base.search.vector_index import NumpyFlatIndex
+from knowledge_base.turn import SiblingMarkers, TurnWords, search_turn
+from knowledge_base.turn.siblings import SiblingMarkersError
+from knowledge_base.turn.words import TurnWordsError
+from tests.knowledge_base.fakes import FakeProcedure, RecordingEncoder
+
+PROCEDURES = [
+    FakeProcedure("1.001193", "Thủ tục đăng ký khai sinh", "Hộ tịch", result="Giấy khai sinh"),
+    FakeProcedure("2.000528", "Thủ tục đăng ký khai sinh có yếu tố nước ngoài", "Hộ tịch"),
+    FakeProcedure("1.000656", "Thủ tục đăng ký khai tử", "Hộ tịch", result="Trích lục khai tử"),
+    FakeProcedure("1.000894", "Thủ tục đăng ký kết hôn", "Hộ tịch"),
+    FakeProcedure("2.000815", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", "Chứng thực"),
+    FakeProcedure("1.014061", "Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên", "Căn cước"),
+    FakeProcedure("1.014062", "Cấp thẻ căn cước cho người dưới 14 tuổi", "Căn cước"),
+    FakeProcedure("1.014063", "Cấp đổi thẻ căn cước", "Căn cước"),
+    FakeProcedure("1.014064", "Cấp lại thẻ căn cước", "Căn cước"),
+    FakeProcedure("1.004194", "Đăng ký tạm trú", "Cư trú"),
+    FakeProcedure("1.002755", "Gia hạn tạm trú", "Cư trú"),
+    FakeProcedure("1.010028", "Xóa đăng ký tạm trú", "Cư trú"),
+    FakeProcedure("1.010386", "Khai báo mất hộ chiếu phổ thông", "Xuất nhập cảnh"),
+    FakeProcedure("1.001456", "Cấp hộ chiếu phổ thông ở trong nước", "Xuất nhập cảnh", ward_level=False,
+                  levels=["Cấp tỉnh"]),
+    FakeProcedure("3.000333", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam", "Lý lịch tư pháp",
+                  ward_level=False, levels=["Cấp tỉnh"]),
+]
+ID_CARDS = {"1.014061", "1.014062", "1.014063", "1.014064"}
+
+
+@pytest.fixture(scope="module")
+def search():
+    encoder = RecordingEncoder()
+    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
+                             tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0))
+    engine.load(PROCEDURES)
+    return engine
+
+
+def turn(search, text, current=None, options=()):
+    return search_turn(search, text, current, options=options)
+
+
+@pytest.mark.parametrize("text", ["mất bao lâu?", "lệ phí bao nhiêu", "sao mỗi tờ hết mấy nghìn", "mấy hôm thì có giấy",
+                                  "vậy con", "có mất tiền không", "dạ ừm thì là nộp ở đâu", "how long does it take"])
+def test_a_follow_up_keeps_the_current_procedure(search, text):
+    outcome = turn(search, text, current="2.000815")
+    assert (outcome.kind, outcome.code, outcome.follow_up) == ("procedure", "2.000815", True)
+
+
+def test_a_follow_up_using_the_current_procedure_s_own_words_keeps_it(search):
+    outcome = turn(search, "bao lâu thì lấy được trích lục", current="1.000656")  # its result is an extract
+    assert outcome.code == "1.000656" and outcome.follow_up
+
+
+@pytest.mark.parametrize(("text", "code"), [("còn kết hôn thì sao", "1.000894"), ("thế đăng ký khai tử cần gì", "1.000656")])
+def test_a_turn_that_names_another_procedure_switches(search, text, code):
+    outcome = turn(search, text, current="1.001193")
+    assert (outcome.kind, outcome.code, outcome.follow_up) == ("procedure", code, False)
+
+
+@pytest.mark.parametrize("text", ["giờ", "cháu", "con dâu", "thôi", "đăng ký", "vâng", "cho hỏi"])
+def test_everyday_words_alone_never_name_a_procedure(search, text):
+    outcome = turn(search, text)
+    assert outcome.kind == "ask_procedure" and outcome.code is None
+
+
+def test_siblings_that_the_question_does_not_tell_apart_give_a_short_relevant_choice(search):
+    outcome = turn(search, "làm căn cước")
+    assert outcome.kind == "clarify" and 2 <= len(outcome.choices) <= 3
+    assert {c.code for c in outcome.choices} <= ID_CARDS
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("cấp lại căn cước bị mất", "1.014064"),
+    ("đổi thẻ căn cước vì hết hạn", "1.014063"),
+    ("làm căn cước cho con 10 tuổi", "1.014062"),
+    ("làm căn cước cho con 16 tuổi", "1.014061"),
+])
+def test_the_sibling_the_question_says_is_answered(search, text, code):
+    outcome = turn(search, text)
+    assert (outcome.kind, outcome.code) == ("procedure", code)
+
+
+def test_foreign_element_is_told_by_a_nationality(search):
+    assert turn(search, "đăng ký khai sinh cho con").code == "1.001193"
+    assert turn(search, "đăng ký khai sinh cho con, bố là người Nhật").code == "2.000528"
+
+
+def test_registering_extending_and_cancelling_compete_when_nothing_is_said(search):
+    vague = turn(search, "hỏi về tạm trú")
+    assert vague.kind == "clarify" and {c.code for c in vague.choices} == {"1.004194", "1.002755", "1.010028"}
+    assert turn(search, "xóa tạm trú").code == "1.010028"
+    assert turn(search, "gia hạn tạm trú").code == "1.002755"
+
+
+def test_saying_another_variant_mid_conversation_moves_to_that_sibling(search):
+    outcome = turn(search, "còn cấp lại thì sao", current="1.014063")
+    assert (outcome.code, outcome.follow_up) == ("1.014064", True)
+    assert turn(search, "lệ phí bao nhiêu", current="1.014063").code == "1.014063"
+
+
+def test_a_pending_choice_is_resolved_by_what_the_citizen_says(search):
+    outcome = turn(search, "bé nhà em mới 6 tuổi thôi", options=["1.014061", "1.014062"])
+    assert (outcome.kind, outcome.code) == ("procedure", "1.014062")
+
+
+def test_a_procedure_beyond_the_ward_is_referred_and_the_ward_exception_is_kept(search):
+    referral = turn(search, "cấp phiếu lý lịch tư pháp")
+    assert (referral.kind, referral.code) == ("not_at_ward", "3.000333") and referral.elsewhere is not None
+    report = turn(search, "khai báo mất hộ chiếu")  # the ward's own passport procedure
+    assert (report.kind, report.code) == ("procedure", "1.010386")
+
+
+def test_follow_ups_about_a_referred_procedure_stay_on_it(search):
+    outcome = turn(search, "lệ phí bao nhiêu", current="3.000333")
+    assert (outcome.kind, outcome.code, outcome.follow_up) == ("not_at_ward", "3.000333", True)
+
+
+def test_an_exact_code_is_taken_as_asked(search):
+    assert turn(search, "thủ tục 1.002755 cần gì").code == "1.002755"
+
+
+def test_empty_or_broken_input_asks_which_procedure(search):
+    assert turn(search, "   ").kind == "ask_procedure"
+    assert turn(search, None).kind == "ask_procedure"  # type: ignore[arg-type]
+
+
+def test_a_procedure_staff_add_joins_its_siblings_at_once():
+    encoder = RecordingEncoder()
+    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
+                             tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0))
+    engine.load(PROCEDURES)
+    assert turn(engine, "còn đăng ký lại thì sao", current="1.000894").code == "1.000894"
+    engine.upsert(FakeProcedure("1.004746", "Thủ tục đăng ký lại kết hôn", "Hộ tịch"))
+    assert turn(engine, "còn đăng ký lại thì sao", current="1.000894").code == "1.004746"
+
+
+def test_data_files_are_validated_with_clear_errors(tmp_path):
+    bad = tmp_path / "words.yaml"
+    bad.write_text("phrases: [le phi]\nwords: [gi]\nfillers: [1, 2]\n", encoding="utf-8")
+    with pytest.raises(TurnWordsError, match="fillers"):
+        TurnWords.load(bad)
+    bad.write_text("facets:\n  action:\n    reissue: {in_names: [cấp lại], cue: [mất]}\n", encoding="utf-8")
+    with pytest.raises(SiblingMarkersError, match="action.reissue"):
+        SiblingMarkers.load(bad)

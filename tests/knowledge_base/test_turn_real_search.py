@@ -1,0 +1,81 @@
+"""search_turn on the real fused search over the committed catalogue: siblings, referrals, follow-ups.
+
+Needs the embedding model and index built by the set-up (`make setup`); skipped without them. Questions are
+written for these tests (not taken from any evaluation file).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge_base.settings import SearchSettings
+from knowledge_base.turn import search_turn
+
+SETTINGS = SearchSettings()
+pytestmark = pytest.mark.skipif(
+    not (Path(SETTINGS.embedding_model).is_dir() and (Path(SETTINGS.index_dir) / "manifest.json").is_file()),
+    reason="embedding model / search index not built (make setup)",
+)
+ID_CARDS = {"1.014061", "1.014062", "1.014063", "1.014064"}
+TEMPORARY_RESIDENCE = {"1.004194", "1.002755", "1.010028"}
+
+
+@pytest.fixture(scope="module")
+def search():
+    from knowledge_base.search.build import build_search
+
+    return build_search(SETTINGS)
+
+
+def test_an_id_card_question_without_age_or_reason_asks_which_card(search):
+    outcome = search_turn(search, "cho tôi hỏi thủ tục làm thẻ căn cước")
+    assert outcome.kind == "clarify" and 2 <= len(outcome.choices) <= 3
+    assert {c.code for c in outcome.choices} <= ID_CARDS
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("bị móc túi mất thẻ căn cước, làm lại ở đâu", "1.014064"),
+    ("thẻ căn cước hết hạn rồi muốn đổi thẻ mới", "1.014063"),
+    ("làm căn cước cho con gái 9 tuổi", "1.014062"),
+])
+def test_the_id_card_the_question_describes_is_answered(search, text, code):
+    outcome = search_turn(search, text)
+    assert (outcome.kind, outcome.code) == ("procedure", code)
+
+
+def test_temporary_residence_without_a_verb_offers_register_extend_cancel(search):
+    outcome = search_turn(search, "cho tôi hỏi về tạm trú")
+    assert outcome.kind == "clarify" and {c.code for c in outcome.choices} == TEMPORARY_RESIDENCE
+
+
+def test_an_expiring_temporary_residence_moves_to_the_extension_after_a_choice(search):
+    outcome = search_turn(search, "tạm trú của tôi sắp hết hạn", options=sorted(TEMPORARY_RESIDENCE))
+    assert (outcome.kind, outcome.code) == ("procedure", "1.002755")
+
+
+def test_a_passport_is_referred_but_reporting_a_lost_one_is_done_at_the_ward(search):
+    referral = search_turn(search, "làm hộ chiếu mới để đi du lịch")
+    assert referral.kind == "not_at_ward" and not search.document(referral.code).ward_level
+    report = search_turn(search, "tôi bị mất hộ chiếu, muốn trình báo mất")
+    assert report.kind == "procedure" and search.document(report.code).ward_level
+    assert "hộ chiếu" in report.name.lower()
+
+
+@pytest.mark.parametrize("text", ["lệ phí bao nhiêu", "mất bao lâu thì có", "nộp ở đâu vậy con"])
+def test_follow_ups_about_a_referred_procedure_stay_on_it(search, text):
+    referral = search_turn(search, "xin phiếu lý lịch tư pháp")
+    assert referral.kind == "not_at_ward"
+    outcome = search_turn(search, text, referral.code)
+    assert (outcome.kind, outcome.code, outcome.follow_up) == ("not_at_ward", referral.code, True)
+
+
+@pytest.mark.parametrize("text", ["giờ", "cháu", "con dâu", "thôi", "đăng ký"])
+def test_everyday_words_never_give_a_confident_procedure(search, text):
+    assert search_turn(search, text).kind == "ask_procedure"
+
+
+@pytest.mark.parametrize("text", ["sao mỗi tờ hết mấy nghìn", "mấy hôm thì có giấy", "vậy con", "có mất tiền không"])
+def test_follow_ups_with_fillers_keep_the_current_procedure(search, text):
+    outcome = search_turn(search, text, "2.000815")
+    assert (outcome.code, outcome.follow_up) == ("2.000815", True)
