@@ -193,11 +193,14 @@ def test_viewer_sees_no_save_or_delete(page, bridge):
 
 
 def test_assistant_reads_hints_and_try_a_question(page, bridge):
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
     sign_in(page, bridge)
     page.fill("#try-q", "khai sinh")
     page.press("#try-q", "Enter")
     expect(page.locator("#try-answer")).to_contain_text("Trợ lý trả lời ngay")
     expect(page.locator("#try-answer .try-card")).to_contain_text("Lệ phí / fee: Miễn phí")
+    assert any("/api/turn?text=khai%20sinh" in url for url in asked)  # the same decision the action server asks for
     page.screenshot(path="/tmp/staff_try.png")
     page.locator("#try-answer").get_by_role("button", name=re.compile("1.001193")).click()
     expect(page.locator("#proc-code")).to_have_value("1.001193")

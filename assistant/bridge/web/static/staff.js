@@ -96,9 +96,11 @@
   }
 
   /* ---- try a question ----------------------------------------------------------------------------- */
-  var CONFIDENCE = {
-    confident: "Trợ lý trả lời ngay về thủ tục này / The assistant answers about this procedure",
-    ambiguous: "Trợ lý hỏi lại để người dân chọn / The assistant asks the citizen to choose",
+  var VERDICT = {
+    procedure: "Trợ lý trả lời ngay về thủ tục này / The assistant answers about this procedure",
+    not_at_ward: "Trợ lý nói thủ tục này không làm ở phường và chỉ nơi làm / The assistant says another office handles it",
+    clarify: "Trợ lý hỏi lại để người dân chọn / The assistant asks the citizen to choose",
+    ask_procedure: "Trợ lý hỏi người dân muốn làm thủ tục gì / The assistant asks which procedure is meant",
     no_match: "Trợ lý chưa trả lời được — hãy thêm từ đồng nghĩa / No answer yet — add an alias"
   };
 
@@ -107,9 +109,8 @@
     host.textContent = "…";
     return S.askAssistant(question).then(function (data) {
       host.textContent = "";
-      var results = (data && data.results) || [];
-      host.appendChild(el("p", { className: "try-verdict " + (data && data.confidence),
-        text: CONFIDENCE[data && data.confidence] || String(data && data.confidence) }));
+      var results = data.results;
+      host.appendChild(el("p", { className: "try-verdict " + data.kind, text: VERDICT[data.kind] || data.kind }));
       var list = el("ol", {});
       results.forEach(function (hit) {
         var open = el("button", { type: "button", text: hit.code + " — " + hit.name });
@@ -117,7 +118,7 @@
         list.appendChild(el("li", {}, [open]));
       });
       if (results.length) { host.appendChild(list); }
-      if (data && data.confidence === "confident" && results.length) { showCardSummary(host, results[0].code); }
+      if (data.kind === "procedure" && results.length) { showCardSummary(host, results[0].code); }
     }, function (failure) {
       host.textContent = "";
       handleFailure("Chưa hỏi thử được: ", failure);

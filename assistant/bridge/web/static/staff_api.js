@@ -128,11 +128,22 @@
     return [];
   }
 
-  /* What the assistant would answer now to `question`: the one place the staff page asks it (today the bridge's
-     search; a conversation-turn endpoint can replace this function's body without touching its callers).
-     Resolves with {confidence, results: [{code, name, field, score}]}. */
+  /* What the assistant would answer now to `question` as a first turn: the one place the staff page asks it.
+     GET /api/turn (what the action server asks every turn); while the search engine behind it is not up (503), the
+     plain procedure search. Resolves with {kind, results: [{code, name}]}; kind is procedure | not_at_ward |
+     clarify | ask_procedure | no_match. */
+  var SEARCH_KIND = { confident: "procedure", ambiguous: "clarify", no_match: "no_match" };
+
   function askAssistant(question) {
-    return api("GET", "/api/procedures/search?k=3&q=" + encodeURIComponent(question));
+    return api("GET", "/api/turn?text=" + encodeURIComponent(question)).then(function (t) {
+      var results = t.code ? [{ code: t.code, name: t.name }] : (t.choices || []);
+      return { kind: t.kind, results: results };
+    }, function (failure) {
+      if (failure.status !== 503) { throw failure; }
+      return api("GET", "/api/procedures/search?k=3&q=" + encodeURIComponent(question)).then(function (d) {
+        return { kind: SEARCH_KIND[d.confidence] || "no_match", results: d.results || [] };
+      });
+    });
   }
 
   /* A status line inside a given element (role=status), e.g. the sticky save bar; errors stay until replaced. */
