@@ -74,6 +74,10 @@ def test_card_edit_is_validated_written_audited_and_live(cards_client, staff_hea
     live = client.app.state.services.cards.answer_cards  # the object every reader in the bridge shares
     assert live.get(BIRTH, "vi").short_name == "Làm giấy khai sinh cho con"
     assert live.get(BIRTH, "en").staff_notes == ("Bring the baby's vaccination book",)
+    public = client.get(f"/api/procedures/{BIRTH}/card", params={"language": "en"}).json()  # for other processes
+    assert public["short_name"] == "Registering a baby's birth" and public["fee_amount_vnd"] == 0
+    assert client.get("/api/procedures/1.000656/card", params={"language": "en"}).json()["short_name"] == "Death registration"
+    assert client.get("/api/procedures/9.999999/card").status_code == 404
     on_disk = yaml.safe_load((directory / "ho_tich.yaml").read_text(encoding="utf-8"))
     written = next(c for c in on_disk["cards"] if c["code"] == BIRTH)
     assert written["short_name"]["vi"] == "Làm giấy khai sinh cho con"

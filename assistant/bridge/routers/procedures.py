@@ -1,6 +1,7 @@
-"""Search passthrough (GET /api/procedures/search) and procedure details (GET /api/procedures/{code})."""
+"""Search passthrough (GET /api/procedures/search), procedure details (GET /api/procedures/{code}) and its answer card."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from fastapi import APIRouter, Query
@@ -50,3 +51,13 @@ def details(code: str, services: ServicesDep) -> dict:
     if procedure is None:
         raise ApiError(404, "unknown_procedure", "Không có thủ tục với mã này. / No procedure has this code.")
     return procedure.to_dict()
+
+
+@router.get("/{code}/card")
+def answer_card(code: str, services: ServicesDep, language: str = Query("vi", pattern="^(vi|en)$")) -> dict:
+    """The procedure's citizen answer card in one language, as staff last saved it (other processes read it here,
+    so a staff edit reaches them at once); 404 when there is none or it is not written in that language."""
+    card = services.cards.answer_cards.get(code, language) if services.cards is not None else None
+    if card is None:
+        raise ApiError(404, "no_card", "Thủ tục này chưa có thẻ trả lời bằng ngôn ngữ này. / No answer card in this language.")
+    return dataclasses.asdict(card)
