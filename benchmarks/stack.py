@@ -12,6 +12,7 @@ after a clean stop unless ``keep_logs``. The Rasa command is built in one place,
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -102,9 +103,14 @@ class Stack:
             raise StackError(f"{RASA_PYTHON}: Rasa environment missing (run `make setup`)")
         stack = cls(Path(tempfile.mkdtemp(prefix="letanso-stack-")), free_port(), free_port(), free_port(),
                     keep_logs=keep_logs)
+        token = secrets.token_urlsafe(24)
         env = {**os.environ, **BASE_ENV, "PYTHONPATH": str(ROOT), "DATABASE_URL": stack.database_url,
                "BRIDGE_DATA_DIR": str(stack.workdir), "BRIDGE_RASA_URL": stack.rasa_url,
                "BRIDGE_DEMO_MODE": "true",  # seeded demo dossiers, public demo pepper
+               # The action server proves itself to the bridge with this stack's own service secret.
+               "BRIDGE_SERVICE_TOKEN": token, "ACTIONS_SERVICE_TOKEN": token,
+               # Every benchmark sender comes from 127.0.0.1: the per-address chat limit would throttle them all.
+               "BRIDGE_RATE_LIMITS": '{"chat": {"burst": 0, "per_minute": 1}}',
                "BRIDGE_ACTION_SERVER_URL": f"{stack.actions_url}/health", "ACTIONS_BRIDGE_URL": stack.bridge_url,
                "KB_TORCH_THREADS": os.environ.get("KB_TORCH_THREADS", "1"), **(extra_env or {})}
         endpoints = stack.workdir / "endpoints.yml"
