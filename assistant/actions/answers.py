@@ -6,6 +6,7 @@ from typing import Any
 
 from knowledge_base.text import fold
 
+from assistant.actions.card_view import card_of
 from assistant.actions.names import clean_cut
 from assistant.actions.replies import Replies
 
@@ -40,7 +41,12 @@ def display_name(name: str) -> str:
 
 
 def _base(procedure: dict[str, Any]) -> dict[str, str]:
-    return {"name": display_name(procedure.get("short_name") or procedure.get("name", "")), "code": procedure["code"]}
+    name = display_name(procedure.get("short_name") or procedure.get("name", ""))
+    card = card_of(procedure)
+    if card and card.get("language") == "en" and procedure.get("name"):
+        # The official Vietnamese name once, so the citizen can show it at the desk.
+        name = f"{name} (“{display_name(procedure['name'])}”)"
+    return {"name": name, "code": procedure["code"]}
 
 
 def shorten(text: str, limit: int = 90) -> str:
@@ -79,7 +85,11 @@ def _document_rank(document: dict[str, Any]) -> int:
 
 
 def _document_names(procedure: dict[str, Any]) -> list[str]:
-    """Document names in the order worth saying; catalogue notes ("Lưu ý") are not documents."""
+    """Document names in the order worth saying: the answer card's common case when the view carries one, else
+    the catalogue's (notes "Lưu ý" are not documents)."""
+    card = card_of(procedure)
+    if card and card.get("documents"):
+        return [d for d in card["documents"] if d]
     documents = [d for d in procedure.get("documents") or [] if fold(d.get("group", "")) != "luu y"]
     ranked = sorted(documents, key=_document_rank)  # stable: catalogue order within a rank
     names = [shorten(d.get("name", "")) for d in ranked]
@@ -114,6 +124,9 @@ def fee_reply(procedure: dict[str, Any], replies: Replies, language: str) -> str
 
 def time_reply(procedure: dict[str, Any], replies: Replies, language: str) -> str:
     base = _base(procedure)
+    card = card_of(procedure)
+    if card and card.get("time"):
+        return replies.say("time", language, time=card["time"].rstrip(". "), **base)
     channel = _main_channel(procedure) or {}
     text = shorten(channel.get("processing_time") or "", 120)
     days = channel.get("processing_days")

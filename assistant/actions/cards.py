@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from assistant.actions.answers import _document_names, _main_channel, format_vnd, shorten
+from assistant.actions.card_view import card_of
 from assistant.actions.names import short_name
 from assistant.payload import Choice, Desk, ProcedureCard, ReplyPayload
 
@@ -16,6 +17,7 @@ SUGGESTIONS = {
     "en": [("Fee", "/ask_fee"), ("Processing time", "/ask_processing_time"), ("Where to submit", "/ask_where"),
            ("Take a number", "/ask_queue_ticket")],
 }
+TOPIC_NAMES = ("overview", "documents", "fee", "time", "where", "online", "steps", "legal")
 
 
 def speech(text: str, limit: int = SPEECH_CHARS) -> str:
@@ -64,9 +66,20 @@ def procedure_card(procedure: dict[str, Any], topic: str, language: str, *, rout
     channel = _main_channel(procedure) or {}
     kinds = {c.get("channel") for c in procedure.get("channels") or []}
     ward = procedure.get("ward_level") is not False
+    card = card_of(procedure)
+    if card:  # the citizen answer card in the reply's language
+        return ProcedureCard(
+            code=procedure["code"], name=short_name(procedure, language), official_name=procedure.get("name") or None,
+            topic=topic if topic in TOPIC_NAMES else "overview", ward_level=ward,
+            documents=[d for d in card.get("documents") or [] if d], fee=card.get("fee") or _fee_text(procedure, language),
+            time=card.get("time") or None, online=card.get("online"),
+            portal_url=card.get("portal_url") or procedure.get("source_url") or None,
+            notes=[n for n in card.get("notes") or [] if n][:2], handled_by=handled_by or None,
+            desk=desk_of(route) if ward else None,
+        )
     return ProcedureCard(
         code=procedure["code"], name=short_name(procedure, language), official_name=procedure.get("name") or None,
-        topic=topic if topic in ("overview", "documents", "fee", "time", "where", "online", "steps", "legal") else "overview",
+        topic=topic if topic in TOPIC_NAMES else "overview",
         ward_level=ward, documents=_document_names(procedure), fee=_fee_text(procedure, language),
         time=shorten(channel.get("processing_time") or "", 160) or None,
         online=("online" in kinds) if procedure.get("channels") else None,

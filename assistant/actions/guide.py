@@ -14,6 +14,7 @@ from knowledge_base.text import clean
 
 from assistant.actions.answers import TOPICS, describe
 from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
+from assistant.actions.card_view import in_language
 from assistant.actions.cards import procedure_payload, speech
 from assistant.actions.names import short_name
 from assistant.actions.not_at_ward import is_ward_level, not_at_ward_answer, responsible_body
@@ -85,6 +86,8 @@ class Guide:
         """
         try:
             procedure = await self.bridge.get_procedure(code)
+            if procedure is not None:
+                procedure = in_language(procedure, language)
             if procedure is None:
                 reply = self._say("no_match", "no_match", language)
                 reply.slots.update({"procedure_code": None, "procedure_name": None, "pending_offer": "human"})

@@ -21,6 +21,7 @@ def test_search_passes_parameters_and_returns_the_cli_json(client, searcher):
 
 def test_details_return_the_normalised_record(client, knowledge_defaults):
     body = client.get("/api/procedures/1.001193").json()
+    body.pop("cards", None)  # the answer cards ride along (next test)
     assert body == knowledge_defaults["catalogue"]["1.001193"].to_dict()
     missing = client.get("/api/procedures/0.000000")
     assert missing.status_code == 404 and missing.json()["error"] == "unknown_procedure"
@@ -50,3 +51,10 @@ def test_repeated_questions_are_cached_until_any_staff_edit(client, searcher, st
     assert searcher.queries[-1] == ("đăng ký kết hôn", 5, False)
     report = client.get("/api/staff/reports", headers=staff_headers["viewer"]).json()
     assert report["questions_total"] == 5  # cached answers are still counted for the reports
+
+
+def test_a_procedure_comes_with_its_answer_cards_in_both_languages(client):
+    body = client.get("/api/procedures/1.001193").json()
+    assert set(body["cards"]) == {"vi", "en"}
+    assert body["cards"]["en"]["language"] == "en" and body["cards"]["en"]["short_name"]
+    assert body["cards"]["vi"]["documents"]

@@ -46,11 +46,16 @@ def search_cache_stats(services: ServicesDep) -> dict:
 
 @router.get("/{code}")
 def details(code: str, services: ServicesDep) -> dict:
-    """The normalised procedure record (catalogue + staff edits)."""
+    """The normalised procedure record (catalogue + staff edits), with its citizen answer cards under `cards`
+    (`{"vi": {...}, "en": {...}}`, each as staff last saved it; a language without a card is left out)."""
     procedure = services.knowledge.get(code)
     if procedure is None:
         raise ApiError(404, "unknown_procedure", "Không có thủ tục với mã này. / No procedure has this code.")
-    return procedure.to_dict()
+    body = procedure.to_dict()
+    if services.cards is not None:
+        cards = {language: services.cards.answer_cards.get(code, language) for language in ("vi", "en")}
+        body["cards"] = {language: dataclasses.asdict(card) for language, card in cards.items() if card is not None}
+    return body
 
 
 @router.get("/{code}/card")
