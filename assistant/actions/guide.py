@@ -51,7 +51,7 @@ class Guide:
         except BridgeUnavailable:
             return self._bridge_down(language)
         kind = turn.get("kind")
-        if topic == "overview" and turn.get("topic") in TOPICS:  # the intent said no topic; the question words do
+        if turn.get("topic") in TOPICS:  # the question words are surer of WHAT is asked than the intent classifier
             topic = turn["topic"]
         logger.info("turn: intent=%s topic=%s kind=%s reason=%s", intent, topic, kind, turn.get("reason"))
         if kind in ("procedure", "not_at_ward") and turn.get("code"):
