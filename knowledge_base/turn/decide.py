@@ -230,7 +230,8 @@ def search_turn(search, text: str, current_code: str | None = None, language: st
     """What ``text`` is about, with the topic its question words ask (``topics`` defaults to the committed
     knowledge_base/data/topic_words.yaml)."""
     outcome = _decide(search, text, current_code, language, options=options, words=words, markers=markers)
-    topic = (topics or default_topic_words()).topic(text if isinstance(text, str) else "")
+    names = (words or default_words()).names
+    topic = (topics or default_topic_words()).topic(text if isinstance(text, str) else "", names)
     return replace(outcome, topic=topic) if topic else outcome
 
 

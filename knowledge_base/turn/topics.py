@@ -52,9 +52,12 @@ class TopicWords:
         ordered = sorted(cues.items(), key=lambda kv: len(kv[0].split()), reverse=True)
         return cls(cues=tuple(ordered), order=tuple(data))
 
-    def topics(self, text: str) -> list[str]:
-        """Every topic whose cue ``text`` says, in file order."""
+    def topics(self, text: str, names: tuple[str, ...] = ()) -> list[str]:
+        """Every topic whose cue ``text`` says, in file order. ``names`` are folded procedure-name phrases whose
+        words are not question words ("trợ giúp pháp lý" does not ask the legal basis)."""
         folded = f" {' '.join(tokens(text))} "
+        for name in names:
+            folded = folded.replace(f" {name} ", " | ")
         found: set[str] = set()
         for phrase, topic in self.cues:
             if f" {phrase} " in folded:
@@ -62,9 +65,9 @@ class TopicWords:
                 folded = folded.replace(f" {phrase} ", " | ")
         return [t for t in self.order if t in found]
 
-    def topic(self, text: str) -> str | None:
+    def topic(self, text: str, names: tuple[str, ...] = ()) -> str | None:
         """The topic ``text`` asks about, or None when its words say none."""
-        found = self.topics(text)
+        found = self.topics(text, names)
         return found[0] if found else None
 
 

@@ -32,6 +32,13 @@ def test_longer_phrase_wins_and_file_order_breaks_ties(words):
     assert words.topic("online thì tốn nhiêu") == "fee"  # fee is listed before online
 
 
+def test_a_procedure_name_holding_a_question_word_asks_nothing(words):
+    from knowledge_base.turn.words import TurnWords
+    names = TurnWords.load().names
+    assert words.topic("xin trợ giúp pháp lý", names) is None
+    assert words.topic("căn cứ pháp lý", names) == "legal"
+
+
 def test_malformed_files_are_refused(tmp_path):
     bad = tmp_path / "t.yaml"
     bad.write_text("colour: [đỏ]\n", encoding="utf-8")
