@@ -14,7 +14,7 @@ def words() -> TopicWords:
 @pytest.mark.parametrize("text,topic", [
     ("lệ phí?", "fee"), ("le phi", "fee"), ("fee?", "fee"), ("có tốn tiền hông", "fee"),
     ("mấy hôm thì có giấy", "time"), ("how long does it take", "time"), ("bao nhiêu ngày", "time"),
-    ("nộp ở quầy nào", "where"), ("Where do I go?", "where"),
+    ("nộp ở quầy nào", "where"), ("làm ở phường hay phải lên huyện", "where"), ("Where do I go?", "where"),
     ("cần mang theo gì", "documents"), ("What should I bring?", "documents"),
     ("làm online được không", "online"), ("các bước ra sao", "steps"), ("căn cứ pháp lý", "legal"),
 ])
