@@ -44,7 +44,7 @@ class BridgeClient(Protocol):
     async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
                    language: str = "vi") -> dict[str, Any]:
         """``GET /api/turn``: what the turn is about (knowledge_base.turn.TurnOutcome.to_json): {"kind", "code",
-        "name", "choices": [{"code","name","ward_level"}], "elsewhere", "follow_up", "reason"}."""
+        "name", "choices": [{"code","name","ward_level"}], "elsewhere", "follow_up", "reason", "topic"}."""
 
     async def get_procedure(self, code: str) -> dict[str, Any] | None:
         """The normalised procedure record, or None when the code is unknown."""

@@ -52,6 +52,8 @@ class Guide:
         except BridgeUnavailable:
             return self._bridge_down(language)
         kind = turn.get("kind")
+        if turn.get("topic") in TOPICS:  # the question words are surer of WHAT is asked than the intent classifier
+            topic = turn["topic"]
         logger.info("turn: intent=%s topic=%s kind=%s reason=%s", intent, topic, kind, turn.get("reason"))
         if kind in ("procedure", "not_at_ward") and turn.get("code"):
             return await self.answer_code(turn["code"], topic, language, full=full)

@@ -13,7 +13,9 @@ _ENGLISH = frozenset(
     get good hello help hey hi how i is it morning much my need number of office online open papers please
     register registration residence status talk thank thanks ticket want what when where which who why with you
     your yes sure bye goodbye steps process law staff person human days ready marriage apply submit free pay
-    copy certified tell more details full list hours close queue""".split()
+    copy certified tell more details full list hours close queue this that here there have has will would could
+    should done into from about baby apartment live living lost new card passport ward she we they his her our their
+    if not landlord boyfriend girlfriend fiance wife husband son daughter""".split()
 )
 # Frequent unaccented Vietnamese syllables (what "cho hoi lam giay khai sinh" folds to).
 _VIETNAMESE = frozenset(
@@ -27,16 +29,21 @@ _VIETNAMESE = frozenset(
 def detect_language(text: str, previous: str | None = None) -> Language:
     """Return "vi" or "en" for one message; undecided messages ("2", "ok", emoji) keep ``previous``.
 
-    Any Vietnamese diacritic means Vietnamese. Otherwise English wins only when it has more telltale words.
+    English wins only when it has more telltale words than Vietnamese has words, an accented word counting as
+    Vietnamese: a citizen who code-switches a procedure name into an English sentence ("I need to đăng ký tạm
+    trú for my boyfriend, he is moving into my apartment") or writes one accented loanword ("my fiancé") is
+    answered in English. Otherwise any Vietnamese diacritic means Vietnamese.
     """
     fallback: Language = "en" if previous == "en" else "vi"
     if not text or not text.strip():
         return fallback
-    if has_diacritics(text):
-        return "vi"
-    words = tokens(text)
+    raw = text.split()
+    accented = sum(1 for w in raw if has_diacritics(w))
+    words = tokens(" ".join(w for w in raw if not has_diacritics(w)))
     english = sum(1 for w in words if w in _ENGLISH)
-    vietnamese = sum(1 for w in words if w in _VIETNAMESE)
+    vietnamese = accented + sum(1 for w in words if w in _VIETNAMESE)
+    if accented:
+        return "en" if english > vietnamese else "vi"
     if english > vietnamese and english >= 1 and not (len(words) == 1 and words[0] == "ok"):
         return "en"
     if vietnamese > english:

@@ -16,6 +16,7 @@ Without a current procedure, a turn made only of everyday words ("giờ", "cháu
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Sequence
 
@@ -23,6 +24,7 @@ from knowledge_base.search.outcome import SearchOutcome
 from knowledge_base.text import clean, tokens
 from knowledge_base.turn.outcome import TurnChoice, TurnOutcome
 from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
+from knowledge_base.turn.topics import TopicWords, default_topic_words
 from knowledge_base.turn.words import TurnWords
 
 MAX_CHOICES = 3
@@ -224,7 +226,18 @@ def _switches(search, current, strong: list[str], outcome: SearchOutcome) -> boo
 
 def search_turn(search, text: str, current_code: str | None = None, language: str = "vi", *,
                 options: Sequence[str] = (), words: TurnWords | None = None,
-                markers: SiblingMarkers | None = None) -> TurnOutcome:
+                markers: SiblingMarkers | None = None, topics: TopicWords | None = None) -> TurnOutcome:
+    """What ``text`` is about, with the topic its question words ask (``topics`` defaults to the committed
+    knowledge_base/data/topic_words.yaml)."""
+    outcome = _decide(search, text, current_code, language, options=options, words=words, markers=markers)
+    names = (words or default_words()).names
+    topic = (topics or default_topic_words()).topic(text if isinstance(text, str) else "", names)
+    return replace(outcome, topic=topic) if topic else outcome
+
+
+def _decide(search, text: str, current_code: str | None = None, language: str = "vi", *,
+            options: Sequence[str] = (), words: TurnWords | None = None,
+            markers: SiblingMarkers | None = None) -> TurnOutcome:
     """What ``text`` is about. ``search`` is a knowledge_base ProcedureSearch; ``current_code`` the procedure being
     discussed; ``options`` the codes offered by the last clarifying question (if still pending). ``language`` is
     the turn's language (vi/en); the word lists hold both, so it only documents the call today.

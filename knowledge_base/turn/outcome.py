@@ -35,10 +35,13 @@ class TurnOutcome:
     """True when the turn was read as a follow-up about the current procedure (kept, not searched for)."""
     reason: str = ""
     """Which rule decided (follow_up, named, sibling, option, referral, ...): for tests and logs, never shown."""
+    topic: str | None = None
+    """What the question words ask (fee, time, where, documents, online, steps, legal), None when they say none;
+    callers use it when the intent classifier only says "a procedure question"."""
 
     def to_json(self) -> dict:
         data: dict = {"kind": self.kind, "code": self.code, "name": self.name,
                       "choices": [c.to_json() for c in self.choices], "follow_up": self.follow_up,
-                      "reason": self.reason}
+                      "reason": self.reason, "topic": self.topic}
         data["elsewhere"] = self.elsewhere.to_json() if self.elsewhere else None
         return data

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from knowledge_base.text import fold
+from knowledge_base.turn.topics import default_topic_words
 
 from assistant.actions.bridge_client import BridgeUnavailable, DossierLookup
 
@@ -137,7 +138,7 @@ class RecordingBridge:
         def outcome(kind: str, code: str | None = None, choices: tuple = (), follow_up: bool = False) -> dict[str, Any]:
             return {"kind": kind, "code": code, "name": self.procedures[code]["name"] if code else None,
                     "choices": [choice(c) for c in choices], "elsewhere": None, "follow_up": follow_up,
-                    "reason": "fake"}
+                    "reason": "fake", "topic": default_topic_words().topic(text)}
 
         for keyword, confidence, codes, elsewhere in SEARCH_TABLE:
             if keyword not in folded:

@@ -54,6 +54,16 @@ def test_follow_up_keeps_the_current_procedure_without_searching(services, bridg
     assert slot_events(events)["procedure_code"] == "1.001193"
 
 
+@pytest.mark.parametrize(("text", "intent"), [("lệ phí?", "ask_procedure"), ("fee?", "nlu_fallback"),
+                                              ("có tốn tiền hông", "ask_processing_time")])
+def test_an_elliptic_follow_up_is_answered_on_the_topic_its_words_ask(services, text, intent):
+    tracker = make_tracker(text, intent, slots={"procedure_code": "1.000894"})
+    messages, events = run_action(ActionAnswerProcedure(services), tracker)
+    payload = messages[0]["custom"]["reply"] if "custom" in messages[0] else messages[0]["json_message"]["reply"]
+    assert payload["procedure"]["code"] == "1.000894" and payload["procedure"]["topic"] == "fee"
+    assert slot_events(events)["last_topic"] == "fee"
+
+
 def test_details_list_everything_about_the_current_procedure_without_searching(services, bridge):
     tracker = make_tracker("đọc hết cho tôi nghe", "ask_details",
                            slots={"procedure_code": "1.001193", "last_topic": "documents"})

@@ -109,7 +109,10 @@ def test_option_number(text, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("Cho hỏi làm giấy khai sinh", "vi"), ("cho hoi lam giay khai sinh", "vi"), ("le phi bao nhieu", "vi"),
-     ("How long does it take?", "en"), ("can I apply online", "en"), ("ok", "vi"), ("", "vi")],
+     ("How long does it take?", "en"), ("can I apply online", "en"), ("ok", "vi"), ("", "vi"),
+     ("Can it be done online?", "en"), ("My fiancé is Japanese, do I need a certificate?", "en"),
+     ("I need to đăng ký tạm trú for my wife, she is moving into my apartment", "en"),
+     ("check hồ sơ giúp em", "vi"), ("em muốn làm passport mới", "vi")],
 )
 def test_detect_language(text, expected):
     assert detect_language(text) == expected
