@@ -167,7 +167,8 @@ class HttpBridgeClient:
         return body
 
     async def get_procedure(self, code: str) -> dict[str, Any] | None:
-        return await self._get_json(f"/api/procedures/{quote(code, safe='.')}")
+        # With the citizen answer cards (assistant.actions.card_view): one call, the staff's latest cards.
+        return await self._get_json(f"/api/procedures/{quote(code, safe='.')}", {"cards": "true"})
 
     async def route_desk(self, code: str) -> dict[str, Any] | None:
         return await self._get_json("/api/desks/route", {"code": code})

@@ -14,7 +14,7 @@ from assistant.bridge.queue_speech import Announcer, spoken_text
 from assistant.bridge.routers import queue_board
 from assistant.bridge.web.dialogue import BotMessage
 from assistant.payload import Desk, ReplyPayload, Ticket
-from tests.bridge.test_web_chat_page import build_app
+from tests.bridge.test_web_chat_page import OWN_SERVICE, build_app
 from tests.bridge.web_support import CHROMIUM, CHROMIUM_ARGS, free_port, serve
 from tests.kiosk.fakes import FakeTextToSpeech
 
@@ -33,12 +33,12 @@ class TicketIssuingDialogue:
         self.received: list[tuple[str, str]] = []
         self.issued: list[dict] = []
 
-    async def send(self, sender: str, message: str) -> list[BotMessage]:
+    async def send(self, sender: str, message: str, metadata: dict | None = None) -> list[BotMessage]:
         self.received.append((sender, message))
         if message != "lấy số":
             return [BotMessage(f"Bạn hỏi: {message}")]
         async with httpx.AsyncClient(base_url=self.bridge_url) as http:
-            ticket = (await http.post("/api/tickets", json={"desk": "Q1"})).raise_for_status().json()
+            ticket = (await http.post("/api/tickets", json={"desk": "Q1"}, headers=OWN_SERVICE)).raise_for_status().json()
         self.issued.append(ticket)
         card = Ticket(number=ticket["number"], desk=Desk(id=ticket["desk"]["id"], name=ticket["desk"]["name"],
                                                           floor=ticket["desk"]["floor"]),
@@ -91,7 +91,7 @@ def test_ticket_from_chat_is_called_at_the_desk_shown_and_spoken_on_the_board(tm
             expect(board.locator("body")).to_have_attribute("data-spoken-call", "1")  # played to the end
             board.screenshot(path=str(SHOTS / "queue-board.png"))
             for priority in ("none", "elderly", "none", "pregnant"):  # more citizens arrive: the order shows priority
-                httpx.post(url + "/api/tickets", json={"desk": "Q1", "priority": priority}).raise_for_status()
+                httpx.post(url + "/api/tickets", json={"desk": "Q1", "priority": priority}, headers=OWN_SERVICE).raise_for_status()
             desk.reload()
             expect(desk.locator("#waiting li")).to_have_count(4)
             assert desk.locator("#waiting li strong").all_text_contents() == ["A003", "A005", "A002", "A004"]
@@ -140,7 +140,7 @@ def test_kiosk_page_prints_the_ticket_it_was_given_once(tmp_path):
     app.state.kiosk_engines = KioskEngines(KioskSettings(), stt=FakeSpeechToText(), tts=FakeTextToSpeech(), dialogue=dialogue)
     printer = app.state.ticket_printer = RecordingPrinter()
     with serve(app) as url:
-        ticket = httpx.post(url + "/api/tickets", json={"desk": "Q2", "priority": "pregnant"}).json()
+        ticket = httpx.post(url + "/api/tickets", json={"desk": "Q2", "priority": "pregnant"}, headers=OWN_SERVICE).json()
         body = ticket_body(f"Số thứ tự của bạn là {ticket['number']}.", number=ticket["number"])
         body["messages"][0]["data"]["ticket"]["public_id"] = ticket["public_id"]
         dialogue.bodies.append(body)

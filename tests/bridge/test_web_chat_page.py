@@ -20,12 +20,17 @@ from tests.bridge.web_support import SCREENSHOT_DIR, chromium, free_port, serve
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
+SERVICE_TOKEN = "test-service-secret"
+OWN_SERVICE = {"X-Service-Token": SERVICE_TOKEN}
+"""Headers of our own action server (may declare a stated priority, not rate-limited)."""
+
+
 def build_app(dialogue, data_dir, ward_site: str) -> FastAPI:
     """The real bridge app (SQLite in a temp dir, fake searcher) with the fake dialogue engine behind /api/chat;
     `ward_site` may frame the chat page (the widget)."""
     settings = BridgeSettings(_env_file=None, data_dir=data_dir, database_url=None, rasa_url="http://127.0.0.1:9",
                               action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2,
-                              widget_frame_ancestors=[ward_site])
+                              widget_frame_ancestors=[ward_site], service_token=SERVICE_TOKEN)
     app = create_app(settings, searcher=RecordingSearcher(), knowledge_sources=default_knowledge_sources(settings))
     app.state.chat_relay = ChatRelay(dialogue)
     app.state.test_settings = settings

@@ -45,14 +45,16 @@ def search_cache_stats(services: ServicesDep) -> dict:
 
 
 @router.get("/{code}")
-def details(code: str, services: ServicesDep) -> dict:
-    """The normalised procedure record (catalogue + staff edits), with its citizen answer cards under `cards`
-    (`{"vi": {...}, "en": {...}}`, each as staff last saved it; a language without a card is left out)."""
+def details(code: str, services: ServicesDep,
+            cards: bool = Query(False, description="Add the citizen answer cards under `cards`.")) -> dict:
+    """The normalised procedure record (catalogue + staff edits, what the staff page edits); with `cards=true`
+    also its citizen answer cards under `cards` (`{"vi": {...}, "en": {...}}`, as staff last saved them; a
+    language without a card is left out) — what the assistant answers from."""
     procedure = services.knowledge.get(code)
     if procedure is None:
         raise ApiError(404, "unknown_procedure", "Không có thủ tục với mã này. / No procedure has this code.")
     body = procedure.to_dict()
-    if services.cards is not None:
+    if cards and services.cards is not None:
         cards = {language: services.cards.answer_cards.get(code, language) for language in ("vi", "en")}
         body["cards"] = {language: dataclasses.asdict(card) for language, card in cards.items() if card is not None}
     return body
