@@ -144,8 +144,9 @@ def where_reply(procedure: dict[str, Any], route: dict[str, Any] | None, replies
     if not desk.get("name"):
         return replies.say("where_unknown", language, **base)
     directions = shorten(desk.get("directions") or "", 140)
+    name = (desk.get("name_en") if language == "en" else None) or desk["name"]
     return replies.say(
-        "where", language, desk=desk["name"], floor=desk.get("floor") or "", directions=f"{directions}. " if directions else "",
+        "where", language, desk=name, floor=desk.get("floor") or "", directions=f"{directions}. " if directions else "",
         **base,
     )
 

@@ -52,11 +52,13 @@ def _fee_text(procedure: dict[str, Any], language: str) -> str | None:
     return shorten(channel.get("fee") or "", 120) or None
 
 
-def desk_of(route: dict[str, Any] | None) -> Desk | None:
+def desk_of(route: dict[str, Any] | None, language: str = "vi") -> Desk | None:
+    """The desk of a desk route, named in the reply's language (English falls back to the Vietnamese name)."""
     desk = (route or {}).get("desk") or {}
     if not desk.get("id") or not desk.get("name"):
         return None
-    return Desk(id=str(desk["id"]), name=desk["name"], floor=desk.get("floor") or None,
+    name = (desk.get("name_en") if language == "en" else None) or desk["name"]
+    return Desk(id=str(desk["id"]), name=name, floor=desk.get("floor") or None,
                 directions=desk.get("directions") or None)
 
 
@@ -75,7 +77,7 @@ def procedure_card(procedure: dict[str, Any], topic: str, language: str, *, rout
             time=card.get("time") or None, online=card.get("online"),
             portal_url=card.get("portal_url") or procedure.get("source_url") or None,
             notes=[n for n in card.get("notes") or [] if n][:2], handled_by=handled_by or None,
-            desk=desk_of(route) if ward else None,
+            desk=desk_of(route, language) if ward else None,
         )
     return ProcedureCard(
         code=procedure["code"], name=short_name(procedure, language), official_name=procedure.get("name") or None,
@@ -84,7 +86,7 @@ def procedure_card(procedure: dict[str, Any], topic: str, language: str, *, rout
         time=shorten(channel.get("processing_time") or "", 160) or None,
         online=("online" in kinds) if procedure.get("channels") else None,
         portal_url=procedure.get("source_url") or None, handled_by=handled_by or None,
-        desk=desk_of(route) if ward else None,
+        desk=desk_of(route, language) if ward else None,
     )
 
 
@@ -95,4 +97,4 @@ def procedure_payload(procedure: dict[str, Any], topic: str, language: str, text
     follow = suggestions(language) if ward else [c for c in suggestions(language) if c.payload != "/ask_queue_ticket"]
     return ReplyPayload(kind="procedure" if ward else "not_at_ward", language=language, speech=speech(text),
                         procedure=procedure_card(procedure, topic, language, route=route, handled_by=handled_by),
-                        suggestions=follow, desk=desk_of(route) if ward else None)
+                        suggestions=follow, desk=desk_of(route, language) if ward else None)

@@ -123,15 +123,18 @@ class DossierService:
 
     def _found(self, record: dict, code: str, language: str, slots: dict) -> Reply:
         status = record.get("status") or {}
+        if language == "en" and isinstance(status.get("en"), dict):  # the status in English, same code
+            status = {**status, **status["en"]}
         next_step = (status.get("next_step") or "").strip()
         if next_step and not next_step.endswith((".", "!", "?")):
             next_step += "."
         procedure = short_procedure_name((record.get("procedure") or {}).get("name", ""))
         desk_raw = record.get("pickup_desk") or {}
+        desk_name = (desk_raw.get("name_en") if language == "en" else None) or desk_raw.get("name", "")
         text = self.replies.say(
             "dossier_found", language, code=record.get("code", code), procedure=procedure,
             label=status.get("label", ""), next_step=f"{next_step} " if next_step else "",
-            due=_format_date(record.get("due_at"), language), desk=desk_raw.get("name", ""),
+            due=_format_date(record.get("due_at"), language), desk=desk_name,
         )
         try:
             status_code = int(status.get("code"))
@@ -141,7 +144,7 @@ class DossierService:
             status_code=status_code, label=str(status.get("label") or ""),
             explanation=status.get("explanation") or None, next_step=next_step or None,
             procedure=procedure or None, due=record.get("due_at") or None,
-            pickup_desk=Desk(id=str(desk_raw["id"]), name=str(desk_raw.get("name") or desk_raw["id"]))
+            pickup_desk=Desk(id=str(desk_raw["id"]), name=str(desk_name or desk_raw["id"]))
             if desk_raw.get("id") else None,
         )
         return Reply(text, slots=slots, payload=ReplyPayload(kind="dossier_status", language=language, dossier=dossier))

@@ -263,3 +263,20 @@ def test_dossier_bridge_down_is_a_sorry(services, bridge):
 )
 def test_actions_answer_in_the_language_of_the_turn(text, previous, expected):
     assert turn_language(make_tracker(text, "greet", slots={"language": previous})) == expected
+
+
+def test_an_english_conversation_gets_the_dossier_status_and_desk_in_english(services, bridge):
+    import copy
+
+    found = copy.deepcopy(FOUND_DOSSIER)
+    found.record["status"]["en"] = {"label": "Being processed", "explanation": "An officer is working on it.",
+                                    "next_step": "Wait until the appointment date"}
+    found.record["pickup_desk"]["name_en"] = "Desk 1 – Civil status, certification"
+    bridge.dossiers[("000.00.20.H26-250801-0001", "1234")] = found
+    tracker = make_tracker("1234", "inform", slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234",
+                                                    "language": "en"})
+    messages, _ = run_action(ActionDossierStatus(services), tracker)
+    text = messages[0]["text"]
+    assert "Being processed" in text and "Desk 1" in text and "Đang xử lý" not in text
+    dossier = messages[0]["custom"]["reply"]["dossier"]
+    assert dossier["label"] == "Being processed" and dossier["pickup_desk"]["name"].startswith("Desk 1")

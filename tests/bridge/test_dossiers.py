@@ -273,3 +273,13 @@ def test_code_delays_double_from_the_limit_and_stop_at_the_cap():
     policy = LockoutPolicy()
     delays = [policy.code_delay(n).total_seconds() for n in (0, 4, 5, 6, 7, 14, 10**6)]
     assert delays == [0, 0, 2, 4, 8, 900, 900]
+
+
+def test_every_shipped_status_is_explained_in_english_too():
+    from assistant.bridge.dossiers.statuses import load_statuses
+    from assistant.bridge.settings import BridgeSettings
+
+    path = BridgeSettings(_env_file=None).ward_config_path.with_name("dossier_statuses.yaml")
+    statuses = load_statuses(path)
+    assert all(s.english and all(s.english) for s in statuses.values())
+    assert statuses[9].to_json()["en"]["label"] == "Processed"

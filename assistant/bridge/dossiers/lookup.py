@@ -75,7 +75,7 @@ class DossierLookup:
             "procedure": {"code": record.procedure_code, "name": self._procedure_name(record.procedure_code) or record.procedure_name},
             "received_at": record.received_at.isoformat() if record.received_at else None,
             "due_at": record.due_at.isoformat() if record.due_at else None,
-            "pickup_desk": {"id": desk.id, "name": desk.name},
+            "pickup_desk": {"id": desk.id, "name": desk.name, "name_en": desk.name_en},
         }
         if record.stale:
             answer["stale"] = True
