@@ -57,6 +57,8 @@ cat <<TXT
    Web chat (citizens):   http://127.0.0.1:8000/
    Kiosk screen:          http://127.0.0.1:8000/kiosk
    Staff page:            http://127.0.0.1:8000/staff   (token: .venv/bin/python -m assistant.bridge token create --role editor)
+   Desk page (officers):  http://127.0.0.1:8000/desk    (token: .venv/bin/python -m assistant.bridge token create --role desk --desk Q1)
+   Hall board:            http://127.0.0.1:8000/board
    API docs:              http://127.0.0.1:8000/docs
    Demo dossiers:         var/demo-dossiers.txt
    Press Ctrl-C to stop.
