@@ -216,3 +216,13 @@ def test_migration_5_upgrades_a_version_4_database(settings):
         assert public_id and len(public_id) >= 16
         assert conn.execute(text("SELECT count(*) FROM queue_calls")).scalar_one() == 0
     engine.dispose()
+
+
+def test_a_call_through_the_staff_api_is_shown_on_the_board_like_one_from_the_desk_page(client, staff_headers):
+    first, second = issue(client), issue(client)
+    called = client.post("/api/tickets/call-next", json={"desk": "Q1"}, headers=staff_headers["viewer"]).json()
+    tile = next(d for d in client.get("/api/board/state").json()["desks"] if d["id"] == "Q1")
+    assert called["number"] == first["number"] and (tile["number"], tile["call_id"]) == (first["number"], called["call_id"])
+    client.post("/api/tickets/call-next", json={"desk": "Q1"}, headers=staff_headers["viewer"])
+    assert client.get(f"/api/queue/ticket/{first['public_id']}").json()["status"] == "served"
+    assert client.get(f"/api/queue/ticket/{second['public_id']}").json()["status"] == "called"

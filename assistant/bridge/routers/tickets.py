@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from assistant.bridge.deps import ServicesDep, ViewerDep
 from assistant.bridge.errors import ApiError
 from assistant.bridge.guards import rate_limited, refuse_public_priority
+from assistant.bridge.queue_desk import DeskCounter
 from assistant.bridge.routers.desks import unknown_procedure
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
@@ -66,6 +67,8 @@ def call(ticket_id: TicketId, services: ServicesDep, _staff: ViewerDep) -> dict:
 
 @router.post("/call-next")
 def call_next(body: CallNextRequest, services: ServicesDep, _staff: ViewerDep):
-    """Staff: call the next ticket of a desk by the priority interleaving rule; 204 when nobody waits."""
-    ticket = services.tickets.call_next(body.desk)
+    """Staff: call the next ticket of a desk by the priority interleaving rule; 204 when nobody waits. The same
+    call as the desk page's (assistant.bridge.queue_desk): the ticket being served counts as served, and the
+    hall board shows and speaks the call."""
+    ticket = DeskCounter(db=services.db, tickets=services.tickets, desks=services.desks).call_next(body.desk)
     return ticket if ticket is not None else Response(status_code=204)
