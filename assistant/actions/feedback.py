@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from knowledge_base.data_file import read_model
 from knowledge_base.text import tokens
 
 from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
@@ -60,10 +60,7 @@ class FeedbackWords:
 
     @classmethod
     def load(cls, path: Path | str = WORDS_PATH) -> "FeedbackWords":
-        try:
-            data = _WordsFile.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
-        except ValidationError as exc:
-            raise ValueError(f"{path}: {exc}") from exc
+        data = read_model(path, _WordsFile)
         if set(data.rating_phrases) - {1, 2, 3, 4, 5}:
             raise ValueError(f"{path}: rating_phrases keys must be 1–5")
         unknown = set(data.complaint_categories) - set(CATEGORIES)

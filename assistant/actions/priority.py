@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from knowledge_base.data_file import read_model
 from knowledge_base.text import tokens
 
 from assistant.actions.spoken_numbers import number_before
@@ -48,10 +48,7 @@ class PriorityGroups:
 
     @classmethod
     def load(cls, path: Path | str = PRIORITY_PATH) -> "PriorityGroups":
-        try:
-            data = _PriorityFile.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
-        except ValidationError as exc:
-            raise ValueError(f"{path}: {exc}") from exc
+        data = read_model(path, _PriorityFile)
         fold = lambda values: tuple(" ".join(tokens(v)) for v in values)  # noqa: E731
         return cls(phrases={g: fold(getattr(data, g)) for g in GROUPS}, not_priority=fold(data.not_priority),
                    elderly_age=data.elderly_age)

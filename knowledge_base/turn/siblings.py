@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-import yaml
 
+from knowledge_base.data_file import read_yaml
 from knowledge_base.search.age_hints import UNDER_14, age_hint
 from knowledge_base.text import tokens
 
@@ -52,10 +52,7 @@ class SiblingMarkers:
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "SiblingMarkers":
-        try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise SiblingMarkersError(f"cannot read {path}: {exc}") from exc
+        data = read_yaml(path, SiblingMarkersError)
         facets = data.get("facets") if isinstance(data, dict) else None
         if not isinstance(facets, dict) or not facets:
             raise SiblingMarkersError(f"{path}: expected a mapping 'facets'")

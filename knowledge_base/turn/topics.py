@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
+from knowledge_base.data_file import read_yaml
 from knowledge_base.text import tokens
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "topic_words.yaml"
@@ -32,10 +32,7 @@ class TopicWords:
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "TopicWords":
-        try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise TopicWordsError(f"cannot read {path}: {exc}") from exc
+        data = read_yaml(path, TopicWordsError)
         if not isinstance(data, dict) or not data:
             raise TopicWordsError(f"{path}: expected a mapping of topic → list of phrases")
         unknown = set(data) - set(TOPICS)

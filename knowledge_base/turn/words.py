@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import yaml
 
+from knowledge_base.data_file import read_yaml
 from knowledge_base.text import fold, tokens
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "turn_words.yaml"
@@ -39,10 +39,7 @@ class TurnWords:
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "TurnWords":
-        try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise TurnWordsError(f"cannot read {path}: {exc}") from exc
+        data = read_yaml(path, TurnWordsError)
         if not isinstance(data, dict) or not isinstance(data.get("phrases"), list) or not isinstance(data.get("words"), list):
             raise TurnWordsError(f"{path}: expected lists 'phrases' and 'words'")
         for key in _LISTS:
