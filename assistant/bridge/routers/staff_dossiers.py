@@ -41,7 +41,7 @@ DIGITS_SET, DIGITS_KEPT, DIGITS_CHANGED = "đã đặt / set", "không đổi / 
 
 def _with_digit_change(before: dict | None, after: dict, *, changed: bool) -> tuple[dict | None, dict]:
     """The audit pair with a marker saying whether the verification digits were set or replaced by other
-    digits: never the digits or their hash, but a change of digits alone no longer looks like before == after."""
+    digits: never the digits or their hash, yet a change of digits alone shows as a change."""
     if before is None:
         return None, {**after, DIGITS_KEY: DIGITS_SET}
     return {**before, DIGITS_KEY: DIGITS_SET}, {**after, DIGITS_KEY: DIGITS_CHANGED if changed else DIGITS_KEPT}
