@@ -17,6 +17,9 @@ class _TicketAction(ServiceAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text")
+        if not self.handoff and self.services.desks.ticket_words.holds_own_number(text):
+            return send(dispatcher, await self.services.desks.queue_status(
+                ticket_id=tracker.get_slot("ticket_id"), language=turn_language(tracker)))
         priority = self.services.priority_groups.find(
             text, next(tracker.get_latest_entity_values("priority_group"), None) or tracker.get_slot("priority_group"),
         )
