@@ -34,6 +34,7 @@ class ActionAnswerProcedure(ServiceAction):
             language=turn_language(tracker),
             full=full,
             options=tracker.get_slot("pending_options"),
+            recent=tracker.get_slot("recent_procedures"),
         )
         return send(dispatcher, reply)
 
@@ -51,5 +52,7 @@ class ActionChooseOption(ServiceAction):
             options=tracker.get_slot("pending_options"),
             topic=tracker.get_slot("last_topic"),
             language=turn_language(tracker),
+            current_code=tracker.get_slot("procedure_code"),
+            recent=tracker.get_slot("recent_procedures"),
         )
         return send(dispatcher, reply)

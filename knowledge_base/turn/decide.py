@@ -23,6 +23,7 @@ from typing import Sequence
 from knowledge_base.search.outcome import SearchOutcome
 from knowledge_base.text import clean, tokens
 from knowledge_base.turn.outcome import TurnChoice, TurnOutcome
+from knowledge_base.turn.recent import prefer_recent
 from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
 from knowledge_base.turn.topics import TopicWords, default_topic_words
 from knowledge_base.turn.words import TurnWords
@@ -225,11 +226,16 @@ def _switches(search, current, strong: list[str], outcome: SearchOutcome) -> boo
 
 
 def search_turn(search, text: str, current_code: str | None = None, language: str = "vi", *,
-                options: Sequence[str] = (), words: TurnWords | None = None,
+                options: Sequence[str] = (), recent: Sequence[str] = (), words: TurnWords | None = None,
                 markers: SiblingMarkers | None = None, topics: TopicWords | None = None) -> TurnOutcome:
     """What ``text`` is about, with the topic its question words ask (``topics`` defaults to the committed
-    knowledge_base/data/topic_words.yaml)."""
+    knowledge_base/data/topic_words.yaml). ``recent`` are the procedures discussed earlier in the conversation,
+    most recent first: a turn that goes back to one of them means it (knowledge_base.turn.recent)."""
     outcome = _decide(search, text, current_code, language, options=options, words=words, markers=markers)
+    if recent and isinstance(text, str):
+        turn_words = words or default_words()
+        subject = turn_words.subject_text(clean(text, max_chars=MAX_QUERY_CHARS))
+        outcome = prefer_recent(search, outcome, text, recent, current_code, turn_words, subject)
     names = (words or default_words()).names
     topic = (topics or default_topic_words()).topic(text if isinstance(text, str) else "", names)
     return replace(outcome, topic=topic) if topic else outcome
