@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from knowledge_base.text import clean
+from knowledge_base.turn.topics import default_topic_words
 
 from assistant.actions.answers import TOPICS, describe
 from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
@@ -68,6 +69,9 @@ class Guide:
         if not query:
             return self._say("empty_message", "ask_procedure", language)
         if full and current_code:  # "details" always means the procedure being discussed
+            said = default_topic_words().topic(query)
+            if said in TOPICS and said != "overview":  # "hết bn tiền" asks the fee, whatever the classifier says
+                return await self.answer_code(current_code, said, language)
             return await self.answer_code(current_code, topic, language, full=True)
         try:
             turn = await self.bridge.turn(query, current=current_code, options=list(options or []),

@@ -72,6 +72,13 @@ def test_details_list_everything_about_the_current_procedure_without_searching(s
     assert bridge.called("search") == []
 
 
+def test_a_details_request_that_says_a_topic_answers_that_topic(services, bridge):
+    tracker = make_tracker("het bn tien", "ask_details", slots={"procedure_code": "1.001193", "last_topic": "documents"})
+    messages, _ = run_action(ActionAnswerProcedure(services), tracker)
+    assert messages[0]["custom"]["reply"]["procedure"]["topic"] == "fee"
+    assert not any(f"Giấy tờ số {i}" in messages[0]["text"] for i in range(1, 6))
+
+
 def test_new_procedure_in_a_follow_up_replaces_the_current_one(services, bridge):
     tracker = make_tracker("lệ phí kết hôn bao nhiêu", "ask_fee", slots={"procedure_code": "1.001193"})
     messages, events = run_action(ActionAnswerProcedure(services), tracker)
