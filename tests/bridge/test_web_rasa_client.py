@@ -83,6 +83,32 @@ def test_metadata_is_sent_in_the_rest_channel_body(stub_rasa_url):
                                              "metadata": {"client": "a-" + "0" * 20}}
 
 
+def test_turns_in_one_event_loop_share_one_client_and_a_new_loop_gets_its_own(stub_rasa_url):
+    client = RasaRestClient(stub_rasa_url, timeout_s=5)
+
+    async def three_turns():
+        return [await client.send("conv-123456", f"câu {i}") for i in range(3)]
+
+    first = asyncio.run(three_turns())
+    assert [m[0].text for m in first] == ["Trả lời: câu 0", "Trả lời: câu 1", "Trả lời: câu 2"]
+    assert client.clients_made == 1
+    # asyncio.run made a new loop: the first loop's client cannot serve it, a second one is made and works.
+    assert asyncio.run(client.send("conv-123456", "lại"))[0].text == "Trả lời: lại"
+    assert client.clients_made == 2
+
+
+def test_closed_client_is_replaced_on_the_next_turn(stub_rasa_url):
+    client = RasaRestClient(stub_rasa_url, timeout_s=5)
+
+    async def turn_close_turn():
+        await client.send("conv-123456", "một")
+        await client.aclose()
+        return await client.send("conv-123456", "hai")
+
+    assert asyncio.run(turn_close_turn())[0].text == "Trả lời: hai"
+    assert client.clients_made == 2
+
+
 def test_slow_engine_times_out(stub_rasa_url):
     with pytest.raises(DialogueUnavailable):
         asyncio.run(RasaRestClient(stub_rasa_url, timeout_s=0.3).send("conv-123456", "slow"))
