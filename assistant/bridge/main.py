@@ -31,6 +31,10 @@ def create_app(settings: BridgeSettings | None = None, *, searcher: Any | None =
             yield
         finally:
             services.close()
+            # The chat relay's kept-alive connection to Rasa (routers/chat.py makes the relay on first use).
+            relay_client = getattr(getattr(app.state, "chat_relay", None), "client", None)
+            if hasattr(relay_client, "aclose"):
+                await relay_client.aclose()
 
     # docs_url=None: FastAPI's own /docs loads Swagger UI from a CDN; routers/docs.py serves local files.
     app = FastAPI(title="Lễ tân số – bridge", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
