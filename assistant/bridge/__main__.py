@@ -12,9 +12,12 @@ def _serve(settings: BridgeSettings, host: str, port: int) -> int:
     from assistant.bridge.main import create_app
     from assistant.bridge.serving import run
     from assistant.bridge.settings import DemoPepperRefused
+    from kiosk.settings import KioskSettings
+    from knowledge_base.settings import SearchSettings
 
+    app = create_app(settings, search_settings=SearchSettings(), kiosk_settings=KioskSettings())
     try:
-        run(create_app(settings), settings, host=host, port=port)
+        run(app, settings, host=host, port=port)
     except DemoPepperRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

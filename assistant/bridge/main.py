@@ -1,4 +1,8 @@
-"""The bridge FastAPI app: `create_app(settings, searcher=...)`; services are built in the lifespan."""
+"""The bridge FastAPI app: `create_app(settings, ...)`; services are built in the lifespan.
+
+The bridge deployable runs procedure search (KB_ settings) and the kiosk page (KIOSK_ settings) in-process:
+all three settings objects are built here, or by the caller, once, and kept on `app.state`.
+"""
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
@@ -14,18 +18,24 @@ from assistant.bridge.routers import (desks, docs, dossiers, feedback, health, p
                                       tickets, turn)
 from assistant.bridge.services import build_real_searcher, build_services
 from assistant.bridge.settings import BridgeSettings
+from kiosk.settings import KioskSettings
+from knowledge_base.settings import SearchSettings
 
 
-def create_app(settings: BridgeSettings | None = None, *, searcher: Any | None = None,
+def create_app(settings: BridgeSettings | None = None, *, search_settings: SearchSettings | None = None,
+               kiosk_settings: KioskSettings | None = None, searcher: Any | None = None,
                knowledge_sources: dict | None = None, dossier_source: Any | None = None) -> FastAPI:
     """Build the app. Without an injected `searcher` the lifespan builds the real search (knowledge_base.search)."""
     settings = settings or BridgeSettings()
+    search_settings = search_settings or SearchSettings()
+    kiosk_settings = kiosk_settings or KioskSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        search, search_error = (searcher, None) if searcher is not None else build_real_searcher()
-        services = build_services(settings, searcher=search, knowledge_sources=knowledge_sources,
-                                  dossier_source=dossier_source, search_error=search_error)
+        search, search_error = (searcher, None) if searcher is not None else build_real_searcher(search_settings)
+        services = build_services(settings, search_settings=search_settings, searcher=search,
+                                  knowledge_sources=knowledge_sources, dossier_source=dossier_source,
+                                  search_error=search_error)
         app.state.services = services
         try:
             yield
@@ -35,6 +45,8 @@ def create_app(settings: BridgeSettings | None = None, *, searcher: Any | None =
     # docs_url=None: FastAPI's own /docs loads Swagger UI from a CDN; routers/docs.py serves local files.
     app = FastAPI(title="Lễ tân số – bridge", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.search_settings = search_settings
+    app.state.kiosk_settings = kiosk_settings
     app.state.rate_limiters = RateLimiters(settings.rate_limits)
     install_error_handlers(app)
     install_body_guard(app, settings)

@@ -27,6 +27,7 @@ from assistant.bridge.search_cache import SearchCache
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.source_guard import BoundedDossierSource
 from assistant.bridge.tickets import TicketQueue
+from knowledge_base.settings import SearchSettings
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +117,9 @@ def build_dossier_source(settings: BridgeSettings, db: Database) -> DossierSourc
     return LocalDossierSource(db, pepper=settings.dossier_pepper)
 
 
-def build_services(settings: BridgeSettings, *, searcher: Any | None = None, knowledge_sources: dict | None = None,
-                   dossier_source: DossierSource | None = None, search_error: str | None = None) -> BridgeServices:
+def build_services(settings: BridgeSettings, *, search_settings: SearchSettings, searcher: Any | None = None,
+                   knowledge_sources: dict | None = None, dossier_source: DossierSource | None = None,
+                   search_error: str | None = None) -> BridgeServices:
     """Open the database, load data files, apply the staff overlay to the searcher."""
     db = open_database(settings)
     desks = load_desks(db, settings)
@@ -134,15 +136,15 @@ def build_services(settings: BridgeSettings, *, searcher: Any | None = None, kno
     return BridgeServices(settings=settings, db=db, knowledge=knowledge, desks=desks, dossiers=dossiers,
                           tickets=tickets, questions=QuestionRecorder(db), searcher=searcher,
                           search_cache=SearchCache(settings.search_cache_entries), search_error=search_error,
-                          service_token=settings.resolved_service_token(), cards=load_cards(db, settings, knowledge))
+                          service_token=settings.resolved_service_token(), cards=load_cards(db, settings, search_settings, knowledge))
 
 
-def load_cards(db: Database, settings: BridgeSettings, knowledge: KnowledgeService) -> CardService | None:
+def load_cards(db: Database, settings: BridgeSettings, search_settings: SearchSettings,
+               knowledge: KnowledgeService) -> CardService | None:
     """The answer cards; invalid card files are logged and leave cards off rather than stopping the bridge."""
     from knowledge_base.cards.model import CardError
-    from knowledge_base.settings import SearchSettings
 
-    directory = settings.answer_cards_dir or SearchSettings().answer_cards_dir
+    directory = settings.answer_cards_dir or search_settings.answer_cards_dir
     try:
         return CardService.load(db=db, directory=directory, procedure=knowledge.get)
     except (CardError, OSError) as exc:
@@ -157,7 +159,7 @@ def lockout_policy(settings: BridgeSettings) -> LockoutPolicy:
                          code_memory=timedelta(hours=settings.lookup_code_memory_hours))
 
 
-def build_real_searcher() -> tuple[Any | None, str | None]:
+def build_real_searcher(search_settings: SearchSettings) -> tuple[Any | None, str | None]:
     """knowledge_base.search.build_search(); on failure the bridge still runs with search reported down."""
     try:
         try:
@@ -165,7 +167,7 @@ def build_real_searcher() -> tuple[Any | None, str | None]:
         except ImportError:  # the contract's name; until the package re-exports it, take it from its module
             from knowledge_base.search.build import build_search
 
-        return build_search(), None
+        return build_search(search_settings), None
     except Exception as exc:  # missing model/index must not stop dossiers, desks and tickets
         log.error("search could not be built: %s: %s", type(exc).__name__, exc)
         return None, f"{type(exc).__name__}: {exc}"

@@ -50,7 +50,7 @@ PAGE_HEADERS = {
 async def kiosk_lifespan(app: FastAPI):
     """Create the shared engines holder; with KIOSK_ENABLED build the engines now instead of on first use."""
     if getattr(app.state, "kiosk_engines", None) is None:
-        app.state.kiosk_engines = KioskEngines(KioskSettings())
+        app.state.kiosk_engines = KioskEngines(kiosk_settings(app))
     engines: KioskEngines = app.state.kiosk_engines
     if engines.settings.enabled:
         try:
@@ -63,10 +63,15 @@ async def kiosk_lifespan(app: FastAPI):
 router = APIRouter(tags=["kiosk"], lifespan=kiosk_lifespan)
 
 
+def kiosk_settings(app) -> KioskSettings:
+    """The KIOSK_ settings `create_app` was given (built once at the entry point)."""
+    return app.state.kiosk_settings
+
+
 def _engines(app) -> KioskEngines:
     engines = getattr(app.state, "kiosk_engines", None)
     if engines is None:  # app used without its lifespan
-        engines = app.state.kiosk_engines = KioskEngines(KioskSettings())
+        engines = app.state.kiosk_engines = KioskEngines(kiosk_settings(app))
     return engines
 
 
