@@ -101,6 +101,8 @@ class BridgeSettings(BaseSettings):
     """Also write the (redacted) log here, e.g. var/bridge.log."""
 
     rasa_url: str = "http://127.0.0.1:5005"
+    chat_timeout_s: float = Field(default=10.0, gt=0)
+    """How long one chat turn may wait for Rasa before the citizen gets the 'try again' fallback."""
     action_server_url: str = "http://127.0.0.1:5055/health"
     health_timeout_s: float = 1.0
     health_min_free_disk_mb: int = 500

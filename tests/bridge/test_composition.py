@@ -2,9 +2,25 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from assistant.bridge.main import create_app
+from assistant.bridge.routers.chat import build_chat_relay
 from assistant.bridge.settings import BridgeSettings
+
+
+def test_chat_timeout_is_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("BRIDGE_CHAT_TIMEOUT_S", "3.5")
+    monkeypatch.setenv("BRIDGE_RASA_URL", "http://127.0.0.1:5999")
+    relay = build_chat_relay(BridgeSettings(_env_file=None))
+    assert relay.client.timeout_s == 3.5
+    assert relay.client.webhook_url.startswith("http://127.0.0.1:5999/")
+
+
+def test_chat_timeout_must_be_positive(monkeypatch):
+    monkeypatch.setenv("BRIDGE_CHAT_TIMEOUT_S", "0")
+    with pytest.raises(ValidationError, match="chat_timeout_s"):
+        BridgeSettings(_env_file=None)
 
 
 @pytest.mark.parametrize("has_model", [True, False])

@@ -122,7 +122,7 @@ def _dialogue(app, engines: KioskEngines, loop: asyncio.AbstractEventLoop):
         return engines.dialogue()
     relay = getattr(app.state, "chat_relay", None)
     if relay is None:
-        relay = app.state.chat_relay = build_chat_relay(getattr(app.state, "settings", None))
+        relay = app.state.chat_relay = build_chat_relay(app.state.settings)
     return RelayDialogue(relay, loop)
 
 
