@@ -88,7 +88,9 @@ def _import(settings: BridgeSettings, path: Path, name: str) -> int:
     from assistant.bridge.knowledge import KnowledgeService, default_knowledge_sources
     from assistant.bridge.services import open_database
 
-    knowledge = KnowledgeService(db=open_database(settings), searcher=None, **default_knowledge_sources(settings))
+    from knowledge_base.settings import SearchSettings
+
+    knowledge = KnowledgeService(db=open_database(settings), searcher=None, **default_knowledge_sources(SearchSettings()))
     knowledge.apply_overlay()
     try:
         with path.open("rb") as stream:

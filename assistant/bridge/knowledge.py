@@ -17,6 +17,7 @@ from sqlalchemy import select
 from assistant.bridge.audit import record_change
 from assistant.bridge.db import Database, utcnow
 from assistant.bridge.models import AliasOverride, ProcedureOverride
+from knowledge_base.settings import SearchSettings
 from knowledge_base.text import clean, fold
 
 log = logging.getLogger(__name__)
@@ -247,24 +248,19 @@ class KnowledgeService:
             self.version += 1  # after the searcher changed, so no cached answer predates it under the new version
 
 
-def default_knowledge_sources(settings) -> dict[str, Any]:
-    """Catalogue, parsers and base aliases from knowledge_base (imported here, not at module import)."""
+def default_knowledge_sources(search_settings: SearchSettings) -> dict[str, Any]:
+    """Catalogue, parsers and base aliases from knowledge_base, read from the KB_ paths."""
+    from knowledge_base.aliases import AliasEntry, AliasTable
     from knowledge_base.catalogue import Procedure, load_catalogue
 
     sources: dict[str, Any] = {
-        "catalogue": load_catalogue(settings.catalogue_path) if settings.catalogue_path else load_catalogue(),
+        "catalogue": load_catalogue(search_settings.catalogue_path),
         "parse_procedure": Procedure.from_dict,
+        "parse_alias": AliasEntry.from_dict,
+        "check_aliases": lambda entries: AliasTable(entries),
     }
     try:
-        from knowledge_base.aliases import AliasEntry, AliasTable
-    except ImportError:
-        log.warning("knowledge_base.aliases is not available; alias editing disabled")
-        return sources
-    sources["parse_alias"] = AliasEntry.from_dict
-    sources["check_aliases"] = lambda entries: AliasTable(entries)
-    try:
-        table = AliasTable.load(settings.aliases_path) if settings.aliases_path else AliasTable.load()
-        sources["base_aliases"] = list(table.entries)
+        sources["base_aliases"] = list(AliasTable.load(search_settings.aliases_path).entries)
     except (OSError, ValueError) as exc:
         log.warning("alias file not loaded: %s", exc)
     return sources

@@ -123,7 +123,7 @@ def build_services(settings: BridgeSettings, *, search_settings: SearchSettings,
     """Open the database, load data files, apply the staff overlay to the searcher."""
     db = open_database(settings)
     desks = load_desks(db, settings)
-    sources = knowledge_sources if knowledge_sources is not None else default_knowledge_sources(settings)
+    sources = knowledge_sources if knowledge_sources is not None else default_knowledge_sources(search_settings)
     knowledge = KnowledgeService(db=db, searcher=searcher, **sources)
     applied = knowledge.apply_overlay()
     log.info("knowledge: %d procedures, staff overlay %s", len(knowledge), applied)
@@ -136,17 +136,15 @@ def build_services(settings: BridgeSettings, *, search_settings: SearchSettings,
     return BridgeServices(settings=settings, db=db, knowledge=knowledge, desks=desks, dossiers=dossiers,
                           tickets=tickets, questions=QuestionRecorder(db), searcher=searcher,
                           search_cache=SearchCache(settings.search_cache_entries), search_error=search_error,
-                          service_token=settings.resolved_service_token(), cards=load_cards(db, settings, search_settings, knowledge))
+                          service_token=settings.resolved_service_token(), cards=load_cards(db, search_settings, knowledge))
 
 
-def load_cards(db: Database, settings: BridgeSettings, search_settings: SearchSettings,
-               knowledge: KnowledgeService) -> CardService | None:
+def load_cards(db: Database, search_settings: SearchSettings, knowledge: KnowledgeService) -> CardService | None:
     """The answer cards; invalid card files are logged and leave cards off rather than stopping the bridge."""
     from knowledge_base.cards.model import CardError
 
-    directory = settings.answer_cards_dir or search_settings.answer_cards_dir
     try:
-        return CardService.load(db=db, directory=directory, procedure=knowledge.get)
+        return CardService.load(db=db, directory=search_settings.answer_cards_dir, procedure=knowledge.get)
     except (CardError, OSError) as exc:
         log.error("answer cards not loaded: %s", exc)
         return None

@@ -20,7 +20,10 @@ class DemoPepperRefused(RuntimeError):
 
 
 class BridgeSettings(BaseSettings):
-    """Everything the bridge reads from the environment (or `.env`)."""
+    """Everything the bridge reads from the environment (or `.env`).
+
+    The catalogue, aliases and answer cards are knowledge_base's files: their paths are `SearchSettings`
+    (KB_CATALOGUE_PATH, KB_ALIASES_PATH, KB_ANSWER_CARDS_DIR), one source for search and the bridge."""
 
     model_config = SettingsConfigDict(env_prefix="BRIDGE_", env_file=".env", extra="ignore")
 
@@ -35,12 +38,6 @@ class BridgeSettings(BaseSettings):
 
     ward_config_path: Path = PACKAGE_DIR / "data" / "ward.yaml"
     dossier_statuses_path: Path = PACKAGE_DIR / "data" / "dossier_statuses.yaml"
-    catalogue_path: Path | None = None
-    """Committed catalogue by default (knowledge_base.catalogue.load_catalogue)."""
-    aliases_path: Path | None = None
-    """Committed aliases file by default (knowledge_base/data/aliases.yaml)."""
-    answer_cards_dir: Path | None = None
-    """Citizen answer cards staff edit on the staff page; default: knowledge_base's (KB_ANSWER_CARDS_DIR)."""
 
     dossier_source: str = "local"
     """"local" (this database) or "http" (provincial one-stop system at dossier_http_url)."""
