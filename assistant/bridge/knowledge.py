@@ -17,6 +17,7 @@ from sqlalchemy import select
 from assistant.bridge.audit import record_change
 from assistant.bridge.db import Database, utcnow
 from assistant.bridge.models import AliasOverride, ProcedureOverride
+from knowledge_base.search import ProcedureSearcher
 from knowledge_base.settings import SearchSettings
 from knowledge_base.text import clean, fold
 
@@ -66,7 +67,7 @@ def alias_key(canonical: str) -> str:
 class KnowledgeService:
     """Procedures and aliases as the assistant sees them now (catalogue + staff overlay)."""
 
-    def __init__(self, *, db: Database, searcher: Any | None, catalogue: dict[str, Any],
+    def __init__(self, *, db: Database, searcher: ProcedureSearcher | None, catalogue: dict[str, Any],
                  parse_procedure: Callable[[dict], Any], base_aliases: Iterable[Any] = (),
                  parse_alias: Callable[[dict], Any] | None = None,
                  check_aliases: Callable[[list], None] | None = None):
@@ -101,7 +102,7 @@ class KnowledgeService:
             for row in procedures:
                 if row.deleted:
                     self._procedures.pop(row.code, None)
-                    self._search("remove", row.code)
+                    self._to_searcher(lambda searcher: searcher.remove(row.code))
                 else:
                     try:
                         procedure = self._parse_procedure(row.data)
@@ -109,7 +110,7 @@ class KnowledgeService:
                         log.error("staff procedure %s no longer valid, catalogue version kept: %s", row.code, exc)
                         continue
                     self._procedures[row.code] = procedure
-                    self._search("upsert", procedure)
+                    self._to_searcher(lambda searcher: searcher.upsert(procedure))
             for row in aliases:
                 if row.deleted:
                     self._aliases.pop(row.key, None)
@@ -119,7 +120,7 @@ class KnowledgeService:
                     except (ValueError, TypeError) as exc:
                         log.error("staff alias %r no longer valid, skipped: %s", row.key, exc)
             if aliases:
-                self._search("replace_aliases", self.aliases())
+                self._to_searcher(lambda searcher: searcher.replace_aliases(self.aliases()))
         return {"procedures": len(procedures), "aliases": len(aliases)}
 
     # ---- procedures ----------------------------------------------------------------------------------
@@ -147,7 +148,7 @@ class KnowledgeService:
                 record_change(s, actor=actor, action="procedure.create" if previous is None else "procedure.update",
                               target=procedure.code, before=before, after=after)
             self._procedures[procedure.code] = procedure
-            self._search("upsert", procedure)
+            self._to_searcher(lambda searcher: searcher.upsert(procedure))
         return procedure, previous is None
 
     def upsert_procedures(self, procedures: list, *, actor: str) -> int:
@@ -164,7 +165,7 @@ class KnowledgeService:
                                   before=previous.to_dict() if previous is not None else None, after=after)
             for procedure in procedures:
                 self._procedures[procedure.code] = procedure
-                self._search("upsert", procedure)
+                self._to_searcher(lambda searcher: searcher.upsert(procedure))
         return created
 
     def delete_procedure(self, code: str, *, actor: str) -> None:
@@ -177,7 +178,7 @@ class KnowledgeService:
                 s.merge(ProcedureOverride(code=code, data=None, deleted=True, updated_at=utcnow(), updated_by=actor))
                 record_change(s, actor=actor, action="procedure.delete", target=code, before=previous.to_dict(), after=None)
             self._procedures.pop(code, None)
-            self._search("remove", code)
+            self._to_searcher(lambda searcher: searcher.remove(code))
 
     # ---- aliases -------------------------------------------------------------------------------------
     def upsert_alias(self, data: Any, *, actor: str, mode: str = "merge") -> tuple[Any, bool]:
@@ -213,7 +214,7 @@ class KnowledgeService:
                 record_change(s, actor=actor, action=action, target=key,
                               before=previous.to_dict() if previous is not None else None, after=entry.to_dict())
             self._aliases = merged
-            self._search("replace_aliases", self.aliases())
+            self._to_searcher(lambda searcher: searcher.replace_aliases(self.aliases()))
         return entry, previous is None
 
     def delete_alias(self, canonical: str, *, actor: str) -> None:
@@ -226,7 +227,7 @@ class KnowledgeService:
                 s.merge(AliasOverride(key=key, data=None, deleted=True, updated_at=utcnow(), updated_by=actor))
                 record_change(s, actor=actor, action="alias.delete", target=key, before=previous.to_dict(), after=None)
             self._aliases = {k: v for k, v in self._aliases.items() if k != key}
-            self._search("replace_aliases", self.aliases())
+            self._to_searcher(lambda searcher: searcher.replace_aliases(self.aliases()))
 
     def _validate_alias_table(self, entries: list) -> None:
         if self._check_aliases is None:
@@ -237,13 +238,14 @@ class KnowledgeService:
             raise KnowledgeError(str(exc)) from None
 
     # ---- helpers -------------------------------------------------------------------------------------
-    def _search(self, method: str, argument: Any) -> None:
+    def _to_searcher(self, change: Callable[[ProcedureSearcher], None]) -> None:
+        """Apply a committed change to the live searcher (called right after, in the same call)."""
         if self.searcher is None:
             return
         try:
-            getattr(self.searcher, method)(argument)
+            change(self.searcher)
         except Exception:  # the change is committed; it is re-applied at the next start
-            log.exception("searcher.%s failed", method)
+            log.exception("a committed change could not be applied to the searcher")
         finally:
             self.version += 1  # after the searcher changed, so no cached answer predates it under the new version
 

@@ -6,11 +6,11 @@ all three settings objects are built here, or by the caller, once, and kept on `
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 
 from assistant.bridge.body_guard import install_body_guard
+from assistant.bridge.dossiers.sources import DossierSource
 from assistant.bridge.errors import install_error_handlers
 from assistant.bridge.headers import SecurityHeaders
 from assistant.bridge.rate_limit import RateLimiters
@@ -19,12 +19,13 @@ from assistant.bridge.routers import (desks, docs, dossiers, feedback, health, p
 from assistant.bridge.services import build_real_searcher, build_services
 from assistant.bridge.settings import BridgeSettings
 from kiosk.settings import KioskSettings
+from knowledge_base.search import ProcedureSearcher
 from knowledge_base.settings import SearchSettings
 
 
 def create_app(settings: BridgeSettings | None = None, *, search_settings: SearchSettings | None = None,
-               kiosk_settings: KioskSettings | None = None, searcher: Any | None = None,
-               knowledge_sources: dict | None = None, dossier_source: Any | None = None) -> FastAPI:
+               kiosk_settings: KioskSettings | None = None, searcher: ProcedureSearcher | None = None,
+               knowledge_sources: dict | None = None, dossier_source: DossierSource | None = None) -> FastAPI:
     """Build the app. Without an injected `searcher` the lifespan builds the real search (knowledge_base.search)."""
     settings = settings or BridgeSettings()
     search_settings = search_settings or SearchSettings()

@@ -6,7 +6,6 @@ import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
@@ -27,6 +26,7 @@ from assistant.bridge.search_cache import SearchCache
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.source_guard import BoundedDossierSource
 from assistant.bridge.tickets import TicketQueue
+from knowledge_base.search import ProcedureSearcher
 from knowledge_base.settings import SearchSettings
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class BridgeServices:
     dossiers: DossierLookup
     tickets: TicketQueue
     questions: QuestionRecorder
-    searcher: Any | None
+    searcher: ProcedureSearcher | None
     search_cache: SearchCache
     search_error: str | None = None
     service_token: str = ""
@@ -117,7 +117,7 @@ def build_dossier_source(settings: BridgeSettings, db: Database) -> DossierSourc
     return LocalDossierSource(db, pepper=settings.dossier_pepper)
 
 
-def build_services(settings: BridgeSettings, *, search_settings: SearchSettings, searcher: Any | None = None,
+def build_services(settings: BridgeSettings, *, search_settings: SearchSettings, searcher: ProcedureSearcher | None = None,
                    knowledge_sources: dict | None = None, dossier_source: DossierSource | None = None,
                    search_error: str | None = None) -> BridgeServices:
     """Open the database, load data files, apply the staff overlay to the searcher."""
@@ -157,7 +157,7 @@ def lockout_policy(settings: BridgeSettings) -> LockoutPolicy:
                          code_memory=timedelta(hours=settings.lookup_code_memory_hours))
 
 
-def build_real_searcher(search_settings: SearchSettings) -> tuple[Any | None, str | None]:
+def build_real_searcher(search_settings: SearchSettings) -> tuple[ProcedureSearcher | None, str | None]:
     """knowledge_base.search.build_search(); on failure the bridge still runs with search reported down."""
     try:
         try:
