@@ -160,10 +160,7 @@ def lockout_policy(settings: BridgeSettings) -> LockoutPolicy:
 def build_real_searcher(search_settings: SearchSettings) -> tuple[ProcedureSearcher | None, str | None]:
     """knowledge_base.search.build_search(); on failure the bridge still runs with search reported down."""
     try:
-        try:
-            from knowledge_base.search import build_search
-        except ImportError:  # the contract's name; until the package re-exports it, take it from its module
-            from knowledge_base.search.build import build_search
+        from knowledge_base.search.build import build_search  # numpy, faiss, the encoder: only when serving
 
         return build_search(search_settings), None
     except Exception as exc:  # missing model/index must not stop dossiers, desks and tickets
