@@ -36,7 +36,8 @@ def validate(data: Any, model: type[M], *, source: str, error: type[Exception] =
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{where(data, problem['loc'])}: {problem['msg']}" for problem in exc.errors()]
+        problems = [f"{where(data, problem['loc'])}: {problem['msg'].removeprefix('Value error, ')}"
+                    for problem in exc.errors()]
         raise error(f"{source}: " + "; ".join(problems)) from None
 
 
