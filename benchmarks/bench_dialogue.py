@@ -4,8 +4,8 @@ Prints figures; asserts nothing. Commands (from the repository root):
 
   # 1. turns: needs the running stack (`make run`: Rasa 5005, actions 5055, bridge 8000). For figures comparable
   #    between runs, start it on a fresh database (DATABASE_URL=sqlite:////tmp/bench.sqlite3 make run): the queue
-  #    tickets earlier runs issued stay waiting for the day, and after a day of runs one desk had 2,859 of them,
-  #    which every new ticket's position is computed over.
+  #    tickets earlier runs issued stay waiting for the day (a day of runs can leave thousands at one desk), and
+  #    every new ticket's position is computed over them.
   .venv/bin/python benchmarks/bench_dialogue.py turns --turns 200 --concurrency 10 [--seed N] [--warmup 20]
   #    [--fixed-questions] [--via chat|rasa] [--start-stack [--runs N]]; prints p50/p95, CPU ms per turn of each service (from /proc/<pid>/stat), how busy the machine was,
   #    and the bridge's search cache hit rate; procedure questions come from the dev split, varied each run.
@@ -57,7 +57,7 @@ CONVERSATIONS = [
     ["hồ sơ của tôi đến đâu rồi", "000.00.20.H26-250801-0001", "1234"],
     ["tôi là người già cho tôi lấy số", "mấy giờ mở cửa", "tạm biệt"],
 ]
-# --fixed-questions: the same three procedure questions every time (session-1 figures were taken like this).
+# --fixed-questions: the same three procedure questions every time (the search cache then answers most of them).
 FIXED = {"vi": "làm giấy khai sinh cho con cần gì", "plain": "cho hoi thu tuc dang ky ket hon",
          "en": "what documents do I need to register a birth"}
 KINDS = {"vi": ("accented", "colloquial", "short", "typo", "long"), "plain": ("unaccented",), "en": ("english",)}
@@ -96,8 +96,8 @@ class QuestionPool:
 def reference_work_ms(rounds: int = 10) -> float:
     """CPU ms of a fixed pure-Python workload (median of ``rounds``): how fast this machine is right now.
 
-    The cloud VMs this runs on changed speed by ~30% within minutes (session 4: the same Rasa parse benchmark took
-    1.32, 1.71, then 1.29 ms), so a latency figure is printed next to this one; compare runs only when it is close.
+    The cloud VMs this runs on change speed by ~30% within minutes (the same Rasa parse benchmark took 1.32, 1.71,
+    then 1.29 ms), so a latency figure is printed next to this one; compare runs only when it is close.
     """
     payload = [{"text": f"làm giấy khai sinh {i}", "scores": [i / 7, i / 11], "ok": i % 2 == 0} for i in range(400)]
     times = []

@@ -6,10 +6,11 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
+from pydantic import RootModel, StringConstraints
 
+from knowledge_base.data_file import read_model
 from knowledge_base.text import tokens
 
 from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
@@ -24,6 +25,9 @@ MIN_PROCEDURE_WORDS = 2
 """A ticket request names a procedure only if this many words are left once the ticket words are removed."""
 
 
+_PhraseList = RootModel[list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]]]
+
+
 @dataclass(frozen=True)
 class TicketWords:
     """Folded phrases that only ask for a queue number (data/ticket_words.yaml), longest first."""
@@ -32,9 +36,7 @@ class TicketWords:
 
     @classmethod
     def load(cls, path: Path | str = TICKET_WORDS_PATH) -> "TicketWords":
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        if not isinstance(data, list) or not all(isinstance(p, str) and p.strip() for p in data):
-            raise ValueError(f"{path}: expected a list of phrases")
+        data = read_model(path, _PhraseList).root
         return cls(tuple(sorted((" ".join(tokens(p)) for p in data), key=len, reverse=True)))
 
     def holds_own_number(self, text: str | None) -> bool:

@@ -28,7 +28,7 @@ def knowledge_defaults() -> dict:
     """Catalogue + parsers from knowledge_base, loaded once for the whole session."""
     from assistant.bridge.knowledge import default_knowledge_sources
 
-    return default_knowledge_sources(BridgeSettings(_env_file=None))
+    return default_knowledge_sources(SearchSettings(_env_file=None))
 
 
 TEST_DATABASE_URL = os.environ.get("BRIDGE_TEST_DATABASE_URL") or None
@@ -48,11 +48,16 @@ def _empty_database(url: str) -> None:
 def settings(tmp_path: Path) -> BridgeSettings:
     if TEST_DATABASE_URL:
         _empty_database(TEST_DATABASE_URL)
-    cards = tmp_path / "answer_cards"  # a copy: staff card edits in a test never touch the committed files
-    shutil.copytree(SearchSettings().answer_cards_dir, cards)
     return BridgeSettings(_env_file=None, data_dir=tmp_path, database_url=TEST_DATABASE_URL,
                           rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2,
-                          rate_limits=UNLIMITED, demo_mode=True, answer_cards_dir=cards)
+                          rate_limits=UNLIMITED, demo_mode=True)
+
+
+@pytest.fixture
+def search_settings(tmp_path: Path) -> SearchSettings:
+    cards = tmp_path / "answer_cards"  # a copy: staff card edits in a test never touch the committed files
+    shutil.copytree(SearchSettings(_env_file=None).answer_cards_dir, cards)
+    return SearchSettings(_env_file=None, answer_cards_dir=cards)
 
 
 UNLIMITED = RateLimits(**{name: RateLimit(burst=0, per_minute=1) for name in RateLimits.model_fields})
@@ -68,12 +73,12 @@ def searcher() -> RecordingSearcher:
 
 
 @pytest.fixture
-def make_client(settings, searcher, knowledge_defaults):
+def make_client(settings, search_settings, searcher, knowledge_defaults):
     """Start an app (lifespan included) over the test's database; call again to 'restart' on the same file."""
     stack = contextlib.ExitStack()
 
     def start(*, searcher_override=None, settings_override=None, **kwargs) -> TestClient:
-        app = create_app(settings_override or settings, searcher=searcher_override or searcher,
+        app = create_app(settings_override or settings, search_settings=search_settings, searcher=searcher_override or searcher,
                          knowledge_sources=dict(knowledge_defaults), **kwargs)
         return stack.enter_context(TestClient(app))
 

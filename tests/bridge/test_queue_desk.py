@@ -15,6 +15,7 @@ from assistant.bridge.services import build_services
 from tests.bridge.conftest import auth
 from kiosk.ticket_printer import PrintedTicket
 from tests.kiosk.fakes import FakeTextToSpeech
+from knowledge_base.settings import SearchSettings
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ def test_desk_view_shows_priority_interleaving(client, desk_tokens):
 
 
 def test_two_officers_calling_at_once_never_get_the_same_ticket(settings, knowledge_defaults):
-    services = build_services(settings, knowledge_sources=dict(knowledge_defaults))
+    services = build_services(settings, search_settings=SearchSettings(_env_file=None), knowledge_sources=dict(knowledge_defaults))
     try:
         desk = services.desks().get("Q1")
         for _ in range(40):
