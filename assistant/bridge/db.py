@@ -1,12 +1,13 @@
 """Database engine and sessions: SQLite (WAL) by default, PostgreSQL by DATABASE_URL."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -87,6 +88,19 @@ class Database:
         self.engine.dispose()
         if self._relaxed_engine is not None:
             self._relaxed_engine.dispose()
+
+
+def advisory_lock(conn: Session | Connection, name: str) -> None:
+    """Hold a named lock until the current transaction ends, so work on one thing (a desk's queue, the schema) runs
+    one transaction at a time across every process on the database.
+
+    PostgreSQL: `pg_advisory_xact_lock` on a 64-bit key derived from the name. SQLite: nothing to do, the caller is
+    inside a write transaction (BEGIN IMMEDIATE), which already runs alone."""
+    bind = conn.get_bind() if isinstance(conn, Session) else conn
+    if bind.dialect.name != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def utcnow() -> datetime:
