@@ -25,7 +25,9 @@ def make_engine(settings: BridgeSettings, *, synchronous: str | None = None) -> 
     """
     url = make_url(settings.resolved_database_url())
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        # Up to 40 connections: one per request thread of the bridge (anyio's 40), so a request never waits for a
+        # connection while others wait on a row or advisory lock. Two bridges fit PostgreSQL's default 100.
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     sync = (synchronous or settings.sqlite_synchronous).upper()
