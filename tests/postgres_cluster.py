@@ -60,11 +60,11 @@ class PostgresCluster:
         self._names = itertools.count(1)
 
     def _run(self, *args: str) -> None:
-        done = subprocess.run([*self._as_user, *args], capture_output=True, text=True, cwd="/")
+        done = subprocess.run([*self._as_user, *args], capture_output=True, text=True, cwd="/", check=False)
         if done.returncode != 0:
             raise RuntimeError(f"{Path(args[0]).name} failed ({done.returncode}): {done.stderr[-2000:]}")
 
-    def start(self) -> "PostgresCluster":
+    def start(self) -> PostgresCluster:
         if self._owner:
             os.chown(self.root, *self._owner)
         data = self.root / "data"
@@ -102,7 +102,7 @@ class PostgresCluster:
                 pass
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def __enter__(self) -> "PostgresCluster":
+    def __enter__(self) -> PostgresCluster:
         try:
             return self.start()
         except BaseException:
