@@ -15,6 +15,8 @@ from assistant.bridge.migrations import MIGRATIONS
 from assistant.bridge.services import open_database
 from tests.bridge.conftest import sqlite_only
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL (conftest.py): `migrate`, tokens, seed-demo, import
+
 
 @pytest.fixture
 def env(settings, monkeypatch):

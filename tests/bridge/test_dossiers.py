@@ -14,6 +14,8 @@ from assistant.bridge.models import Dossier
 from assistant.bridge.services import open_database
 from tests.bridge.fakes import ManualClock
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL (conftest.py)
+
 CODE, DIGITS = DEMO_DOSSIERS[0][0], DEMO_DOSSIERS[0][2]
 
 
