@@ -5,11 +5,14 @@ Rules, in order:
 2. With a current procedure, a turn whose words are all question words, fillers or everyday words is a follow-up
    about it ("mất bao lâu", "vậy con", "sao mỗi tờ hết mấy nghìn"); one that says a variant of it ("còn cấp lại
    thì sao") moves to that sibling; one that names another procedure with a confident search switches to it.
-3. Offered choices (the last clarifying question) are preferred when the turn says which one fits.
+3. Offered choices (the last clarifying question) are preferred when the turn says which one fits: by the words
+   of one offered name, a variant cue or an age inside its age range (family.choose_option), unless search is sure
+   of a procedure that was not offered.
 4. A procedure not handled at the ward that outranks every ward one is referred (unless a ward procedure fits
    confidently too: both are offered).
 5. Siblings competing (same name once variant words are removed) → the one the question says, else a clarifying
-   question with the siblings that fit (≤ 3).
+   question with the siblings that fit (≤ 3). A wider family (close hits whose names hold the words the question
+   matched, knowledge_base/turn/family.py) named without an action or a member's own words gets a question too.
 6. Otherwise the search's own confidence: confident → the procedure, ambiguous → ≤ 3 choices, no_match → no_match.
 Without a current procedure, a turn made only of everyday words ("giờ", "cháu", "đăng ký") asks which procedure.
 """
@@ -301,6 +304,8 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
         if decided is not None:
             return decided
         if members := family.decide(search, index, markers, _said_text(search, query), hits):
+            if outcome.confidence != "confident":  # search is unsure of the family too: keep its best other hit
+                members = members[:MAX_CHOICES - 1] + [h.code for h in hits if h.code not in members][:1]
             return _clarify(search, members, "family")
     if outcome.confidence == "confident" and hits:
         return _answer(search, hits[0].code, "named")
