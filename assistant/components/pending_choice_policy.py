@@ -36,6 +36,8 @@ class PendingChoicePolicy(Policy):
                 "ask_dossier_code_help", "ask_opening_hours", "greet", "goodbye", "thank", "cancel", "complain",
                 "bot_challenge",
             ],
+            # an entity that says the turn is a rating or a dossier code ("cho 4 điểm" after the question)
+            "other_entities": ["rating", "dossier_code"],
         }
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
@@ -48,6 +50,9 @@ class PendingChoicePolicy(Policy):
             return False
         intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
         if intent in self.config["other_intents"] or tracker.active_loop_name:
+            return False
+        entities = {e.get("entity") for e in (tracker.latest_message.entities or [])}
+        if entities & set(self.config["other_entities"]):
             return False
         return self._previous_bot_action(tracker) in self.config["asked_by"]
 

@@ -25,13 +25,18 @@ FAMILY_RATIO = 0.8
 MAX_MEMBERS = 3
 _PLAIN = frozenset("thu tuc dang ky ki cap giay to".split())
 """Words of almost every name ("Thủ tục đăng ký", "cấp giấy"): never evidence of one procedure."""
-_FUNCTION_PHRASES = ("giay chung nhan", "giay xac nhan", "thuc hien", "truong hop", "hanh chinh", "doi voi")
+_FUNCTION_PHRASES = ("giay chung nhan", "giay xac nhan", "thuc hien", "truong hop", "hanh chinh", "doi voi",
+                     "uy ban nhan dan")
 """Phrases that tell no procedure from another (paper words: "giấy chứng nhận hộ kinh doanh" is the household
-business itself; "đối với", "trường hợp")."""
+business itself; "đối với", "trường hợp", "Ủy ban nhân dân")."""
 _FUNCTION_WORDS = frozenset(
-    "cac cua va voi trong tren tu den tai ve theo cho la ma hoac da duoc co nhung mot so viec vao ra de boi khi "
-    "nay do toi em anh chi minh ban gi nao sao the thi lai sang them nua roi muon can lam dau tuoi hoi".split())
-"""Grammatical words and pronouns ("của", "được", "tôi", "làm", "đâu")."""
+    "cac cua va voi trong tren tu den tai ve theo cho la ma hoac da duoc co nhung mot so viec vao ra de boi khi".split())
+"""Grammatical words ("của", "được", "đối với"): never evidence, in a name or a question."""
+_QUESTION_WORDS = frozenset(
+    "nay do toi em anh chi minh ban gi nao sao the thi a o lai sang them nua roi muon can lam dau tuoi hoi".split())
+"""Pronouns, particles and question words of a question ("tôi", "sao", "làm", "đâu"). Accent folding makes some
+of them name words too ("bản sao", "căn cước", "lần đầu"): in a question they are kept next to a word they form a
+catalogue name's word pair with."""
 _WEAK_DO = re.compile(r"\blam\b(?! lai)")
 _AGE = re.compile(r"\b(\d{1,3})\s*(?:tuoi|years? old)\b")
 _UNDER = re.compile(r"\bduoi (\d{1,3}) tuoi\b")
@@ -54,18 +59,24 @@ def _informative(token: str) -> bool:
     return not (token in _FUNCTION_WORDS or token in _PLAIN or token.isdigit() or len(token) < 2)
 
 
-def _terms(text: str) -> frozenset[str]:
+def _folded(text: str) -> list[str]:
     folded = f" {' '.join(tokens(text))} "
     for phrase in _FUNCTION_PHRASES:
         folded = folded.replace(f" {phrase} ", " ")
-    return frozenset(t for t in folded.split() if _informative(t))
+    return folded.split()
 
 
 def name_terms(search) -> dict[str, frozenset[str]]:
     """Code → informative folded words of its name, ward procedures only (cached on the search)."""
     def build(docs):
-        return {d.code: _terms(d.name) for d in docs if d.ward_level}
+        return {d.code: frozenset(t for t in _folded(d.name) if _informative(t)) for d in docs if d.ward_level}
     return search.derived("turn.family_terms", build)
+
+
+def _name_pairs(search) -> frozenset[tuple[str, str]]:
+    def build(docs):
+        return frozenset(p for d in docs if d.ward_level for words in [tokens(d.name)] for p in zip(words, words[1:]))
+    return search.derived("turn.family_pairs", build)
 
 
 def said_terms(search, text: str) -> frozenset[str]:
@@ -73,7 +84,15 @@ def said_terms(search, text: str) -> frozenset[str]:
     ("bảo hiểm y tế" → "BHYT", "hộ khẩu" → "thường trú")."""
     aliases = getattr(search, "aliases", None)
     expansion = aliases.expansion_text(text) if hasattr(aliases, "expansion_text") else ""
-    return _terms(f"{text} {expansion}")
+    words, pairs = _folded(f"{text} | {expansion}"), _name_pairs(search)
+    kept = set()
+    for i, word in enumerate(words):
+        if not _informative(word):
+            continue
+        paired = (i and (words[i - 1], word) in pairs) or (i + 1 < len(words) and (word, words[i + 1]) in pairs)
+        if word not in _QUESTION_WORDS or paired:
+            kept.add(word)
+    return frozenset(kept)
 
 
 def _variants_said(markers: SiblingMarkers, said_values: dict[str, set[str]], name: str) -> int:

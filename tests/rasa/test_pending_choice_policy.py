@@ -30,12 +30,13 @@ def policy(tmp_path_factory) -> PendingChoicePolicy:
     return PendingChoicePolicy.load(config, storage, Resource("choice"), context)
 
 
-def tracker(domain, intent, *, asked_by=GUIDE, options=("1.014062", "1.014061")):
+def tracker(domain, intent, *, asked_by=GUIDE, options=("1.014062", "1.014061"), entities=()):
     events = [ActionExecuted("action_listen"), UserUttered("làm căn cước cho con", intent={"name": "ask_procedure"}),
               ActionExecuted(asked_by)]
     if options:
         events.append(SlotSet("pending_options", list(options)))
-    events += [ActionExecuted("action_listen"), UserUttered("bé 6 tuổi", intent={"name": intent, "confidence": 0.9})]
+    events += [ActionExecuted("action_listen"), UserUttered("bé 6 tuổi", intent={"name": intent, "confidence": 0.9},
+                                                   entities=[{"entity": e, "value": "4"} for e in entities])]
     return DialogueStateTracker.from_events("test", events, slots=domain.slots)
 
 
@@ -68,3 +69,7 @@ def test_after_the_guide_answered_a_misread_turn_the_policy_listens(policy, doma
     answered = tracker(domain, "rate_service")
     answered.update(ActionExecuted(GUIDE))
     assert predicted(policy, domain, answered) == "action_listen"
+
+
+def test_a_rating_said_with_its_entity_is_left_to_the_rules(policy, domain):
+    assert predicted(policy, domain, tracker(domain, "rate_service", entities=["rating"])) is None
