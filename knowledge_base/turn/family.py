@@ -79,11 +79,11 @@ def _name_pairs(search) -> frozenset[tuple[str, str]]:
     return search.derived("turn.family_pairs", build)
 
 
-def said_terms(search, text: str) -> frozenset[str]:
-    """Informative folded words of the question plus the catalogue phrases of the everyday names it uses
-    ("bảo hiểm y tế" → "BHYT", "hộ khẩu" → "thường trú")."""
+def said_terms(search, text: str, expand: bool = True) -> frozenset[str]:
+    """Informative folded words of the question plus (``expand``) the catalogue phrases of the everyday names it
+    uses ("bảo hiểm y tế" → "BHYT", "hộ khẩu" → "thường trú")."""
     aliases = getattr(search, "aliases", None)
-    expansion = aliases.expansion_text(text) if hasattr(aliases, "expansion_text") else ""
+    expansion = aliases.expansion_text(text) if expand and hasattr(aliases, "expansion_text") else ""
     words, pairs = _folded(f"{text} | {expansion}"), _name_pairs(search)
     kept = set()
     for i, word in enumerate(words):
@@ -137,8 +137,8 @@ def decide(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str,
     top = hits[0]
     said = said_terms(search, said_text)
     core = said & terms[top.code]
-    if not core:
-        return []
+    if not core & said_terms(search, said_text, expand=False):
+        return []  # the question names the family only through an everyday or English name: search's call
     close = [h for h in hits if core <= terms[h.code] and h.score >= top.score * FAMILY_RATIO]
     if len(close) < 2:
         return []
