@@ -5,13 +5,18 @@ Rules, in order:
 2. With a current procedure, a turn whose words are all question words, fillers or everyday words is a follow-up
    about it ("mất bao lâu", "vậy con", "sao mỗi tờ hết mấy nghìn"); one that says a variant of it ("còn cấp lại
    thì sao") moves to that sibling; one that names another procedure with a confident search switches to it.
-3. Offered choices (the last clarifying question) are preferred when the turn says which one fits.
+3. Offered choices (the last clarifying question) are preferred when the turn says which one fits: by the words
+   of one offered name, a variant cue or an age inside its age range (family.choose_option), unless search is sure
+   of a procedure that was not offered.
 4. A procedure not handled at the ward that outranks every ward one is referred (unless a ward procedure fits
    confidently too: both are offered).
 5. Siblings competing (same name once variant words are removed) → the one the question says, else a clarifying
-   question with the siblings that fit (≤ 3).
+   question with the siblings that fit (≤ 3). A wider family (close hits whose names hold the words the question
+   matched, knowledge_base/turn/family.py) named without an action or a member's own words gets a question too.
 6. Otherwise the search's own confidence: confident → the procedure, ambiguous → ≤ 3 choices, no_match → no_match.
 Without a current procedure, a turn made only of everyday words ("giờ", "cháu", "đăng ký") asks which procedure.
+After these, a turn that goes back to a procedure discussed earlier in the conversation means it
+(knowledge_base/turn/recent.py). A turn typed with diacritics is compared with names accent by accent.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from typing import Sequence
 
 from knowledge_base.search.outcome import SearchOutcome
 from knowledge_base.text import clean, fold, has_diacritics, tokens
+from knowledge_base.turn import family
 from knowledge_base.turn.outcome import TurnChoice, TurnOutcome
 from knowledge_base.turn.recent import prefer_recent
 from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
@@ -35,6 +41,8 @@ SIBLING_WINDOW = 0.25
 """How far below the top hit a sibling may score and still compete with it."""
 DEFAULT_MARGIN = 0.08
 """A default variant ("đăng ký") the question does not say is taken only this far above its closest sibling."""
+OPTION_EVIDENCE = 2
+"""Evidence (family.choose_option) an offered procedure needs to win over a confident search for another one."""
 _CODE = re.compile(r"\b\d\.\d{6}\b")
 _RANK = {"no_match": 0, "ambiguous": 1, "confident": 2}
 
@@ -148,7 +156,7 @@ def _siblings_decide(search, index: SiblingIndex, markers: SiblingMarkers, query
     said = markers.mentioned(f"{_said_text(search, query)} {index.stem(top.code)}")
     full, fits = _pick(index, competing, said)
     scores = {h.code: h.score for h in hits}
-    by_score = sorted(fits, key=lambda c: -scores[c])
+    by_score = sorted(fits, key=lambda c: (family.rare_unsaid(index, markers, c, said), -scores[c]))
     chosen = top.code if top.code in full else (full[0] if len(full) == 1 else None)
     if chosen is not None:
         told = index.values(chosen).get("action") in said.get("action", set()) or any(
@@ -169,15 +177,22 @@ def _siblings_decide(search, index: SiblingIndex, markers: SiblingMarkers, query
 
 
 def _options_decide(search, index: SiblingIndex, markers: SiblingMarkers, query: str, options: Sequence[str],
-                    outcome: SearchOutcome) -> TurnOutcome | None:
-    """After a clarifying question: the offered procedure the turn says (by variant words, else by search)."""
+                    outcome: SearchOutcome, names_nothing: bool = False) -> TurnOutcome | None:
+    """After a clarifying question: the offered procedure the turn says (by its words, variant cues or age, else
+    by search). A turn that names nothing ("nộp ở đâu") takes the offered default variant, if there is one."""
     known = [c for c in options if search.document(c) is not None]
     if len(known) < 2:
         return None
+    # a procedure search is sure of that was not offered ("photo bằng tốt nghiệp" after certification choices)
+    # outweighs weak evidence for an offered one; a stated age or two of its own words do not
+    rival = outcome.confidence == "confident" and outcome.results and outcome.results[0].code not in known
+    chosen = family.choose_option(search, markers, _said_text(search, query), known)
+    if chosen is not None and (not rival or chosen[1] >= OPTION_EVIDENCE):
+        return _answer(search, chosen[0], "option_said")
     stems = " ".join(dict.fromkeys(index.stem(c) for c in known if index.stem(c)))
     said = markers.mentioned(f"{_said_text(search, query)} {stems}")
     full, _ = _pick(index, known, said)
-    if len(full) == 1:
+    if len(full) == 1 and (names_nothing or not rival):
         return _answer(search, full[0], "option_said")
     ranked = [h for h in outcome.results if h.code in known]
     if ranked and outcome.results[0].code == ranked[0].code and outcome.confidence == "confident":
@@ -308,7 +323,7 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
         return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
     outcome = _search(search, words, query)
     hits = list(outcome.results)
-    if options and (decided := _options_decide(search, index, markers, query, options, outcome)):
+    if options and (decided := _options_decide(search, index, markers, query, options, outcome, not strong)):
         return decided
     if not strong:
         return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
@@ -327,6 +342,10 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
         decided = _siblings_decide(search, index, markers, query, outcome)
         if decided is not None:
             return decided
+        if members := family.decide(search, index, markers, _said_text(search, query), hits):
+            if outcome.confidence != "confident":  # search is unsure of the family too: keep its best other hit
+                members = members[:MAX_CHOICES - 1] + [h.code for h in hits if h.code not in members][:1]
+            return _clarify(search, members, "family")
     if outcome.confidence == "confident" and hits:
         return _answer(search, hits[0].code, "named")
     if outcome.confidence == "ambiguous" and hits:

@@ -34,6 +34,9 @@ class Marker:
     """Folded phrases that mark this value in a catalogue name."""
     cues: tuple[str, ...]
     """Folded phrases by which a citizen says this value."""
+    rare: bool = False
+    """A special case most citizens are not in (foreign element, mobile, border area): offered after the others
+    when the question does not say it."""
 
 
 def _phrases(items, where: str) -> tuple[str, ...]:
@@ -62,10 +65,11 @@ class SiblingMarkers:
                 raise SiblingMarkersError(f"{path}: facet '{facet}' must map values to in_names/cues")
             for value, entry in values.items():
                 where = f"{path}: {facet}.{value}"
-                if not isinstance(entry, dict) or set(entry) - {"in_names", "cues", "default"}:
-                    raise SiblingMarkersError(f"{where}: expected keys in_names, cues and optional default")
+                if not isinstance(entry, dict) or set(entry) - {"in_names", "cues", "default", "rare"}:
+                    raise SiblingMarkersError(f"{where}: expected keys in_names, cues and optional default, rare")
                 markers.append(Marker(facet, value, bool(entry.get("default", False)),
-                                      _phrases(entry.get("in_names"), where), _phrases(entry.get("cues"), where)))
+                                      _phrases(entry.get("in_names"), where), _phrases(entry.get("cues"), where),
+                                      bool(entry.get("rare", False))))
         return cls(tuple(markers))
 
     def _name_phrases(self) -> list[tuple[str, Marker]]:
@@ -83,6 +87,12 @@ class SiblingMarkers:
                 values.setdefault(marker.facet, marker.value)
                 folded = folded.replace(f" {phrase} ", " ")
         return " ".join(folded.split()), values
+
+    def in_name(self, name: str) -> set[tuple[str, str]]:
+        """Every (facet, value) whose name phrase occurs in ``name`` ("Cấp lại, đổi, điều chỉnh …" has three).
+        "đối với" (for) is not "đổi" (change) once accents are folded."""
+        folded = (" " + " ".join(tokens(name)) + " ").replace(" doi voi ", " | ")
+        return {(m.facet, m.value) for m in self.markers for p in m.in_names if _contains(folded, p)}
 
     def mentioned(self, text: str) -> dict[str, set[str]]:
         """facet → values a question says (its age, via the same age hint search uses, counts too)."""

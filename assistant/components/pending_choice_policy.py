@@ -1,0 +1,85 @@
+"""A Rasa policy that sends the answer to a clarifying question to the procedure guide, whatever intent it got.
+
+After the assistant asked "which of these procedures?" (the ``pending_options`` slot holds the offered codes and
+the previous bot action is the one that asked), the citizen often answers in their own words: "bé nhà em mới lên
+lớp 1, 6 tuổi thôi", "thẻ của bà bị in sai năm sinh". The intent classifier reads such answers as feedback, an
+inform or small talk; this policy predicts ``action_answer_procedure`` instead, which resolves the turn against
+the offered procedures (knowledge_base.turn). Intents that clearly ask for something else (a ticket, an officer,
+goodbye, picking "số 2" …) are left to the rules. It learns nothing and outranks RulePolicy only when it applies.
+"""
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+LISTEN = "action_listen"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class PendingChoicePolicy(Policy):
+    """Predicts the guide action for a turn answering a pending clarifying question."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "priority": 7,  # above RulePolicy (6): a rule for the misread intent must not win
+            "slot": "pending_options",
+            "action": "action_answer_procedure",
+            "asked_by": ["action_answer_procedure", "action_choose_option"],
+            "other_intents": [
+                "choose_option", "request_human", "ask_queue_ticket", "ask_queue_status", "check_dossier_status",
+                "ask_dossier_code_help", "ask_opening_hours", "greet", "goodbye", "thank", "cancel", "complain",
+                "bot_challenge",
+            ],
+            # an entity that says the turn is a rating or a dossier code ("cho 4 điểm" after the question)
+            "other_entities": ["rating", "dossier_code"],
+        }
+
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+        """Nothing to learn: the condition is the dialogue state."""
+        return self._resource
+
+    def applies(self, tracker: DialogueStateTracker) -> bool:
+        """A user turn right after the bot asked a clarifying question, with an intent that is not clearly else."""
+        if tracker.latest_action_name != LISTEN or not tracker.get_slot(self.config["slot"]):
+            return False
+        intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
+        if intent in self.config["other_intents"] or tracker.active_loop_name:
+            return False
+        entities = {e.get("entity") for e in (tracker.latest_message.entities or [])}
+        if entities & set(self.config["other_entities"]):
+            return False
+        return self._previous_bot_action(tracker) in self.config["asked_by"]
+
+    @staticmethod
+    def _previous_bot_action(tracker: DialogueStateTracker) -> Optional[Text]:
+        for event in reversed(tracker.events):
+            if isinstance(event, ActionExecuted) and event.action_name != LISTEN:
+                return event.action_name
+        return None
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """Certainty for the guide action when the policy applies, zero for every action otherwise."""
+        probabilities = self._default_predictions(domain)
+        if self.applies(tracker):
+            probabilities[domain.index_for_action(self.config["action"])] = 1.0
+        elif self._answered(tracker):  # no rule follows the guide action for a misread intent: listen
+            probabilities[domain.index_for_action(LISTEN)] = 1.0
+        return self._prediction(probabilities)
+
+    def _answered(self, tracker: DialogueStateTracker) -> bool:
+        """The guide action just answered a turn whose intent is not one left to the rules (the guide action is
+        always followed by listening, whichever rule or story ran it)."""
+        intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
+        return tracker.latest_action_name == self.config["action"] and intent not in self.config["other_intents"]

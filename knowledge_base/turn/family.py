@@ -1,0 +1,184 @@
+"""Procedure families: close ward procedures whose names share the words a question matched and differ by others
+("Cấp giấy phép xây dựng mới …" / "… sửa chữa, cải tạo …" / "Gia hạn giấy phép xây dựng …"; "Chứng thực di chúc" /
+"Chứng thực chữ ký …"; "Đăng ký đóng, cấp thẻ BHYT …" / "Cấp lại, đổi, điều chỉnh thông tin trên … thẻ BHYT").
+
+A family generalises siblings (knowledge_base/turn/siblings.py: equal names once variant words are removed): its
+members are found from the question, not from a fixed grouping, so a family named without its variant words
+("xin phép xây dựng", "thẻ bảo hiểm y tế") is asked about instead of guessed. The question discriminates when it
+says words, or variant cues (sibling_markers.yaml), that some members' names have and others lack. A top hit whose
+name adds nothing to what all members share (the plain "Đăng ký khai sinh") is left to decide.py's default rule.
+
+After a clarifying question, ``choose_option`` reads the citizen's answer against the offered procedures the same
+way, plus a stated age against the age ranges in their names ("bé 6 tuổi" → "… dưới 14 tuổi").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from knowledge_base.text import fold, tokens
+from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
+
+FAMILY_RATIO = 0.8
+"""A family member scores at least this share of the top hit's score."""
+MAX_MEMBERS = 3
+_PLAIN = frozenset("thu tuc dang ky ki cap giay to".split())
+"""Words of almost every name ("Thủ tục đăng ký", "cấp giấy"): never evidence of one procedure."""
+_FUNCTION_PHRASES = ("giay chung nhan", "giay xac nhan", "thuc hien", "truong hop", "hanh chinh", "doi voi",
+                     "uy ban nhan dan")
+"""Phrases that tell no procedure from another (paper words: "giấy chứng nhận hộ kinh doanh" is the household
+business itself; "đối với", "trường hợp", "Ủy ban nhân dân")."""
+_FUNCTION_WORDS = frozenset(
+    "cac cua va voi trong tren tu den tai ve theo cho la ma hoac da duoc co nhung mot so viec vao ra de boi khi".split())
+"""Grammatical words ("của", "được", "đối với"): never evidence, in a name or a question."""
+_QUESTION_WORDS = frozenset(
+    "nay do toi em anh chi minh ban gi nao sao the thi a o lai sang them nua roi muon can lam dau tuoi hoi".split())
+"""Pronouns, particles and question words of a question ("tôi", "sao", "làm", "đâu"). Accent folding makes some
+of them name words too ("bản sao", "căn cước", "lần đầu"): in a question they are kept next to a word they form a
+catalogue name's word pair with."""
+_WEAK_DO = re.compile(r"\blam\b(?! lai)")
+_AGE = re.compile(r"\b(\d{1,3})\s*(?:tuoi|years? old)\b")
+_UNDER = re.compile(r"\bduoi (\d{1,3}) tuoi\b")
+_FROM = re.compile(r"\b(?:tu du|tu|tren|du) (\d{1,3}) tuoi(?: tro len)?\b")
+
+
+@dataclass(frozen=True)
+class Member:
+    """One family member as the question sees it."""
+
+    code: str
+    score: float
+    said: frozenset[str]
+    """Informative words of its name the question says."""
+    unsaid: frozenset[str]
+    """Informative words of its name, not shared by every close member, the question does not say."""
+
+
+def _informative(token: str) -> bool:
+    return not (token in _FUNCTION_WORDS or token in _PLAIN or token.isdigit() or len(token) < 2)
+
+
+def _folded(text: str) -> list[str]:
+    folded = f" {' '.join(tokens(text))} "
+    for phrase in _FUNCTION_PHRASES:
+        folded = folded.replace(f" {phrase} ", " ")
+    return folded.split()
+
+
+def name_terms(search) -> dict[str, frozenset[str]]:
+    """Code → informative folded words of its name, ward procedures only (cached on the search)."""
+    def build(docs):
+        return {d.code: frozenset(t for t in _folded(d.name) if _informative(t)) for d in docs if d.ward_level}
+    return search.derived("turn.family_terms", build)
+
+
+def _name_pairs(search) -> frozenset[tuple[str, str]]:
+    def build(docs):
+        return frozenset(p for d in docs if d.ward_level for words in [tokens(d.name)] for p in zip(words, words[1:]))
+    return search.derived("turn.family_pairs", build)
+
+
+def said_terms(search, text: str, expand: bool = True) -> frozenset[str]:
+    """Informative folded words of the question plus (``expand``) the catalogue phrases of the everyday names it
+    uses ("bảo hiểm y tế" → "BHYT", "hộ khẩu" → "thường trú")."""
+    aliases = getattr(search, "aliases", None)
+    expansion = aliases.expansion_text(text) if expand and hasattr(aliases, "expansion_text") else ""
+    words, pairs = _folded(f"{text} | {expansion}"), _name_pairs(search)
+    kept = set()
+    for i, word in enumerate(words):
+        if not _informative(word):
+            continue
+        paired = (i and (words[i - 1], word) in pairs) or (i + 1 < len(words) and (word, words[i + 1]) in pairs)
+        if word not in _QUESTION_WORDS or paired:
+            kept.add(word)
+    return frozenset(kept)
+
+
+def _variants_said(markers: SiblingMarkers, said_values: dict[str, set[str]], name: str) -> int:
+    """How many non-default variant values the question says that ``name`` has (multi-valued names count each)."""
+    defaults = {m.value for m in markers.markers if m.default}
+    return sum(1 for f, v in markers.in_name(name) if v not in defaults and v in said_values.get(f, set()))
+
+
+def _age_fit(text: str, name: str) -> int:
+    """+1 when an age the question states lies in the name's age range, -1 when outside it, 0 otherwise."""
+    ages = [int(a) for a in _AGE.findall(fold(text))]
+    folded = " ".join(tokens(name))
+    under, above = _UNDER.search(folded), _FROM.search(folded)
+    if not ages or not (under or above):
+        return 0
+    age = ages[0]
+    inside = (not under or age < int(under.group(1))) and (not above or age >= int(above.group(1)))
+    return 1 if inside else -1
+
+
+def rare_unsaid(index: SiblingIndex, markers: SiblingMarkers, code: str, said_values: dict[str, set[str]]) -> int:
+    """Rare variant values (foreign element, mobile …) of ``code``'s name the question does not say."""
+    rare = {(m.facet, m.value) for m in markers.markers if m.rare}
+    return sum(1 for f, v in index.values(code).items() if (f, v) in rare and v not in said_values.get(f, set()))
+
+
+def _says_action(markers: SiblingMarkers, text: str) -> bool:
+    """Does the question say what it wants done (register, apply, re-issue, change …)? "làm" alone (do, as in
+    "làm ở đâu") says nothing; "làm lại" does."""
+    folded = _WEAK_DO.sub(" | ", " ".join(tokens(text)))
+    return bool(markers.mentioned(folded).get("action"))
+
+
+def decide(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str, hits: Sequence) -> list[str]:
+    """The members to ask about (best first) when the question names the top hit's family but neither says what
+    it wants done nor which member it means, and the top hit is a specific variant; [] otherwise (no family, the
+    question singles a member out or says an action, or the top hit is the family's plain member)."""
+    terms = name_terms(search)
+    hits = [h for h in hits if h.code in terms]
+    if not hits or hits[0].score <= 0 or _says_action(markers, said_text):
+        return []
+    top = hits[0]
+    said = said_terms(search, said_text)
+    core = said & terms[top.code]
+    if not core & said_terms(search, said_text, expand=False):
+        return []  # the question names the family only through an everyday or English name: search's call
+    close = [h for h in hits if core <= terms[h.code] and h.score >= top.score * FAMILY_RATIO]
+    if len(close) < 2:
+        return []
+    common = frozenset.intersection(*(terms[h.code] for h in close))
+    said_values = markers.mentioned(said_text)
+    facets = {f for h in close for f in index.values(h.code)} | set(said_values)
+    fitting = [h for h in close if index.fit(h.code, said_values, facets)[0]]
+    if len(fitting) < 2:
+        return []
+    evidence = {h.code: len((said & terms[h.code]) - common) for h in fitting}
+    best = max(evidence.values())
+    if best > 0:  # the question says words of some members only: ask among those, if more than one
+        fitting = [h for h in fitting if evidence[h.code] == best]
+        if len(fitting) < 2:
+            return []
+    elif fitting[0].code != top.code or not (terms[top.code] - common) - said:
+        return []  # the top hit is the family's plain member: the default-variant rule decides
+    ranked = sorted(fitting, key=lambda h: (rare_unsaid(index, markers, h.code, said_values), -h.score))
+    return [h.code for h in ranked[:MAX_MEMBERS]]
+
+
+def choose_option(search, markers: SiblingMarkers, said_text: str, options: Sequence[str]) -> tuple[str, int] | None:
+    """The offered procedure an answer to a clarifying question points to, with its evidence (words of its name
+    alone, variant cues and, counting 2, an age inside its age range); None when none is singled out."""
+    terms = name_terms(search)
+    known = [c for c in options if c in terms]
+    if len(known) < 2:
+        return None
+    said = said_terms(search, said_text)
+    said_values = markers.mentioned(said_text)
+    common = frozenset.intersection(*(terms[c] for c in known))
+    scores = {}
+    for code in known:
+        name = search.document(code).name
+        age = _age_fit(said_text, name)
+        if age < 0:
+            continue
+        scores[code] = len((said & terms[code]) - common) + _variants_said(markers, said_values, name) + 2 * age
+    if not scores:
+        return None
+    best = max(scores.values())
+    chosen = [c for c, s in scores.items() if s == best]
+    return (chosen[0], best) if best > 0 and len(chosen) == 1 else None

@@ -1,0 +1,137 @@
+"""Procedure families (knowledge_base/turn/family.py): when close procedures compete the question is asked about,
+and an answer to that question is read against the offered procedures. Search hits are given, so the tests are
+about the family logic, not about ranking."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from knowledge_base.turn import SiblingMarkers, family
+from knowledge_base.turn.siblings import SiblingIndex
+
+NAMES = {
+    "1.001939": "Đăng ký đóng, cấp thẻ BHYT đối với người chỉ tham gia BHYT",
+    "1.002759": "Cấp lại, đổi, điều chỉnh thông tin trên sổ BHXH, thẻ BHYT",
+    "1.013225": "Cấp giấy phép xây dựng mới đối với công trình cấp III, cấp IV và nhà ở riêng lẻ",
+    "1.013229": "Cấp giấy phép xây dựng sửa chữa, cải tạo đối với công trình cấp III, cấp IV và nhà ở riêng lẻ",
+    "2.000992": "Chứng thực chữ ký người dịch mà người dịch là cộng tác viên dịch thuật",
+    "2.000884": "Chứng thực chữ ký trong các giấy tờ, văn bản",
+    "2.001019": "Chứng thực di chúc",
+    "1.001193": "Thủ tục đăng ký khai sinh",
+    "2.000528": "Thủ tục đăng ký khai sinh có yếu tố nước ngoài",
+    "1.014061": "Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên",
+    "1.014062": "Cấp thẻ căn cước cho người dưới 14 tuổi",
+    "1.004837": "Thủ tục đăng ký giám hộ",
+    "1.004845": "Thủ tục đăng ký chấm dứt giám hộ",
+    "1.001669": "Thủ tục đăng ký giám hộ có yếu tố nước ngoài",
+    "1.003677": "Khai báo tạm vắng",
+}
+
+
+@dataclass(frozen=True)
+class Doc:
+    code: str
+    name: str
+    ward_level: bool = True
+
+
+@dataclass(frozen=True)
+class Hit:
+    code: str
+    score: float
+
+
+class FamilySearch:
+    """The part of ProcedureSearch the family logic reads: documents, derived tables, no aliases."""
+
+    aliases = None
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.docs = {code: Doc(code, name) for code, name in names.items()}
+
+    def document(self, code):
+        return self.docs.get(code)
+
+    def derived(self, key, build):
+        return build(list(self.docs.values()))
+
+
+@pytest.fixture(scope="module")
+def search():
+    return FamilySearch(NAMES)
+
+
+@pytest.fixture(scope="module")
+def markers():
+    return SiblingMarkers.load()
+
+
+@pytest.fixture(scope="module")
+def index(markers):
+    return SiblingIndex(markers, NAMES.items())
+
+
+def hits(*pairs):
+    return [Hit(code, score) for code, score in pairs]
+
+
+def test_a_family_named_without_its_variant_words_is_asked_about(search, index, markers):
+    found = family.decide(search, index, markers, "hỏi về thẻ BHYT cho mẹ tôi",
+                          hits(("1.001939", 0.96), ("1.002759", 0.80), ("1.003677", 0.79)))
+    assert found == ["1.001939", "1.002759"]  # members only, best first; the unrelated hit is not offered
+
+
+def test_a_family_member_far_below_the_top_hit_does_not_compete(search, index, markers):
+    assert family.decide(search, index, markers, "hỏi về thẻ BHYT cho mẹ tôi",
+                         hits(("1.001939", 0.96), ("1.002759", 0.50))) == []
+
+
+def test_a_question_that_says_what_it_wants_done_is_left_to_search(search, index, markers):
+    assert family.decide(search, index, markers, "xin giấy phép xây dựng nhà 2 tầng",
+                         hits(("1.013225", 0.90), ("1.013229", 0.80))) == []
+
+
+def test_without_an_action_a_specific_variant_on_top_gets_a_question(search, index, markers):
+    assert family.decide(search, index, markers, "giấy phép xây dựng cho căn nhà",
+                         hits(("1.013225", 0.90), ("1.013229", 0.80))) == ["1.013225", "1.013229"]
+
+
+def test_the_plain_member_on_top_is_left_to_the_default_rule(search, index, markers):
+    assert family.decide(search, index, markers, "khai sinh cho con",
+                         hits(("1.001193", 0.95), ("2.000528", 0.90))) == []
+
+
+def test_only_members_whose_own_words_the_question_says_are_offered(search, index, markers):
+    found = family.decide(search, index, markers, "chứng thực chữ ký",
+                          hits(("2.000992", 0.99), ("2.001019", 0.93), ("2.000884", 0.92)))
+    assert found == ["2.000992", "2.000884"]  # "di chúc" has no "chữ ký"
+
+
+def test_rare_variants_the_question_does_not_say_are_offered_last(index, markers):
+    assert family.rare_unsaid(index, markers, "1.001669", {}) == 1
+    assert family.rare_unsaid(index, markers, "1.004845", {}) == 0
+    assert family.rare_unsaid(index, markers, "1.001669", {"foreign": {"foreign"}}) == 0
+
+
+@pytest.mark.parametrize(("answer", "code"), [
+    ("bé nhà em mới lên lớp 1, 6 tuổi thôi", "1.014062"),
+    ("con tôi năm nay 15 tuổi rồi", "1.014061"),
+])
+def test_an_age_answer_picks_the_offered_age_range(search, markers, answer, code):
+    assert family.choose_option(search, markers, answer, ["1.014061", "1.014062"])[0] == code
+
+
+@pytest.mark.parametrize(("answer", "options", "code"), [
+    ("thẻ của bà bị in sai năm sinh, muốn sửa lại cho đúng", ["1.001939", "1.002759"], "1.002759"),
+    ("năm nay cháu nó đủ 18 tuổi rồi, không cần ai giám hộ nữa", ["1.004837", "1.004845"], "1.004845"),
+    ("nhà cũ rồi, chỉ muốn cải tạo lại mặt tiền với sửa cái mái", ["1.013225", "1.013229"], "1.013229"),
+])
+def test_an_answer_in_the_citizen_s_words_picks_the_offered_procedure_it_describes(search, markers, answer, options,
+                                                                                  code):
+    assert family.choose_option(search, markers, answer, options)[0] == code
+
+
+@pytest.mark.parametrize("answer", ["nộp ở đâu", "có mất phí không chị", "bao lâu"])
+def test_an_answer_that_describes_no_option_picks_none(search, markers, answer):
+    assert family.choose_option(search, markers, answer, ["1.001939", "1.002759"]) is None

@@ -1,0 +1,75 @@
+"""PendingChoicePolicy (assistant/components/pending_choice_policy.py) built as Rasa's graph builds it: right after
+a clarifying question the answer goes to the guide whatever its intent, unless it clearly asks for something else."""
+from __future__ import annotations
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from assistant.components.pending_choice_policy import PendingChoicePolicy
+from tests.rasa.conftest import ROOT
+
+GUIDE = "action_answer_procedure"
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "assistant" / "domain.yml"))
+
+
+@pytest.fixture(scope="module")
+def policy(tmp_path_factory) -> PendingChoicePolicy:
+    storage = LocalModelStorage(tmp_path_factory.mktemp("policy"))
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = PendingChoicePolicy.get_default_config()
+    PendingChoicePolicy.create(config, storage, Resource("choice"), context).train([], Domain.empty())
+    return PendingChoicePolicy.load(config, storage, Resource("choice"), context)
+
+
+def tracker(domain, intent, *, asked_by=GUIDE, options=("1.014062", "1.014061"), entities=()):
+    events = [ActionExecuted("action_listen"), UserUttered("làm căn cước cho con", intent={"name": "ask_procedure"}),
+              ActionExecuted(asked_by)]
+    if options:
+        events.append(SlotSet("pending_options", list(options)))
+    events += [ActionExecuted("action_listen"), UserUttered("bé 6 tuổi", intent={"name": intent, "confidence": 0.9},
+                                                   entities=[{"entity": e, "value": "4"} for e in entities])]
+    return DialogueStateTracker.from_events("test", events, slots=domain.slots)
+
+
+def predicted(policy, domain, tracker_) -> str | None:
+    prediction = policy.predict_action_probabilities(tracker_, domain)
+    best = max(prediction.probabilities)
+    return domain.action_names_or_texts[prediction.probabilities.index(best)] if best > 0 else None
+
+
+@pytest.mark.parametrize("intent", ["give_feedback", "rate_service", "inform", "affirm", "deny", "out_of_scope"])
+def test_an_answer_to_a_clarifying_question_goes_to_the_guide_whatever_its_intent(policy, domain, intent):
+    assert predicted(policy, domain, tracker(domain, intent)) == GUIDE
+
+
+@pytest.mark.parametrize("intent", ["choose_option", "ask_queue_ticket", "request_human", "goodbye"])
+def test_a_turn_that_clearly_asks_for_something_else_is_left_to_the_rules(policy, domain, intent):
+    assert predicted(policy, domain, tracker(domain, intent)) is None
+
+
+def test_without_a_pending_question_the_policy_predicts_nothing(policy, domain):
+    assert predicted(policy, domain, tracker(domain, "give_feedback", options=())) is None
+    assert predicted(policy, domain, tracker(domain, "give_feedback", asked_by="action_issue_ticket")) is None
+
+
+def test_it_outranks_rules_only_by_priority(policy):
+    assert policy.config["priority"] > 6  # RulePolicy's priority
+
+
+def test_after_the_guide_answered_a_misread_turn_the_policy_listens(policy, domain):
+    answered = tracker(domain, "rate_service")
+    answered.update(ActionExecuted(GUIDE))
+    assert predicted(policy, domain, answered) == "action_listen"
+
+
+def test_a_rating_said_with_its_entity_is_left_to_the_rules(policy, domain):
+    assert predicted(policy, domain, tracker(domain, "rate_service", entities=["rating"])) is None
