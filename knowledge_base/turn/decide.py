@@ -7,7 +7,8 @@ Rules, in order:
    thì sao") moves to that sibling; one that names another procedure with a confident search switches to it.
 3. Offered choices (the last clarifying question) are preferred when the turn says which one fits.
 4. A procedure not handled at the ward that outranks every ward one is referred (unless a ward procedure fits
-   confidently too: both are offered).
+   confidently too: both are offered); a story that names such a procedure better than every ward candidate
+   fits is referred too (knowledge_base.turn.referral).
 5. Siblings competing (same name once variant words are removed) → the one the question says, else a clarifying
    question with the siblings that fit (≤ 3).
 6. Otherwise the search's own confidence: confident → the procedure, ambiguous → ≤ 3 choices, no_match → no_match.
@@ -23,6 +24,7 @@ from typing import Sequence
 from knowledge_base.search.outcome import SearchOutcome
 from knowledge_base.text import clean, tokens
 from knowledge_base.turn.outcome import TurnChoice, TurnOutcome
+from knowledge_base.turn.referral import better_elsewhere
 from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
 from knowledge_base.turn.topics import TopicWords, default_topic_words
 from knowledge_base.turn.words import TurnWords
@@ -275,6 +277,8 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
         return decided
     if not strong:
         return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
+    # the story may name a procedure beyond the ward better than any ward one, or contradict search's referral
+    outcome = replace(outcome, elsewhere=better_elsewhere(search, query, content, markers, outcome.elsewhere))
     elsewhere = _choice(search, outcome.elsewhere.code) if outcome.elsewhere else None
     if current and not _switches(search, current, strong, outcome):
         return _answer(search, current_code, "follow_up_search", follow_up=True)
