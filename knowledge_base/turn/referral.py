@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from knowledge_base.search.lexical import terms
 from knowledge_base.search.outcome import SearchHit
+from knowledge_base.text import tokens
 from knowledge_base.turn.siblings import SiblingMarkers
 
 
@@ -75,19 +76,45 @@ def _name_values(search, markers: SiblingMarkers) -> dict[str, dict[str, str]]:
         d.code: markers.analyse(d.name)[1] for d in docs})
 
 
-def turn_weights(search, content: list[str], tuning: ReferralTuning = ReferralTuning()) -> dict[str, float]:
-    """IDF weight of each term the turn's content words say; an alias's canonical terms at ``alias_weight``."""
+def turn_weights(search, content: list[str], tuning: ReferralTuning = ReferralTuning(),
+                 query: str | None = None) -> dict[str, float]:
+    """IDF weight of each term the turn's content words say; an alias's canonical terms at ``alias_weight``.
+    Word pairs count only when the two words are adjacent in ``query`` itself (dropping "về nhà" from "vợ về nhà
+    chồng" must not make "vợ chồng")."""
     lexical = search.lexical
     text = " ".join(part for word in content for part in re.split(r"[_+]", word))
     if not text:
         return {}
-    weights = {t: lexical.idf(t) for t in lexical.query_terms(text)}
+    said = lexical.query_terms(text)
+    words = {t for t in said if "_" not in t}
+    if query is not None:
+        adjacent = {t for t in lexical.query_terms(query) if "_" in t}
+        said = [t for t in dict.fromkeys(said + sorted(adjacent))
+                if "_" not in t or (t in adjacent and all(p in words for p in t.split("_")))]
+    weights = {t: lexical.idf(t) for t in said}
     aliases = getattr(search, "aliases", None)
     expansion = aliases.expansion_text(text) if aliases is not None else ""
     for term in lexical.query_terms(expansion) if expansion else ():
         if term not in weights:
             weights[term] = tuning.alias_weight * lexical.idf(term)
     return weights
+
+
+def alias_pairs(search, content: list[str]) -> frozenset[str]:
+    """Word pairs of the everyday aliases the turn uses ("nhập khẩu" for registering a residence): they say the
+    alias's concept, so a catalogue name sharing them (an import procedure) is not named by the turn."""
+    aliases = getattr(search, "aliases", None)
+    text = " ".join(part for word in content for part in re.split(r"[_+]", word))
+    if not text or aliases is None or not hasattr(aliases, "expand"):
+        return frozenset()
+    folded = f" {' '.join(tokens(text))} "
+    pairs = set()
+    for entry in aliases.expand(text):
+        for alias in entry.aliases:
+            words = tokens(alias)
+            if words and f" {' '.join(words)} " in folded:
+                pairs.update(f"{a}_{b}" for a, b in zip(words, words[1:]))
+    return frozenset(pairs)
 
 
 def _contradicted(values: dict[str, str], said: dict[str, set[str]], defaults: set[str]) -> bool:
@@ -108,7 +135,7 @@ def _unsaid(values: dict[str, str], said: dict[str, set[str]], defaults: set[str
 def candidates(search, query: str, content: list[str], markers: SiblingMarkers,
                tuning: ReferralTuning = ReferralTuning()) -> list[Candidate]:
     """The best ward and non-ward candidates for ``query`` with their evidence, best fit first."""
-    weights = turn_weights(search, content, tuning)
+    weights = turn_weights(search, content, tuning, query)
     total = sum(weights.values())
     if total <= 0:
         return []
@@ -117,6 +144,7 @@ def candidates(search, query: str, content: list[str], markers: SiblingMarkers,
     values = _name_values(search, markers)
     said = markers.mentioned(query)
     idf = search.lexical.idf
+    borrowed = alias_pairs(search, content)
     defaults = {m.value for m in markers.markers if m.default}
     out: list[Candidate] = []
     for ward in (True, False):
@@ -127,7 +155,7 @@ def candidates(search, query: str, content: list[str], markers: SiblingMarkers,
             own = [t for t in have if "_" not in t]
             mass = sum(idf(t) for t in own)
             precision = sum(idf(t) for t in own if t in weights) / mass if mass else 0.0
-            phrase = any("_" in t for t in weights if t in have)
+            phrase = any("_" in t and t not in borrowed for t in weights if t in have)
             out.append(Candidate(code, ward, scores[code], evidence, phrase, precision,
                                  _contradicted(values.get(code, {}), said, defaults),
                                  _unsaid(values.get(code, {}), said, defaults)))
@@ -156,23 +184,24 @@ def better_elsewhere(search, query: str, content: list[str], markers: SiblingMar
             return None  # the turn says another variant, or shares no phrase with the name ("xin chào")
         if other is None or mine is None or other.fit(tuning) < mine.fit(tuning) + tuning.margin:
             return current
-        return _hit(search, other) if _beats(search, other, ward, content, tuning) else current
+        return _hit(search, other) if _beats(search, query, other, ward, content, tuning) else current
     if other is None or other.score < tuning.floor or other.evidence < tuning.min_evidence or not other.phrase:
         return None
-    return _hit(search, other) if _beats(search, other, ward, content, tuning) else None
+    return _hit(search, other) if _beats(search, query, other, ward, content, tuning) else None
 
 
 def _plain(candidate: Candidate, tuning: ReferralTuning) -> float:
     return candidate.score + tuning.evidence_weight * candidate.evidence
 
 
-def _beats(search, other: Candidate, ward: Candidate | None, content: list[str], tuning: ReferralTuning) -> bool:
+def _beats(search, query: str, other: Candidate, ward: Candidate | None, content: list[str],
+           tuning: ReferralTuning) -> bool:
     """The non-ward candidate outscores the best ward one, and the words that set their names apart point to it."""
     if ward is None:
         return True
     if _plain(other, tuning) < _plain(ward, tuning) + tuning.margin:
         return False
-    weights = turn_weights(search, content, tuning)
+    weights = turn_weights(search, content, tuning, query)
     names = _name_terms(search)
     theirs, ours = names.get(other.code, frozenset()), names.get(ward.code, frozenset())
     return _distinct(weights, theirs, ours) > _distinct(weights, ours, theirs)
