@@ -6,8 +6,8 @@ ward-level and the best non-ward candidates are compared on what the story liter
 turn's content words (question words and fillers stripped, IDF-weighted, everyday aliases counted at a lower
 weight) found in each candidate's catalogue name, added to the search score. A candidate whose name says a
 variant the turn contradicts ("cấp lại" asked, "lần đầu" named) is set aside. The non-ward record is referred
-only when it is clearly the better fit than every ward candidate; the ward exceptions (recording a divorce done
-abroad, reporting a lost passport) keep their ward answer because their own words are said.
+only when it is clearly the better fit than every ward candidate and the words that set the two names apart
+point to it: a ward procedure with the same name at several levels (reporting a lost passport) stays at the ward.
 """
 from __future__ import annotations
 
@@ -46,6 +46,8 @@ DEFAULT_TUNING = ReferralTuning()
 
 @dataclass(frozen=True)
 class Candidate:
+    """One procedure compared: its search score and how much of it the turn says."""
+
     code: str
     ward_level: bool
     score: float
@@ -57,6 +59,7 @@ class Candidate:
     precision: float
     """IDF share of the name's words the turn says."""
     contradicted: bool
+    """The turn says another variant of a facet the name states ("cấp lại" asked, "lần đầu" named)."""
     unsaid: bool = False
     """The name says a variant the turn does not (e.g. "có yếu tố nước ngoài"): never referred over a ward one."""
 
