@@ -9,7 +9,8 @@ Rules, in order:
    of one offered name, a variant cue or an age inside its age range (family.choose_option), unless search is sure
    of a procedure that was not offered.
 4. A procedure not handled at the ward that outranks every ward one is referred (unless a ward procedure fits
-   confidently too: both are offered).
+   confidently too: both are offered); a story that names such a procedure better than every ward candidate
+   fits is referred too (knowledge_base.turn.referral).
 5. Siblings competing (same name once variant words are removed) → the one the question says, else a clarifying
    question with the siblings that fit (≤ 3). A wider family (close hits whose names hold the words the question
    matched, knowledge_base/turn/family.py) named without an action or a member's own words gets a question too.
@@ -30,6 +31,7 @@ from knowledge_base.text import clean, fold, has_diacritics, tokens
 from knowledge_base.turn import family
 from knowledge_base.turn.outcome import TurnChoice, TurnOutcome
 from knowledge_base.turn.recent import prefer_recent
+from knowledge_base.turn.referral import better_elsewhere
 from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
 from knowledge_base.turn.topics import TopicWords, default_topic_words
 from knowledge_base.turn.words import TurnWords
@@ -327,6 +329,8 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
         return decided
     if not strong:
         return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
+    # the story may name a procedure beyond the ward better than any ward one, or contradict search's referral
+    outcome = replace(outcome, elsewhere=better_elsewhere(search, query, content, markers, outcome.elsewhere))
     elsewhere = _choice(search, outcome.elsewhere.code) if outcome.elsewhere else None
     if current and not _switches(search, current, strong, outcome, query):
         return _answer(search, current_code, "follow_up_search", follow_up=True)
