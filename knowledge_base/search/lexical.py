@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from knowledge_base.search.typos import TypoCorrector
 from knowledge_base.text import tokens
 
-DEFAULT_ZONE_WEIGHTS = {"name": 1.0, "field": 0.35, "extra": 0.35, "asks": 0.7}
+DEFAULT_ZONE_WEIGHTS = {"name": 1.0, "field": 0.35, "extra": 0.35, "asks": 0.7, "en": 0.8}
 PRECISION_CANDIDATES = 300
 """Name precision is computed for this many best-covered documents only (it only reorders the top)."""
 
