@@ -12,6 +12,7 @@ import yaml
 from knowledge_base.text import tokens
 
 from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
+from assistant.actions.language import in_language
 from assistant.actions.priority import NO_PRIORITY, PriorityGroups  # noqa: F401  (re-exported)
 from assistant.actions.replies import Replies
 from assistant.actions.reply import Reply
@@ -50,8 +51,8 @@ def _desk(raw: dict[str, Any] | None, language: str = "vi") -> Desk | None:
     if not isinstance(raw, dict) or not raw.get("id"):
         return None
     name = (raw.get("name_en") if language == "en" else None) or raw.get("name") or raw["id"]
-    return Desk(id=str(raw["id"]), name=str(name), floor=raw.get("floor") or None,
-                directions=raw.get("directions") or None)
+    return Desk(id=str(raw["id"]), name=str(name), floor=in_language(raw, "floor", language) or None,
+                directions=in_language(raw, "directions", language) or None)
 
 
 @dataclass
@@ -116,7 +117,7 @@ class DeskService:
         wait = ticket.get("estimated_wait_minutes")
         desk = _desk(desk_raw, language)
         fields = {"number": ticket.get("number", "?"), "desk": desk.name if desk else "",
-                  "floor": desk_raw.get("floor") or "", "ahead": ahead, "wait": wait if wait is not None else "?"}
+                  "floor": in_language(desk_raw, "floor", language), "ahead": ahead, "wait": wait if wait is not None else "?"}
         key = "handoff" if handoff else ("ticket_next" if ahead == 0 else "ticket")
         text_out = self.replies.say(key, language, **fields)
         if priority != NO_PRIORITY:
@@ -171,6 +172,7 @@ class DeskService:
             return Reply(self.replies.say("bridge_down", language), payload=ReplyPayload(kind="error", language=language))
         address = ward.get("address") or ""  # an unknown address is left out, never shown as a placeholder
         key = "hours" if address else "hours_no_address"
-        return Reply(self.replies.say(key, language, ward=ward.get("name") or "", hours=ward.get("hours") or "",
+        return Reply(self.replies.say(key, language, ward=in_language(ward, "name", language),
+                                      hours=in_language(ward, "hours", language),
                                       address=address),
                      payload=ReplyPayload(kind="hours", language=language))
