@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from knowledge_base.text import tokens
+from knowledge_base.turn.words import TurnWords
 
 from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
 from assistant.actions.language import in_language
@@ -64,6 +65,9 @@ class DeskService:
     handoff_desk: str | None = None
     ticket_words: TicketWords = field(default_factory=TicketWords.load)
     priority_groups: PriorityGroups = field(default_factory=PriorityGroups.load)
+    turn_words: TurnWords = field(default_factory=TurnWords.load)
+    """Question words and fillers: a ticket request whose other words are only these ("give me a number for
+    this", "cho tôi lấy số luôn nhé") names no procedure, so the current one (or the general desk) is used."""
 
     async def _desk_list(self) -> list[dict[str, Any]]:
         return [d for d in (await self.bridge.list_desks()).get("desks") or [] if isinstance(d, dict) and d.get("id")]
@@ -85,7 +89,7 @@ class DeskService:
             return None
         also = tuple(p for phrases in self.priority_groups.phrases.values() for p in phrases)
         rest = self.ticket_words.strip(text, also + self.priority_groups.not_priority)
-        if len(rest.split()) < MIN_PROCEDURE_WORDS:
+        if len(rest.split()) < MIN_PROCEDURE_WORDS or not self.turn_words.names_a_procedure(rest):
             return None
         outcome = await self.bridge.search(rest, k=3)
         hits = outcome.get("results") or []
