@@ -7,6 +7,7 @@ from typing import Any
 from knowledge_base.text import fold
 
 from assistant.actions.card_view import card_of
+from assistant.actions.language import in_language
 from assistant.actions.names import clean_cut
 from assistant.actions.replies import Replies
 
@@ -143,10 +144,10 @@ def where_reply(procedure: dict[str, Any], route: dict[str, Any] | None, replies
     desk = (route or {}).get("desk") or {}
     if not desk.get("name"):
         return replies.say("where_unknown", language, **base)
-    directions = shorten(desk.get("directions") or "", 140)
+    directions = shorten(in_language(desk, "directions", language), 140)
     name = (desk.get("name_en") if language == "en" else None) or desk["name"]
     return replies.say(
-        "where", language, desk=name, floor=desk.get("floor") or "", directions=f"{directions}. " if directions else "",
+        "where", language, desk=name, floor=in_language(desk, "floor", language), directions=f"{directions}. " if directions else "",
         **base,
     )
 

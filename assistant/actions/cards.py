@@ -6,6 +6,7 @@ from typing import Any
 
 from assistant.actions.answers import _document_names, _main_channel, format_vnd, shorten
 from assistant.actions.card_view import card_of
+from assistant.actions.language import in_language
 from assistant.actions.names import short_name
 from assistant.payload import Choice, Desk, ProcedureCard, ReplyPayload
 
@@ -58,8 +59,8 @@ def desk_of(route: dict[str, Any] | None, language: str = "vi") -> Desk | None:
     if not desk.get("id") or not desk.get("name"):
         return None
     name = (desk.get("name_en") if language == "en" else None) or desk["name"]
-    return Desk(id=str(desk["id"]), name=name, floor=desk.get("floor") or None,
-                directions=desk.get("directions") or None)
+    return Desk(id=str(desk["id"]), name=name, floor=in_language(desk, "floor", language) or None,
+                directions=in_language(desk, "directions", language) or None)
 
 
 def procedure_card(procedure: dict[str, Any], topic: str, language: str, *, route: dict[str, Any] | None = None,

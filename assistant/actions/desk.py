@@ -12,8 +12,10 @@ from pydantic import RootModel, StringConstraints
 
 from knowledge_base.data_file import read_model
 from knowledge_base.text import tokens
+from knowledge_base.turn.words import TurnWords
 
 from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
+from assistant.actions.language import in_language
 from assistant.actions.priority import NO_PRIORITY, PriorityGroups  # noqa: F401  (re-exported)
 from assistant.actions.replies import Replies
 from assistant.actions.reply import Reply
@@ -64,8 +66,8 @@ def _desk(raw: dict[str, Any] | None, language: str = "vi") -> Desk | None:
     if not isinstance(raw, dict) or not raw.get("id"):
         return None
     name = (raw.get("name_en") if language == "en" else None) or raw.get("name") or raw["id"]
-    return Desk(id=str(raw["id"]), name=str(name), floor=raw.get("floor") or None,
-                directions=raw.get("directions") or None)
+    return Desk(id=str(raw["id"]), name=str(name), floor=in_language(raw, "floor", language) or None,
+                directions=in_language(raw, "directions", language) or None)
 
 
 @dataclass
@@ -77,6 +79,9 @@ class DeskService:
     handoff_desk: str | None = None
     ticket_words: TicketWords = field(default_factory=TicketWords.load)
     priority_groups: PriorityGroups = field(default_factory=PriorityGroups.load)
+    turn_words: TurnWords = field(default_factory=TurnWords.load)
+    """Question words and fillers: a ticket request whose other words are only these ("give me a number for
+    this", "cho tôi lấy số luôn nhé") names no procedure, so the current one (or the general desk) is used."""
 
     async def _desk_list(self) -> list[dict[str, Any]]:
         return [d for d in (await self.bridge.list_desks()).get("desks") or [] if isinstance(d, dict) and d.get("id")]
@@ -101,7 +106,7 @@ class DeskService:
             return None
         also = tuple(p for phrases in self.priority_groups.phrases.values() for p in phrases)
         rest = self.ticket_words.strip(text, also + self.priority_groups.not_priority)
-        if len(rest.split()) < MIN_PROCEDURE_WORDS:
+        if len(rest.split()) < MIN_PROCEDURE_WORDS or not self.turn_words.names_a_procedure(rest):
             return None
         outcome = await self.bridge.turn(rest, language=language)
         if outcome.get("kind") == "procedure" and outcome.get("code"):
@@ -135,7 +140,7 @@ class DeskService:
         wait = ticket.get("estimated_wait_minutes")
         desk = _desk(desk_raw, language)
         fields = {"number": ticket.get("number", "?"), "desk": desk.name if desk else "",
-                  "floor": desk_raw.get("floor") or "", "ahead": ahead, "wait": wait if wait is not None else "?"}
+                  "floor": in_language(desk_raw, "floor", language), "ahead": ahead, "wait": wait if wait is not None else "?"}
         key = "handoff" if handoff else ("ticket_next" if ahead == 0 else "ticket")
         text_out = self.replies.say(key, language, **fields)
         if priority != NO_PRIORITY:
@@ -190,6 +195,7 @@ class DeskService:
             return Reply(self.replies.say("bridge_down", language), payload=ReplyPayload(kind="error", language=language))
         address = ward.get("address") or ""  # an unknown address is left out, never shown as a placeholder
         key = "hours" if address else "hours_no_address"
-        return Reply(self.replies.say(key, language, ward=ward.get("name") or "", hours=ward.get("hours") or "",
+        return Reply(self.replies.say(key, language, ward=in_language(ward, "name", language),
+                                      hours=in_language(ward, "hours", language),
                                       address=address),
                      payload=ReplyPayload(kind="hours", language=language))

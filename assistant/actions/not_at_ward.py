@@ -5,11 +5,13 @@ submission address each appear only when the record has them; nothing is guessed
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from knowledge_base.text import clean, fold
 
 from assistant.actions.answers import describe, display_name, shorten
+from assistant.actions.body_names import BodyNames
 from assistant.actions.replies import Replies
 
 BODY_CHARS = 100
@@ -32,12 +34,18 @@ def _list_head(text: str, limit: int) -> str:
     return shorten(head[:cut], limit) + "…" if cut > 0 else shorten(text, limit)
 
 
-def responsible_body(procedure: dict[str, Any]) -> str:
-    """Who the citizen deals with: the performing body, else the competent body, else ""."""
+@lru_cache(maxsize=1)
+def default_body_names() -> BodyNames:
+    return BodyNames.load()
+
+
+def responsible_body(procedure: dict[str, Any], language: str = "vi") -> str:
+    """Who the citizen deals with: the performing body, else the competent body, else "". In English, the body's
+    English name with the Vietnamese one in brackets when assistant/actions/data/body_names.yaml knows it."""
     for key in ("performing_body", "competent_body"):
         body = _list_head(procedure.get(key) or "", BODY_CHARS)
         if body:
-            return body
+            return default_body_names().say(body, language)
     return ""
 
 
@@ -56,7 +64,7 @@ def level_text(procedure: dict[str, Any], replies: Replies, language: str) -> st
 def not_at_ward_reply(procedure: dict[str, Any], replies: Replies, language: str) -> str:
     """≤ 3 short sentences: not at this ward + who/level, where to submit (if known), offer of an officer."""
     base = {"name": display_name(procedure.get("name", "")), "code": procedure["code"]}
-    body, level = responsible_body(procedure), level_text(procedure, replies, language)
+    body, level = responsible_body(procedure, language), level_text(procedure, replies, language)
     if body and level:
         first = replies.say("not_ward_body_level", language, body=body, level=level, **base)
     elif body:
@@ -85,7 +93,7 @@ def not_at_ward_answer(procedure: dict[str, Any], topic: str, replies: Replies, 
     if topic in REFERRAL_TOPICS:
         return not_at_ward_reply(procedure, replies, language)
     fact = describe(topic, procedure, replies, language, full=full)
-    body = responsible_body(procedure)
+    body = responsible_body(procedure, language)
     reminder = (replies.say("not_ward_reminder_body", language, body=body) if body
                 else replies.say("not_ward_reminder", language))
     return f"{fact} {reminder}".replace("….", "…").replace("…,", "…")

@@ -36,8 +36,10 @@ class WardInfo(_Strict):
     hours: str = Field(min_length=1, max_length=500)
     phone: str = Field(default="", max_length=50)
     demo: bool = Field(default=False, description="True for the shipped sample ward: not a real ward's facts.")
+    name_en: str | None = Field(default=None, min_length=1, max_length=200, description="The ward's name in English.")
+    hours_en: str | None = Field(default=None, min_length=1, max_length=500, description="The hours in English.")
 
-    _check_placeholders = field_validator("name", "address", "hours", "phone")(_no_placeholder)
+    _check_placeholders = field_validator("name", "address", "hours", "phone", "name_en", "hours_en")(_no_placeholder)
 
 
 class DeskConfig(_Strict):
@@ -52,18 +54,25 @@ class DeskConfig(_Strict):
     priority: bool = False
     general: bool = False
     minutes_per_ticket: int | None = Field(default=None, ge=1, le=240)
+    floor_en: str | None = Field(default=None, min_length=1, max_length=100, description="The floor in English.")
+    hours_en: str | None = Field(default=None, min_length=1, max_length=500, description="The hours in English.")
+    directions_en: str | None = Field(default=None, min_length=1, max_length=1000,
+                                      description="The directions in English.")
 
-    _check_placeholders = field_validator("name", "name_en", "floor", "hours", "directions")(_no_placeholder)
+    _check_placeholders = field_validator("name", "name_en", "floor", "hours", "directions", "floor_en", "hours_en",
+                                          "directions_en")(_no_placeholder)
 
     def display_name(self, language: str = "vi") -> str:
         """The name in the reply's language (English falls back to the Vietnamese name)."""
         return (self.name_en or self.name) if language == "en" else self.name
 
     def to_json(self) -> dict[str, Any]:
-        """The public shape (appendix): id, name, name_en, fields, floor, hours, directions, priority, general."""
+        """The public shape (appendix): id, name, name_en, fields, floor, hours, directions, priority, general,
+        and the optional English floor_en, hours_en, directions_en (None when staff have not written them)."""
         return {"id": self.id, "name": self.name, "name_en": self.name_en, "fields": list(self.fields),
                 "floor": self.floor, "hours": self.hours, "directions": self.directions, "priority": self.priority,
-                "general": self.general}
+                "general": self.general, "floor_en": self.floor_en, "hours_en": self.hours_en,
+                "directions_en": self.directions_en}
 
 
 class WardConfig(_Strict):
@@ -158,7 +167,8 @@ class DeskDirectory:
     def to_json(self) -> dict[str, Any]:
         """Ward facts that are known (an empty address or phone is left out, never shown blank) and the desks."""
         ward = self.config.ward
-        facts = {"name": ward.name, "address": ward.address, "hours": ward.hours, "phone": ward.phone}
+        facts = {"name": ward.name, "address": ward.address, "hours": ward.hours, "phone": ward.phone,
+                 "name_en": ward.name_en, "hours_en": ward.hours_en}
         out = {key: value for key, value in facts.items() if value}
         out["demo"] = ward.demo
         return {"ward": out, "desks": [d.to_json() for d in self.config.desks]}

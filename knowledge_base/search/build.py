@@ -100,6 +100,24 @@ def load_asks(settings: SearchSettings, known_codes: set[str]) -> dict[str, tupl
     return {code: asks for code, asks in table.items() if code in known_codes}
 
 
+def load_english_names(settings: SearchSettings, known_codes: set[str]) -> dict[str, str]:
+    """code -> English short name from the answer cards (none when the folder is absent or a card file is broken:
+    English questions are then matched on the Vietnamese names and the English citizen asks only)."""
+    from knowledge_base.cards import AnswerCards
+    from knowledge_base.cards.model import CardError
+
+    directory = Path(settings.answer_cards_dir)
+    if not directory.exists():
+        return {}
+    try:
+        cards = AnswerCards.load(directory)
+    except CardError as exc:
+        log.warning("answer cards not used for English search: %s", str(exc).splitlines()[0])
+        return {}
+    return {code: card.short_name.en for code, card in cards.cards.items()
+            if code in known_codes and getattr(card.short_name, "en", None)}
+
+
 def build_index(settings: SearchSettings, *, encoder=None) -> dict:
     """Encodes the catalogue (reusing unchanged vectors) and saves vectors + manifest; returns figures."""
     from knowledge_base.catalogue import load_catalogue
@@ -154,6 +172,7 @@ def build_search(settings: SearchSettings, *, encoder=None, tuning: SearchTuning
         aliases=AliasTable.load(settings.aliases_path),
         common=load_common_procedures(settings.common_procedures_path, known_codes=set(catalogue)),
         asks=asks,
+        english=load_english_names(settings, set(catalogue)),
         tuning=tuning,
     )
     search.load(catalogue.values(), vectors=vectors)

@@ -19,7 +19,7 @@ class SearchDocument:
     field: str
     ward_level: bool
     zones: dict[str, str]
-    """Lexical zones: name, field, extra (result document + code), asks (citizen phrasings)."""
+    """Lexical zones: name, field, extra (result document + code), asks (citizen phrasings), en (English name)."""
     passages: tuple[str, ...]
     """Texts for the dense index: the accented name and an accent-folded copy (for unaccented queries)."""
     prior: float = 0.0
@@ -34,8 +34,11 @@ def display_name(name: str) -> str:
     return stripped[:1].upper() + stripped[1:] if stripped else clean(name)
 
 
-def search_document(procedure, prior: float = 0.0, asks: tuple[str, ...] = ()) -> SearchDocument:
-    """Builds the search view from a knowledge_base.catalogue.Procedure (or anything with the same fields)."""
+def search_document(procedure, prior: float = 0.0, asks: tuple[str, ...] = (), english: str = "") -> SearchDocument:
+    """Builds the search view from a knowledge_base.catalogue.Procedure (or anything with the same fields).
+
+    ``english`` is the procedure's English name from its answer card ("Birth registration"): a lexical zone only,
+    so English questions match English words while the dense passages (and their saved vectors) stay as they are."""
     name = display_name(procedure.name)
     result = clean(getattr(procedure, "result", "") or "")[:_RESULT_LIMIT]
     passage = f"{name}. Lĩnh vực: {procedure.field}"
@@ -44,7 +47,8 @@ def search_document(procedure, prior: float = 0.0, asks: tuple[str, ...] = ()) -
         name=procedure.name,
         field=procedure.field,
         ward_level=bool(procedure.ward_level),
-        zones={"name": name, "field": procedure.field, "extra": f"{result} {procedure.code}", "asks": " ; ".join(asks)},
+        zones={"name": name, "field": procedure.field, "extra": f"{result} {procedure.code}", "asks": " ; ".join(asks),
+               "en": english},
         passages=(passage, fold(passage)),
         prior=prior,
         asks=tuple(asks),

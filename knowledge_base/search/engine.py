@@ -59,12 +59,15 @@ class ProcedureSearch:
         aliases=None,
         common: dict[str, float] | None = None,
         asks: dict[str, tuple[str, ...]] | None = None,
+        english: dict[str, str] | None = None,
         tuning: SearchTuning | None = None,
     ) -> None:
         self.encoder, self.index, self.lexical = encoder, index, lexical
         self.aliases = aliases
         self.asks = dict(asks or {})
         """code -> how citizens ask for it (knowledge_base/data/citizen_questions)."""
+        self.english = dict(english or {})
+        """code -> its English name (answer cards): a lexical zone for English questions."""
         self.common = dict(common or {})
         """code -> weight of procedures citizens ask for most (knowledge_base/data/common_procedures.yaml)."""
         self.tuning = tuning or SearchTuning()
@@ -152,7 +155,7 @@ class ProcedureSearch:
 
     def _document(self, procedure) -> SearchDocument:
         return search_document(procedure, prior=procedure_prior(procedure, self.common),
-                               asks=self.asks.get(procedure.code, ()))
+                               asks=self.asks.get(procedure.code, ()), english=self.english.get(procedure.code, ""))
 
     def _slot_for(self, code: str) -> int:
         if code not in self._slots:

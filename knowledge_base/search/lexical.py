@@ -7,14 +7,34 @@ from collections import Counter, defaultdict
 from knowledge_base.search.typos import TypoCorrector
 from knowledge_base.text import tokens
 
-DEFAULT_ZONE_WEIGHTS = {"name": 1.0, "field": 0.35, "extra": 0.35, "asks": 0.7}
+DEFAULT_ZONE_WEIGHTS = {"name": 1.0, "field": 0.35, "extra": 0.35, "asks": 0.7, "en": 0.8}
 PRECISION_CANDIDATES = 300
 """Name precision is computed for this many best-covered documents only (it only reorders the top)."""
 
 
+_ENGLISH_SUFFIXES = (("ying", "y"), ("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("s", ""))
+"""English inflections folded away (certifying, certified, certifies -> certify; contracts -> contract). No folded
+Vietnamese syllable ends in -ing, -ed or -s, so Vietnamese words are never changed."""
+
+
+def english_stem(word: str) -> str:
+    """``word`` without a plain English inflection (only for words of 5+ letters, keeping a stem of 3+)."""
+    if len(word) < 5 or not word.isascii() or not word.isalpha() or word.endswith(("ss", "us", "is")):
+        return word
+    for suffix, replacement in _ENGLISH_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def words_of(text: str) -> list[str]:
+    """Folded tokens with English inflections removed: what the lexical index and queries are made of."""
+    return [english_stem(w) for w in tokens(text)]
+
+
 def terms(text: str) -> list[str]:
     """Folded unigrams plus adjacent bigrams ('khai sinh' -> khai, sinh, khai_sinh)."""
-    words = tokens(text)
+    words = words_of(text)
     return words + [f"{a}_{b}" for a, b in zip(words, words[1:])]
 
 
@@ -102,7 +122,7 @@ class Bm25Scorer:
     def query_terms(self, query: str) -> list[str]:
         """Folded query terms after typo repair; words with no close known word are dropped."""
         words = []
-        for word in tokens(query):
+        for word in words_of(query):
             fixed = self._corrector.correct(word) if self._corrector else word
             if fixed:
                 words.append(fixed)

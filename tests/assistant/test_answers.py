@@ -7,7 +7,7 @@ import pytest
 
 from assistant.actions.answers import TOPICS, describe, format_vnd, shorten
 from knowledge_base.turn.words import TurnWords as QuestionWords
-from assistant.actions.language import detect_language
+from assistant.actions.language import detect_language, in_language
 from assistant.actions.options import parse_option_number
 from assistant.actions.replies import Replies, RepliesError
 from tests.assistant.fakes import DESK_HOTICH, PROCEDURES, procedure
@@ -112,10 +112,25 @@ def test_option_number(text, expected):
      ("How long does it take?", "en"), ("can I apply online", "en"), ("ok", "vi"), ("", "vi"),
      ("Can it be done online?", "en"), ("My fiancé is Japanese, do I need a certificate?", "en"),
      ("I need to đăng ký tạm trú for my wife, she is moving into my apartment", "en"),
-     ("check hồ sơ giúp em", "vi"), ("em muốn làm passport mới", "vi")],
+     ("check hồ sơ giúp em", "vi"), ("em muốn làm passport mới", "vi"),
+     # English words beyond the question words; a Vietnamese procedure name quoted inside an English sentence
+     ("never mind", "en"), ("legal basis?", "en"), ("someone stole my wallet yesterday", "en"),
+     ("What is the legal basis for đăng ký khai tử?", "en"),
+     ("Hello, I want to làm giấy khai sinh for my son, vợ mình là người Việt", "en"),
+     ("hello, I need to do dang ky tam tru for myself, I just moved into a rented room", "en"),
+     # Vietnamese with an English word or two stays Vietnamese
+     ("ok em, cho chị hỏi làm visa ở đâu", "vi"), ("mình muốn đăng ký online được không", "vi"),
+     ("hi em, cho hỏi thủ tục khai sinh", "vi")],
 )
 def test_detect_language(text, expected):
     assert detect_language(text) == expected
+
+
+def test_ward_and_desk_facts_in_the_reply_language():
+    desk = {"floor": "Tầng 1", "floor_en": "Floor 1", "directions": "Rẽ phải."}
+    assert in_language(desk, "floor", "en") == "Floor 1" and in_language(desk, "floor", "vi") == "Tầng 1"
+    assert in_language(desk, "directions", "en") == "Rẽ phải."  # not written in English: the Vietnamese text
+    assert in_language(desk, "hours", "en") == ""
 
 
 def test_broken_replies_file_is_rejected_with_the_entry_name(tmp_path):

@@ -77,6 +77,14 @@ def test_plain_ticket_goes_to_the_general_desk_without_priority(services, bridge
     assert messages[0]["custom"]["reply"]["ticket"]["desk"]["id"] == "Q0"
 
 
+@pytest.mark.parametrize("text", ["ok give me a number for this one please", "cho tôi lấy số luôn nhé"])
+def test_a_ticket_request_naming_nothing_keeps_the_current_procedure(services, bridge, text):
+    tracker = make_tracker(text, "ask_queue_ticket", slots={"procedure_code": "1.001193"})
+    run_action(ActionIssueTicket(services), tracker)
+    assert bridge.called("issue_ticket") == [{"procedure_code": "1.001193", "desk": None, "priority": "none"}]
+    assert bridge.called("search") == []  # only question words and fillers are left: nothing is searched
+
+
 def test_queue_status_of_this_conversations_ticket(services, bridge):
     _, events = run_action(ActionIssueTicket(services), make_tracker("lấy số", "ask_queue_ticket"))
     ticket_id = slot_events(events)["ticket_id"]

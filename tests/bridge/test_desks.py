@@ -27,8 +27,11 @@ def test_desks_endpoint_shape(client):
     body = client.get("/api/desks").json()
     assert body["ward"]["name"] == "Phường Cửa Nam" and "13:30" in body["ward"]["hours"]
     first = body["desks"][0]
-    assert set(first) == {"id", "name", "name_en", "fields", "floor", "hours", "directions", "priority", "general"}
+    assert set(first) == {"id", "name", "name_en", "fields", "floor", "hours", "directions", "priority", "general",
+                          "floor_en", "hours_en", "directions_en"}
     assert first["name_en"].startswith("Desk 1")
+    assert first["floor_en"] == "Floor 1" and first["directions_en"].startswith("Through the main entrance")
+    assert body["ward"]["name_en"] == "Cửa Nam Ward" and "Monday" in body["ward"]["hours_en"]
 
 
 def test_the_sample_ward_is_a_demo_and_its_missing_address_is_left_out(client):

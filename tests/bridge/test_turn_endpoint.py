@@ -123,3 +123,13 @@ def test_a_staff_edit_is_seen_by_the_next_turn_not_a_cached_one(make_client, kno
         after = _turn(client, text="đăng ký khai sinh")
         assert _hits(client) == hits  # not from the cache
         assert (after["code"], after["name"]) == ("1.001193", "Đăng ký khai sinh (tên do cán bộ sửa)")
+
+
+def test_english_choices_carry_the_answer_cards_english_names(make_client):
+    with make_client(searcher_override=fake_search()) as client:
+        english = client.get("/api/turn", params={"text": "thẻ căn cước", "language": "en"}).json()
+        vietnamese = client.get("/api/turn", params={"text": "thẻ căn cước", "language": "vi"}).json()
+    assert english["kind"] == "clarify" and {c["code"] for c in english["choices"]} == {"1.014063", "1.014064"}
+    names = {c["code"]: c.get("short_name_en") for c in english["choices"]}
+    assert names == {"1.014063": "Renewing or changing an ID card", "1.014064": "Replacing a lost or damaged ID card"}
+    assert all("short_name_en" not in c for c in vietnamese["choices"])  # the cached Vietnamese answer is unchanged

@@ -155,3 +155,21 @@ def test_staff_edit_of_a_procedure_keeps_its_asks():
     engine.load(SAMPLE_PROCEDURES)
     engine.upsert(FakeProcedure("1.004194", "Đăng ký tạm trú (sửa)", "Đăng ký, quản lý cư trú"))
     assert engine.search("ở trọ cần báo công an").results[0].code == "1.004194"
+
+
+def test_english_names_from_answer_cards_are_a_lexical_zone():
+    """"single status" shares no word with the Vietnamese name; the card's English name makes it findable, and
+    adding English names changes no passage the dense index encodes."""
+    encoder = RecordingEncoder()
+    plain = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
+                            tuning=FAKE_TUNING)
+    plain.load(SAMPLE_PROCEDURES)
+    english = {"1.004873": "Certificate of single status", "1.001193": "Birth registration"}
+    named = ProcedureSearch(encoder=RecordingEncoder(), index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
+                            english=english, tuning=FAKE_TUNING)
+    named.load(SAMPLE_PROCEDURES)
+    query = "I need a single status certificate"
+    assert named.search(query, k=3).results[0].code == "1.004873"
+    assert "1.004873" not in [h.code for h in plain.search(query, k=3).results]
+    assert named.document("1.004873").zones["en"] == "Certificate of single status"
+    assert named.document("1.004873").passages == plain.document("1.004873").passages

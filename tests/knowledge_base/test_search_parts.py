@@ -82,3 +82,16 @@ def test_bm25_prefers_full_coverage_and_shorter_names():
 
 def test_terms_include_bigrams():
     assert terms("khai sinh con") == ["khai", "sinh", "con", "khai_sinh", "sinh_con"]
+
+
+def test_english_inflections_are_folded_and_vietnamese_words_never_change():
+    from knowledge_base.search.lexical import english_stem, terms
+
+    assert [english_stem(w) for w in ("certifying", "certified", "certifies", "contracts", "registering")] == [
+        "certify", "certify", "certify", "contract", "register"]
+    assert [english_stem(w) for w in ("business", "status", "process", "cccd", "vneid")] == [
+        "business", "status", "process", "cccd", "vneid"]
+    vietnamese = "đăng ký thường trú khai sinh chứng thực bản sao giấy chứng nhận quyền sử dụng đất"
+    from knowledge_base.text import tokens
+
+    assert [t for t in terms(vietnamese) if "_" not in t] == tokens(vietnamese)

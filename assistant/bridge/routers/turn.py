@@ -23,7 +23,8 @@ _CONFIDENCE = {"procedure": "confident", "not_at_ward": "confident", "clarify": 
 def turn(services: ServicesDep, text: str = Query(max_length=2000), current: str | None = Query(None, max_length=32),
          options: list[str] = Query(default=[], max_length=3), recent: list[str] = Query(default=[], max_length=4),
          language: str = Query("vi", pattern="^(vi|en)$")) -> dict:
-    """{"kind", "code", "name", "choices": [{"code","name","ward_level"}], "elsewhere", "follow_up", "reason"}.
+    """{"kind", "code", "name", "choices": [{"code","name","ward_level"}], "elsewhere", "follow_up", "reason"};
+    in English each choice with an answer card also has "short_name_en".
 
     ``current`` is the procedure being discussed, ``options`` the codes offered by a pending clarifying question,
     ``recent`` the procedures discussed before it in the conversation (most recent first).
@@ -42,4 +43,17 @@ def turn(services: ServicesDep, text: str = Query(max_length=2000), current: str
         top = data["code"] or (data["choices"][0]["code"] if data["choices"] else None)
         log.info("turn %s top=%s q=%r", data["kind"], top, redact(text[:200]))
         services.questions.record(query=text, confidence=_CONFIDENCE[data["kind"]], top_code=top)
-    return data
+    return _english_choices(services, data) if language == "en" else data
+
+
+def _english_choices(services, data: dict) -> dict:
+    """English clarifying choices carry their answer card's English name (``short_name_en``) for the buttons;
+    a choice without an English card keeps only its Vietnamese name. The cached ``data`` is not changed."""
+    cards = getattr(services.cards, "answer_cards", None)
+    if cards is None or not data.get("choices"):
+        return data
+    choices = []
+    for choice in data["choices"]:
+        card = cards.get(choice.get("code") or "", "en")
+        choices.append(dict(choice, short_name_en=card.short_name) if card and card.short_name else choice)
+    return dict(data, choices=choices)
