@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from tests.shared_data import NATIONAL_CATALOGUE, needs_national_catalogue
+
 NEW_CODE = "9.999999"
 NEW_NAME = "Cấp giấy xác nhận nuôi chim bồ câu trên sân thượng"
 
@@ -107,8 +109,9 @@ def test_conflicting_alias_is_rejected(client, staff_headers):
     assert response.status_code == 422 and "xyz" in response.json()["message"]
 
 
+@needs_national_catalogue
 def test_import_national_jsonl_line_and_normalised_record(client, searcher, staff_headers, new_procedure):
-    with open("/work/shared/data/national-procedure-catalogue.jsonl", encoding="utf-8") as handle:
+    with NATIONAL_CATALOGUE.open(encoding="utf-8") as handle:
         raw = json.loads(next(line for line in handle if '"1.001193"' in line))
     raw["ten_thu_tuc"] = "Thủ tục đăng ký khai sinh (bản nhập lại)"
     body = (json.dumps(raw, ensure_ascii=False) + "\n" + json.dumps(new_procedure, ensure_ascii=False) + "\n{broken\n").encode()

@@ -10,8 +10,9 @@ import pytest
 
 from knowledge_base.aliases import DEFAULT_PATH, AliasEntry, AliasFileError, AliasTable
 from knowledge_base.text import fold
+from tests.shared_data import NATIONAL_CATALOGUE
 
-RAW_CATALOGUE = Path(__file__).parents[2].parent / "shared/data/national-procedure-catalogue.jsonl"
+RAW_CATALOGUE = NATIONAL_CATALOGUE
 
 # Ward-level fields citizens commonly visit for (exact catalogue `linh_vuc` names): each must have aliases.
 COMMON_WARD_FIELDS = [
