@@ -11,6 +11,7 @@ from assistant.actions.feedback_actions import ActionGiveFeedback, ActionRecordC
 from assistant.actions.priority import PriorityGroups
 from assistant.actions.service_actions import ActionDeclineOffer, ActionIssueTicket, ActionQueueStatus
 from tests.assistant.conftest import make_tracker, run_action, slot_events
+from tests.assistant.replies_text import says
 
 
 def kind_of(message: dict) -> str:
@@ -89,7 +90,7 @@ def test_queue_status_of_this_conversations_ticket(services, bridge):
     bridge.tickets[int(ticket_id)].update(status="called", position=0)
     messages, _ = run_action(ActionQueueStatus(services), make_tracker("tới chưa", "ask_queue_status",
                                                                        slots={"ticket_id": ticket_id}))
-    assert messages[0]["custom"]["reply"]["queue"]["status"] == "called" and "mời bạn đến" in messages[0]["text"]
+    assert messages[0]["custom"]["reply"]["queue"]["status"] == "called" and says(messages[0]["text"], "queue_called")
 
 
 def test_queue_status_without_a_ticket_offers_one(services, bridge):
