@@ -9,3 +9,14 @@ if importlib.util.find_spec("rasa") is not None:  # .venv-rasa
     collect_ignore = [name for name in _FOLDERS if name != "rasa"]
 else:
     collect_ignore = ["rasa"]
+
+_SLOW_KINDS = ("browser", "rasa", "models")
+
+
+def pytest_collection_modifyitems(items):
+    """A test marked browser, rasa or models is slow too: `-m "not slow"` (make test-fast) leaves all of them out."""
+    import pytest
+
+    for item in items:
+        if any(item.get_closest_marker(kind) for kind in _SLOW_KINDS):
+            item.add_marker(pytest.mark.slow)

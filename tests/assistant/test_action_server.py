@@ -16,6 +16,8 @@ from tests.assistant.stub_bridge import StubBridge
 from tests.servers import free_port, stop_process
 from tests.assistant.replies_text import says
 
+pytestmark = pytest.mark.slow  # starts the action server as a process
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

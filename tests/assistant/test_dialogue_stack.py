@@ -23,7 +23,7 @@ MODEL = ROOT / "models" / "rasa" / "assistant.tar.gz"
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 
 pytestmark = [
-    pytest.mark.slow,
+    pytest.mark.rasa,
     pytest.mark.skipif(not MODEL.exists() or not RASA_PYTHON.exists(), reason="Rasa model not trained (make setup)"),
 ]
 

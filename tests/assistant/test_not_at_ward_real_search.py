@@ -21,10 +21,10 @@ from assistant.actions.replies import Replies
 from tests.assistant.replies_text import NOT_AT_WARD, NOT_AT_WARD_REMINDER, says_any
 
 SETTINGS = SearchSettings()
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.models, pytest.mark.skipif(
     not (Path(SETTINGS.embedding_model).is_dir() and (Path(SETTINGS.index_dir) / "manifest.json").is_file()),
     reason="embedding model / search index not built (make setup)",
-)
+)]
 
 
 class SearchBackedBridge:

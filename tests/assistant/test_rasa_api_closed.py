@@ -22,7 +22,7 @@ from tests.assistant.test_dialogue_stack import MODEL, RASA_PYTHON, _wait_ready
 from tests.servers import free_port, stop_process
 
 pytestmark = [
-    pytest.mark.slow,
+    pytest.mark.rasa,
     pytest.mark.skipif(not MODEL.exists() or not RASA_PYTHON.exists(), reason="Rasa model not trained (make setup)"),
 ]
 SERVICE_TOKEN = "stack-test-service-secret"

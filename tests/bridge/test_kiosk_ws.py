@@ -139,6 +139,7 @@ def test_missing_speech_model_still_lets_visitors_type(tmp_path):
         assert ws.receive_json()["kind"] == "reply"
 
 
+@pytest.mark.models
 def test_kiosk_enabled_builds_engines_at_start_up_and_a_missing_model_does_not_stop_the_bridge(tmp_path, caplog):
     from tests.kiosk.support import korean_model_dir
 

@@ -18,6 +18,8 @@ from tests.bridge.fakes import RecordingSearcher
 from tests.bridge.fakes_web import RecordingDialogueClient, scripted_reply
 from tests.bridge.web_support import SCREENSHOT_DIR, chromium, free_port, serve
 
+pytestmark = pytest.mark.browser
+
 expect = pytest.importorskip("playwright.sync_api").expect
 
 SERVICE_TOKEN = "test-service-secret"

@@ -19,6 +19,8 @@ from knowledge_base.settings import SearchSettings
 from tests.bridge.fakes import RecordingSearcher
 from tests.bridge.web_support import SCREENSHOT_DIR, chromium, serve
 
+pytestmark = pytest.mark.browser
+
 expect = pytest.importorskip("playwright.sync_api").expect
 
 
