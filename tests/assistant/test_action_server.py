@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.assistant.replies_text import says
 from tests.assistant.stub_bridge import StubBridge
 from tests.servers import free_port, stop_process
-from tests.assistant.replies_text import says
 
 pytestmark = pytest.mark.slow  # starts the action server as a process
 
@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def post(url: str, payload: dict) -> dict:
-    request = urllib.request.Request(url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.actions.base import turn_language
 from assistant.actions.bridge_client import DossierLookup
 from assistant.actions.dossier_actions import ActionDossierStatus
-from assistant.actions.base import turn_language
 from assistant.actions.procedure_actions import ActionAnswerProcedure, ActionChooseOption
 from assistant.actions.service_actions import (
     ActionDeclineOffer,
@@ -97,7 +97,11 @@ def test_ambiguous_question_offers_three_buttons_and_remembers_them(services):
 
 @pytest.mark.parametrize(
     ("text", "entity", "expected_code"),
-    [("số 2", "2", "2.000843"), ("cái thứ ba", None, "2.000884"), ('/choose_option{"option_number": "1"}', "1", "2.000815")],
+    [
+        ("số 2", "2", "2.000843"),
+        ("cái thứ ba", None, "2.000884"),
+        ('/choose_option{"option_number": "1"}', "1", "2.000815"),
+    ],
 )
 def test_choosing_an_option_answers_the_pending_topic(services, text, entity, expected_code):
     entities = [{"entity": "option_number", "value": entity}] if entity else []

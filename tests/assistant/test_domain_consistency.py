@@ -43,7 +43,9 @@ def test_there_are_at_least_40_test_stories():
 def test_generated_unaccented_examples_are_up_to_date():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_unaccented_nlu", ASSISTANT / "scripts" / "make_unaccented_nlu.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_unaccented_nlu", ASSISTANT / "scripts" / "make_unaccented_nlu.py"
+    )
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
     assert generator.OUTPUT.read_text(encoding="utf-8") == generator.build(), (

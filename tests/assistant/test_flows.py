@@ -139,7 +139,9 @@ def test_praise_asks_for_stars_and_a_hall_suggestion_is_recorded(services, bridg
 
 
 def test_dossier_help_only_when_the_code_or_receipt_is_meant(services, bridge):
-    messages, _ = run_action(ActionDossierHelp(services), make_tracker("tôi làm mất giấy hẹn rồi", "ask_dossier_code_help"))
+    messages, _ = run_action(
+        ActionDossierHelp(services), make_tracker("tôi làm mất giấy hẹn rồi", "ask_dossier_code_help")
+    )
     assert messages[0]["response"] == "utter_dossier_help" and bridge.called("turn") == []
     run_action(ActionDossierHelp(services), make_tracker("quên tên cái giấy khai sinh rồi", "ask_dossier_code_help"))
     assert bridge.called("turn")

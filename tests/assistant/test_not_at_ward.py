@@ -43,8 +43,12 @@ def test_english_question_gets_the_english_reply(services):
 
 def test_empty_body_level_and_address_are_left_out_not_invented(services):
     message, _ = answer(services, "xin cấp phép nuôi cá sấu")
-    assert message["text"] == " ".join((REPLIES.say("not_ward_plain", "vi", name="Cấp phép nuôi cá sấu", code="9.000900"),
-                                        REPLIES.say("not_ward_offer", "vi")))
+    assert message["text"] == " ".join(
+        (
+            REPLIES.say("not_ward_plain", "vi", name="Cấp phép nuôi cá sấu", code="9.000900"),
+            REPLIES.say("not_ward_offer", "vi"),
+        )
+    )
 
 
 def test_nothing_at_any_level_keeps_the_old_no_match_reply(services):

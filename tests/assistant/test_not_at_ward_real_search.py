@@ -11,13 +11,12 @@ from typing import Any
 
 import pytest
 
+from assistant.actions.guide import Guide
+from assistant.actions.replies import Replies
 from knowledge_base.catalogue import load_catalogue
 from knowledge_base.settings import SearchSettings
 from knowledge_base.text import fold
-
 from knowledge_base.turn import search_turn
-from assistant.actions.guide import Guide
-from assistant.actions.replies import Replies
 from tests.assistant.replies_text import NOT_AT_WARD, NOT_AT_WARD_REMINDER, says_any
 
 SETTINGS = SearchSettings()

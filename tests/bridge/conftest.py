@@ -50,9 +50,17 @@ def settings(tmp_path: Path) -> BridgeSettings:
         _empty_database(TEST_DATABASE_URL)
     cards = tmp_path / "answer_cards"  # a copy: staff card edits in a test never touch the committed files
     shutil.copytree(SearchSettings().answer_cards_dir, cards)
-    return BridgeSettings(_env_file=None, data_dir=tmp_path, database_url=TEST_DATABASE_URL,
-                          rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2,
-                          rate_limits=UNLIMITED, demo_mode=True, answer_cards_dir=cards)
+    return BridgeSettings(
+        _env_file=None,
+        data_dir=tmp_path,
+        database_url=TEST_DATABASE_URL,
+        rasa_url="http://127.0.0.1:9",
+        action_server_url="http://127.0.0.1:9/health",
+        health_timeout_s=0.2,
+        rate_limits=UNLIMITED,
+        demo_mode=True,
+        answer_cards_dir=cards,
+    )
 
 
 UNLIMITED = RateLimits(**{name: RateLimit(burst=0, per_minute=1) for name in RateLimits.model_fields})

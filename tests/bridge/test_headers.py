@@ -47,7 +47,10 @@ def test_unauthenticated_refusals_carry_the_headers_too(client):
 
 
 def test_with_frame_ancestors_replaces_only_that_directive():
-    assert with_frame_ancestors("default-src 'self'; frame-ancestors *", "'none'") == "default-src 'self'; frame-ancestors 'none'"
+    assert (
+        with_frame_ancestors("default-src 'self'; frame-ancestors *", "'none'")
+        == "default-src 'self'; frame-ancestors 'none'"
+    )
     assert with_frame_ancestors(None, "'self'") == "frame-ancestors 'self'"
 
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from assistant.bridge.routers.kiosk import router
-from kiosk.audio import concat, read_wav, resample, silence
+from kiosk.audio import concat, read_wav, silence
 from kiosk.engines import KioskEngines
 from kiosk.settings import KioskSettings
 from kiosk.vad import frame_level_dbfs

@@ -13,8 +13,8 @@ from kiosk.audio import concat, read_wav
 from kiosk.engines import KioskEngines
 from kiosk.settings import KioskSettings
 from tests.kiosk.audio_builders import quiet, tone
-from tests.kiosk.payloads import CLARIFY, option_payload, ticket_body
 from tests.kiosk.fakes import FakeDialogue, FakeSpeechToText, FakeTextToSpeech
+from tests.kiosk.payloads import CLARIFY, option_payload, ticket_body
 
 ANSWER = ticket_body("Mời bác đến Quầy 2 – Hộ tịch. Số thứ tự của bác là A012.")
 

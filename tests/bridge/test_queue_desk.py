@@ -8,12 +8,11 @@ import pytest
 
 from assistant.bridge.__main__ import main
 from assistant.bridge.auth import create_token, identify
-from assistant.bridge.services import open_database
 from assistant.bridge.queue_desk import DeskCounter
 from assistant.bridge.queue_speech import Announcer, spoken_text
-from assistant.bridge.services import build_services
-from tests.bridge.conftest import auth
+from assistant.bridge.services import build_services, open_database
 from kiosk.ticket_printer import PrintedTicket
+from tests.bridge.conftest import auth
 from tests.kiosk.fakes import FakeTextToSpeech
 
 
@@ -181,7 +180,11 @@ def test_kiosk_prints_an_issued_ticket_with_its_public_url(client):
     printer = client.app.state.ticket_printer = RecordingPrinter()
     assert client.post(f"/api/queue/print/{ticket['public_id']}").status_code == 204
     printed = printer.printed[0]
-    assert (printed.number, printed.priority, printed.floor) == (ticket["number"], "Người cao tuổi", ticket["desk"]["floor"])
+    assert (printed.number, printed.priority, printed.floor) == (
+        ticket["number"],
+        "Người cao tuổi",
+        ticket["desk"]["floor"],
+    )
     assert printed.url.endswith(f"/t/{ticket['public_id']}")
 
 
@@ -222,7 +225,10 @@ def test_a_call_through_the_staff_api_is_shown_on_the_board_like_one_from_the_de
     first, second = issue(client), issue(client)
     called = client.post("/api/tickets/call-next", json={"desk": "Q1"}, headers=staff_headers["viewer"]).json()
     tile = next(d for d in client.get("/api/board/state").json()["desks"] if d["id"] == "Q1")
-    assert called["number"] == first["number"] and (tile["number"], tile["call_id"]) == (first["number"], called["call_id"])
+    assert called["number"] == first["number"] and (tile["number"], tile["call_id"]) == (
+        first["number"],
+        called["call_id"],
+    )
     client.post("/api/tickets/call-next", json={"desk": "Q1"}, headers=staff_headers["viewer"])
     assert client.get(f"/api/queue/ticket/{first['public_id']}").json()["status"] == "served"
     assert client.get(f"/api/queue/ticket/{second['public_id']}").json()["status"] == "called"

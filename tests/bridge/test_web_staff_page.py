@@ -34,7 +34,9 @@ def bridge(tmp_path_factory):
     sources = default_knowledge_sources(settings)
     birth = sources["catalogue"]["1.001193"]
     searcher = RecordingSearcher()
-    searcher.canned["khai sinh"] = SearchOutcome("khai sinh", "confident", [SearchHit(birth.code, birth.name, birth.field, 0.93)])
+    searcher.canned["khai sinh"] = SearchOutcome(
+        "khai sinh", "confident", [SearchHit(birth.code, birth.name, birth.field, 0.93)]
+    )
     db = open_database(settings)
     try:
         tokens = {role: create_token(db, role=role, name=f"web {role}")[0] for role in ("viewer", "editor")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from assistant.actions.cards import suggestions
-from assistant.payload import Choice, Desk, ProcedureCard, ReplyPayload, Ticket
+from assistant.payload import Desk, ProcedureCard, ReplyPayload, Ticket
 
 PORTAL_URL = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193"
 DESK_2 = Desk(id="quay-2", name="Quầy 2 – Hộ tịch", floor="Tầng 1")

@@ -75,7 +75,10 @@ def test_clarify_choices_in_the_payload_become_buttons():
                                                     Choice(title="Đăng ký khai tử", payload=option_payload(2))])
     reply = DialogueReply.from_chat_json({"messages": [{"text": "Thủ tục nào?",
                                                         "data": payload.model_dump(mode="json")}]})
-    assert [(b.title, b.payload) for b in reply.buttons] == [("Đăng ký khai sinh", option_payload(1)), ("Đăng ký khai tử", option_payload(2))]
+    assert [(b.title, b.payload) for b in reply.buttons] == [
+        ("Đăng ký khai sinh", option_payload(1)),
+        ("Đăng ký khai tử", option_payload(2)),
+    ]
 
 
 def test_speech_form_is_used_when_present_else_the_text():

@@ -8,9 +8,15 @@ from kiosk.conversation import KioskConversation, TurnKind
 from kiosk.loop import KioskLoop, KioskState
 from kiosk.vad import VadConfig
 from tests.kiosk.audio_builders import quiet, tone
+from tests.kiosk.fakes import (
+    FakeAudioSource,
+    FakeDialogue,
+    FakeSpeechToText,
+    FakeTextToSpeech,
+    RecordingPlayer,
+    RecordingScreen,
+)
 from tests.kiosk.payloads import CLARIFY, option_payload, ticket_body
-from tests.kiosk.fakes import (FakeAudioSource, FakeDialogue, FakeSpeechToText, FakeTextToSpeech, RecordingPlayer,
-                               RecordingScreen)
 
 VAD = VadConfig(hangover_ms=500, opener_ms=800, no_speech_timeout_s=1.5)
 ANSWER = ticket_body("Lệ phí 8.000 đồng. Mời bác đến Quầy 2 – Hộ tịch. Số thứ tự của bác là A012.")

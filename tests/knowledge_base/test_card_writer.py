@@ -1,4 +1,6 @@
-"""Writing an edited card back into its YAML file: every other line of the file is kept, the card reads back the same."""
+"""Writing an edited card back into its YAML file: every other line of the file is kept, the card reads back the
+same."""
+
 from __future__ import annotations
 
 import shutil
