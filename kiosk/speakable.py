@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from knowledge_base.text import clean, has_diacritics
 from kiosk.numbers_vi import DIGITS, digit_words, number_words
+from knowledge_base.text import clean, has_diacritics
 
 DEFAULT_ABBREVIATIONS_PATH = Path(__file__).with_name("data") / "speech_abbreviations.yaml"
 LETTER_NAMES = {

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from assistant.privacy.names import fold_word
-from assistant.privacy.redaction import PLACEHOLDERS, personal_spans
 from assistant.privacy.numbers import PROCEDURE_CODE
+from assistant.privacy.redaction import PLACEHOLDERS, personal_spans
 from assistant.privacy.words import default_lexicon
 from knowledge_base.text import clean, fold
 

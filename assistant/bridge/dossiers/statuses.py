@@ -50,10 +50,13 @@ def load_statuses(path: Path) -> dict[int, DossierStatus]:
             raise StatusFileError(f"{path}: mục {index}: chữ không được để trống / entry {index}: empty text")
         code = item["code"]
         if not isinstance(code, int) or code in statuses:
-            raise StatusFileError(f"{path}: mục {index}: mã trạng thái không hợp lệ hoặc trùng / bad or duplicate code {code!r}")
+            raise StatusFileError(
+                f"{path}: mục {index}: mã trạng thái không hợp lệ hoặc trùng / bad or duplicate code {code!r}"
+            )
         english = tuple(item[k].strip() for k in EN_KEYS) if EN_KEYS[0] in item else None
-        statuses[code] = DossierStatus(code, item["label"].strip(), item["explanation"].strip(), item["next_step"].strip(),
-                                       english)
+        statuses[code] = DossierStatus(
+            code, item["label"].strip(), item["explanation"].strip(), item["next_step"].strip(), english
+        )
     if sorted(statuses) != list(range(1, 11)):
         raise StatusFileError(f"{path}: cần đủ mã 1–10 / codes 1–10 required, found {sorted(statuses)}")
     return statuses
