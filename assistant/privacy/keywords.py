@@ -34,7 +34,8 @@ def keywords(text: str) -> str:
         return ""
     spans = personal_spans(text) + [(m.start(), m.end(), "name" if m.group() == PLACEHOLDERS["name"] else "number")
                                     for m in _PLACEHOLDER.finditer(text)]
-    kept, at = [], 0
+    kept: list[str] = []
+    at = 0
     for start, end, kind in sorted(spans):
         before = text[at:start]
         if kind == "name":
