@@ -15,9 +15,11 @@ test-fast:
 	$(DEV_TOOLS)
 	PYTHONPATH="$(CURDIR)" .venv/bin/python -m pytest tests -q -m "not slow"
 
+# ruff (pyproject.toml: lint + import order, line length 120), then mypy on the packages listed under [tool.mypy]
 lint:
 	$(DEV_TOOLS)
 	.venv/bin/ruff check .
+	PYTHONPATH="$(CURDIR)" .venv/bin/mypy
 
 setup:
 	bash scripts/setup.sh
