@@ -61,6 +61,7 @@ def _database_text(path) -> str:
         conn.close()
 
 
+@pytest.mark.slow  # whole conversations through the bridge and the database
 def test_full_conversations_leave_no_personal_data(
     settings, searcher, make_client, staff_headers, bridge_logging, capfd
 ):

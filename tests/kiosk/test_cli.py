@@ -69,6 +69,7 @@ def test_transcribe_bad_files(tmp_path, content, contains):
     assert_one_line_error(kiosk("transcribe", str(path)), code=2, contains=contains)
 
 
+@pytest.mark.slow  # three `python -m kiosk` processes
 def test_transcribe_stereo_and_wrong_rate_and_missing_file(tmp_path):
     import wave
 

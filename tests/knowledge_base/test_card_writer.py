@@ -19,6 +19,7 @@ def cards_dir(tmp_path):
     return directory
 
 
+@pytest.mark.slow  # rewrites every shipped card file
 def test_rewriting_every_card_unchanged_keeps_every_file(cards_dir):
     cards = AnswerCards.load(cards_dir)
     for code, model in cards.cards.items():
