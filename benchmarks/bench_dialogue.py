@@ -4,11 +4,15 @@ Prints figures; asserts nothing. Commands (from the repository root):
 
   # 1. turns: needs the running stack (`make run`: Rasa 5005, actions 5055, bridge 8000). For figures comparable
   #    between runs, start it on a fresh database (DATABASE_URL=sqlite:////tmp/bench.sqlite3 make run): the queue
-  #    tickets earlier runs issued stay waiting for the day, and after a day of runs one desk had 2,859 of them,
-  #    which every new ticket's position is computed over.
+  #    tickets earlier runs issued stay waiting for the day (a day of runs can leave thousands at one desk), and
+  #    every new ticket's position is computed over them.
   .venv/bin/python benchmarks/bench_dialogue.py turns --turns 200 --concurrency 10 [--seed N] [--warmup 20]
-  #    [--fixed-questions]; prints p50/p95, CPU ms per turn of each service (from /proc/<pid>/stat), how busy the machine was,
-  #    and the bridge's search cache hit rate; procedure questions come from the dev split, varied each run
+  #    [--fixed-questions] [--via chat|rasa] [--start-stack [--runs N]]; prints p50/p95, CPU ms per turn of each service (from /proc/<pid>/stat), how busy the machine was,
+  #    and the bridge's search cache hit rate; procedure questions come from the dev split, varied each run.
+  #    --via chat (the default) sends each turn through the bridge's POST /api/chat, the path citizens take;
+  #    --via rasa straight to Rasa's REST webhook (the figures before session 7). --start-stack runs a private
+  #    stack (benchmarks/stack.py: free ports, fresh database) instead of the one on 8000/5005/5055, and
+  #    --runs N measures it N times (seeds N, N+1, ...), so the spread on a shared machine is seen.
   # 2. RSS of the three services (found by their listening ports)
   .venv/bin/python benchmarks/bench_dialogue.py rss
   # 3. train time (into a temporary directory; does not touch models/rasa)
@@ -53,7 +57,7 @@ CONVERSATIONS = [
     ["hồ sơ của tôi đến đâu rồi", "000.00.20.H26-250801-0001", "1234"],
     ["tôi là người già cho tôi lấy số", "mấy giờ mở cửa", "tạm biệt"],
 ]
-# --fixed-questions: the same three procedure questions every time (session-1 figures were taken like this).
+# --fixed-questions: the same three procedure questions every time (the search cache then answers most of them).
 FIXED = {"vi": "làm giấy khai sinh cho con cần gì", "plain": "cho hoi thu tuc dang ky ket hon",
          "en": "what documents do I need to register a birth"}
 KINDS = {"vi": ("accented", "colloquial", "short", "typo", "long"), "plain": ("unaccented",), "en": ("english",)}
@@ -92,8 +96,8 @@ class QuestionPool:
 def reference_work_ms(rounds: int = 10) -> float:
     """CPU ms of a fixed pure-Python workload (median of ``rounds``): how fast this machine is right now.
 
-    The cloud VMs this runs on changed speed by ~30% within minutes (session 4: the same Rasa parse benchmark took
-    1.32, 1.71, then 1.29 ms), so a latency figure is printed next to this one; compare runs only when it is close.
+    The cloud VMs this runs on change speed by ~30% within minutes (the same Rasa parse benchmark took 1.32, 1.71,
+    then 1.29 ms), so a latency figure is printed next to this one; compare runs only when it is close.
     """
     payload = [{"text": f"làm giấy khai sinh {i}", "scores": [i / 7, i / 11], "ok": i % 2 == 0} for i in range(400)]
     times = []
@@ -139,7 +143,22 @@ def _search_cache_stats(bridge_url: str) -> dict | None:
         return None
 
 
-async def run_turns(rasa_url: str, bridge_url: str, turns: int, concurrency: int, pool: QuestionPool) -> None:
+def _turn_request(via: str, rasa_url: str, bridge_url: str, sender: str, message: str) -> tuple[str, dict]:
+    """(URL, JSON body) of one citizen turn: the bridge's web chat, or Rasa's REST webhook directly."""
+    if via == "chat":
+        return f"{bridge_url}/api/chat", {"sender": sender, "message": message}
+    return f"{rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": message}
+
+
+def _reply_messages(via: str, body) -> list | None:
+    """The bot messages of a reply body (``/api/chat``: its "messages"; Rasa: the list itself)."""
+    if via == "chat":
+        return body.get("messages") if isinstance(body, dict) else None
+    return body if isinstance(body, list) else None
+
+
+async def run_turns(rasa_url: str, bridge_url: str, turns: int, concurrency: int, pool: QuestionPool,
+                    via: str = "chat", services=None) -> None:
     import httpx
 
     latencies: list[float] = []
@@ -160,11 +179,11 @@ async def run_turns(rasa_url: str, bridge_url: str, turns: int, concurrency: int
             message = pool.fill(script[step])
             started = time.perf_counter()
             try:
-                response = await client.post(f"{rasa_url}/webhooks/rest/webhook",
-                                             json={"sender": sender, "message": message})
+                url, payload = _turn_request(via, rasa_url, bridge_url, sender, message)
+                response = await client.post(url, json=payload)
                 elapsed = (time.perf_counter() - started) * 1000
-                body = response.json() if response.status_code == 200 else None
-                if response.status_code != 200 or not isinstance(body, list) or not body:
+                body = _reply_messages(via, response.json()) if response.status_code == 200 else None
+                if response.status_code != 200 or not body:
                     errors.append(f"HTTP {response.status_code}, {len(body or [])} messages for {script[step]!r}")
                 elif any("gián đoạn" in (m.get("text") or "") or "unavailable" in (m.get("text") or "") for m in body):
                     degraded += 1
@@ -174,7 +193,7 @@ async def run_turns(rasa_url: str, bridge_url: str, turns: int, concurrency: int
                 errors.append(type(exc).__name__)
             step += 1
 
-    pids = {name: _with_descendants(_pids_for_port(port)) for name, port in SERVICES}
+    pids = {name: _with_descendants(_pids_for_port(port)) for name, port in (services or SERVICES)}
     cache_before = _search_cache_stats(bridge_url)
     async with httpx.AsyncClient(timeout=30) as client:
         cpu_before = {name: _cpu_ticks(p) for name, p in pids.items()}
@@ -214,7 +233,7 @@ async def run_turns(rasa_url: str, bridge_url: str, turns: int, concurrency: int
         print(f"  'service down' reply to {message!r} (x{down.count(message)})")
 
 
-async def warm_up(rasa_url: str, turns: int, fixed_pool: QuestionPool) -> None:
+async def warm_up(rasa_url: str, bridge_url: str, turns: int, fixed_pool: QuestionPool, via: str = "chat") -> None:
     """Untimed turns through every conversation, one sender at a time, with the fixed questions."""
     import httpx
 
@@ -222,8 +241,8 @@ async def warm_up(rasa_url: str, turns: int, fixed_pool: QuestionPool) -> None:
                       for index, script in enumerate(CONVERSATIONS) for message in script)
     async with httpx.AsyncClient(timeout=60) as client:
         for sender, message in itertools.islice(turns_in_order, turns):
-            await client.post(f"{rasa_url}/webhooks/rest/webhook",
-                              json={"sender": sender, "message": fixed_pool.fill(message)})
+            url, payload = _turn_request(via, rasa_url, bridge_url, sender, fixed_pool.fill(message))
+            await client.post(url, json=payload)
     print(f"warm-up: {turns} untimed turns (fixed questions)")
 
 
@@ -342,6 +361,36 @@ def start_time(model: str) -> None:
                 process.kill()
 
 
+def _measure(args, seed: int, rasa_url: str, bridge_url: str, services) -> None:
+    print(f"question seed {seed}" + (" (fixed questions)" if args.fixed_questions else "") + f"; via {args.via}")
+    pool = QuestionPool(DEV_QUESTIONS, seed, fixed=args.fixed_questions)
+    if args.warmup > 0:
+        asyncio.run(warm_up(rasa_url, bridge_url, args.warmup, QuestionPool(DEV_QUESTIONS, seed, fixed=True),
+                            args.via))
+    before = reference_work_ms()
+    asyncio.run(run_turns(rasa_url, bridge_url, args.turns, args.concurrency, pool, args.via, services))
+    print(f"machine speed: reference workload {before:.1f} ms before, {reference_work_ms():.1f} ms after "
+          "(lower is faster; compare runs only when these are close)")
+
+
+def run_turn_benchmark(args) -> None:
+    """``turns``: against the running stack, or ``--runs`` times against a private one (``--start-stack``)."""
+    seed = args.seed if args.seed is not None else int(time.time())
+    if not args.start_stack:
+        _measure(args, seed, args.rasa_url, args.bridge_url, None)
+        return
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.stack import Stack
+
+    with Stack.start(log=lambda line: print(line, file=sys.stderr)) as stack:
+        services = (("rasa", stack.rasa_port), ("actions", stack.actions_port), ("bridge", stack.bridge_port))
+        for run in range(args.runs):
+            if run:
+                print()
+            _measure(args, seed + run, stack.rasa_url, stack.bridge_url, services)
+            stack.check_alive()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -354,6 +403,11 @@ def main() -> None:
     turns.add_argument("--warmup", type=int, default=20,
                        help="untimed turns first, with the fixed questions (none of them in the timed pool), so "
                             "first-call costs (lazy imports, first inference) are not counted; 0 = cold")
+    turns.add_argument("--via", choices=("chat", "rasa"), default="chat",
+                       help="chat: the bridge's POST /api/chat (default, the citizens' path); rasa: Rasa's webhook")
+    turns.add_argument("--start-stack", action="store_true",
+                       help="measure a private stack on free ports with a fresh database (benchmarks/stack.py)")
+    turns.add_argument("--runs", type=int, default=1, help="with --start-stack: measurements in a row (seed+i)")
     turns.add_argument("--fixed-questions", action="store_true",
                        help="ask the same three procedure questions every time (as in the first figures)")
     sub.add_parser("rss", help="resident memory of Rasa, actions and bridge")
@@ -362,15 +416,7 @@ def main() -> None:
     start.add_argument("--model", default="models/rasa/assistant.tar.gz")
     args = parser.parse_args()
     if args.command == "turns":
-        seed = args.seed if args.seed is not None else int(time.time())
-        print(f"question seed {seed}" + (" (fixed questions)" if args.fixed_questions else ""))
-        pool = QuestionPool(DEV_QUESTIONS, seed, fixed=args.fixed_questions)
-        if args.warmup > 0:
-            asyncio.run(warm_up(args.rasa_url, args.warmup, QuestionPool(DEV_QUESTIONS, seed, fixed=True)))
-        before = reference_work_ms()
-        asyncio.run(run_turns(args.rasa_url, args.bridge_url, args.turns, args.concurrency, pool))
-        print(f"machine speed: reference workload {before:.1f} ms before, {reference_work_ms():.1f} ms after "
-              "(lower is faster; compare runs only when these are close)")
+        run_turn_benchmark(args)
     elif args.command == "rss":
         report_rss()
     elif args.command == "train-time":

@@ -188,10 +188,8 @@ def bench_turn(runs: int, bridge: str | None) -> None:
         ptt = [one_socket_turn(url, speech, push_to_talk=True, realtime=False) for _ in range(runs)]
         print(f"end of speech -> reply audio, push-to-talk stop ({name}, real TTS, over WebSocket): {median_ms(ptt)}")
         server.should_exit = True
-        endpointing = [
-            ("default: 500 ms after a question, 1,100 ms after an opener", {}),
-            ("fixed 800 ms (the session-1 default)", {"vad_hangover_ms": 800, "vad_opener_hangover_ms": 800}),
-        ]
+        endpointing = [("default: 500 ms after a question, 1,100 ms after an opener", {}),
+                       ("fixed 800 ms, the same after any utterance", {"vad_hangover_ms": 800, "vad_opener_hangover_ms": 800})]
         for label, update in endpointing:
             tuned = KioskEngines(engines.settings.model_copy(update=update),
                                  stt=engines._stt, tts=engines._tts, dialogue=engines._dialogue)

@@ -37,10 +37,12 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from assistant.bridge.knowledge import default_knowledge_sources
+    from knowledge_base.settings import SearchSettings
 
     with tempfile.TemporaryDirectory() as data_dir:
         settings = BridgeSettings(_env_file=None, data_dir=Path(data_dir), database_url=None)
-        app = create_app(settings, searcher=RecordingSearcher(), knowledge_sources=default_knowledge_sources(settings))
+        app = create_app(settings, searcher=RecordingSearcher(),
+                         knowledge_sources=default_knowledge_sources(SearchSettings()))
         if args.fake_tts:
             app.state.board_announcer = Announcer(FakeTextToSpeech)
         with serve(app) as url, sync_playwright() as playwright:

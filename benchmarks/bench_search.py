@@ -32,11 +32,12 @@ def main() -> None:
     parser.add_argument("--skip-build", action="store_true", help="don't time a full index build")
     args = parser.parse_args()
 
+    settings = SearchSettings()
     started = time.perf_counter()
-    search = build_search()
+    search = build_search(settings)
     print(f"load (model + saved index + catalogue): {time.perf_counter() - started:.1f} s, "
           f"{len(search)} procedures, encoder {type(search.encoder).__name__} "
-          f"(KB_ENCODER_BACKEND={SearchSettings().encoder_backend}), RSS {peak_rss_mb():.0f} MB")
+          f"(KB_ENCODER_BACKEND={settings.encoder_backend}), RSS {peak_rss_mb():.0f} MB")
 
     questions = load_questions(ROOT / "knowledge_base" / "eval" / f"questions_{args.split}.jsonl")
     report = evaluate(search, questions)
@@ -59,9 +60,8 @@ def main() -> None:
 
     if not args.skip_build:
         with tempfile.TemporaryDirectory() as tmp:
-            settings = SearchSettings(index_dir=Path(tmp))
             t0 = time.perf_counter()
-            figures = build_index(settings, encoder=search.encoder)
+            figures = build_index(settings.model_copy(update={"index_dir": Path(tmp)}), encoder=search.encoder)
             print(f"\nindex build, all {figures['procedures']} procedures (2 name passages each) and "
                   f"{figures['asks']} citizen asks: {time.perf_counter() - t0:.1f} s")
     print(f"peak RSS of this process: {peak_rss_mb():.0f} MB")

@@ -111,6 +111,10 @@ class Stack:
                "BRIDGE_SERVICE_TOKEN": token, "ACTIONS_SERVICE_TOKEN": token,
                # Every benchmark sender comes from 127.0.0.1: the per-address chat limit would throttle them all.
                "BRIDGE_RATE_LIMITS": '{"chat": {"burst": 0, "per_minute": 1}}',
+               # For the same reason every wrong dossier digit of every scenario counts against one client, and
+               # scenarios share the demo dossiers: the lockout would refuse later scenarios' right answers. The
+               # lockout is measured by its own tests and benchmarks/bench_privacy.py, not here.
+               "BRIDGE_LOOKUP_MAX_FAILURES": "1000", "BRIDGE_LOOKUP_CLIENT_MAX_FAILURES": "1000",
                "BRIDGE_ACTION_SERVER_URL": f"{stack.actions_url}/health", "ACTIONS_BRIDGE_URL": stack.bridge_url,
                "KB_TORCH_THREADS": os.environ.get("KB_TORCH_THREADS", "1"), **(extra_env or {})}
         endpoints = stack.workdir / "endpoints.yml"

@@ -13,7 +13,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class KioskSettings(BaseSettings):
     """Everything the kiosk (CLI, microphone loop, and the bridge's /kiosk page) reads from the environment."""
 
-    model_config = SettingsConfigDict(env_prefix="KIOSK_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="KIOSK_", env_file=".env", extra="ignore",
+                                      use_attribute_docstrings=True)
 
     enabled: bool = False
     """Bridge only: build the speech engines at start-up (lifespan) instead of on the first kiosk use."""
@@ -29,9 +30,11 @@ class KioskSettings(BaseSettings):
     voice_vi: str = "aav/vi"
     """espeak-ng voice for Vietnamese: aav/vi (Northern), aav/vi-vn-x-central, aav/vi-vn-x-south."""
     voice_en: str = "gmw/en-us"
+    """espeak-ng voice for English replies."""
     speech_rate: int = Field(default=150, ge=60, le=400)
     """Words per minute (espeak default 175–200); slower is easier for elderly visitors."""
     language: str = "vi"
+    """Language of the kiosk's spoken replies: vi or en."""
 
     printer: Literal["none", "file", "network", "usb"] = "none"
     """Ticket printer (ESC/POS, kiosk/ticket_printer.py): none, a device file, a network printer, or USB."""
@@ -43,10 +46,12 @@ class KioskSettings(BaseSettings):
     bridge_url: str | None = None
     """Bridge base URL for /api/chat. Default: http://127.0.0.1:8000 for the CLI; the bridge itself for /kiosk."""
     dialogue_timeout_s: float = 10.0
+    """Seconds one turn may wait for the bridge's chat answer."""
 
     vad_threshold_dbfs: float = -40.0
     """Frames louder than this count as speech."""
     vad_frame_ms: int = 30
+    """Length of one audio frame the voice-activity detector judges."""
     vad_start_ms: int = 90
     """This much speech in a row starts an utterance."""
     vad_hangover_ms: int = 500
@@ -54,7 +59,10 @@ class KioskSettings(BaseSettings):
     vad_opener_hangover_ms: int = 1100
     """Silence allowed while the utterance is shorter than vad_opener_ms (a pause after "Dạ… cho tôi hỏi…")."""
     vad_opener_ms: int = 1500
+    """Utterances shorter than this may pause for vad_opener_hangover_ms."""
     max_utterance_s: float = 15.0
+    """An utterance is cut after this many seconds."""
     no_speech_timeout_s: float = 6.0
     """Listening this long without speech: the follow-up window closes, the kiosk goes back to idle."""
     max_follow_ups: int = 5
+    """Follow-up questions the kiosk listens for after the first one before it goes back to idle."""

@@ -5,10 +5,12 @@ import re
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
+from typing import Annotated
 
-import yaml
+from pydantic import RootModel, StringConstraints
 
 from kiosk.numbers_vi import DIGITS, digit_words, number_words
+from knowledge_base.data_file import read_model
 from knowledge_base.text import clean, has_diacritics
 
 DEFAULT_ABBREVIATIONS_PATH = Path(__file__).with_name("data") / "speech_abbreviations.yaml"
@@ -25,15 +27,14 @@ class AbbreviationsError(ValueError):
     """The abbreviations file is not a mapping of short forms to non-empty text."""
 
 
+Abbreviations = RootModel[dict[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)],
+                               Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]]]
+"""speech_abbreviations.yaml: `SHORT: full words` lines, both sides non-empty text."""
+
+
 def load_abbreviations(path: Path = DEFAULT_ABBREVIATIONS_PATH) -> dict[str, str]:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise AbbreviationsError(f"{path}: cannot read abbreviations: {exc}") from exc
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
-                                             for k, v in data.items()):
-        raise AbbreviationsError(f"{path}: expected 'SHORT: full words' lines with non-empty text")
-    return {key.strip(): value.strip() for key, value in data.items()}
+    """Short forms and the words the voice says for them; AbbreviationsError naming the file and entry if wrong."""
+    return read_model(path, Abbreviations, AbbreviationsError).root
 
 
 def _spell(token: str) -> str:

@@ -6,6 +6,10 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from knowledge_base.settings import SearchSettings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,7 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
-    return args.run(args)
+    from knowledge_base.settings import SearchSettings
+
+    return args.run(args, SearchSettings())
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,14 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _cards(args) -> int:
+def _cards(args, settings: SearchSettings) -> int:
     from knowledge_base.cards.check import check_cards, record_hash
     from knowledge_base.cards.draft import draft
     from knowledge_base.cards.model import AnswerCards, CardError
     from knowledge_base.catalogue.store import load_catalogue
-    from knowledge_base.settings import SearchSettings
 
-    settings = SearchSettings()
     catalogue = load_catalogue(settings.catalogue_path)
     if args.action in ("draft", "hash"):
         unknown = [c for c in args.codes if c not in catalogue]
@@ -85,36 +89,35 @@ def _cards(args) -> int:
     return 1 if report.errors else 0
 
 
-def _tune(args) -> int:
+def _tune(args, settings: SearchSettings) -> int:
     from knowledge_base.search.build import build_search
     from knowledge_base.tuning import tune
 
-    print(json.dumps(tune(build_search(), args.files), ensure_ascii=False, indent=2))
+    print(json.dumps(tune(build_search(settings), args.files), ensure_ascii=False, indent=2))
     return 0
 
 
-def _import(args) -> int:
+def _import(args, settings: SearchSettings) -> int:
     from knowledge_base.catalogue import import_catalogue
-    from knowledge_base.settings import SearchSettings
 
-    dest = args.out or SearchSettings().catalogue_path
+    dest = args.out or settings.catalogue_path
     report = import_catalogue(args.source, dest)
     print(report.summary())
     return 0
 
 
-def _build(args) -> int:
+def _build(args, settings: SearchSettings) -> int:
     from knowledge_base.search.build import build_index
 
-    print(json.dumps(build_index(), ensure_ascii=False))
+    print(json.dumps(build_index(settings), ensure_ascii=False))
     return 0
 
 
-def _search(args) -> int:
+def _search(args, settings: SearchSettings) -> int:
     from knowledge_base.search.build import build_search
     from knowledge_base.search.outcome import SearchOutcome
 
-    search = build_search()
+    search = build_search(settings)
 
     def answer(query: str) -> dict:
         try:
@@ -137,11 +140,11 @@ def _search(args) -> int:
     return 0
 
 
-def _eval(args) -> int:
+def _eval(args, settings: SearchSettings) -> int:
     from knowledge_base.evaluation import evaluate_file, format_report
     from knowledge_base.search.build import build_search
 
-    search = build_search()
+    search = build_search(settings)
     report = evaluate_file(search, args.file)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
     if args.turn:

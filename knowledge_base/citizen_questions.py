@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Iterable
+from typing import Annotated, Any, Iterable
 
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, RootModel
 
+from knowledge_base.data_file import validate
 from knowledge_base.text import clean
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "data" / "citizen_questions"
@@ -31,34 +33,55 @@ class CitizenQuestionsError(ValueError):
     """A citizen-questions file is malformed (message names the file and entry)."""
 
 
+def _quoted_code(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("needs a quoted 'code' such as \"1.001193\"")
+    return value
+
+
+def _phrasings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(a, str) for a in value):
+        raise ValueError("'asks' must be a non-empty list of texts")
+    cleaned = [clean(a) for a in value]
+    if any(not a or len(a) > MAX_ASK_CHARS for a in cleaned):
+        raise ValueError(f"each ask needs 1–{MAX_ASK_CHARS} characters")
+    unique = tuple(dict.fromkeys(cleaned))
+    if len(unique) > MAX_ASKS:
+        raise ValueError(f"at most {MAX_ASKS} asks per procedure")
+    return unique
+
+
+class CitizenQuestionsEntry(BaseModel):
+    """One procedure in a citizen-questions file."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: Annotated[str, BeforeValidator(_quoted_code)]
+    name: str = ""
+    """For readers only."""
+    asks: Annotated[tuple[str, ...], BeforeValidator(_phrasings)]
+    """How citizens ask for it: cleaned, repeats dropped, 1–16 of 1–300 characters."""
+
+
+CitizenQuestionsFile = RootModel[list[CitizenQuestionsEntry]]
+
+
 def load_file(path: Path, known_codes: set[str] | None = None) -> dict[str, tuple[str, ...]]:
-    """code -> the phrasings in one file, validated."""
+    """code -> the phrasings in one file, validated; CitizenQuestionsError names the file, entry and field."""
     try:
-        entries = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YamlLoader) or []
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YamlLoader) or []
     except yaml.YAMLError as exc:
         raise CitizenQuestionsError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(entries, list):
+    if not isinstance(data, list):
         raise CitizenQuestionsError(f"{path}: expected a list of {{code, name, asks}} entries")
+    entries = validate(data, CitizenQuestionsFile, source=str(path), error=CitizenQuestionsError).root
     asks_by_code: dict[str, tuple[str, ...]] = {}
     for number, entry in enumerate(entries, start=1):
-        where = f"{path}: entry {number}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("code"), str):
-            raise CitizenQuestionsError(f"{where}: needs a quoted 'code' such as \"1.001193\"")
-        code = entry["code"]
-        if known_codes is not None and code not in known_codes:
-            raise CitizenQuestionsError(f"{where}: {code} is not in the catalogue")
-        if code in asks_by_code:
-            raise CitizenQuestionsError(f"{where}: {code} is listed twice in this file")
-        asks = entry.get("asks")
-        if not isinstance(asks, list) or not asks or not all(isinstance(a, str) for a in asks):
-            raise CitizenQuestionsError(f"{where} ({code}): 'asks' must be a non-empty list of texts")
-        cleaned = [clean(a) for a in asks]
-        if any(not a or len(a) > MAX_ASK_CHARS for a in cleaned):
-            raise CitizenQuestionsError(f"{where} ({code}): each ask needs 1–{MAX_ASK_CHARS} characters")
-        unique = tuple(dict.fromkeys(cleaned))
-        if len(unique) > MAX_ASKS:
-            raise CitizenQuestionsError(f"{where} ({code}): at most {MAX_ASKS} asks per procedure")
-        asks_by_code[code] = unique
+        where = f"{path}: entry {number} (code: {entry.code})"
+        if known_codes is not None and entry.code not in known_codes:
+            raise CitizenQuestionsError(f"{where}: {entry.code} is not in the catalogue")
+        if entry.code in asks_by_code:
+            raise CitizenQuestionsError(f"{where}: {entry.code} is listed twice in this file")
+        asks_by_code[entry.code] = entry.asks
     return asks_by_code
 
 

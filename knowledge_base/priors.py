@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel
+
+from knowledge_base.data_file import read_yaml, validate
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "common_procedures.yaml"
 CITIZEN_APPLICANTS = ("Công dân Việt Nam", "Người Việt Nam định cư ở nước ngoài", "Người nước ngoài")
@@ -17,28 +20,32 @@ class PriorFileError(ValueError):
     """The common-procedures file is malformed."""
 
 
+class CommonProcedure(BaseModel):
+    """One line of common_procedures.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: Annotated[str, BeforeValidator(lambda value: str(value) if isinstance(value, (int, float)) else value)]
+    weight: float = Field(default=1.0, gt=0, le=1)
+    """How strongly near-ties lean towards this procedure, in (0, 1]."""
+    name: str = ""
+    """The procedure's name, for the staff reading the file (not used by search)."""
+
+
+CommonProcedures = RootModel[list[CommonProcedure]]
+
+
 def load_common_procedures(path: Path | None = None, known_codes: set[str] | None = None) -> dict[str, float]:
     """code -> weight in (0, 1] from the YAML list; unknown codes (when `known_codes` is given) are errors."""
     path = Path(path or DEFAULT_PATH)
-    try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as exc:
-        raise PriorFileError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(entries, list):
-        raise PriorFileError(f"{path}: expected a list of {{code, weight}} entries")
+    entries = validate(read_yaml(path, PriorFileError) or [], CommonProcedures, source=str(path), error=PriorFileError).root
     weights: dict[str, float] = {}
     for number, entry in enumerate(entries, start=1):
-        where = f"{path}: entry {number}"
-        if not isinstance(entry, dict) or "code" not in entry:
-            raise PriorFileError(f"{where}: needs a 'code'")
-        code, weight = str(entry["code"]), entry.get("weight", 1.0)
-        if not isinstance(weight, (int, float)) or not 0 < weight <= 1:
-            raise PriorFileError(f"{where} ({code}): weight must be a number in (0, 1]")
-        if known_codes is not None and code not in known_codes:
-            raise PriorFileError(f"{where}: {code} is not in the catalogue")
-        if code in weights:
-            raise PriorFileError(f"{where}: {code} is listed twice")
-        weights[code] = float(weight)
+        where = f"{path}: entry {number} (code: {entry.code})"
+        if known_codes is not None and entry.code not in known_codes:
+            raise PriorFileError(f"{where}: {entry.code} is not in the catalogue")
+        if entry.code in weights:
+            raise PriorFileError(f"{where}: {entry.code} is listed twice")
+        weights[entry.code] = entry.weight
     return weights
 
 

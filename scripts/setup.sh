@@ -4,17 +4,24 @@
 source "$(dirname "$0")/lib.sh"
 FOR_TESTS=0; [ "${1:-}" = "--for-tests" ] && FOR_TESTS=1
 
-# --- system packages (Debian): espeak-ng for speech out; chromium for browser tests ---
+# --- system packages (Debian): espeak-ng for speech out; chromium for browser tests; PostgreSQL's server binaries
+# for the bridge's database tests (tests/postgres_cluster.py starts a throwaway cluster; no service is set up) ---
 need=()
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v sox >/dev/null || need+=(sox)
 if [ "$FOR_TESTS" = 1 ]; then
   command -v chromium >/dev/null || need+=(chromium)
   command -v chromedriver >/dev/null || need+=(chromium-driver)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null || need+=(postgresql)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     say "Installing Debian packages: ${need[*]}"
+    if [[ " ${need[*]} " == *" postgresql "* ]]; then
+      # binaries only: no "main" cluster on port 5432 (tests start their own on a free port)
+      mkdir -p /etc/postgresql-common/createcluster.d
+      echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/le-tan-so-tests.conf
+    fi
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
     echo "Missing Debian packages: ${need[*]} — install them with: sudo apt-get install ${need[*]}" >&2

@@ -42,7 +42,7 @@ class BridgeClient(Protocol):
         "score"}]}, plus "elsewhere" (a hit of the same shape) when a non-ward procedure outranks every ward one."""
 
     async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
-                   language: str = "vi") -> dict[str, Any]:
+                   recent: list[str] | None = None, language: str = "vi") -> dict[str, Any]:
         """``GET /api/turn``: what the turn is about (knowledge_base.turn.TurnOutcome.to_json): {"kind", "code",
         "name", "choices": [{"code","name","ward_level"}], "elsewhere", "follow_up", "reason", "topic"}."""
 
@@ -156,11 +156,12 @@ class HttpBridgeClient:
         return body
 
     async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
-                   language: str = "vi") -> dict[str, Any]:
+                   recent: list[str] | None = None, language: str = "vi") -> dict[str, Any]:
         params: list[tuple[str, str]] = [("text", text), ("language", language)]
         if current:
             params.append(("current", current))
         params += [("options", code) for code in (options or [])[:3]]
+        params += [("recent", code) for code in (recent or [])[:4]]
         body = await self._get_json("/api/turn", params)
         if body is None:
             raise BridgeUnavailable("turn endpoint missing")

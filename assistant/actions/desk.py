@@ -3,12 +3,14 @@ ticket stands in the queue, handoff to a human, opening hours."""
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
+from pydantic import RootModel, StringConstraints
 
+from knowledge_base.data_file import read_model
 from knowledge_base.text import tokens
 
 from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
@@ -21,7 +23,9 @@ logger = logging.getLogger(__name__)
 TICKET_WORDS_PATH = Path(__file__).parent / "data" / "ticket_words.yaml"
 MIN_PROCEDURE_WORDS = 2
 """A ticket request names a procedure only if this many words are left once the ticket words are removed."""
-_SEARCH_USABLE = ("confident", "ambiguous")  # close siblings share a desk, so the top hit is good enough
+
+
+_PhraseList = RootModel[list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]]]
 
 
 @dataclass(frozen=True)
@@ -32,10 +36,16 @@ class TicketWords:
 
     @classmethod
     def load(cls, path: Path | str = TICKET_WORDS_PATH) -> "TicketWords":
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        if not isinstance(data, list) or not all(isinstance(p, str) and p.strip() for p in data):
-            raise ValueError(f"{path}: expected a list of phrases")
+        data = read_model(path, _PhraseList).root
         return cls(tuple(sorted((" ".join(tokens(p)) for p in data), key=len, reverse=True)))
+
+    def holds_own_number(self, text: str | None) -> bool:
+        """The message quotes a ticket number the citizen already has ("số của tôi là A015, bao giờ tới") and asks
+        for no new number: it is a question about that ticket's place in the queue."""
+        if not text or not _TICKET_NUMBER.search(text):
+            return False
+        folded = " ".join(tokens(text))
+        return self.strip(text) == folded
 
     def strip(self, text: str, also: tuple[str, ...] = ()) -> str:
         """The folded text without ticket phrases (and ``also``, e.g. priority phrases)."""
@@ -43,6 +53,10 @@ class TicketWords:
         for phrase in self.phrases + tuple(sorted(also, key=len, reverse=True)):
             padded = padded.replace(f" {phrase} ", " ")
         return " ".join(padded.split())
+
+
+_TICKET_NUMBER = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]\s?[0-9]{3}(?![0-9])")
+"""A queue number as printed on a ticket and shown on the board ("A015", "B 003")."""
 
 
 def _desk(raw: dict[str, Any] | None, language: str = "vi") -> Desk | None:
@@ -78,18 +92,23 @@ class DeskService:
     async def _priority_desk(self) -> str | None:
         return next((d["id"] for d in await self._desk_list() if d.get("priority")), None)
 
-    async def procedure_in(self, text: str | None) -> str | None:
-        """The ward procedure a ticket request names ("lấy số làm giấy khai sinh"), else None."""
+    async def procedure_in(self, text: str | None, language: str = "vi") -> str | None:
+        """The ward procedure a ticket request names ("lấy số làm giấy khai sinh"), else None. The rest of the request
+        is read by the same turn decision as a question (``/api/turn``): question words, fillers and everyday words
+        ("tôi chỉ hỏi chung thôi") name nothing; close siblings share a desk, so the first choice of a clarifying
+        question is good enough; a procedure the ward does not handle has no desk here."""
         if not text:
             return None
         also = tuple(p for phrases in self.priority_groups.phrases.values() for p in phrases)
         rest = self.ticket_words.strip(text, also + self.priority_groups.not_priority)
         if len(rest.split()) < MIN_PROCEDURE_WORDS:
             return None
-        outcome = await self.bridge.search(rest, k=3)
-        hits = outcome.get("results") or []
-        if outcome.get("confidence") in _SEARCH_USABLE and hits and hits[0].get("code"):
-            return str(hits[0]["code"])
+        outcome = await self.bridge.turn(rest, language=language)
+        if outcome.get("kind") == "procedure" and outcome.get("code"):
+            return str(outcome["code"])
+        if outcome.get("kind") == "clarify":
+            ward = [c for c in outcome.get("choices") or [] if c.get("ward_level", True) and c.get("code")]
+            return str(ward[0]["code"]) if ward else None
         return None
 
     async def ticket(self, *, procedure_code: str | None, priority: str, language: str, handoff: bool = False,
@@ -97,7 +116,7 @@ class DeskService:
         """Issue a ticket and say where to wait: a stated priority goes to the priority desk (when the ward has
         one), else the desk of the procedure named in ``text`` or the current one, else the general desk."""
         try:
-            named = None if handoff else await self.procedure_in(text)
+            named = None if handoff else await self.procedure_in(text, language)
             code = named or procedure_code
             desk = await self._priority_desk() if priority != NO_PRIORITY else None
             if desk:

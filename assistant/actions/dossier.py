@@ -41,6 +41,17 @@ def find_dossier_code(text: str | None) -> str | None:
     return None
 
 
+def id_last4_beside_code(text: str | None) -> str | None:
+    """The 4 ID digits said in the same message as a dossier code ("mã … số cuối 5678"), read with the code taken
+    out so its own digit groups do not count; None when the message holds no code or no single 4-digit group."""
+    if not text or not find_dossier_code(text):
+        return None
+    text = text[:500]
+    rest = _DOSSIER_CODE.sub(" ", _SPACED_SEPARATORS.sub(r"\1", text))
+    rest = _SPACED_CODE.sub(" ", rest)
+    return find_id_last4(rest)
+
+
 _CODE_WORDS = ("ma ho so", "ma so", "nho ma", "quen ma", "mat ma", "biet ma", "co ma", "tim ma", "ma in", "ma o",
                "giay hen", "phieu hen", "bien nhan", "bien lai", "code", "receipt", "slip", "ho so")
 """Folded words that show a message is about the dossier code or the paper it is printed on."""

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.actions.base import ServiceAction, send, turn_language
 from assistant.actions.dossier import (MAX_FORM_RETRIES, client_key, find_dossier_code, find_id_last4,
-                                      mentions_dossier_code)
+                                      id_last4_beside_code, mentions_dossier_code)
 from assistant.actions.runtime import Services, shared_services
 from assistant.payload import ReplyPayload
 
@@ -30,6 +30,24 @@ class ValidateDossierForm(FormValidationAction):
         if (tracker.get_slot("form_retries") or 0) >= MAX_FORM_RETRIES:
             return []  # requested_slot becomes None → the form ends → action_dossier_status explains
         return domain_slots
+
+    # Extraction runs on every turn of the form, activation included: a code written in lower case (which the NLU
+    # entity pattern misses) or a code given together with the digits fills both slots from one message.
+    async def extract_dossier_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("dossier_code"):
+            return {}
+        code = find_dossier_code(tracker.latest_message.get("text"))
+        return {"dossier_code": code} if code else {}
+
+    async def extract_id_last4(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("id_last4"):
+            return {}
+        digits = id_last4_beside_code(tracker.latest_message.get("text"))
+        return {"id_last4": digits} if digits else {}
 
     def _retry(self, slot: str, reply_key: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         retries = (tracker.get_slot("form_retries") or 0) + 1

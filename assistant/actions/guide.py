@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from knowledge_base.text import clean
+from knowledge_base.turn.topics import default_topic_words
 
 from assistant.actions.answers import TOPICS, describe
 from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
@@ -27,6 +28,20 @@ logger = logging.getLogger(__name__)
 MAX_CHOICES = 3
 
 
+EARLIER_KEPT = 4
+"""How many procedures discussed before the current one a conversation remembers (for "quay lại …" turns)."""
+
+
+def remember_earlier(reply: Reply, previous: str | None, earlier: list[str] | None) -> Reply:
+    """When the reply moves to another procedure, the one left becomes the most recent earlier procedure."""
+    new = reply.slots.get("procedure_code")
+    if not new or new == previous:
+        return reply
+    codes = [previous, *(earlier or [])] if previous else list(earlier or [])
+    reply.slots["recent_procedures"] = [c for c in dict.fromkeys(codes) if c and c != new][:EARLIER_KEPT]
+    return reply
+
+
 @dataclass
 class Guide:
     """Answers procedure questions through the bridge; one per action server, shared by the actions."""
@@ -37,18 +52,30 @@ class Guide:
 
     async def answer(
         self, *, text: str, intent: str, topic: str, current_code: str | None, language: str, full: bool = False,
-        options: list[str] | None = None,
+        options: list[str] | None = None, recent: list[str] | None = None,
     ) -> Reply:
         """Reply to a procedure question. ``topic`` is one of answers.TOPICS (details already resolved);
-        ``options`` are the codes of a clarifying question still pending."""
+        ``options`` are the codes of a clarifying question still pending; ``recent`` the procedures discussed
+        before the current one (slot ``recent_procedures``, most recent first), kept up to date in the reply."""
+        reply = await self._answer(text=text, intent=intent, topic=topic, current_code=current_code,
+                                   language=language, full=full, options=options, recent=recent)
+        return remember_earlier(reply, current_code, recent)
+
+    async def _answer(
+        self, *, text: str, intent: str, topic: str, current_code: str | None, language: str, full: bool,
+        options: list[str] | None, recent: list[str] | None,
+    ) -> Reply:
         query = clean(text or "", max_chars=self.max_query_chars)
         if not query:
             return self._say("empty_message", "ask_procedure", language)
         if full and current_code:  # "details" always means the procedure being discussed
+            said = default_topic_words().topic(query)
+            if said in TOPICS and said != "overview":  # "hết bn tiền" asks the fee, whatever the classifier says
+                return await self.answer_code(current_code, said, language)
             return await self.answer_code(current_code, topic, language, full=True)
         try:
             turn = await self.bridge.turn(query, current=current_code, options=list(options or []),
-                                          language=language)
+                                          recent=list(recent or []), language=language)
         except BridgeUnavailable:
             return self._bridge_down(language)
         kind = turn.get("kind")
@@ -69,8 +96,13 @@ class Guide:
         return reply
 
     async def choose(self, *, text: str, option_entity: Any, options: list[str] | None, topic: str | None,
-                     language: str) -> Reply:
+                     language: str, current_code: str | None = None, recent: list[str] | None = None) -> Reply:
         """The citizen picked one of the offered procedures ("số 2", a button, "the second one")."""
+        return remember_earlier(await self._choose(text=text, option_entity=option_entity, options=options,
+                                                   topic=topic, language=language), current_code, recent)
+
+    async def _choose(self, *, text: str, option_entity: Any, options: list[str] | None, topic: str | None,
+                      language: str) -> Reply:
         if not options:
             return self._say("ask_which_procedure", "ask_procedure", language)
         number = parse_option_number(text, option_entity)

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.actions.answers import TOPIC_BY_INTENT, TOPICS
 from assistant.actions.base import ServiceAction, send, turn_language
+from assistant.actions.service_actions import ticket_reply
 
 
 class ActionAnswerProcedure(ServiceAction):
@@ -20,6 +21,13 @@ class ActionAnswerProcedure(ServiceAction):
         return "action_answer_procedure"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        words = self.services.queue_words
+        if words.asks_for_ticket(text):  # "cho tôi số để làm …": a ticket for that procedure, not an answer
+            return send(dispatcher, await ticket_reply(self.services, tracker, handoff=False, names_procedure=True))
+        if tracker.get_slot("ticket_id") and words.asks_about_waiting(text):  # "phải đợi bao lâu" with a ticket
+            return send(dispatcher, await self.services.desks.queue_status(ticket_id=tracker.get_slot("ticket_id"),
+                                                                            language=turn_language(tracker)))
         intent = (tracker.latest_message.get("intent") or {}).get("name") or "nlu_fallback"
         topic = TOPIC_BY_INTENT.get(intent, "overview")
         full = topic == "details"
@@ -27,13 +35,14 @@ class ActionAnswerProcedure(ServiceAction):
             last = tracker.get_slot("last_topic")
             topic = last if last in TOPICS and last != "overview" else "documents"
         reply = await self.services.guide.answer(
-            text=tracker.latest_message.get("text") or "",
+            text=text,
             intent=intent,
             topic=topic,
             current_code=tracker.get_slot("procedure_code"),
             language=turn_language(tracker),
             full=full,
             options=tracker.get_slot("pending_options"),
+            recent=tracker.get_slot("recent_procedures"),
         )
         return send(dispatcher, reply)
 
@@ -51,5 +60,7 @@ class ActionChooseOption(ServiceAction):
             options=tracker.get_slot("pending_options"),
             topic=tracker.get_slot("last_topic"),
             language=turn_language(tracker),
+            current_code=tracker.get_slot("procedure_code"),
+            recent=tracker.get_slot("recent_procedures"),
         )
         return send(dispatcher, reply)

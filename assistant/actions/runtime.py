@@ -9,6 +9,7 @@ from assistant.actions.dossier import DossierService
 from assistant.actions.feedback import FeedbackService, FeedbackWords
 from assistant.actions.guide import Guide
 from assistant.actions.priority import PriorityGroups
+from assistant.actions.queue_words import QueueWords
 from assistant.actions.replies import Replies
 from assistant.actions.settings import ActionSettings
 from assistant.privacy import install_log_redaction
@@ -24,6 +25,7 @@ class Services:
     priority_groups: PriorityGroups
     replies: Replies
     feedback: FeedbackService
+    queue_words: QueueWords
 
 
 def build_services(settings: ActionSettings | None = None, bridge: BridgeClient | None = None) -> Services:
@@ -44,6 +46,7 @@ def build_services(settings: ActionSettings | None = None, bridge: BridgeClient 
         priority_groups=priority_groups,
         replies=replies,
         feedback=FeedbackService(bridge=bridge, replies=replies, words=FeedbackWords.load()),
+        queue_words=QueueWords.load(),
     )
 
 

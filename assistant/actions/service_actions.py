@@ -9,27 +9,37 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.actions.base import ServiceAction, send, turn_language
+from assistant.actions.reply import Reply
+from assistant.actions.runtime import Services
 from assistant.payload import ReplyPayload
+
+
+async def ticket_reply(services: Services, tracker: Tracker, *, handoff: bool, names_procedure: bool) -> Reply:
+    """A ticket (or a handoff ticket) for this turn; ``names_procedure`` when the message asked for the number
+    itself and may name its procedure ("cho tôi số làm khai sinh"); "có" to an offer names nothing."""
+    text = tracker.latest_message.get("text")
+    if not handoff and services.desks.ticket_words.holds_own_number(text):
+        return await services.desks.queue_status(ticket_id=tracker.get_slot("ticket_id"),
+                                                 language=turn_language(tracker))
+    priority = services.priority_groups.find(
+        text, next(tracker.get_latest_entity_values("priority_group"), None) or tracker.get_slot("priority_group"),
+    )
+    return await services.desks.ticket(
+        procedure_code=tracker.get_slot("procedure_code"),
+        priority=priority,
+        language=turn_language(tracker),
+        handoff=handoff,
+        text=text if names_procedure else None,
+    )
 
 
 class _TicketAction(ServiceAction):
     handoff = False
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        text = tracker.latest_message.get("text")
-        priority = self.services.priority_groups.find(
-            text, next(tracker.get_latest_entity_values("priority_group"), None) or tracker.get_slot("priority_group"),
-        )
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        reply = await self.services.desks.ticket(
-            procedure_code=tracker.get_slot("procedure_code"),
-            priority=priority,
-            language=turn_language(tracker),
-            handoff=self.handoff,
-            # only a request that asks for a ticket may name its procedure; "có" to an offer names nothing
-            text=text if intent == "ask_queue_ticket" else None,
-        )
-        return send(dispatcher, reply)
+        return send(dispatcher, await ticket_reply(self.services, tracker, handoff=self.handoff,
+                                                   names_procedure=intent == "ask_queue_ticket"))
 
 
 class ActionIssueTicket(_TicketAction):

@@ -11,12 +11,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 class ActionSettings(BaseSettings):
     """Where the bridge is and how long to wait for it."""
 
-    model_config = SettingsConfigDict(env_prefix="ACTIONS_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="ACTIONS_", env_file=".env", extra="ignore",
+                                      use_attribute_docstrings=True)
 
     bridge_url: str = "http://127.0.0.1:8000"
     """Base URL of the FastAPI bridge (search, procedures, desks, tickets, dossiers)."""
     connect_timeout_s: float = 1.0
+    """Seconds to wait for a connection to the bridge."""
     read_timeout_s: float = 3.0
+    """Seconds to wait for the bridge's answer to one request."""
     max_query_chars: int = 300
     """User text longer than this is cut before it is sent to search."""
     service_token: str = ""

@@ -12,9 +12,12 @@ def _serve(settings: BridgeSettings, host: str, port: int) -> int:
     from assistant.bridge.main import create_app
     from assistant.bridge.serving import run
     from assistant.bridge.settings import DemoPepperRefused
+    from kiosk.settings import KioskSettings
+    from knowledge_base.settings import SearchSettings
 
+    app = create_app(settings, search_settings=SearchSettings(), kiosk_settings=KioskSettings())
     try:
-        run(create_app(settings), settings, host=host, port=port)
+        run(app, settings, host=host, port=port)
     except DemoPepperRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -85,7 +88,9 @@ def _import(settings: BridgeSettings, path: Path, name: str) -> int:
     from assistant.bridge.knowledge import KnowledgeService, default_knowledge_sources
     from assistant.bridge.services import open_database
 
-    knowledge = KnowledgeService(db=open_database(settings), searcher=None, **default_knowledge_sources(settings))
+    from knowledge_base.settings import SearchSettings
+
+    knowledge = KnowledgeService(db=open_database(settings), searcher=None, **default_knowledge_sources(SearchSettings()))
     knowledge.apply_overlay()
     try:
         with path.open("rb") as stream:

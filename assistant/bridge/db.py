@@ -1,12 +1,13 @@
 """Database engine and sessions: SQLite (WAL) by default, PostgreSQL by DATABASE_URL."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,7 +25,9 @@ def make_engine(settings: BridgeSettings, *, synchronous: str | None = None) -> 
     """
     url = make_url(settings.resolved_database_url())
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        # Up to 40 connections: one per request thread of the bridge (anyio's 40), so a request never waits for a
+        # connection while others wait on a row or advisory lock. Two bridges fit PostgreSQL's default 100.
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     sync = (synchronous or settings.sqlite_synchronous).upper()
@@ -87,6 +90,19 @@ class Database:
         self.engine.dispose()
         if self._relaxed_engine is not None:
             self._relaxed_engine.dispose()
+
+
+def advisory_lock(conn: Session | Connection, name: str) -> None:
+    """Hold a named lock until the current transaction ends, so work on one thing (a desk's queue, the schema) runs
+    one transaction at a time across every process on the database.
+
+    PostgreSQL: `pg_advisory_xact_lock` on a 64-bit key derived from the name. SQLite: nothing to do, the caller is
+    inside a write transaction (BEGIN IMMEDIATE), which already runs alone."""
+    bind = conn.get_bind() if isinstance(conn, Session) else conn
+    if bind.dialect.name != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def utcnow() -> datetime:

@@ -17,6 +17,8 @@ from sqlalchemy import select
 from assistant.bridge.audit import record_change
 from assistant.bridge.db import Database, utcnow
 from assistant.bridge.models import AliasOverride, ProcedureOverride
+from knowledge_base.search import ProcedureSearcher
+from knowledge_base.settings import SearchSettings
 from knowledge_base.text import clean, fold
 
 log = logging.getLogger(__name__)
@@ -65,7 +67,7 @@ def alias_key(canonical: str) -> str:
 class KnowledgeService:
     """Procedures and aliases as the assistant sees them now (catalogue + staff overlay)."""
 
-    def __init__(self, *, db: Database, searcher: Any | None, catalogue: dict[str, Any],
+    def __init__(self, *, db: Database, searcher: ProcedureSearcher | None, catalogue: dict[str, Any],
                  parse_procedure: Callable[[dict], Any], base_aliases: Iterable[Any] = (),
                  parse_alias: Callable[[dict], Any] | None = None,
                  check_aliases: Callable[[list], None] | None = None):
@@ -100,7 +102,7 @@ class KnowledgeService:
             for row in procedures:
                 if row.deleted:
                     self._procedures.pop(row.code, None)
-                    self._search("remove", row.code)
+                    self._to_searcher(lambda searcher: searcher.remove(row.code))
                 else:
                     try:
                         procedure = self._parse_procedure(row.data)
@@ -108,7 +110,7 @@ class KnowledgeService:
                         log.error("staff procedure %s no longer valid, catalogue version kept: %s", row.code, exc)
                         continue
                     self._procedures[row.code] = procedure
-                    self._search("upsert", procedure)
+                    self._to_searcher(lambda searcher: searcher.upsert(procedure))
             for row in aliases:
                 if row.deleted:
                     self._aliases.pop(row.key, None)
@@ -118,7 +120,7 @@ class KnowledgeService:
                     except (ValueError, TypeError) as exc:
                         log.error("staff alias %r no longer valid, skipped: %s", row.key, exc)
             if aliases:
-                self._search("replace_aliases", self.aliases())
+                self._to_searcher(lambda searcher: searcher.replace_aliases(self.aliases()))
         return {"procedures": len(procedures), "aliases": len(aliases)}
 
     # ---- procedures ----------------------------------------------------------------------------------
@@ -146,7 +148,7 @@ class KnowledgeService:
                 record_change(s, actor=actor, action="procedure.create" if previous is None else "procedure.update",
                               target=procedure.code, before=before, after=after)
             self._procedures[procedure.code] = procedure
-            self._search("upsert", procedure)
+            self._to_searcher(lambda searcher: searcher.upsert(procedure))
         return procedure, previous is None
 
     def upsert_procedures(self, procedures: list, *, actor: str) -> int:
@@ -163,7 +165,7 @@ class KnowledgeService:
                                   before=previous.to_dict() if previous is not None else None, after=after)
             for procedure in procedures:
                 self._procedures[procedure.code] = procedure
-                self._search("upsert", procedure)
+                self._to_searcher(lambda searcher: searcher.upsert(procedure))
         return created
 
     def delete_procedure(self, code: str, *, actor: str) -> None:
@@ -176,7 +178,7 @@ class KnowledgeService:
                 s.merge(ProcedureOverride(code=code, data=None, deleted=True, updated_at=utcnow(), updated_by=actor))
                 record_change(s, actor=actor, action="procedure.delete", target=code, before=previous.to_dict(), after=None)
             self._procedures.pop(code, None)
-            self._search("remove", code)
+            self._to_searcher(lambda searcher: searcher.remove(code))
 
     # ---- aliases -------------------------------------------------------------------------------------
     def upsert_alias(self, data: Any, *, actor: str, mode: str = "merge") -> tuple[Any, bool]:
@@ -212,7 +214,7 @@ class KnowledgeService:
                 record_change(s, actor=actor, action=action, target=key,
                               before=previous.to_dict() if previous is not None else None, after=entry.to_dict())
             self._aliases = merged
-            self._search("replace_aliases", self.aliases())
+            self._to_searcher(lambda searcher: searcher.replace_aliases(self.aliases()))
         return entry, previous is None
 
     def delete_alias(self, canonical: str, *, actor: str) -> None:
@@ -225,7 +227,7 @@ class KnowledgeService:
                 s.merge(AliasOverride(key=key, data=None, deleted=True, updated_at=utcnow(), updated_by=actor))
                 record_change(s, actor=actor, action="alias.delete", target=key, before=previous.to_dict(), after=None)
             self._aliases = {k: v for k, v in self._aliases.items() if k != key}
-            self._search("replace_aliases", self.aliases())
+            self._to_searcher(lambda searcher: searcher.replace_aliases(self.aliases()))
 
     def _validate_alias_table(self, entries: list) -> None:
         if self._check_aliases is None:
@@ -236,35 +238,31 @@ class KnowledgeService:
             raise KnowledgeError(str(exc)) from None
 
     # ---- helpers -------------------------------------------------------------------------------------
-    def _search(self, method: str, argument: Any) -> None:
+    def _to_searcher(self, change: Callable[[ProcedureSearcher], None]) -> None:
+        """Apply a committed change to the live searcher (called right after, in the same call)."""
         if self.searcher is None:
             return
         try:
-            getattr(self.searcher, method)(argument)
+            change(self.searcher)
         except Exception:  # the change is committed; it is re-applied at the next start
-            log.exception("searcher.%s failed", method)
+            log.exception("a committed change could not be applied to the searcher")
         finally:
             self.version += 1  # after the searcher changed, so no cached answer predates it under the new version
 
 
-def default_knowledge_sources(settings) -> dict[str, Any]:
-    """Catalogue, parsers and base aliases from knowledge_base (imported here, not at module import)."""
+def default_knowledge_sources(search_settings: SearchSettings) -> dict[str, Any]:
+    """Catalogue, parsers and base aliases from knowledge_base, read from the KB_ paths."""
+    from knowledge_base.aliases import AliasEntry, AliasTable
     from knowledge_base.catalogue import Procedure, load_catalogue
 
     sources: dict[str, Any] = {
-        "catalogue": load_catalogue(settings.catalogue_path) if settings.catalogue_path else load_catalogue(),
+        "catalogue": load_catalogue(search_settings.catalogue_path),
         "parse_procedure": Procedure.from_dict,
+        "parse_alias": AliasEntry.from_dict,
+        "check_aliases": lambda entries: AliasTable(entries),
     }
     try:
-        from knowledge_base.aliases import AliasEntry, AliasTable
-    except ImportError:
-        log.warning("knowledge_base.aliases is not available; alias editing disabled")
-        return sources
-    sources["parse_alias"] = AliasEntry.from_dict
-    sources["check_aliases"] = lambda entries: AliasTable(entries)
-    try:
-        table = AliasTable.load(settings.aliases_path) if settings.aliases_path else AliasTable.load()
-        sources["base_aliases"] = list(table.entries)
+        sources["base_aliases"] = list(AliasTable.load(search_settings.aliases_path).entries)
     except (OSError, ValueError) as exc:
         log.warning("alias file not loaded: %s", exc)
     return sources

@@ -1,17 +1,21 @@
 """Numbered schema migrations with a `schema_migrations` table; `migrate(engine)` applies the pending ones.
 
+Several processes may migrate at once (two bridges starting on an empty PostgreSQL database, or the one-off
+`python -m assistant.bridge migrate` job): steps run one at a time under a schema lock (see `migrate`).
+
 Rule: a released migration never changes. Migration 1 creates the tables as first released; later
 changes are new numbered functions (ALTER TABLE ...) appended to MIGRATIONS.
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import Connection, Engine, inspect, select, text
+from sqlalchemy import Connection, Engine, func, inspect, select, text
 
 from assistant.bridge import models
-from assistant.bridge.db import utcnow
+from assistant.bridge.db import advisory_lock, utcnow
 from assistant.privacy import keywords, redact
 
 log = logging.getLogger(__name__)
@@ -74,12 +78,20 @@ def _0005_queue_front_ends(conn: Connection) -> None:
     models.Base.metadata.create_all(conn, tables=[models.QueueCall.__table__])
 
 
+def _0006_ticket_counters(conn: Connection) -> None:
+    """Ticket numbers from a counter row per desk and day, continuing from the tickets already issued."""
+    models.Base.metadata.create_all(conn, tables=[models.TicketCounter.__table__])
+    conn.execute(text("INSERT INTO ticket_counters (desk_id, day, last_seq) "
+                      "SELECT desk_id, day, MAX(seq) FROM tickets GROUP BY desk_id, day"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial tables", _0001_initial),
     (2, "question log keeps keywords, not questions", _0002_question_keywords),
     (3, "complaints by category", _0003_complaints),
     (4, "lookup guard rows and pending attempts (atomic lockout)", _0004_lookup_guards),
     (5, "queue front-ends: desk tokens, public ticket ids, board calls", _0005_queue_front_ends),
+    (6, "ticket counters per desk and day", _0006_ticket_counters),
 ]
 
 
@@ -95,14 +107,32 @@ def current_version(engine: Engine) -> int:
     return max(versions, default=0)
 
 
+@contextmanager
+def _locked(engine: Engine) -> Iterator[Connection]:
+    """One transaction holding the schema lock: PostgreSQL's advisory lock, SQLite's write transaction (the engines
+    of db.make_engine open it with BEGIN IMMEDIATE when asked)."""
+    with engine.execution_options(sqlite_begin="immediate").begin() as conn:
+        advisory_lock(conn, "schema-migrations")
+        yield conn
+
+
+def _version(conn: Connection) -> int:
+    return conn.execute(select(func.max(models.SchemaMigration.version))).scalar() or 0
+
+
 def migrate(engine: Engine, migrations: list[tuple[int, str, Callable[[Connection], None]]] | None = None) -> list[int]:
-    """Apply pending migrations in order, each in its own transaction; return the versions applied."""
+    """Apply pending migrations in order, each in its own transaction; return the versions applied.
+
+    Safe to run from several bridges (or a `migrate` job and a starting bridge) at once: each step runs under the
+    schema lock and re-reads the version first, so a step another process has just applied is skipped, not repeated.
+    """
     migrations = MIGRATIONS if migrations is None else migrations
     numbers = [number for number, _, _ in migrations]
     if numbers != sorted(set(numbers)):
         raise MigrationError("migration numbers must be unique and ascending")
-    models.SchemaMigration.__table__.create(engine, checkfirst=True)
-    have = current_version(engine)
+    with _locked(engine) as conn:
+        models.SchemaMigration.__table__.create(conn, checkfirst=True)
+        have = _version(conn)
     known = max(numbers, default=0)
     if have > known:
         raise MigrationError(f"database schema is version {have}, this code knows up to {known}: upgrade the bridge")
@@ -110,7 +140,9 @@ def migrate(engine: Engine, migrations: list[tuple[int, str, Callable[[Connectio
     for number, name, step in migrations:
         if number <= have:
             continue
-        with engine.begin() as conn:
+        with _locked(engine) as conn:
+            if _version(conn) >= number:
+                continue  # another process applied it while this one waited for the lock
             step(conn)
             conn.execute(models.SchemaMigration.__table__.insert().values(version=number, name=name, applied_at=utcnow()))
         log.info("applied migration %d: %s", number, name)

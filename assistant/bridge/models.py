@@ -80,6 +80,16 @@ class Ticket(Base):
                       Index("ix_tickets_public_id", "public_id", unique=True))
 
 
+class TicketCounter(Base):
+    """The last number handed out per desk per day: `INSERT … ON CONFLICT … DO UPDATE … RETURNING` takes the next one
+    in one statement, and its row lock (PostgreSQL) or the write transaction (SQLite) orders concurrent issuers."""
+
+    __tablename__ = "ticket_counters"
+    desk_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+
+
 class ProcedureOverride(Base):
     """Staff overlay on the committed catalogue: a whole procedure record, or a deletion."""
 

@@ -2,24 +2,26 @@
 public "your turn" view of one ticket.
 
 Every call or recall is a `QueueCall` row: the board shows and speaks the newest ones, and because they are in the
-database the board reloads the same state after a bridge restart. Calling next is safe under concurrency: the
-chosen ticket is claimed by a conditional UPDATE (`status = 'waiting'` → `'called'`) inside a write transaction
-(BEGIN IMMEDIATE on SQLite; on PostgreSQL the second updater waits for the row and then matches nothing), and a
-claim that matched nothing moves on to the next ticket in calling order — two officers never get the same ticket.
+database the board reloads the same state after a bridge restart. Calling next is safe under concurrency, across
+threads and bridge processes: every change to a desk's called ticket (call next, recall, served/skipped, calling one
+ticket) first takes the desk's lock (`db.advisory_lock`: a PostgreSQL advisory transaction lock; on SQLite the write
+transaction, BEGIN IMMEDIATE, already runs alone), then reads the calling order and claims the first ticket with a
+conditional `UPDATE … WHERE status = 'waiting' RETURNING` — each ticket is called once, and two officers of one desk
+wait for each other instead of deadlocking on each other's rows.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.bridge.db import Database, as_utc, utcnow
+from assistant.bridge.db import Database, advisory_lock, as_utc, utcnow
 from assistant.bridge.desks import DeskConfig, DeskDirectory
 from assistant.bridge.errors import ApiError
 from assistant.bridge.models import QueueCall, Ticket
-from assistant.bridge.tickets import TicketQueue
+from assistant.bridge.tickets import TicketQueue, claim, desk_lock_name
 
 PRIORITY_LABELS = {
     "none": ("Thường", "Normal"),
@@ -71,12 +73,11 @@ class DeskCounter:
         desk = self._desk(desk_id)
         now = self._clock()
         with self._db.write() as session:
+            advisory_lock(session, desk_lock_name(desk.id))
             current = self._current(session, desk.id)
             for candidate in self._tickets._order(session, desk.id, self._tickets.today()):
-                claimed = session.execute(update(Ticket).where(Ticket.id == candidate.id, Ticket.status == "waiting")
-                                          .values(status="called", called_at=now).execution_options(synchronize_session=False))
-                if claimed.rowcount != 1:
-                    continue  # another desk officer took it a moment ago
+                if claim(session, candidate.id, now) is None:
+                    continue  # not waiting any more; under the desk's lock only a process without it could do that
                 if current is not None:
                     current.status, current.finished_at = "served", now
                 ticket = session.get(Ticket, candidate.id)
@@ -89,6 +90,7 @@ class DeskCounter:
         """Announce the ticket being served once more (the citizen did not come yet)."""
         desk = self._desk(desk_id)
         with self._db.write() as session:
+            advisory_lock(session, desk_lock_name(desk.id))
             current = self._current(session, desk.id)
             if current is None:
                 raise ApiError(409, "nothing_called", "Quầy chưa gọi số nào. / This desk has not called anyone.")
@@ -101,6 +103,7 @@ class DeskCounter:
             raise ApiError(422, "invalid_outcome", "Kết quả phải là served hoặc skipped. / outcome must be served or skipped.")
         desk = self._desk(desk_id)
         with self._db.write() as session:
+            advisory_lock(session, desk_lock_name(desk.id))
             current = self._current(session, desk.id)
             if current is None:
                 raise ApiError(409, "nothing_called", "Quầy chưa gọi số nào. / This desk has not called anyone.")

@@ -1,7 +1,7 @@
 """The hall board's spoken announcement: "Mời số A031 đến Quầy 1", said with natural Vietnamese numbers
 ("Mời số A, ba mươi mốt, đến quầy một") by the kiosk's text-to-speech engine, as WAV bytes the board page fetches.
 
-The engine (kiosk.tts.TextToSpeech) is built on first use from the kiosk settings (KIOSK_TTS_ENGINE, KIOSK_VOICE_VI,
+The engine (kiosk.tts.TextToSpeech) is built on first use from the app's kiosk settings (KIOSK_TTS_ENGINE, KIOSK_VOICE_VI,
 KIOSK_SPEECH_RATE) or injected (a recording fake in tests); WAVs of the latest calls are kept in memory.
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from kiosk.numbers_vi import number_words
+from kiosk.settings import KioskSettings
 from kiosk.tts import TextToSpeech
 
 _NUMBER = re.compile(r"^([A-Z]*)0*(\d+)$")
@@ -67,9 +68,8 @@ class Announcer:
         return audio
 
 
-def kiosk_engine() -> TextToSpeech:
+def kiosk_engine(settings: KioskSettings) -> TextToSpeech:
     """The kiosk's configured speech engine (pyttsx3 or espeak-ng)."""
     from kiosk.engines import build_tts
-    from kiosk.settings import KioskSettings
 
-    return build_tts(KioskSettings())
+    return build_tts(settings)

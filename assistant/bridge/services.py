@@ -6,7 +6,6 @@ import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
@@ -27,6 +26,8 @@ from assistant.bridge.search_cache import SearchCache
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.source_guard import BoundedDossierSource
 from assistant.bridge.tickets import TicketQueue
+from knowledge_base.search import ProcedureSearcher
+from knowledge_base.settings import SearchSettings
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class BridgeServices:
     dossiers: DossierLookup
     tickets: TicketQueue
     questions: QuestionRecorder
-    searcher: Any | None
+    searcher: ProcedureSearcher | None
     search_cache: SearchCache
     search_error: str | None = None
     service_token: str = ""
@@ -116,12 +117,13 @@ def build_dossier_source(settings: BridgeSettings, db: Database) -> DossierSourc
     return LocalDossierSource(db, pepper=settings.dossier_pepper)
 
 
-def build_services(settings: BridgeSettings, *, searcher: Any | None = None, knowledge_sources: dict | None = None,
-                   dossier_source: DossierSource | None = None, search_error: str | None = None) -> BridgeServices:
+def build_services(settings: BridgeSettings, *, search_settings: SearchSettings, searcher: ProcedureSearcher | None = None,
+                   knowledge_sources: dict | None = None, dossier_source: DossierSource | None = None,
+                   search_error: str | None = None) -> BridgeServices:
     """Open the database, load data files, apply the staff overlay to the searcher."""
     db = open_database(settings)
     desks = load_desks(db, settings)
-    sources = knowledge_sources if knowledge_sources is not None else default_knowledge_sources(settings)
+    sources = knowledge_sources if knowledge_sources is not None else default_knowledge_sources(search_settings)
     knowledge = KnowledgeService(db=db, searcher=searcher, **sources)
     applied = knowledge.apply_overlay()
     log.info("knowledge: %d procedures, staff overlay %s", len(knowledge), applied)
@@ -134,17 +136,15 @@ def build_services(settings: BridgeSettings, *, searcher: Any | None = None, kno
     return BridgeServices(settings=settings, db=db, knowledge=knowledge, desks=desks, dossiers=dossiers,
                           tickets=tickets, questions=QuestionRecorder(db), searcher=searcher,
                           search_cache=SearchCache(settings.search_cache_entries), search_error=search_error,
-                          service_token=settings.resolved_service_token(), cards=load_cards(db, settings, knowledge))
+                          service_token=settings.resolved_service_token(), cards=load_cards(db, search_settings, knowledge))
 
 
-def load_cards(db: Database, settings: BridgeSettings, knowledge: KnowledgeService) -> CardService | None:
+def load_cards(db: Database, search_settings: SearchSettings, knowledge: KnowledgeService) -> CardService | None:
     """The answer cards; invalid card files are logged and leave cards off rather than stopping the bridge."""
     from knowledge_base.cards.model import CardError
-    from knowledge_base.settings import SearchSettings
 
-    directory = settings.answer_cards_dir or SearchSettings().answer_cards_dir
     try:
-        return CardService.load(db=db, directory=directory, procedure=knowledge.get)
+        return CardService.load(db=db, directory=search_settings.answer_cards_dir, procedure=knowledge.get)
     except (CardError, OSError) as exc:
         log.error("answer cards not loaded: %s", exc)
         return None
@@ -157,15 +157,12 @@ def lockout_policy(settings: BridgeSettings) -> LockoutPolicy:
                          code_memory=timedelta(hours=settings.lookup_code_memory_hours))
 
 
-def build_real_searcher() -> tuple[Any | None, str | None]:
+def build_real_searcher(search_settings: SearchSettings) -> tuple[ProcedureSearcher | None, str | None]:
     """knowledge_base.search.build_search(); on failure the bridge still runs with search reported down."""
     try:
-        try:
-            from knowledge_base.search import build_search
-        except ImportError:  # the contract's name; until the package re-exports it, take it from its module
-            from knowledge_base.search.build import build_search
+        from knowledge_base.search.build import build_search  # numpy, faiss, the encoder: only when serving
 
-        return build_search(), None
+        return build_search(search_settings), None
     except Exception as exc:  # missing model/index must not stop dossiers, desks and tickets
         log.error("search could not be built: %s: %s", type(exc).__name__, exc)
         return None, f"{type(exc).__name__}: {exc}"

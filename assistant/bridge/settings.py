@@ -20,12 +20,18 @@ class DemoPepperRefused(RuntimeError):
 
 
 class BridgeSettings(BaseSettings):
-    """Everything the bridge reads from the environment (or `.env`)."""
+    """Everything the bridge reads from the environment (or `.env`).
 
-    model_config = SettingsConfigDict(env_prefix="BRIDGE_", env_file=".env", extra="ignore")
+    The catalogue, aliases and answer cards are knowledge_base's files: their paths are `SearchSettings`
+    (KB_CATALOGUE_PATH, KB_ALIASES_PATH, KB_ANSWER_CARDS_DIR), one source for search and the bridge."""
+
+    model_config = SettingsConfigDict(env_prefix="BRIDGE_", env_file=".env", extra="ignore",
+                                      use_attribute_docstrings=True)
 
     host: str = "127.0.0.1"
+    """Address `python -m assistant.bridge serve` listens on (127.0.0.1: put a reverse proxy in front for the LAN)."""
     port: int = 8000
+    """Port of the bridge (API, chat page, staff page, kiosk page)."""
     data_dir: Path = REPO_ROOT / "var"
     """Runtime state (SQLite file, logs); git-ignored."""
     database_url: str | None = Field(default=None, validation_alias=AliasChoices("DATABASE_URL", "BRIDGE_DATABASE_URL"))
@@ -34,22 +40,22 @@ class BridgeSettings(BaseSettings):
     """SQLite `PRAGMA synchronous` in WAL mode. FULL fsyncs the WAL at every commit (survives power loss too)."""
 
     ward_config_path: Path = PACKAGE_DIR / "data" / "ward.yaml"
+    """The ward's desks and which procedure fields each desk handles (staff edits it, or the staff page)."""
     dossier_statuses_path: Path = PACKAGE_DIR / "data" / "dossier_statuses.yaml"
-    catalogue_path: Path | None = None
-    """Committed catalogue by default (knowledge_base.catalogue.load_catalogue)."""
-    aliases_path: Path | None = None
-    """Committed aliases file by default (knowledge_base/data/aliases.yaml)."""
-    answer_cards_dir: Path | None = None
-    """Citizen answer cards staff edit on the staff page; default: knowledge_base's (KB_ANSWER_CARDS_DIR)."""
+    """Citizen-facing wording of each dossier status (staff-editable YAML)."""
 
     dossier_source: str = "local"
     """"local" (this database) or "http" (provincial one-stop system at dossier_http_url)."""
     dossier_http_url: str = "http://127.0.0.1:8700"
+    """Base URL of the provincial one-stop system (dossier_source "http")."""
     dossier_http_timeout_s: float = 2.0
+    """Seconds one lookup may wait for the provincial system."""
     dossier_http_max_concurrent: int = 4
     """Lookups waiting on the provincial system at once; more fail at once with 503 instead of taking threads."""
     breaker_failure_threshold: int = 3
+    """Failed provincial lookups in a row after which lookups fail at once for breaker_reset_after_s."""
     breaker_reset_after_s: float = 30.0
+    """Seconds the provincial source is left alone after the breaker opens."""
     dossier_pepper: str = DEMO_PEPPER
     """Secret mixed into the hash of ID digits; set a private value in production (.env). The bridge refuses to
     start with the public demo value unless `demo_mode` is on."""
@@ -68,15 +74,18 @@ class BridgeSettings(BaseSettings):
     lookup_client_max_failures: int = 5
     """Failed lookups per client over all codes in the window (codes are sequential: stops walking them)."""
     lookup_window_minutes: int = 15
+    """The window failed dossier lookups are counted in."""
     lookup_max_delay_minutes: int = 15
     """Longest wait the per-code delays (2, 4, 8 … s after each further failure, from any client) grow to."""
     lookup_code_memory_hours: int = 24
     """How long failures count towards a code's delay, unless a desk officer lifts the lock."""
 
     minutes_per_ticket: int = 5
+    """Estimated minutes a desk spends per ticket, for waiting-time estimates (a desk in ward.yaml may set its own)."""
     priority_burst: int = 3
     """At most this many priority tickets in a row are called while normal tickets wait."""
     timezone: str = "Asia/Ho_Chi_Minh"
+    """The ward's time zone: queue days and reports are whole days here."""
 
     search_max_chars: int = 300
     """Longer search queries are cut to this many characters (at a word boundary) before searching."""
@@ -93,16 +102,23 @@ class BridgeSettings(BaseSettings):
     """Answers kept per knowledge version (0 = no cache); any staff edit starts a new version."""
 
     max_body_bytes: int = 64 * 1024
+    """Largest request body accepted (except imports); larger ones get 413."""
     max_import_bytes: int = 100 * 1024 * 1024
     """Uploads to /api/staff/import (the national JSONL is ~42 MB)."""
 
     log_level: str = "INFO"
+    """Python logging level of the bridge (DEBUG, INFO, WARNING, ERROR)."""
     log_file: Path | None = None
     """Also write the (redacted) log here, e.g. var/bridge.log."""
 
     rasa_url: str = "http://127.0.0.1:5005"
+    """Rasa server the chat relay talks to (REST channel)."""
+    chat_timeout_s: float = Field(default=10.0, gt=0)
+    """How long one chat turn may wait for Rasa before the citizen gets the 'try again' fallback."""
     action_server_url: str = "http://127.0.0.1:5055/health"
+    """Health URL of the action server, checked by `/health`."""
     health_timeout_s: float = 1.0
+    """Seconds `/health` waits for Rasa and the action server."""
     health_min_free_disk_mb: int = 500
     """`/health` reports the disk as low below this much free space in data_dir."""
 

@@ -3,26 +3,27 @@
 Calling order at a desk (the interleaving rule): waiting priority tickets (elderly, disabled, pregnant,
 with a small child) are called before normal ones, in issue order — but after `priority_burst`
 priority tickets in a row, one waiting normal ticket is called, so the normal queue never stalls.
-Everything lives in the database, so positions and numbers survive a restart.
+Everything lives in the database, so positions and numbers survive a restart. Numbers come from a counter row per
+desk and day (`next_number`); several bridge processes on one PostgreSQL database never hand out the same number
+and never retry.
 """
 from __future__ import annotations
 
-import random
+import contextlib
 import secrets
 import threading
-import time
 from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from assistant.bridge.db import Database, as_utc, utcnow
+from assistant.bridge.db import Database, advisory_lock, as_utc, utcnow
 from assistant.bridge.desks import DeskConfig, DeskDirectory
 from assistant.bridge.errors import ApiError
-from assistant.bridge.models import Ticket
+from assistant.bridge.models import Ticket, TicketCounter
 
 PRIORITIES = ("none", "elderly", "disabled", "pregnant", "small_child")
 
@@ -47,6 +48,28 @@ def calling_order(waiting: list, *, priority_run: int, burst: int) -> list:
     return order
 
 
+def next_number(session: Session, desk_id: str, day: date) -> int:
+    """The desk's next ticket number of the day, in one statement on the counter row (no read-then-write): the row
+    stays locked (PostgreSQL) or the write transaction runs alone (SQLite) until the ticket is committed."""
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
+    statement = (insert(TicketCounter).values(desk_id=desk_id, day=day, last_seq=1)
+                 .on_conflict_do_update(index_elements=["desk_id", "day"], set_={"last_seq": TicketCounter.last_seq + 1})
+                 .returning(TicketCounter.last_seq))
+    return session.execute(statement).scalar_one()
+
+
+def desk_lock_name(desk_id: str) -> str:
+    """The advisory lock every change to a desk's called ticket takes first (db.advisory_lock)."""
+    return f"queue-desk:{desk_id}"
+
+
+def claim(session: Session, ticket_id: int, now: datetime) -> int | None:
+    """Mark a waiting ticket called; its id, or None when it was not waiting any more."""
+    return session.execute(update(Ticket).where(Ticket.id == ticket_id, Ticket.status == "waiting")
+                           .values(status="called", called_at=now).returning(Ticket.id)
+                           .execution_options(synchronize_session=False)).scalar_one_or_none()
+
+
 class TicketQueue:
     """Issues and calls tickets for the desks of the current ward config."""
 
@@ -55,7 +78,9 @@ class TicketQueue:
         self._db, self._desks = db, desks
         self._minutes, self._burst = minutes_per_ticket, priority_burst
         self._tz, self._clock = ZoneInfo(timezone), clock
-        self._issue_lock = threading.Lock()
+        self._writing = threading.Lock() if db.engine.dialect.name == "sqlite" else contextlib.nullcontext()
+        """SQLite: this process's issuers queue here rather than in SQLite's busy handler, which is unfair under load.
+        PostgreSQL orders them on the counter row."""
 
     def today(self) -> date:
         return self._clock().astimezone(self._tz).date()
@@ -65,22 +90,14 @@ class TicketQueue:
             raise ApiError(422, "invalid_priority", f"Mức ưu tiên phải là một trong {', '.join(PRIORITIES)}. / "
                            f"priority must be one of {', '.join(PRIORITIES)}.")
         day = self.today()
-        # One bridge process: the lock hands out numbers one at a time (PostgreSQL's READ COMMITTED would
-        # otherwise let two requests read the same max). Another process on the same database is caught
-        # by the unique (desk, day, seq) constraint and retried.
-        for attempt in range(8):
-            try:
-                with self._issue_lock, self._db.write() as session:
-                    seq = (session.execute(select(func.max(Ticket.seq)).where(Ticket.desk_id == desk.id, Ticket.day == day)).scalar() or 0) + 1
-                    ticket = Ticket(desk_id=desk.id, day=day, seq=seq, number=f"{desk.prefix}{seq:03d}", priority=priority,
-                                    procedure_code=procedure_code, status="waiting", issued_at=self._clock(),
-                                    public_id=secrets.token_urlsafe(12))
-                    session.add(ticket)
-                    session.flush()
-                    return self._describe(session, ticket, desk)
-            except (IntegrityError, OperationalError):
-                time.sleep(random.uniform(0, 0.02 * (attempt + 1)))
-        raise ApiError(503, "busy", "Hệ thống đang bận, vui lòng thử lại. / The queue is busy, please try again.")
+        with self._writing, self._db.write() as session:
+            seq = next_number(session, desk.id, day)
+            ticket = Ticket(desk_id=desk.id, day=day, seq=seq, number=f"{desk.prefix}{seq:03d}", priority=priority,
+                            procedure_code=procedure_code, status="waiting", issued_at=self._clock(),
+                            public_id=secrets.token_urlsafe(12))
+            session.add(ticket)
+            session.flush()
+            return self._describe(session, ticket, desk)
 
     def get(self, ticket_id: int) -> dict:
         with self._db.read() as session:
@@ -90,30 +107,17 @@ class TicketQueue:
             return self._describe(session, ticket, self._desk_of(ticket))
 
     def call(self, ticket_id: int) -> dict:
-        """Staff call one specific ticket to the desk."""
+        """Staff call one specific ticket to the desk (under the desk's lock, like calling next)."""
         with self._db.write() as session:
-            ticket = session.get(Ticket, ticket_id)
-            if ticket is None:
+            desk_id = session.execute(select(Ticket.desk_id).where(Ticket.id == ticket_id)).scalar_one_or_none()
+            if desk_id is None:
                 raise ApiError(404, "unknown_ticket", "Không có số thứ tự này. / No such ticket.")
-            if ticket.status != "waiting":
+            advisory_lock(session, desk_lock_name(desk_id))
+            if claim(session, ticket_id, self._clock()) is None:
                 raise ApiError(409, "already_called", "Số này đã được gọi. / This ticket was already called.")
-            ticket.status, ticket.called_at = "called", self._clock()
-            session.flush()
+            ticket = session.get(Ticket, ticket_id)
+            session.refresh(ticket)
             return self._describe(session, ticket, self._desk_of(ticket))
-
-    def call_next(self, desk_id: str) -> dict | None:
-        """Staff call the next ticket of a desk by the interleaving rule; None when nobody waits."""
-        desk = self._desks().get(desk_id)
-        if desk is None:
-            raise ApiError(404, "unknown_desk", "Không có quầy này. / No such desk.")
-        with self._db.write() as session:
-            order = self._order(session, desk.id, self.today())
-            if not order:
-                return None
-            ticket = session.get(Ticket, order[0].id)
-            ticket.status, ticket.called_at = "called", self._clock()
-            session.flush()
-            return self._describe(session, ticket, desk)
 
     def _order(self, session: Session, desk_id: str, day: date) -> list:
         """(id, priority) rows of the desk's waiting tickets in calling order; rows, not ORM objects, because a busy

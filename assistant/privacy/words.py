@@ -5,9 +5,9 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
+from knowledge_base.data_file import read_model
 from knowledge_base.text import fold
 
 DEFAULT_PATH = Path(__file__).parent / "words.yaml"
@@ -113,11 +113,7 @@ class Lexicon:
 
 def load_lexicon(path: Path | str = DEFAULT_PATH) -> Lexicon:
     """Read and validate a word-list file; a clear WordListError names the file and the problem."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        return Lexicon.from_lists(WordLists.model_validate(data))
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise WordListError(f"{path}: {exc}") from exc
+    return Lexicon.from_lists(read_model(path, WordLists, WordListError))
 
 
 @functools.cache

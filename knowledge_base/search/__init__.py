@@ -1,13 +1,14 @@
 """Procedure search: multilingual-e5 + faiss fused with an accent-folded lexical scorer and aliases."""
 from __future__ import annotations
 
-from typing import Iterable, Protocol
+from typing import Iterable, Protocol, runtime_checkable
 
 from knowledge_base.search.outcome import Confidence, SearchHit, SearchOutcome
 
 __all__ = ["Confidence", "SearchHit", "SearchOutcome", "ProcedureSearcher"]
 
 
+@runtime_checkable
 class ProcedureSearcher(Protocol):
     """What callers (bridge, CLI, benchmarks) need from procedure search. `ProcedureSearch` implements it."""
 

@@ -100,11 +100,10 @@ def load_asks(settings: SearchSettings, known_codes: set[str]) -> dict[str, tupl
     return {code: asks for code, asks in table.items() if code in known_codes}
 
 
-def build_index(settings: SearchSettings | None = None, *, encoder=None) -> dict:
+def build_index(settings: SearchSettings, *, encoder=None) -> dict:
     """Encodes the catalogue (reusing unchanged vectors) and saves vectors + manifest; returns figures."""
     from knowledge_base.catalogue import load_catalogue
 
-    settings = settings or SearchSettings()
     encoder = encoder or make_encoder(settings)
     procedures = list(load_catalogue(settings.catalogue_path).values())
     asks = load_asks(settings, {p.code for p in procedures})
@@ -135,13 +134,12 @@ def _save_atomically(directory: Path, vectors: np.ndarray, manifest: dict) -> No
         os.replace(Path(tmp) / MANIFEST, directory / MANIFEST)
 
 
-def build_search(settings: SearchSettings | None = None, *, encoder=None, tuning: SearchTuning | None = None) -> ProcedureSearch:
+def build_search(settings: SearchSettings, *, encoder=None, tuning: SearchTuning | None = None) -> ProcedureSearch:
     """A loaded ProcedureSearch: catalogue + aliases + priors + saved vectors (missing ones encoded now)."""
     from knowledge_base.aliases import AliasTable
     from knowledge_base.catalogue import load_catalogue
     from knowledge_base.priors import load_common_procedures
 
-    settings = settings or SearchSettings()
     encoder = encoder or make_encoder(settings)
     catalogue = load_catalogue(settings.catalogue_path)
     asks = load_asks(settings, set(catalogue))

@@ -5,7 +5,7 @@ pooling and L2 norm in one graph) and the folder's `tokenizer.json`. No torch in
 
 Queries can go through a second graph, `onnx/model.int8.onnx` (the same export with int8 weights, also written
 at set-up): 9.1 -> 4.1 ms CPU per query, vectors at cosine >= 0.98 of the full-precision ones, and fused top-1
-on the 682 evaluation questions 0.924 against 0.922 (session 4, knowledge_base eval). Passages are always
+on the 682 evaluation questions 0.924 against 0.922 (knowledge_base eval, docs/performance.md). Passages are always
 encoded in full precision, so the index is the same either way; that session is only loaded when passages are
 encoded (index builds, staff edits), which keeps 470 MB out of the search process until then.
 """

@@ -21,8 +21,9 @@ from functools import lru_cache
 from typing import Sequence
 
 from knowledge_base.search.outcome import SearchOutcome
-from knowledge_base.text import clean, tokens
+from knowledge_base.text import clean, fold, has_diacritics, tokens
 from knowledge_base.turn.outcome import TurnChoice, TurnOutcome
+from knowledge_base.turn.recent import prefer_recent
 from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
 from knowledge_base.turn.topics import TopicWords, default_topic_words
 from knowledge_base.turn.words import TurnWords
@@ -203,12 +204,42 @@ def _distinct_said(query: str, ward_name: str, other_name: str) -> tuple[int, in
     return len((ward - other) & said), len((other - ward) & said)
 
 
-def _covered(text: str, strong: list[str]) -> int:
+ACCENTED_SHARE = 0.4
+"""A turn in which at least this share of words carry diacritics was typed with them: its words are compared with
+procedure names accent by accent ("một trang" is a page, not "tình trạng"; "cái gì" is not "cải chính")."""
+_WORD = re.compile(r"\w+")
+
+
+def _accented_forms(query: str) -> dict[str, set[str]] | None:
+    """Folded word → the accented forms the turn wrote it in, when the turn was typed with diacritics; else None."""
+    words = _WORD.findall(clean(query).lower())
+    if not words or sum(1 for w in words if has_diacritics(w)) < ACCENTED_SHARE * len(words):
+        return None
+    forms: dict[str, set[str]] = {}
+    for word in words:
+        forms.setdefault(fold(word), set()).add(word)
+    return forms
+
+
+def _covered(text: str, strong: list[str], forms: dict[str, set[str]] | None = None) -> int:
+    """How many of the turn's ``strong`` words ``text`` holds: accent by accent when the turn and the text were
+    both written with diacritics (``forms`` from _accented_forms), else accent-folded."""
+    if forms is not None and has_diacritics(text):
+        # phrasings are kept with and without accents ("; "-separated): the accented ones tell the words apart
+        text = " ; ".join(part for part in text.split(";") if has_diacritics(part))
     folded = f" {' '.join(tokens(text))} "
-    return sum(1 for w in strong for part in w.replace("+", "_").split("_") if f" {part} " in folded)
+    exact = set(_WORD.findall(clean(text).lower())) if forms is not None and has_diacritics(text) else None
+    count = 0
+    for part in (p for w in strong for p in w.replace("+", "_").split("_")):
+        if f" {part} " not in folded:
+            continue
+        if exact is not None and part in forms and not forms[part] & exact:
+            continue  # the same letters with other accents: another word
+        count += 1
+    return count
 
 
-def _switches(search, current, strong: list[str], outcome: SearchOutcome) -> bool:
+def _switches(search, current, strong: list[str], outcome: SearchOutcome, query: str = "") -> bool:
     """With a current procedure, does the turn clearly name another one? When the best procedure's name holds
     more of the turn's words than the current one's name and result do ("bao lâu thì lấy được trích lục" keeps a
     death registration, whose result is an extract); or, for a confident search or a referral, when the turn's
@@ -217,19 +248,25 @@ def _switches(search, current, strong: list[str], outcome: SearchOutcome) -> boo
     if target is None or target.code == current.code:
         return False
     doc = search.document(target.code)
-    mine = _covered(f"{current.name} {current.zones.get('extra', '')}", strong)
-    if _covered(target.name, strong) > mine:
+    forms = _accented_forms(query)
+    mine = _covered(f"{current.name} {current.zones.get('extra', '')}", strong, forms)
+    if _covered(target.name, strong, forms) > mine:
         return True
     sure = outcome.elsewhere is not None or outcome.confidence == "confident"
-    return sure and doc is not None and _covered(" ".join(doc.zones.values()), strong) > mine
+    return sure and doc is not None and _covered(" ".join(doc.zones.values()), strong, forms) > mine
 
 
 def search_turn(search, text: str, current_code: str | None = None, language: str = "vi", *,
-                options: Sequence[str] = (), words: TurnWords | None = None,
+                options: Sequence[str] = (), recent: Sequence[str] = (), words: TurnWords | None = None,
                 markers: SiblingMarkers | None = None, topics: TopicWords | None = None) -> TurnOutcome:
     """What ``text`` is about, with the topic its question words ask (``topics`` defaults to the committed
-    knowledge_base/data/topic_words.yaml)."""
+    knowledge_base/data/topic_words.yaml). ``recent`` are the procedures discussed earlier in the conversation,
+    most recent first: a turn that goes back to one of them means it (knowledge_base.turn.recent)."""
     outcome = _decide(search, text, current_code, language, options=options, words=words, markers=markers)
+    if recent and isinstance(text, str):
+        turn_words = words or default_words()
+        subject = turn_words.subject_text(clean(text, max_chars=MAX_QUERY_CHARS))
+        outcome = prefer_recent(search, outcome, text, recent, current_code, turn_words, subject)
     names = (words or default_words()).names
     topic = (topics or default_topic_words()).topic(text if isinstance(text, str) else "", names)
     return replace(outcome, topic=topic) if topic else outcome
@@ -276,7 +313,7 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
     if not strong:
         return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
     elsewhere = _choice(search, outcome.elsewhere.code) if outcome.elsewhere else None
-    if current and not _switches(search, current, strong, outcome):
+    if current and not _switches(search, current, strong, outcome, query):
         return _answer(search, current_code, "follow_up_search", follow_up=True)
     if elsewhere is not None and hits:
         ward_said, other_said = _distinct_said(query, hits[0].name, elsewhere.name)

@@ -13,7 +13,7 @@ from knowledge_base.data_file import read_yaml
 from knowledge_base.text import fold, tokens
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "turn_words.yaml"
-_LISTS = ("phrases", "words", "names", "fillers", "generic")
+_LISTS = ("phrases", "words", "names", "fillers", "generic", "back")
 
 
 class TurnWordsError(ValueError):
@@ -29,6 +29,7 @@ class TurnWords:
     ``fillers`` are particles and small talk, ignored when deciding whether a turn names a procedure (they stay
     in the searched text: "mất" is a filler in "có mất tiền không" but matters in "báo mất hộ chiếu").
     ``generic`` words can be part of a name but never name a procedure alone ("đăng ký", "giấy", "cháu").
+    ``back`` phrases say the turn goes back to something asked earlier ("quay lại", "lúc nãy", "back to").
     """
 
     phrases: tuple[str, ...]
@@ -36,6 +37,7 @@ class TurnWords:
     names: tuple[str, ...] = ()
     fillers: frozenset[str] = frozenset()
     generic: frozenset[str] = frozenset()
+    back: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "TurnWords":
@@ -52,7 +54,12 @@ class TurnWords:
         phrase_set = lambda key: tuple(sorted({" ".join(tokens(p)) for p in data.get(key) or []}, key=len, reverse=True))  # noqa: E731
         word_set = lambda key: frozenset(fold(w) for w in data.get(key) or [])  # noqa: E731
         return cls(phrases=phrase_set("phrases"), words=word_set("words"), names=phrase_set("names"),
-                   fillers=word_set("fillers"), generic=word_set("generic"))
+                   fillers=word_set("fillers"), generic=word_set("generic"), back=phrase_set("back"))
+
+    def goes_back(self, text: str) -> bool:
+        """The turn says it returns to something asked earlier in the conversation."""
+        padded = f" {' '.join(tokens(text))} "
+        return any(f" {phrase} " in padded for phrase in self.back)
 
     def subject_words(self, text: str) -> list[str]:
         """Folded tokens of ``text`` left after removing question phrases and words."""

@@ -73,6 +73,15 @@ def test_details_list_everything_about_the_current_procedure_without_searching(s
     assert bridge.called("search") == []
 
 
+def test_a_details_request_that_says_a_topic_answers_that_topic(services, bridge):
+    tracker = make_tracker(
+        "het bn tien", "ask_details", slots={"procedure_code": "1.001193", "last_topic": "documents"}
+    )
+    messages, _ = run_action(ActionAnswerProcedure(services), tracker)
+    assert messages[0]["custom"]["reply"]["procedure"]["topic"] == "fee"
+    assert not any(f"Giấy tờ số {i}" in messages[0]["text"] for i in range(1, 6))
+
+
 def test_new_procedure_in_a_follow_up_replaces_the_current_one(services, bridge):
     tracker = make_tracker("lệ phí kết hôn bao nhiêu", "ask_fee", slots={"procedure_code": "1.001193"})
     messages, events = run_action(ActionAnswerProcedure(services), tracker)
@@ -147,12 +156,22 @@ def test_odd_input_gets_a_polite_reply_without_echo(services, text):
     assert "<script>" not in messages[0]["text"] and "aaaa" not in messages[0]["text"]
 
 
-def test_the_turn_carries_the_current_procedure_and_pending_choices(services, bridge):
+def test_the_turn_carries_the_current_procedure_pending_choices_and_earlier_procedures(services, bridge):
     tracker = make_tracker("cái thứ hai thì sao", "ask_fee",
-                           slots={"procedure_code": "1.001193", "pending_options": ["2.000815", "2.000843"]})
+                           slots={"procedure_code": "1.001193", "pending_options": ["2.000815", "2.000843"],
+                                  "recent_procedures": ["1.004884"]})
     run_action(ActionAnswerProcedure(services), tracker)
     assert bridge.called("turn") == [{"text": "cái thứ hai thì sao", "current": "1.001193",
-                                      "options": ["2.000815", "2.000843"], "language": "vi"}]
+                                      "options": ["2.000815", "2.000843"], "recent": ["1.004884"], "language": "vi"}]
+
+
+def test_a_new_procedure_pushes_the_current_one_to_the_earlier_procedures(services, bridge):
+    tracker = make_tracker("lệ phí khai sinh", "ask_fee",
+                           slots={"procedure_code": "2.000815", "recent_procedures": ["1.004884", "2.000815"]})
+    _, events = run_action(ActionAnswerProcedure(services), tracker)
+    slots = slot_events(events)
+    assert slots["procedure_code"] == "1.001193"
+    assert slots["recent_procedures"] == ["2.000815", "1.004884"]  # most recent first, the current one left out
 
 
 def test_long_input_is_cut_before_search(services, bridge):

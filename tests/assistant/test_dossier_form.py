@@ -6,7 +6,7 @@ import asyncio
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.actions.dossier import find_dossier_code, find_id_last4
+from assistant.actions.dossier import find_dossier_code, find_id_last4, id_last4_beside_code
 from assistant.actions.dossier_actions import ValidateDossierForm
 from tests.assistant.conftest import make_tracker
 
@@ -65,3 +65,36 @@ def test_second_bad_answer_ends_the_form(services):
 def test_bad_digits_are_re_asked_in_english(services):
     messages, slots = _validate(services, "12", "id_last4", language="en")
     assert slots["id_last4"] is None and "last 4 digits" in messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("xem giúp hồ sơ 000.00.20.H26-250801-0002, bốn số cuối căn cước là 5678", "5678"),
+     ("mã 000.00.20.h26-250805-0003 số cuối 2468", "2468"),
+     ("mã 000 00 20 H26 250801 0001 số cuối một hai ba bốn", "1234"),
+     ("hồ sơ 000.00.20.H26-250801-0001 của tôi", None),  # the code's own 0001 is not the digits
+     ("bốn số cuối là 5678", None)],  # no code in the message: the form asks for the digits itself
+)
+def test_id_last4_beside_code(text, expected):
+    assert id_last4_beside_code(text) == expected
+
+
+def _activate(services, text: str):
+    """The form's validation action as Rasa calls it at activation: nothing requested, no slot set yet."""
+    tracker = make_tracker(text, "check_dossier_status", slots={"requested_slot": None, "form_retries": 0},
+                           active_loop="dossier_form")
+    tracker.events = []
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateDossierForm(services).run(dispatcher, tracker, DOMAIN))
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_code_and_digits_in_one_message_fill_both_slots(services):
+    slots = _activate(services, "tra hồ sơ 000.00.20.H26-250807-0005 số cuối 9998")
+    assert slots["dossier_code"] == "000.00.20.H26-250807-0005" and slots["id_last4"] == "9998"
+
+
+def test_lower_case_code_at_activation_is_kept_and_digits_are_asked(services):
+    slots = _activate(services, "hồ sơ 000.00.20.h26-250807-0005 của tôi sao rồi")
+    assert slots["dossier_code"] == "000.00.20.H26-250807-0005"
+    assert "id_last4" not in slots  # the code's own digit groups are not taken for the ID digits

@@ -64,7 +64,7 @@ def test_ticket_for_the_procedure_named_in_the_request(services, bridge):
     tracker = make_tracker("cho tôi lấy số làm giấy khai sinh cho con", "ask_queue_ticket")
     messages, events = run_action(ActionIssueTicket(services), tracker)
     assert bridge.called("issue_ticket") == [{"procedure_code": "1.001193", "desk": None, "priority": "none"}]
-    assert "lay so" not in bridge.called("search")[0]["query"]  # ticket words are not searched
+    assert "lay so" not in bridge.called("turn")[0]["text"]  # ticket words are not searched
     reply = messages[0]["custom"]["reply"]
     assert reply["kind"] == "ticket" and reply["ticket"]["priority"] is False and reply["ticket"]["ahead"] == 2
     slots = slot_events(events)
@@ -74,7 +74,7 @@ def test_ticket_for_the_procedure_named_in_the_request(services, bridge):
 def test_plain_ticket_goes_to_the_general_desk_without_priority(services, bridge):
     messages, _ = run_action(ActionIssueTicket(services), make_tracker("lấy số thứ tự", "ask_queue_ticket"))
     assert bridge.called("issue_ticket") == [{"procedure_code": None, "desk": "Q0", "priority": "none"}]
-    assert bridge.called("search") == []  # nothing named: no search
+    assert bridge.called("turn") == []  # nothing named: no search
     assert messages[0]["custom"]["reply"]["ticket"]["desk"]["id"] == "Q0"
 
 
@@ -91,6 +91,22 @@ def test_queue_status_of_this_conversations_ticket(services, bridge):
     messages, _ = run_action(ActionQueueStatus(services), make_tracker("tới chưa", "ask_queue_status",
                                                                        slots={"ticket_id": ticket_id}))
     assert messages[0]["custom"]["reply"]["queue"]["status"] == "called" and says(messages[0]["text"], "queue_called")
+
+
+def test_a_request_with_only_everyday_words_goes_to_the_general_desk(services, bridge):
+    tracker = make_tracker("cho lấy số, tôi chỉ hỏi chung thôi chưa biết làm thủ tục gì", "ask_queue_ticket")
+    run_action(ActionIssueTicket(services), tracker)
+    assert bridge.called("issue_ticket") == [{"procedure_code": None, "desk": "Q0", "priority": "none"}]
+
+
+@pytest.mark.parametrize(("text", "own"), [
+    ("số của tôi là A015, bao giờ thì tới", True), ("tôi số B 003 còn lâu không", True),
+    ("lấy số khác giúp tôi, số A015 lỡ rồi", False), ("cho tôi lấy số", False), ("quầy Q1 ở đâu", False),
+])
+def test_a_quoted_ticket_number_asks_where_it_stands(services, bridge, text, own):
+    messages, _ = run_action(ActionIssueTicket(services), make_tracker(text, "ask_queue_ticket"))
+    assert kind_of(messages[0]) == ("queue_status" if own else "ticket")
+    assert (bridge.called("issue_ticket") == []) == own
 
 
 def test_queue_status_without_a_ticket_offers_one(services, bridge):

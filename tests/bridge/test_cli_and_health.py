@@ -14,6 +14,8 @@ from assistant.bridge.models import ApiToken
 from assistant.bridge.services import open_database
 from tests.bridge.conftest import sqlite_only
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL (conftest.py): `migrate`, tokens, seed-demo, import
+
 
 @pytest.fixture
 def env(settings, monkeypatch):

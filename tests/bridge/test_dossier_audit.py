@@ -1,6 +1,10 @@
 """The audit log of staff dossier edits says when the verification digits were set or changed, never the digits."""
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL (conftest.py)
+
 
 def test_audit_shows_that_verification_digits_changed_without_showing_them(client, staff_headers):
     code = "000.00.20.H26-260302-0109"

@@ -13,6 +13,8 @@ from assistant.bridge.models import Dossier
 from assistant.bridge.services import open_database
 from tests.bridge.fakes import ManualClock
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL (conftest.py)
+
 CODE, DIGITS = DEMO_DOSSIERS[0][0], DEMO_DOSSIERS[0][2]
 
 
@@ -287,3 +289,26 @@ def test_every_shipped_status_is_explained_in_english_too():
     statuses = load_statuses(path)
     assert all(s.english and all(s.english) for s in statuses.values())
     assert statuses[9].to_json()["en"]["label"] == "Processed"
+
+
+@pytest.mark.parametrize("change, named", [
+    (lambda items: items[3].update(label="  "), "entry 4 (code: 4) → label"),
+    (lambda items: items[1].pop("next_step"), "entry 2 (code: 2) → next_step: Field required"),
+    (lambda items: items[0].update(colour="red"), "entry 1 (code: 1) → colour: Extra inputs are not permitted"),
+    (lambda items: items[4].pop("label_en"), "entry 5 (code: 5): label_en"),
+    (lambda items: items[6].update(code="7"), "entry 7 (code: 7) → code: Input should be a valid integer"),
+    (lambda items: items.pop(), "found [1, 2, 3, 4, 5, 6, 7, 8, 9]"),
+])
+def test_a_broken_status_file_is_one_error_naming_the_entry_and_field(tmp_path, change, named):
+    import yaml
+
+    from assistant.bridge.dossiers.statuses import StatusFileError, load_statuses
+    from assistant.bridge.settings import BridgeSettings
+
+    items = yaml.safe_load(BridgeSettings(_env_file=None).dossier_statuses_path.read_text(encoding="utf-8"))
+    change(items)
+    path = tmp_path / "dossier_statuses.yaml"
+    path.write_text(yaml.safe_dump(items, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(StatusFileError) as error:
+        load_statuses(path)
+    assert str(error.value).startswith(f"{path}: ") and named in str(error.value)

@@ -1,7 +1,11 @@
 """Feedback and staff reports: most-asked procedures, unanswered (no_match) questions, average rating."""
 from __future__ import annotations
 
+import pytest
+
 from knowledge_base.search import SearchHit, SearchOutcome
+
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL (conftest.py)
 
 
 def test_feedback_validation_and_storage(client, staff_headers):

@@ -160,6 +160,7 @@ def test_engines_are_not_built_at_start_up_by_default(monkeypatch):
     monkeypatch.setenv("KIOSK_ENABLED", "false")
     app = FastAPI()
     app.include_router(router)
+    app.state.kiosk_settings = KioskSettings()  # what create_app keeps for the kiosk router
     with TestClient(app):
         engines = app.state.kiosk_engines
         assert (engines._stt, engines._tts) == (None, None)

@@ -20,6 +20,8 @@ from assistant.bridge.services import open_database
 from tests.bridge.fakes import ManualClock, RecordingDossierSource
 from tests.servers import serve
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL (conftest.py)
+
 CODE, DIGITS = DEMO_DOSSIERS[0][0], DEMO_DOSSIERS[0][2]
 GUESSES = 100
 SERVICE_TOKEN = "concurrency-test-secret"

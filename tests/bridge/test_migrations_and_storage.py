@@ -8,6 +8,8 @@ from assistant.bridge.db import Database, make_engine
 from assistant.bridge.migrations import MIGRATIONS, MigrationError, current_version, migrate
 from tests.bridge.conftest import sqlite_only
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL (conftest.py)
+
 
 @pytest.fixture
 def engine(settings):

@@ -31,7 +31,7 @@ def test_search_unavailable_is_503_but_the_rest_works(settings, knowledge_defaul
     """No injected searcher and the real one cannot be built (no model yet): the bridge still serves."""
     import assistant.bridge.main as main_module
 
-    monkeypatch.setattr(main_module, "build_real_searcher", lambda: (None, "ImportError: no model"))
+    monkeypatch.setattr(main_module, "build_real_searcher", lambda _settings: (None, "ImportError: no model"))
     with TestClient(main_module.create_app(settings, knowledge_sources=dict(knowledge_defaults))) as client:
         response = client.get("/api/procedures/search", params={"q": "khai sinh"})
         assert response.status_code == 503 and response.json()["error"] == "search_unavailable"

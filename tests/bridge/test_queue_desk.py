@@ -12,8 +12,11 @@ from assistant.bridge.queue_desk import DeskCounter
 from assistant.bridge.queue_speech import Announcer, spoken_text
 from assistant.bridge.services import build_services, open_database
 from kiosk.ticket_printer import PrintedTicket
+from knowledge_base.settings import SearchSettings
 from tests.bridge.conftest import auth
 from tests.kiosk.fakes import FakeTextToSpeech
+
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL (conftest.py)
 
 
 @pytest.fixture
@@ -104,7 +107,9 @@ def test_desk_view_shows_priority_interleaving(client, desk_tokens):
 
 
 def test_two_officers_calling_at_once_never_get_the_same_ticket(settings, knowledge_defaults):
-    services = build_services(settings, knowledge_sources=dict(knowledge_defaults))
+    services = build_services(
+        settings, search_settings=SearchSettings(_env_file=None), knowledge_sources=dict(knowledge_defaults)
+    )
     try:
         desk = services.desks().get("Q1")
         for _ in range(40):
@@ -210,14 +215,19 @@ def test_migration_5_upgrades_a_version_4_database(settings):
         for table, column in (("tickets", "public_id"), ("tickets", "finished_at"), ("api_tokens", "desk_id")):
             conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
         conn.execute(text("DROP TABLE queue_calls"))
-        conn.execute(text("DELETE FROM schema_migrations WHERE version = 5"))
+        conn.execute(text("DROP TABLE ticket_counters"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE version >= 5"))
         conn.execute(text("INSERT INTO tickets (desk_id, day, seq, number, priority, status, issued_at) "
                           "VALUES ('Q1', '2026-12-06', 1, 'A001', 'none', 'waiting', '2026-12-06 02:00:00')"))
-    assert migrate(engine) == [5]
+    assert migrate(engine) == [5, 6]
     with engine.connect() as conn:
         public_id = conn.execute(text("SELECT public_id FROM tickets")).scalar_one()
         assert public_id and len(public_id) >= 16
         assert conn.execute(text("SELECT count(*) FROM queue_calls")).scalar_one() == 0
+        # migration 6: the desk's counter continues after the ticket already issued that day
+        assert conn.execute(text("SELECT desk_id, day, last_seq FROM ticket_counters")).all() == [
+            ("Q1", "2026-12-06", 1)
+        ]
     engine.dispose()
 
 

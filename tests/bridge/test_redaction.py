@@ -138,5 +138,5 @@ def test_log_filter_redacts_tracebacks():
 def test_bad_word_list_is_a_clear_error(tmp_path):
     path = tmp_path / "words.yaml"
     path.write_text("surnames: [Nguyễn, no]\n", encoding="utf-8")
-    with pytest.raises(WordListError, match="words.yaml"):
+    with pytest.raises(WordListError, match="words.yaml: surnames → entry 2: Input should be a valid string"):
         load_lexicon(path)

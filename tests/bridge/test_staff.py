@@ -196,3 +196,14 @@ def test_import_is_audited_per_procedure_and_reaches_search(client, searcher, st
     imported = {e["target"]: e for e in entries if e["action"] == "procedure.import"}
     assert set(imported) == {"9.444444", "9.444445"} and imported["9.444444"]["before"] is None
     assert "test admin" in imported["9.444445"]["actor"]
+
+
+def test_openapi_documents_the_procedure_record_the_staff_api_takes(client, new_procedure):
+    document = client.get("/openapi.json").json()
+    operation = document["paths"]["/api/staff/procedures"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Procedure"
+    }
+    schema = document["components"]["schemas"]["Procedure"]
+    assert set(schema["required"]) == set(new_procedure) and schema["additionalProperties"] is False
+    assert schema["properties"]["channels"]["items"] == {"$ref": "#/components/schemas/Channel"}

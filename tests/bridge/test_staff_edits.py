@@ -68,9 +68,9 @@ def test_alias_replace_is_explicit_and_audited(client, staff_headers):
 
 
 @pytest.fixture
-def cards_client(make_client, settings):
-    assert settings.answer_cards_dir != SearchSettings().answer_cards_dir  # conftest gives each test a copy
-    return make_client(), settings.answer_cards_dir
+def cards_client(make_client, search_settings):
+    assert search_settings.answer_cards_dir != SearchSettings().answer_cards_dir  # conftest gives each test a copy
+    return make_client(), search_settings.answer_cards_dir
 
 
 def test_card_edit_is_validated_written_audited_and_live(cards_client, staff_headers):

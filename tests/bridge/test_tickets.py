@@ -7,6 +7,8 @@ import pytest
 
 from assistant.bridge.tickets import calling_order
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL (conftest.py)
+
 
 @pytest.fixture
 def settings(settings):

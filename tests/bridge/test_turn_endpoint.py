@@ -69,3 +69,57 @@ def test_a_procedure_beyond_the_ward_is_sent_to_the_general_desk_never_a_field_d
     assert ticket["desk"]["id"] == general_id
     ward = client.get("/api/desks/route", params={"code": "1.001193"}).json()
     assert ward["desk"]["id"] != general_id
+
+
+def _turn(client, **params):
+    return client.get("/api/turn", params=params).json()
+
+
+def _hits(client):
+    return client.get("/api/procedures/search-cache").json()["hits"]
+
+
+def test_a_cached_turn_is_the_answer_the_decision_gives(make_client):
+    from knowledge_base.turn import search_turn
+
+    search = fake_search()
+    with make_client(searcher_override=search) as client:
+        params = {"text": "còn đăng ký kết hôn thì sao", "current": "1.001193"}
+        first, hits = _turn(client, **params), _hits(client)
+        second = _turn(client, **params)
+        assert _hits(client) == hits + 1  # served from the cache
+        assert first == second == search_turn(search, params["text"], params["current"]).to_json()
+        # another current procedure or language is another decision, never the cached one
+        _turn(client, text=params["text"], current="1.014063")
+        _turn(client, text=params["text"], current="1.001193", language="en")
+        assert _hits(client) == hits + 1
+
+
+def test_cached_turns_are_not_served_across_languages(make_client, monkeypatch):
+    from assistant.bridge.routers import turn as turn_router
+    from knowledge_base.turn import search_turn
+
+    def by_language(search, text, current=None, language="vi", **kwargs):  # a decision that reads the language
+        return search_turn(search, "đăng ký kết hôn" if language == "en" else text, current, language, **kwargs)
+
+    monkeypatch.setattr(turn_router, "search_turn", by_language)
+    with make_client(searcher_override=fake_search()) as client:
+        assert _turn(client, text="làm giấy khai sinh", language="vi")["code"] == "1.001193"
+        assert _turn(client, text="làm giấy khai sinh", language="en")["code"] == "1.000894"
+        assert _turn(client, text="làm giấy khai sinh", language="vi")["code"] == "1.001193"
+
+
+def test_a_staff_edit_is_seen_by_the_next_turn_not_a_cached_one(make_client, knowledge_defaults, staff_headers):
+    import copy
+
+    search = fake_search()
+    record = copy.deepcopy(knowledge_defaults["catalogue"]["1.001193"].to_dict())
+    with make_client(searcher_override=search) as client:
+        assert _turn(client, text="đăng ký khai sinh")["name"] == "Thủ tục đăng ký khai sinh"
+        record["name"] = "Đăng ký khai sinh (tên do cán bộ sửa)"
+        response = client.post("/api/staff/procedures", json=record, headers=staff_headers["editor"])
+        assert response.status_code in (200, 201), response.text
+        hits = _hits(client)
+        after = _turn(client, text="đăng ký khai sinh")
+        assert _hits(client) == hits  # not from the cache
+        assert (after["code"], after["name"]) == ("1.001193", "Đăng ký khai sinh (tên do cán bộ sửa)")

@@ -14,6 +14,7 @@ from assistant.bridge.main import create_app
 from assistant.bridge.services import open_database
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.web.relay import ChatRelay
+from knowledge_base.settings import SearchSettings
 from tests.bridge.fakes import RecordingSearcher
 from tests.bridge.fakes_web import RecordingDialogueClient, scripted_reply
 from tests.bridge.web_support import SCREENSHOT_DIR, chromium, free_port, serve
@@ -33,7 +34,8 @@ def build_app(dialogue, data_dir, ward_site: str) -> FastAPI:
     settings = BridgeSettings(_env_file=None, data_dir=data_dir, database_url=None, rasa_url="http://127.0.0.1:9",
                               action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2,
                               widget_frame_ancestors=[ward_site], service_token=SERVICE_TOKEN)
-    app = create_app(settings, searcher=RecordingSearcher(), knowledge_sources=default_knowledge_sources(settings))
+    app = create_app(settings, searcher=RecordingSearcher(),
+                     knowledge_sources=default_knowledge_sources(SearchSettings(_env_file=None)))
     app.state.chat_relay = ChatRelay(dialogue)
     app.state.test_settings = settings
     return app

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -83,6 +84,32 @@ def test_metadata_is_sent_in_the_rest_channel_body(stub_rasa_url):
                                              "metadata": {"client": "a-" + "0" * 20}}
 
 
+def test_turns_in_one_event_loop_share_one_client_and_a_new_loop_gets_its_own(stub_rasa_url):
+    client = RasaRestClient(stub_rasa_url, timeout_s=5)
+
+    async def three_turns():
+        return [await client.send("conv-123456", f"câu {i}") for i in range(3)]
+
+    first = asyncio.run(three_turns())
+    assert [m[0].text for m in first] == ["Trả lời: câu 0", "Trả lời: câu 1", "Trả lời: câu 2"]
+    assert client.clients_made == 1
+    # asyncio.run made a new loop: the first loop's client cannot serve it, a second one is made and works.
+    assert asyncio.run(client.send("conv-123456", "lại"))[0].text == "Trả lời: lại"
+    assert client.clients_made == 2
+
+
+def test_closed_client_is_replaced_on_the_next_turn(stub_rasa_url):
+    client = RasaRestClient(stub_rasa_url, timeout_s=5)
+
+    async def turn_close_turn():
+        await client.send("conv-123456", "một")
+        await client.aclose()
+        return await client.send("conv-123456", "hai")
+
+    assert asyncio.run(turn_close_turn())[0].text == "Trả lời: hai"
+    assert client.clients_made == 2
+
+
 def test_slow_engine_times_out(stub_rasa_url):
     with pytest.raises(DialogueUnavailable):
         asyncio.run(RasaRestClient(stub_rasa_url, timeout_s=0.3).send("conv-123456", "slow"))
@@ -108,3 +135,42 @@ def test_parse_rest_reply_drops_junk_and_caps_buttons():
     for bad in ({"text": "x"}, "x", [1, 2], None):
         with pytest.raises(DialogueUnavailable):
             parse_rest_reply(bad)
+
+
+class KeepAliveRasa(StubRasa):
+    protocol_version = "HTTP/1.1"  # keeps the relay's connection open between turns, as Sanic does
+    connections: list = []
+
+    def do_POST(self):  # noqa: N802 (http.server API)
+        type(self).connections.append(self.connection)
+        super().do_POST()
+
+
+class ReusableServer(ThreadingHTTPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+
+def test_a_restarted_rasa_is_answered_on_the_next_turn_not_a_stale_connection():
+    server = ReusableServer(("127.0.0.1", 0), KeepAliveRasa)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client = RasaRestClient(f"http://127.0.0.1:{port}", timeout_s=5)
+
+    async def turns_across_a_restart():
+        first = await client.send("conv-123456", "trước")
+        server.shutdown()
+        for connection in KeepAliveRasa.connections:  # the old Rasa process is gone: so is its side of the
+            connection.shutdown(socket.SHUT_RDWR)     # kept-alive connection
+        server.server_close()
+        again = ReusableServer(("127.0.0.1", port), KeepAliveRasa)
+        threading.Thread(target=again.serve_forever, daemon=True).start()
+        try:
+            return first, await client.send("conv-123456", "sau")
+        finally:
+            again.shutdown()
+            again.server_close()
+
+    first, second = asyncio.run(turns_across_a_restart())
+    assert (first[0].text, second[0].text) == ("Trả lời: trước", "Trả lời: sau")
+    assert client.clients_made == 1

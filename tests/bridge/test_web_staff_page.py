@@ -30,8 +30,9 @@ def bridge(tmp_path_factory):
     shutil.copytree(SearchSettings().answer_cards_dir, cards)
     settings = BridgeSettings(_env_file=None, data_dir=tmp_path_factory.mktemp("bridge"), database_url=None,
                               rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/health",
-                              health_timeout_s=0.2, answer_cards_dir=cards)
-    sources = default_knowledge_sources(settings)
+                              health_timeout_s=0.2)
+    search_settings = SearchSettings(_env_file=None, answer_cards_dir=cards)
+    sources = default_knowledge_sources(search_settings)
     birth = sources["catalogue"]["1.001193"]
     searcher = RecordingSearcher()
     searcher.canned["khai sinh"] = SearchOutcome(
@@ -42,7 +43,7 @@ def bridge(tmp_path_factory):
         tokens = {role: create_token(db, role=role, name=f"web {role}")[0] for role in ("viewer", "editor")}
     finally:
         db.dispose()
-    app = create_app(settings, searcher=searcher, knowledge_sources=sources)
+    app = create_app(settings, search_settings=search_settings, searcher=searcher, knowledge_sources=sources)
     with serve(app) as url:
         yield SimpleNamespace(url=url, searcher=searcher, tokens=tokens, original=birth.to_dict())
 

@@ -60,7 +60,7 @@ def test_diacritics_are_kept_and_no_digits_remain():
 def test_abbreviations_file_is_validated(tmp_path):
     bad = tmp_path / "abbr.yaml"
     bad.write_text("UBND: ''\n", encoding="utf-8")
-    with pytest.raises(AbbreviationsError, match="non-empty"):
+    with pytest.raises(AbbreviationsError, match="abbr.yaml: UBND: String should have at least 1 character"):
         load_abbreviations(bad)
     assert load_abbreviations()["UBND"] == "Ủy ban nhân dân"
     assert speakable("UBND", abbreviations={}) == "UBND"

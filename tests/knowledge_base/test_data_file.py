@@ -32,3 +32,22 @@ def test_a_file_is_validated_by_its_model(tmp_path):
     with pytest.raises(ValueError, match="wrong.yaml") as error:
         read_model(wrong, _Words)
     assert "words" in str(error.value)
+
+
+class _Status(BaseModel):
+    code: int
+    label: str
+
+
+class _Statuses(BaseModel):
+    statuses: list[_Status]
+
+
+def test_an_error_names_the_entry_and_the_field(tmp_path):
+    path = tmp_path / "statuses.yaml"
+    path.write_text("statuses:\n  - {code: 1, label: Mới}\n  - {code: 2}\n", encoding="utf-8")
+    with pytest.raises(_Broken) as error:
+        read_model(path, _Statuses, _Broken)
+    message = str(error.value)
+    assert message.startswith(f"{path}: ") and "statuses → entry 2 (code: 2) → label: Field required" in message
+    assert "\n" not in message

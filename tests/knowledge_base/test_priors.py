@@ -28,3 +28,24 @@ def test_committed_common_list_loads_against_the_catalogue(tmp_path):
     bad.write_text('- {code: "0.000000", weight: 1.0}\n')
     with pytest.raises(PriorFileError, match="not in the catalogue"):
         load_common_procedures(bad, known_codes=set(load_catalogue()))
+
+
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        (
+            '- {code: "1.001193", weight: 1.5}\n',
+            "entry 1 (code: 1.001193) → weight: Input should be less than or equal to 1",
+        ),
+        ('- {code: "1.001193"}\n- {weight: 0.5}\n', "entry 2 → code: Field required"),
+        ('- {code: "1.001193", wieght: 0.5}\n', "entry 1 (code: 1.001193) → wieght: Extra inputs are not permitted"),
+        ('- {code: "1.001193"}\n- {code: "1.001193"}\n', "entry 2 (code: 1.001193): 1.001193 is listed twice"),
+        ("code: 1.001193\n", "Input should be a valid list"),
+    ],
+)
+def test_a_broken_common_list_names_the_entry_and_field(tmp_path, text, named):
+    path = tmp_path / "common.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PriorFileError) as error:
+        load_common_procedures(path)
+    assert str(error.value).startswith(f"{path}: ") and named in str(error.value)

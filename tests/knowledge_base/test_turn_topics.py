@@ -17,6 +17,8 @@ def words() -> TopicWords:
     ("nộp ở quầy nào", "where"), ("làm ở phường hay phải lên huyện", "where"), ("Where do I go?", "where"),
     ("cần mang theo gì", "documents"), ("What should I bring?", "documents"),
     ("làm online được không", "online"), ("các bước ra sao", "steps"), ("căn cứ pháp lý", "legal"),
+    ("nộp online được không hay phải lên tận nơi", "online"), ("căn cứ theo văn bản nào vậy", "legal"),
+    ("het bn tien", "fee"), ("đổi ở mô", "where"), ("cần giấy chi", "documents"),
 ])
 def test_question_words_say_the_topic(words, text, topic):
     assert words.topic(text) == topic

@@ -1,18 +1,52 @@
 """National dossier status codes 1–10 with a label, explanation and next step in Vietnamese and, optionally, English
-(from a data file staff can edit)."""
+(from a data file staff can edit, validated by the pydantic model `StatusFile`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictInt, StringConstraints, model_validator
+
+from knowledge_base.data_file import read_model
+
+CODES = list(range(1, 11))
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 class StatusFileError(ValueError):
     pass
 
 
-EN_KEYS = ("label_en", "explanation_en", "next_step_en")
+class StatusEntry(BaseModel):
+    """One status as staff write it in dossier_statuses.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: StrictInt = Field(ge=1, le=10)
+    label: Text
+    explanation: Text
+    next_step: Text
+    label_en: Text | None = None
+    explanation_en: Text | None = None
+    next_step_en: Text | None = None
+
+    @model_validator(mode="after")
+    def _english_all_or_none(self) -> StatusEntry:
+        given = [self.label_en, self.explanation_en, self.next_step_en]
+        if any(given) and not all(given):
+            raise ValueError("label_en, explanation_en và next_step_en đi cùng nhau / give all three English keys or none")
+        return self
+
+
+class StatusFile(RootModel[list[StatusEntry]]):
+    """The whole file: each of the codes 1–10 exactly once."""
+
+    @model_validator(mode="after")
+    def _codes_one_to_ten(self) -> StatusFile:
+        codes = [entry.code for entry in self.root]
+        if sorted(codes) != CODES:
+            raise ValueError(f"cần đủ mã 1–10, mỗi mã một lần / codes 1–10 required, each once; found {sorted(codes)}")
+        return self
 
 
 @dataclass(frozen=True)
@@ -32,31 +66,8 @@ class DossierStatus:
 
 
 def load_statuses(path: Path) -> dict[int, DossierStatus]:
-    """Load and validate: exactly the codes 1–10, each with non-empty label/explanation/next_step (and either all
-    three English keys or none), no other keys."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise StatusFileError(f"{path}: {exc}") from None
-    if not isinstance(data, list):
-        raise StatusFileError(f"{path}: phải là danh sách / must be a list of statuses")
-    keys = {"code", "label", "explanation", "next_step"}
-    statuses: dict[int, DossierStatus] = {}
-    for index, item in enumerate(data, start=1):
-        if not isinstance(item, dict) or set(item) not in (keys, keys | set(EN_KEYS)):
-            raise StatusFileError(f"{path}: mục {index} phải có đúng các khóa / entry {index} needs exactly "
-                                  f"{sorted(keys)} (and optionally all of {list(EN_KEYS)})")
-        if not all(isinstance(item[k], str) and item[k].strip() for k in set(item) - {"code"}):
-            raise StatusFileError(f"{path}: mục {index}: chữ không được để trống / entry {index}: empty text")
-        code = item["code"]
-        if not isinstance(code, int) or code in statuses:
-            raise StatusFileError(
-                f"{path}: mục {index}: mã trạng thái không hợp lệ hoặc trùng / bad or duplicate code {code!r}"
-            )
-        english = tuple(item[k].strip() for k in EN_KEYS) if EN_KEYS[0] in item else None
-        statuses[code] = DossierStatus(
-            code, item["label"].strip(), item["explanation"].strip(), item["next_step"].strip(), english
-        )
-    if sorted(statuses) != list(range(1, 11)):
-        raise StatusFileError(f"{path}: cần đủ mã 1–10 / codes 1–10 required, found {sorted(statuses)}")
-    return statuses
+    """The statuses by code; StatusFileError naming the file, the entry and the field when the file is wrong."""
+    entries = read_model(path, StatusFile, StatusFileError).root
+    return {e.code: DossierStatus(e.code, e.label, e.explanation, e.next_step,
+                                  (e.label_en, e.explanation_en, e.next_step_en) if e.label_en else None)
+            for e in entries}

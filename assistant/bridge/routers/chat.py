@@ -9,13 +9,12 @@ from pydantic import BaseModel, Field
 
 from assistant.bridge.clients import address_key
 from assistant.bridge.guards import rate_limited
+from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.web.dialogue import RasaRestClient
 from assistant.payload import ReplyPayload
 from assistant.bridge.web.relay import SENDER_PATTERN, ChatRelay
 
 MAX_BODY_MESSAGE_CHARS = 20_000
-DEFAULT_RASA_URL = "http://127.0.0.1:5005"
-DEFAULT_CHAT_TIMEOUT_S = 10.0
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
@@ -45,18 +44,16 @@ class ChatResponse(BaseModel):
     degraded: bool = Field(description="True when the dialogue engine was unavailable and a fallback was sent.")
 
 
-def build_chat_relay(settings: Any = None) -> ChatRelay:
+def build_chat_relay(settings: BridgeSettings) -> ChatRelay:
     """Chat relay talking to Rasa, configured from the bridge settings (`rasa_url`, `chat_timeout_s`)."""
-    rasa_url = getattr(settings, "rasa_url", None) or DEFAULT_RASA_URL
-    timeout_s = getattr(settings, "chat_timeout_s", None) or DEFAULT_CHAT_TIMEOUT_S
-    return ChatRelay(RasaRestClient(str(rasa_url), timeout_s=float(timeout_s)))
+    return ChatRelay(RasaRestClient(settings.rasa_url, timeout_s=settings.chat_timeout_s))
 
 
 def get_chat_relay(request: Request) -> ChatRelay:
     """The app's relay: `app.state.chat_relay` if the lifespan (or a test) set one, else built once lazily."""
     relay = getattr(request.app.state, "chat_relay", None)
     if relay is None:
-        relay = build_chat_relay(getattr(request.app.state, "settings", None))
+        relay = build_chat_relay(request.app.state.settings)
         request.app.state.chat_relay = relay
     return relay
 

@@ -50,7 +50,7 @@ PAGE_HEADERS = {
 async def kiosk_lifespan(app: FastAPI):
     """Create the shared engines holder; with KIOSK_ENABLED build the engines now instead of on first use."""
     if getattr(app.state, "kiosk_engines", None) is None:
-        app.state.kiosk_engines = KioskEngines(KioskSettings())
+        app.state.kiosk_engines = KioskEngines(kiosk_settings(app))
     engines: KioskEngines = app.state.kiosk_engines
     if engines.settings.enabled:
         try:
@@ -63,10 +63,15 @@ async def kiosk_lifespan(app: FastAPI):
 router = APIRouter(tags=["kiosk"], lifespan=kiosk_lifespan)
 
 
+def kiosk_settings(app) -> KioskSettings:
+    """The KIOSK_ settings `create_app` was given (built once at the entry point)."""
+    return app.state.kiosk_settings
+
+
 def _engines(app) -> KioskEngines:
     engines = getattr(app.state, "kiosk_engines", None)
     if engines is None:  # app used without its lifespan
-        engines = app.state.kiosk_engines = KioskEngines(KioskSettings())
+        engines = app.state.kiosk_engines = KioskEngines(kiosk_settings(app))
     return engines
 
 
@@ -117,7 +122,7 @@ def _dialogue(app, engines: KioskEngines, loop: asyncio.AbstractEventLoop):
         return engines.dialogue()
     relay = getattr(app.state, "chat_relay", None)
     if relay is None:
-        relay = app.state.chat_relay = build_chat_relay(getattr(app.state, "settings", None))
+        relay = app.state.chat_relay = build_chat_relay(app.state.settings)
     return RelayDialogue(relay, loop)
 
 

@@ -91,7 +91,8 @@ def announcer(request: Request) -> Announcer:
     """The app's announcer (kiosk TTS engine, built on first use); a test may put its own on app.state."""
     app = request.app
     if getattr(app.state, "board_announcer", None) is None:
-        app.state.board_announcer = Announcer(kiosk_engine)
+        settings = app.state.kiosk_settings
+        app.state.board_announcer = Announcer(lambda: kiosk_engine(settings))
     return app.state.board_announcer
 
 
@@ -117,9 +118,7 @@ def public_ticket(public_id: PublicId, services: ServicesDep) -> dict:
 def printer(request: Request) -> TicketPrinter:
     app = request.app
     if getattr(app.state, "ticket_printer", None) is None:
-        from kiosk.settings import KioskSettings
-
-        settings = KioskSettings()
+        settings = app.state.kiosk_settings
         app.state.ticket_printer = build_printer(settings.printer, settings.printer_target)
         app.state.ticket_public_url = settings.public_url
     return app.state.ticket_printer

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Body, File, Path, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
+from pydantic import WithJsonSchema
 
 from assistant.bridge import audit
 from assistant.bridge.complaints import complaint_summary
@@ -17,6 +18,7 @@ from assistant.bridge.errors import ApiError
 from assistant.bridge.importer import ImportFileError, import_procedures
 from assistant.bridge.knowledge import AliasExists, KnowledgeError, NotFound
 from assistant.bridge.reports import build_report, report_csv
+from knowledge_base.catalogue import Procedure
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
 CardCode = Annotated[str, Path(pattern=r"^\d\.\d{6}$")]
@@ -31,8 +33,14 @@ def me(staff: ViewerDep) -> dict:
     return {"name": staff.name, "role": staff.role}
 
 
-@router.post("/procedures")
-def upsert_procedure(services: ServicesDep, staff: EditorDep, record: dict[str, Any] = Body(...)) -> JSONResponse:
+ProcedureBody = Annotated[dict[str, Any], WithJsonSchema({"$ref": "#/components/schemas/Procedure"}), Body()]
+"""A procedure record, documented in OpenAPI by the Procedure schema. The handler validates it (Procedure.from_dict)
+so a wrong record gets the 422 `invalid_record` naming the code and field; `response_model=Procedure` puts the
+schema into the document's components."""
+
+
+@router.post("/procedures", response_model=Procedure, responses={201: {"description": "Created", "model": Procedure}})
+def upsert_procedure(services: ServicesDep, staff: EditorDep, record: ProcedureBody) -> JSONResponse:
     """Create or replace a whole procedure by code (201 created / 200 replaced); searchable on return."""
     try:
         procedure, created = services.knowledge.upsert_procedure(record, actor=staff.actor)

@@ -5,11 +5,13 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
-import yaml
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from assistant.bridge.clients import CLIENT_METADATA_KEY
 from assistant.bridge.web.dialogue import BotMessage, DialogueClient, DialogueUnavailable
+from knowledge_base.data_file import read_model
 from knowledge_base.text import clean
 
 log = logging.getLogger(__name__)
@@ -18,7 +20,7 @@ DEFAULT_REPLIES_PATH = Path(__file__).with_name("chat_replies.yaml")
 MAX_MESSAGE_CHARS = 2000
 SENDER_PATTERN = r"^[A-Za-z0-9_-]{6,64}$"
 _SENDER_RE = re.compile(SENDER_PATTERN)
-_REPLY_KEYS = ("empty_message", "message_too_long", "assistant_unavailable", "no_answer", "html_not_allowed")
+ReplyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 _HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
 
 
@@ -26,34 +28,20 @@ class ChatRepliesError(ValueError):
     """The chat replies file is missing a key or holds something other than non-empty text."""
 
 
-@dataclass(frozen=True)
-class ChatReplies:
+class ChatReplies(BaseModel):
     """The relay's fixed replies (Vietnamese first, then English), loaded from a staff-readable YAML file."""
 
-    empty_message: str
-    message_too_long: str
-    assistant_unavailable: str
-    no_answer: str
-    html_not_allowed: str
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    empty_message: ReplyText
+    message_too_long: ReplyText
+    assistant_unavailable: ReplyText
+    no_answer: ReplyText
+    html_not_allowed: ReplyText
 
     @classmethod
     def load(cls, path: Path = DEFAULT_REPLIES_PATH) -> ChatReplies:
-        try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise ChatRepliesError(f"{path}: cannot read chat replies: {exc}") from exc
-        if not isinstance(data, dict):
-            raise ChatRepliesError(f"{path}: expected a mapping of reply names to text")
-        missing = [key for key in _REPLY_KEYS if key not in data]
-        if missing:
-            raise ChatRepliesError(f"{path}: missing reply key(s): {', '.join(missing)}")
-        unknown = sorted(set(data) - set(_REPLY_KEYS))
-        if unknown:
-            raise ChatRepliesError(f"{path}: unknown reply key(s): {', '.join(map(str, unknown))}")
-        for key in _REPLY_KEYS:
-            if not isinstance(data[key], str) or not data[key].strip():
-                raise ChatRepliesError(f"{path}: reply {key!r} must be non-empty text")
-        return cls(**{key: data[key].strip() for key in _REPLY_KEYS})
+        """The file validated; ChatRepliesError naming the file and the reply key when it is wrong."""
+        return read_model(path, cls, ChatRepliesError)
 
 
 @dataclass(frozen=True)
