@@ -100,13 +100,14 @@ def test_search_sends_query_k_and_ward_level_and_answers_the_fake_s_shape(bridge
     assert_covers(referred, fake("search", "lý lịch tư pháp"))
 
 
-def test_turn_sends_text_current_options_and_language(bridge):
+def test_turn_sends_text_current_options_recent_and_language(bridge):
     named = call(bridge, "turn", "thủ tục đăng ký kết hôn cần gì")
     assert (named["kind"], named["code"], named["follow_up"]) == ("procedure", MARRIAGE, False)
     assert_covers(named, fake("turn", "đăng ký kết hôn"))
     follow = call(bridge, "turn", "lệ phí bao nhiêu", current=BIRTH)
     assert (follow["kind"], follow["code"], follow["follow_up"]) == ("procedure", BIRTH, True)
-    english = call(bridge, "turn", "how much is the fee", current=BIRTH, language="en", options=[BIRTH, MARRIAGE])
+    english = call(bridge, "turn", "how much is the fee", current=BIRTH, language="en", options=[BIRTH, MARRIAGE],
+                   recent=[MARRIAGE])
     assert english["code"] == BIRTH
     assert_covers(follow, fake("turn", "lệ phí bao nhiêu", current="1.001193"))
 
