@@ -10,13 +10,17 @@ if importlib.util.find_spec("rasa") is not None:  # .venv-rasa
 else:
     collect_ignore = ["rasa"]
 
-_SLOW_KINDS = ("browser", "rasa", "models")
+_SLOW_KINDS = ("browser", "rasa", "models", "postgres")
 
 
 def pytest_collection_modifyitems(items):
-    """A test marked browser, rasa or models is slow too: `-m "not slow"` (make test-fast) leaves all of them out."""
+    """The PostgreSQL run of a both_engines test is marked postgres; a test marked browser, rasa, models or postgres
+    is slow too: `-m "not slow"` (make test-fast) leaves all of them out."""
     import pytest
 
     for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("db_engine") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
         if any(item.get_closest_marker(kind) for kind in _SLOW_KINDS):
             item.add_marker(pytest.mark.slow)
