@@ -1,5 +1,6 @@
 # Lễ tân số — the two commands: `make run` (set up + run the assistant), `make test` (set up + run all tests).
-.PHONY: run test setup models bench clean
+# For developers: `make test-fast` (the logic tests: no models, Rasa, browser or server processes) and `make lint`.
+.PHONY: run test test-fast lint setup bench clean wipe-data
 
 run:
 	bash scripts/run.sh
@@ -7,11 +8,35 @@ run:
 test:
 	bash scripts/test.sh
 
+# Both need .venv with the test and lint tools (requirements/dev.in): `make test` once, or `scripts/setup.sh --for-tests`.
+DEV_TOOLS = @[ -x .venv/bin/ruff ] || { echo "No test/lint tools in .venv: run \`bash scripts/setup.sh --for-tests\` first." >&2; exit 1; }
+
+test-fast:
+	$(DEV_TOOLS)
+	PYTHONPATH="$(CURDIR)" .venv/bin/python -m pytest tests -q -m "not slow"
+
+# ruff (pyproject.toml: lint + import order, line length 120), then mypy on the packages listed under [tool.mypy]
+lint:
+	$(DEV_TOOLS)
+	.venv/bin/ruff check .
+	PYTHONPATH="$(CURDIR)" .venv/bin/mypy
+
 setup:
 	bash scripts/setup.sh
 
 bench:
 	bash scripts/bench.sh
 
+# Build artefacts only (set-up stamps, built models and index, caches); `make setup` rebuilds them. Never var/:
+# it holds the live database (staff edits, tokens, tickets, the audit log).
 clean:
-	rm -rf .stamps models/embedding models/index models/rasa var
+	rm -rf .stamps models/embedding models/index models/rasa .pytest_cache .ruff_cache .mypy_cache
+	find assistant kiosk knowledge_base models benchmarks tests scripts -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Deletes var/ (database, staff edits, tokens, audit log). Asks first; `make wipe-data CONFIRM=yes` does not ask.
+wipe-data:
+	@if [ "$(CONFIRM)" != yes ]; then \
+	  printf 'Delete var/ (the database with staff edits, tokens, tickets and the audit log)? Type yes: '; \
+	  read answer; [ "$$answer" = yes ] || { echo "var/ kept"; exit 1; }; \
+	fi
+	rm -rf var

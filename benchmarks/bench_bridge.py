@@ -69,7 +69,8 @@ async def load(url: str, clients: int, rounds: int, repeat: bool) -> dict:
 
 
 def staff_edit_visibility(url: str, token: str) -> float | None:
-    """Seconds from POST /api/staff/procedures until the new procedure is top-1 for its name (None if never within 10 s)."""
+    """Seconds from POST /api/staff/procedures until the new procedure is top-1 for its name (None if never within
+    10 s)."""
     headers = {"Authorization": f"Bearer {token}"}
     name = "Cấp giấy phép nuôi chim hải âu trên mái nhà phường"
     with httpx.Client(base_url=url, timeout=30, trust_env=False) as client:
@@ -84,7 +85,10 @@ def staff_edit_visibility(url: str, token: str) -> float | None:
                 elapsed = time.perf_counter() - started
                 break
         client.delete("/api/staff/procedures/9.999999", headers=headers)
-        gone = all(r["code"] != "9.999999" for r in client.get("/api/procedures/search", params={"q": name}).json().get("results", []))
+        gone = all(
+            r["code"] != "9.999999"
+            for r in client.get("/api/procedures/search", params={"q": name}).json().get("results", [])
+        )
         print(f"deleted again, no longer in search: {gone}")
     return elapsed
 
@@ -99,8 +103,11 @@ def main() -> int:
     args = parser.parse_args()
     results = asyncio.run(load(args.url, args.clients, args.rounds, args.repeat))
     total = sum(len(results[k]["ms"]) for k in ("search", "lookup"))
-    print(f"{args.clients} concurrent clients x {args.rounds} requests = {total} in {results['wall_s']:.1f} s "
-          f"({total / results['wall_s']:.0f} req/s) against {args.url}, {'repeated' if args.repeat else 'distinct'} questions")
+    print(
+        f"{args.clients} concurrent clients x {args.rounds} requests = {total} in {results['wall_s']:.1f} s "
+        f"({total / results['wall_s']:.0f} req/s) against {args.url}, "
+        f"{'repeated' if args.repeat else 'distinct'} questions"
+    )
     for kind in ("search", "lookup"):
         ms, status = results[kind]["ms"], results[kind]["status"]
         ok = status.get(200, 0)
@@ -108,7 +115,10 @@ def main() -> int:
               f"max={max(ms):7.1f} ms  ok={ok}  errors={len(ms) - ok}  statuses={dict(status)}")
     if args.staff_token:
         elapsed = staff_edit_visibility(args.url, args.staff_token)
-        print("staff upsert → top-1 in search: " + (f"{elapsed * 1000:.0f} ms" if elapsed is not None else "NOT within 10 s"))
+        print(
+            "staff upsert → top-1 in search: "
+            + (f"{elapsed * 1000:.0f} ms" if elapsed is not None else "NOT within 10 s")
+        )
     return 0
 
 

@@ -32,8 +32,17 @@ import httpx  # noqa: E402
 
 from benchmarks.conversations.grading import Message, grade_turn, is_procedure_answer  # noqa: E402
 from benchmarks.conversations.report import flips, format_failures, format_summary, summarize  # noqa: E402
-from benchmarks.conversations.scenarios import (CATEGORIES, HERE, SPLITS, Scenario, ScenarioError,  # noqa: E402
-                                                catalogue_levels, check_scenarios, load_folder, ward_desk_ids)
+from benchmarks.conversations.scenarios import (  # noqa: E402
+    CATEGORIES,
+    HERE,
+    SPLITS,
+    Scenario,
+    ScenarioError,
+    catalogue_levels,
+    check_scenarios,
+    load_folder,
+    ward_desk_ids,
+)
 from benchmarks.stack import Stack, StackError  # noqa: E402
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"

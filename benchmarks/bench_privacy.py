@@ -37,7 +37,10 @@ def main() -> None:
     pairs = [(item.message, token) for item in corpus for token in item.personal]
     numbers = [(m, t) for m, t in pairs if sum(c.isdigit() for c in t) >= 3 or "@" in t]
     names = [p for p in pairs if p not in numbers]
-    print(f"corpus: {len(corpus)} messages, {len(pairs)} personal tokens ({len(names)} names, {len(numbers)} numbers/e-mails)")
+    print(
+        f"corpus: {len(corpus)} messages, {len(pairs)} personal tokens "
+        f"({len(names)} names, {len(numbers)} numbers/e-mails)"
+    )
     runs = [("redact", redact), ("keywords", keywords)]
     if args.compare_with:
         source = subprocess.run(["git", "show", f"{args.compare_with}:assistant/bridge/redaction.py"], cwd=ROOT,

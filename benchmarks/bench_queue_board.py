@@ -70,7 +70,9 @@ def main() -> None:
     tts = "fake" if args.fake_tts else "kiosk engine"
     print(f"{args.calls} calls, TTS {tts}")
     print(f"board shows the number: median {statistics.median(shown) * 1000:.0f} ms, max {max(shown) * 1000:.0f} ms")
-    print(f"announcement fetched:   median {statistics.median(fetched) * 1000:.0f} ms, max {max(fetched) * 1000:.0f} ms")
+    print(
+        f"announcement fetched:   median {statistics.median(fetched) * 1000:.0f} ms, max {max(fetched) * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from knowledge_base.text import fold, tokens
 from kiosk.dialogue import Button
 from kiosk.numbers_vi import DIGITS
+from knowledge_base.text import fold, tokens
 
 _ORDINALS = {"nhat": 1, "dau tien": 1, "cuoi": -1, "cuoi cung": -1}
 _NUMBER_WORDS = {fold(word): index for index, word in enumerate(DIGITS)} | {"tu": 4, "bon": 4, "lam": 5}

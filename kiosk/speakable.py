@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import RootModel, StringConstraints
 
+from kiosk.numbers_vi import DIGITS, digit_words, number_words
 from knowledge_base.data_file import read_model
 from knowledge_base.text import clean, has_diacritics
-from kiosk.numbers_vi import DIGITS, digit_words, number_words
 
 DEFAULT_ABBREVIATIONS_PATH = Path(__file__).with_name("data") / "speech_abbreviations.yaml"
 LETTER_NAMES = {
@@ -155,7 +156,7 @@ def speakable(text: str, *, abbreviations: Mapping[str, str] | None = None) -> s
         text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)" if short[-1].isalnum() else
                       rf"(?<!\w){re.escape(short)}", full + " " if not short[-1].isalnum() else full, text)
     for pattern, rewrite in _RULES:
-        text = pattern.sub(lambda m, rewrite=rewrite: _apply(rewrite, m), text)
+        text = pattern.sub(partial(_apply, rewrite), text)
     return _SPACE_AFTER_PAREN.sub("(", _SPACE_BEFORE_PUNCT.sub(r"\1", clean(text)))
 
 

@@ -41,7 +41,8 @@ class PrinterError(RuntimeError):
 
 
 def plain(text: str) -> str:
-    """Vietnamese without diacritics for printers without a Vietnamese code page: "Quầy 1 – Hộ tịch" -> "Quay 1 - Ho tich"."""
+    """Vietnamese without diacritics for printers without a Vietnamese code page:
+    "Quầy 1 – Hộ tịch" -> "Quay 1 - Ho tich"."""
     text = text.replace("đ", "d").replace("Đ", "D").replace("–", "-").replace("—", "-")
     folded = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in folded if not unicodedata.combining(ch)).encode("ascii", "replace").decode("ascii")

@@ -5,7 +5,6 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-
 from knowledge_base.text import clean
 
 MODES = ("lexical", "dense", "fused")
@@ -116,7 +115,9 @@ def evaluate_turns(search, questions: list[dict]) -> dict:
 def format_turn_report(report: dict) -> str:
     lines = [f"{'kind':<14}{'n':>5}  turn top1  offered  clarify"]
     for kind, cell in sorted(report["turn"].items(), key=lambda kv: (kv[0] == "all", kv[0])):
-        lines.append(f"{kind:<14}{cell['n']:>5}  {cell['top1']:>9.3f}  {cell['offered']:>7.3f}  {cell['clarify']:>7.3f}")
+        lines.append(
+            f"{kind:<14}{cell['n']:>5}  {cell['top1']:>9.3f}  {cell['offered']:>7.3f}  {cell['clarify']:>7.3f}"
+        )
     oos = report["out_of_scope"]
     if oos["n"]:
         lines.append(f"out of scope: {oos['n']} questions, answered with a ward procedure {oos['answered']}, "
@@ -137,7 +138,9 @@ def format_report(report: dict) -> str:
                 cells.append(f"{cell['top1']:.3f} / {cell['top3']:.3f} / {cell['mrr']:.3f}      ")
         lines.append(f"{kind:<14}{n:>5}  " + "  ".join(cells))
     conf = report["confidence"]
-    lines.append("fused confidence (count, top-1 correct): " + ", ".join(f"{k} {v[0]} ({v[1]})" for k, v in conf.items()))
+    lines.append(
+        "fused confidence (count, top-1 correct): " + ", ".join(f"{k} {v[0]} ({v[1]})" for k, v in conf.items())
+    )
     oos = report["out_of_scope"]
     if oos["n"]:
         lines.append(f"out of scope: {oos['n']} questions, no_match {oos['no_match']}, confident {oos['confident']}")

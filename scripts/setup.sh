@@ -40,6 +40,11 @@ if [ ! -x .venv/bin/python ] || ! up_to_date venv "$req_hash"; then
   .venv/bin/pip install -q --no-deps -e .
   stamp venv "$req_hash"
 fi
+if [ "$FOR_TESTS" = 1 ] && ! up_to_date venv-dev "$req_hash"; then
+  say "Installing the test and lint tools (requirements/dev.in)"
+  .venv/bin/pip install -q -r requirements/dev.in -c requirements/dev.lock
+  stamp venv-dev "$req_hash"
+fi
 
 # --- Python 3.10 Rasa environment ---
 if [ ! -x .venv-rasa/bin/rasa ] || ! up_to_date venv-rasa "$req_hash"; then

@@ -9,3 +9,18 @@ if importlib.util.find_spec("rasa") is not None:  # .venv-rasa
     collect_ignore = [name for name in _FOLDERS if name != "rasa"]
 else:
     collect_ignore = ["rasa"]
+
+_SLOW_KINDS = ("browser", "rasa", "models", "postgres")
+
+
+def pytest_collection_modifyitems(items):
+    """The PostgreSQL run of a both_engines test is marked postgres; a test marked browser, rasa, models or postgres
+    is slow too: `-m "not slow"` (make test-fast) leaves all of them out."""
+    import pytest
+
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("db_engine") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
+        if any(item.get_closest_marker(kind) for kind in _SLOW_KINDS):
+            item.add_marker(pytest.mark.slow)

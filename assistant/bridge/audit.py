@@ -15,7 +15,9 @@ def record_change(session: Session, *, actor: str, action: str, target: str, bef
     session.add(AuditEntry(at=utcnow(), actor=actor, action=action, target=target, before=before, after=after))
 
 
-def list_changes(session: Session, *, limit: int = 100, target: str | None = None, before_id: int | None = None) -> list[dict]:
+def list_changes(
+    session: Session, *, limit: int = 100, target: str | None = None, before_id: int | None = None
+) -> list[dict]:
     """Newest first."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if target:

@@ -34,7 +34,9 @@ class ApiError(Exception):
         self.status, self.error, self.message, self.headers, self.extra = status, error, message, headers, extra
 
 
-def error_response(status: int, error: str | None = None, message: str | None = None, *, headers=None, **extra) -> JSONResponse:
+def error_response(
+    status: int, error: str | None = None, message: str | None = None, *, headers=None, **extra
+) -> JSONResponse:
     default_error, default_message = _DEFAULT_MESSAGES.get(status, ("error", "Lỗi. / Error."))
     body = {"error": error or default_error, "message": message or default_message, **extra}
     return JSONResponse(body, status_code=status, headers=headers)

@@ -46,9 +46,12 @@ def may_declare_priority(request: Request) -> bool:
 def refuse_public_priority(request: Request, priority: str) -> None:
     """403 `priority_needs_session` when a priority ticket is asked for outside a kiosk/chat session."""
     if priority != "none" and not may_declare_priority(request):
-        raise ApiError(403, "priority_needs_session",
-                       "Vé ưu tiên được cấp khi trò chuyện với trợ lý (kiosk hoặc trang web) hoặc tại quầy. / "
-                       "Priority tickets are issued in a conversation with the assistant (kiosk or web chat) or at a desk.")
+        raise ApiError(
+            403,
+            "priority_needs_session",
+            "Vé ưu tiên được cấp khi trò chuyện với trợ lý (kiosk hoặc trang web) hoặc tại quầy. / "
+            "Priority tickets are issued in a conversation with the assistant (kiosk or web chat) or at a desk.",
+        )
 
 
 def capped_query(q: str, max_chars: int) -> str:

@@ -46,7 +46,9 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers["X-Content-Type-Options"] = "nosniff"
-                headers["Content-Security-Policy"] = with_frame_ancestors(headers.get("content-security-policy"), ancestors)
+                headers["Content-Security-Policy"] = with_frame_ancestors(
+                    headers.get("content-security-policy"), ancestors
+                )
                 if ancestors == "'none'" and "x-frame-options" not in headers:
                     headers["X-Frame-Options"] = "DENY"  # browsers without CSP level 2
             await send(message)

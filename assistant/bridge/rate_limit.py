@@ -30,7 +30,8 @@ class RateLimit(BaseModel):
 
 
 class RateLimits(BaseModel):
-    """Allowances per endpoint (env `BRIDGE_RATE_LIMITS` as JSON, e.g. '{"tickets": {"burst": 2, "per_minute": 0.2}}')."""
+    """Allowances per endpoint (env `BRIDGE_RATE_LIMITS` as JSON,
+    e.g. '{"tickets": {"burst": 2, "per_minute": 0.2}}')."""
 
     chat: RateLimit = RateLimit(burst=20, per_minute=20)
     """Turns of one citizen in the web chat (a turn takes a few seconds to read and type)."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from assistant.privacy.names import fold_word
-from assistant.privacy.redaction import PLACEHOLDERS, personal_spans
 from assistant.privacy.numbers import PROCEDURE_CODE
+from assistant.privacy.redaction import PLACEHOLDERS, personal_spans
 from assistant.privacy.words import default_lexicon
 from knowledge_base.text import clean, fold
 
@@ -34,7 +34,8 @@ def keywords(text: str) -> str:
         return ""
     spans = personal_spans(text) + [(m.start(), m.end(), "name" if m.group() == PLACEHOLDERS["name"] else "number")
                                     for m in _PLACEHOLDER.finditer(text)]
-    kept, at = [], 0
+    kept: list[str] = []
+    at = 0
     for start, end, kind in sorted(spans):
         before = text[at:start]
         if kind == "name":

@@ -35,7 +35,13 @@ _COLON_CUES = {("ho", "ten"), ("ho", "va", "ten"), ("ten",), ("name",), ("full",
                ("nguoi", "lien", "he"), ("nguoi", "yeu", "cau"), ("nguoi", "khai"), ("chu", "ho"), ("applicant",),
                ("nguoi", "de", "nghi"), ("ho", "ten", "nguoi", "nop")}
 # "tôi là …", "I am …": a name only when capitalised or starting with a family name ("tôi là người cao tuổi").
-_SPEAKER_CUES = {(s, "la") for s in ("toi", "tui", "em", "minh", "chau", "con", "to")} | {("i", "am"), ("i'm",), ("im",), ("this", "is"), ("it's",)}
+_SPEAKER_CUES = {(s, "la") for s in ("toi", "tui", "em", "minh", "chau", "con", "to")} | {
+    ("i", "am"),
+    ("i'm",),
+    ("im",),
+    ("this", "is"),
+    ("it's",),
+}
 
 
 fold_word = functools.lru_cache(maxsize=65536)(fold)  # words repeat; folding is the redactor's main cost
@@ -128,7 +134,9 @@ class NameFinder:
         marker, part = words[i + 1], words[i + 2]
         same_typing = words[i].accented == marker.accented
         # Without diacritics "dinh van tai" may be "hiệp định vận tải": the family name must be unmistakable.
-        unmistakable = words[i].accented or not (self._common(words[i]) or words[i].folded in self.lex.ambiguous_surnames)
+        unmistakable = words[i].accented or not (
+            self._common(words[i]) or words[i].folded in self.lex.ambiguous_surnames
+        )
         return (same_typing and unmistakable and self._gap_ok(text, words, i + 1) and self._gap_ok(text, words, i + 2)
                 and self.lex.name_markers.has(marker.lower, marker.folded, marker.accented)
                 and self.lex.name_parts.has(part.lower, part.folded, part.accented))
@@ -166,7 +174,9 @@ class NameFinder:
         "honorific", or "unsure honorific"/"unsure" (an honorific or "tên" that is often something else)."""
         gap = text[words[i - 1].end:words[i].start] if i else ""
         prev = words[i - 1] if i else None
-        ends_a_cue = prev is not None and (prev.folded in self._cue_ends or self.lex.pronouns.has(prev.lower, prev.folded, prev.accented))
+        ends_a_cue = prev is not None and (
+            prev.folded in self._cue_ends or self.lex.pronouns.has(prev.lower, prev.folded, prev.accented)
+        )
         for n in range(min(self._longest_cue, i) if ends_a_cue else 0, 0, -1):
             if not all(self._gap_ok(text, words, k) for k in range(i - n + 1, i)):
                 continue

@@ -75,7 +75,8 @@ class NumberFinder:
 
     def _spoken(self, text: str) -> list[NumberSpan]:
         """Runs of MIN_SPOKEN_DIGITS or more number words ("không chín một hai ba bốn …")."""
-        spans, run = [], []
+        spans: list[NumberSpan] = []
+        run: list[re.Match[str]] = []
         for match in _WORD.finditer(text):
             joined = not run or _SPOKEN_GAP.fullmatch(text[run[-1].end():match.start()])
             if fold_word(match.group()) in self.lex.number_words and joined:

@@ -96,14 +96,18 @@ class Lexicon:
             ambiguous_honorifics=frozenset(fold(w) for w in lists.ambiguous_unaccented_honorifics),
             pronouns=WordSet.of(lists.pronouns),
             # A word that may be part of a name never stops one: "văn" (văn bản) in "Nguyễn Văn Thành".
-            stops=WordSet(frozenset(w.lower() for w in lists.not_names) - part_exact,
-                          frozenset(fold(w) for w in lists.not_names) - part_folded),
+            stops=WordSet(
+                frozenset(w.lower() for w in lists.not_names) - part_exact,
+                frozenset(fold(w) for w in lists.not_names) - part_folded,
+            ),
             # Every never-name word, name parts included: "quan" may be Quân but is mostly quận/quan.
             common=WordSet.of(lists.not_names),
             places=frozenset(fold(w) for w in lists.places),
             number_cues=tuple(sorted({fold(w) for w in lists.number_cues}, key=len, reverse=True)),
             number_words=frozenset(fold(w) for w in lists.number_words),
-            question_words=WordSet.of(lists.question_words, folded_without=frozenset(fold(w) for w in lists.keep_unaccented)),
+            question_words=WordSet.of(
+                lists.question_words, folded_without=frozenset(fold(w) for w in lists.keep_unaccented)
+            ),
         )
 
 

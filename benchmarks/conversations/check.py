@@ -7,8 +7,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchmarks.conversations.scenarios import (HERE, SPLITS, ScenarioError, catalogue_levels, check_scenarios,
-                                                load_folder, ward_desk_ids)
+from benchmarks.conversations.scenarios import (
+    HERE,
+    SPLITS,
+    ScenarioError,
+    catalogue_levels,
+    check_scenarios,
+    load_folder,
+    ward_desk_ids,
+)
 
 
 def validate(folders: list[Path], *, catalogue: Path | None = None, ward: Path | None = None,

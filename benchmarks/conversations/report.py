@@ -121,8 +121,10 @@ def format_failures(turns: Iterable[dict], limit: int) -> str:
     lines = []
     for row in [row for row in turns if not row["passed"]][:limit]:
         got = row.get("got", {})
-        lines.append(f"{row['scenario']} turn {row['turn']} [{', '.join(k for k, ok in row['checks'].items() if not ok)}]"
-                     f"  user: {row['user'][:100]!r}")
+        lines.append(
+            f"{row['scenario']} turn {row['turn']} [{', '.join(k for k, ok in row['checks'].items() if not ok)}]"
+            f"  user: {row['user'][:100]!r}"
+        )
         lines.append(f"    expected: {_expected(row.get('expect', {}))}")
         seen = f"kinds={'|'.join(got.get('kinds', []))} codes={'|'.join(got.get('codes', [])) or '-'}"
         if got.get("offered"):

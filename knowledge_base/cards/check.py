@@ -1,10 +1,11 @@
 """The card validator: every document, fee and time on a card must be found in its catalogue record.
 
 A card line is "in the record" when, after accent folding, at least ``TOKEN_SHARE`` of its key words occur in the
-record's documents/channels/steps text (mostly within one item) and at least ``PAIR_SHARE`` of its adjacent key-word pairs occur there too (so a
-paraphrase passes, a document the record never mentions does not). Numbers in fees and times must appear in the
-record's channels. Lines a writer knows from practice but cannot point to in the record go under ``staff_notes``,
-which are exempt. A card whose record changed since it was written (``source_hash``) is reported as stale.
+record's documents/channels/steps text (mostly within one item) and at least ``PAIR_SHARE`` of its adjacent key-word
+pairs occur there too (so a paraphrase passes, a document the record never mentions does not). Numbers in fees and
+times must appear in the record's channels. Lines a writer knows from practice but cannot point to in the record go
+under ``staff_notes``, which are exempt. A card whose record changed since it was written (``source_hash``) is reported
+as stale.
 """
 from __future__ import annotations
 

@@ -31,11 +31,13 @@ def draft(procedure: Procedure) -> str:
         copies = f"  # {doc.copies}" if doc.copies else ""
         lines.append(f"      - {{vi: {_quote(doc.name)}, en: }}{copies}")
     amount = next(iter(amounts)) if len(amounts) == 1 else None
-    lines += [f"    fee: {{amount_vnd: {'null' if amount is None else amount}, vi: {_quote('; '.join(fees) or '?')}, en: }}",
-              f"    time: {{vi: {_quote('; '.join(times) or '?')}, en: }}",
-              f'    where: {{desk_field: "{procedure.field}", vi: "Bộ phận Một cửa UBND phường", '
-              f'en: "One-stop desk, ward People\'s Committee"}}',
-              f"    online: {'true' if online else 'false'}",
-              f'    portal_url: "{procedure.source_url}"',
-              f'    source_hash: "{record_hash(procedure)}"']
+    lines += [
+        f"    fee: {{amount_vnd: {'null' if amount is None else amount}, vi: {_quote('; '.join(fees) or '?')}, en: }}",
+        f"    time: {{vi: {_quote('; '.join(times) or '?')}, en: }}",
+        f'    where: {{desk_field: "{procedure.field}", vi: "Bộ phận Một cửa UBND phường", '
+        f'en: "One-stop desk, ward People\'s Committee"}}',
+        f"    online: {'true' if online else 'false'}",
+        f'    portal_url: "{procedure.source_url}"',
+        f'    source_hash: "{record_hash(procedure)}"',
+    ]
     return "\n".join(lines)

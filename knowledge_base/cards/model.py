@@ -139,12 +139,20 @@ def _in(model: CardModel, language: Language) -> Card:
         return line.get(language) or ""
 
     return Card(
-        code=model.code, language=language, short_name=text(model.short_name),
+        code=model.code,
+        language=language,
+        short_name=text(model.short_name),
         documents=tuple(text(d) for d in model.documents),
         variants=tuple((text(v.when), tuple(text(d) for d in v.documents)) for v in model.variants),
-        fee=text(model.fee), fee_amount_vnd=model.fee.amount_vnd, time=text(model.time) if model.time else None, where=text(model.where),
-        desk_field=model.where.desk_field, online=model.online, portal_url=model.portal_url,
-        notes=tuple(text(n) for n in model.notes), staff_notes=tuple(text(n) for n in model.staff_notes),
+        fee=text(model.fee),
+        fee_amount_vnd=model.fee.amount_vnd,
+        time=text(model.time) if model.time else None,
+        where=text(model.where),
+        desk_field=model.where.desk_field,
+        online=model.online,
+        portal_url=model.portal_url,
+        notes=tuple(text(n) for n in model.notes),
+        staff_notes=tuple(text(n) for n in model.staff_notes),
     )
 
 

@@ -18,7 +18,7 @@ class SentenceTransformerEncoder:
         path = Path(model)
         if offline and not path.exists():
             raise FileNotFoundError(
-                f"embedding model not found at {path} — run `make models` (or `python models/build_embedding_model.py`)"
+                f"embedding model not found at {path} — run `make setup` (or `python models/build_embedding_model.py`)"
             )
         import torch
         from sentence_transformers import SentenceTransformer

@@ -5,10 +5,9 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.actions.bridge_client import BridgeUnavailable, DossierLookup
 from knowledge_base.text import fold
 from knowledge_base.turn.topics import default_topic_words
-
-from assistant.actions.bridge_client import BridgeUnavailable, DossierLookup
 
 DESK_HOTICH = {
     "id": "Q1", "name": "Quầy 1 – Hộ tịch, chứng thực", "fields": ["Hộ tịch", "Chứng thực"], "floor": "Tầng 1",
@@ -58,18 +57,39 @@ FREE = {"fee": "Miễn phí", "fee_amount_vnd": 0, "fee_set_by_province": False}
 PROCEDURES = {
     "1.001193": procedure("1.001193", "Thủ tục đăng ký khai sinh", fee=FREE),
     "1.000894": procedure("1.000894", "Thủ tục đăng ký kết hôn", fee=FREE, documents=2),
-    "2.000815": procedure("2.000815", "Chứng thực bản sao từ bản chính", online=False,
-                          fee={"fee": "2.000 đồng/trang", "fee_amount_vnd": 2000, "fee_set_by_province": False}),
-    "2.000843": procedure("2.000843", "Chứng thực chữ ký", online=False,
-                          fee={"fee": "10.000 đồng", "fee_amount_vnd": 10000, "fee_set_by_province": False}),
-    "2.000884": procedure("2.000884", "Chứng thực hợp đồng, giao dịch", online=False,
-                          fee={"fee": "Theo quy định của HĐND tỉnh", "fee_amount_vnd": None, "fee_set_by_province": True}),
-    "3.000333": non_ward("3.000333", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam", levels=["Cấp tỉnh"],
-                         performing_body="Công an tỉnh", competent_body="Công an tỉnh"),
-    "1.001456": non_ward("1.001456", "Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp tỉnh)",
-                         levels=["Cấp tỉnh"], performing_body="Công an cấp Tỉnh",
-                         competent_body="Cục quản lý xuất nhập cảnh",
-                         submission_address="Phòng Quản lý xuất nhập cảnh Công an tỉnh"),
+    "2.000815": procedure(
+        "2.000815",
+        "Chứng thực bản sao từ bản chính",
+        online=False,
+        fee={"fee": "2.000 đồng/trang", "fee_amount_vnd": 2000, "fee_set_by_province": False},
+    ),
+    "2.000843": procedure(
+        "2.000843",
+        "Chứng thực chữ ký",
+        online=False,
+        fee={"fee": "10.000 đồng", "fee_amount_vnd": 10000, "fee_set_by_province": False},
+    ),
+    "2.000884": procedure(
+        "2.000884",
+        "Chứng thực hợp đồng, giao dịch",
+        online=False,
+        fee={"fee": "Theo quy định của HĐND tỉnh", "fee_amount_vnd": None, "fee_set_by_province": True},
+    ),
+    "3.000333": non_ward(
+        "3.000333",
+        "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
+        levels=["Cấp tỉnh"],
+        performing_body="Công an tỉnh",
+        competent_body="Công an tỉnh",
+    ),
+    "1.001456": non_ward(
+        "1.001456",
+        "Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp tỉnh)",
+        levels=["Cấp tỉnh"],
+        performing_body="Công an cấp Tỉnh",
+        competent_body="Cục quản lý xuất nhập cảnh",
+        submission_address="Phòng Quản lý xuất nhập cảnh Công an tỉnh",
+    ),
     "9.000900": non_ward("9.000900", "Cấp phép nuôi cá sấu", levels=[]),
 }
 # accent-folded keyword → (confidence, ward-level codes, elsewhere): what a ward-level search returns. `elsewhere` is

@@ -12,14 +12,19 @@ from pathlib import Path
 
 import pytest
 
+from tests.assistant.replies_text import says
 from tests.assistant.stub_bridge import StubBridge
 from tests.servers import free_port, stop_process
+
+pytestmark = pytest.mark.slow  # starts the action server as a process
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def post(url: str, payload: dict) -> dict:
-    request = urllib.request.Request(url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
@@ -83,7 +88,7 @@ def test_ticket_and_dossier_through_the_webhook(stack):
     url, bridge, log_path = stack
     body = post(url, webhook_request("action_issue_ticket", "tôi là người già cho lấy số", "ask_queue_ticket",
                                      {"procedure_code": "1.001193"}))
-    assert "ưu tiên" in body["responses"][0]["text"]
+    assert says(body["responses"][0]["text"], "ticket_priority")
     slots = {"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234"}
     body = post(url, webhook_request("action_dossier_status", "1234", "inform", slots))
     assert "Đang xử lý" in body["responses"][0]["text"]
@@ -97,4 +102,4 @@ def test_bridge_down_is_a_polite_reply_not_a_crash(stack):
         body = post(url, webhook_request("action_answer_procedure", "đăng ký kết hôn", "ask_procedure"))
     finally:
         bridge.overrides.clear()
-    assert "tạm gián đoạn" in body["responses"][0]["text"]
+    assert says(body["responses"][0]["text"], "bridge_down")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.actions.base import turn_language
 from assistant.actions.bridge_client import DossierLookup
 from assistant.actions.dossier_actions import ActionDossierStatus
-from assistant.actions.base import turn_language
 from assistant.actions.procedure_actions import ActionAnswerProcedure, ActionChooseOption
 from assistant.actions.service_actions import (
     ActionDeclineOffer,
@@ -15,6 +15,7 @@ from assistant.actions.service_actions import (
 )
 from tests.assistant.conftest import make_tracker, run_action, slot_events
 from tests.assistant.fakes import FOUND_DOSSIER
+from tests.assistant.replies_text import REPLIES, says
 
 
 @pytest.mark.parametrize(
@@ -73,7 +74,9 @@ def test_details_list_everything_about_the_current_procedure_without_searching(s
 
 
 def test_a_details_request_that_says_a_topic_answers_that_topic(services, bridge):
-    tracker = make_tracker("het bn tien", "ask_details", slots={"procedure_code": "1.001193", "last_topic": "documents"})
+    tracker = make_tracker(
+        "het bn tien", "ask_details", slots={"procedure_code": "1.001193", "last_topic": "documents"}
+    )
     messages, _ = run_action(ActionAnswerProcedure(services), tracker)
     assert messages[0]["custom"]["reply"]["procedure"]["topic"] == "fee"
     assert not any(f"Giấy tờ số {i}" in messages[0]["text"] for i in range(1, 6))
@@ -90,7 +93,7 @@ def test_fee_set_by_the_province_is_never_a_number(services):
     tracker = make_tracker("lệ phí bao nhiêu", "ask_fee", slots={"procedure_code": "2.000884"})
     messages, _ = run_action(ActionAnswerProcedure(services), tracker)
     text = messages[0]["text"]
-    assert "Hội đồng nhân dân tỉnh" in text and "đồng." not in text.replace("Hội đồng", "")
+    assert says(text, "fee_province") and not says(text, "fee_amount")
 
 
 def test_ambiguous_question_offers_three_buttons_and_remembers_them(services):
@@ -103,7 +106,11 @@ def test_ambiguous_question_offers_three_buttons_and_remembers_them(services):
 
 @pytest.mark.parametrize(
     ("text", "entity", "expected_code"),
-    [("số 2", "2", "2.000843"), ("cái thứ ba", None, "2.000884"), ('/choose_option{"option_number": "1"}', "1", "2.000815")],
+    [
+        ("số 2", "2", "2.000843"),
+        ("cái thứ ba", None, "2.000884"),
+        ('/choose_option{"option_number": "1"}', "1", "2.000815"),
+    ],
 )
 def test_choosing_an_option_answers_the_pending_topic(services, text, entity, expected_code):
     entities = [{"entity": "option_number", "value": entity}] if entity else []
@@ -131,14 +138,14 @@ def test_choosing_out_of_range_asks_again(services):
 def test_no_match_is_honest_and_offers_a_human(services):
     tracker = make_tracker("thủ tục nuôi rồng", "ask_procedure")
     messages, events = run_action(ActionAnswerProcedure(services), tracker)
-    assert "chưa tìm thấy" in messages[0]["text"] and "cán bộ" in messages[0]["text"]
+    assert says(messages[0]["text"], "no_match")
     assert slot_events(events)["pending_offer"] == "human"
 
 
 def test_bridge_down_is_a_polite_sorry(services, bridge):
     bridge.down = True
     messages, events = run_action(ActionAnswerProcedure(services), make_tracker("làm khai sinh", "ask_procedure"))
-    assert "tạm gián đoạn" in messages[0]["text"]
+    assert says(messages[0]["text"], "bridge_down")
     assert "procedure_code" not in slot_events(events)
 
 
@@ -188,14 +195,15 @@ def test_ticket_carries_the_priority_group(services, bridge, text, entity, expec
     data = messages[0]["custom"]["reply"]
     assert data["kind"] == "ticket" and data["ticket"]["priority"] == (expected_priority != "none")
     assert "Quầy 1" in messages[0]["text"] or "Q" in messages[0]["text"]
-    assert ("priority" in messages[0]["text"] or "ưu tiên" in messages[0]["text"]) == (expected_priority != "none")
+    assert (says(messages[0]["text"], "ticket_priority", "vi") or says(messages[0]["text"], "ticket_priority", "en")) \
+        == (expected_priority != "none")
     assert slot_events(events)["pending_offer"] is None
 
 
 def test_handoff_without_a_procedure_goes_to_the_general_desk(services, bridge):
     messages, _ = run_action(ActionHandoffHuman(services), make_tracker("cho gặp cán bộ", "request_human"))
     assert bridge.called("issue_ticket")[0]["desk"] == "Q0"
-    assert "gặp cán bộ" in messages[0]["text"] and "A001" in messages[0]["text"]
+    assert says(messages[0]["text"], "handoff") and "A001" in messages[0]["text"]
 
 
 def test_handoff_prefers_the_general_desk_wherever_it_is_listed(services, bridge):
@@ -255,22 +263,24 @@ def test_dossier_lookup_without_relay_metadata_names_no_client(services, bridge)
 
 
 @pytest.mark.parametrize(
-    ("lookup", "fragment"),
-    [(DossierLookup("not_found"), "không tìm thấy"), (DossierLookup("locked", retry_after_s=600), "10 phút"),
-     (DossierLookup("unavailable"), "tạm gián đoạn"), (DossierLookup("invalid_code"), "không tìm thấy")],
+    ("lookup", "reply"),
+    [(DossierLookup("not_found"), REPLIES.say("dossier_not_found", "vi")),
+     (DossierLookup("locked", retry_after_s=600), REPLIES.say("dossier_locked", "vi", minutes=10)),
+     (DossierLookup("unavailable"), REPLIES.say("dossier_unavailable", "vi")),
+     (DossierLookup("invalid_code"), REPLIES.say("dossier_not_found", "vi"))],
 )
-def test_dossier_failures_are_polite_and_reveal_nothing(services, bridge, lookup, fragment):
+def test_dossier_failures_are_polite_and_reveal_nothing(services, bridge, lookup, reply):
     bridge.dossier_default = lookup
     tracker = make_tracker("9999", "inform", slots={"dossier_code": "000.00.20.H26-250801-0002", "id_last4": "9999"})
     messages, _ = run_action(ActionDossierStatus(services), tracker)
-    assert fragment in messages[0]["text"] and "9999" not in messages[0]["text"]
+    assert reply in messages[0]["text"] and "9999" not in messages[0]["text"]
 
 
 def test_dossier_bridge_down_is_a_sorry(services, bridge):
     bridge.down = True
     tracker = make_tracker("1234", "inform", slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234"})
     messages, _ = run_action(ActionDossierStatus(services), tracker)
-    assert "tạm gián đoạn" in messages[0]["text"]
+    assert says(messages[0]["text"], "dossier_unavailable")
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ import re
 import pytest
 
 from assistant.actions.answers import TOPICS, describe, format_vnd, shorten
-from knowledge_base.turn.words import TurnWords as QuestionWords
 from assistant.actions.language import detect_language, in_language
 from assistant.actions.options import parse_option_number
 from assistant.actions.replies import Replies, RepliesError
+from knowledge_base.turn.words import TurnWords as QuestionWords
 from tests.assistant.fakes import DESK_HOTICH, PROCEDURES, procedure
 
 REPLIES = Replies.load()
@@ -56,13 +56,30 @@ def test_full_details_list_every_document():
 
 
 def test_documents_say_forms_and_always_needed_papers_first():
-    record = {**PROCEDURES["1.001193"], "documents": [
-        {"group": "Giấy tờ phải nộp", "name": "Trường hợp trẻ bị bỏ rơi thì có biên bản", "form": "", "copies": "1 bản chính"},
-        {"group": "Giấy tờ phải nộp", "name": "Giấy chứng sinh; trường hợp không có thì giấy làm chứng", "form": "",
-         "copies": "1 bản chính"},
-        {"group": "Lưu ý", "name": "Cá nhân có quyền lựa chọn nơi đăng ký", "form": "", "copies": "0 bản chính"},
-        {"group": "", "name": "Tờ khai đăng ký khai sinh theo mẫu (nếu nộp trực tiếp)", "form": "", "copies": "1 bản chính"},
-    ]}
+    record = {
+        **PROCEDURES["1.001193"],
+        "documents": [
+            {
+                "group": "Giấy tờ phải nộp",
+                "name": "Trường hợp trẻ bị bỏ rơi thì có biên bản",
+                "form": "",
+                "copies": "1 bản chính",
+            },
+            {
+                "group": "Giấy tờ phải nộp",
+                "name": "Giấy chứng sinh; trường hợp không có thì giấy làm chứng",
+                "form": "",
+                "copies": "1 bản chính",
+            },
+            {"group": "Lưu ý", "name": "Cá nhân có quyền lựa chọn nơi đăng ký", "form": "", "copies": "0 bản chính"},
+            {
+                "group": "",
+                "name": "Tờ khai đăng ký khai sinh theo mẫu (nếu nộp trực tiếp)",
+                "form": "",
+                "copies": "1 bản chính",
+            },
+        ],
+    }
     text = describe("documents", record, REPLIES, "vi")
     assert "cần: Tờ khai đăng ký khai sinh theo mẫu; Giấy chứng sinh; Trường hợp trẻ bị bỏ rơi" in text
     assert "quyền lựa chọn" not in describe("documents", record, REPLIES, "vi", full=True)

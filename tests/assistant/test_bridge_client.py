@@ -58,7 +58,9 @@ def test_dossier_lookup_status_mapping(stub, status, body, outcome, retry):
 
 def test_dossier_found_and_the_client_is_named_with_the_service_secret(stub):
     key = "a-0123456789abcdef0123"
-    result = call(stub.url, "lookup_dossier", "000.00.20.H26-250801-0001", "1234", client_id=key, service_token="s3cret")
+    result = call(
+        stub.url, "lookup_dossier", "000.00.20.H26-250801-0001", "1234", client_id=key, service_token="s3cret"
+    )
     assert result.outcome == "found" and result.record["status"]["label"] == "Đang xử lý"
     assert stub.fake.called("lookup_dossier")[0]["client_id"] == key
     assert stub.headers[-1]["X-Service-Token"] == "s3cret"

@@ -30,7 +30,11 @@ def test_an_english_answer_names_the_procedure_in_english_with_the_official_name
     assert reply.text.count("đăng ký khai sinh") == 1  # the official Vietnamese name, in brackets
     card = reply.payload.procedure
     assert card.name == "Birth registration" and card.official_name == "Thủ tục đăng ký khai sinh"
-    assert card.documents == CARDS["en"]["documents"] and card.fee == "Free" and card.notes == ["Bring originals to compare"]
+    assert (
+        card.documents == CARDS["en"]["documents"]
+        and card.fee == "Free"
+        and card.notes == ["Bring originals to compare"]
+    )
 
 
 def test_a_vietnamese_answer_lists_the_common_case_from_the_card(services, bridge):

@@ -23,7 +23,7 @@ MODEL = ROOT / "models" / "rasa" / "assistant.tar.gz"
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 
 pytestmark = [
-    pytest.mark.slow,
+    pytest.mark.rasa,
     pytest.mark.skipif(not MODEL.exists() or not RASA_PYTHON.exists(), reason="Rasa model not trained (make setup)"),
 ]
 
@@ -57,10 +57,28 @@ def rasa_url(tmp_path_factory):
         actions = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions",
                                     "-p", str(actions_port)], cwd=ROOT, env=env,
                                    stdout=actions_log.open("w"), stderr=subprocess.STDOUT)
-        rasa = subprocess.Popen([str(RASA_PYTHON), "-m", "assistant.rasa_launcher", "run",
-                                 "-i", "127.0.0.1", "-p", str(rasa_port), "--model", str(MODEL),
-                                 "--endpoints", str(endpoints), "--credentials", str(ROOT / "assistant" / "credentials.yml")],
-                                cwd=workdir, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT)
+        rasa = subprocess.Popen(
+            [
+                str(RASA_PYTHON),
+                "-m",
+                "assistant.rasa_launcher",
+                "run",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(rasa_port),
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(ROOT / "assistant" / "credentials.yml"),
+            ],
+            cwd=workdir,
+            env=env,
+            stdout=rasa_log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
         try:
             _wait_ready(f"http://127.0.0.1:{actions_port}/health", actions, actions_log, 120)
             _wait_ready(f"http://127.0.0.1:{rasa_port}/webhooks/readiness/", rasa, rasa_log, 400)

@@ -43,9 +43,29 @@ def test_there_are_at_least_40_test_stories():
 def test_generated_unaccented_examples_are_up_to_date():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_unaccented_nlu", ASSISTANT / "scripts" / "make_unaccented_nlu.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_unaccented_nlu", ASSISTANT / "scripts" / "make_unaccented_nlu.py"
+    )
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
     assert generator.OUTPUT.read_text(encoding="utf-8") == generator.build(), (
         "run: .venv/bin/python assistant/scripts/make_unaccented_nlu.py")
     assert generator.strip_accents('Tôi [người già](priority_group) Đi') == "Toi [nguoi gia](priority_group) Di"
+
+
+def test_the_payloads_kiosk_tests_send_are_ones_the_domain_understands():
+    """A button payload is `/intent{"entity": "value"}`: the canned replies the kiosk tests tap must name an intent
+    and entities of the domain, or the tests would exercise messages Rasa never receives."""
+    import json
+    import re
+
+    from tests.kiosk.payloads import CLARIFY, SUGGESTIONS, option_payload
+
+    domain = _load(ASSISTANT / "domain.yml")
+    payloads = [option_payload(3), *(b["payload"] for b in CLARIFY["messages"][0]["buttons"]),
+                *(s.payload for s in SUGGESTIONS)]
+    for payload in payloads:
+        match = re.fullmatch(r"/(\w+)(\{.*\})?", payload)
+        assert match, payload
+        assert match.group(1) in domain["intents"], payload
+        assert set(json.loads(match.group(2) or "{}")) <= set(domain["entities"]), payload

@@ -11,6 +11,7 @@ from assistant.actions.procedure_actions import ActionAnswerProcedure, ActionCho
 from assistant.actions.replies import Replies
 from tests.assistant.conftest import make_tracker, run_action, slot_events
 from tests.assistant.fakes import non_ward
+from tests.assistant.replies_text import NOT_AT_WARD, NOT_AT_WARD_REMINDER, says_any
 
 REPLIES = Replies.load()
 
@@ -37,13 +38,17 @@ def test_english_question_gets_the_english_reply(services):
     text = message["text"]
     assert "(code 1.001456) is not handled at the ward" in text and "(province level)" in text
     assert "Where to submit: Phòng Quản lý xuất nhập cảnh Công an tỉnh." in text and "officer" in text
-    assert "không giải quyết" not in text
+    assert not says_any(text, NOT_AT_WARD, "vi")
 
 
 def test_empty_body_level_and_address_are_left_out_not_invented(services):
     message, _ = answer(services, "xin cấp phép nuôi cá sấu")
-    assert message["text"] == ("Thủ tục Cấp phép nuôi cá sấu (mã 9.000900) không giải quyết tại bộ phận một cửa của "
-                               "phường, xã. Bạn có muốn gặp cán bộ để được hướng dẫn thêm không?")
+    assert message["text"] == " ".join(
+        (
+            REPLIES.say("not_ward_plain", "vi", name="Cấp phép nuôi cá sấu", code="9.000900"),
+            REPLIES.say("not_ward_offer", "vi"),
+        )
+    )
 
 
 def test_nothing_at_any_level_keeps_the_old_no_match_reply(services):
@@ -91,11 +96,11 @@ def test_reply_stays_short_with_long_catalogue_texts(language):
 
 def test_a_referred_procedure_stays_current_and_follow_ups_are_about_it(services, bridge):
     message, slots = answer(services, "làm hộ chiếu", "ask_procedure")
-    assert "(mã 1.001456) không giải quyết tại bộ phận một cửa" in message["text"]
+    assert "(mã 1.001456)" in message["text"] and says_any(message["text"], NOT_AT_WARD)
     assert slots["procedure_code"] == "1.001456" and slots["pending_offer"] == "human"
     message, slots = answer(services, "lệ phí bao nhiêu", "ask_fee", procedure_code="1.001456")
     assert "(mã 1.001456)" in message["text"] and "Công an cấp Tỉnh" in message["text"]
-    assert "Lưu ý: thủ tục này không làm tại bộ phận một cửa" in message["text"]
+    assert says_any(message["text"], NOT_AT_WARD_REMINDER)
     message, slots = answer(services, "nộp ở quầy nào", "ask_where", procedure_code="1.001456")
     assert "Quầy" not in message["text"] and not bridge.called("route_desk")  # never a ward desk
     assert slots["pending_offer"] == "human"

@@ -1,5 +1,6 @@
 """The real Rasa as `scripts/run.sh` starts it (the launcher, no --enable-api): its HTTP API is closed,
-readiness has its own channel, and the citizen's client key travels relay → Rasa metadata → action → bridge with the service secret.
+readiness has its own channel, and the citizen's client key travels relay → Rasa metadata → action → bridge with the
+service secret.
 
 Slow (Rasa loads in ~40 s); skipped when models/rasa/assistant.tar.gz has not been trained yet.
 """
@@ -22,7 +23,7 @@ from tests.assistant.test_dialogue_stack import MODEL, RASA_PYTHON, _wait_ready
 from tests.servers import free_port, stop_process
 
 pytestmark = [
-    pytest.mark.slow,
+    pytest.mark.rasa,
     pytest.mark.skipif(not MODEL.exists() or not RASA_PYTHON.exists(), reason="Rasa model not trained (make setup)"),
 ]
 SERVICE_TOKEN = "stack-test-service-secret"
@@ -45,10 +46,28 @@ def stack(tmp_path_factory):
         actions = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions",
                                     "-p", str(actions_port)], cwd=ROOT, env=env,
                                    stdout=actions_log.open("w"), stderr=subprocess.STDOUT)
-        rasa = subprocess.Popen([str(RASA_PYTHON), "-m", "assistant.rasa_launcher", "run", "-i", "127.0.0.1", "-p", str(rasa_port),
-                                 "--model", str(MODEL), "--endpoints", str(endpoints),
-                                 "--credentials", str(ROOT / "assistant" / "credentials.yml")],
-                                cwd=workdir, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT)
+        rasa = subprocess.Popen(
+            [
+                str(RASA_PYTHON),
+                "-m",
+                "assistant.rasa_launcher",
+                "run",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(rasa_port),
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(ROOT / "assistant" / "credentials.yml"),
+            ],
+            cwd=workdir,
+            env=env,
+            stdout=rasa_log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
         try:
             _wait_ready(f"http://127.0.0.1:{actions_port}/health", actions, actions_log, 120)
             _wait_ready(f"http://127.0.0.1:{rasa_port}/webhooks/readiness/", rasa, rasa_log, 400)
@@ -78,7 +97,9 @@ def test_rasa_api_is_closed_and_the_client_key_reaches_the_bridge_with_the_secre
         refused = {
             "GET /status": rasa.get("/status").status_code,
             "GET tracker": rasa.get("/conversations/closed-api-1/tracker").status_code,
-            "GET tracker with token": rasa.get("/conversations/closed-api-1/tracker", params={"token": "x"}).status_code,
+            "GET tracker with token": rasa.get(
+                "/conversations/closed-api-1/tracker", params={"token": "x"}
+            ).status_code,
             "DELETE /model": rasa.delete("/model").status_code,
             "PUT /model": rasa.put("/model", json={"model_server": {"url": "http://127.0.0.1:9/m.tar.gz"}}).status_code,
             "POST /model/parse": rasa.post("/model/parse", json={"text": "xin chào"}).status_code,

@@ -6,8 +6,16 @@ import json
 import pytest
 
 from benchmarks.conversations import check
-from benchmarks.conversations.scenarios import (HERE, ScenarioError, catalogue_levels, check_scenarios,
-                                                load_file, load_folder, load_split, ward_desk_ids)
+from benchmarks.conversations.scenarios import (
+    HERE,
+    ScenarioError,
+    catalogue_levels,
+    check_scenarios,
+    load_file,
+    load_folder,
+    load_split,
+    ward_desk_ids,
+)
 
 LEVELS = {"1.001193": True, "1.000894": True, "2.000815": True, "1.001900": False}
 DESKS = {"Q1", "Q5"}

@@ -16,7 +16,9 @@ def test_no_trained_model_is_a_clear_error(tmp_path):
 
 def test_rasa_command_names_the_port_model_and_endpoints(tmp_path):
     command = rasa_command(5123, tmp_path / "m.tar.gz", tmp_path / "endpoints.yml")
-    assert command[1:4] == ["-m", "assistant.rasa_launcher", "run"] and "--enable-api" not in command and "5123" in command
+    assert (
+        command[1:4] == ["-m", "assistant.rasa_launcher", "run"] and "--enable-api" not in command and "5123" in command
+    )
     assert str(tmp_path / "m.tar.gz") in command and str(tmp_path / "endpoints.yml") in command
 
 

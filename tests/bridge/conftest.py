@@ -36,7 +36,9 @@ def knowledge_defaults() -> dict:
 
 
 TEST_DATABASE_URL = os.environ.get("BRIDGE_TEST_DATABASE_URL") or None
-REQUIRE_POSTGRES = any(os.environ.get(name, "").lower() in ("1", "true", "yes") for name in ("BRIDGE_REQUIRE_POSTGRES", "CI"))
+REQUIRE_POSTGRES = any(
+    os.environ.get(name, "").lower() in ("1", "true", "yes") for name in ("BRIDGE_REQUIRE_POSTGRES", "CI")
+)
 
 
 SQLITE_ONLY = "about the SQLite file itself"
@@ -91,9 +93,16 @@ def _empty_database(url: str) -> None:
 def settings(tmp_path: Path, database_url) -> BridgeSettings:
     if database_url and database_url == TEST_DATABASE_URL:
         _empty_database(TEST_DATABASE_URL)
-    return BridgeSettings(_env_file=None, data_dir=tmp_path, database_url=database_url,
-                          rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2,
-                          rate_limits=UNLIMITED, demo_mode=True)
+    return BridgeSettings(
+        _env_file=None,
+        data_dir=tmp_path,
+        database_url=database_url,
+        rasa_url="http://127.0.0.1:9",
+        action_server_url="http://127.0.0.1:9/health",
+        health_timeout_s=0.2,
+        rate_limits=UNLIMITED,
+        demo_mode=True,
+    )
 
 
 @pytest.fixture
@@ -122,8 +131,13 @@ def make_client(settings, search_settings, searcher, knowledge_defaults):
     stack = contextlib.ExitStack()
 
     def start(*, searcher_override=None, settings_override=None, **kwargs) -> TestClient:
-        app = create_app(settings_override or settings, search_settings=search_settings, searcher=searcher_override or searcher,
-                         knowledge_sources=dict(knowledge_defaults), **kwargs)
+        app = create_app(
+            settings_override or settings,
+            search_settings=search_settings,
+            searcher=searcher_override or searcher,
+            knowledge_sources=dict(knowledge_defaults),
+            **kwargs,
+        )
         return stack.enter_context(TestClient(app))
 
     with stack:

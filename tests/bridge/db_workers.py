@@ -184,7 +184,9 @@ def main() -> None:
     args = parser.parse_args()
     go = threading.Event()
     result: dict = {}
-    worker = threading.Thread(target=lambda: result.update(OPERATIONS[args.op](args.url, args.threads, args.per_thread, go)))
+    worker = threading.Thread(
+        target=lambda: result.update(OPERATIONS[args.op](args.url, args.threads, args.per_thread, go))
+    )
     worker.start()
     while not _prepared.wait(0.2):  # imports done and engine opened here, so the processes start together
         if not worker.is_alive():

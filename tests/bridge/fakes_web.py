@@ -13,7 +13,8 @@ LONG_ANSWER = "\n".join(
 
 
 class RecordingDialogueClient:
-    """DialogueClient fake: records (sender, message) turns (and their metadata) and answers from a canned reply function.
+    """DialogueClient fake: records (sender, message) turns (and their metadata) and answers from a canned reply
+    function.
 
     `reply` maps the received message to bot messages; by default it echoes "Bạn hỏi: <message>".
     With `unavailable=True` every turn raises DialogueUnavailable (like Rasa being down).

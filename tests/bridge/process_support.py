@@ -8,18 +8,28 @@ import time
 from pathlib import Path
 
 import httpx
+
 from tests.servers import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def start_bridge(data_dir: Path, *, stderr_path: Path, extra_env: dict | None = None, timeout_s: float = 60) -> tuple[subprocess.Popen, str]:
+def start_bridge(
+    data_dir: Path, *, stderr_path: Path, extra_env: dict | None = None, timeout_s: float = 60
+) -> tuple[subprocess.Popen, str]:
     """The bridge app with the fake searcher, settings from env like the real `serve` command."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_") and k != "DATABASE_URL"}
-    env.update({"BRIDGE_DATA_DIR": str(data_dir), "BRIDGE_RASA_URL": "http://127.0.0.1:9",
-                "BRIDGE_ACTION_SERVER_URL": "http://127.0.0.1:9/health", "BRIDGE_HEALTH_TIMEOUT_S": "0.2", "BRIDGE_DEMO_MODE": "true",
-                **(extra_env or {})})
+    env.update(
+        {
+            "BRIDGE_DATA_DIR": str(data_dir),
+            "BRIDGE_RASA_URL": "http://127.0.0.1:9",
+            "BRIDGE_ACTION_SERVER_URL": "http://127.0.0.1:9/health",
+            "BRIDGE_HEALTH_TIMEOUT_S": "0.2",
+            "BRIDGE_DEMO_MODE": "true",
+            **(extra_env or {}),
+        }
+    )
     with open(stderr_path, "ab") as err:
         process = subprocess.Popen([sys.executable, "-m", "tests.bridge.fake_search_server", "--port", str(port)],
                                    cwd=REPO, env=env, stdout=err, stderr=err)
@@ -27,7 +37,9 @@ def start_bridge(data_dir: Path, *, stderr_path: Path, extra_env: dict | None = 
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"bridge exited with {process.returncode}: {stderr_path.read_text(errors='replace')[-2000:]}")
+            raise RuntimeError(
+                f"bridge exited with {process.returncode}: {stderr_path.read_text(errors='replace')[-2000:]}"
+            )
         try:
             if httpx.get(url + "/health", timeout=1).status_code in (200, 503):
                 return process, url

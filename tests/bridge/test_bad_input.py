@@ -79,5 +79,7 @@ def test_import_uploads_may_exceed_the_general_limit(client, staff_headers):
     rows = "".join(f"9.{n:06d},Thủ tục thử nhập {padding}số {n},Hộ tịch,Cấp xã\n" for n in range(1000))
     body = ("code,name,field,levels\n" + rows).encode()
     assert len(body) > 128 * 1024
-    response = client.post("/api/staff/import", files={"file": ("big.csv", body, "text/csv")}, headers=staff_headers["admin"])
+    response = client.post(
+        "/api/staff/import", files={"file": ("big.csv", body, "text/csv")}, headers=staff_headers["admin"]
+    )
     assert response.status_code == 200 and response.json()["created"] == 1000

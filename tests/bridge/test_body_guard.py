@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from assistant.bridge.body_guard import BodyGuard, LargeBody
-from tests.bridge.conftest import auth
 from tests.bridge.process_support import start_bridge, stop
 
 MB = 1024 * 1024
@@ -77,7 +76,9 @@ def test_unauthenticated_staff_body_is_refused_without_reading_it():
     status, body, pulled, app = run_guard("/api/staff/import", chunks=[b"x" * 5000] * 3,
                                           headers={"Content-Length": "15000"})
     assert (status, body["error"], pulled, app.called) == (401, "unauthorized", 0, False)
-    status, _, pulled, _ = run_guard("/api/tickets/call-next", chunks=[b"{}"], headers={"Authorization": "Bearer wrong"})
+    status, _, pulled, _ = run_guard(
+        "/api/tickets/call-next", chunks=[b"{}"], headers={"Authorization": "Bearer wrong"}
+    )
     assert (status, pulled) == (401, 0)
 
 

@@ -11,7 +11,6 @@ from assistant.bridge.__main__ import main
 from assistant.bridge.auth import hash_token, identify
 from assistant.bridge.migrations import MIGRATIONS
 from assistant.bridge.models import ApiToken
-from assistant.bridge.migrations import MIGRATIONS
 from assistant.bridge.services import open_database
 from tests.bridge.conftest import sqlite_only
 
@@ -59,7 +58,9 @@ def test_seed_demo_prints_codes_and_digits_that_work(env, make_client, capsys):
 
 def test_import_cli_and_migrate(env, tmp_path, capsys, make_client):
     csv_file = tmp_path / "new.csv"
-    csv_file.write_text("code,name,field,levels\n9.555555,Thủ tục nhập bằng dòng lệnh,Hộ tịch,Cấp xã\n", encoding="utf-8")
+    csv_file.write_text(
+        "code,name,field,levels\n9.555555,Thủ tục nhập bằng dòng lệnh,Hộ tịch,Cấp xã\n", encoding="utf-8"
+    )
     assert main(["import", str(csv_file), "--name", "Cán bộ Lan"]) == 0
     assert "created 1" in capsys.readouterr().out
     assert main(["migrate"]) == 0

@@ -48,8 +48,21 @@ def test_each_waiting_ticket_is_called_exactly_once_by_two_processes_of_four_thr
     _, _, tickets, _ = _queue(url)
     day, now = tickets.today(), datetime.now(timezone.utc)
     with db.write() as session:
-        session.add_all([Ticket(desk_id=DESK, day=day, seq=n, number=f"A{n:03d}", priority="elderly" if n % 5 == 0 else "none",
-                                status="waiting", issued_at=now, public_id=secrets.token_urlsafe(12)) for n in range(1, WAITING + 1)])
+        session.add_all(
+            [
+                Ticket(
+                    desk_id=DESK,
+                    day=day,
+                    seq=n,
+                    number=f"A{n:03d}",
+                    priority="elderly" if n % 5 == 0 else "none",
+                    status="waiting",
+                    issued_at=now,
+                    public_id=secrets.token_urlsafe(12),
+                )
+                for n in range(1, WAITING + 1)
+            ]
+        )
     reports = run_workers(url, "call_next", processes=2, threads=4)
     called = [ticket_id for report in reports for ticket_id in report["called"]]
     assert [error for report in reports for error in report["errors"]] == []

@@ -31,5 +31,7 @@ def test_a_status_change_alone_keeps_the_digits_marked_unchanged(client, staff_h
     client.post("/api/staff/dossiers", json=record, headers=staff_headers["editor"])
     update = {k: v for k, v in record.items() if k != "id_last4"} | {"status_code": 9}
     assert client.post("/api/staff/dossiers", json=update, headers=staff_headers["editor"]).status_code == 200
-    latest = client.get("/api/staff/audit", params={"target": code}, headers=staff_headers["viewer"]).json()["entries"][0]
+    latest = client.get("/api/staff/audit", params={"target": code}, headers=staff_headers["viewer"]).json()["entries"][
+        0
+    ]
     assert latest["after"]["verification_digits"] == "không đổi / unchanged" and latest["after"]["status_code"] == 9

@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import select
 
 from assistant.bridge.clients import address_key
-
 from assistant.bridge.dossiers.codes import EXAMPLE_CODE, hash_last4, normalise_code
 from assistant.bridge.dossiers.seed import DEMO_DOSSIERS, seed_demo_dossiers
 from assistant.bridge.models import Dossier
@@ -150,7 +149,10 @@ def test_staff_record_and_update_a_local_dossier(client, staff_headers):
     assert [e["action"] for e in entries] == ["dossier.update", "dossier.create"]
     assert "4455" not in str([(e["before"], e["after"]) for e in entries])
     without_digits = dict(update, code="000.00.20.H26-260302-0108")
-    assert client.post("/api/staff/dossiers", json=without_digits, headers=staff_headers["editor"]).json()["error"] == "invalid_id_last4"
+    assert (
+        client.post("/api/staff/dossiers", json=without_digits, headers=staff_headers["editor"]).json()["error"]
+        == "invalid_id_last4"
+    )
 
 
 SERVICE_TOKEN = "test-service-secret"
@@ -179,7 +181,9 @@ def test_a_spoofed_client_id_is_ignored_and_shares_the_limit_of_its_real_address
     _seed(settings)
     client = make_client(settings_override=settings.model_copy(update={"service_token": SERVICE_TOKEN}))
     for n in range(5):
-        headers = {"X-Client-Id": _key(settings, f"10.0.0.{n}")} | ({"X-Service-Token": token} if token is not None else {})
+        headers = {"X-Client-Id": _key(settings, f"10.0.0.{n}")} | (
+            {"X-Service-Token": token} if token is not None else {}
+        )
         assert lookup(client, f"000.00.20.H26-250801-{n + 300:04d}", "1111", headers=headers).status_code == 404
     fresh = {"X-Client-Id": _key(settings, "10.9.9.9")} | ({"X-Service-Token": token} if token is not None else {})
     assert lookup(client, CODE, DIGITS, headers=fresh).status_code == 429

@@ -14,14 +14,18 @@ def test_feedback_validation_and_storage(client, staff_headers):
     for bad in ({"conversation_id": "x", "rating": 0}, {"conversation_id": "x", "rating": 6},
                 {"conversation_id": "x y", "rating": 3}, {"rating": 3}):
         assert client.post("/api/feedback", json=bad).status_code == 422, bad
-    html = client.post("/api/feedback", json={"conversation_id": "x", "rating": 1, "comment": "<script>alert(1)</script>"})
+    html = client.post(
+        "/api/feedback", json={"conversation_id": "x", "rating": 1, "comment": "<script>alert(1)</script>"}
+    )
     assert html.status_code == 422 and "HTML" in str(html.json())
 
 
 def test_report_counts_questions_and_ratings(client, searcher, staff_headers):
     birth = SearchOutcome("q", "confident", [SearchHit("1.001193", "Thủ tục đăng ký khai sinh", "Hộ tịch", 0.9)])
     searcher.canned.update({"làm giấy khai sinh": birth, "khai sinh cho con": birth})
-    searcher.canned["đăng ký thường trú"] = SearchOutcome("q", "confident", [SearchHit("1.004222", "Đăng ký thường trú", "x", 0.9)])
+    searcher.canned["đăng ký thường trú"] = SearchOutcome(
+        "q", "confident", [SearchHit("1.004222", "Đăng ký thường trú", "x", 0.9)]
+    )
     for query in ("làm giấy khai sinh", "khai sinh cho con", "đăng ký thường trú", "nuôi rồng", "nuôi rồng",
                   "tên tôi là Nguyễn Văn An, gọi 0912345678 hỏi về nuôi rồng"):
         assert client.get("/api/procedures/search", params={"q": query}).status_code == 200

@@ -47,7 +47,10 @@ def test_unauthenticated_refusals_carry_the_headers_too(client):
 
 
 def test_with_frame_ancestors_replaces_only_that_directive():
-    assert with_frame_ancestors("default-src 'self'; frame-ancestors *", "'none'") == "default-src 'self'; frame-ancestors 'none'"
+    assert (
+        with_frame_ancestors("default-src 'self'; frame-ancestors *", "'none'")
+        == "default-src 'self'; frame-ancestors 'none'"
+    )
     assert with_frame_ancestors(None, "'self'") == "frame-ancestors 'self'"
 
 
@@ -104,7 +107,7 @@ def test_serve_refuses_to_start_with_the_demo_pepper(tmp_path):
     stop(process)
 
 
-@pytest.mark.slow
+@pytest.mark.browser
 def test_docs_render_in_a_browser_that_may_not_reach_any_other_host(settings, searcher, knowledge_defaults):
     pytest.importorskip("playwright.sync_api")
     from assistant.bridge.main import create_app

@@ -10,12 +10,12 @@ import pytest
 from fastapi import FastAPI
 
 from assistant.bridge.routers.kiosk import router
-from kiosk.audio import concat, read_wav, resample, silence
+from kiosk.audio import concat, read_wav, silence
 from kiosk.engines import KioskEngines
 from kiosk.settings import KioskSettings
 from kiosk.vad import frame_level_dbfs
 from tests.kiosk.fakes import FakeDialogue, FakeSpeechToText, FakeTextToSpeech
-from tests.kiosk.payloads import ticket_body
+from tests.kiosk.payloads import CLARIFY, option_payload, ticket_body
 from tests.kiosk.support import CHROMIUM, serve
 
 pytestmark = [pytest.mark.browser,
@@ -24,9 +24,6 @@ pytestmark = [pytest.mark.browser,
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
 
-CLARIFY = {"messages": [{"text": "Bác muốn làm thủ tục nào?", "buttons": [
-    {"title": "Đăng ký khai sinh", "payload": "/choose_procedure{\"code\":\"1.001193\"}"},
-    {"title": "Đăng ký khai tử", "payload": "/choose_procedure{\"code\":\"1.000656\"}"}]}]}
 ANSWER = ticket_body("Thủ tục Đăng ký khai tử. Mời bác đến Quầy 2 – Hộ tịch. Số thứ tự của bác là A012.")
 TYPED_ANSWER = {"messages": [{"text": "Lệ phí chứng thực là 2.000 đồng một trang."}]}
 
@@ -93,7 +90,7 @@ def test_speak_see_transcript_answer_options_then_choose_by_voice(page, engines)
     expect(page.locator("#desk")).to_have_text("Quầy 2 – Hộ tịch")
     sender = engines._dialogue.received[0][0]
     assert engines._dialogue.received[:2] == [(sender, "đăng ký khai sinh"),
-                                              (sender, "/choose_procedure{\"code\":\"1.000656\"}")]
+                                              (sender, option_payload(2))]
     assert "a không một hai" in engines._tts.received[-1][0]
 
 

@@ -20,7 +20,7 @@ from tests.kiosk.fakes import FakeDialogue
 from tests.kiosk.payloads import ticket_body
 from tests.kiosk.support import CHROMIUM, KOREAN_PHRASES, korean_model_dir, serve
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
+pytestmark = [pytest.mark.browser, pytest.mark.models,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed"),
               pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="Debian espeak-ng not installed")]
 playwright = pytest.importorskip("playwright.sync_api")

@@ -13,12 +13,9 @@ from kiosk.audio import concat, read_wav
 from kiosk.engines import KioskEngines
 from kiosk.settings import KioskSettings
 from tests.kiosk.audio_builders import quiet, tone
-from tests.kiosk.payloads import ticket_body
 from tests.kiosk.fakes import FakeDialogue, FakeSpeechToText, FakeTextToSpeech
+from tests.kiosk.payloads import CLARIFY, option_payload, ticket_body
 
-CLARIFY = {"messages": [{"text": "Bác muốn làm thủ tục nào?", "buttons": [
-    {"title": "Đăng ký khai sinh", "payload": "/choose_procedure{\"code\":\"1.001193\"}"},
-    {"title": "Đăng ký khai tử", "payload": "/choose_procedure{\"code\":\"1.000656\"}"}]}]}
 ANSWER = ticket_body("Mời bác đến Quầy 2 – Hộ tịch. Số thứ tự của bác là A012.")
 
 
@@ -72,7 +69,7 @@ def test_spoken_question_then_spoken_choice_over_the_socket():
         answer = ws.receive_json()
         assert (answer["desk"], answer["ticket"]) == ("Quầy 2 – Hộ tịch", "A012")
     sender = dialogue.received[0][0]
-    assert dialogue.received == [(sender, "khai sinh"), (sender, "/choose_procedure{\"code\":\"1.000656\"}")]
+    assert dialogue.received == [(sender, "khai sinh"), (sender, option_payload(2))]
 
 
 def test_stop_without_speech_is_not_heard_and_offers_typing():
@@ -98,7 +95,7 @@ def test_typed_text_touched_option_and_reset():
         assert ws.receive_json()["buttons"]
         ws.send_text(json.dumps({"type": "choose", "payload": "/restart"}))
         assert ws.receive_json()["code"] == "protocol"  # only options on screen can be chosen
-        ws.send_text(json.dumps({"type": "choose", "payload": "/choose_procedure{\"code\":\"1.001193\"}"}))
+        ws.send_text(json.dumps({"type": "choose", "payload": option_payload(1)}))
         assert ws.receive_json()["ticket"] == "A012"
         ws.send_text(json.dumps({"type": "reset"}))
         assert ws.receive_json() == {"type": "reset"}
@@ -142,6 +139,7 @@ def test_missing_speech_model_still_lets_visitors_type(tmp_path):
         assert ws.receive_json()["kind"] == "reply"
 
 
+@pytest.mark.models
 def test_kiosk_enabled_builds_engines_at_start_up_and_a_missing_model_does_not_stop_the_bridge(tmp_path, caplog):
     from tests.kiosk.support import korean_model_dir
 

@@ -9,7 +9,9 @@ import logging
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from assistant.bridge.routers.kiosk import router
 from kiosk.engines import KioskEngines
@@ -111,9 +113,11 @@ def test_an_engine_that_cannot_start_is_reported_without_a_traceback(tracebacks)
     assert tracebacks == []
 
 
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                           max_leaves=20)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
 control_messages = st.fixed_dictionaries({"type": st.sampled_from(["text", "choose", "start", "stop", "greet", "x"])},
                                          optional={"text": json_values, "payload": json_values, "rate": json_values})
 frames = st.one_of(st.text(max_size=200),  # any code points, lone surrogates included

@@ -32,7 +32,9 @@ def top_code(client, query):
     return results[0]["code"] if results else None
 
 
-def test_new_procedure_is_top1_on_return_and_gone_after_delete(make_client, real_search, staff_headers, knowledge_defaults):
+def test_new_procedure_is_top1_on_return_and_gone_after_delete(
+    make_client, real_search, staff_headers, knowledge_defaults
+):
     client = make_client(searcher_override=real_search)
     record = copy.deepcopy(knowledge_defaults["catalogue"]["1.001193"].to_dict())
     record.update(code=NEW_CODE, name=NEW_NAME)

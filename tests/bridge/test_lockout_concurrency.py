@@ -105,7 +105,9 @@ def test_a_public_client_cannot_name_itself_with_any_header(stack):
         refused = public.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS}, headers=fresh)
         assert refused.status_code == 429
     with _from("127.0.0.3") as someone_else:  # another address is not held by 127.0.0.2's failures
-        assert someone_else.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS}).status_code == 200
+        assert (
+            someone_else.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS}).status_code == 200
+        )
 
 
 def test_behind_a_reverse_proxy_on_this_host_each_citizen_keeps_their_own_limit(stack):

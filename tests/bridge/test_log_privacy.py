@@ -31,17 +31,29 @@ def test_no_personal_data_in_logs(tmp_path, settings):
             client.post("/api/dossiers/lookup", json={"code": code, "id_last4": digits})
             client.post("/api/dossiers/lookup", json={"code": code, "id_last4": "8147"})
             client.post("/api/dossiers/lookup", json={"code": PHONE, "id_last4": "8147"})
-            client.post("/api/dossiers/lookup", content=f'{{"code": "{CCCD}", "id_last4": "8147"', headers={"Content-Type": "application/json"})
-            for query in (f"tên tôi là {NAME}, số điện thoại {PHONE}", f"CCCD {CCCD} làm lại căn cước", f"Tôi là {NAME}"):
+            client.post(
+                "/api/dossiers/lookup",
+                content=f'{{"code": "{CCCD}", "id_last4": "8147"',
+                headers={"Content-Type": "application/json"},
+            )
+            for query in (
+                f"tên tôi là {NAME}, số điện thoại {PHONE}",
+                f"CCCD {CCCD} làm lại căn cước",
+                f"Tôi là {NAME}",
+            ):
                 client.get("/api/procedures/search", params={"q": query})
             client.post("/api/chat", json={"sender": "privacy-test-1", "message": f"tôi tên là {NAME}, gọi {PHONE}"})
-            client.post("/api/feedback", json={"conversation_id": "privacy-test-1", "rating": 2, "comment": f"gọi lại {PHONE}"})
+            client.post(
+                "/api/feedback", json={"conversation_id": "privacy-test-1", "rating": 2, "comment": f"gọi lại {PHONE}"}
+            )
             client.post("/api/tickets", json={"desk": "Q1", "priority": "elderly"})
             assert client.get("/health").status_code == 200
     finally:
         stop(process)
     text = log_file.read_text(encoding="utf-8") + stderr_file.read_text(encoding="utf-8", errors="replace")
-    assert "POST /api/dossiers/lookup" in text and "GET /api/procedures/search" in text  # the log did capture the traffic
+    assert (
+        "POST /api/dossiers/lookup" in text and "GET /api/procedures/search" in text
+    )  # the log did capture the traffic
     pid_words = {str(process.pid)}
     for secret in (NAME, "Bích Ngọc", PHONE, PHONE.replace(" ", ""), CCCD, "Nguyễn Văn Mẫu"):
         assert secret not in text, secret

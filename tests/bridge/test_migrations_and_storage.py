@@ -30,7 +30,11 @@ LATEST = MIGRATIONS[-1][0]
 
 def test_new_migration_is_applied_in_order(engine):
     migrate(engine)
-    step = (LATEST + 1, "add a note table", lambda conn: conn.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY)")))
+    step = (
+        LATEST + 1,
+        "add a note table",
+        lambda conn: conn.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY)")),
+    )
     assert migrate(engine, MIGRATIONS + [step]) == [LATEST + 1]
     assert "note" in inspect(engine).get_table_names() and current_version(engine) == LATEST + 1
 
@@ -67,7 +71,12 @@ def test_write_rolls_back_on_error(engine):
     migrate(engine)
     db = Database(engine)
     with pytest.raises(RuntimeError), db.write() as session:
-        session.execute(text("INSERT INTO feedback (conversation_id, rating, comment, at) VALUES ('c', 5, '', '2026-01-01T00:00:00+00:00')"))
+        session.execute(
+            text(
+                "INSERT INTO feedback (conversation_id, rating, comment, at) "
+                "VALUES ('c', 5, '', '2026-01-01T00:00:00+00:00')"
+            )
+        )
         raise RuntimeError("abort")
     with db.read() as session:
         assert session.execute(text("SELECT count(*) FROM feedback")).scalar() == 0
@@ -77,7 +86,9 @@ def test_a_version_1_database_gets_the_pending_column_and_keeps_its_failures(eng
     migrate(engine, MIGRATIONS[:1])
     with engine.begin() as conn:  # the lookup_failures table as version 1 released it
         conn.execute(text("ALTER TABLE lookup_failures DROP COLUMN pending"))
-        conn.execute(text("INSERT INTO lookup_failures (code_key, client, at) VALUES ('C', 'x', '2026-01-01 00:00:00')"))
+        conn.execute(
+            text("INSERT INTO lookup_failures (code_key, client, at) VALUES ('C', 'x', '2026-01-01 00:00:00')")
+        )
     assert migrate(engine) == [number for number, _, _ in MIGRATIONS[1:]]
     with engine.connect() as conn:
         assert conn.execute(text("SELECT code_key, pending FROM lookup_failures")).all() == [("C", False)]

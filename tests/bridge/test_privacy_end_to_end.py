@@ -61,7 +61,10 @@ def _database_text(path) -> str:
         conn.close()
 
 
-def test_full_conversations_leave_no_personal_data(settings, searcher, make_client, staff_headers, bridge_logging, capfd):
+@pytest.mark.slow  # whole conversations through the bridge and the database
+def test_full_conversations_leave_no_personal_data(
+    settings, searcher, make_client, staff_headers, bridge_logging, capfd
+):
     corpus = load_corpus()
     birth = SearchOutcome("q", "confident", [SearchHit("1.001193", "Thủ tục đăng ký khai sinh", "Hộ tịch", 0.9)])
     for item in corpus[::3]:  # some questions are answered, the rest are "unanswered" in the report
@@ -87,14 +90,18 @@ def test_full_conversations_leave_no_personal_data(settings, searcher, make_clie
     assert report["most_asked"][0]["code"] == "1.001193"
     assert len(report["unanswered"]) > 20 and report["feedback"]["count"] == len(corpus)
     log_text = bridge_logging.read_text(encoding="utf-8")
-    assert "search no_match" in log_text and "GET http://testserver/api/procedures/search" in log_text  # ... the log too
+    assert (
+        "search no_match" in log_text and "GET http://testserver/api/procedures/search" in log_text
+    )  # ... the log too
 
     database = settings.data_dir / "bridge.sqlite3"
     places = {
         "log file": log_text,
         "stderr": capfd.readouterr().err,
         "database": _database_text(database),
-        "database files": b"".join(p.read_bytes() for p in settings.data_dir.glob("bridge.sqlite3*")).decode("utf-8", "replace"),
+        "database files": b"".join(p.read_bytes() for p in settings.data_dir.glob("bridge.sqlite3*")).decode(
+            "utf-8", "replace"
+        ),
         "reports": reports.text + audit.text,
     }
     tokens = [token for item in corpus for token in item.personal]

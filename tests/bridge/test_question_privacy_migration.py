@@ -23,8 +23,10 @@ def _version_1_database(settings):
         # Migration 1 builds today's model; the released table named the column "query".
         conn.execute(text("ALTER TABLE question_log RENAME COLUMN keywords TO query"))
         for query, confidence in OLD_ROWS:
-            conn.execute(text("INSERT INTO question_log (at, query, confidence) VALUES ('2026-01-01 00:00:00', :q, :c)"),
-                         {"q": query, "c": confidence})
+            conn.execute(
+                text("INSERT INTO question_log (at, query, confidence) VALUES ('2026-01-01 00:00:00', :q, :c)"),
+                {"q": query, "c": confidence},
+            )
         conn.execute(text("INSERT INTO feedback (conversation_id, rating, comment, at) "
                           "VALUES ('c1', 2, 'ông Nguyễn Văn Tư gọi 0912-345-678', '2026-01-01 00:00:00')"))
     engine.dispose()  # closing checkpoints the WAL: the old rows sit in the main file, as in a long-running install
@@ -33,12 +35,18 @@ def _version_1_database(settings):
 
 def test_old_questions_become_keywords_and_empty_ones_are_dropped(settings):
     engine = _version_1_database(settings)
-    assert migrate(engine) == [number for number, _, _ in MIGRATIONS[1:]] and current_version(engine) == MIGRATIONS[-1][0]
+    assert (
+        migrate(engine) == [number for number, _, _ in MIGRATIONS[1:]] and current_version(engine) == MIGRATIONS[-1][0]
+    )
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT keywords, confidence FROM question_log ORDER BY id")).all()
         comment = conn.execute(text("SELECT comment FROM feedback")).scalar()
     engine.dispose()
-    assert rows == [("dang ky tam tru can cuoc", "no_match"), ("nuoi rong", "no_match"), ("giay khai sinh", "confident")]
+    assert rows == [
+        ("dang ky tam tru can cuoc", "no_match"),
+        ("nuoi rong", "no_match"),
+        ("giay khai sinh", "confident"),
+    ]
     assert comment == "ông [tên] gọi [số điện thoại]"
 
 

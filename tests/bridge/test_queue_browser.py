@@ -38,11 +38,17 @@ class TicketIssuingDialogue:
         if message != "lấy số":
             return [BotMessage(f"Bạn hỏi: {message}")]
         async with httpx.AsyncClient(base_url=self.bridge_url) as http:
-            ticket = (await http.post("/api/tickets", json={"desk": "Q1"}, headers=OWN_SERVICE)).raise_for_status().json()
+            ticket = (
+                (await http.post("/api/tickets", json={"desk": "Q1"}, headers=OWN_SERVICE)).raise_for_status().json()
+            )
         self.issued.append(ticket)
-        card = Ticket(number=ticket["number"], desk=Desk(id=ticket["desk"]["id"], name=ticket["desk"]["name"],
-                                                          floor=ticket["desk"]["floor"]),
-                      ahead=ticket["position"] - 1, wait_minutes=ticket["estimated_wait_minutes"], public_id=ticket["public_id"])
+        card = Ticket(
+            number=ticket["number"],
+            desk=Desk(id=ticket["desk"]["id"], name=ticket["desk"]["name"], floor=ticket["desk"]["floor"]),
+            ahead=ticket["position"] - 1,
+            wait_minutes=ticket["estimated_wait_minutes"],
+            public_id=ticket["public_id"],
+        )
         return [BotMessage(f"Số thứ tự của bạn là {ticket['number']}.", data=ReplyPayload(kind="ticket", ticket=card))]
 
 
@@ -56,7 +62,9 @@ def test_ticket_from_chat_is_called_at_the_desk_shown_and_spoken_on_the_board(tm
     monkeypatch.setattr(queue_board, "EVENT_STREAM_S", 2.0)  # let the server stop quickly for the restart
     dialogue, tts, port = TicketIssuingDialogue(), FakeTextToSpeech(), free_port()
     sync = sync_api.sync_playwright().start()
-    browser = sync.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + ["--autoplay-policy=no-user-gesture-required"])
+    browser = sync.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS + ["--autoplay-policy=no-user-gesture-required"]
+    )
     try:
         app = start_bridge(dialogue, tmp_path, tts)
         with serve(app, port=port) as url:
@@ -91,7 +99,9 @@ def test_ticket_from_chat_is_called_at_the_desk_shown_and_spoken_on_the_board(tm
             expect(board.locator("body")).to_have_attribute("data-spoken-call", "1")  # played to the end
             board.screenshot(path=str(SHOTS / "queue-board.png"))
             for priority in ("none", "elderly", "none", "pregnant"):  # more citizens arrive: the order shows priority
-                httpx.post(url + "/api/tickets", json={"desk": "Q1", "priority": priority}, headers=OWN_SERVICE).raise_for_status()
+                httpx.post(
+                    url + "/api/tickets", json={"desk": "Q1", "priority": priority}, headers=OWN_SERVICE
+                ).raise_for_status()
             desk.reload()
             expect(desk.locator("#waiting li")).to_have_count(4)
             assert desk.locator("#waiting li strong").all_text_contents() == ["A003", "A005", "A002", "A004"]
@@ -137,10 +147,14 @@ def test_kiosk_page_prints_the_ticket_it_was_given_once(tmp_path):
 
     dialogue = FakeDialogue()
     app = build_app(TicketIssuingDialogue(), tmp_path, "http://ward.example")
-    app.state.kiosk_engines = KioskEngines(KioskSettings(), stt=FakeSpeechToText(), tts=FakeTextToSpeech(), dialogue=dialogue)
+    app.state.kiosk_engines = KioskEngines(
+        KioskSettings(), stt=FakeSpeechToText(), tts=FakeTextToSpeech(), dialogue=dialogue
+    )
     printer = app.state.ticket_printer = RecordingPrinter()
     with serve(app) as url:
-        ticket = httpx.post(url + "/api/tickets", json={"desk": "Q2", "priority": "pregnant"}, headers=OWN_SERVICE).json()
+        ticket = httpx.post(
+            url + "/api/tickets", json={"desk": "Q2", "priority": "pregnant"}, headers=OWN_SERVICE
+        ).json()
         body = ticket_body(f"Số thứ tự của bạn là {ticket['number']}.", number=ticket["number"])
         body["messages"][0]["data"]["ticket"]["public_id"] = ticket["public_id"]
         dialogue.bodies.append(body)

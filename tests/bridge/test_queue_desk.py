@@ -8,14 +8,13 @@ import pytest
 
 from assistant.bridge.__main__ import main
 from assistant.bridge.auth import create_token, identify
-from assistant.bridge.services import open_database
 from assistant.bridge.queue_desk import DeskCounter
 from assistant.bridge.queue_speech import Announcer, spoken_text
-from assistant.bridge.services import build_services
-from tests.bridge.conftest import auth
+from assistant.bridge.services import build_services, open_database
 from kiosk.ticket_printer import PrintedTicket
-from tests.kiosk.fakes import FakeTextToSpeech
 from knowledge_base.settings import SearchSettings
+from tests.bridge.conftest import auth
+from tests.kiosk.fakes import FakeTextToSpeech
 
 pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL (conftest.py)
 
@@ -108,7 +107,9 @@ def test_desk_view_shows_priority_interleaving(client, desk_tokens):
 
 
 def test_two_officers_calling_at_once_never_get_the_same_ticket(settings, knowledge_defaults):
-    services = build_services(settings, search_settings=SearchSettings(_env_file=None), knowledge_sources=dict(knowledge_defaults))
+    services = build_services(
+        settings, search_settings=SearchSettings(_env_file=None), knowledge_sources=dict(knowledge_defaults)
+    )
     try:
         desk = services.desks().get("Q1")
         for _ in range(40):
@@ -184,7 +185,11 @@ def test_kiosk_prints_an_issued_ticket_with_its_public_url(client):
     printer = client.app.state.ticket_printer = RecordingPrinter()
     assert client.post(f"/api/queue/print/{ticket['public_id']}").status_code == 204
     printed = printer.printed[0]
-    assert (printed.number, printed.priority, printed.floor) == (ticket["number"], "Người cao tuổi", ticket["desk"]["floor"])
+    assert (printed.number, printed.priority, printed.floor) == (
+        ticket["number"],
+        "Người cao tuổi",
+        ticket["desk"]["floor"],
+    )
     assert printed.url.endswith(f"/t/{ticket['public_id']}")
 
 
@@ -220,7 +225,9 @@ def test_migration_5_upgrades_a_version_4_database(settings):
         assert public_id and len(public_id) >= 16
         assert conn.execute(text("SELECT count(*) FROM queue_calls")).scalar_one() == 0
         # migration 6: the desk's counter continues after the ticket already issued that day
-        assert conn.execute(text("SELECT desk_id, day, last_seq FROM ticket_counters")).all() == [("Q1", "2026-12-06", 1)]
+        assert conn.execute(text("SELECT desk_id, day, last_seq FROM ticket_counters")).all() == [
+            ("Q1", "2026-12-06", 1)
+        ]
     engine.dispose()
 
 
@@ -228,7 +235,10 @@ def test_a_call_through_the_staff_api_is_shown_on_the_board_like_one_from_the_de
     first, second = issue(client), issue(client)
     called = client.post("/api/tickets/call-next", json={"desk": "Q1"}, headers=staff_headers["viewer"]).json()
     tile = next(d for d in client.get("/api/board/state").json()["desks"] if d["id"] == "Q1")
-    assert called["number"] == first["number"] and (tile["number"], tile["call_id"]) == (first["number"], called["call_id"])
+    assert called["number"] == first["number"] and (tile["number"], tile["call_id"]) == (
+        first["number"],
+        called["call_id"],
+    )
     client.post("/api/tickets/call-next", json={"desk": "Q1"}, headers=staff_headers["viewer"])
     assert client.get(f"/api/queue/ticket/{first['public_id']}").json()["status"] == "served"
     assert client.get(f"/api/queue/ticket/{second['public_id']}").json()["status"] == "called"

@@ -95,7 +95,9 @@ def test_a_public_caller_may_not_declare_priority(client, staff_headers):
     forged = client.post("/api/tickets", json={"desk": "Q1", "priority": "elderly"}, headers=auth("lts_forged"))
     assert forged.status_code == 403
     assert client.post("/api/tickets", json={"desk": "Q1"}).status_code == 201
-    desk_officer = client.post("/api/tickets", json={"desk": "Q1", "priority": "elderly"}, headers=staff_headers["viewer"])
+    desk_officer = client.post(
+        "/api/tickets", json={"desk": "Q1", "priority": "elderly"}, headers=staff_headers["viewer"]
+    )
     assert desk_officer.status_code == 201 and desk_officer.json()["priority"] == "elderly"
 
 

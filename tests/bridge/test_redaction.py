@@ -47,13 +47,31 @@ def test_personal_data_is_removed(text, secret):
     assert not leaked(secret, keywords(text))
 
 
-@pytest.mark.parametrize("text", [
-    "đăng ký khai sinh cho con", "thủ tục 1.001193 cần giấy gì", "tôi là người cao tuổi", "lệ phí 25.000 đồng",
-    "lệ phí 1.500.000 đồng", "Giấy chứng nhận quyền sử dụng đất", "Đăng Ký Khai Sinh Cho Con", "em bé mới sinh",
-    "chuyển hộ khẩu từ Hà Nội về", "theo Nghị định 50/2026/NĐ-CP", "khai báo với cơ quan thuế", "ông bà nội tôi già rồi",
-    "Do I need a passport?", "Chứng Minh Nhân Dân bị mất", "con tôi ba bốn tuổi", "sang ten doi chu o to",
-    "mien thue hiep dinh van tai quoc te", "co quan thue", "chi phi bao nhieu", "co le phi khong",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "đăng ký khai sinh cho con",
+        "thủ tục 1.001193 cần giấy gì",
+        "tôi là người cao tuổi",
+        "lệ phí 25.000 đồng",
+        "lệ phí 1.500.000 đồng",
+        "Giấy chứng nhận quyền sử dụng đất",
+        "Đăng Ký Khai Sinh Cho Con",
+        "em bé mới sinh",
+        "chuyển hộ khẩu từ Hà Nội về",
+        "theo Nghị định 50/2026/NĐ-CP",
+        "khai báo với cơ quan thuế",
+        "ông bà nội tôi già rồi",
+        "Do I need a passport?",
+        "Chứng Minh Nhân Dân bị mất",
+        "con tôi ba bốn tuổi",
+        "sang ten doi chu o to",
+        "mien thue hiep dinh van tai quoc te",
+        "co quan thue",
+        "chi phi bao nhieu",
+        "co le phi khong",
+    ],
+)
 def test_ordinary_questions_are_kept(text):
     assert redact(text) == text
 
@@ -97,7 +115,9 @@ def test_keyword_form(text, form):
 
 
 def test_log_filter_redacts_messages_args_and_access_query_strings():
-    record = logging.LogRecord("assistant", logging.INFO, __file__, 1, "question %s", ("ông Trần Văn Bốn, 0912 345 678",), None)
+    record = logging.LogRecord(
+        "assistant", logging.INFO, __file__, 1, "question %s", ("ông Trần Văn Bốn, 0912 345 678",), None
+    )
     RedactingFilter().filter(record)
     assert "Trần Văn Bốn" not in record.getMessage() and "345 678" not in record.getMessage()
     access = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',

@@ -70,7 +70,11 @@ def personal_numbers(draw) -> str:
     if kind == "phone":
         return draw(digit_groups("0" + draw(st.sampled_from(["9", "8", "3", "7", "5"])) + d(8)))
     if kind == "phone84":
-        return "+84" + draw(st.sampled_from(["", " ", "-", "."])) + draw(digit_groups(draw(st.sampled_from("9835")) + d(8)))
+        return (
+            "+84"
+            + draw(st.sampled_from(["", " ", "-", "."]))
+            + draw(digit_groups(draw(st.sampled_from("9835")) + d(8)))
+        )
     return f"000.00.20.H{d(2)}-{d(6)}-{d(4)}"
 
 
@@ -91,7 +95,9 @@ def test_cued_names_never_survive(name, style, template):
 
 
 @PROPERTY
-@given(name=full_names(), style=st.sampled_from(["title", "upper", "ascii"]), template=st.sampled_from(CAPITALISED_ONLY))
+@given(
+    name=full_names(), style=st.sampled_from(["title", "upper", "ascii"]), template=st.sampled_from(CAPITALISED_ONLY)
+)
 def test_capitalised_names_never_survive(name, style, template):
     written = _styled(name, style)
     text = (fold(template) if style.startswith("ascii") else template).format(n=written)

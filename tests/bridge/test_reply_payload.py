@@ -34,7 +34,11 @@ def test_an_invalid_payload_is_dropped_not_raised():
 
 
 def test_round_trip_keeps_every_field():
-    payload = ReplyPayload(kind="clarify", language="en",
-                           choices=[{"title": "Birth registration", "payload": "/choose_option{\"option_number\": \"1\"}",
-                                     "code": "1.001193"}])
+    payload = ReplyPayload(
+        kind="clarify",
+        language="en",
+        choices=[
+            {"title": "Birth registration", "payload": '/choose_option{"option_number": "1"}', "code": "1.001193"}
+        ],
+    )
     assert ReplyPayload.from_custom(payload.to_custom()) == payload

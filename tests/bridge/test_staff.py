@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from tests.shared_data import NATIONAL_CATALOGUE, needs_national_catalogue
+
 NEW_CODE = "9.999999"
 NEW_NAME = "Cấp giấy xác nhận nuôi chim bồ câu trên sân thượng"
 
@@ -40,7 +42,9 @@ def test_upsert_reaches_search_details_routing_and_audit(client, searcher, staff
 
     renamed = dict(new_procedure, name=NEW_NAME + " (sửa)")
     assert client.post("/api/staff/procedures", json=renamed, headers=staff_headers["editor"]).status_code == 200
-    entries = client.get("/api/staff/audit", params={"target": NEW_CODE}, headers=staff_headers["viewer"]).json()["entries"]
+    entries = client.get("/api/staff/audit", params={"target": NEW_CODE}, headers=staff_headers["viewer"]).json()[
+        "entries"
+    ]
     assert [e["action"] for e in entries] == ["procedure.update", "procedure.create"]
     assert entries[0]["before"]["name"] == NEW_NAME and entries[0]["after"]["name"] == NEW_NAME + " (sửa)"
     assert entries[1]["before"] is None and "test editor" in entries[1]["actor"]
@@ -92,7 +96,9 @@ def test_alias_upsert_and_delete_swap_the_searchers_alias_table(client, searcher
     assert len(table) > 10  # the committed aliases are kept alongside the staff entry
     listed = client.get("/api/staff/aliases", headers=staff_headers["viewer"]).json()["aliases"]
     assert any(e["canonical"] == "đăng ký khai sinh" and "birth paper" in e["aliases"] for e in listed)
-    deleted = client.delete("/api/staff/aliases", params={"canonical": "Đăng ký khai sinh"}, headers=staff_headers["editor"])
+    deleted = client.delete(
+        "/api/staff/aliases", params={"canonical": "Đăng ký khai sinh"}, headers=staff_headers["editor"]
+    )
     assert deleted.status_code == 200
     assert not any("birth paper" in e.aliases for e in searcher.alias_tables[-1])
     actions = [e["action"] for e in client.get("/api/staff/audit", headers=staff_headers["viewer"]).json()["entries"]]
@@ -107,11 +113,14 @@ def test_conflicting_alias_is_rejected(client, staff_headers):
     assert response.status_code == 422 and "xyz" in response.json()["message"]
 
 
+@needs_national_catalogue
 def test_import_national_jsonl_line_and_normalised_record(client, searcher, staff_headers, new_procedure):
-    with open("/work/shared/data/national-procedure-catalogue.jsonl", encoding="utf-8") as handle:
+    with NATIONAL_CATALOGUE.open(encoding="utf-8") as handle:
         raw = json.loads(next(line for line in handle if '"1.001193"' in line))
     raw["ten_thu_tuc"] = "Thủ tục đăng ký khai sinh (bản nhập lại)"
-    body = (json.dumps(raw, ensure_ascii=False) + "\n" + json.dumps(new_procedure, ensure_ascii=False) + "\n{broken\n").encode()
+    body = (
+        json.dumps(raw, ensure_ascii=False) + "\n" + json.dumps(new_procedure, ensure_ascii=False) + "\n{broken\n"
+    ).encode()
     response = client.post("/api/staff/import", files={"file": ("catalogue.jsonl", body, "application/x-ndjson")},
                            headers=staff_headers["admin"])
     assert response.status_code == 200
@@ -152,11 +161,15 @@ def test_import_excel(client, staff_headers):
 
 
 def test_import_rejects_unknown_file_types(client, staff_headers):
-    response = client.post("/api/staff/import", files={"file": ("notes.txt", b"hello", "text/plain")}, headers=staff_headers["admin"])
+    response = client.post(
+        "/api/staff/import", files={"file": ("notes.txt", b"hello", "text/plain")}, headers=staff_headers["admin"]
+    )
     assert response.status_code == 422 and response.json()["error"] == "invalid_import_file"
 
 
-def test_a_stored_edit_that_no_longer_validates_does_not_stop_the_bridge(make_client, settings, staff_headers, new_procedure):
+def test_a_stored_edit_that_no_longer_validates_does_not_stop_the_bridge(
+    make_client, settings, staff_headers, new_procedure
+):
     from sqlalchemy import update
 
     from assistant.bridge.models import ProcedureOverride
@@ -173,8 +186,11 @@ def test_a_stored_edit_that_no_longer_validates_does_not_stop_the_bridge(make_cl
 
 
 def test_import_is_audited_per_procedure_and_reaches_search(client, searcher, staff_headers):
-    csv_text = "code,name,field,levels\n9.444444,Thủ tục nhập thử một,Hộ tịch,Cấp xã\n9.444445,Thủ tục nhập thử hai,Hộ tịch,Cấp xã\n"
-    client.post("/api/staff/import", files={"file": ("two.csv", csv_text.encode(), "text/csv")}, headers=staff_headers["admin"])
+    csv_text = ("code,name,field,levels\n9.444444,Thủ tục nhập thử một,Hộ tịch,Cấp xã\n"
+                "9.444445,Thủ tục nhập thử hai,Hộ tịch,Cấp xã\n")
+    client.post(
+        "/api/staff/import", files={"file": ("two.csv", csv_text.encode(), "text/csv")}, headers=staff_headers["admin"]
+    )
     assert {p.code for p in searcher.upserted} >= {"9.444444", "9.444445"}
     entries = client.get("/api/staff/audit", headers=staff_headers["viewer"]).json()["entries"]
     imported = {e["target"]: e for e in entries if e["action"] == "procedure.import"}
@@ -185,7 +201,9 @@ def test_import_is_audited_per_procedure_and_reaches_search(client, searcher, st
 def test_openapi_documents_the_procedure_record_the_staff_api_takes(client, new_procedure):
     document = client.get("/openapi.json").json()
     operation = document["paths"]["/api/staff/procedures"]["post"]
-    assert operation["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Procedure"}
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Procedure"
+    }
     schema = document["components"]["schemas"]["Procedure"]
     assert set(schema["required"]) == set(new_procedure) and schema["additionalProperties"] is False
     assert schema["properties"]["channels"]["items"] == {"$ref": "#/components/schemas/Channel"}

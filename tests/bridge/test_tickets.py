@@ -56,7 +56,10 @@ def test_priority_ticket_is_placed_before_waiting_normal_tickets(client):
 
 def test_interleaving_serves_a_normal_ticket_after_a_burst_of_priority_ones(client, staff_headers):
     normal = [issue(client, desk="Q1")["number"] for _ in range(2)]
-    urgent = [issue(client, desk="Q1", priority=p)["number"] for p in ("elderly", "disabled", "pregnant", "small_child", "elderly")]
+    urgent = [
+        issue(client, desk="Q1", priority=p)["number"]
+        for p in ("elderly", "disabled", "pregnant", "small_child", "elderly")
+    ]
     called = [call_next(client, staff_headers["viewer"])["number"] for _ in range(7)]
     # burst of 3 priority tickets, then one normal, then priority again ...
     assert called == urgent[:3] + normal[:1] + urgent[3:5] + normal[1:]

@@ -19,6 +19,8 @@ from tests.bridge.fakes import RecordingSearcher
 from tests.bridge.fakes_web import RecordingDialogueClient, scripted_reply
 from tests.bridge.web_support import SCREENSHOT_DIR, chromium, free_port, serve
 
+pytestmark = pytest.mark.browser
+
 expect = pytest.importorskip("playwright.sync_api").expect
 
 SERVICE_TOKEN = "test-service-secret"
@@ -152,7 +154,9 @@ def test_clarify_buttons_send_payload_and_show_title(page, bridge_url, dialogue)
 
 def test_large_text_toggle_changes_font_size(page, bridge_url):
     page.goto(bridge_url + "/")
-    size = lambda: page.evaluate("parseFloat(getComputedStyle(document.querySelector('.msg-text')).fontSize)")
+    def size() -> float:
+        return page.evaluate("parseFloat(getComputedStyle(document.querySelector('.msg-text')).fontSize)")
+
     before = size()
     assert before >= 18
     toggle = page.locator("#large-text")
@@ -217,14 +221,18 @@ def test_widget_on_plain_host_page_opens_chat_panel(page, bridge_url, dialogue, 
         expect(chat.locator("#chat-input")).to_be_focused()
         page.keyboard.type("hỏi từ widget")
         page.keyboard.press("Enter")
-        expect(chat.locator("#messages .msg-bot:not(.feedback) .msg-text").last).to_contain_text("Bạn hỏi: hỏi từ widget")
+        expect(chat.locator("#messages .msg-bot:not(.feedback) .msg-text").last).to_contain_text(
+            "Bạn hỏi: hỏi từ widget"
+        )
         assert dialogue.received[-1][1] == "hỏi từ widget"
         expect(chat.locator(".page-header")).to_be_hidden()
         chat.locator("#large-text").click()
         for n in range(3):  # a long conversation in large text still leaves the question box on screen
             chat.locator("#chat-input").fill(f"câu hỏi dài số {n} " * 8)
             chat.locator("#chat-input").press("Enter")
-            expect(chat.locator("#messages .msg-bot:not(.feedback) .msg-text").last).to_contain_text(f"câu hỏi dài số {n}")
+            expect(chat.locator("#messages .msg-bot:not(.feedback) .msg-text").last).to_contain_text(
+                f"câu hỏi dài số {n}"
+            )
         expect(chat.locator("#chat-input")).to_be_in_viewport()
         expect(chat.locator("#send")).to_be_in_viewport()
         page.screenshot(path=str(SCREENSHOT_DIR / "widget_open.png"))

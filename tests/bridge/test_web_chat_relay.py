@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from fastapi.testclient import TestClient
 
 from assistant.bridge.clients import address_key, is_client_key
 from assistant.bridge.routers.chat import router as chat_router
@@ -149,7 +149,9 @@ def test_any_text_gets_a_displayable_answer_and_no_server_error(sender, message)
 
 def test_replies_file_is_validated(tmp_path):
     path = tmp_path / "replies.yaml"
-    path.write_text("empty_message: hi\nmessage_too_long: x\nassistant_unavailable: ''\nno_answer: y\nhtml_not_allowed: z\n")
+    path.write_text(
+        "empty_message: hi\nmessage_too_long: x\nassistant_unavailable: ''\nno_answer: y\nhtml_not_allowed: z\n"
+    )
     with pytest.raises(ChatRepliesError, match="assistant_unavailable"):
         ChatReplies.load(path)
     path.write_text("empty_message: hi\n")
@@ -182,7 +184,9 @@ def test_real_app_bad_inputs_get_the_error_envelope(client):
     assert bad_sender.status_code == 422
     assert bad_sender.json()["error"] == "invalid_request" and "/" in bad_sender.json()["message"]
     assert "Nguyễn" not in bad_sender.text  # the input is not echoed back
-    broken = client.post("/api/chat", content=b'{"sender": "conv-1a2b3c4d", "message": ', headers={"Content-Type": "application/json"})
+    broken = client.post(
+        "/api/chat", content=b'{"sender": "conv-1a2b3c4d", "message": ', headers={"Content-Type": "application/json"}
+    )
     assert broken.status_code == 400 and broken.json()["error"] == "invalid_json"
     huge = client.post("/api/chat", json={"sender": SENDER, "message": "x" * 200_000})
     assert huge.status_code == 413 and huge.json()["error"] == "body_too_large"

@@ -19,6 +19,8 @@ from knowledge_base.settings import SearchSettings
 from tests.bridge.fakes import RecordingSearcher
 from tests.bridge.web_support import SCREENSHOT_DIR, chromium, serve
 
+pytestmark = pytest.mark.browser
+
 expect = pytest.importorskip("playwright.sync_api").expect
 
 
@@ -33,7 +35,9 @@ def bridge(tmp_path_factory):
     sources = default_knowledge_sources(search_settings)
     birth = sources["catalogue"]["1.001193"]
     searcher = RecordingSearcher()
-    searcher.canned["khai sinh"] = SearchOutcome("khai sinh", "confident", [SearchHit(birth.code, birth.name, birth.field, 0.93)])
+    searcher.canned["khai sinh"] = SearchOutcome(
+        "khai sinh", "confident", [SearchHit(birth.code, birth.name, birth.field, 0.93)]
+    )
     db = open_database(settings)
     try:
         tokens = {role: create_token(db, role=role, name=f"web {role}")[0] for role in ("viewer", "editor")}

@@ -1,12 +1,27 @@
 """Canned `POST /api/chat` bodies carrying structured replies (assistant.payload), shared by kiosk and page tests."""
 from __future__ import annotations
 
-from assistant.payload import Choice, Desk, ProcedureCard, ReplyPayload, Ticket
+import json
+
+from assistant.actions.cards import suggestions
+from assistant.payload import Desk, ProcedureCard, ReplyPayload, Ticket
 
 PORTAL_URL = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193"
 DESK_2 = Desk(id="quay-2", name="Quầy 2 – Hộ tịch", floor="Tầng 1")
-SUGGESTIONS = [Choice(title="Lệ phí", payload="/ask_fee"), Choice(title="Thời gian", payload="/ask_time"),
-               Choice(title="Nộp ở đâu", payload="/ask_where"), Choice(title="Lấy số", payload="/take_ticket")]
+
+
+def option_payload(number: int) -> str:
+    """The payload of the n-th option of a clarifying question, built as the actions build it
+    (assistant/actions/guide.py): intent ``choose_option`` with the ``option_number`` entity."""
+    return "/choose_option" + json.dumps({"option_number": str(number)})
+
+
+CLARIFY = {"messages": [{"text": "Bác muốn làm thủ tục nào?", "buttons": [
+    {"title": "Đăng ký khai sinh", "payload": option_payload(1)},
+    {"title": "Đăng ký khai tử", "payload": option_payload(2)}]}]}
+"""A clarifying question offering two procedures, as `POST /api/chat` returns it."""
+SUGGESTIONS = suggestions("vi")
+"""The follow-ups the actions attach to a procedure answer (assistant/actions/cards.py)."""
 
 
 def ticket_body(text: str, number: str = "A012", desk: Desk = DESK_2, speech: str | None = None) -> dict:

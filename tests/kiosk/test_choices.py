@@ -5,10 +5,11 @@ import pytest
 
 from kiosk.choices import match_choice
 from kiosk.dialogue import Button
+from tests.kiosk.payloads import option_payload
 
-OPTIONS = [Button("Đăng ký khai sinh", "/choose{\"code\":\"1.001193\"}"),
-           Button("Đăng ký khai tử", "/choose{\"code\":\"1.000656\"}"),
-           Button("Chứng thực bản sao", "/choose{\"code\":\"2.000815\"}")]
+OPTIONS = [Button("Đăng ký khai sinh", option_payload(1)),
+           Button("Đăng ký khai tử", option_payload(2)),
+           Button("Chứng thực bản sao", option_payload(3))]
 
 
 @pytest.mark.parametrize("said, index", [

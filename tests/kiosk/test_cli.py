@@ -69,6 +69,7 @@ def test_transcribe_bad_files(tmp_path, content, contains):
     assert_one_line_error(kiosk("transcribe", str(path)), code=2, contains=contains)
 
 
+@pytest.mark.slow  # three `python -m kiosk` processes
 def test_transcribe_stereo_and_wrong_rate_and_missing_file(tmp_path):
     import wave
 
@@ -97,7 +98,7 @@ def test_run_without_sound_device_exits_non_zero_with_a_message():
     assert "kiosk: error:" in done.stderr and "Traceback" not in done.stderr
 
 
-@pytest.mark.slow
+@pytest.mark.models  # the real Korean vosk model and espeak-ng
 @needs_espeak
 def test_transcribe_korean_json_with_the_real_model(tmp_path):
     speech = subprocess.run(["espeak-ng", "-v", "ko", "-s", "140", "--stdout", "전화 번호"], capture_output=True,
@@ -114,7 +115,7 @@ def test_transcribe_korean_json_with_the_real_model(tmp_path):
     assert result["confidence"] > 0.8 and result["seconds"] == pytest.approx(audio.seconds + 0.6, abs=0.05)
 
 
-@pytest.mark.slow
+@pytest.mark.models  # the real Korean vosk model and espeak-ng
 @needs_espeak
 def test_converse_one_turn_through_a_bridge_on_127_0_0_1(tmp_path):
     from fastapi import FastAPI
@@ -150,7 +151,7 @@ def test_converse_one_turn_through_a_bridge_on_127_0_0_1(tmp_path):
     assert read_wav(reply).seconds > 2.0
 
 
-@pytest.mark.slow
+@pytest.mark.models  # the real Korean vosk model and espeak-ng
 @needs_espeak
 def test_converse_with_the_bridge_down_still_answers_politely_and_exits_3(tmp_path):
     from tests.kiosk.support import free_port

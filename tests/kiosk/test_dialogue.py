@@ -7,7 +7,7 @@ from fastapi.responses import PlainTextResponse
 
 from assistant.payload import Choice, ReplyPayload
 from kiosk.dialogue import DialogueReply, DialogueUnavailable, HttpDialogueClient
-from tests.kiosk.payloads import DESK_2, SUGGESTIONS, procedure_body, ticket_body
+from tests.kiosk.payloads import DESK_2, SUGGESTIONS, option_payload, procedure_body, ticket_body
 from tests.kiosk.support import free_port, serve
 
 RECEIVED: list[dict] = []
@@ -24,7 +24,7 @@ def chat_app() -> FastAPI:
         answer = ticket_body(f"Số thứ tự của bác là B105. Bạn hỏi: {body['message']}", number="B105")
         return {"messages": [
             {"text": "Thủ tục Đăng ký khai sinh (1.001193).",
-             "buttons": [{"title": "Lấy số thứ tự", "payload": "/take_ticket"}]},
+             "buttons": [{"title": "Lấy số thứ tự", "payload": "/ask_queue_ticket"}]},
             *answer["messages"]], "degraded": False}
 
     return app
@@ -41,7 +41,7 @@ def test_send_posts_sender_and_message_and_reads_the_structured_reply(bridge_url
     reply = client.send("kiosk-abc123", "khai sinh cho con")
     assert RECEIVED[-1] == {"sender": "kiosk-abc123", "message": "khai sinh cho con"}
     assert reply.texts[1].endswith("Bạn hỏi: khai sinh cho con")
-    assert [b.payload for b in reply.buttons] == ["/take_ticket"]
+    assert [b.payload for b in reply.buttons] == ["/ask_queue_ticket"]
     assert reply.payload is not None and reply.payload.kind == "ticket"
     assert (reply.ticket, reply.desk) == ("B105", DESK_2.name)
     assert reply.degraded is False
@@ -71,11 +71,14 @@ def test_suggestions_are_tappable_but_not_numbered_choices():
 
 
 def test_clarify_choices_in_the_payload_become_buttons():
-    payload = ReplyPayload(kind="clarify", choices=[Choice(title="Đăng ký khai sinh", payload="/c1"),
-                                                    Choice(title="Đăng ký khai tử", payload="/c2")])
+    payload = ReplyPayload(kind="clarify", choices=[Choice(title="Đăng ký khai sinh", payload=option_payload(1)),
+                                                    Choice(title="Đăng ký khai tử", payload=option_payload(2))])
     reply = DialogueReply.from_chat_json({"messages": [{"text": "Thủ tục nào?",
                                                         "data": payload.model_dump(mode="json")}]})
-    assert [(b.title, b.payload) for b in reply.buttons] == [("Đăng ký khai sinh", "/c1"), ("Đăng ký khai tử", "/c2")]
+    assert [(b.title, b.payload) for b in reply.buttons] == [
+        ("Đăng ký khai sinh", option_payload(1)),
+        ("Đăng ký khai tử", option_payload(2)),
+    ]
 
 
 def test_speech_form_is_used_when_present_else_the_text():

@@ -8,14 +8,17 @@ from kiosk.conversation import KioskConversation, TurnKind
 from kiosk.loop import KioskLoop, KioskState
 from kiosk.vad import VadConfig
 from tests.kiosk.audio_builders import quiet, tone
-from tests.kiosk.payloads import ticket_body
-from tests.kiosk.fakes import (FakeAudioSource, FakeDialogue, FakeSpeechToText, FakeTextToSpeech, RecordingPlayer,
-                               RecordingScreen)
+from tests.kiosk.fakes import (
+    FakeAudioSource,
+    FakeDialogue,
+    FakeSpeechToText,
+    FakeTextToSpeech,
+    RecordingPlayer,
+    RecordingScreen,
+)
+from tests.kiosk.payloads import CLARIFY, option_payload, ticket_body
 
 VAD = VadConfig(hangover_ms=500, opener_ms=800, no_speech_timeout_s=1.5)
-CLARIFY = {"messages": [{"text": "Bác muốn làm thủ tục nào?", "buttons": [
-    {"title": "Đăng ký khai sinh", "payload": "/choose_procedure{\"code\":\"1.001193\"}"},
-    {"title": "Đăng ký khai tử", "payload": "/choose_procedure{\"code\":\"1.000656\"}"}]}]}
 ANSWER = ticket_body("Lệ phí 8.000 đồng. Mời bác đến Quầy 2 – Hộ tịch. Số thứ tự của bác là A012.")
 
 
@@ -45,7 +48,7 @@ def test_full_session_greets_answers_follow_up_and_returns_to_idle():
     assert len(stt.received) == 2 and all(1.0 < clip.seconds < 2.0 for clip in stt.received)
     # "số một" answered the clarifying question with the first option's payload, in the same conversation
     sender = dialogue.received[0][0]
-    assert dialogue.received == [(sender, "đăng ký khai sinh"), (sender, "/choose_procedure{\"code\":\"1.001193\"}")]
+    assert dialogue.received == [(sender, "đăng ký khai sinh"), (sender, option_payload(1))]
     assert screen.shown == ["greeting", "transcript", "reply", "transcript", "reply", "goodbye"]
     assert [t.text for t in screen.transcripts] == ["đăng ký khai sinh", "số một"]
     kinds = [turn.kind for turn in screen.turns]
@@ -109,9 +112,9 @@ def test_typed_text_and_touched_buttons():
     first = conversation.typed("khai sinh")
     assert [b.title for b in first.buttons] == ["Đăng ký khai sinh", "Đăng ký khai tử"]
     conversation.typed("2")
-    assert dialogue.received[-1][1] == "/choose_procedure{\"code\":\"1.000656\"}"
-    conversation.choose("/take_ticket")
-    assert dialogue.received[-1][1] == "/take_ticket"
+    assert dialogue.received[-1][1] == option_payload(2)
+    conversation.choose("/ask_queue_ticket")
+    assert dialogue.received[-1][1] == "/ask_queue_ticket"
 
 
 @pytest.mark.parametrize("confidence, kind", [(0.49, TurnKind.NOT_HEARD), (0.5, TurnKind.REPLY)])

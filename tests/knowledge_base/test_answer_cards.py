@@ -148,6 +148,7 @@ def run_check(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, encoding="utf-8", check=False)
 
 
+@pytest.mark.slow  # checks every shipped card against the catalogue in a subprocess
 def test_shipped_cards_pass_the_check():
     result = run_check()
     assert result.returncode == 0, result.stdout + result.stderr

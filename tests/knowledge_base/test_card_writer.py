@@ -1,4 +1,6 @@
-"""Writing an edited card back into its YAML file: every other line of the file is kept, the card reads back the same."""
+"""Writing an edited card back into its YAML file: every other line of the file is kept, the card reads back the
+same."""
+
 from __future__ import annotations
 
 import shutil
@@ -17,6 +19,7 @@ def cards_dir(tmp_path):
     return directory
 
 
+@pytest.mark.slow  # rewrites every shipped card file
 def test_rewriting_every_card_unchanged_keeps_every_file(cards_dir):
     cards = AnswerCards.load(cards_dir)
     for code, model in cards.cards.items():

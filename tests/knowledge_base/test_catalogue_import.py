@@ -9,14 +9,11 @@ from pathlib import Path
 import pytest
 
 from knowledge_base.catalogue import DEFAULT_PATH, CatalogueError, import_catalogue, load_catalogue, normalise
+from tests.shared_data import NATIONAL_CATALOGUE, needs_national_catalogue
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCE_NAME = "national-procedure-catalogue.jsonl"
-CANDIDATES = [REPO.parent / "shared" / "data" / SOURCE_NAME, Path("/work/shared/data") / SOURCE_NAME]
-SOURCE = next((path for path in CANDIDATES if path.is_file()), None)
-needs_source = pytest.mark.skipif(
-    SOURCE is None, reason=f"national catalogue not found at {', '.join(map(str, CANDIDATES))}"
-)
+SOURCE = NATIONAL_CATALOGUE if NATIONAL_CATALOGUE.is_file() else None
+needs_source = needs_national_catalogue
 
 
 @pytest.fixture(scope="module")

@@ -194,9 +194,15 @@ def test_documents_without_bullets_and_with_glued_forms():
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [
-        ("Phiếu khai báo tạm trú (mẫu NA17)101-Mau A17 tam tru.doc", ("Phiếu khai báo tạm trú (mẫu NA17)", "101-Mau A17 tam tru.doc")),
+        (
+            "Phiếu khai báo tạm trú (mẫu NA17)101-Mau A17 tam tru.doc",
+            ("Phiếu khai báo tạm trú (mẫu NA17)", "101-Mau A17 tam tru.doc"),
+        ),
         ("Tờ khai theo mẫu.MuTkhaicpliGCN (1).docx", ("Tờ khai theo mẫu.", "MuTkhaicpliGCN (1).docx")),
-        ("Đơn đề nghị;Phụ lục V - T54.docxPhlcVII - T54.docx", ("Đơn đề nghị;", "Phụ lục V - T54.docx; PhlcVII - T54.docx")),
+        (
+            "Đơn đề nghị;Phụ lục V - T54.docxPhlcVII - T54.docx",
+            ("Đơn đề nghị;", "Phụ lục V - T54.docx; PhlcVII - T54.docx"),
+        ),
         ("Bản sao giấy khai sinh", ("Bản sao giấy khai sinh", "")),
     ],
 )
@@ -249,13 +255,19 @@ def test_documents_recovered_from_raw_text_when_the_field_lost_its_table():
     text, from_raw = documents_source(spilled, raw_text, header)
     assert from_raw
     (document,), _ = parse_documents(text)
-    assert (document.group, document.name, document.copies) == ("1. Trường hợp hưởng BHXH một lần", "a) Sổ BHXH", "1 bản chính")
+    assert (document.group, document.name, document.copies) == (
+        "1. Trường hợp hưởng BHXH một lần",
+        "a) Sổ BHXH",
+        "1 bản chính",
+    )
     intact = f"--{header}Tờ khai1 bản chính"
     assert documents_source(intact, "", header) == (intact, False)
 
 
 def test_list_fields():
-    assert parse_applicants("Tổ chức (không bao gồm doanh nghiệp, HTX), Cán bộ, công chức, viên chức, Doanh nghiệp") == [
+    assert parse_applicants(
+        "Tổ chức (không bao gồm doanh nghiệp, HTX), Cán bộ, công chức, viên chức, Doanh nghiệp"
+    ) == [
         "Tổ chức (không bao gồm doanh nghiệp, HTX)",
         "Cán bộ, công chức, viên chức",
         "Doanh nghiệp",
@@ -272,6 +284,9 @@ def test_list_fields():
 
 
 def test_bullet_steps_keep_notes_separate():
-    assert parse_steps("-\nBước 1: Nộp hồ sơ.\n\nBước 2: Nhận kết quả.") == ["Bước 1: Nộp hồ sơ.", "Bước 2: Nhận kết quả."]
+    assert parse_steps("-\nBước 1: Nộp hồ sơ.\n\nBước 2: Nhận kết quả.") == [
+        "Bước 1: Nộp hồ sơ.",
+        "Bước 2: Nhận kết quả.",
+    ]
     steps = parse_steps("- Nộp hồ sơ.\nNgười nộp ký tên.\n\n- Nhận kết quả.\n* Lưu ý:\n- Mang theo căn cước.")
     assert steps == ["Nộp hồ sơ.\nNgười nộp ký tên.", "Nhận kết quả.", "* Lưu ý:\n- Mang theo căn cước."]

@@ -54,11 +54,23 @@ def test_round_trip_is_exact():
         (lambda r: r.pop("name"), "field 'name': Field required"),
         (lambda r: r.update(levels="Cấp xã"), "field 'levels': Input should be a list"),
         (lambda r: r.update(ward_level=False), "'ward_level' disagrees"),
-        (lambda r: r["channels"][0].update(channel="fax"), "field 'channels[1].channel': Input should be 'in_person', 'online' or 'post'"),
-        (lambda r: r["channels"][0].update(fee_amount_vnd="8.000"), "field 'channels[1].fee_amount_vnd': Input should be a valid integer"),
-        (lambda r: r["channels"][0].update(processing_days=-1), "field 'channels[1].processing_days': Input should be greater than or equal to 0"),
+        (
+            lambda r: r["channels"][0].update(channel="fax"),
+            "field 'channels[1].channel': Input should be 'in_person', 'online' or 'post'",
+        ),
+        (
+            lambda r: r["channels"][0].update(fee_amount_vnd="8.000"),
+            "field 'channels[1].fee_amount_vnd': Input should be a valid integer",
+        ),
+        (
+            lambda r: r["channels"][0].update(processing_days=-1),
+            "field 'channels[1].processing_days': Input should be greater than or equal to 0",
+        ),
         (lambda r: r["documents"][0].pop("copies"), "field 'documents[1].copies': Field required"),
-        (lambda r: r["legal_basis"][0].update(number=123), "field 'legal_basis[1].number': Input should be a valid string"),
+        (
+            lambda r: r["legal_basis"][0].update(number=123),
+            "field 'legal_basis[1].number': Input should be a valid string",
+        ),
         (lambda r: r.update(extra="x"), "field 'extra': unknown key"),
     ],
 )

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from knowledge_base.text import clean, fold, has_diacritics
+from tests.shared_data import NATIONAL_CATALOGUE
 
 REPO = Path(__file__).parents[2]
 EVAL_DIR = REPO / "knowledge_base" / "eval"
-SHARED_DATA = Path(__file__).parents[2].parent / "shared" / "data"
-CATALOGUE = SHARED_DATA / "national-procedure-catalogue.jsonl"
+CATALOGUE = NATIONAL_CATALOGUE
 SPLITS = ("dev", "test")
 EXTRA_FILE = "questions_dev_extra.jsonl"
 MIN_EXTRA_IN_SCOPE = 250

@@ -30,13 +30,19 @@ def test_committed_common_list_loads_against_the_catalogue(tmp_path):
         load_common_procedures(bad, known_codes=set(load_catalogue()))
 
 
-@pytest.mark.parametrize("text, named", [
-    ('- {code: "1.001193", weight: 1.5}\n', "entry 1 (code: 1.001193) → weight: Input should be less than or equal to 1"),
-    ('- {code: "1.001193"}\n- {weight: 0.5}\n', "entry 2 → code: Field required"),
-    ('- {code: "1.001193", wieght: 0.5}\n', "entry 1 (code: 1.001193) → wieght: Extra inputs are not permitted"),
-    ('- {code: "1.001193"}\n- {code: "1.001193"}\n', "entry 2 (code: 1.001193): 1.001193 is listed twice"),
-    ("code: 1.001193\n", "Input should be a valid list"),
-])
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        (
+            '- {code: "1.001193", weight: 1.5}\n',
+            "entry 1 (code: 1.001193) → weight: Input should be less than or equal to 1",
+        ),
+        ('- {code: "1.001193"}\n- {weight: 0.5}\n', "entry 2 → code: Field required"),
+        ('- {code: "1.001193", wieght: 0.5}\n', "entry 1 (code: 1.001193) → wieght: Extra inputs are not permitted"),
+        ('- {code: "1.001193"}\n- {code: "1.001193"}\n', "entry 2 (code: 1.001193): 1.001193 is listed twice"),
+        ("code: 1.001193\n", "Input should be a valid list"),
+    ],
+)
 def test_a_broken_common_list_names_the_entry_and_field(tmp_path, text, named):
     path = tmp_path / "common.yaml"
     path.write_text(text, encoding="utf-8")

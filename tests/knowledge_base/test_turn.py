@@ -58,7 +58,9 @@ def test_a_follow_up_using_the_current_procedure_s_own_words_keeps_it(search):
     assert outcome.code == "1.000656" and outcome.follow_up
 
 
-@pytest.mark.parametrize(("text", "code"), [("còn kết hôn thì sao", "1.000894"), ("thế đăng ký khai tử cần gì", "1.000656")])
+@pytest.mark.parametrize(
+    ("text", "code"), [("còn kết hôn thì sao", "1.000894"), ("thế đăng ký khai tử cần gì", "1.000656")]
+)
 def test_a_turn_that_names_another_procedure_switches(search, text, code):
     outcome = turn(search, text, current="1.001193")
     assert (outcome.kind, outcome.code, outcome.follow_up) == ("procedure", code, False)

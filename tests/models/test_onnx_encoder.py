@@ -11,6 +11,8 @@ from knowledge_base.search.onnx_encoder import OnnxE5Encoder
 from knowledge_base.settings import SearchSettings
 from models import export_onnx_encoder as export
 
+pytestmark = pytest.mark.models
+
 MODEL_DIR = __import__("pathlib").Path(SearchSettings().embedding_model)
 SENTENCES = [
     "làm giấy khai sinh cho con cần gì",

@@ -77,7 +77,9 @@ def test_saved_conversation_keeps_no_digits_but_keeps_its_shape(domain):
     for secret in (DIGITS, "48 21", ID_NUMBER, "004", PHONE, "345"):
         assert secret not in stored, secret
     # the dossier code (not personal) stays in its slot while the form runs; the user's text is masked
-    assert [e.text for e in run(store.retrieve("citizen-1")).events if isinstance(e, UserUttered)][1] == "mã là [digits].H[digits]"
+    assert [e.text for e in run(store.retrieve("citizen-1")).events if isinstance(e, UserUttered)][
+        1
+    ] == "mã là [digits].H[digits]"
     restored = run(store.retrieve("citizen-1"))
     assert len(restored.events) == len(tracker.events)
     assert [e.intent_name for e in restored.events if isinstance(e, UserUttered)] == \

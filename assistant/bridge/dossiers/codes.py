@@ -37,7 +37,8 @@ def new_salt() -> str:
 
 
 def hash_last4(last4: str, *, salt: str, pepper: str) -> str:
-    """HMAC-SHA256 keyed by pepper+salt. Four digits are only 10^4 values: the pepper (kept out of the DB) is the real protection."""
+    """HMAC-SHA256 keyed by pepper+salt. Four digits are only 10^4 values: the pepper (kept out of the DB) is the real
+    protection."""
     return hmac.new(f"{pepper}:{salt}".encode(), last4.strip().encode(), hashlib.sha256).hexdigest()
 
 

@@ -1,4 +1,6 @@
-"""API docs `GET /docs` served offline: Swagger UI files from the `swagger-ui-bundle-v2` package (Swagger UI 5), our own page."""
+"""API docs `GET /docs` served offline: Swagger UI files from the `swagger-ui-bundle-v2` package (Swagger UI 5), our own
+page."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,7 +38,9 @@ def _swagger_dir() -> Path | None:
 def docs_page() -> FileResponse:
     """Interactive API documentation (Swagger UI) without loading anything from the internet."""
     if _swagger_dir() is None:
-        raise HTTPException(status_code=503, detail="Tài liệu API cần gói swagger-ui-bundle-v2. / API docs need swagger-ui-bundle-v2.")
+        raise HTTPException(
+            status_code=503, detail="Tài liệu API cần gói swagger-ui-bundle-v2. / API docs need swagger-ui-bundle-v2."
+        )
     return FileResponse(STATIC_DIR / "docs.html", media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
 
 
