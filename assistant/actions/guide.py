@@ -129,7 +129,8 @@ class Guide:
             if not is_ward_level(procedure):
                 logger.info("procedure is not handled at the ward (topic %s)", topic)
                 text = not_at_ward_answer(procedure, topic, self.replies, language, full=full)
-                payload = procedure_payload(procedure, topic, language, text, handled_by=responsible_body(procedure, language))
+                payload = procedure_payload(procedure, topic, language, text,
+                                            handled_by=responsible_body(procedure, language))
                 return Reply(text, payload=payload, slots=self._current(procedure, topic, offer="human"))
             route = await self.bridge.route_desk(code) if topic == "where" else None
         except BridgeUnavailable:

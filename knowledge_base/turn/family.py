@@ -30,7 +30,8 @@ _FUNCTION_PHRASES = ("giay chung nhan", "giay xac nhan", "thuc hien", "truong ho
 """Phrases that tell no procedure from another (paper words: "giấy chứng nhận hộ kinh doanh" is the household
 business itself; "đối với", "trường hợp", "Ủy ban nhân dân")."""
 _FUNCTION_WORDS = frozenset(
-    "cac cua va voi trong tren tu den tai ve theo cho la ma hoac da duoc co nhung mot so viec vao ra de boi khi".split())
+    "cac cua va voi trong tren tu den tai ve theo cho la ma hoac da duoc co nhung mot so viec vao ra de boi khi"
+    .split())
 """Grammatical words ("của", "được", "đối với"): never evidence, in a name or a question."""
 _QUESTION_WORDS = frozenset(
     "nay do toi em anh chi minh ban gi nao sao the thi a o lai sang them nua roi muon can lam dau tuoi hoi".split())

@@ -15,7 +15,8 @@ def words() -> QueueWords:
 
 @pytest.mark.parametrize(("text", "asks"), [
     ("tôi 75 tuổi rồi, cho tôi số để làm giấy xác nhận tình trạng hôn nhân", True),
-    ("lấy số thứ tự", True), ("cho tôi số", True), ("bốc số ưu tiên giúp bác", True), ("can I get a number please", True),
+    ("lấy số thứ tự", True), ("cho tôi số", True), ("bốc số ưu tiên giúp bác", True),
+    ("can I get a number please", True),
     ("xin số nhà thì làm thế nào", False), ("lấy số định danh cá nhân ở đâu", False),
     ("dạ vậy em lấy số ở quầy nào", False),  # where to take a number: a question about the desk
     ("làm giấy xác nhận tình trạng hôn nhân cần gì", False),
