@@ -58,3 +58,17 @@ SAMPLE_PROCEDURES = [
     FakeProcedure("1.004222", "Đăng ký thường trú", "Đăng ký, quản lý cư trú"),
     FakeProcedure("9.000001", "Cấp giấy phép khai thác khoáng sản", "Địa chất và khoáng sản", ward_level=False),
 ]
+
+
+def turn_search(procedures: list[FakeProcedure]):
+    """A real ProcedureSearch over ``procedures`` with the recording encoder and no dense floor: what the turn
+    decision tests search with."""
+    from knowledge_base.search.engine import ProcedureSearch, SearchTuning
+    from knowledge_base.search.lexical import Bm25Scorer
+    from knowledge_base.search.vector_index import NumpyFlatIndex
+
+    encoder = RecordingEncoder()
+    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
+                             tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0))
+    engine.load(procedures)
+    return engine

@@ -3,13 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge_base.search.engine import ProcedureSearch, SearchTuning
-from knowledge_base.search.lexical import Bm25Scorer
-from knowledge_base.search.vector_index import NumpyFlatIndex
 from knowledge_base.turn import SiblingMarkers, TurnWords, search_turn
 from knowledge_base.turn.siblings import SiblingMarkersError
 from knowledge_base.turn.words import TurnWordsError
-from tests.knowledge_base.fakes import FakeProcedure, RecordingEncoder
+from tests.knowledge_base.fakes import FakeProcedure, turn_search
 
 PROCEDURES = [
     FakeProcedure("1.001193", "Thủ tục đăng ký khai sinh", "Hộ tịch", result="Giấy khai sinh"),
@@ -35,11 +32,7 @@ ID_CARDS = {"1.014061", "1.014062", "1.014063", "1.014064"}
 
 @pytest.fixture(scope="module")
 def search():
-    encoder = RecordingEncoder()
-    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                             tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0))
-    engine.load(PROCEDURES)
-    return engine
+    return turn_search(PROCEDURES)
 
 
 def turn(search, text, current=None, options=()):
@@ -134,10 +127,7 @@ def test_empty_or_broken_input_asks_which_procedure(search):
 
 
 def test_a_procedure_staff_add_joins_its_siblings_at_once():
-    encoder = RecordingEncoder()
-    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                             tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0))
-    engine.load(PROCEDURES)
+    engine = turn_search(PROCEDURES)  # its own engine: the upsert below must not reach the shared one
     assert turn(engine, "còn đăng ký lại thì sao", current="1.000894").code == "1.000894"
     engine.upsert(FakeProcedure("1.004746", "Thủ tục đăng ký lại kết hôn", "Hộ tịch"))
     assert turn(engine, "còn đăng ký lại thì sao", current="1.000894").code == "1.004746"

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge_base.search.engine import ProcedureSearch, SearchTuning
-from knowledge_base.search.lexical import Bm25Scorer
-from knowledge_base.search.vector_index import NumpyFlatIndex
 from knowledge_base.turn import search_turn
 from knowledge_base.turn.decide import _accented_forms, _covered
-from tests.knowledge_base.fakes import FakeProcedure, RecordingEncoder
+from tests.knowledge_base.fakes import FakeProcedure, turn_search
 
 CERTIFY = "2.000815"
 PROCEDURES = [
@@ -21,11 +18,7 @@ PROCEDURES = [
 
 @pytest.fixture(scope="module")
 def search():
-    encoder = RecordingEncoder()
-    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                             tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0))
-    engine.load(PROCEDURES)
-    return engine
+    return turn_search(PROCEDURES)
 
 
 @pytest.mark.parametrize("text", ["bao nhiêu tiền một trang", "phải đem theo những cái gì"])

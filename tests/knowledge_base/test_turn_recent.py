@@ -3,21 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge_base.search.engine import ProcedureSearch, SearchTuning
-from knowledge_base.search.lexical import Bm25Scorer
-from knowledge_base.search.vector_index import NumpyFlatIndex
 from knowledge_base.turn import TurnWords, search_turn
-from tests.knowledge_base.fakes import RecordingEncoder
+from tests.knowledge_base.fakes import turn_search
 from tests.knowledge_base.test_turn import PROCEDURES
 
 
 @pytest.fixture(scope="module")
 def search():
-    encoder = RecordingEncoder()
-    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                             tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0))
-    engine.load(PROCEDURES)
-    return engine
+    return turn_search(PROCEDURES)
 
 
 def test_a_clarifying_question_is_skipped_for_the_sibling_discussed_before(search):

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge_base.search.engine import ProcedureSearch, SearchTuning
-from knowledge_base.search.lexical import Bm25Scorer
 from knowledge_base.search.outcome import SearchHit
-from knowledge_base.search.vector_index import NumpyFlatIndex
 from knowledge_base.turn import SiblingMarkers, search_turn
 from knowledge_base.turn.referral import ReferralTuning, better_elsewhere, candidates
-from tests.knowledge_base.fakes import FakeProcedure, RecordingEncoder
+from tests.knowledge_base.fakes import FakeProcedure, turn_search
 
 PROCEDURES = [
     FakeProcedure("1.003677", "Khai báo tạm vắng", "Cư trú"),
@@ -32,11 +29,7 @@ PROCEDURES = [
 
 @pytest.fixture(scope="module")
 def search():
-    encoder = RecordingEncoder()
-    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                             tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0))
-    engine.load(PROCEDURES)
-    return engine
+    return turn_search(PROCEDURES)
 
 
 @pytest.fixture(scope="module")
