@@ -256,19 +256,27 @@ def _covered(text: str, strong: list[str], forms: dict[str, set[str]] | None = N
     return count
 
 
-def _switches(search, current, strong: list[str], outcome: SearchOutcome, query: str = "") -> bool:
+def _switches(search, current, strong: list[str], outcome: SearchOutcome, query: str = "",
+              announced: bool = False) -> bool:
     """With a current procedure, does the turn clearly name another one? When the best procedure's name holds
     more of the turn's words than the current one's name and result do ("bao lâu thì lấy được trích lục" keeps a
     death registration, whose result is an extract); or, for a confident search or a referral, when the turn's
-    words are among how citizens ask for it (English questions, colloquial names)."""
+    words are among how citizens ask for it (English questions, colloquial names); or, when the turn ``announced``
+    another matter ("còn … thì sao"), when the best procedure's name or asks hold as many of the turn's words as
+    the current one's."""
     target = outcome.elsewhere or (outcome.results[0] if outcome.confidence != "no_match" and outcome.results else None)
     if target is None or target.code == current.code:
         return False
     doc = search.document(target.code)
     forms = _accented_forms(query)
     mine = _covered(f"{current.name} {current.zones.get('extra', '')}", strong, forms)
-    if _covered(target.name, strong, forms) > mine:
+    named = _covered(target.name, strong, forms)
+    if named > mine:
         return True
+    if announced and doc is not None:
+        asked = max(named, _covered(" ".join(doc.zones.values()), strong, forms))
+        if asked >= max(1, mine):
+            return True
     sure = outcome.elsewhere is not None or outcome.confidence == "confident"
     return sure and doc is not None and _covered(" ".join(doc.zones.values()), strong, forms) > mine
 
@@ -332,7 +340,7 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
     # the story may name a procedure beyond the ward better than any ward one, or contradict search's referral
     outcome = replace(outcome, elsewhere=better_elsewhere(search, query, content, markers, outcome.elsewhere))
     elsewhere = _choice(search, outcome.elsewhere.code) if outcome.elsewhere else None
-    if current and not _switches(search, current, strong, outcome, query):
+    if current and not _switches(search, current, strong, outcome, query, words.turns_to_another(query)):
         return _answer(search, current_code, "follow_up_search", follow_up=True)
     if elsewhere is not None and hits:
         ward_said, other_said = _distinct_said(query, hits[0].name, elsewhere.name)

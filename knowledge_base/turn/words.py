@@ -13,7 +13,7 @@ from knowledge_base.data_file import read_yaml
 from knowledge_base.text import fold, tokens
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "turn_words.yaml"
-_LISTS = ("phrases", "words", "names", "fillers", "generic", "back")
+_LISTS = ("phrases", "words", "names", "fillers", "generic", "back", "switch")
 
 
 class TurnWordsError(ValueError):
@@ -30,6 +30,7 @@ class TurnWords:
     in the searched text: "mất" is a filler in "có mất tiền không" but matters in "báo mất hộ chiếu").
     ``generic`` words can be part of a name but never name a procedure alone ("đăng ký", "giấy", "cháu").
     ``back`` phrases say the turn goes back to something asked earlier ("quay lại", "lúc nãy", "back to").
+    ``switch`` phrases, first in the turn after fillers, say it turns to another matter ("còn …", "what about …").
     """
 
     phrases: tuple[str, ...]
@@ -38,6 +39,7 @@ class TurnWords:
     fillers: frozenset[str] = frozenset()
     generic: frozenset[str] = frozenset()
     back: tuple[str, ...] = ()
+    switch: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "TurnWords":
@@ -54,12 +56,26 @@ class TurnWords:
         phrase_set = lambda key: tuple(sorted({" ".join(tokens(p)) for p in data.get(key) or []}, key=len, reverse=True))  # noqa: E731
         word_set = lambda key: frozenset(fold(w) for w in data.get(key) or [])  # noqa: E731
         return cls(phrases=phrase_set("phrases"), words=word_set("words"), names=phrase_set("names"),
-                   fillers=word_set("fillers"), generic=word_set("generic"), back=phrase_set("back"))
+                   fillers=word_set("fillers"), generic=word_set("generic"), back=phrase_set("back"),
+                   switch=phrase_set("switch"))
 
     def goes_back(self, text: str) -> bool:
         """The turn says it returns to something asked earlier in the conversation."""
         padded = f" {' '.join(tokens(text))} "
         return any(f" {phrase} " in padded for phrase in self.back)
+
+    def turns_to_another(self, text: str) -> bool:
+        """The turn opens, after fillers ("dạ", "à", "vậy"), with a switch phrase: "còn thẻ bảo hiểm y tế cho cháu
+        thì sao", "thế còn đổi căn cước", "what about the marriage one"."""
+        words = tokens(text)
+        while words:
+            opening = f"{' '.join(words[:4])} "
+            if any(opening.startswith(f"{phrase} ") for phrase in self.switch):
+                return True
+            if words[0] not in self.fillers:  # "còn" is a filler too (folded, it is "con"): tried first
+                return False
+            words = words[1:]
+        return False
 
     def subject_words(self, text: str) -> list[str]:
         """Folded tokens of ``text`` left after removing question phrases and words."""
