@@ -47,6 +47,10 @@ class SearchTuning:
     question cosines run higher than question-to-name ones)."""
 
 
+QUERY_VECTORS_KEPT = 1024
+"""How many recent query vectors a search keeps (384 floats each: ~1.5 MB)."""
+
+
 class ProcedureSearch:
     """Finds procedures for a citizen's question; safe to call from several threads."""
 
@@ -63,6 +67,9 @@ class ProcedureSearch:
         tuning: SearchTuning | None = None,
     ) -> None:
         self.encoder, self.index, self.lexical = encoder, index, lexical
+        self._query_vectors: dict[str, np.ndarray] = {}
+        """Recent query texts → their vectors: one turn searches the same text more than once (its subject, the
+        whole turn, the referral check), and common questions repeat; a vector depends on the encoder only."""
         self.aliases = aliases
         self.asks = dict(asks or {})
         """code -> how citizens ask for it (knowledge_base/data/citizen_questions)."""
@@ -261,9 +268,18 @@ class ProcedureSearch:
             extra = extra.replace(UNDER_14 if bracket == FROM_14 else FROM_14, "")
         return f"{text} {extra} {bracket}".strip()
 
+    def _query_vector(self, text: str) -> np.ndarray:
+        vector = self._query_vectors.get(text)
+        if vector is None:
+            vector = self.encoder.encode_queries([text])[0]
+            if len(self._query_vectors) >= QUERY_VECTORS_KEPT:
+                self._query_vectors.pop(next(iter(self._query_vectors)), None)  # the oldest
+            self._query_vectors[text] = vector
+        return vector
+
     def _dense_scores(self, text: str, allowed: set[str]) -> dict[str, float]:
         """Best cosine per code over its passages and (shifted down by `ask_shift`) its citizen asks."""
-        vector = self.encoder.encode_queries([text])[0]
+        vector = self._query_vector(text)
         accented = has_diacritics(text)
         shift = self.tuning.ask_shift
         best: dict[str, float] = {}

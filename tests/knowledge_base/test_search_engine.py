@@ -179,3 +179,17 @@ def test_english_names_from_answer_cards_are_a_lexical_zone():
     assert "1.004873" not in [h.code for h in plain.search(query, k=3).results]
     assert named.document("1.004873").zones["en"] == "Certificate of single status"
     assert named.document("1.004873").passages == plain.document("1.004873").passages
+
+
+def test_a_query_text_searched_again_is_encoded_once():
+    encoder = RecordingEncoder()
+    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer())
+    engine.load(SAMPLE_PROCEDURES)
+    first = engine.search("giấy khai sinh cho con", k=3)
+    asked = len(encoder.queries)
+    again = engine.search("giấy khai sinh cho con", k=3)
+    everywhere = engine.search("giấy khai sinh cho con", k=3, all_levels=True)
+    assert len(encoder.queries) == asked  # the vector of a text already searched is reused
+    assert [h.code for h in again.results] == [h.code for h in first.results] and everywhere.results
+    engine.search("đăng ký kết hôn", k=3)
+    assert len(encoder.queries) == asked + 1
