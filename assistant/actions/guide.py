@@ -82,6 +82,8 @@ class Guide:
         if turn.get("topic") in TOPICS:  # the question words are surer of WHAT is asked than the intent classifier
             topic = turn["topic"]
         logger.info("turn: intent=%s topic=%s kind=%s reason=%s", intent, topic, kind, turn.get("reason"))
+        if kind == "not_at_ward" and isinstance(turn.get("matter"), dict):
+            return self._outside(turn["matter"], language)
         if kind in ("procedure", "not_at_ward") and turn.get("code"):
             return await self.answer_code(turn["code"], topic, language, full=full)
         if kind == "clarify" and turn.get("choices"):
@@ -163,6 +165,18 @@ class Guide:
         return Reply(text, buttons=buttons, payload=payload,
                      slots={"pending_options": [c["code"] for c in choices], "last_topic": topic,
                             "pending_offer": None})
+
+    def _outside(self, matter: dict[str, Any], language: str) -> Reply:
+        """A matter outside the catalogue (divorce → the court): who handles it, and an officer offered."""
+        def said(field: str) -> str:
+            texts = matter.get(field) or {}
+            return str(texts.get(language) or texts.get("vi") or "")
+        name = said("name")
+        text = self.replies.say("outside_matter", language, name=name[:1].upper() + name[1:] if language == "en"
+                                else name, body=said("handled_by"), note=said("note")).strip()
+        logger.info("matter outside the catalogue: %s", matter.get("id"))
+        return Reply(text, payload=ReplyPayload(kind="not_at_ward", language=language, speech=speech(text)),
+                     slots={"pending_offer": "human", "pending_options": None})
 
     def _say(self, key: str, kind: str, language: str) -> Reply:
         text = self.replies.say(key, language)

@@ -16,6 +16,7 @@ Rules, in order:
    matched, knowledge_base/turn/family.py) named without an action or a member's own words gets a question too.
 6. Otherwise the search's own confidence: confident → the procedure, ambiguous → ≤ 3 choices, no_match → no_match.
 Without a current procedure, a turn made only of everyday words ("giờ", "cháu", "đăng ký") asks which procedure.
+A matter outside the catalogue (knowledge_base/turn/outside.py: divorce → the court) is referred before any search.
 After these, a turn that goes back to a procedure discussed earlier in the conversation means it
 (knowledge_base/turn/recent.py). A turn typed with diacritics is compared with names accent by accent.
 """
@@ -30,6 +31,7 @@ from knowledge_base.search.outcome import SearchOutcome
 from knowledge_base.text import clean, fold, has_diacritics, tokens
 from knowledge_base.turn import family
 from knowledge_base.turn.outcome import TurnChoice, TurnOutcome
+from knowledge_base.turn.outside import default_outside_matters
 from knowledge_base.turn.recent import prefer_recent
 from knowledge_base.turn.referral import better_elsewhere
 from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
@@ -314,6 +316,10 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
     codes = [c for c in _CODE.findall(query) if search.document(c) is not None]
     if codes:
         return _answer(search, codes[0], "exact_code")
+    matter = default_outside_matters().find(query)
+    if matter is not None:  # no catalogue record is a right answer: say who handles it
+        return TurnOutcome(kind="not_at_ward", name=matter.name["vi"], reason="outside_catalogue",
+                           matter=matter.to_json())
     index = _siblings(search, markers)
     pairs = _name_pairs(search)
     content = words.content_words(query, lambda a, b: pairs.get(f"{a} {b}", 0))

@@ -38,10 +38,14 @@ class TurnOutcome:
     topic: str | None = None
     """What the question words ask (fee, time, where, documents, online, steps, legal), None when they say none;
     callers use it when the intent classifier only says "a procedure question"."""
+    matter: dict | None = None
+    """For a not_at_ward turn about a matter outside the catalogue (knowledge_base.turn.outside): its id, name,
+    handler and note in both languages; ``code`` is then None."""
 
     def to_json(self) -> dict:
         data: dict = {"kind": self.kind, "code": self.code, "name": self.name,
                       "choices": [c.to_json() for c in self.choices], "follow_up": self.follow_up,
                       "reason": self.reason, "topic": self.topic}
         data["elsewhere"] = self.elsewhere.to_json() if self.elsewhere else None
+        data["matter"] = self.matter
         return data

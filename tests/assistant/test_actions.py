@@ -73,6 +73,24 @@ def test_details_list_everything_about_the_current_procedure_without_searching(s
     assert bridge.called("search") == []
 
 
+@pytest.mark.parametrize(("text", "words"), [("muốn ly hôn thì nộp ở đâu", "Tòa án"),
+                                             ("where do I file for a divorce", "People's Court")])
+def test_a_matter_outside_the_catalogue_says_who_handles_it(services, bridge, text, words):
+    from knowledge_base.turn.outside import default_outside_matters
+
+    matter = default_outside_matters().find("ly hôn")
+
+    async def outside_turn(text, **kwargs):
+        return {"kind": "not_at_ward", "code": None, "name": None, "choices": [], "elsewhere": None,
+                "follow_up": False, "reason": "outside_catalogue", "topic": None, "matter": matter.to_json()}
+
+    bridge.turn = outside_turn
+    tracker = make_tracker(text, "ask_where")
+    messages, events = run_action(ActionAnswerProcedure(services), tracker)
+    assert messages[0]["custom"]["reply"]["kind"] == "not_at_ward" and words in messages[0]["text"]
+    assert slot_events(events)["pending_offer"] == "human" and "procedure_code" not in slot_events(events)
+
+
 def test_a_details_request_that_says_a_topic_answers_that_topic(services, bridge):
     tracker = make_tracker(
         "het bn tien", "ask_details", slots={"procedure_code": "1.001193", "last_topic": "documents"}

@@ -1,0 +1,84 @@
+"""Matters outside the catalogue that citizens bring to the ward (divorce → the court): who handles them.
+
+The data is staff-readable (knowledge_base/data/outside_matters.yaml). A turn that says a matter's cue and none of its
+`unless` phrases is referred there, before any search: no ward or catalogue record would be a right answer, and the
+closest ones ("ghi chú ly hôn", a single-status certificate) would be a confident wrong one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from knowledge_base.data_file import read_model
+from knowledge_base.text import tokens
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "outside_matters.yaml"
+
+
+class OutsideMattersError(ValueError):
+    """The outside-matters file is malformed."""
+
+
+class _Texts(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    vi: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class _Matter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z_]+$")
+    name: _Texts
+    handled_by: _Texts
+    note: _Texts | None = None
+    cues: list[str] = Field(min_length=1)
+    unless: list[str] = Field(default_factory=list)
+
+
+class _File(RootModel[list[_Matter]]):
+    pass
+
+
+def _folded(phrases: list[str]) -> tuple[str, ...]:
+    return tuple(" ".join(tokens(p)) for p in phrases if tokens(p))
+
+
+@dataclass(frozen=True)
+class OutsideMatter:
+    id: str
+    name: dict[str, str]
+    handled_by: dict[str, str]
+    note: dict[str, str] | None
+    cues: tuple[str, ...]
+    unless: tuple[str, ...]
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "name": self.name, "handled_by": self.handled_by, "note": self.note}
+
+
+@dataclass(frozen=True)
+class OutsideMatters:
+    matters: tuple[OutsideMatter, ...]
+
+    @classmethod
+    def load(cls, path: Path | str = DEFAULT_PATH) -> "OutsideMatters":
+        data = read_model(path, _File, OutsideMattersError).root
+        return cls(tuple(OutsideMatter(id=m.id, name=m.name.model_dump(), handled_by=m.handled_by.model_dump(),
+                                       note=m.note.model_dump() if m.note else None, cues=_folded(m.cues),
+                                       unless=_folded(m.unless)) for m in data))
+
+    def find(self, text: str) -> OutsideMatter | None:
+        """The matter whose cue the text says, unless it also says one of that matter's `unless` phrases."""
+        padded = f" {' '.join(tokens(text or ''))} "
+        for matter in self.matters:
+            if any(f" {c} " in padded for c in matter.cues) and not any(f" {u} " in padded for u in matter.unless):
+                return matter
+        return None
+
+
+@lru_cache(maxsize=1)
+def default_outside_matters() -> OutsideMatters:
+    return OutsideMatters.load()

@@ -1,0 +1,35 @@
+"""Matters outside the catalogue (knowledge_base/data/outside_matters.yaml): referred before any search."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base.turn import search_turn
+from knowledge_base.turn.outside import OutsideMatters, OutsideMattersError
+from tests.knowledge_base.fakes import turn_search
+from tests.knowledge_base.test_turn import PROCEDURES
+
+
+@pytest.mark.parametrize(("text", "matter"), [
+    ("vợ chồng tôi muốn ly hôn thuận tình thì nộp đơn ở phường à", "divorce"),
+    ("vo chong toi muon ly di", "divorce"), ("I want to get divorced, where do I file?", "divorce"),
+    ("tôi ly hôn bên Mỹ rồi, giờ muốn ghi chú ly hôn", None),  # a ward procedure: noted in the civil-status book
+    ("tôi đã ly hôn, xin giấy xác nhận tình trạng hôn nhân", None), ("đăng ký kết hôn", None),
+])
+def test_cues_and_the_ward_procedures_that_sound_alike(text, matter):
+    found = OutsideMatters.load().find(text)
+    assert (found.id if found else None) == matter
+
+
+def test_the_turn_is_referred_before_any_search():
+    outcome = search_turn(turn_search(PROCEDURES), "muốn ly hôn thì nộp đơn ở đâu", "1.000894")
+    assert (outcome.kind, outcome.code, outcome.reason) == ("not_at_ward", None, "outside_catalogue")
+    data = outcome.to_json()["matter"]
+    assert data["id"] == "divorce" and "Tòa án" in data["handled_by"]["vi"] and "Court" in data["handled_by"]["en"]
+
+
+def test_a_broken_file_is_one_clear_error(tmp_path):
+    bad = tmp_path / "outside.yaml"
+    bad.write_text("- id: divorce\n  name: {vi: ly hôn}\n  handled_by: {vi: tòa, en: court}\n  cues: [ly hôn]\n",
+                   encoding="utf-8")
+    with pytest.raises(OutsideMattersError, match="outside.yaml"):
+        OutsideMatters.load(bad)
