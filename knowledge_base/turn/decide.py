@@ -136,7 +136,7 @@ def _margin(search) -> float:
 
 def _said_text(search, query: str) -> str:
     """The question plus its typo-repaired words ("gia hạnn" → "gia han"), so variant words are heard."""
-    repair = getattr(search.lexical, "query_terms", None)
+    repair = getattr(getattr(search, "lexical", None), "query_terms", None)
     repaired = " ".join(t for t in repair(query) if "_" not in t) if repair else ""
     return f"{query} {repaired}"
 

@@ -176,6 +176,8 @@ def better_elsewhere(search, query: str, content: list[str], markers: SiblingMar
 
     ``current`` is the referral search itself proposed (if any): it is kept unless another non-ward record fits
     clearly better ("Đổi giấy phép lái xe" over the foreigners' variant) or the turn contradicts its variant."""
+    if getattr(search, "lexical", None) is None or not hasattr(search, "fused_scores"):
+        return current  # a searcher without word statistics (a test fake, another engine): search's own referral
     tuning = tuning or DEFAULT_TUNING
     found = candidates(search, query, content, markers, tuning)
     usable = [c for c in found if not c.contradicted]

@@ -42,9 +42,9 @@ def scripted_reply(message: str) -> list[BotMessage]:
             ChatButton("Đăng ký khai sinh", '/choose_option{"option":1}'),
             ChatButton("Đăng ký kết hôn", '/choose_option{"option":2}'),
         ])]
-    if message in ("khai sinh", "/ask_fee", "/ask_time", "/ask_where"):
+    if message in ("khai sinh", "/ask_fee", "/ask_processing_time", "/ask_where"):
         return [BotMessage.from_json(m) for m in procedure_body(LONG_ANSWER)["messages"]]
-    if message in ("lấy số", "/take_ticket"):
+    if message in ("lấy số", "/ask_queue_ticket"):
         return [BotMessage.from_json(m) for m in ticket_body("Số thứ tự của bạn là A012, mời đến Quầy 2.")["messages"]]
     if message == "hồ sơ":
         status = DossierStatus(status_code=4, label="Đã có kết quả", explanation="Hồ sơ đã giải quyết xong.",
