@@ -10,7 +10,7 @@ Prints figures; asserts nothing. Commands (from the repository root):
   #    [--fixed-questions] [--via chat|rasa] [--start-stack [--runs N]]; prints p50/p95, CPU ms per turn of each service (from /proc/<pid>/stat), how busy the machine was,
   #    and the bridge's search cache hit rate; procedure questions come from the dev split, varied each run.
   #    --via chat (the default) sends each turn through the bridge's POST /api/chat, the path citizens take;
-  #    --via rasa straight to Rasa's REST webhook (the figures before session 7). --start-stack runs a private
+  #    --via rasa straight to Rasa's REST webhook (dialogue cost without the relay). --start-stack runs a private
   #    stack (benchmarks/stack.py: free ports, fresh database) instead of the one on 8000/5005/5055, and
   #    --runs N measures it N times (seeds N, N+1, ...), so the spread on a shared machine is seen.
   # 2. RSS of the three services (found by their listening ports)
