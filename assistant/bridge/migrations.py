@@ -9,10 +9,12 @@ changes are new numbered functions (ALTER TABLE ...) appended to MIGRATIONS.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from sqlalchemy import Connection, Engine, func, inspect, select, text
+from sqlalchemy.exc import OperationalError
 
 from assistant.bridge import models
 from assistant.bridge.db import advisory_lock, utcnow
@@ -107,11 +109,29 @@ def current_version(engine: Engine) -> int:
     return max(versions, default=0)
 
 
+LOCK_ATTEMPTS = 6
+"""Tries at opening the schema transaction on SQLite: two processes opening a brand-new database file at once can
+get "database is locked" at once (switching it to WAL), without waiting on the busy timeout."""
+
+
+def _begin(engine: Engine, stack: ExitStack) -> Connection:
+    for attempt in range(1, LOCK_ATTEMPTS + 1):
+        try:
+            return stack.enter_context(engine.execution_options(sqlite_begin="immediate").begin())
+        except OperationalError as exc:
+            if engine.dialect.name != "sqlite" or "locked" not in str(exc) or attempt == LOCK_ATTEMPTS:
+                raise
+            log.info("schema lock busy, trying again (%d/%d)", attempt, LOCK_ATTEMPTS)
+            time.sleep(0.1 * attempt)
+    raise AssertionError("unreachable")
+
+
 @contextmanager
 def _locked(engine: Engine) -> Iterator[Connection]:
     """One transaction holding the schema lock: PostgreSQL's advisory lock, SQLite's write transaction (the engines
     of db.make_engine open it with BEGIN IMMEDIATE when asked)."""
-    with engine.execution_options(sqlite_begin="immediate").begin() as conn:
+    with ExitStack() as stack:
+        conn = _begin(engine, stack)
         advisory_lock(conn, "schema-migrations")
         yield conn
 

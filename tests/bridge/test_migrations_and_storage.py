@@ -93,3 +93,29 @@ def test_a_version_1_database_gets_the_pending_column_and_keeps_its_failures(eng
     with engine.connect() as conn:
         assert conn.execute(text("SELECT code_key, pending FROM lookup_failures")).all() == [("C", False)]
     assert "lookup_guards" in inspect(engine).get_table_names()
+
+
+def test_the_schema_transaction_is_tried_again_while_a_new_sqlite_file_is_locked():
+    from contextlib import ExitStack, nullcontext
+    from types import SimpleNamespace
+
+    from sqlalchemy.exc import OperationalError
+
+    from assistant.bridge.migrations import _begin
+
+    tries = []
+
+    class Flaky:
+        dialect = SimpleNamespace(name="sqlite")
+
+        def execution_options(self, **options):
+            return self
+
+        def begin(self):
+            tries.append(1)
+            if len(tries) < 3:
+                raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+            return nullcontext("connection")
+
+    with ExitStack() as stack:
+        assert _begin(Flaky(), stack) == "connection" and len(tries) == 3
