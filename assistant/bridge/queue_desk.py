@@ -86,14 +86,19 @@ class DeskCounter:
                 return {**self._tickets._describe(session, ticket, desk), "call_id": call_id}
             return None
 
+    def _serving(self, session, desk_id: str):
+        """The ticket the desk is serving, under the desk's lock; 409 when it has called no one."""
+        advisory_lock(session, desk_lock_name(desk_id))
+        current = self._current(session, desk_id)
+        if current is None:
+            raise ApiError(409, "nothing_called", "Quầy chưa gọi số nào. / This desk has not called anyone.")
+        return current
+
     def recall(self, desk_id: str) -> dict:
         """Announce the ticket being served once more (the citizen did not come yet)."""
         desk = self._desk(desk_id)
         with self._db.write() as session:
-            advisory_lock(session, desk_lock_name(desk.id))
-            current = self._current(session, desk.id)
-            if current is None:
-                raise ApiError(409, "nothing_called", "Quầy chưa gọi số nào. / This desk has not called anyone.")
+            current = self._serving(session, desk.id)
             call_id = self._announce(session, current, "recall")
             return {**self._tickets._describe(session, current, desk), "call_id": call_id}
 
@@ -103,10 +108,7 @@ class DeskCounter:
             raise ApiError(422, "invalid_outcome", "Kết quả phải là served hoặc skipped. / outcome must be served or skipped.")
         desk = self._desk(desk_id)
         with self._db.write() as session:
-            advisory_lock(session, desk_lock_name(desk.id))
-            current = self._current(session, desk.id)
-            if current is None:
-                raise ApiError(409, "nothing_called", "Quầy chưa gọi số nào. / This desk has not called anyone.")
+            current = self._serving(session, desk.id)
             current.status, current.finished_at = outcome, self._clock()
             session.flush()
             return self._tickets._describe(session, current, desk)
