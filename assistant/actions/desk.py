@@ -19,11 +19,13 @@ from assistant.actions.language import in_language
 from assistant.actions.priority import NO_PRIORITY, PriorityGroups  # noqa: F401  (re-exported)
 from assistant.actions.replies import Replies
 from assistant.actions.reply import Reply
-from assistant.payload import Desk, QueueStatus, ReplyPayload, Ticket
+from assistant.payload import Choice, Desk, QueueStatus, ReplyPayload, Ticket
 
 logger = logging.getLogger(__name__)
 TICKET_WORDS_PATH = Path(__file__).parent / "data" / "ticket_words.yaml"
 MIN_PROCEDURE_WORDS = 2
+GENERAL_TICKET_PAYLOAD = "/ask_queue_ticket"
+"""The general-desk button of "which procedure is the number for?": a ticket request answering the question."""
 """A ticket request names a procedure only if this many words are left once the ticket words are removed."""
 
 
@@ -116,13 +118,21 @@ class DeskService:
             return str(ward[0]["code"]) if ward else None
         return None
 
+    def ask_ticket_procedure(self, language: str) -> Reply:
+        """"Which procedure is the number for?" with a button for the general desk; the next message answers it."""
+        text = self.replies.say("ticket_which_procedure", language)
+        button = {"title": self.replies.say("ticket_general_button", language), "payload": GENERAL_TICKET_PAYLOAD}
+        payload = ReplyPayload(kind="ask_procedure", language=language,
+                               choices=[Choice(title=button["title"], payload=button["payload"])])
+        return Reply(text, buttons=[button], payload=payload, slots={"ticket_asked": True, "pending_offer": None})
+
     async def ticket(self, *, procedure_code: str | None, priority: str, language: str, handoff: bool = False,
-                     text: str | None = None) -> Reply:
+                     named: str | None = None) -> Reply:
         """Issue a ticket and say where to wait: a stated priority goes to the priority desk (when the ward has
-        one), else the desk of the procedure named in ``text`` or the current one, else the general desk."""
+        one), else the desk of ``procedure_code`` (``named`` when the message itself named it), else the general
+        desk."""
         try:
-            named = None if handoff else await self.procedure_in(text, language)
-            code = named or procedure_code
+            code = procedure_code
             desk = await self._priority_desk() if priority != NO_PRIORITY else None
             if desk:
                 ticket = await self.bridge.issue_ticket(desk=desk, priority=priority)
@@ -153,7 +163,7 @@ class DeskService:
                           public_id=ticket.get("public_id") or None) if desk else None,
         )
         slots: dict[str, Any] = {"pending_offer": None, "ticket_id": str(ticket.get("id") or "") or None,
-                                 "ticket_number": str(fields["number"])}
+                                 "ticket_number": str(fields["number"]), "ticket_asked": None}
         if named:
             slots["procedure_code"] = named
         return Reply(text_out, slots=slots, payload=payload)

@@ -5,6 +5,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from knowledge_base.text import tokens
 
@@ -53,7 +54,8 @@ def id_last4_beside_code(text: str | None) -> str | None:
 
 
 _CODE_WORDS = ("ma ho so", "ma so", "nho ma", "quen ma", "mat ma", "biet ma", "co ma", "tim ma", "ma in", "ma o",
-               "giay hen", "phieu hen", "bien nhan", "bien lai", "code", "receipt", "slip", "ho so")
+               "ma day", "ma do", "ma nay", "ma ghi", "cai ma", "giay hen", "phieu hen", "bien nhan", "bien lai",
+               "code", "receipt", "slip", "ho so")
 """Folded words that show a message is about the dossier code or the paper it is printed on."""
 
 
@@ -159,6 +161,20 @@ class DossierService:
             if desk_raw.get("id") else None,
         )
         return Reply(text, slots=slots, payload=ReplyPayload(kind="dossier_status", language=language, dossier=dossier))
+
+
+    def followup(self, dossier: dict[str, Any], language: str) -> Reply | None:
+        """What the status just given asks the citizen to do, and where the result is collected (from the status
+        payload of the previous message: no lookup, nothing personal); None when that payload does not read."""
+        try:
+            status = DossierStatus.model_validate(dossier)
+        except ValueError:
+            return None
+        desk = (self.replies.say("dossier_followup_desk", language, desk=status.pickup_desk.name)
+                if status.pickup_desk else "")
+        text = self.replies.say("dossier_followup", language, label=status.label,
+                                next_step=status.next_step or status.explanation or "", desk=desk).strip()
+        return Reply(text, payload=ReplyPayload(kind="dossier_status", language=language, dossier=status))
 
 
 def short_procedure_name(name: str, limit: int = SHORT_NAME_CHARS) -> str:

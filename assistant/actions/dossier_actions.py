@@ -1,4 +1,5 @@
-"""Dossier status form: validate the code and the 4 digits (one re-ask with an example), then look it up."""
+"""Dossier status form: validate the code and the 4 digits (one re-ask with an example), then look it up; the
+questions right after a dossier answer are answered about that dossier."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,6 +8,8 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.actions.base import ServiceAction, send, turn_language
+from assistant.actions.procedure_actions import ActionAnswerProcedure
+from assistant.actions.service_actions import previous_bot_action
 from assistant.actions.dossier import (MAX_FORM_RETRIES, client_key, find_dossier_code, find_id_last4,
                                       id_last4_beside_code, mentions_dossier_code)
 from assistant.actions.runtime import Services, shared_services
@@ -109,3 +112,34 @@ class ActionDossierHelp(ServiceAction):
                 current_code=tracker.get_slot("procedure_code"), language=language))
         dispatcher.utter_message(response="utter_dossier_help")
         return []
+
+
+def last_dossier_status(tracker: Tracker) -> dict[str, Any] | None:
+    """The dossier part of the assistant's last message when it was a dossier status (no code or digits in it)."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "bot":
+            reply = ((event.get("data") or {}).get("custom") or {}).get("reply") or {}
+            return reply.get("dossier") if reply.get("kind") == "dossier_status" else None
+    return None
+
+
+class ActionDossierFollowup(ActionAnswerProcedure):
+    """A question right after a dossier answer (assistant.components.pending_choice_policy.DossierFollowupPolicy):
+    "mang gì đi lấy", "nộp tiền ở đâu", "lên lấy được chưa" repeat what the status asks the citizen to do and where;
+    "mã đấy ghi ở đâu" after the code help repeats the help; a turn that names a procedure is a procedure question."""
+
+    def name(self) -> str:
+        return "action_dossier_followup"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        previous = previous_bot_action(tracker)
+        if previous == "action_dossier_help" and mentions_dossier_code(text):
+            dispatcher.utter_message(response="utter_dossier_help")
+            return []
+        dossier = last_dossier_status(tracker) if previous == "action_dossier_status" else None
+        if dossier and not self.services.desks.turn_words.names_a_procedure(text):
+            reply = self.services.dossiers.followup(dossier, turn_language(tracker))
+            if reply is not None:
+                return send(dispatcher, reply)
+        return await super().run(dispatcher, tracker, domain)

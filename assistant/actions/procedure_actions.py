@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.actions.answers import TOPIC_BY_INTENT, TOPICS
 from assistant.actions.base import ServiceAction, send, turn_language
-from assistant.actions.service_actions import ticket_reply
+from assistant.actions.service_actions import answers_ticket_question, ticket_reply
 
 
 class ActionAnswerProcedure(ServiceAction):
@@ -23,7 +23,7 @@ class ActionAnswerProcedure(ServiceAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         words = self.services.queue_words
-        if words.asks_for_ticket(text):  # "cho tôi số để làm …": a ticket for that procedure, not an answer
+        if words.asks_for_ticket(text) or answers_ticket_question(tracker):  # a ticket for that procedure's desk
             return send(dispatcher, await ticket_reply(self.services, tracker, handoff=False, names_procedure=True))
         if tracker.get_slot("ticket_id") and words.asks_about_waiting(text):  # "phải đợi bao lâu" with a ticket
             return send(dispatcher, await self.services.desks.queue_status(ticket_id=tracker.get_slot("ticket_id"),

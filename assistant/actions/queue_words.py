@@ -1,5 +1,6 @@
 """Messages about the queue that the intent classifier may read as procedure questions: a request for a number that
-also names a procedure, and "how long do I wait" once a ticket exists. Phrases live in data/queue_words.yaml."""
+also names a procedure, "how long do I wait" once a ticket exists, and a number for the general desk on purpose.
+Phrases live in data/queue_words.yaml."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ class _QueueWordsFile(BaseModel):
     ticket_requests: list[str] = Field(min_length=1)
     after_request: list[str] = Field(min_length=1)
     waiting: list[str] = Field(min_length=1)
+    general_desk: list[str] = Field(min_length=1)
 
 
 def _folded(phrases: list[str]) -> tuple[str, ...]:
@@ -29,12 +31,13 @@ class QueueWords:
     ticket_requests: tuple[str, ...]
     after_request: frozenset[str]
     waiting: tuple[str, ...]
+    general_desk: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path | str = QUEUE_WORDS_PATH) -> "QueueWords":
         data = read_model(path, _QueueWordsFile)
         return cls(ticket_requests=_folded(data.ticket_requests), after_request=frozenset(_folded(data.after_request)),
-                   waiting=_folded(data.waiting))
+                   waiting=_folded(data.waiting), general_desk=_folded(data.general_desk))
 
     @staticmethod
     def _says(text: str | None, phrases: tuple[str, ...]) -> bool:
@@ -56,3 +59,7 @@ class QueueWords:
 
     def asks_about_waiting(self, text: str | None) -> bool:
         return self._says(text, self.waiting)
+
+    def wants_general_desk(self, text: str | None) -> bool:
+        """The citizen does not name a procedure for the number on purpose ("tôi chỉ hỏi chung thôi")."""
+        return self._says(text, self.general_desk)

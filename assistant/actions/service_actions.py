@@ -9,28 +9,55 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.actions.base import ServiceAction, send, turn_language
+from assistant.actions.priority import NO_PRIORITY
 from assistant.actions.reply import Reply
 from assistant.actions.runtime import Services
 from assistant.payload import ReplyPayload
 
+TICKET_ACTION = "action_issue_ticket"
+
+
+def previous_bot_action(tracker: Tracker) -> str | None:
+    """The last action the assistant ran before the citizen's latest message (``action_listen`` excluded)."""
+    seen_user = False
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return str(event.get("name"))
+    return None
+
+
+def answers_ticket_question(tracker: Tracker) -> bool:
+    """The latest message answers "which procedure is the number for?" (asked by the ticket action just before)."""
+    return bool(tracker.get_slot("ticket_asked")) and previous_bot_action(tracker) == TICKET_ACTION
+
 
 async def ticket_reply(services: Services, tracker: Tracker, *, handoff: bool, names_procedure: bool) -> Reply:
     """A ticket (or a handoff ticket) for this turn; ``names_procedure`` when the message asked for the number
-    itself and may name its procedure ("cho tôi số làm khai sinh"); "có" to an offer names nothing."""
+    itself and may name its procedure ("cho tôi số làm khai sinh"); "có" to an offer names nothing.
+
+    A plain request ("lấy số") with no procedure named now or earlier and no priority stated is answered with
+    "which procedure is it for?" (the desk depends on it) and a general-desk button; the next message is read as the
+    answer (``answers_ticket_question``) and gets the number, for the general desk when it names nothing."""
     text = tracker.latest_message.get("text")
+    language = turn_language(tracker)
     if not handoff and services.desks.ticket_words.holds_own_number(text):
-        return await services.desks.queue_status(ticket_id=tracker.get_slot("ticket_id"),
-                                                 language=turn_language(tracker))
+        return await services.desks.queue_status(ticket_id=tracker.get_slot("ticket_id"), language=language)
     priority = services.priority_groups.find(
         text, next(tracker.get_latest_entity_values("priority_group"), None) or tracker.get_slot("priority_group"),
     )
-    return await services.desks.ticket(
-        procedure_code=tracker.get_slot("procedure_code"),
-        priority=priority,
-        language=turn_language(tracker),
-        handoff=handoff,
-        text=text if names_procedure else None,
-    )
+    answering = answers_ticket_question(tracker)
+    named = None
+    if not handoff and (names_procedure or answering):
+        named = await services.desks.procedure_in(text, language)
+    # a clarifying question still open: its choices are close siblings, served at one desk
+    current = tracker.get_slot("procedure_code") or next(iter(tracker.get_slot("pending_options") or []), None)
+    if (not handoff and not answering and named is None and not current and priority == NO_PRIORITY
+            and not services.queue_words.wants_general_desk(text)):
+        return services.desks.ask_ticket_procedure(language)
+    return await services.desks.ticket(procedure_code=named or current, named=named, priority=priority,
+                                       language=language, handoff=handoff)
 
 
 class _TicketAction(ServiceAction):

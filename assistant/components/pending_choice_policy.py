@@ -1,4 +1,6 @@
-"""A Rasa policy that sends the answer to a clarifying question to the procedure guide, whatever intent it got.
+"""Rasa policies that send a turn to the action its context calls for, whatever intent it got: the answer to a
+clarifying question to the procedure guide (PendingChoicePolicy), a question right after a dossier answer to the
+dossier follow-up (DossierFollowupPolicy).
 
 After the assistant asked "which of these procedures?" (the ``pending_options`` slot holds the offered codes and
 the previous bot action is the one that asked), the citizen often answers in their own words: "bé nhà em mới lên
@@ -46,7 +48,8 @@ class PendingChoicePolicy(Policy):
 
     def applies(self, tracker: DialogueStateTracker) -> bool:
         """A user turn right after the bot asked a clarifying question, with an intent that is not clearly else."""
-        if tracker.latest_action_name != LISTEN or not tracker.get_slot(self.config["slot"]):
+        slot = self.config["slot"]
+        if tracker.latest_action_name != LISTEN or (slot and not tracker.get_slot(slot)):
             return False
         intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
         if intent in self.config["other_intents"] or tracker.active_loop_name:
@@ -83,3 +86,27 @@ class PendingChoicePolicy(Policy):
         always followed by listening, whichever rule or story ran it)."""
         intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
         return tracker.latest_action_name == self.config["action"] and intent not in self.config["other_intents"]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class DossierFollowupPolicy(PendingChoicePolicy):
+    """Sends a question asked right after a dossier answer to the dossier follow-up action, whatever intent it got.
+
+    "thế giờ tôi mang gì đi lấy", "nộp tiền ở đâu", "vậy lên lấy được chưa" after a dossier status are about that
+    dossier; the classifier reads them as out of scope or as a procedure question with no procedure. The action
+    answers from the status just given, or hands the turn to the guide when it names a procedure.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            **PendingChoicePolicy.get_default_config(),
+            "slot": None,
+            "action": "action_dossier_followup",
+            "asked_by": ["action_dossier_status", "action_dossier_help"],
+            "other_intents": [
+                "choose_option", "request_human", "ask_queue_ticket", "ask_queue_status", "check_dossier_status",
+                "ask_opening_hours", "greet", "goodbye", "thank", "cancel", "complain", "bot_challenge", "affirm",
+                "deny", "rate_service", "give_feedback",
+            ],
+        }

@@ -31,8 +31,9 @@ def make_tracker(
     entities: list[dict[str, Any]] | None = None,
     active_loop: str | None = None,
     metadata: dict[str, Any] | None = None,
+    previous_action: str | None = None,
 ) -> Tracker:
-    """A tracker whose latest user message is ``text`` classified as ``intent``."""
+    """A tracker whose latest user message is ``text`` classified as ``intent`` (after ``previous_action``)."""
     all_slots = {"language": None, "procedure_code": None, "procedure_name": None, "last_topic": None,
                  "pending_options": None, "pending_offer": None, "priority_group": None, "form_retries": 0,
                  "dossier_code": None, "id_last4": None, "requested_slot": None}
@@ -43,7 +44,8 @@ def make_tracker(
         sender_id="test-user",
         slots=all_slots,
         latest_message=latest,
-        events=[],
+        events=([{"event": "action", "name": previous_action}, {"event": "action", "name": "action_listen"},
+                 {"event": "user", "text": text}] if previous_action else []),
         paused=False,
         followup_action=None,
         active_loop={"name": active_loop} if active_loop else {},

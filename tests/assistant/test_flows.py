@@ -9,6 +9,7 @@ from assistant.actions.dossier_actions import ActionDossierHelp
 from assistant.actions.feedback import FeedbackWords
 from assistant.actions.feedback_actions import ActionGiveFeedback, ActionRecordComplaint, ActionRecordRating
 from assistant.actions.priority import PriorityGroups
+from assistant.actions.procedure_actions import ActionAnswerProcedure
 from assistant.actions.service_actions import ActionDeclineOffer, ActionIssueTicket, ActionQueueStatus
 from tests.assistant.conftest import make_tracker, run_action, slot_events
 from tests.assistant.replies_text import says
@@ -71,11 +72,41 @@ def test_ticket_for_the_procedure_named_in_the_request(services, bridge):
     assert slots["procedure_code"] == "1.001193" and slots["ticket_id"] == "1"
 
 
-def test_plain_ticket_goes_to_the_general_desk_without_priority(services, bridge):
-    messages, _ = run_action(ActionIssueTicket(services), make_tracker("lấy số thứ tự", "ask_queue_ticket"))
+def test_plain_ticket_request_asks_which_procedure_first(services, bridge):
+    messages, events = run_action(ActionIssueTicket(services), make_tracker("lấy số thứ tự", "ask_queue_ticket"))
+    assert bridge.called("issue_ticket") == [] and bridge.called("turn") == []  # nothing named: no search
+    reply = messages[0]["custom"]["reply"]
+    assert reply["kind"] == "ask_procedure" and says(messages[0]["text"], "ticket_which_procedure")
+    assert [c["payload"] for c in reply["choices"]] == ["/ask_queue_ticket"]
+    assert slot_events(events)["ticket_asked"] is True
+
+
+def test_the_answer_to_which_procedure_gets_the_number_for_its_desk(services, bridge):
+    tracker = make_tracker("làm giấy khai sinh cho cháu", "ask_procedure", slots={"ticket_asked": True},
+                           previous_action="action_issue_ticket")
+    messages, events = run_action(ActionAnswerProcedure(services), tracker)
+    assert bridge.called("issue_ticket") == [{"procedure_code": "1.001193", "desk": None, "priority": "none"}]
+    assert kind_of(messages[0]) == "ticket" and slot_events(events)["ticket_asked"] is None
+
+
+@pytest.mark.parametrize("text", ["/ask_queue_ticket", "tôi cũng không rõ nữa"])
+def test_the_general_desk_button_or_naming_nothing_gets_a_general_number(services, bridge, text):
+    tracker = make_tracker(text, "ask_queue_ticket", slots={"ticket_asked": True},
+                           previous_action="action_issue_ticket")
+    run_action(ActionIssueTicket(services), tracker)
     assert bridge.called("issue_ticket") == [{"procedure_code": None, "desk": "Q0", "priority": "none"}]
-    assert bridge.called("turn") == []  # nothing named: no search
-    assert messages[0]["custom"]["reply"]["ticket"]["desk"]["id"] == "Q0"
+
+
+def test_a_later_question_is_not_read_as_the_tickets_procedure(services, bridge):
+    tracker = make_tracker("làm giấy khai sinh cho cháu", "ask_procedure", slots={"ticket_asked": True},
+                           previous_action="utter_greet")
+    messages, _ = run_action(ActionAnswerProcedure(services), tracker)
+    assert bridge.called("issue_ticket") == [] and kind_of(messages[0]) == "procedure"
+
+
+def test_a_stated_priority_needs_no_procedure(services, bridge):
+    run_action(ActionIssueTicket(services), make_tracker("tôi 80 tuổi rồi, lấy số", "ask_queue_ticket"))
+    assert [c["priority"] for c in bridge.called("issue_ticket")] == ["elderly"]
 
 
 @pytest.mark.parametrize("text", ["ok give me a number for this one please", "cho tôi lấy số luôn nhé"])
@@ -87,7 +118,8 @@ def test_a_ticket_request_naming_nothing_keeps_the_current_procedure(services, b
 
 
 def test_queue_status_of_this_conversations_ticket(services, bridge):
-    _, events = run_action(ActionIssueTicket(services), make_tracker("lấy số", "ask_queue_ticket"))
+    _, events = run_action(ActionIssueTicket(services), make_tracker("lấy số", "ask_queue_ticket",
+                                                                     slots={"procedure_code": "1.001193"}))
     ticket_id = slot_events(events)["ticket_id"]
     bridge.tickets[int(ticket_id)].update(position=4, estimated_wait_minutes=24)
     messages, _ = run_action(ActionQueueStatus(services), make_tracker("còn mấy người", "ask_queue_status",
@@ -112,7 +144,8 @@ def test_a_request_with_only_everyday_words_goes_to_the_general_desk(services, b
     ("lấy số khác giúp tôi, số A015 lỡ rồi", False), ("cho tôi lấy số", False), ("quầy Q1 ở đâu", False),
 ])
 def test_a_quoted_ticket_number_asks_where_it_stands(services, bridge, text, own):
-    messages, _ = run_action(ActionIssueTicket(services), make_tracker(text, "ask_queue_ticket"))
+    tracker = make_tracker(text, "ask_queue_ticket", slots={"procedure_code": "1.001193"})
+    messages, _ = run_action(ActionIssueTicket(services), tracker)
     assert kind_of(messages[0]) == ("queue_status" if own else "ticket")
     assert (bridge.called("issue_ticket") == []) == own
 

@@ -10,7 +10,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from assistant.components.pending_choice_policy import PendingChoicePolicy
+from assistant.components.pending_choice_policy import DossierFollowupPolicy, PendingChoicePolicy
 from tests.rasa.conftest import ROOT
 
 GUIDE = "action_answer_procedure"
@@ -73,3 +73,30 @@ def test_after_the_guide_answered_a_misread_turn_the_policy_listens(policy, doma
 
 def test_a_rating_said_with_its_entity_is_left_to_the_rules(policy, domain):
     assert predicted(policy, domain, tracker(domain, "rate_service", entities=["rating"])) is None
+
+
+@pytest.fixture(scope="module")
+def followup_policy(tmp_path_factory) -> DossierFollowupPolicy:
+    storage = LocalModelStorage(tmp_path_factory.mktemp("followup"))
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = DossierFollowupPolicy.get_default_config()
+    DossierFollowupPolicy.create(config, storage, Resource("followup"), context).train([], Domain.empty())
+    return DossierFollowupPolicy.load(config, storage, Resource("followup"), context)
+
+
+@pytest.mark.parametrize("asked_by", ["action_dossier_status", "action_dossier_help"])
+@pytest.mark.parametrize("intent", ["out_of_scope", "ask_where", "inform", "nlu_fallback"])
+def test_a_question_right_after_a_dossier_answer_goes_to_the_dossier_followup(followup_policy, domain, asked_by,
+                                                                              intent):
+    assert predicted(followup_policy, domain, tracker(domain, intent, asked_by=asked_by, options=())) == \
+        "action_dossier_followup"
+
+
+@pytest.mark.parametrize("intent", ["check_dossier_status", "ask_queue_ticket", "goodbye", "thank", "rate_service"])
+def test_after_a_dossier_answer_a_clear_other_request_is_left_to_the_rules(followup_policy, domain, intent):
+    assert predicted(followup_policy, domain, tracker(domain, intent, asked_by="action_dossier_status",
+                                                      options=())) is None
+
+
+def test_the_dossier_followup_needs_a_dossier_answer_just_before(followup_policy, domain):
+    assert predicted(followup_policy, domain, tracker(domain, "out_of_scope", asked_by=GUIDE, options=())) is None
