@@ -15,7 +15,7 @@ from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, BotUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -39,7 +39,7 @@ class PendingChoicePolicy(Policy):
                 "bot_challenge",
             ],
             # an entity that says the turn is a rating or a dossier code ("cho 4 điểm" after the question)
-            "other_entities": ["rating", "dossier_code"],
+            "other_entities": ["rating", "dossier_code", "id_last4"],
         }
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
@@ -57,7 +57,19 @@ class PendingChoicePolicy(Policy):
         entities = {e.get("entity") for e in (tracker.latest_message.entities or [])}
         if entities & set(self.config["other_entities"]):
             return False
-        return self._previous_bot_action(tracker) in self.config["asked_by"]
+        if self._previous_bot_action(tracker) not in self.config["asked_by"]:
+            return False
+        kinds = self.config.get("asked_kinds")
+        return not kinds or self._last_reply_kind(tracker) in kinds
+
+    @staticmethod
+    def _last_reply_kind(tracker: DialogueStateTracker) -> Optional[Text]:
+        """The kind of the structured reply (assistant/payload.py) of the assistant's last message."""
+        for event in reversed(tracker.events):
+            if isinstance(event, BotUttered):
+                reply = ((event.data or {}).get("custom") or {}).get("reply") or {}
+                return reply.get("kind") if isinstance(reply, dict) else None
+        return None
 
     @staticmethod
     def _previous_bot_action(tracker: DialogueStateTracker) -> Optional[Text]:
@@ -104,6 +116,8 @@ class DossierFollowupPolicy(PendingChoicePolicy):
             "slot": None,
             "action": "action_dossier_followup",
             "asked_by": ["action_dossier_status", "action_dossier_help"],
+            # only after a status was given or the code help: a refusal is followed by another try at the digits
+            "asked_kinds": ["dossier_status", "dossier_help"],
             "other_intents": [
                 "choose_option", "request_human", "ask_queue_ticket", "ask_queue_status", "check_dossier_status",
                 "ask_opening_hours", "greet", "goodbye", "thank", "cancel", "complain", "bot_challenge", "affirm",

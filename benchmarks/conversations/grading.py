@@ -21,6 +21,7 @@ MAX_SPOKEN_CHARS = 200
 """The first answer about a procedure must be short enough to say aloud (spoken form, else the text)."""
 EXCERPT_CHARS = 160
 UNDECIDED = "undecided"
+TICKET_KINDS = {"ticket", "handoff"}
 CHECKS = ("kind", "code", "choices_include", "topic", "words_any", "words_none", "language", "priority", "desk",
           "max_choices", "speech_length", "ellipsis_name")
 _CODE = re.compile(r"(?<![\d.])\d\.\d{6}(?![\d])")
@@ -201,7 +202,9 @@ def grade_turn(turn: Turn, language: str, raw_messages: list[Any], *,
         checks["words_any"] = any(contains_word(shown, word) for word in expect.words_any)
     if expect.words_none is not None:
         checks["words_none"] = not any(contains_word(shown, word) for word in expect.words_none)
-    if expect.priority is not None:
+    # a ticket's priority: judged when a ticket was issued, or when nothing but a ticket is acceptable (a turn that
+    # also accepts "which procedure is the number for?" has no ticket to judge yet)
+    if expect.priority is not None and (priorities or set(expect.kind or ()) <= TICKET_KINDS):
         checks["priority"] = expect.priority in priorities
     if expect.desk is not None:
         checks["desk"] = expect.desk in desks

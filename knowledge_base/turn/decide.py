@@ -30,6 +30,7 @@ from typing import Sequence
 from knowledge_base.search.outcome import SearchOutcome
 from knowledge_base.text import clean, fold, has_diacritics, tokens
 from knowledge_base.turn import family
+from knowledge_base.turn.foreigner import for_foreigners_first, foreigner_hint, hinted
 from knowledge_base.turn.outcome import TurnChoice, TurnOutcome
 from knowledge_base.turn.outside import default_outside_matters
 from knowledge_base.turn.recent import prefer_recent
@@ -304,7 +305,7 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
             markers: SiblingMarkers | None = None) -> TurnOutcome:
     """What ``text`` is about. ``search`` is a knowledge_base ProcedureSearch; ``current_code`` the procedure being
     discussed; ``options`` the codes offered by the last clarifying question (if still pending). ``language`` is
-    the turn's language (vi/en); the word lists hold both, so it only documents the call today.
+    the turn's language (vi/en): an English turn is read as a foreigner's (knowledge_base.turn.foreigner).
     ``words``/``markers`` default to the committed data files (loaded once, on first use)."""
     words = words or default_words()
     markers = markers or default_markers()
@@ -337,9 +338,10 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
             return _answer(search, current_code, "follow_up", follow_up=True)
     elif not strong and not options:
         return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
-    outcome = _search(search, words, query)
+    asked = hinted(query, language)  # an English turn is read as a foreigner's (knowledge_base.turn.foreigner)
+    outcome = for_foreigners_first(_search(search, words, query), foreigner_hint(query, language))
     hits = list(outcome.results)
-    if options and (decided := _options_decide(search, index, markers, query, options, outcome, not strong)):
+    if options and (decided := _options_decide(search, index, markers, asked, options, outcome, not strong)):
         return decided
     if not strong:
         return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
@@ -357,10 +359,10 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
     if elsewhere is not None:
         return _answer(search, elsewhere.code, "referral", elsewhere=elsewhere)
     if hits and outcome.confidence != "no_match":
-        decided = _siblings_decide(search, index, markers, query, outcome)
+        decided = _siblings_decide(search, index, markers, asked, outcome)
         if decided is not None:
             return decided
-        if members := family.decide(search, index, markers, _said_text(search, query), hits):
+        if members := family.decide(search, index, markers, _said_text(search, asked), hits):
             if outcome.confidence != "confident":  # search is unsure of the family too: keep its best other hit
                 members = members[:MAX_CHOICES - 1] + [h.code for h in hits if h.code not in members][:1]
             return _clarify(search, members, "family")

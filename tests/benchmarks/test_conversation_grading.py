@@ -113,6 +113,13 @@ def test_priority_and_desk_come_from_the_ticket_or_the_desk_in_the_reply():
     assert not grade(turn(priority=False, desk="Q1"), [message("Số A001, Quầy 1")]).checks["desk"]
 
 
+def test_priority_is_judged_on_a_ticket_or_when_only_a_ticket_is_acceptable():
+    asked = message("Bạn đến làm thủ tục gì ạ?", kind="ask_procedure")
+    assert "priority" not in grade(turn(kind=["ticket", "ask_procedure"], priority=False), [asked]).checks
+    assert not grade(turn(kind="ticket", priority=False), [asked]).checks["priority"]
+    assert not grade(turn(priority=True), [asked]).checks["priority"]
+
+
 def test_at_most_three_choices_counting_buttons_when_there_is_no_structured_reply():
     four = [{"title": f"Thủ tục {i}", "payload": f"/c{i}"} for i in range(4)]
     assert not grade(turn(), [message("Chọn:", buttons=four)]).checks["max_choices"]

@@ -7,7 +7,7 @@ from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.components.pending_choice_policy import DossierFollowupPolicy, PendingChoicePolicy
@@ -30,9 +30,11 @@ def policy(tmp_path_factory) -> PendingChoicePolicy:
     return PendingChoicePolicy.load(config, storage, Resource("choice"), context)
 
 
-def tracker(domain, intent, *, asked_by=GUIDE, options=("1.014062", "1.014061"), entities=()):
+def tracker(domain, intent, *, asked_by=GUIDE, options=("1.014062", "1.014061"), entities=(), reply_kind=None):
     events = [ActionExecuted("action_listen"), UserUttered("làm căn cước cho con", intent={"name": "ask_procedure"}),
               ActionExecuted(asked_by)]
+    if reply_kind:
+        events.append(BotUttered("…", data={"custom": {"reply": {"kind": reply_kind}}}))
     if options:
         events.append(SlotSet("pending_options", list(options)))
     events += [ActionExecuted("action_listen"), UserUttered("bé 6 tuổi", intent={"name": intent, "confidence": 0.9},
@@ -84,19 +86,29 @@ def followup_policy(tmp_path_factory) -> DossierFollowupPolicy:
     return DossierFollowupPolicy.load(config, storage, Resource("followup"), context)
 
 
-@pytest.mark.parametrize("asked_by", ["action_dossier_status", "action_dossier_help"])
+@pytest.mark.parametrize(("asked_by", "kind"), [("action_dossier_status", "dossier_status"),
+                                               ("action_dossier_help", "dossier_help")])
 @pytest.mark.parametrize("intent", ["out_of_scope", "ask_where", "inform", "nlu_fallback"])
 def test_a_question_right_after_a_dossier_answer_goes_to_the_dossier_followup(followup_policy, domain, asked_by,
-                                                                              intent):
-    assert predicted(followup_policy, domain, tracker(domain, intent, asked_by=asked_by, options=())) == \
-        "action_dossier_followup"
+                                                                              kind, intent):
+    after = tracker(domain, intent, asked_by=asked_by, options=(), reply_kind=kind)
+    assert predicted(followup_policy, domain, after) == "action_dossier_followup"
 
 
 @pytest.mark.parametrize("intent", ["check_dossier_status", "ask_queue_ticket", "goodbye", "thank", "rate_service"])
 def test_after_a_dossier_answer_a_clear_other_request_is_left_to_the_rules(followup_policy, domain, intent):
-    assert predicted(followup_policy, domain, tracker(domain, intent, asked_by="action_dossier_status",
-                                                      options=())) is None
+    after = tracker(domain, intent, asked_by="action_dossier_status", options=(), reply_kind="dossier_status")
+    assert predicted(followup_policy, domain, after) is None
 
 
 def test_the_dossier_followup_needs_a_dossier_answer_just_before(followup_policy, domain):
-    assert predicted(followup_policy, domain, tracker(domain, "out_of_scope", asked_by=GUIDE, options=())) is None
+    assert predicted(followup_policy, domain, tracker(domain, "out_of_scope", asked_by=GUIDE, options=(),
+                                                      reply_kind="procedure")) is None
+
+
+def test_after_a_refusal_another_try_is_left_to_the_rules(followup_policy, domain):
+    refused = tracker(domain, "inform", asked_by="action_dossier_status", options=(), reply_kind="dossier_refused")
+    assert predicted(followup_policy, domain, refused) is None
+    digits = tracker(domain, "inform", asked_by="action_dossier_status", options=(), reply_kind="dossier_status",
+                     entities=["id_last4"])
+    assert predicted(followup_policy, domain, digits) is None
