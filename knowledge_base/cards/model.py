@@ -9,6 +9,7 @@ reads and validates every file and raises ``CardError`` naming the file, the car
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -174,10 +175,19 @@ def _describe(exc: ValidationError, data: object, source: str) -> str:
     return "\n".join(parts)
 
 
+@lru_cache(maxsize=64)
+def _parse(text: str) -> object:
+    """A card file's text, parsed once per process: the bridge, the checker and each test's app read the same files.
+
+    The text is the key, so an edited file is parsed again. Callers only read the result (pydantic copies it).
+    """
+    return yaml.load(text, Loader=_YamlLoader)
+
+
 def load_file(path: Path) -> list[CardModel]:
     """Read and validate one card file; raise CardError listing every problem (file, card code, field)."""
     try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YamlLoader) or {}
+        data = _parse(Path(path).read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         raise CardError(f"{path}: không tìm thấy tệp / file not found") from None
     except yaml.YAMLError as exc:
