@@ -102,6 +102,7 @@ def settings(tmp_path: Path, database_url) -> BridgeSettings:
         health_timeout_s=0.2,
         rate_limits=UNLIMITED,
         demo_mode=True,
+        sqlite_synchronous=NO_FSYNC,
     )
 
 
@@ -111,6 +112,11 @@ def search_settings(tmp_path: Path) -> SearchSettings:
     shutil.copytree(SearchSettings(_env_file=None).answer_cards_dir, cards)
     return SearchSettings(_env_file=None, answer_cards_dir=cards)
 
+
+NO_FSYNC = "OFF"
+"""A test's SQLite file is thrown away, so its commits skip the fsync (as the PostgreSQL test cluster runs with
+fsync=off). The bridge's default (FULL) is tested in test_migrations_and_storage.py; surviving kill -9 is tested
+on a subprocess with the default settings (test_durability.py)."""
 
 UNLIMITED = RateLimits(**{name: RateLimit(burst=0, per_minute=1) for name in RateLimits.model_fields})
 """API tests send many requests from one TestClient; the limits have their own tests (test_rate_limits.py)."""
