@@ -7,8 +7,14 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.actions.base import ServiceAction, send, turn_language
-from assistant.actions.dossier import (MAX_FORM_RETRIES, client_key, find_dossier_code, find_id_last4,
-                                      id_last4_beside_code, mentions_dossier_code)
+from assistant.actions.dossier import (
+    MAX_FORM_RETRIES,
+    client_key,
+    find_dossier_code,
+    find_id_last4,
+    id_last4_beside_code,
+    mentions_dossier_code,
+)
 from assistant.actions.runtime import Services, shared_services
 from assistant.payload import ReplyPayload
 
