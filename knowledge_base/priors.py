@@ -37,7 +37,9 @@ CommonProcedures = RootModel[list[CommonProcedure]]
 def load_common_procedures(path: Path | None = None, known_codes: set[str] | None = None) -> dict[str, float]:
     """code -> weight in (0, 1] from the YAML list; unknown codes (when `known_codes` is given) are errors."""
     path = Path(path or DEFAULT_PATH)
-    entries = validate(read_yaml(path, PriorFileError) or [], CommonProcedures, source=str(path), error=PriorFileError).root
+    entries = validate(
+        read_yaml(path, PriorFileError) or [], CommonProcedures, source=str(path), error=PriorFileError
+    ).root
     weights: dict[str, float] = {}
     for number, entry in enumerate(entries, start=1):
         where = f"{path}: entry {number} (code: {entry.code})"
