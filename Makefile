@@ -11,9 +11,10 @@ test:
 # Both need .venv with the test and lint tools (requirements/dev.in): `make test` once, or `scripts/setup.sh --for-tests`.
 DEV_TOOLS = @[ -x .venv/bin/ruff ] || { echo "No test/lint tools in .venv: run \`bash scripts/setup.sh --for-tests\` first." >&2; exit 1; }
 
+# One pytest-xdist worker per core: the fast tier is CPU-bound (in-process apps, SQLite files without fsync).
 test-fast:
 	$(DEV_TOOLS)
-	PYTHONPATH="$(CURDIR)" .venv/bin/python -m pytest tests -q -m "not slow"
+	PYTHONPATH="$(CURDIR)" .venv/bin/python -m pytest tests -q -m "not slow" -n auto
 
 # ruff (pyproject.toml: lint + import order, line length 120), then mypy on the packages listed under [tool.mypy]
 lint:
