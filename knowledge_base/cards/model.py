@@ -101,7 +101,14 @@ class CardModel(_Strict):
 
     def has_language(self, language: Language) -> bool:
         """True when every citizen-facing line has text in this language."""
-        lines: list = [self.short_name, self.fee, self.where, *self.documents, *self.notes, *self.staff_notes]
+        lines: list[Text | Fee] = [
+            self.short_name,
+            self.fee,
+            self.where,
+            *self.documents,
+            *self.notes,
+            *self.staff_notes,
+        ]
         if self.time is not None:
             lines.append(self.time)
         for variant in self.variants:
@@ -136,7 +143,7 @@ class Card:
 
 
 def _in(model: CardModel, language: Language) -> Card:
-    def text(line) -> str:
+    def text(line: Text | Fee) -> str:
         return line.get(language) or ""
 
     return Card(
@@ -169,8 +176,11 @@ def _describe(exc: ValidationError, data: object, source: str) -> str:
                 pass
             loc = loc[2:]
         where = ".".join(str(p) for p in loc) or "(card)"
-        message = "khóa không được phép / unknown key" if err.get("type") == "extra_forbidden" else (
-            "thiếu / missing" if err.get("type") == "missing" else err.get("msg", ""))
+        message = (
+            "khóa không được phép / unknown key"
+            if err.get("type") == "extra_forbidden"
+            else ("thiếu / missing" if err.get("type") == "missing" else err.get("msg", ""))
+        )
         parts.append(f"{source}: card {code}: {where}: {message}")
     return "\n".join(parts)
 
@@ -224,8 +234,9 @@ class AnswerCards:
                 continue
             for model in models:
                 if model.code in cards:
-                    problems.append(f"{file.name}: card {model.code}: mã trùng / duplicate code "
-                                    f"(also in {origin[model.code]})")
+                    problems.append(
+                        f"{file.name}: card {model.code}: mã trùng / duplicate code (also in {origin[model.code]})"
+                    )
                     continue
                 cards[model.code] = model
                 origin[model.code] = file.name
