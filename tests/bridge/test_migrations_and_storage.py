@@ -9,7 +9,8 @@ from assistant.bridge.migrations import MIGRATIONS, MigrationError, current_vers
 from assistant.bridge.settings import BridgeSettings
 from tests.bridge.conftest import sqlite_only
 
-pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL (conftest.py)
+pytestmark = [pytest.mark.both_engines,  # SQLite and PostgreSQL (conftest.py)
+              pytest.mark.unmigrated]  # the tests migrate the database themselves
 
 
 @pytest.fixture
