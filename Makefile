@@ -1,6 +1,6 @@
 # Lễ tân số — the two commands: `make run` (set up + run the assistant), `make test` (set up + run all tests).
 # For developers: `make test-fast` (the logic tests: no models, Rasa, browser or server processes) and `make lint`.
-.PHONY: run test test-fast lint setup bench clean wipe-data
+.PHONY: run test test-fast lint format setup bench clean wipe-data
 
 run:
 	bash scripts/run.sh
@@ -11,15 +11,23 @@ test:
 # Both need .venv with the test and lint tools (requirements/dev.in): `make test` once, or `scripts/setup.sh --for-tests`.
 DEV_TOOLS = @[ -x .venv/bin/ruff ] || { echo "No test/lint tools in .venv: run \`bash scripts/setup.sh --for-tests\` first." >&2; exit 1; }
 
+# One pytest-xdist worker per core: the fast tier is CPU-bound (in-process apps, SQLite files without fsync).
 test-fast:
 	$(DEV_TOOLS)
-	PYTHONPATH="$(CURDIR)" .venv/bin/python -m pytest tests -q -m "not slow"
+	PYTHONPATH="$(CURDIR)" .venv/bin/python -m pytest tests -q -m "not slow" -n auto
 
 # ruff (pyproject.toml: lint + import order, line length 120), then mypy on the packages listed under [tool.mypy]
 lint:
 	$(DEV_TOOLS)
 	.venv/bin/ruff check .
 	PYTHONPATH="$(CURDIR)" .venv/bin/mypy
+
+# ruff format, then ruff's import order. Not yet run over the whole tree: that is one commit of its own, made when no
+# other branch is open (it rewrites ~7,000 lines in ~320 files).
+format:
+	$(DEV_TOOLS)
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix --select I .
 
 setup:
 	bash scripts/setup.sh

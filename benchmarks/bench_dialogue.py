@@ -7,8 +7,9 @@ Prints figures; asserts nothing. Commands (from the repository root):
   #    tickets earlier runs issued stay waiting for the day (a day of runs can leave thousands at one desk), and
   #    every new ticket's position is computed over them.
   .venv/bin/python benchmarks/bench_dialogue.py turns --turns 200 --concurrency 10 [--seed N] [--warmup 20]
-  #    [--fixed-questions] [--via chat|rasa] [--start-stack [--runs N]]; prints p50/p95, CPU ms per turn of each service (from /proc/<pid>/stat), how busy the machine was,
-  #    and the bridge's search cache hit rate; procedure questions come from the dev split, varied each run.
+  #    [--fixed-questions] [--via chat|rasa] [--start-stack [--runs N]]; prints p50/p95, CPU ms per turn of each
+  #    service (from /proc/<pid>/stat), how busy the machine was, and the bridge's search cache hit rate; procedure
+  #    questions come from the dev split, varied each run.
   #    --via chat (the default) sends each turn through the bridge's POST /api/chat, the path citizens take;
   #    --via rasa straight to Rasa's REST webhook (dialogue cost without the relay). --start-stack runs a private
   #    stack (benchmarks/stack.py: free ports, fresh database) instead of the one on 8000/5005/5055, and
@@ -20,6 +21,7 @@ Prints figures; asserts nothing. Commands (from the repository root):
   # 4. start time of `rasa run` (spare port 5105) and of the action server (spare port 5155)
   .venv/bin/python benchmarks/bench_dialogue.py start-time
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,8 +60,11 @@ CONVERSATIONS = [
     ["tôi là người già cho tôi lấy số", "mấy giờ mở cửa", "tạm biệt"],
 ]
 # --fixed-questions: the same three procedure questions every time (the search cache then answers most of them).
-FIXED = {"vi": "làm giấy khai sinh cho con cần gì", "plain": "cho hoi thu tuc dang ky ket hon",
-         "en": "what documents do I need to register a birth"}
+FIXED = {
+    "vi": "làm giấy khai sinh cho con cần gì",
+    "plain": "cho hoi thu tuc dang ky ket hon",
+    "en": "what documents do I need to register a birth",
+}
 KINDS = {"vi": ("accented", "colloquial", "short", "typo", "long"), "plain": ("unaccented",), "en": ("english",)}
 
 
@@ -157,8 +162,9 @@ def _reply_messages(via: str, body) -> list | None:
     return body if isinstance(body, list) else None
 
 
-async def run_turns(rasa_url: str, bridge_url: str, turns: int, concurrency: int, pool: QuestionPool,
-                    via: str = "chat", services=None) -> None:
+async def run_turns(
+    rasa_url: str, bridge_url: str, turns: int, concurrency: int, pool: QuestionPool, via: str = "chat", services=None
+) -> None:
     import httpx
 
     latencies: list[float] = []
@@ -205,22 +211,31 @@ async def run_turns(rasa_url: str, bridge_url: str, turns: int, concurrency: int
         cpu_after = {name: _cpu_ticks(p) for name, p in pids.items()}
     cache_after = _search_cache_stats(bridge_url)
 
-    print(f"turns: {len(latencies)} ok-or-answered, {len(errors)} errors, {degraded} 'service down' replies; "
-          f"{concurrency} concurrent senders; wall {wall:.1f} s ({len(latencies) / wall:.1f} turns/s)")
+    print(
+        f"turns: {len(latencies)} ok-or-answered, {len(errors)} errors, {degraded} 'service down' replies; "
+        f"{concurrency} concurrent senders; wall {wall:.1f} s ({len(latencies) / wall:.1f} turns/s)"
+    )
     if latencies:
-        print(f"latency ms: p50 {percentile(latencies, 50):.0f}  p95 {percentile(latencies, 95):.0f}  "
-              f"p99 {percentile(latencies, 99):.0f}  max {max(latencies):.0f}  mean {statistics.mean(latencies):.0f}")
+        print(
+            f"latency ms: p50 {percentile(latencies, 50):.0f}  p95 {percentile(latencies, 95):.0f}  "
+            f"p99 {percentile(latencies, 99):.0f}  max {max(latencies):.0f}  mean {statistics.mean(latencies):.0f}"
+        )
     tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
     done = max(1, len(latencies))
     per_turn = {name: (cpu_after[name] - cpu_before[name]) * tick_ms / done for name in pids if pids[name]}
     ours = sum(cpu_after[name] - cpu_before[name] for name in pids)
     busy, total = (after - before for after, before in zip(machine_after, machine_before))
     cores = os.cpu_count() or 1
-    print("CPU ms per turn: " + "  ".join(f"{name} {ms:.1f}" for name, ms in per_turn.items())
-          + f"  total {sum(per_turn.values()):.1f}"
-          + "".join(f"  ({name} not running)" for name in pids if not pids[name]))
-    print(f"machine: {cores * busy / max(1, total):.2f} of {cores} cores busy during the run, "
-          f"{cores * (busy - ours) / max(1, total):.2f} of them outside the three services")
+    print(
+        "CPU ms per turn: "
+        + "  ".join(f"{name} {ms:.1f}" for name, ms in per_turn.items())
+        + f"  total {sum(per_turn.values()):.1f}"
+        + "".join(f"  ({name} not running)" for name in pids if not pids[name])
+    )
+    print(
+        f"machine: {cores * busy / max(1, total):.2f} of {cores} cores busy during the run, "
+        f"{cores * (busy - ours) / max(1, total):.2f} of them outside the three services"
+    )
     distinct = len(set(pool.asked))
     print(f"procedure questions: {len(pool.asked)} asked, {distinct} distinct")
     if cache_before and cache_after:
@@ -237,8 +252,12 @@ async def warm_up(rasa_url: str, bridge_url: str, turns: int, fixed_pool: Questi
     """Untimed turns through every conversation, one sender at a time, with the fixed questions."""
     import httpx
 
-    turns_in_order = ((f"warmup-{round_no}-{index}", message) for round_no in itertools.count()
-                      for index, script in enumerate(CONVERSATIONS) for message in script)
+    turns_in_order = (
+        (f"warmup-{round_no}-{index}", message)
+        for round_no in itertools.count()
+        for index, script in enumerate(CONVERSATIONS)
+        for message in script
+    )
     async with httpx.AsyncClient(timeout=60) as client:
         for sender, message in itertools.islice(turns_in_order, turns):
             url, payload = _turn_request(via, rasa_url, bridge_url, sender, fixed_pool.fill(message))
@@ -309,9 +328,29 @@ def report_rss() -> None:
 def train_time() -> None:
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
-        subprocess.run([*RASA, "train", "--config", "assistant/config.yml", "--domain", "assistant/domain.yml",
-                        "--data", "assistant/data", "--out", out, "--fixed-model-name", "bench", "--force", "--quiet"],
-                       cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                *RASA,
+                "train",
+                "--config",
+                "assistant/config.yml",
+                "--domain",
+                "assistant/domain.yml",
+                "--data",
+                "assistant/data",
+                "--out",
+                out,
+                "--fixed-model-name",
+                "bench",
+                "--force",
+                "--quiet",
+            ],
+            cwd=ROOT,
+            env=ENV,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         elapsed = time.perf_counter() - started
         size = (Path(out) / "bench.tar.gz").stat().st_size / 1e6
     print(f"rasa train: {elapsed:.0f} s, model {size:.0f} MB")
@@ -342,11 +381,29 @@ def start_time(model: str) -> None:
         if not _free(port):
             sys.exit(f"port {port} is busy")
     commands = {
-        "rasa run": ([*RASA, "run", "-i", "127.0.0.1", "-p", "5105", "--model", model,
-                      "--endpoints", "assistant/endpoints.yml", "--credentials", "assistant/credentials.yml"],
-                     "http://127.0.0.1:5105/webhooks/readiness/", lambda body: b"true" in body),
-        "action server": ([sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions", "-p", "5155"],
-                          "http://127.0.0.1:5155/health", lambda body: True),
+        "rasa run": (
+            [
+                *RASA,
+                "run",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                "5105",
+                "--model",
+                model,
+                "--endpoints",
+                "assistant/endpoints.yml",
+                "--credentials",
+                "assistant/credentials.yml",
+            ],
+            "http://127.0.0.1:5105/webhooks/readiness/",
+            lambda body: b"true" in body,
+        ),
+        "action server": (
+            [sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions", "-p", "5155"],
+            "http://127.0.0.1:5155/health",
+            lambda body: True,
+        ),
     }
     for name, (command, url, ready) in commands.items():
         process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -365,12 +422,13 @@ def _measure(args, seed: int, rasa_url: str, bridge_url: str, services) -> None:
     print(f"question seed {seed}" + (" (fixed questions)" if args.fixed_questions else "") + f"; via {args.via}")
     pool = QuestionPool(DEV_QUESTIONS, seed, fixed=args.fixed_questions)
     if args.warmup > 0:
-        asyncio.run(warm_up(rasa_url, bridge_url, args.warmup, QuestionPool(DEV_QUESTIONS, seed, fixed=True),
-                            args.via))
+        asyncio.run(warm_up(rasa_url, bridge_url, args.warmup, QuestionPool(DEV_QUESTIONS, seed, fixed=True), args.via))
     before = reference_work_ms()
     asyncio.run(run_turns(rasa_url, bridge_url, args.turns, args.concurrency, pool, args.via, services))
-    print(f"machine speed: reference workload {before:.1f} ms before, {reference_work_ms():.1f} ms after "
-          "(lower is faster; compare runs only when these are close)")
+    print(
+        f"machine speed: reference workload {before:.1f} ms before, {reference_work_ms():.1f} ms after "
+        "(lower is faster; compare runs only when these are close)"
+    )
 
 
 def run_turn_benchmark(args) -> None:
@@ -400,16 +458,30 @@ def main() -> None:
     turns.add_argument("--concurrency", type=int, default=10)
     turns.add_argument("--bridge-url", default="http://127.0.0.1:8000", help="for the search cache hit rate")
     turns.add_argument("--seed", type=int, default=None, help="question order (default: a new one each run)")
-    turns.add_argument("--warmup", type=int, default=20,
-                       help="untimed turns first, with the fixed questions (none of them in the timed pool), so "
-                            "first-call costs (lazy imports, first inference) are not counted; 0 = cold")
-    turns.add_argument("--via", choices=("chat", "rasa"), default="chat",
-                       help="chat: the bridge's POST /api/chat (default, the citizens' path); rasa: Rasa's webhook")
-    turns.add_argument("--start-stack", action="store_true",
-                       help="measure a private stack on free ports with a fresh database (benchmarks/stack.py)")
+    turns.add_argument(
+        "--warmup",
+        type=int,
+        default=20,
+        help="untimed turns first, with the fixed questions (none of them in the timed pool), so "
+        "first-call costs (lazy imports, first inference) are not counted; 0 = cold",
+    )
+    turns.add_argument(
+        "--via",
+        choices=("chat", "rasa"),
+        default="chat",
+        help="chat: the bridge's POST /api/chat (default, the citizens' path); rasa: Rasa's webhook",
+    )
+    turns.add_argument(
+        "--start-stack",
+        action="store_true",
+        help="measure a private stack on free ports with a fresh database (benchmarks/stack.py)",
+    )
     turns.add_argument("--runs", type=int, default=1, help="with --start-stack: measurements in a row (seed+i)")
-    turns.add_argument("--fixed-questions", action="store_true",
-                       help="ask the same three procedure questions every time (as in the first figures)")
+    turns.add_argument(
+        "--fixed-questions",
+        action="store_true",
+        help="ask the same three procedure questions every time (as in the first figures)",
+    )
     sub.add_parser("rss", help="resident memory of Rasa, actions and bridge")
     sub.add_parser("train-time", help="time a full rasa train into a temporary directory")
     start = sub.add_parser("start-time", help="time rasa run and the action server until ready")

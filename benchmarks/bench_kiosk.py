@@ -189,14 +189,21 @@ def bench_turn(runs: int, bridge: str | None) -> None:
         print(f"end of speech -> reply audio, push-to-talk stop ({name}, real TTS, over WebSocket): {median_ms(ptt)}")
         server.should_exit = True
         endpointing = [("default: 500 ms after a question, 1,100 ms after an opener", {}),
-                       ("fixed 800 ms, the same after any utterance", {"vad_hangover_ms": 800, "vad_opener_hangover_ms": 800})]
+                       ("fixed 800 ms, the same after any utterance",
+                        {"vad_hangover_ms": 800, "vad_opener_hangover_ms": 800})]
         for label, update in endpointing:
-            tuned = KioskEngines(engines.settings.model_copy(update=update),
-                                 stt=engines._stt, tts=engines._tts, dialogue=engines._dialogue)
+            tuned = KioskEngines(
+                engines.settings.model_copy(update=update),
+                stt=engines._stt,
+                tts=engines._tts,
+                dialogue=engines._dialogue,
+            )
             server, url = serve_kiosk(tuned)
             auto = [one_socket_turn(url, speech, push_to_talk=False, realtime=True) for _ in range(max(2, runs // 3))]
-            print(f"end of speech -> reply audio, automatic end, {label} ({name}, "
-                  f"streamed in real time): {median_ms(auto)}")
+            print(
+                f"end of speech -> reply audio, automatic end, {label} ({name}, "
+                f"streamed in real time): {median_ms(auto)}"
+            )
             server.should_exit = True
 
 

@@ -53,8 +53,21 @@ def _seed_waiting(url: str, count: int) -> None:
     _, _, tickets, _ = _queue(url)
     day, now = tickets.today(), datetime.now(timezone.utc)
     with db.write() as session:
-        session.add_all([Ticket(desk_id=DESK, day=day, seq=n, number=f"A{n:03d}", priority="elderly" if n % 4 == 0 else "none",
-                                status="waiting", issued_at=now, public_id=secrets.token_urlsafe(12)) for n in range(1, count + 1)])
+        session.add_all(
+            [
+                Ticket(
+                    desk_id=DESK,
+                    day=day,
+                    seq=n,
+                    number=f"A{n:03d}",
+                    priority="elderly" if n % 4 == 0 else "none",
+                    status="waiting",
+                    issued_at=now,
+                    public_id=secrets.token_urlsafe(12),
+                )
+                for n in range(1, count + 1)
+            ]
+        )
     db.dispose()
 
 
@@ -74,8 +87,20 @@ def main() -> None:
     parser.add_argument("--engine", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    figures: dict[str, list] = {k: [] for k in ("call_next_calls", "call_next_distinct", "call_next_errors", "tickets_issued", "tickets_distinct",
-                                                 "ticket_retries", "ticket_errors", "lockout_source_hits", "migrations_ok")}
+    figures: dict[str, list] = {
+        k: []
+        for k in (
+            "call_next_calls",
+            "call_next_distinct",
+            "call_next_errors",
+            "tickets_issued",
+            "tickets_distinct",
+            "ticket_retries",
+            "ticket_errors",
+            "lockout_source_hits",
+            "migrations_ok",
+        )
+    }
     with databases(args.engine) as new_database:
         for run in range(1, args.runs + 1):
             url = new_database()
@@ -100,12 +125,16 @@ def main() -> None:
             reports = run_workers(new_database(), "migrate", processes=2, threads=1)
             figures["migrations_ok"].append(sum(r["ok"] for r in reports))
             errors = Counter(r["error"].split(":")[0] for r in reports if not r["ok"])
-            print(f"run {run}: calls {len(called)} for {WAITING} waiting ({len(set(called))} distinct, errors {dict(call_errors)}); "
-                  f"tickets "
-                  f"{figures['tickets_issued'][-1]} ({figures['tickets_distinct'][-1]} distinct, "
-                  f"{figures['ticket_retries'][-1]} retries, {figures['ticket_errors'][-1]} busy); lockout source hits "
-                  f"{figures['lockout_source_hits'][-1]} of 40 (limit 5); migrations ok {figures['migrations_ok'][-1]} of 2"
-                  + (f" ({dict(errors)})" if errors else ""), flush=True)
+            print(
+                f"run {run}: calls {len(called)} for {WAITING} waiting ({len(set(called))} distinct, "
+                f"errors {dict(call_errors)}); tickets "
+                f"{figures['tickets_issued'][-1]} ({figures['tickets_distinct'][-1]} distinct, "
+                f"{figures['ticket_retries'][-1]} retries, {figures['ticket_errors'][-1]} busy); lockout source hits "
+                f"{figures['lockout_source_hits'][-1]} of 40 (limit 5); "
+                f"migrations ok {figures['migrations_ok'][-1]} of 2"
+                + (f" ({dict(errors)})" if errors else ""),
+                flush=True,
+            )
     print(json.dumps({"engine": args.engine, "waiting": WAITING, **figures}))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import enum
 import logging
+from typing import Any
 
 from kiosk.audio import SAMPLE_WIDTH, TARGET_RATE
 from kiosk.conversation import KioskConversation, TurnResult
@@ -27,7 +28,7 @@ class Phase(enum.Enum):
     """Speech ended (or no speech): the utterance is ready to be transcribed."""
 
 
-def turn_message(result: TurnResult) -> dict:
+def turn_message(result: TurnResult) -> dict[str, object]:
     """The JSON the page renders and plays for one turn."""
     audio = "data:audio/wav;base64," + base64.b64encode(result.audio).decode("ascii") if result.audio else None
     return {"type": "reply", **result.to_json(), "audio": audio}
@@ -44,7 +45,7 @@ class BrowserKioskSession:
         self._transcript: Transcript | None = None
 
     # --- audio path -------------------------------------------------------------------------------
-    def start(self, rate: int = TARGET_RATE) -> dict:
+    def start(self, rate: int = TARGET_RATE) -> dict[str, object]:
         """Push-to-talk pressed: start a new utterance."""
         if rate != TARGET_RATE:
             raise ProtocolError(f"audio must be {TARGET_RATE} Hz 16-bit mono PCM (got rate {rate})")
@@ -71,7 +72,7 @@ class BrowserKioskSession:
             self.phase = Phase.ENDPOINTED
         return self.phase is Phase.ENDPOINTED
 
-    def transcribe(self) -> list[dict]:
+    def transcribe(self) -> list[dict[str, object]]:
         """Recognise the utterance (blocking: run it in a worker thread); the transcript is shown at once."""
         utterance = self._endpointer.utterance
         self.phase = Phase.IDLE
@@ -88,7 +89,7 @@ class BrowserKioskSession:
                          "Speech recognition is not available here; please type your question."}]
         return [{"type": "transcript", **self._transcript.to_json()}]
 
-    def answer(self) -> list[dict]:
+    def answer(self) -> list[dict[str, object]]:
         """Answer the transcript from `transcribe` (blocking: dialogue + speech synthesis)."""
         transcript, self._transcript = self._transcript, None
         if transcript is None:
@@ -97,12 +98,12 @@ class BrowserKioskSession:
         log.info("kiosk page turn: %s (chars=%d)", result.kind.value, len(transcript.text))
         return [turn_message(result)]
 
-    def finish(self) -> list[dict]:
+    def finish(self) -> list[dict[str, object]]:
         """Transcribe then answer in one call (for callers that do not show the transcript early)."""
         return self.transcribe() + self.answer()
 
     # --- typed text and touched buttons -------------------------------------------------------------
-    def control(self, message: dict) -> list[dict]:
+    def control(self, message: dict[str, Any]) -> list[dict[str, object]]:
         """A JSON control message other than start/stop (blocking for text/choose: run it in a thread)."""
         kind = message.get("type")
         if kind == "text":

@@ -56,7 +56,7 @@ class TurnResult:
     """Tappable follow-ups from the structured reply (fee, time, where, ticket)."""
     offer_typing: bool = False
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         reply = self.reply
         return {"kind": self.kind.value, "text": self.display_text, "spoken_text": self.spoken_text,
                 "transcript": self.transcript.to_json() if self.transcript else None,
@@ -108,10 +108,10 @@ class KioskConversation:
             log.info("kiosk turn not heard clearly (chars=%d)", len(transcript.text))
             result = self._fixed(TurnKind.NOT_HEARD, self.phrases.not_heard, self.phrases.not_heard_en,
                                  offer_typing=True)
-            return _with(result, transcript=transcript, buttons=self.pending_buttons)
+            return replace(result, transcript=transcript, buttons=self.pending_buttons)
         chosen = match_choice(transcript.text, self.pending_buttons)
         message = chosen.payload if chosen else transcript.text
-        return _with(self._ask(message), transcript=transcript)
+        return replace(self._ask(message), transcript=transcript)
 
     def typed(self, text: str) -> TurnResult:
         """Answer text typed on the screen (a typed number also picks a shown option)."""
@@ -127,11 +127,11 @@ class KioskConversation:
             reply = self.dialogue.send(self.sender, message)
         except DialogueRefused as exc:
             log.info("kiosk message refused by the bridge: HTTP %d %s", exc.status_code, exc.error or "")
-            return _with(self._fixed(TurnKind.REPHRASE, self.phrases.rephrase, self.phrases.rephrase_en,
+            return replace(self._fixed(TurnKind.REPHRASE, self.phrases.rephrase, self.phrases.rephrase_en,
                                      offer_typing=True), message_sent=message)
         except DialogueUnavailable as exc:
             log.warning("kiosk dialogue unavailable: %s", exc)
-            return _with(self._fixed(TurnKind.UNAVAILABLE, self.phrases.unavailable, self.phrases.unavailable_en,
+            return replace(self._fixed(TurnKind.UNAVAILABLE, self.phrases.unavailable, self.phrases.unavailable_en,
                                      offer_typing=True), message_sent=message)
         self.pending_buttons = list(reply.buttons)
         self.pending_suggestions = list(reply.suggestions)
@@ -168,6 +168,3 @@ class KioskConversation:
             log.error("kiosk voice failed, answer shown without sound: %s", exc)
             return b""
 
-
-def _with(result: TurnResult, **changes) -> TurnResult:
-    return replace(result, **changes)

@@ -4,7 +4,7 @@ read by the same parser: the kiosk never reads desks or tickets out of the prose
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
@@ -28,7 +28,7 @@ class DialogueReply:
     """The dialogue engine was unavailable; the texts are the polite fallback."""
 
     @classmethod
-    def from_chat_json(cls, body: dict) -> DialogueReply:
+    def from_chat_json(cls, body: dict[str, Any]) -> DialogueReply:
         """Read a `POST /api/chat` body with the web chat's parser (DialogueUnavailable when it is not one)."""
         messages, degraded = parse_chat_json(body)
         return cls(messages=messages, degraded=degraded)
@@ -94,7 +94,7 @@ class DialogueReply:
         payload = self.payload
         return payload.ticket.number if payload is not None and payload.ticket is not None else None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         payload = self.payload
         return {"texts": self.texts, "text": self.text, "degraded": self.degraded, "desk": self.desk,
                 "ticket": self.ticket, "buttons": [b.to_json() for b in self.buttons],

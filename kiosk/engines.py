@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import threading
 
-from kiosk.dialogue import DEFAULT_BRIDGE_URL, HttpDialogueClient
+from kiosk.audio import PcmAudio
+from kiosk.dialogue import DEFAULT_BRIDGE_URL, DialogueClient, HttpDialogueClient
 from kiosk.settings import KioskSettings
-from kiosk.stt import VoskSpeechToText, load_phrases
+from kiosk.stt import SpeechToText, Transcript, VoskSpeechToText, load_phrases
 from kiosk.tts import EspeakTextToSpeech, TextToSpeech
 from kiosk.vad import VadConfig
 
@@ -41,15 +42,16 @@ class KioskEngines:
     is loaded only when speech must be recognised.
     """
 
-    def __init__(self, settings: KioskSettings, *, stt=None, tts=None, dialogue=None) -> None:
+    def __init__(self, settings: KioskSettings, *, stt: SpeechToText | None = None, tts: TextToSpeech | None = None,
+                 dialogue: DialogueClient | None = None) -> None:
         self.settings = settings
         self.vad = build_vad(settings)
         self._stt, self._tts, self._dialogue = stt, tts, dialogue
-        self._dialogues: dict[str, HttpDialogueClient] = {}
+        self._dialogues: dict[str, DialogueClient] = {}
         self._stt_failed = False
         self._lock = threading.Lock()
 
-    def stt(self):
+    def stt(self) -> SpeechToText:
         with self._lock:
             if self._stt is None:
                 try:
@@ -74,13 +76,13 @@ class KioskEngines:
         """A dialogue client was injected (tests, or a caller with its own)."""
         return self._dialogue is not None
 
-    def tts(self):
+    def tts(self) -> TextToSpeech:
         with self._lock:
             if self._tts is None:
                 self._tts = build_tts(self.settings)
             return self._tts
 
-    def dialogue(self, own_url: str | None = None):
+    def dialogue(self, own_url: str | None = None) -> DialogueClient:
         """The injected client, else HTTP to KIOSK_BRIDGE_URL, else to this bridge's own address."""
         if self._dialogue is not None:
             return self._dialogue
@@ -102,5 +104,5 @@ class LazySpeechToText:
     def __init__(self, engines: KioskEngines) -> None:
         self._engines = engines
 
-    def transcribe(self, audio):
+    def transcribe(self, audio: PcmAudio) -> Transcript:
         return self._engines.stt().transcribe(audio)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 import sys
-from typing import Protocol
+from typing import Any, Protocol
 
 from kiosk.audio import SAMPLE_WIDTH, TARGET_RATE, PcmAudio, read_wav, to_speech_rate
 
@@ -57,7 +57,7 @@ class WavFileSource:
         """Nothing to drop: a file holds only the visitor's audio."""
 
 
-def _sounddevice():
+def _sounddevice() -> Any:  # the sounddevice module (optional, untyped)
     try:
         import sounddevice  # optional: only the local microphone loop needs it
     except (ImportError, OSError) as exc:

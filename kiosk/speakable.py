@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Annotated
@@ -61,82 +61,85 @@ def _grouped_number(text: str) -> int:
     return int(text.replace(".", ""))
 
 
-_RULES: list[tuple[re.Pattern[str], object]] = []
+Rewrite = Callable[[re.Match[str]], str | None]
+"""A rule's rewrite of one match: the words to say, or None to leave the match as written."""
+
+_RULES: list[tuple[re.Pattern[str], Rewrite]] = []
 
 
-def _rule(pattern: str):
-    def register(func):
+def _rule(pattern: str) -> Callable[[Rewrite], Rewrite]:
+    def register(func: Rewrite) -> Rewrite:
         _RULES.append((re.compile(pattern), func))
         return func
     return register
 
 
 @_rule(r"(?<![\d/])(ngày\s+)?(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
-def _dmy(m: re.Match) -> str | None:
+def _dmy(m: re.Match[str]) -> str | None:
     return _date(int(m[2]), int(m[3]), int(m[4]))
 
 
 @_rule(r"(?<![\d-])(ngày\s+)?(\d{4})-(\d{2})-(\d{2})(?![\d-])")
-def _iso(m: re.Match) -> str | None:
+def _iso(m: re.Match[str]) -> str | None:
     return _date(int(m[4]), int(m[3]), int(m[2]))
 
 
 @_rule(r"(?<![\d/])(ngày\s+)(\d{1,2})/(\d{1,2})(?![\d/])")
-def _dm(m: re.Match) -> str | None:
+def _dm(m: re.Match[str]) -> str | None:
     return _date(int(m[2]), int(m[3]), None)
 
 
 @_rule(r"(?<![\d:.,])(\d{1,2})\s*(?::|h|giờ\s*)(\d{2})(?:\s*phút)?(?![\d:])")
-def _hm(m: re.Match) -> str | None:
+def _hm(m: re.Match[str]) -> str | None:
     return _time(int(m[1]), int(m[2]))
 
 
 @_rule(r"(?<![\w.])(\d{1,3}(?:\.\d{3})+|\d+)\s*(?:đồng|VNĐ|VND|đ)(?!\w)")
-def _money(m: re.Match) -> str:
+def _money(m: re.Match[str]) -> str:
     return f"{number_words(_grouped_number(m[1]))} đồng"
 
 
 @_rule(r"(?<![\w.])(\d+(?:,\d+)?)\s*%")
-def _percent(m: re.Match) -> str:
+def _percent(m: re.Match[str]) -> str:
     whole, _, fraction = m[1].partition(",")
     words = number_words(int(whole)) + (f" phẩy {digit_words(fraction)}" if fraction else "")
     return f"{words} phần trăm"
 
 
 @_rule(r"(?<![\w.])(\d)\.(\d{6})(?!\w|\.\w)")
-def _procedure_code(m: re.Match) -> str:
+def _procedure_code(m: re.Match[str]) -> str:
     return f"{DIGITS[int(m[1])]} chấm {digit_words(m[2])}"
 
 
 @_rule(r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+)(?![\w.,]\d)")
-def _thousands(m: re.Match) -> str:
+def _thousands(m: re.Match[str]) -> str:
     return number_words(_grouped_number(m[1]))
 
 
 @_rule(r"(?<![\w.,])(\d+),(\d+)(?![\w.,]\d)")
-def _decimal(m: re.Match) -> str:
+def _decimal(m: re.Match[str]) -> str:
     return f"{number_words(int(m[1]))} phẩy {digit_words(m[2])}"
 
 
 @_rule(r"(?<![\w.\-/])(?=[\w.\-/]*\d)(\w+(?:[.\-/]\w+)+)(?![\w.\-/]*\w)")
-def _dotted_codes(m: re.Match) -> str:
+def _dotted_codes(m: re.Match[str]) -> str:
     """Codes such as 000.00.20.H26-250801-0001 or TK1-TS: part by part, digits one at a time."""
     joiners = {".": "chấm", "-": "gạch", "/": "trên"}
     return " ".join(joiners.get(part) or _spell(part) for part in re.split(r"([.\-/])", m[1]) if part)
 
 
 @_rule(r"(?<![\w.])([A-ZĐ]{1,3}\d{1,4}|\d{1,4}[A-ZĐ]{1,3})(?!\w|\.\w)")
-def _letters_and_digits(m: re.Match) -> str:
+def _letters_and_digits(m: re.Match[str]) -> str:
     return _spell(m[1])
 
 
 @_rule(r"(?<![\w.,])(0\d{6,11}|\d{7,})(?!\w|[.,]\w)")
-def _digit_strings(m: re.Match) -> str:
+def _digit_strings(m: re.Match[str]) -> str:
     return digit_words(m[1])
 
 
 @_rule(r"(?<!\w)(\d+)(?!\w)")
-def _integer(m: re.Match) -> str:
+def _integer(m: re.Match[str]) -> str:
     return number_words(int(m[1]))
 
 
@@ -175,7 +178,7 @@ def _looks_english(part: str) -> bool:
     return len(words) >= 2 and not has_diacritics(part)
 
 
-def _apply(rewrite, match: re.Match) -> str:
+def _apply(rewrite: Rewrite, match: re.Match[str]) -> str:
     spoken = rewrite(match)
     return f" {spoken} " if spoken is not None else match[0]
 

@@ -5,7 +5,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from kiosk.audio import PcmAudio, to_speech_rate
 
@@ -23,7 +23,7 @@ class Transcript:
     seconds: float
     """Duration of the audio that was recognised."""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {"text": self.text, "confidence": round(self.confidence, 3), "seconds": round(self.seconds, 3)}
 
 
@@ -73,7 +73,7 @@ class VoskSpeechToText:
         self.model_dir = model_dir
         self.phrases = list(phrases) if phrases else None
 
-    def _recognizer(self, rate: int):
+    def _recognizer(self, rate: int) -> Any:  # vosk.KaldiRecognizer (vosk has no type information)
         if self.phrases:
             grammar = json.dumps([*self.phrases, "[unk]"], ensure_ascii=False)
             recognizer = self._vosk.KaldiRecognizer(self._model, rate, grammar)
@@ -85,7 +85,7 @@ class VoskSpeechToText:
     def transcribe(self, audio: PcmAudio) -> Transcript:
         audio = to_speech_rate(audio)
         recognizer = self._recognizer(audio.rate)
-        words: list[dict] = []
+        words: list[dict[str, Any]] = []
         texts: list[str] = []
         for start in range(0, len(audio.samples), _CHUNK_BYTES):
             if recognizer.AcceptWaveform(audio.samples[start:start + _CHUNK_BYTES]):
@@ -97,7 +97,7 @@ class VoskSpeechToText:
         return Transcript(text=text, confidence=confidence, seconds=audio.seconds)
 
 
-def _collect(result: dict, words: list[dict], texts: list[str]) -> None:
+def _collect(result: dict[str, Any], words: list[dict[str, Any]], texts: list[str]) -> None:
     kept = [word for word in result.get("result", []) if not _is_marker(str(word.get("word", "")))]
     words.extend(kept)
     if "result" in result:

@@ -69,7 +69,7 @@ class _SharedEngine:
             # one empty run makes it idle so later commands run at once, in order, on the caller's thread.
             self.engine.runAndWait()
 
-    def _on_finished(self, completed: bool = True, **_) -> None:
+    def _on_finished(self, completed: bool = True, **_: object) -> None:
         self.completed = completed
         self.finished.set()
 

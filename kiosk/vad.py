@@ -4,10 +4,14 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from kiosk.audio import SAMPLE_WIDTH, TARGET_RATE, PcmAudio
+
+if TYPE_CHECKING:
+    from kiosk.settings import KioskSettings
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class VadConfig:
     rate: int = TARGET_RATE
 
     @classmethod
-    def from_settings(cls, settings) -> VadConfig:
+    def from_settings(cls, settings: KioskSettings) -> VadConfig:
         return cls(threshold_dbfs=settings.vad_threshold_dbfs, frame_ms=settings.vad_frame_ms,
                    start_ms=settings.vad_start_ms, hangover_ms=settings.vad_hangover_ms,
                    opener_hangover_ms=settings.vad_opener_hangover_ms, opener_ms=settings.vad_opener_ms,

@@ -41,7 +41,7 @@ def validate(data: Any, model: type[M], *, source: str, error: type[Exception] =
         raise error(f"{source}: " + "; ".join(problems)) from None
 
 
-def where(data: Any, loc: tuple) -> str:
+def where(data: Any, loc: tuple[int | str, ...]) -> str:
     """A pydantic error location in staff words: list positions as "entry N (code: X)", then the field names."""
     parts: list[str] = []
     node = data

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel
 
 from knowledge_base.data_file import read_yaml, validate
+
+if TYPE_CHECKING:
+    from knowledge_base.catalogue import Procedure
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "common_procedures.yaml"
 CITIZEN_APPLICANTS = ("Công dân Việt Nam", "Người Việt Nam định cư ở nước ngoài", "Người nước ngoài")
@@ -37,7 +40,9 @@ CommonProcedures = RootModel[list[CommonProcedure]]
 def load_common_procedures(path: Path | None = None, known_codes: set[str] | None = None) -> dict[str, float]:
     """code -> weight in (0, 1] from the YAML list; unknown codes (when `known_codes` is given) are errors."""
     path = Path(path or DEFAULT_PATH)
-    entries = validate(read_yaml(path, PriorFileError) or [], CommonProcedures, source=str(path), error=PriorFileError).root
+    entries = validate(
+        read_yaml(path, PriorFileError) or [], CommonProcedures, source=str(path), error=PriorFileError
+    ).root
     weights: dict[str, float] = {}
     for number, entry in enumerate(entries, start=1):
         where = f"{path}: entry {number} (code: {entry.code})"
@@ -49,7 +54,7 @@ def load_common_procedures(path: Path | None = None, known_codes: set[str] | Non
     return weights
 
 
-def procedure_prior(procedure, common: dict[str, float]) -> float:
+def procedure_prior(procedure: Procedure, common: dict[str, float]) -> float:
     """In [0, 1]: the common-list weight, else a small prior when individuals (not only organisations) may file."""
     if procedure.code in common:
         return common[procedure.code]

@@ -84,7 +84,10 @@ def render() -> str:
     for title, module, cls in deployables():
         parts.append(f"\n# ==== {title}: {module} ====\n")
         for name, field in cls.model_fields.items():
-            parts.append(f"# {meaning(cls, name)}\n# {env_name(cls, name)}={env_value(field.get_default(call_default_factory=True))}\n")
+            parts.append(
+                f"# {meaning(cls, name)}\n"
+                f"# {env_name(cls, name)}={env_value(field.get_default(call_default_factory=True))}\n"
+            )
     return "".join(parts)
 
 

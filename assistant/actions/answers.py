@@ -4,12 +4,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from knowledge_base.text import fold
-
 from assistant.actions.card_view import card_of
 from assistant.actions.language import in_language
 from assistant.actions.names import clean_cut
 from assistant.actions.replies import Replies
+from knowledge_base.text import fold
 
 TOPIC_BY_INTENT = {
     "ask_procedure": "overview",
@@ -147,7 +146,11 @@ def where_reply(procedure: dict[str, Any], route: dict[str, Any] | None, replies
     directions = shorten(in_language(desk, "directions", language), 140)
     name = (desk.get("name_en") if language == "en" else None) or desk["name"]
     return replies.say(
-        "where", language, desk=name, floor=in_language(desk, "floor", language), directions=f"{directions}. " if directions else "",
+        "where",
+        language,
+        desk=name,
+        floor=in_language(desk, "floor", language),
+        directions=f"{directions}. " if directions else "",
         **base,
     )
 
@@ -206,7 +209,10 @@ def _describe(
             return replies.say("steps_full", language, steps="; ".join(steps), **base)
         return replies.say("steps", language, count=len(steps), first=steps[0], **base)
     if topic == "legal":
-        laws = [(law.get("number") or shorten(law.get("name", ""), 60)).strip() for law in procedure.get("legal_basis") or []]
+        laws = [
+            (law.get("number") or shorten(law.get("name", ""), 60)).strip()
+            for law in procedure.get("legal_basis") or []
+        ]
         laws = [law for law in laws if law]
         if not laws:
             return replies.say("legal_none", language, **base)

@@ -72,30 +72,53 @@ def procedure_card(procedure: dict[str, Any], topic: str, language: str, *, rout
     card = card_of(procedure)
     if card:  # the citizen answer card in the reply's language
         return ProcedureCard(
-            code=procedure["code"], name=short_name(procedure, language), official_name=procedure.get("name") or None,
-            topic=topic if topic in TOPIC_NAMES else "overview", ward_level=ward,
-            documents=[d for d in card.get("documents") or [] if d], fee=card.get("fee") or _fee_text(procedure, language),
-            time=card.get("time") or None, online=card.get("online"),
+            code=procedure["code"],
+            name=short_name(procedure, language),
+            official_name=procedure.get("name") or None,
+            topic=topic if topic in TOPIC_NAMES else "overview",
+            ward_level=ward,
+            documents=[d for d in card.get("documents") or [] if d],
+            fee=card.get("fee") or _fee_text(procedure, language),
+            time=card.get("time") or None,
+            online=card.get("online"),
             portal_url=card.get("portal_url") or procedure.get("source_url") or None,
-            notes=[n for n in card.get("notes") or [] if n][:2], handled_by=handled_by or None,
+            notes=[n for n in card.get("notes") or [] if n][:2],
+            handled_by=handled_by or None,
             desk=desk_of(route, language) if ward else None,
         )
     return ProcedureCard(
-        code=procedure["code"], name=short_name(procedure, language), official_name=procedure.get("name") or None,
+        code=procedure["code"],
+        name=short_name(procedure, language),
+        official_name=procedure.get("name") or None,
         topic=topic if topic in TOPIC_NAMES else "overview",
-        ward_level=ward, documents=_document_names(procedure), fee=_fee_text(procedure, language),
+        ward_level=ward,
+        documents=_document_names(procedure),
+        fee=_fee_text(procedure, language),
         time=shorten(channel.get("processing_time") or "", 160) or None,
         online=("online" in kinds) if procedure.get("channels") else None,
-        portal_url=procedure.get("source_url") or None, handled_by=handled_by or None,
+        portal_url=procedure.get("source_url") or None,
+        handled_by=handled_by or None,
         desk=desk_of(route, language) if ward else None,
     )
 
 
-def procedure_payload(procedure: dict[str, Any], topic: str, language: str, text: str, *,
-                      route: dict[str, Any] | None = None, handled_by: str | None = None) -> ReplyPayload:
+def procedure_payload(
+    procedure: dict[str, Any],
+    topic: str,
+    language: str,
+    text: str,
+    *,
+    route: dict[str, Any] | None = None,
+    handled_by: str | None = None,
+) -> ReplyPayload:
     """kind procedure (or not_at_ward): the card, tappable follow-ups and a short spoken form."""
     ward = procedure.get("ward_level") is not False
     follow = suggestions(language) if ward else [c for c in suggestions(language) if c.payload != "/ask_queue_ticket"]
-    return ReplyPayload(kind="procedure" if ward else "not_at_ward", language=language, speech=speech(text),
-                        procedure=procedure_card(procedure, topic, language, route=route, handled_by=handled_by),
-                        suggestions=follow, desk=desk_of(route, language) if ward else None)
+    return ReplyPayload(
+        kind="procedure" if ward else "not_at_ward",
+        language=language,
+        speech=speech(text),
+        procedure=procedure_card(procedure, topic, language, route=route, handled_by=handled_by),
+        suggestions=follow,
+        desk=desk_of(route, language) if ward else None,
+    )

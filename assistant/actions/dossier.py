@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from knowledge_base.text import tokens
-
 from assistant.actions.answers import display_name
 from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
 from assistant.actions.replies import Replies
 from assistant.actions.reply import Reply
 from assistant.actions.spoken_numbers import digit_runs
 from assistant.payload import Desk, DossierStatus, ReplyPayload
+from knowledge_base.text import tokens
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,6 @@
 """Dossier status form: validate the code and the 4 digits (one re-ask with an example), then look it up; the
 questions right after a dossier answer are answered about that dossier."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -8,11 +9,17 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.actions.base import ServiceAction, send, turn_language
+from assistant.actions.dossier import (
+    MAX_FORM_RETRIES,
+    client_key,
+    find_dossier_code,
+    find_id_last4,
+    id_last4_beside_code,
+    mentions_dossier_code,
+)
 from assistant.actions.procedure_actions import ActionAnswerProcedure
-from assistant.actions.service_actions import previous_bot_action
-from assistant.actions.dossier import (MAX_FORM_RETRIES, client_key, find_dossier_code, find_id_last4,
-                                      id_last4_beside_code, mentions_dossier_code)
 from assistant.actions.runtime import Services, shared_services
+from assistant.actions.service_actions import previous_bot_action
 from assistant.payload import ReplyPayload
 
 
@@ -57,8 +64,10 @@ class ValidateDossierForm(FormValidationAction):
         if retries < MAX_FORM_RETRIES:
             replies = (self._services or shared_services()).replies
             language = turn_language(tracker)
-            dispatcher.utter_message(text=replies.say(reply_key, language),
-                                     json_message=ReplyPayload(kind="dossier_prompt", language=language).to_custom())
+            dispatcher.utter_message(
+                text=replies.say(reply_key, language),
+                json_message=ReplyPayload(kind="dossier_prompt", language=language).to_custom(),
+            )
         return {slot: None, "form_retries": retries}
 
     async def validate_dossier_code(
@@ -66,7 +75,8 @@ class ValidateDossierForm(FormValidationAction):
     ) -> dict[str, Any]:
         # the whole message first: a code typed with spaces ("… - 250808 - 0006") reaches the slot in pieces
         code = find_dossier_code(tracker.latest_message.get("text")) or find_dossier_code(
-            slot_value if isinstance(slot_value, str) else None)
+            slot_value if isinstance(slot_value, str) else None
+        )
         if code:
             return {"dossier_code": code, "form_retries": 0}
         return self._retry("dossier_code", "dossier_bad_code", dispatcher, tracker)
@@ -107,9 +117,16 @@ class ActionDossierHelp(ServiceAction):
         text = tracker.latest_message.get("text") or ""
         language = turn_language(tracker)
         if not mentions_dossier_code(text):
-            return send(dispatcher, await self.services.guide.answer(
-                text=text, intent="ask_procedure", topic="overview",
-                current_code=tracker.get_slot("procedure_code"), language=language))
+            return send(
+                dispatcher,
+                await self.services.guide.answer(
+                    text=text,
+                    intent="ask_procedure",
+                    topic="overview",
+                    current_code=tracker.get_slot("procedure_code"),
+                    language=language,
+                ),
+            )
         dispatcher.utter_message(response="utter_dossier_help")
         return []
 

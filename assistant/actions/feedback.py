@@ -12,14 +12,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from knowledge_base.data_file import read_model
-from knowledge_base.text import tokens
-
 from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
 from assistant.actions.replies import Replies
 from assistant.actions.reply import Reply
 from assistant.actions.spoken_numbers import DIGIT_WORDS
 from assistant.payload import ReplyPayload
+from knowledge_base.data_file import read_model
+from knowledge_base.text import tokens
 
 logger = logging.getLogger(__name__)
 WORDS_PATH = Path(__file__).parent / "data" / "feedback_words.yaml"

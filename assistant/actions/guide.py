@@ -10,9 +10,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from knowledge_base.text import clean
-from knowledge_base.turn.topics import default_topic_words
-
 from assistant.actions.answers import TOPICS, describe
 from assistant.actions.bridge_client import BridgeClient, BridgeUnavailable
 from assistant.actions.card_view import in_language
@@ -23,6 +20,8 @@ from assistant.actions.options import parse_option_number
 from assistant.actions.replies import Replies
 from assistant.actions.reply import Reply
 from assistant.payload import Choice, ReplyPayload
+from knowledge_base.text import clean
+from knowledge_base.turn.topics import default_topic_words
 
 logger = logging.getLogger(__name__)
 MAX_CHOICES = 3

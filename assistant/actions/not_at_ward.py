@@ -8,11 +8,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from knowledge_base.text import clean, fold
-
 from assistant.actions.answers import describe, display_name, shorten
 from assistant.actions.body_names import BodyNames
 from assistant.actions.replies import Replies
+from knowledge_base.text import clean, fold
 
 BODY_CHARS = 100
 ADDRESS_CHARS = 120

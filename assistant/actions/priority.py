@@ -9,10 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from assistant.actions.spoken_numbers import number_before
 from knowledge_base.data_file import read_model
 from knowledge_base.text import tokens
-
-from assistant.actions.spoken_numbers import number_before
 
 PRIORITY_PATH = Path(__file__).parent / "data" / "priority_groups.yaml"
 NO_PRIORITY = "none"

@@ -47,7 +47,10 @@ def _token_create(settings: BridgeSettings, role: str, name: str, desk: str | No
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"token #{token_id} ({role}{' ' + desk if desk else ''}, {name}) — shown once, store it safely / chỉ hiện một lần:")
+    print(
+        f"token #{token_id} ({role}{' ' + desk if desk else ''}, {name}) — shown once, store it safely"
+        " / chỉ hiện một lần:"
+    )
     print(token)
     return 0
 
@@ -57,7 +60,10 @@ def _token_list(settings: BridgeSettings) -> int:
     from assistant.bridge.services import open_database
 
     for row in list_tokens(open_database(settings)):
-        print(f"#{row['id']}  {row['role']:7s} {row['desk'] or '':4s} {row['name']}  created {row['created_at']:%Y-%m-%d}" + ("  REVOKED" if row["revoked"] else ""))
+        print(
+            f"#{row['id']}  {row['role']:7s} {row['desk'] or '':4s} {row['name']}  created {row['created_at']:%Y-%m-%d}"
+            + ("  REVOKED" if row["revoked"] else "")
+        )
     return 0
 
 
@@ -87,10 +93,11 @@ def _import(settings: BridgeSettings, path: Path, name: str) -> int:
     from assistant.bridge.importer import ImportFileError, import_procedures
     from assistant.bridge.knowledge import KnowledgeService, default_knowledge_sources
     from assistant.bridge.services import open_database
-
     from knowledge_base.settings import SearchSettings
 
-    knowledge = KnowledgeService(db=open_database(settings), searcher=None, **default_knowledge_sources(SearchSettings()))
+    knowledge = KnowledgeService(
+        db=open_database(settings), searcher=None, **default_knowledge_sources(SearchSettings())
+    )
     knowledge.apply_overlay()
     try:
         with path.open("rb") as stream:
@@ -99,10 +106,16 @@ def _import(settings: BridgeSettings, path: Path, name: str) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     report = result.to_json()
-    print(f"created {report['created']}, updated {report['updated']}, unchanged {report['unchanged']}, errors {report['error_count']}")
+    print(
+        f"created {report['created']}, updated {report['updated']}, unchanged {report['unchanged']}, "
+        f"errors {report['error_count']}"
+    )
     for error in report["errors"]:
         print(f"  line {error['line']}: {error['message']}")
-    print("A running bridge picks the changes up at its next start. / Bridge đang chạy sẽ nhận thay đổi khi khởi động lại.")
+    print(
+        "A running bridge picks the changes up at its next start. "
+        "/ Bridge đang chạy sẽ nhận thay đổi khi khởi động lại."
+    )
     return 1 if report["error_count"] else 0
 
 

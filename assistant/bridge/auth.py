@@ -72,7 +72,17 @@ def identify(db: Database, token: str) -> StaffIdentity | None:
 def list_tokens(db: Database) -> list[dict]:
     with db.read() as session:
         rows = session.execute(select(ApiToken).order_by(ApiToken.id)).scalars().all()
-    return [{"id": r.id, "name": r.name, "role": r.role, "desk": r.desk_id, "created_at": r.created_at, "revoked": r.revoked_at is not None} for r in rows]
+    return [
+        {
+            "id": r.id,
+            "name": r.name,
+            "role": r.role,
+            "desk": r.desk_id,
+            "created_at": r.created_at,
+            "revoked": r.revoked_at is not None,
+        }
+        for r in rows
+    ]
 
 
 def revoke_token(db: Database, token_id: int) -> bool:

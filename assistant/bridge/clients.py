@@ -35,6 +35,10 @@ def service_token_ok(offered: str, expected: str) -> bool:
 def client_identity(*, host: str, headers, secret: str, service_token: str) -> str:
     """The remote address's key, or the forwarded key when our own service vouches for it."""
     forwarded = headers.get(CLIENT_HEADER, "").strip()
-    if forwarded and is_client_key(forwarded) and service_token_ok(headers.get(SERVICE_TOKEN_HEADER, ""), service_token):
+    if (
+        forwarded
+        and is_client_key(forwarded)
+        and service_token_ok(headers.get(SERVICE_TOKEN_HEADER, ""), service_token)
+    ):
         return forwarded
     return address_key(host, secret=secret)

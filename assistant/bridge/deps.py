@@ -49,8 +49,13 @@ def _bearer(request: Request) -> str:
 
 
 def unauthorized() -> ApiError:
-    return ApiError(401, "unauthorized", "Cần mã truy cập hợp lệ của cán bộ (Authorization: Bearer …). / "
-                    "A valid staff token is required (Authorization: Bearer …).", headers={"WWW-Authenticate": "Bearer"})
+    return ApiError(
+        401,
+        "unauthorized",
+        "Cần mã truy cập hợp lệ của cán bộ (Authorization: Bearer …). / "
+        "A valid staff token is required (Authorization: Bearer …).",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
 def require_role(role: str):
@@ -62,7 +67,9 @@ def require_role(role: str):
         if identity is None:
             raise unauthorized()
         if not identity.may(role):
-            raise ApiError(403, "forbidden", f"Mã truy cập này không có quyền '{role}'. / This token lacks the '{role}' role.")
+            raise ApiError(
+                403, "forbidden", f"Mã truy cập này không có quyền '{role}'. / This token lacks the '{role}' role."
+            )
         return identity
 
     return dependency

@@ -102,7 +102,9 @@ def _describe(errors: list[dict], data: Any) -> str:
 def validate_ward_config(data: Any, *, source: str = "ward config") -> WardConfig:
     """Validate a parsed ward config document; raise WardConfigError with every problem found."""
     if not isinstance(data, dict):
-        raise WardConfigError(f"{source}: phải là một bảng có 'ward' và 'desks' / must be a mapping with 'ward' and 'desks'")
+        raise WardConfigError(
+            f"{source}: phải là một bảng có 'ward' và 'desks' / must be a mapping with 'ward' and 'desks'"
+        )
     try:
         config = WardConfig.model_validate(data)
     except ValidationError as exc:
@@ -116,16 +118,23 @@ def validate_ward_config(data: Any, *, source: str = "ward config") -> WardConfi
             problems.append(f"mã quầy trùng / duplicate desk id {desk.id!r}")
         seen_ids.add(desk.id)
         if desk.prefix in seen_prefixes:
-            problems.append(f"chữ cái số thứ tự trùng / duplicate ticket prefix {desk.prefix!r} ({seen_prefixes[desk.prefix]}, {desk.id})")
+            problems.append(
+                f"chữ cái số thứ tự trùng / duplicate ticket prefix {desk.prefix!r} "
+                f"({seen_prefixes[desk.prefix]}, {desk.id})"
+            )
         seen_prefixes.setdefault(desk.prefix, desk.id)
         desk.fields = [clean(f) for f in desk.fields]
         for field in desk.fields:
             if field in field_owner and field_owner[field] != desk.id:
-                problems.append(f"lĩnh vực {field!r} thuộc hai quầy / field served by two desks: {field_owner[field]}, {desk.id}")
+                problems.append(
+                    f"lĩnh vực {field!r} thuộc hai quầy / field served by two desks: {field_owner[field]}, {desk.id}"
+                )
             field_owner.setdefault(field, desk.id)
     generals = [d.id for d in config.desks if d.general]
     if len(generals) != 1:
-        problems.append(f"cần đúng một quầy chung (general: true) / exactly one general desk required, found {generals or 'none'}")
+        problems.append(
+            f"cần đúng một quầy chung (general: true) / exactly one general desk required, found {generals or 'none'}"
+        )
     if problems:
         raise WardConfigError(f"{source}: " + "; ".join(problems))
     return config
@@ -167,8 +176,14 @@ class DeskDirectory:
     def to_json(self) -> dict[str, Any]:
         """Ward facts that are known (an empty address or phone is left out, never shown blank) and the desks."""
         ward = self.config.ward
-        facts = {"name": ward.name, "address": ward.address, "hours": ward.hours, "phone": ward.phone,
-                 "name_en": ward.name_en, "hours_en": ward.hours_en}
+        facts = {
+            "name": ward.name,
+            "address": ward.address,
+            "hours": ward.hours,
+            "phone": ward.phone,
+            "name_en": ward.name_en,
+            "hours_en": ward.hours_en,
+        }
         out = {key: value for key, value in facts.items() if value}
         out["demo"] = ward.demo
         return {"ward": out, "desks": [d.to_json() for d in self.config.desks]}

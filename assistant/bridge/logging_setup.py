@@ -4,8 +4,8 @@ from __future__ import annotations
 import logging
 import sys
 
-from assistant.privacy import RedactingFilter
 from assistant.bridge.settings import BridgeSettings
+from assistant.privacy import RedactingFilter
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 

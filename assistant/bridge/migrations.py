@@ -75,7 +75,9 @@ def _0005_queue_front_ends(conn: Connection) -> None:
         if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
             conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
     for (row_id,) in conn.execute(text("SELECT id FROM tickets WHERE public_id IS NULL")).all():
-        conn.execute(text("UPDATE tickets SET public_id = :p WHERE id = :id"), {"p": secrets.token_urlsafe(12), "id": row_id})
+        conn.execute(
+            text("UPDATE tickets SET public_id = :p WHERE id = :id"), {"p": secrets.token_urlsafe(12), "id": row_id}
+        )
     conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS ix_tickets_public_id ON tickets (public_id)"))
     models.Base.metadata.create_all(conn, tables=[models.QueueCall.__table__])
 
@@ -83,8 +85,12 @@ def _0005_queue_front_ends(conn: Connection) -> None:
 def _0006_ticket_counters(conn: Connection) -> None:
     """Ticket numbers from a counter row per desk and day, continuing from the tickets already issued."""
     models.Base.metadata.create_all(conn, tables=[models.TicketCounter.__table__])
-    conn.execute(text("INSERT INTO ticket_counters (desk_id, day, last_seq) "
-                      "SELECT desk_id, day, MAX(seq) FROM tickets GROUP BY desk_id, day"))
+    conn.execute(
+        text(
+            "INSERT INTO ticket_counters (desk_id, day, last_seq) "
+            "SELECT desk_id, day, MAX(seq) FROM tickets GROUP BY desk_id, day"
+        )
+    )
 
 
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
@@ -164,7 +170,9 @@ def migrate(engine: Engine, migrations: list[tuple[int, str, Callable[[Connectio
             if _version(conn) >= number:
                 continue  # another process applied it while this one waited for the lock
             step(conn)
-            conn.execute(models.SchemaMigration.__table__.insert().values(version=number, name=name, applied_at=utcnow()))
+            conn.execute(
+                models.SchemaMigration.__table__.insert().values(version=number, name=name, applied_at=utcnow())
+            )
         log.info("applied migration %d: %s", number, name)
         applied.append(number)
     return applied

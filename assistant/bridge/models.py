@@ -21,7 +21,9 @@ class SchemaMigration(Base):
 
 
 class Dossier(Base):
-    """A dossier (hồ sơ) known locally. The applicant's ID number is never stored: only a salted hash of its last 4 digits."""
+    """A dossier (hồ sơ) known locally.
+
+    The applicant's ID number is never stored: only a salted hash of its last 4 digits."""
 
     __tablename__ = "dossiers"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -48,7 +50,10 @@ class LookupFailure(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """True while the source is being asked: counts towards the limits, but may still turn out a success."""
-    __table_args__ = (Index("ix_lookup_failures_code_at", "code_key", "at"), Index("ix_lookup_failures_client_at", "client", "at"))
+    __table_args__ = (
+        Index("ix_lookup_failures_code_at", "code_key", "at"),
+        Index("ix_lookup_failures_client_at", "client", "at"),
+    )
 
 
 class LookupGuard(Base):
@@ -76,8 +81,11 @@ class Ticket(Base):
     """Unguessable id of the public "your turn" page /t/{public_id} (the number is sequential)."""
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     """When the desk marked the ticket served or skipped."""
-    __table_args__ = (UniqueConstraint("desk_id", "day", "seq", name="uq_tickets_desk_day_seq"), Index("ix_tickets_desk_day_status", "desk_id", "day", "status"),
-                      Index("ix_tickets_public_id", "public_id", unique=True))
+    __table_args__ = (
+        UniqueConstraint("desk_id", "day", "seq", name="uq_tickets_desk_day_seq"),
+        Index("ix_tickets_desk_day_status", "desk_id", "day", "status"),
+        Index("ix_tickets_public_id", "public_id", unique=True),
+    )
 
 
 class TicketCounter(Base):

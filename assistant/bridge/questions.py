@@ -5,7 +5,6 @@ import logging
 import queue
 import threading
 
-
 from assistant.bridge.db import Database, utcnow
 from assistant.bridge.models import Feedback, QuestionLog
 from assistant.privacy import keywords, redact
@@ -76,7 +75,9 @@ class QuestionRecorder:
 
 def add_feedback(db: Database, *, conversation_id: str, rating: int, comment: str) -> int:
     with db.write() as session:
-        row = Feedback(conversation_id=conversation_id, rating=rating, comment=redact(clean(comment, max_chars=2000)), at=utcnow())
+        row = Feedback(
+            conversation_id=conversation_id, rating=rating, comment=redact(clean(comment, max_chars=2000)), at=utcnow()
+        )
         session.add(row)
         session.flush()
         return row.id

@@ -34,7 +34,8 @@ RECENT_CALLS = 8
 
 
 def desk_label(desk: DeskConfig, *, english: bool = False) -> str:
-    """The short name said and shown on the board: "Quầy 1" from "Quầy 1 – Hộ tịch, chứng thực" ("Desk 1" in English)."""
+    """The short name said and shown on the board: "Quầy 1" from "Quầy 1 – Hộ tịch, chứng thực" ("Desk 1" in
+    English)."""
     name = (desk.name_en or desk.name) if english else desk.name
     return name.split(" – ")[0].split(" - ")[0].strip()
 
@@ -46,8 +47,14 @@ def _unknown_desk() -> ApiError:
 class DeskCounter:
     """Desk operations over the ticket table (see module docstring)."""
 
-    def __init__(self, *, db: Database, tickets: TicketQueue, desks: Callable[[], DeskDirectory],
-                 clock: Callable[[], datetime] = utcnow):
+    def __init__(
+        self,
+        *,
+        db: Database,
+        tickets: TicketQueue,
+        desks: Callable[[], DeskDirectory],
+        clock: Callable[[], datetime] = utcnow,
+    ):
         self._db, self._tickets, self._desks, self._clock = db, tickets, desks, clock
 
     def _desk(self, desk_id: str) -> DeskConfig:
@@ -58,9 +65,12 @@ class DeskCounter:
 
     def _current(self, session: Session, desk_id: str) -> Ticket | None:
         """The ticket the desk is serving now: its latest call still in status "called"."""
-        return session.execute(select(Ticket).where(Ticket.desk_id == desk_id, Ticket.day == self._tickets.today(),
-                                                    Ticket.status == "called")
-                               .order_by(Ticket.called_at.desc(), Ticket.id.desc()).limit(1)).scalar_one_or_none()
+        return session.execute(
+            select(Ticket)
+            .where(Ticket.desk_id == desk_id, Ticket.day == self._tickets.today(), Ticket.status == "called")
+            .order_by(Ticket.called_at.desc(), Ticket.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
 
     def _announce(self, session: Session, ticket: Ticket, kind: str) -> int:
         call = QueueCall(ticket_id=ticket.id, desk_id=ticket.desk_id, number=ticket.number, kind=kind, at=self._clock())
@@ -69,7 +79,9 @@ class DeskCounter:
         return call.id
 
     def call_next(self, desk_id: str) -> dict | None:
-        """Finish the ticket being served (as served) and call the next one by the interleaving rule; None if nobody waits."""
+        """Finish the ticket being served (as served) and call the next one by the interleaving rule.
+
+        None if nobody waits."""
         desk = self._desk(desk_id)
         now = self._clock()
         with self._db.write() as session:
@@ -105,7 +117,9 @@ class DeskCounter:
     def finish(self, desk_id: str, outcome: str) -> dict:
         """Mark the ticket being served as "served" or "skipped" (the citizen did not come)."""
         if outcome not in ("served", "skipped"):
-            raise ApiError(422, "invalid_outcome", "Kết quả phải là served hoặc skipped. / outcome must be served or skipped.")
+            raise ApiError(
+                422, "invalid_outcome", "Kết quả phải là served hoặc skipped. / outcome must be served or skipped."
+            )
         desk = self._desk(desk_id)
         with self._db.write() as session:
             current = self._serving(session, desk.id)
@@ -119,21 +133,42 @@ class DeskCounter:
         day = self._tickets.today()
         with self._db.read() as session:
             order = self._tickets._order(session, desk.id, day)
-            numbers = dict(session.execute(select(Ticket.id, Ticket.number).where(Ticket.id.in_([t.id for t in order]))).all()) if order else {}
+            numbers = (
+                dict(
+                    session.execute(select(Ticket.id, Ticket.number).where(Ticket.id.in_([t.id for t in order]))).all()
+                )
+                if order
+                else {}
+            )
             current = self._current(session, desk.id)
-            done = dict(session.execute(select(Ticket.status, func.count()).where(
-                Ticket.desk_id == desk.id, Ticket.day == day, Ticket.status.in_(("served", "skipped"))).group_by(Ticket.status)).all())
+            done = dict(
+                session.execute(
+                    select(Ticket.status, func.count())
+                    .where(Ticket.desk_id == desk.id, Ticket.day == day, Ticket.status.in_(("served", "skipped")))
+                    .group_by(Ticket.status)
+                ).all()
+            )
             return {
                 "desk": {**desk.to_json(), "label": desk_label(desk)},
                 "current": self._tickets._describe(session, current, desk) if current else None,
-                "waiting": [{"number": numbers[t.id], "priority": t.priority, "priority_label": PRIORITY_LABELS[t.priority][0],
-                             "position": i + 1} for i, t in enumerate(order)],
-                "served": done.get("served", 0), "skipped": done.get("skipped", 0),
-                "rule": {"priority_burst": self._tickets._burst,
-                         "vi": f"Ưu tiên (người cao tuổi, khuyết tật, mang thai, có con nhỏ) được gọi trước; sau "
-                               f"{self._tickets._burst} số ưu tiên liền nhau thì gọi một số thường.",
-                         "en": f"Priority tickets (elderly, disability, pregnant, small child) are called first; after "
-                               f"{self._tickets._burst} priority tickets in a row, one normal ticket is called."},
+                "waiting": [
+                    {
+                        "number": numbers[t.id],
+                        "priority": t.priority,
+                        "priority_label": PRIORITY_LABELS[t.priority][0],
+                        "position": i + 1,
+                    }
+                    for i, t in enumerate(order)
+                ],
+                "served": done.get("served", 0),
+                "skipped": done.get("skipped", 0),
+                "rule": {
+                    "priority_burst": self._tickets._burst,
+                    "vi": f"Ưu tiên (người cao tuổi, khuyết tật, mang thai, có con nhỏ) được gọi trước; sau "
+                    f"{self._tickets._burst} số ưu tiên liền nhau thì gọi một số thường.",
+                    "en": f"Priority tickets (elderly, disability, pregnant, small child) are called first; after "
+                    f"{self._tickets._burst} priority tickets in a row, one normal ticket is called.",
+                },
             }
 
     def last_call_id(self) -> int:
@@ -153,15 +188,37 @@ class DeskCounter:
         desks = []
         for desk in directory.config.desks:
             call = latest.get(desk.id)
-            desks.append({"id": desk.id, "label": desk_label(desk), "label_en": desk_label(desk, english=True),
-                          "name": desk.name, "name_en": desk.name_en, "floor": desk.floor, "number": call.number if call else None, "call_id": call.id if call else None})
+            desks.append(
+                {
+                    "id": desk.id,
+                    "label": desk_label(desk),
+                    "label_en": desk_label(desk, english=True),
+                    "name": desk.name,
+                    "name_en": desk.name_en,
+                    "floor": desk.floor,
+                    "number": call.number if call else None,
+                    "call_id": call.id if call else None,
+                }
+            )
+
         def labels(desk_id: str) -> dict:
             desk = directory.get(desk_id)
-            return {"desk_label": desk_label(desk) if desk else desk_id,
-                    "desk_label_en": desk_label(desk, english=True) if desk else desk_id}
+            return {
+                "desk_label": desk_label(desk) if desk else desk_id,
+                "desk_label_en": desk_label(desk, english=True) if desk else desk_id,
+            }
 
-        recent = [{"call_id": c.id, "number": c.number, "desk_id": c.desk_id, "kind": c.kind, **labels(c.desk_id),
-                   "at": as_utc(c.at).isoformat()} for c in calls[:RECENT_CALLS]]
+        recent = [
+            {
+                "call_id": c.id,
+                "number": c.number,
+                "desk_id": c.desk_id,
+                "kind": c.kind,
+                **labels(c.desk_id),
+                "at": as_utc(c.at).isoformat(),
+            }
+            for c in calls[:RECENT_CALLS]
+        ]
         return {"desks": desks, "recent": recent, "last_call_id": calls[0].id if calls else self.last_call_id()}
 
     def call_announcement(self, call_id: int) -> tuple[str, str]:
@@ -182,6 +239,15 @@ class DeskCounter:
             desk = self._tickets._desk_of(ticket)
             described = self._tickets._describe(session, ticket, desk)
         keep = ("number", "priority", "position", "estimated_wait_minutes", "status", "issued_at", "called_at")
-        return {**{k: described[k] for k in keep}, "day": ticket.day.isoformat(),
-                "desk": {"id": desk.id, "label": desk_label(desk), "label_en": desk_label(desk, english=True),
-                         "name": desk.name, "name_en": desk.name_en, "floor": desk.floor}}
+        return {
+            **{k: described[k] for k in keep},
+            "day": ticket.day.isoformat(),
+            "desk": {
+                "id": desk.id,
+                "label": desk_label(desk),
+                "label_en": desk_label(desk, english=True),
+                "name": desk.name,
+                "name_en": desk.name_en,
+                "floor": desk.floor,
+            },
+        }

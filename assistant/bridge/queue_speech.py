@@ -1,9 +1,10 @@
 """The hall board's spoken announcement: "Mời số A031 đến Quầy 1", said with natural Vietnamese numbers
 ("Mời số A, ba mươi mốt, đến quầy một") by the kiosk's text-to-speech engine, as WAV bytes the board page fetches.
 
-The engine (kiosk.tts.TextToSpeech) is built on first use from the app's kiosk settings (KIOSK_TTS_ENGINE, KIOSK_VOICE_VI,
-KIOSK_SPEECH_RATE) or injected (a recording fake in tests); WAVs of the latest calls are kept in memory.
+The engine (kiosk.tts.TextToSpeech) is built on first use from the app's kiosk settings (KIOSK_TTS_ENGINE,
+KIOSK_VOICE_VI, KIOSK_SPEECH_RATE) or injected (a recording fake in tests); WAVs of the latest calls are kept in memory.
 """
+
 from __future__ import annotations
 
 import re

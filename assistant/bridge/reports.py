@@ -66,31 +66,59 @@ def build_report(db: Database, *, name_of: Callable[[str], str], limit: int = 20
         return query
 
     with db.read() as session:
-        asked = session.execute(within(QuestionLog.at,
-            select(QuestionLog.top_code, func.count().label("n")).where(QuestionLog.confidence == "confident", QuestionLog.top_code.is_not(None)))
-            .group_by(QuestionLog.top_code).order_by(func.count().desc(), QuestionLog.top_code).limit(limit)).all()
-        unanswered_rows = session.execute(within(QuestionLog.at,
-            select(QuestionLog.keywords, func.count().label("n"), func.max(QuestionLog.at).label("last"))
-            .where(QuestionLog.confidence == "no_match")).group_by(QuestionLog.keywords)
-            .order_by(func.count().desc(), func.max(QuestionLog.at).desc())).all()
-        rating_avg, rating_count = session.execute(within(Feedback.at, select(func.avg(Feedback.rating), func.count(Feedback.id)))).one()
+        asked = session.execute(
+            within(
+                QuestionLog.at,
+                select(QuestionLog.top_code, func.count().label("n")).where(
+                    QuestionLog.confidence == "confident", QuestionLog.top_code.is_not(None)
+                ),
+            )
+            .group_by(QuestionLog.top_code)
+            .order_by(func.count().desc(), QuestionLog.top_code)
+            .limit(limit)
+        ).all()
+        unanswered_rows = session.execute(
+            within(
+                QuestionLog.at,
+                select(QuestionLog.keywords, func.count().label("n"), func.max(QuestionLog.at).label("last")).where(
+                    QuestionLog.confidence == "no_match"
+                ),
+            )
+            .group_by(QuestionLog.keywords)
+            .order_by(func.count().desc(), func.max(QuestionLog.at).desc())
+        ).all()
+        rating_avg, rating_count = session.execute(
+            within(Feedback.at, select(func.avg(Feedback.rating), func.count(Feedback.id)))
+        ).one()
         total_questions = session.execute(within(QuestionLog.at, select(func.count(QuestionLog.id)))).scalar()
-        recent_comments = session.execute(within(Feedback.at,
-            select(Feedback.rating, Feedback.comment, Feedback.at).where(Feedback.comment != "")).order_by(Feedback.id.desc()).limit(limit)).all()
+        recent_comments = session.execute(
+            within(Feedback.at, select(Feedback.rating, Feedback.comment, Feedback.at).where(Feedback.comment != ""))
+            .order_by(Feedback.id.desc())
+            .limit(limit)
+        ).all()
     unanswered = [(k, n, last) for k, n, last in unanswered_rows if not is_junk(k)]
     return {
         "period": {"since": since.isoformat() if since else None, "until": until.isoformat() if until else None},
         "questions_total": total_questions,
         "most_asked": [{"code": code, "name": name_of(code), "count": n} for code, n in asked],
-        "unanswered": [{"keywords": k, "count": n, "last_asked_at": as_utc(last).isoformat()} for k, n, last in unanswered[:limit]],
+        "unanswered": [
+            {"keywords": k, "count": n, "last_asked_at": as_utc(last).isoformat()} for k, n, last in unanswered[:limit]
+        ],
         "junk_left_out": len(unanswered_rows) - len(unanswered),
-        "feedback": {"average_rating": round(float(rating_avg), 2) if rating_avg is not None else None, "count": rating_count,
-                     "recent_comments": [{"rating": r, "comment": c, "at": as_utc(at).isoformat()} for r, c, at in recent_comments]},
+        "feedback": {
+            "average_rating": round(float(rating_avg), 2) if rating_avg is not None else None,
+            "count": rating_count,
+            "recent_comments": [
+                {"rating": r, "comment": c, "at": as_utc(at).isoformat()} for r, c, at in recent_comments
+            ],
+        },
     }
 
 
 def report_csv(report: dict) -> str:
-    """The report's tables as one CSV (a `section` column says which table a row belongs to); UTF-8 with BOM for Excel."""
+    """The report's tables as one CSV (a `section` column says which table a row belongs to).
+
+    UTF-8 with BOM, for Excel."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["section", "code", "name_or_keywords", "count", "last_asked_at"])

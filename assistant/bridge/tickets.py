@@ -52,9 +52,12 @@ def next_number(session: Session, desk_id: str, day: date) -> int:
     """The desk's next ticket number of the day, in one statement on the counter row (no read-then-write): the row
     stays locked (PostgreSQL) or the write transaction runs alone (SQLite) until the ticket is committed."""
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
-    statement = (insert(TicketCounter).values(desk_id=desk_id, day=day, last_seq=1)
-                 .on_conflict_do_update(index_elements=["desk_id", "day"], set_={"last_seq": TicketCounter.last_seq + 1})
-                 .returning(TicketCounter.last_seq))
+    statement = (
+        insert(TicketCounter)
+        .values(desk_id=desk_id, day=day, last_seq=1)
+        .on_conflict_do_update(index_elements=["desk_id", "day"], set_={"last_seq": TicketCounter.last_seq + 1})
+        .returning(TicketCounter.last_seq)
+    )
     return session.execute(statement).scalar_one()
 
 
@@ -65,16 +68,28 @@ def desk_lock_name(desk_id: str) -> str:
 
 def claim(session: Session, ticket_id: int, now: datetime) -> int | None:
     """Mark a waiting ticket called; its id, or None when it was not waiting any more."""
-    return session.execute(update(Ticket).where(Ticket.id == ticket_id, Ticket.status == "waiting")
-                           .values(status="called", called_at=now).returning(Ticket.id)
-                           .execution_options(synchronize_session=False)).scalar_one_or_none()
+    return session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.status == "waiting")
+        .values(status="called", called_at=now)
+        .returning(Ticket.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
 
 
 class TicketQueue:
     """Issues and calls tickets for the desks of the current ward config."""
 
-    def __init__(self, *, db: Database, desks: Callable[[], DeskDirectory], minutes_per_ticket: int = 5,
-                 priority_burst: int = 3, timezone: str = "Asia/Ho_Chi_Minh", clock: Callable[[], datetime] = utcnow):
+    def __init__(
+        self,
+        *,
+        db: Database,
+        desks: Callable[[], DeskDirectory],
+        minutes_per_ticket: int = 5,
+        priority_burst: int = 3,
+        timezone: str = "Asia/Ho_Chi_Minh",
+        clock: Callable[[], datetime] = utcnow,
+    ):
         self._db, self._desks = db, desks
         self._minutes, self._burst = minutes_per_ticket, priority_burst
         self._tz, self._clock = ZoneInfo(timezone), clock
@@ -87,14 +102,26 @@ class TicketQueue:
 
     def issue(self, *, desk: DeskConfig, priority: str = "none", procedure_code: str | None = None) -> dict:
         if priority not in PRIORITIES:
-            raise ApiError(422, "invalid_priority", f"Mức ưu tiên phải là một trong {', '.join(PRIORITIES)}. / "
-                           f"priority must be one of {', '.join(PRIORITIES)}.")
+            raise ApiError(
+                422,
+                "invalid_priority",
+                f"Mức ưu tiên phải là một trong {', '.join(PRIORITIES)}. / "
+                f"priority must be one of {', '.join(PRIORITIES)}.",
+            )
         day = self.today()
         with self._writing, self._db.write() as session:
             seq = next_number(session, desk.id, day)
-            ticket = Ticket(desk_id=desk.id, day=day, seq=seq, number=f"{desk.prefix}{seq:03d}", priority=priority,
-                            procedure_code=procedure_code, status="waiting", issued_at=self._clock(),
-                            public_id=secrets.token_urlsafe(12))
+            ticket = Ticket(
+                desk_id=desk.id,
+                day=day,
+                seq=seq,
+                number=f"{desk.prefix}{seq:03d}",
+                priority=priority,
+                procedure_code=procedure_code,
+                status="waiting",
+                issued_at=self._clock(),
+                public_id=secrets.token_urlsafe(12),
+            )
             session.add(ticket)
             session.flush()
             return self._describe(session, ticket, desk)
@@ -122,10 +149,22 @@ class TicketQueue:
     def _order(self, session: Session, desk_id: str, day: date) -> list:
         """(id, priority) rows of the desk's waiting tickets in calling order; rows, not ORM objects, because a busy
         desk can have hundreds waiting and every ticket issued asks for its position (620 waiting: 10x cheaper)."""
-        waiting = session.execute(select(Ticket.id, Ticket.priority).where(Ticket.desk_id == desk_id, Ticket.day == day, Ticket.status == "waiting")).all()
+        waiting = session.execute(
+            select(Ticket.id, Ticket.priority).where(
+                Ticket.desk_id == desk_id, Ticket.day == day, Ticket.status == "waiting"
+            )
+        ).all()
         # Called, served or skipped since: every ticket the desk has called counts for the run.
-        recent = session.execute(select(Ticket.priority).where(Ticket.desk_id == desk_id, Ticket.day == day, Ticket.called_at.is_not(None))
-                                 .order_by(Ticket.called_at.desc(), Ticket.id.desc()).limit(self._burst)).scalars().all()
+        recent = (
+            session.execute(
+                select(Ticket.priority)
+                .where(Ticket.desk_id == desk_id, Ticket.day == day, Ticket.called_at.is_not(None))
+                .order_by(Ticket.called_at.desc(), Ticket.id.desc())
+                .limit(self._burst)
+            )
+            .scalars()
+            .all()
+        )
         run = 0
         for priority in recent:
             if priority == "none":
@@ -142,8 +181,15 @@ class TicketQueue:
             order = self._order(session, ticket.desk_id, ticket.day)
             position = next((i + 1 for i, t in enumerate(order) if t.id == ticket.id), 0)
         minutes = desk.minutes_per_ticket or self._minutes
-        return {"id": ticket.id, "number": ticket.number, "desk": desk.to_json(), "priority": ticket.priority,
-                "position": position, "estimated_wait_minutes": position * minutes, "status": ticket.status,
-                "issued_at": as_utc(ticket.issued_at).isoformat(),
-                "called_at": as_utc(ticket.called_at).isoformat() if ticket.called_at else None,
-                "public_id": ticket.public_id}
+        return {
+            "id": ticket.id,
+            "number": ticket.number,
+            "desk": desk.to_json(),
+            "priority": ticket.priority,
+            "position": position,
+            "estimated_wait_minutes": position * minutes,
+            "status": ticket.status,
+            "issued_at": as_utc(ticket.issued_at).isoformat(),
+            "called_at": as_utc(ticket.called_at).isoformat() if ticket.called_at else None,
+            "public_id": ticket.public_id,
+        }

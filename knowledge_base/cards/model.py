@@ -9,6 +9,7 @@ reads and validates every file and raises ``CardError`` naming the file, the car
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -100,7 +101,14 @@ class CardModel(_Strict):
 
     def has_language(self, language: Language) -> bool:
         """True when every citizen-facing line has text in this language."""
-        lines: list = [self.short_name, self.fee, self.where, *self.documents, *self.notes, *self.staff_notes]
+        lines: list[Text | Fee] = [
+            self.short_name,
+            self.fee,
+            self.where,
+            *self.documents,
+            *self.notes,
+            *self.staff_notes,
+        ]
         if self.time is not None:
             lines.append(self.time)
         for variant in self.variants:
@@ -135,7 +143,7 @@ class Card:
 
 
 def _in(model: CardModel, language: Language) -> Card:
-    def text(line) -> str:
+    def text(line: Text | Fee) -> str:
         return line.get(language) or ""
 
     return Card(
@@ -168,16 +176,28 @@ def _describe(exc: ValidationError, data: object, source: str) -> str:
                 pass
             loc = loc[2:]
         where = ".".join(str(p) for p in loc) or "(card)"
-        message = "khóa không được phép / unknown key" if err.get("type") == "extra_forbidden" else (
-            "thiếu / missing" if err.get("type") == "missing" else err.get("msg", ""))
+        message = (
+            "khóa không được phép / unknown key"
+            if err.get("type") == "extra_forbidden"
+            else ("thiếu / missing" if err.get("type") == "missing" else err.get("msg", ""))
+        )
         parts.append(f"{source}: card {code}: {where}: {message}")
     return "\n".join(parts)
+
+
+@lru_cache(maxsize=64)
+def _parse(text: str) -> object:
+    """A card file's text, parsed once per process: the bridge, the checker and each test's app read the same files.
+
+    The text is the key, so an edited file is parsed again. Callers only read the result (pydantic copies it).
+    """
+    return yaml.load(text, Loader=_YamlLoader)
 
 
 def load_file(path: Path) -> list[CardModel]:
     """Read and validate one card file; raise CardError listing every problem (file, card code, field)."""
     try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YamlLoader) or {}
+        data = _parse(Path(path).read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         raise CardError(f"{path}: không tìm thấy tệp / file not found") from None
     except yaml.YAMLError as exc:
@@ -214,8 +234,9 @@ class AnswerCards:
                 continue
             for model in models:
                 if model.code in cards:
-                    problems.append(f"{file.name}: card {model.code}: mã trùng / duplicate code "
-                                    f"(also in {origin[model.code]})")
+                    problems.append(
+                        f"{file.name}: card {model.code}: mã trùng / duplicate code (also in {origin[model.code]})"
+                    )
                     continue
                 cards[model.code] = model
                 origin[model.code] = file.name

@@ -1,6 +1,7 @@
 """Procedure catalogue: the normalised record, the committed procedures.jsonl loader, and the importer."""
-from knowledge_base.catalogue.importer import ImportReport, import_catalogue, normalise
+from knowledge_base.catalogue.importer import import_catalogue, normalise
 from knowledge_base.catalogue.record import CatalogueError, Channel, Document, LegalBasis, Procedure
+from knowledge_base.catalogue.report import ImportReport
 from knowledge_base.catalogue.store import DEFAULT_PATH, load_catalogue, write_catalogue
 
 __all__ = [

@@ -50,7 +50,8 @@ def _glue_point(cell: str) -> int:
     where punctuation or a lower-case letter is directly followed by an upper-case letter or a digit
     ("(mẫu NA17)101-Mau A17.doc", "TT-BCA).1.MuCT01.doc"); else the last space-free run before the extension.
     """
-    extension = _FORM_EXT.search(cell).start()
+    form_extension = _FORM_EXT.search(cell)
+    extension = form_extension.start() if form_extension is not None else len(cell)
     region = max(cell.rfind(". ", 0, extension), cell.rfind("; ", 0, extension), cell.rfind(") ", 0, extension))
     if region >= 0 and " " not in cell[region + 2:extension]:
         return region + 2  # "... Giấy tờ khác. MauKX1079.docx": the whole last word is the file name

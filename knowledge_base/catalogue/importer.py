@@ -56,7 +56,7 @@ def normalise(raw: Mapping[str, Any]) -> tuple[Procedure, list[str]]:
     steps_text, from_raw = steps_source(raw.get("trinh_tu_thuc_hien", ""), raw.get("raw_text", "") or "")
     if from_raw:
         warnings.append("steps: field was cut short; taken from raw_text")
-    record = {
+    record: dict[str, Any] = {
         "code": code,
         "name": _text(raw, "ten_thu_tuc"),
         "field": _text(raw, "linh_vuc"),

@@ -9,8 +9,17 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Annotated, Any, Literal, Mapping
 
-from pydantic import (ConfigDict, Field, Strict, StrictBool, StrictStr, TypeAdapter, ValidationError, field_validator,
-                      model_validator)
+from pydantic import (
+    ConfigDict,
+    Field,
+    Strict,
+    StrictBool,
+    StrictStr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic.dataclasses import dataclass
 
 CHANNEL_KINDS = ("in_person", "online", "post")

@@ -69,7 +69,7 @@ class ImportReport:
     dest: str = ""
     everything: Coverage = field(default_factory=Coverage)
     ward: Coverage = field(default_factory=Coverage)
-    non_empty_fields: Counter = field(default_factory=Counter)
+    non_empty_fields: Counter[str] = field(default_factory=Counter)
     """How many procedures have each contract field non-empty."""
     warnings: list[str] = field(default_factory=list)
 

@@ -98,7 +98,9 @@ def parse_result(text: str) -> str:
 def split_top_level_commas(text: str) -> list[str]:
     """Split on commas outside parentheses: "Tổ chức (không bao gồm doanh nghiệp, HTX), Công dân" → 2 items."""
     text = clean(empty_if_no_info(text))
-    items, depth, current = [], 0, []
+    items: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         depth += (ch == "(") - (ch == ")")
         if ch == "," and depth <= 0:

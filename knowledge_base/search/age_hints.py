@@ -17,7 +17,9 @@ _AGE = re.compile(
 )
 _UNITS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "sau": 6, "bay": 7, "tam": 8,
           "chin": 9}
-_SPOKEN_AGE = re.compile(r"\b(muoi|mot|hai|ba|bon|nam|sau|bay|tam|chin)(?:\s+(mot|hai|ba|bon|tu|lam|nam|sau|bay|tam|chin))?\s+tuoi\b")
+_SPOKEN_AGE = re.compile(
+    r"\b(muoi|mot|hai|ba|bon|nam|sau|bay|tam|chin)(?:\s+(mot|hai|ba|bon|tu|lam|nam|sau|bay|tam|chin))?\s+tuoi\b"
+)
 ADULT_AGE = 18
 UNDER_14 = "thẻ căn cước cho người dưới 14 tuổi"
 FROM_14 = "thẻ căn cước cho người từ đủ 14 tuổi trở lên"

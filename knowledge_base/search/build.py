@@ -96,7 +96,9 @@ def load_asks(settings: SearchSettings, known_codes: set[str]) -> dict[str, tupl
     table = load_citizen_questions(sorted(directory.glob("*.yaml")))
     unknown = sorted(set(table) - known_codes)
     if unknown:
-        log.warning("citizen questions for %d codes not in the catalogue are skipped (e.g. %s)", len(unknown), unknown[0])
+        log.warning(
+            "citizen questions for %d codes not in the catalogue are skipped (e.g. %s)", len(unknown), unknown[0]
+        )
     return {code: asks for code, asks in table.items() if code in known_codes}
 
 
@@ -114,8 +116,11 @@ def load_english_names(settings: SearchSettings, known_codes: set[str]) -> dict[
     except CardError as exc:
         log.warning("answer cards not used for English search: %s", str(exc).splitlines()[0])
         return {}
-    return {code: card.short_name.en for code, card in cards.cards.items()
-            if code in known_codes and getattr(card.short_name, "en", None)}
+    return {
+        code: card.short_name.en
+        for code, card in cards.cards.items()
+        if code in known_codes and getattr(card.short_name, "en", None)
+    }
 
 
 def build_index(settings: SearchSettings, *, encoder=None) -> dict:
@@ -138,9 +143,14 @@ def build_index(settings: SearchSettings, *, encoder=None) -> dict:
         "digests": [passage_digest(p, asks.get(p.code, ())) for p in procedures],
     }
     _save_atomically(Path(settings.index_dir), np.vstack([by_code[p.code] for p in procedures]), manifest)
-    return {"procedures": len(procedures), "encoded": len(procedures) - len(reused), "reused": len(reused),
-            "asks": sum(len(v) for v in asks.values()), "seconds": round(seconds, 2),
-            "index_dir": str(settings.index_dir)}
+    return {
+        "procedures": len(procedures),
+        "encoded": len(procedures) - len(reused),
+        "reused": len(reused),
+        "asks": sum(len(v) for v in asks.values()),
+        "seconds": round(seconds, 2),
+        "index_dir": str(settings.index_dir),
+    }
 
 
 def _save_atomically(directory: Path, vectors: np.ndarray, manifest: dict) -> None:
@@ -163,8 +173,10 @@ def build_search(settings: SearchSettings, *, encoder=None, tuning: SearchTuning
     asks = load_asks(settings, set(catalogue))
     vectors = reusable_vectors(settings, encoder.name, catalogue.values(), asks)
     if len(vectors) < len(catalogue):
-        log.warning("%d procedures have no saved vectors (run `python -m knowledge_base build`); encoding them now",
-                    len(catalogue) - len(vectors))
+        log.warning(
+            "%d procedures have no saved vectors (run `python -m knowledge_base build`); encoding them now",
+            len(catalogue) - len(vectors),
+        )
     search = ProcedureSearch(
         encoder=encoder,
         index=make_index(settings, encoder.dim),

@@ -28,7 +28,9 @@ class SentenceTransformerEncoder:
         self._torch = torch
         self._model = SentenceTransformer(str(model), device="cpu")
         self.name = path.name if path.exists() else str(model)
-        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        )
         self.dim = int(dimension())
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:

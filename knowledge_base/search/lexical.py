@@ -89,9 +89,13 @@ class Bm25Scorer:
 
     def _refresh(self) -> None:
         n_docs = len(self._docs)
-        self._idf = {t: math.log(1 + (n_docs - len(keys) + 0.5) / (len(keys) + 0.5)) for t, keys in self._postings.items()}
-        lengths = {key: {z: sum(v for t, v in c.items() if "_" not in t) for z, c in zones.items()}
-                   for key, zones in self._docs.items()}
+        self._idf = {
+            t: math.log(1 + (n_docs - len(keys) + 0.5) / (len(keys) + 0.5)) for t, keys in self._postings.items()
+        }
+        lengths = {
+            key: {z: sum(v for t, v in c.items() if "_" not in t) for z, c in zones.items()}
+            for key, zones in self._docs.items()
+        }
         totals: dict[str, list[int]] = defaultdict(list)
         for per_zone in lengths.values():
             for zone, n in per_zone.items():
@@ -106,7 +110,9 @@ class Bm25Scorer:
                     if value > impact[term].get(key, 0.0):
                         impact[term][key] = value  # 1.0 for one hit in an average-length zone
         self._impact = dict(impact)
-        self._name_words = {key: tuple(t for t in zones.get("name", ()) if "_" not in t) for key, zones in self._docs.items()}
+        self._name_words = {
+            key: tuple(t for t in zones.get("name", ()) if "_" not in t) for key, zones in self._docs.items()
+        }
         self._name_mass = {key: sum(self._idf[t] for t in words) for key, words in self._name_words.items()}
         self._corrector = TypoCorrector({t: len(keys) for t, keys in self._postings.items() if "_" not in t})
 

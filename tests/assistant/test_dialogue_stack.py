@@ -5,87 +5,21 @@ Slow (Rasa loads in ~40 s); skipped when models/rasa/assistant.tar.gz has not be
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
+from tests.assistant.rasa_stack import actions_and_rasa, needs_trained_rasa
 from tests.assistant.stub_bridge import StubBridge
-from tests.assistant.test_action_server import ROOT
-from tests.servers import free_port, stop_process
 
-MODEL = ROOT / "models" / "rasa" / "assistant.tar.gz"
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
-
-pytestmark = [
-    pytest.mark.rasa,
-    pytest.mark.skipif(not MODEL.exists() or not RASA_PYTHON.exists(), reason="Rasa model not trained (make setup)"),
-]
-
-
-def _wait_ready(url: str, process: subprocess.Popen, log: Path, limit: float = 300) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} process exited:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if b'"model_loaded":true' in response.read() or url.endswith("/health"):
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} not ready after {limit} s:\n{log.read_text()[-3000:]}")
+pytestmark = [pytest.mark.rasa, needs_trained_rasa]
 
 
 @pytest.fixture(scope="module")
 def rasa_url(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("stack")
-    actions_port, rasa_port = free_port(), free_port()
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
-    with StubBridge() as bridge:
-        # PYTHONPATH: Rasa runs in a scratch directory and must import this checkout's assistant.components.
-        env = {**os.environ, "SANIC_HOST": "127.0.0.1", "ACTIONS_BRIDGE_URL": bridge.url,
-               "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
-        actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
-        actions = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions",
-                                    "-p", str(actions_port)], cwd=ROOT, env=env,
-                                   stdout=actions_log.open("w"), stderr=subprocess.STDOUT)
-        rasa = subprocess.Popen(
-            [
-                str(RASA_PYTHON),
-                "-m",
-                "assistant.rasa_launcher",
-                "run",
-                "-i",
-                "127.0.0.1",
-                "-p",
-                str(rasa_port),
-                "--model",
-                str(MODEL),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(ROOT / "assistant" / "credentials.yml"),
-            ],
-            cwd=workdir,
-            env=env,
-            stdout=rasa_log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_ready(f"http://127.0.0.1:{actions_port}/health", actions, actions_log, 120)
-            _wait_ready(f"http://127.0.0.1:{rasa_port}/webhooks/readiness/", rasa, rasa_log, 400)
-            yield f"http://127.0.0.1:{rasa_port}"
-        finally:
-            stop_process(rasa)
-            stop_process(actions)
+    with StubBridge() as bridge, actions_and_rasa(tmp_path_factory.mktemp("stack"), bridge_url=bridge.url) as rasa:
+        yield rasa.url
 
 
 def say(url: str, sender: str, message: str) -> list[dict]:

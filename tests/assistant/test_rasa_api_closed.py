@@ -7,9 +7,6 @@ Slow (Rasa loads in ~40 s); skipped when models/rasa/assistant.tar.gz has not be
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 
 import httpx
 import pytest
@@ -17,15 +14,10 @@ import pytest
 from assistant.bridge.clients import address_key
 from assistant.bridge.web.dialogue import RasaRestClient
 from assistant.bridge.web.relay import ChatRelay
+from tests.assistant.rasa_stack import actions_and_rasa, needs_trained_rasa
 from tests.assistant.stub_bridge import StubBridge
-from tests.assistant.test_action_server import ROOT
-from tests.assistant.test_dialogue_stack import MODEL, RASA_PYTHON, _wait_ready
-from tests.servers import free_port, stop_process
 
-pytestmark = [
-    pytest.mark.rasa,
-    pytest.mark.skipif(not MODEL.exists() or not RASA_PYTHON.exists(), reason="Rasa model not trained (make setup)"),
-]
+pytestmark = [pytest.mark.rasa, needs_trained_rasa]
 SERVICE_TOKEN = "stack-test-service-secret"
 CLIENT = address_key("203.0.113.50", secret="test-pepper")
 
@@ -33,48 +25,9 @@ CLIENT = address_key("203.0.113.50", secret="test-pepper")
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     """Stub bridge + real action server + real Rasa with the committed endpoints (tracker store) and channels."""
-    workdir = tmp_path_factory.mktemp("closed")
-    actions_port, rasa_port = free_port(), free_port()
-    endpoints = workdir / "endpoints.yml"
-    committed = (ROOT / "assistant" / "endpoints.yml").read_text(encoding="utf-8")
-    endpoints.write_text(committed.replace("http://127.0.0.1:5055/webhook", f"http://127.0.0.1:{actions_port}/webhook"))
-    assert f":{actions_port}/" in endpoints.read_text()
-    with StubBridge() as bridge:
-        env = {**os.environ, "SANIC_HOST": "127.0.0.1", "ACTIONS_BRIDGE_URL": bridge.url,
-               "ACTIONS_SERVICE_TOKEN": SERVICE_TOKEN, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
-        actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
-        actions = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions",
-                                    "-p", str(actions_port)], cwd=ROOT, env=env,
-                                   stdout=actions_log.open("w"), stderr=subprocess.STDOUT)
-        rasa = subprocess.Popen(
-            [
-                str(RASA_PYTHON),
-                "-m",
-                "assistant.rasa_launcher",
-                "run",
-                "-i",
-                "127.0.0.1",
-                "-p",
-                str(rasa_port),
-                "--model",
-                str(MODEL),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(ROOT / "assistant" / "credentials.yml"),
-            ],
-            cwd=workdir,
-            env=env,
-            stdout=rasa_log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_ready(f"http://127.0.0.1:{actions_port}/health", actions, actions_log, 120)
-            _wait_ready(f"http://127.0.0.1:{rasa_port}/webhooks/readiness/", rasa, rasa_log, 400)
-            yield f"http://127.0.0.1:{rasa_port}", bridge, rasa_log
-        finally:
-            stop_process(rasa)
-            stop_process(actions)
+    with StubBridge() as bridge, actions_and_rasa(tmp_path_factory.mktemp("closed"), bridge_url=bridge.url,
+                                                  extra_env={"ACTIONS_SERVICE_TOKEN": SERVICE_TOKEN}) as rasa:
+        yield rasa.url, bridge, rasa.log
 
 
 def test_rasa_api_is_closed_and_the_client_key_reaches_the_bridge_with_the_secret(stack):

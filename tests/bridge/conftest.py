@@ -1,4 +1,5 @@
-"""Bridge test fixtures: a real SQLite file per test, the real catalogue (loaded once), a recording searcher.
+"""Bridge test fixtures: a real SQLite file per test (a copy of one migrated file), the real catalogue (loaded once),
+a recording searcher.
 
 Database engines: a test module marked `pytestmark = pytest.mark.both_engines` runs each of its tests twice, on a
 SQLite file and on a fresh database of a throwaway PostgreSQL cluster started once per session (initdb + pg_ctl on a
@@ -89,10 +90,22 @@ def _empty_database(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A SQLite file with every migration applied, made once; each test starts from a copy of it."""
+    data_dir = tmp_path_factory.mktemp("migrated")
+    open_database(BridgeSettings(_env_file=None, data_dir=data_dir, sqlite_synchronous=NO_FSYNC)).dispose()
+    path = data_dir / "bridge.sqlite3"
+    assert not path.with_name(path.name + "-wal").exists(), "the template's WAL was not checkpointed on close"
+    return path
+
+
 @pytest.fixture
-def settings(tmp_path: Path, database_url) -> BridgeSettings:
+def settings(request, tmp_path: Path, database_url) -> BridgeSettings:
     if database_url and database_url == TEST_DATABASE_URL:
         _empty_database(TEST_DATABASE_URL)
+    if database_url is None and request.node.get_closest_marker("unmigrated") is None:
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), tmp_path / "bridge.sqlite3")
     return BridgeSettings(
         _env_file=None,
         data_dir=tmp_path,
@@ -102,6 +115,7 @@ def settings(tmp_path: Path, database_url) -> BridgeSettings:
         health_timeout_s=0.2,
         rate_limits=UNLIMITED,
         demo_mode=True,
+        sqlite_synchronous=NO_FSYNC,
     )
 
 
@@ -111,6 +125,11 @@ def search_settings(tmp_path: Path) -> SearchSettings:
     shutil.copytree(SearchSettings(_env_file=None).answer_cards_dir, cards)
     return SearchSettings(_env_file=None, answer_cards_dir=cards)
 
+
+NO_FSYNC = "OFF"
+"""A test's SQLite file is thrown away, so its commits skip the fsync (as the PostgreSQL test cluster runs with
+fsync=off). The bridge's default (FULL) is tested in test_migrations_and_storage.py; surviving kill -9 is tested
+on a subprocess with the default settings (test_durability.py)."""
 
 UNLIMITED = RateLimits(**{name: RateLimit(burst=0, per_minute=1) for name in RateLimits.model_fields})
 """API tests send many requests from one TestClient; the limits have their own tests (test_rate_limits.py)."""

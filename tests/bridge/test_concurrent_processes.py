@@ -81,6 +81,7 @@ def test_parallel_ticket_issuing_gives_distinct_numbers_without_retries_or_busy_
     assert sorted(numbers) == [f"A{n:03d}" for n in range(1, 161)]  # Q1's prefix; no gaps, no repeats
 
 
+@pytest.mark.unmigrated
 def test_two_processes_migrating_an_empty_database_at_once_both_succeed(url):
     reports = run_workers(url, "migrate", processes=2, threads=1)
     assert [report["ok"] for report in reports] == [True, True], reports

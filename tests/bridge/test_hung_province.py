@@ -55,6 +55,7 @@ def province():
     hanging.release()
 
 
+@pytest.mark.slow  # a real uvicorn bridge and a hanging province server
 def test_desks_answer_while_the_province_hangs(settings, searcher, knowledge_defaults, province):
     hung_settings = settings.model_copy(update={
         "dossier_source": "http", "dossier_http_url": province.url, "dossier_http_timeout_s": 60.0,

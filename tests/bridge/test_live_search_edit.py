@@ -15,6 +15,8 @@ from knowledge_base.search.lexical import Bm25Scorer
 from knowledge_base.search.vector_index import NumpyFlatIndex
 from tests.knowledge_base.fakes import RecordingEncoder
 
+pytestmark = pytest.mark.slow  # builds the real fused search (BM25, vector index, aliases) for each test
+
 NEW_CODE, NEW_NAME = "9.999999", "Cấp giấy phép nuôi chim hải âu trên mái nhà"
 
 

@@ -20,7 +20,8 @@ from assistant.bridge.services import open_database
 from tests.bridge.fakes import ManualClock, RecordingDossierSource
 from tests.servers import serve
 
-pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL (conftest.py)
+pytestmark = [pytest.mark.both_engines,  # SQLite and PostgreSQL (conftest.py)
+              pytest.mark.slow]  # a real uvicorn server per test, up to 100 client threads at once
 
 CODE, DIGITS = DEMO_DOSSIERS[0][0], DEMO_DOSSIERS[0][2]
 GUESSES = 100

@@ -6,9 +6,11 @@ from sqlalchemy import inspect, text
 
 from assistant.bridge.db import Database, make_engine
 from assistant.bridge.migrations import MIGRATIONS, MigrationError, current_version, migrate
+from assistant.bridge.settings import BridgeSettings
 from tests.bridge.conftest import sqlite_only
 
-pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL (conftest.py)
+pytestmark = [pytest.mark.both_engines,  # SQLite and PostgreSQL (conftest.py)
+              pytest.mark.unmigrated]  # the tests migrate the database themselves
 
 
 @pytest.fixture
@@ -58,10 +60,13 @@ def test_database_newer_than_code_is_refused(engine):
 
 
 @sqlite_only
-def test_sqlite_runs_in_wal_with_full_sync(settings, engine):
+def test_sqlite_runs_in_wal_with_full_sync_by_default(settings):
+    default = BridgeSettings.model_fields["sqlite_synchronous"].default  # the tests' own settings skip the fsync
+    engine = make_engine(settings.model_copy(update={"sqlite_synchronous": default}))
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    engine.dispose()
     bad = settings.model_copy(update={"sqlite_synchronous": "sometimes"})
     with pytest.raises(ValueError):
         make_engine(bad)

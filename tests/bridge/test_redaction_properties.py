@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,6 +82,7 @@ def personal_numbers(draw) -> str:
 PROPERTY = settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow  # a property search: 300 generated sentences
 @PROPERTY
 @given(name=full_names(), style=st.sampled_from(["title", "lower", "upper", "ascii", "ascii_lower"]),
        template=st.sampled_from(CUED))
@@ -94,6 +96,7 @@ def test_cued_names_never_survive(name, style, template):
         assert not leaked(written, shown), (text, shown)
 
 
+@pytest.mark.slow  # a property search: 300 generated sentences
 @PROPERTY
 @given(
     name=full_names(), style=st.sampled_from(["title", "upper", "ascii"]), template=st.sampled_from(CAPITALISED_ONLY)
@@ -105,6 +108,7 @@ def test_capitalised_names_never_survive(name, style, template):
         assert not leaked(written, shown), (text, shown)
 
 
+@pytest.mark.slow  # a property search: 300 generated sentences
 @PROPERTY
 @given(surname=st.sampled_from(SURNAMES), given_name=st.sampled_from(GIVEN), marker=st.sampled_from(["Văn", "Thị", ""]),
        template=st.sampled_from(sorted(UNSURE_WITHOUT_ACCENTS)))
@@ -118,6 +122,7 @@ def test_unaccented_names_after_unsure_honorifics(surname, given_name, marker, t
     assert not leaked(written, redact(text)), text
 
 
+@pytest.mark.slow  # a property search: 300 generated sentences
 @PROPERTY
 @given(number=personal_numbers(), template=st.sampled_from(NUMBER_TEMPLATES))
 def test_numbers_never_survive_in_any_separator_style(number, template):

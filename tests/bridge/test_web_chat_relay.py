@@ -131,6 +131,7 @@ _PROPERTY_FAKE = RecordingDialogueClient()
 _PROPERTY_CLIENT = make_client(_PROPERTY_FAKE)
 
 
+@pytest.mark.slow  # a property search: 150 generated messages through the app
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sender=st.from_regex(SENDER_PATTERN, fullmatch=True),
        message=st.one_of(st.text(max_size=2500), st.text(alphabet="<>/ab =\"'", max_size=40)))

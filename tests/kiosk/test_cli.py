@@ -14,6 +14,8 @@ from kiosk.audio import concat, read_wav, silence
 from tests.kiosk.audio_builders import tone
 from tests.kiosk.support import korean_model_dir
 
+pytestmark = pytest.mark.slow  # every test runs `python -m kiosk` as a process
+
 REPO = Path(__file__).resolve().parents[2]
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="Debian espeak-ng not installed")
 
@@ -69,7 +71,6 @@ def test_transcribe_bad_files(tmp_path, content, contains):
     assert_one_line_error(kiosk("transcribe", str(path)), code=2, contains=contains)
 
 
-@pytest.mark.slow  # three `python -m kiosk` processes
 def test_transcribe_stereo_and_wrong_rate_and_missing_file(tmp_path):
     import wave
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 
 import numpy as np
 
+from knowledge_base.catalogue import Procedure
 from knowledge_base.text import tokens
 
 
@@ -36,16 +36,21 @@ class RecordingEncoder:
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
-@dataclass
-class FakeProcedure:
-    """The fields search reads from a catalogue Procedure."""
+def FakeProcedure(code: str, name: str, field: str, *, ward_level: bool = True, result: str = "",
+                  levels: list[str] | None = None) -> Procedure:
+    """A real catalogue record (through ``Procedure.from_dict``, so a change of the record's fields breaks the fakes
+    here) with the fields search reads set and every other field empty."""
+    levels = levels if levels is not None else (["Cấp xã"] if ward_level else ["Cấp tỉnh"])
+    return Procedure.from_dict({**_EMPTY_RECORD, "code": code, "name": name, "field": field, "levels": levels,
+                                "ward_level": ward_level, "result": result})
 
-    code: str
-    name: str
-    field: str
-    ward_level: bool = True
-    result: str = ""
-    levels: list = field(default_factory=lambda: ["Cấp xã"])
+
+_EMPTY_RECORD: dict[str, object] = {
+    name: [] if name in ("levels", "applicants", "related_procedures", "steps", "channels", "documents", "legal_basis")
+    else ""
+    for name in Procedure.__dataclass_fields__
+}
+"""Every field of a procedure record, empty (the lists as empty lists)."""
 
 
 SAMPLE_PROCEDURES = [
@@ -60,7 +65,7 @@ SAMPLE_PROCEDURES = [
 ]
 
 
-def turn_search(procedures: list[FakeProcedure]):
+def turn_search(procedures: list[Procedure]):
     """A real ProcedureSearch over ``procedures`` with the recording encoder and no dense floor: what the turn
     decision tests search with."""
     from knowledge_base.search.engine import ProcedureSearch, SearchTuning

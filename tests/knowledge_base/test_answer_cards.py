@@ -175,6 +175,7 @@ def test_a_shipped_card_reads_as_a_citizen_would_say_it():
     assert all(len(cards.get(code, "vi").short_name) <= 60 for code in cards.cards)
 
 
+@pytest.mark.slow  # runs the checker as a process
 def test_check_exits_non_zero_on_a_bad_card(tmp_path):
     write(tmp_path, card(documents=[{"vi": "Sổ hộ khẩu"}]))
     result = run_check("--dir", str(tmp_path))

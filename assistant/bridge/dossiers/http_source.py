@@ -124,9 +124,15 @@ class HttpDossierSource:
         status = data["status_code"]
         if not isinstance(status, int) or not 1 <= status <= 10:
             raise ValueError("status_code out of range")
-        return DossierRecord(code=str(data["code"]), status_code=status, procedure_code=str(data.get("procedure_code") or ""),
-                             procedure_name=str(data.get("procedure_name") or ""), received_at=_parse_date(data.get("received_at")),
-                             due_at=_parse_date(data.get("due_at")), pickup_desk_id=data.get("pickup_desk_id"))
+        return DossierRecord(
+            code=str(data["code"]),
+            status_code=status,
+            procedure_code=str(data.get("procedure_code") or ""),
+            procedure_name=str(data.get("procedure_name") or ""),
+            received_at=_parse_date(data.get("received_at")),
+            due_at=_parse_date(data.get("due_at")),
+            pickup_desk_id=data.get("pickup_desk_id"),
+        )
 
     def close(self) -> None:
         self._client.close()

@@ -18,40 +18,68 @@ from assistant.bridge.errors import ApiError
 
 log = logging.getLogger(__name__)
 
-NOT_FOUND_MESSAGE = ("Không tìm thấy hồ sơ với mã và 4 số cuối giấy tờ tùy thân này. Vui lòng kiểm tra lại giấy biên nhận. / "
-                     "No dossier matches this code and these 4 digits. Please check your receipt.")
+NOT_FOUND_MESSAGE = (
+    "Không tìm thấy hồ sơ với mã và 4 số cuối giấy tờ tùy thân này. Vui lòng kiểm tra lại giấy biên nhận. / "
+    "No dossier matches this code and these 4 digits. Please check your receipt."
+)
 
 
 class DossierLookup:
     """Answers `POST /api/dossiers/lookup`; unknown code and wrong digits are indistinguishable."""
 
-    def __init__(self, *, source: DossierSource, lockout: LookupLockout, statuses: dict[int, DossierStatus],
-                 desks: Callable[[], DeskDirectory], procedure_name: Callable[[str], str | None] = lambda code: None):
+    def __init__(
+        self,
+        *,
+        source: DossierSource,
+        lockout: LookupLockout,
+        statuses: dict[int, DossierStatus],
+        desks: Callable[[], DeskDirectory],
+        procedure_name: Callable[[str], str | None] = lambda code: None,
+    ):
         self.source, self.lockout, self._statuses, self._desks = source, lockout, statuses, desks
         self._procedure_name = procedure_name
 
     def lookup(self, raw_code: str, raw_last4: str, *, client: str) -> dict:
         code = normalise_code(raw_code)
         if code is None:
-            raise ApiError(422, "invalid_code", f"Mã hồ sơ không đúng dạng, ví dụ: {EXAMPLE_CODE}. / "
-                           f"The dossier code is malformed, e.g. {EXAMPLE_CODE}.", example=EXAMPLE_CODE)
+            raise ApiError(
+                422,
+                "invalid_code",
+                f"Mã hồ sơ không đúng dạng, ví dụ: {EXAMPLE_CODE}. / "
+                f"The dossier code is malformed, e.g. {EXAMPLE_CODE}.",
+                example=EXAMPLE_CODE,
+            )
         if not valid_last4(raw_last4):
-            raise ApiError(422, "invalid_id_last4", "Cần đúng 4 chữ số cuối của số định danh (CCCD). / "
-                           "Exactly the last 4 digits of the ID number are needed.")
+            raise ApiError(
+                422,
+                "invalid_id_last4",
+                "Cần đúng 4 chữ số cuối của số định danh (CCCD). / "
+                "Exactly the last 4 digits of the ID number are needed.",
+            )
         try:
             attempt = self.lockout.reserve(code, client)
         except LockedOut as locked:
             log.info("dossier lookup refused: too many failures")
-            raise ApiError(429, "too_many_attempts", f"Đã nhập sai quá nhiều lần. Vui lòng thử lại sau "
-                           f"{(locked.retry_after_s + 59) // 60} phút hoặc hỏi tại quầy. / Too many failed attempts; "
-                           "please try again later or ask at a desk.", headers={"Retry-After": str(locked.retry_after_s)},
-                           retry_after_s=locked.retry_after_s) from None
+            raise ApiError(
+                429,
+                "too_many_attempts",
+                f"Đã nhập sai quá nhiều lần. Vui lòng thử lại sau "
+                f"{(locked.retry_after_s + 59) // 60} phút hoặc hỏi tại quầy. / Too many failed attempts; "
+                "please try again later or ask at a desk.",
+                headers={"Retry-After": str(locked.retry_after_s)},
+                retry_after_s=locked.retry_after_s,
+            ) from None
         try:
             record = self.source.find(code, raw_last4.strip())
         except SourceUnavailable:
             self.lockout.fail(attempt)
-            raise ApiError(503, "upstream_unavailable", "Hệ thống tra cứu hồ sơ của tỉnh đang tạm gián đoạn, vui lòng thử lại "
-                           "sau hoặc hỏi tại quầy. / The provincial dossier system is unavailable; please try later or ask at a desk.") from None
+            raise ApiError(
+                503,
+                "upstream_unavailable",
+                "Hệ thống tra cứu hồ sơ của tỉnh đang tạm gián đoạn, vui lòng thử lại "
+                "sau hoặc hỏi tại quầy. / The provincial dossier system is unavailable; "
+                "please try later or ask at a desk.",
+            ) from None
         except BaseException:
             self.lockout.fail(attempt)
             raise
@@ -70,9 +98,14 @@ class DossierLookup:
         desk = desk or desks.general_desk
         answer = {
             "code": record.code,
-            "status": status.to_json() if status else {"code": record.status_code, "label": "", "explanation": "", "next_step": ""},
+            "status": status.to_json()
+            if status
+            else {"code": record.status_code, "label": "", "explanation": "", "next_step": ""},
             # the name as the assistant knows it now (catalogue + staff edits), else what the source said
-            "procedure": {"code": record.procedure_code, "name": self._procedure_name(record.procedure_code) or record.procedure_name},
+            "procedure": {
+                "code": record.procedure_code,
+                "name": self._procedure_name(record.procedure_code) or record.procedure_name,
+            },
             "received_at": record.received_at.isoformat() if record.received_at else None,
             "due_at": record.due_at.isoformat() if record.due_at else None,
             "pickup_desk": {"id": desk.id, "name": desk.name, "name_en": desk.name_en},

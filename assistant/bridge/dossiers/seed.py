@@ -10,6 +10,7 @@ from assistant.bridge.dossiers.codes import hash_last4, new_salt
 from assistant.bridge.models import Dossier
 
 # code, applicant (fake), last 4 ID digits (fake), procedure code, procedure name, status, received, due, pickup desk
+# fmt: off
 DEMO_DOSSIERS = [
     ("000.00.20.H26-250801-0001", "Nguyễn Văn Mẫu (DEMO)", "1234", "1.001193", "Thủ tục đăng ký khai sinh", 4, date(2025, 8, 1), date(2025, 8, 6), "Q1"),
     ("000.00.20.H26-250801-0002", "Trần Thị Thử (DEMO)", "5678", "2.000815", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", 9, date(2025, 8, 1), date(2025, 8, 2), "Q1"),
@@ -18,6 +19,7 @@ DEMO_DOSSIERS = [
     ("000.00.20.H26-250807-0005", "Hoàng Văn Mẫu (DEMO)", "9999", "1.012796", "Đính chính Giấy chứng nhận đã cấp lần đầu có sai sót", 10, date(2025, 8, 7), date(2025, 8, 21), "Q2"),
     ("000.00.20.H26-250808-0006", "Vũ Thị Minh Họa (DEMO)", "4321", "1.000656", "Thủ tục đăng ký khai tử", 6, date(2025, 8, 8), date(2025, 8, 11), "Q1"),
 ]
+# fmt: on
 
 
 def seed_demo_dossiers(db: Database, *, pepper: str) -> list[tuple[str, str, int]]:

@@ -33,7 +33,9 @@ class DossierRecord:
 
 class DossierSource(Protocol):
     def find(self, code: str, id_last4: str) -> DossierRecord | None:
-        """The dossier if the code exists AND the digits match, else None (never says which). May raise SourceUnavailable."""
+        """The dossier if the code exists AND the digits match, else None (never says which).
+
+        May raise SourceUnavailable."""
 
 
 _DUMMY_SALT = "0" * 32
@@ -55,6 +57,12 @@ class LocalDossierSource:
             return None
         if not digits_match(id_last4, salt=row.id_last4_salt, stored_hash=row.id_last4_hash, pepper=self._pepper):
             return None
-        return DossierRecord(code=row.code, status_code=row.status_code, procedure_code=row.procedure_code,
-                             procedure_name=row.procedure_name, received_at=row.received_at, due_at=row.due_at,
-                             pickup_desk_id=row.pickup_desk_id)
+        return DossierRecord(
+            code=row.code,
+            status_code=row.status_code,
+            procedure_code=row.procedure_code,
+            procedure_name=row.procedure_name,
+            received_at=row.received_at,
+            due_at=row.due_at,
+            pickup_desk_id=row.pickup_desk_id,
+        )

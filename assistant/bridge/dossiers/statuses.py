@@ -34,7 +34,9 @@ class StatusEntry(BaseModel):
     def _english_all_or_none(self) -> StatusEntry:
         given = [self.label_en, self.explanation_en, self.next_step_en]
         if any(given) and not all(given):
-            raise ValueError("label_en, explanation_en và next_step_en đi cùng nhau / give all three English keys or none")
+            raise ValueError(
+                "label_en, explanation_en và next_step_en đi cùng nhau / give all three English keys or none"
+            )
         return self
 
 
@@ -68,6 +70,13 @@ class DossierStatus:
 def load_statuses(path: Path) -> dict[int, DossierStatus]:
     """The statuses by code; StatusFileError naming the file, the entry and the field when the file is wrong."""
     entries = read_model(path, StatusFile, StatusFileError).root
-    return {e.code: DossierStatus(e.code, e.label, e.explanation, e.next_step,
-                                  (e.label_en, e.explanation_en, e.next_step_en) if e.label_en else None)
-            for e in entries}
+    return {
+        e.code: DossierStatus(
+            e.code,
+            e.label,
+            e.explanation,
+            e.next_step,
+            (e.label_en, e.explanation_en, e.next_step_en) if e.label_en else None,
+        )
+        for e in entries
+    }

@@ -16,5 +16,7 @@ class LookupRequest(BaseModel):
 
 @router.post("/lookup")
 def lookup(body: LookupRequest, services: ServicesDep, client: ClientDep) -> dict:
-    """Status, procedure, dates and pickup desk; 404 for unknown code or wrong digits alike; 429 after repeated failures."""
+    """Status, procedure, dates and pickup desk.
+
+    404 for an unknown code and for wrong digits alike; 429 after repeated failures."""
     return services.dossiers.lookup(body.code, body.id_last4, client=client)

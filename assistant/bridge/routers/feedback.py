@@ -32,7 +32,9 @@ class FeedbackRequest(BaseModel):
 
 @router.post("/feedback", status_code=201, dependencies=[rate_limited("feedback")])
 def feedback(body: FeedbackRequest, services: ServicesDep) -> dict:
-    feedback_id = add_feedback(services.db, conversation_id=body.conversation_id, rating=body.rating, comment=body.comment)
+    feedback_id = add_feedback(
+        services.db, conversation_id=body.conversation_id, rating=body.rating, comment=body.comment
+    )
     return {"id": feedback_id, "message": "Cảm ơn ông/bà đã góp ý! / Thank you for your feedback!"}
 
 
@@ -47,5 +49,7 @@ class ComplaintRequest(BaseModel):
 def complaint(body: ComplaintRequest, services: ServicesDep) -> dict:
     """A complaint's category (and the desk, if the citizen named one that exists) for staff reports."""
     desk = body.desk if body.desk and services.desks().get(body.desk) is not None else None
-    complaint_id = add_complaint(services.db, conversation_id=body.conversation_id, category=body.category, desk_id=desk)
+    complaint_id = add_complaint(
+        services.db, conversation_id=body.conversation_id, category=body.category, desk_id=desk
+    )
     return {"id": complaint_id, "message": "Đã ghi nhận phản ánh. / Your complaint has been recorded."}

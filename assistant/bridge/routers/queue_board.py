@@ -133,17 +133,29 @@ def print_ticket(public_id: PublicId, request: Request, services: ServicesDep) -
     try:
         device = printer(request)
     except PrinterError as exc:
-        raise ApiError(503, "printer_unavailable", f"Máy in chưa sẵn sàng. / The printer is not available: {exc}") from exc
+        raise ApiError(
+            503, "printer_unavailable", f"Máy in chưa sẵn sàng. / The printer is not available: {exc}"
+        ) from exc
     ticket = _counter(services).public(public_id)
     base = (getattr(request.app.state, "ticket_public_url", None) or str(request.base_url)).rstrip("/")
     issued = datetime.fromisoformat(ticket["issued_at"]).astimezone(ZoneInfo(services.settings.timezone))
     label = PRIORITY_LABELS.get(ticket["priority"], ("", ""))[0] if ticket["priority"] != "none" else None
     ward = services.desks().config.ward.name
     try:
-        device.print_ticket(PrintedTicket(number=ticket["number"], desk=ticket["desk"]["name"], floor=ticket["desk"]["floor"],
-                                          issued_at=issued.strftime("%d/%m/%Y %H:%M"), priority=label,
-                                          url=f"{base}/t/{public_id}", ward=ward))
+        device.print_ticket(
+            PrintedTicket(
+                number=ticket["number"],
+                desk=ticket["desk"]["name"],
+                floor=ticket["desk"]["floor"],
+                issued_at=issued.strftime("%d/%m/%Y %H:%M"),
+                priority=label,
+                url=f"{base}/t/{public_id}",
+                ward=ward,
+            )
+        )
     except PrinterError as exc:
         log.warning("ticket printer failed: %s", exc)
-        raise ApiError(503, "printer_unavailable", f"Không in được số. / The ticket could not be printed: {exc}") from exc
+        raise ApiError(
+            503, "printer_unavailable", f"Không in được số. / The ticket could not be printed: {exc}"
+        ) from exc
     return Response(status_code=204)

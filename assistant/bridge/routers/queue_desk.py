@@ -25,8 +25,12 @@ CounterDep = Annotated[DeskCounter, Depends(counter)]
 def me(officer: DeskOfficerDep, services: ServicesDep) -> dict:
     """Who is logged in and at which desk."""
     desk = services.desks().get(officer.desk_id or "")
-    return {"name": officer.name, "desk_id": officer.desk_id, "desk_label": desk_label(desk) if desk else officer.desk_id,
-            "desk_name": desk.name if desk else None}
+    return {
+        "name": officer.name,
+        "desk_id": officer.desk_id,
+        "desk_label": desk_label(desk) if desk else officer.desk_id,
+        "desk_name": desk.name if desk else None,
+    }
 
 
 @router.get("/queue")
