@@ -40,6 +40,9 @@ say "Preparing the database and demo data"
 .venv/bin/python -m assistant.bridge seed-demo | tee var/demo-dossiers.txt
 
 say "Starting services"
+# One process per service on the 2-core target: Rasa is one event loop (its lock store and tracker store are in
+# this process), the action server's single Sanic worker spends ~1.5 ms of CPU per turn, and a second bridge worker
+# would hold a second copy of the search (~0.9 GB) while competing for the same two cores. docs/performance.md.
 # One encoder thread per search: under many concurrent chats a 2-thread encode costs ~40% more CPU per query
 # (11.4 vs 16.3 ms measured) for a few ms less latency when the machine is idle. Set KB_TORCH_THREADS to override.
 start bridge env KB_TORCH_THREADS="${KB_TORCH_THREADS:-1}" .venv/bin/python -m assistant.bridge serve --host 127.0.0.1 --port 8000

@@ -1,6 +1,7 @@
 """Guess whether a citizen wrote Vietnamese (default, with or without diacritics) or English."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
 from knowledge_base.text import has_diacritics, tokens
@@ -47,6 +48,7 @@ _VIETNAMESE = frozenset(
 )
 
 
+@lru_cache(maxsize=1024)  # Rasa's language policy asks it again at every prediction of the same turn
 def detect_language(text: str, previous: str | None = None) -> Language:
     """Return "vi" or "en" for one message; undecided messages ("2", "ok", emoji) keep ``previous``.
 

@@ -8,6 +8,7 @@ from assistant.bridge.settings import BridgeSettings
 from assistant.privacy import RedactingFilter
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+QUIET_CLIENT_LOGGERS = ("httpx", "httpcore")
 
 
 def configure_logging(settings: BridgeSettings) -> None:
@@ -28,4 +29,9 @@ def configure_logging(settings: BridgeSettings) -> None:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    # httpx logs every request at INFO ("HTTP Request: POST …/webhooks/rest/webhook 200"): one line per chat turn
+    # that says nothing the relay's own warnings do not; its warnings and errors still come through, and at DEBUG
+    # everything does.
+    for name in QUIET_CLIENT_LOGGERS:
+        logging.getLogger(name).setLevel(logging.NOTSET if root.level <= logging.DEBUG else logging.WARNING)
 

@@ -49,6 +49,8 @@ class SearchTuning:
 
 QUERY_VECTORS_KEPT = 1024
 """How many recent query vectors a search keeps (384 floats each: ~1.5 MB)."""
+SCORES_KEPT = 256
+"""How many recent queries' raw scores a search keeps (a few thousand floats each)."""
 
 
 class ProcedureSearch:
@@ -86,6 +88,10 @@ class ProcedureSearch:
         self._lock = threading.RLock()
         self._derived: dict[str, object] = {}
         """Views computed from all documents (e.g. sibling groups); emptied by every change."""
+        self._raw: dict[tuple, tuple[dict[str, float], dict[str, float]]] = {}
+        """Expanded query text (and the tuning the dense scores read) → its lexical and dense scores over all
+        levels, before fusion: one turn scores the same text several times (ward search, its referral check, the
+        story's all-level comparison), and common questions repeat. Emptied by every change; never handed out."""
 
     # -- loading and live edits ------------------------------------------------------------------
     def load(self, procedures: Iterable, vectors: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
@@ -99,7 +105,7 @@ class ProcedureSearch:
             vectors.update(self._encode_documents(missing))
         with self._lock:
             self._ward_codes = None
-            self._derived = {}
+            self._derived, self._raw = {}, {}
             ids, rows = [], []
             for doc in docs:
                 slot = self._slot_for(doc.code)
@@ -134,7 +140,7 @@ class ProcedureSearch:
         vectors = self._encode_documents([doc])[doc.code][:ROWS_PER_SLOT]
         with self._lock:
             self._ward_codes = None
-            self._derived = {}
+            self._derived, self._raw = {}, {}
             slot = self._slot_for(doc.code)
             self.index.remove([slot * ROWS_PER_SLOT + v for v in range(ROWS_PER_SLOT)])
             self.index.add([slot * ROWS_PER_SLOT + v for v in range(len(vectors))], vectors)
@@ -146,7 +152,7 @@ class ProcedureSearch:
             if code not in self._docs:
                 return
             self._ward_codes = None
-            self._derived = {}
+            self._derived, self._raw = {}, {}
             slot = self._slots[code]
             self.index.remove([slot * ROWS_PER_SLOT + v for v in range(ROWS_PER_SLOT)])
             self.lexical.remove_document(code)
@@ -158,7 +164,7 @@ class ProcedureSearch:
         table = AliasTable(list(entries))
         with self._lock:
             self.aliases = table
-            self._derived = {}
+            self._derived, self._raw = {}, {}
 
     def _document(self, procedure) -> SearchDocument:
         return search_document(procedure, prior=procedure_prior(procedure, self.common),
@@ -216,10 +222,7 @@ class ProcedureSearch:
         exact = {c for c in _CODE.findall(text) if c in allowed}
         if exact:
             return {c: 1.0 for c in exact}
-        expanded = self._expand(text)
-        scope = self._allowed(True) if other_levels is not None else allowed
-        lexical_scope = self.lexical.score(expanded)
-        dense_scope = self._dense_scores(expanded, scope)
+        lexical_scope, dense_scope = self._raw_scores(self._expand(text))
         lexical = {c: s for c, s in lexical_scope.items() if c in allowed}
         dense = {c: s for c, s in dense_scope.items() if c in allowed}
         if parts is not None:
@@ -267,6 +270,20 @@ class ProcedureSearch:
         if bracket:  # the stated age decides the bracket; drop the other one an alias may have added
             extra = extra.replace(UNDER_14 if bracket == FROM_14 else FROM_14, "")
         return f"{text} {extra} {bracket}".strip()
+
+    def _raw_scores(self, expanded: str) -> tuple[dict[str, float], dict[str, float]]:
+        """(lexical, dense) scores of an expanded query over all levels; callers filter them and never change them.
+        A code's dense score does not depend on which other codes are allowed, so the ward scores are the same
+        filtered from these as computed for the ward alone."""
+        key = (expanded, self.tuning.dense_rows, self.tuning.ask_shift)
+        with self._lock:
+            raw = self._raw.get(key)
+            if raw is None:
+                raw = (self.lexical.score(expanded), self._dense_scores(expanded, self._allowed(True)))
+                if len(self._raw) >= SCORES_KEPT:
+                    self._raw.pop(next(iter(self._raw)), None)  # the oldest
+                self._raw[key] = raw
+            return raw
 
     def _query_vector(self, text: str) -> np.ndarray:
         vector = self._query_vectors.get(text)

@@ -174,3 +174,29 @@ def test_a_restarted_rasa_is_answered_on_the_next_turn_not_a_stale_connection():
     first, second = asyncio.run(turns_across_a_restart())
     assert (first[0].text, second[0].text) == ("Trả lời: trước", "Trả lời: sau")
     assert client.clients_made == 1
+
+
+def test_a_post_lost_on_a_new_connection_is_not_sent_again():
+    """Rasa may be handling a message whose connection broke: only a kept connection found closed is retried."""
+    accepted: list = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def accept_and_drop():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(connection.recv(65536))
+            connection.close()  # no reply at all
+
+    threading.Thread(target=accept_and_drop, daemon=True).start()
+    client = RasaRestClient(f"http://127.0.0.1:{listener.getsockname()[1]}", timeout_s=5)
+    try:
+        with pytest.raises(DialogueUnavailable):
+            asyncio.run(client.send("conv-123456", "xin chào"))
+    finally:
+        listener.close()
+    assert len(accepted) == 1 and b"/webhooks/rest/webhook" in accepted[0]

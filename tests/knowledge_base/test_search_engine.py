@@ -193,3 +193,49 @@ def test_a_query_text_searched_again_is_encoded_once():
     assert [h.code for h in again.results] == [h.code for h in first.results] and everywhere.results
     engine.search("đăng ký kết hôn", k=3)
     assert len(encoder.queries) == asked + 1
+
+
+class CountingScorer(Bm25Scorer):
+    """The real BM25 scorer, counting the queries it scores."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scored: list[str] = []
+
+    def score(self, query: str):
+        self.scored.append(query)
+        return super().score(query)
+
+
+def _counting_engine() -> ProcedureSearch:
+    encoder = RecordingEncoder()
+    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=CountingScorer(),
+                             aliases=StubAliases({"hộ khẩu": "thường trú"}), tuning=FAKE_TUNING)
+    engine.load(SAMPLE_PROCEDURES)
+    return engine
+
+
+def test_a_text_scored_again_reuses_its_scores_and_fuses_the_same():
+    engine, fresh = _counting_engine(), _counting_engine()
+    questions = ("giấy phép khai thác khoáng sản", "nhập hộ khẩu cho vợ", "dang ky khai sinh")
+    first = {q: engine.fused_scores(q, other_levels={}) for q in questions}
+    scored = len(engine.lexical.scored)
+    again = {q: (engine.fused_scores(q), engine.fused_scores(q, all_levels=True), engine.search(q, k=5))
+             for q in questions}
+    assert len(engine.lexical.scored) == scored == len(questions)  # ward, all levels and search: scored once
+    for q in questions:  # the same answers as an engine that never saw the text
+        assert again[q][0] == first[q] == fresh.fused_scores(q)
+        assert again[q][1] == fresh.fused_scores(q, all_levels=True)
+        assert again[q][2] == fresh.search(q, k=5)
+
+
+def test_an_edit_or_a_new_tuning_is_never_answered_from_old_scores():
+    engine = _counting_engine()
+    assert engine.search("nuôi chim bồ câu", k=10).results[0].code != "9.999999"
+    engine.upsert(FakeProcedure("9.999999", "Đăng ký nuôi chim bồ câu đưa thư", "Thử nghiệm"))
+    assert engine.search("nuôi chim bồ câu", k=10).results[0].code == "9.999999"
+    engine.remove("9.999999")
+    assert "9.999999" not in [h.code for h in engine.search("nuôi chim bồ câu", k=10).results]
+    wide = engine.fused_scores("đăng ký khai sinh", all_levels=True)
+    engine.tuning = SearchTuning(dense_floor=0.0, dense_ceiling=1.0, dense_rows=1)
+    assert engine.fused_scores("đăng ký khai sinh", all_levels=True) != wide  # one dense row read now

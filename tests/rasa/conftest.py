@@ -36,16 +36,19 @@ def run(coroutine):
 def _stock_rasa() -> dict:
     """Rasa's own versions of every symbol assistant/components/patches.py replaces, taken before any test patches."""
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.policies.rule_policy import RulePolicy
     from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core.events import Event
+    from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
 
     from assistant.components.patches import PATCHES
 
     stock = {"graph_runner": DaskGraphRunner.run, "event_lookup": Event.resolve_by_type,
-             "action_reply_validation": RemoteAction._validate_action_result, "action_session": EndpointConfig.session}
+             "action_reply_validation": RemoteAction._validate_action_result, "action_session": EndpointConfig.session,
+             "rule_matching": RulePolicy._get_possible_keys, "past_states": DialogueStateTracker.past_states}
     assert sorted(stock) == sorted(patch.name for patch in PATCHES), "a patch without its stock symbol here"
-    for owner in (DaskGraphRunner, Event, RemoteAction, EndpointConfig):
+    for owner in (DaskGraphRunner, Event, RemoteAction, EndpointConfig, RulePolicy, DialogueStateTracker):
         assert not [name for name in vars(owner) if name.startswith("_le_tan_so")], f"{owner} already patched"
     return stock
 

@@ -23,7 +23,7 @@ def current(symbol: str):
 
 def test_every_entry_names_a_rasa_symbol_a_module_a_gain_and_an_existing_test():
     assert [patch.name for patch in PATCHES] == ["graph_runner", "event_lookup", "action_reply_validation",
-                                                  "action_session"]
+                                                  "action_session", "rule_matching", "past_states"]
     for patch in PATCHES:
         assert patch.symbol.startswith("rasa.") and current(patch.symbol) is not None
         assert patch.install.__module__ == f"assistant.components.{patch.name}"
@@ -80,7 +80,8 @@ def test_the_launcher_installs_the_list_then_runs_rasas_cli():
     result = launcher("--version")
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"Rasa Version      :         {CHECKED_RASA_VERSION}" in result.stdout
-    assert "Rasa patches: graph_runner, event_lookup, action_reply_validation, action_session" in result.stderr
+    assert ("Rasa patches: graph_runner, event_lookup, action_reply_validation, action_session, rule_matching, "
+            "past_states") in result.stderr
 
 
 def test_the_launcher_runs_stock_rasa_when_switched_off():

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import httpx
+import aiohttp
 from pydantic import ValidationError
 
+from assistant.bridge.web.kept_session import KeptSession
 from assistant.payload import ReplyPayload
 
 log = logging.getLogger(__name__)
@@ -126,51 +128,39 @@ def _parse_buttons(raw: Any) -> list[ChatButton]:
 class RasaRestClient:
     """Talks to Rasa's REST channel: POST {base_url}/webhooks/rest/webhook {"sender", "message"}.
 
-    One kept-alive ``httpx.AsyncClient`` per event loop (made on first use: its connection pool belongs to one
-    loop). A client made per turn cost ~26 ms of bridge CPU (httpx builds an SSL context and reads the CA bundle
-    in every new client, even for plain http), which was most of the bridge's CPU per ``/api/chat`` turn.
+    One kept-open aiohttp session per event loop (``KeptSession``: stale kept connections are resent once on a new
+    one). A client made per turn cost ~26 ms of bridge CPU (TLS context and CA bundle read even for plain http).
     """
 
-    def __init__(self, base_url: str = "http://127.0.0.1:5005", *, timeout_s: float = 10.0,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(self, base_url: str = "http://127.0.0.1:5005", *, timeout_s: float = 10.0) -> None:
         self.webhook_url = base_url.rstrip("/") + "/webhooks/rest/webhook"
         self.timeout_s = timeout_s
-        self._transport = transport
-        self._client: httpx.AsyncClient | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self.clients_made = 0
-        """How many clients were made (one per event loop; tests check that turns share one)."""
+        self._http = KeptSession(timeout_s)
 
-    def _current_client(self) -> httpx.AsyncClient:
-        loop = asyncio.get_running_loop()
-        if self._client is None or self._client.is_closed or self._loop is not loop:
-            # trust_env=False: Rasa is on our own network; no proxy variables or .netrc apply to it.
-            self._client = httpx.AsyncClient(timeout=self.timeout_s, transport=self._transport, trust_env=False)
-            self._loop = loop
-            self.clients_made += 1
-        return self._client
+    @property
+    def clients_made(self) -> int:
+        """How many sessions were made (one per event loop; tests check that turns share one)."""
+        return self._http.sessions_made
 
     async def aclose(self) -> None:
-        """Close the current loop's client (the app's shutdown); a later turn makes a new one."""
-        client, self._client = self._client, None
-        if client is not None and not client.is_closed and self._loop is asyncio.get_running_loop():
-            await client.aclose()
+        """Close the current loop's session (the app's shutdown); a later turn makes a new one."""
+        await self._http.aclose()
 
     async def send(self, sender: str, message: str, metadata: dict[str, Any] | None = None) -> list[BotMessage]:
         body: dict[str, Any] = {"sender": sender, "message": message}
         if metadata:
             body["metadata"] = metadata
         try:
-            response = await self._current_client().post(self.webhook_url, json=body)
-        except httpx.HTTPError as exc:
+            status, content = await self._http.post_json(self.webhook_url, body)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             log.warning("dialogue engine unreachable: %s", type(exc).__name__)
             raise DialogueUnavailable(type(exc).__name__) from exc
-        if response.status_code != 200:
-            log.warning("dialogue engine answered HTTP %s", response.status_code)
-            raise DialogueUnavailable(f"HTTP {response.status_code}")
+        if status != 200:
+            log.warning("dialogue engine answered HTTP %s", status)
+            raise DialogueUnavailable(f"HTTP {status}")
         try:
-            data = response.json()
+            data = json.loads(content)
         except ValueError as exc:
-            log.warning("dialogue engine answered non-JSON (%d bytes)", len(response.content))
+            log.warning("dialogue engine answered non-JSON (%d bytes)", len(content))
             raise DialogueUnavailable("invalid JSON") from exc
         return parse_rest_reply(data)
