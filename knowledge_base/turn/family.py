@@ -145,7 +145,7 @@ def decide(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str,
         return []
     common = frozenset.intersection(*(terms[h.code] for h in close))
     said_values = markers.mentioned(said_text)
-    facets = {f for h in close for f in index.values(h.code)} | set(said_values)
+    facets = {f for h in close for f in index.values(h.code)}  # a facet no member has rules none of them out
     fitting = [h for h in close if index.fit(h.code, said_values, facets)[0]]
     if len(fitting) < 2:
         return []
