@@ -129,6 +129,13 @@ def _pick(index: SiblingIndex, codes: Sequence[str], said: dict[str, set[str]]) 
     return full, fits
 
 
+def _says_several(index: SiblingIndex, codes: Sequence[str], said: dict[str, set[str]]) -> bool:
+    """Does the turn say two of the values that tell ``codes`` apart (a cue of several variants: "làm lại" is
+    re-issue or re-registration), so that it does not decide between them?"""
+    facets = {f for c in codes for f in index.values(c)}
+    return any(len({index.values(c).get(f) for c in codes} & said.get(f, set())) >= 2 for f in facets)
+
+
 def _margin(search) -> float:
     tuning = getattr(search, "tuning", None)
     return getattr(tuning, "confident_margin", 0.04)
@@ -137,7 +144,8 @@ def _margin(search) -> float:
 def _said_text(search, query: str) -> str:
     """The question plus its typo-repaired words ("gia hạnn" → "gia han"), so variant words are heard."""
     repair = getattr(getattr(search, "lexical", None), "query_terms", None)
-    repaired = " ".join(t for t in repair(query) if "_" not in t) if repair else ""
+    own = set(tokens(query))  # only the repaired words: the turn's own are heard as typed, accents and all
+    repaired = " ".join(t for t in repair(query) if "_" not in t and t not in own) if repair else ""
     return f"{query} {repaired}"
 
 
@@ -161,7 +169,8 @@ def _siblings_decide(search, index: SiblingIndex, markers: SiblingMarkers, query
     full, fits = _pick(index, competing, said)
     scores = {h.code: h.score for h in hits}
     by_score = sorted(fits, key=lambda c: (family.rare_unsaid(index, markers, c, said), -scores[c]))
-    chosen = top.code if top.code in full else (full[0] if len(full) == 1 else None)
+    chosen = top.code if top.code in full and not _says_several(index, full, said) else (
+        full[0] if len(full) == 1 else None)
     if chosen is not None:
         told = index.values(chosen).get("action") in said.get("action", set()) or any(
             index.values(chosen).get(f) in v for f, v in said.items() if f != "action")

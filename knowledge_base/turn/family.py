@@ -38,7 +38,6 @@ _QUESTION_WORDS = frozenset(
 """Pronouns, particles and question words of a question ("tôi", "sao", "làm", "đâu"). Accent folding makes some
 of them name words too ("bản sao", "căn cước", "lần đầu"): in a question they are kept next to a word they form a
 catalogue name's word pair with."""
-_WEAK_DO = re.compile(r"\blam\b(?! lai)")
 _AGE = re.compile(r"\b(\d{1,3})\s*(?:tuoi|years? old)\b")
 _UNDER = re.compile(r"\bduoi (\d{1,3}) tuoi\b")
 _FROM = re.compile(r"\b(?:tu du|tu|tren|du) (\d{1,3}) tuoi(?: tro len)?\b")
@@ -120,20 +119,33 @@ def rare_unsaid(index: SiblingIndex, markers: SiblingMarkers, code: str, said_va
     return sum(1 for f, v in index.values(code).items() if (f, v) in rare and v not in said_values.get(f, set()))
 
 
-def _says_action(markers: SiblingMarkers, text: str) -> bool:
-    """Does the question say what it wants done (register, apply, re-issue, change …)? "làm" alone (do, as in
-    "làm ở đâu") says nothing; "làm lại" does."""
-    folded = _WEAK_DO.sub(" | ", " ".join(tokens(text)))
-    return bool(markers.mentioned(folded).get("action"))
+def _action_said(markers: SiblingMarkers, said_values: dict[str, set[str]]) -> str:
+    """What the question says it wants done: "other" (re-issue, change, cancel …: the siblings decide), "plain"
+    (only applying: "xin", "đăng ký", "làm") or "" (nothing: "hỏi về hộ nghèo")."""
+    action = said_values.get("action", set())
+    defaults = {m.value for m in markers.markers if m.default}
+    return "other" if action - defaults else ("plain" if action else "")
+
+
+def _differ_in_variant(index: SiblingIndex, members: Sequence) -> bool:
+    """Do ``members`` differ in a variant a citizen knows about their own case (new build or repair, foreign
+    element …: sibling_markers.yaml), beyond the action? Administrative wording ("định kỳ" / "thường xuyên") is not
+    asked about when the question says it applies."""
+    facets = {f for h in members for f in index.values(h.code)} - {"action"}
+    return any(len({index.values(h.code).get(f) for h in members}) > 1 for f in facets)
 
 
 def decide(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str, hits: Sequence) -> list[str]:
-    """The members to ask about (best first) when the question names the top hit's family but neither says what
-    it wants done nor which member it means, and the top hit is a specific variant; [] otherwise (no family, the
-    question singles a member out or says an action, or the top hit is the family's plain member)."""
+    """The members to ask about (best first) when the question names the top hit's family but neither says which
+    member it means nor an action that tells them apart, and the top hit is a specific variant; [] otherwise (no
+    family, the question singles a member out or says a re-issue, change …, or the top hit is the family's plain
+    member). Saying only that it applies ("xin giấy phép xây dựng") leaves a choice between variants a citizen
+    knows (new build or repair), not between administrative wordings."""
     terms = name_terms(search)
     hits = [h for h in hits if h.code in terms]
-    if not hits or hits[0].score <= 0 or _says_action(markers, said_text):
+    said_values = markers.mentioned(said_text)
+    action = _action_said(markers, said_values)
+    if not hits or hits[0].score <= 0 or action == "other":
         return []
     top = hits[0]
     said = said_terms(search, said_text)
@@ -144,10 +156,9 @@ def decide(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str,
     if len(close) < 2:
         return []
     common = frozenset.intersection(*(terms[h.code] for h in close))
-    said_values = markers.mentioned(said_text)
     facets = {f for h in close for f in index.values(h.code)}  # a facet no member has rules none of them out
     fitting = [h for h in close if index.fit(h.code, said_values, facets)[0]]
-    if len(fitting) < 2:
+    if len(fitting) < 2 or (action == "plain" and not _differ_in_variant(index, fitting)):
         return []
     evidence = {h.code: len((said & terms[h.code]) - common) for h in fitting}
     best = max(evidence.values())

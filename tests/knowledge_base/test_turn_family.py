@@ -87,9 +87,31 @@ def test_a_family_member_far_below_the_top_hit_does_not_compete(search, index, m
                          hits(("1.001939", 0.96), ("1.002759", 0.50))) == []
 
 
-def test_a_question_that_says_what_it_wants_done_is_left_to_search(search, index, markers):
-    assert family.decide(search, index, markers, "xin giấy phép xây dựng nhà 2 tầng",
+def test_a_question_that_says_a_re_issue_or_change_is_left_to_the_siblings(search, index, markers):
+    assert family.decide(search, index, markers, "xin cấp lại giấy phép xây dựng nhà 2 tầng",
                          hits(("1.013225", 0.90), ("1.013229", 0.80))) == []
+
+
+def test_applying_for_a_permit_does_not_tell_a_new_build_from_a_repair(search, index, markers):
+    assert family.decide(search, index, markers, "xin giấy phép xây dựng nhà 2 tầng",
+                         hits(("1.013225", 0.90), ("1.013229", 0.80))) == ["1.013225", "1.013229"]
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("xin giấy phép xây dựng, nhà cũ đập đi xây mới", "1.013225"),
+    ("xin giấy phép xây dựng để sửa lại mái nhà với nâng thêm tầng", "1.013229"),
+])
+def test_the_building_works_the_question_describes_are_not_asked_about(search, index, markers, text, code):
+    assert family.decide(search, index, markers, text, hits((code, 0.90), ("1.013225" if code != "1.013225"
+                                                                              else "1.013229", 0.85))) == []
+
+
+def test_applying_for_members_that_differ_only_in_administrative_wording_is_left_to_search(index, markers):
+    names = {"1.011606": "Công nhận hộ nghèo, hộ cận nghèo; hộ thoát nghèo, hộ thoát cận nghèo định kỳ hằng năm",
+             "1.011607": "Công nhận hộ nghèo, hộ cận nghèo thường xuyên hằng năm"}
+    poor = FamilySearch(names)
+    assert family.decide(poor, SiblingIndex(markers, names.items()), markers, "muốn xin xét hộ nghèo",
+                         hits(("1.011607", 0.9), ("1.011606", 0.85))) == []
 
 
 def test_without_an_action_a_specific_variant_on_top_gets_a_question(search, index, markers):
