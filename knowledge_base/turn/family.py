@@ -172,6 +172,39 @@ def decide(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str,
     return [h.code for h in ranked[:MAX_MEMBERS]]
 
 
+SEVERAL_RATIO = 0.7
+"""How far below the top hit a procedure of another variant the turn's cue says may score and still be offered."""
+
+
+def several_said(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str, hits: Sequence) -> list[str]:
+    """The procedures to ask about when the turn's cue says several variants and close procedures of more than one
+    of them fit ("mất giấy khai sinh": a copy of the extract while the register book is kept, or registering the
+    birth again), best of each variant first; [] otherwise. Close: a ward procedure whose name holds the turn's
+    words that the top hit's name holds once its variant words are removed ("khai sinh" of "Đăng ký lại khai
+    sinh"), scoring at least SEVERAL_RATIO of it."""
+    terms = name_terms(search)
+    hits = [h for h in hits if h.code in terms]
+    said_values = markers.mentioned(said_text)
+    defaults = {m.value for m in markers.markers if m.default}
+    wanted = said_values.get("action", set()) - defaults
+    if not hits or hits[0].score <= 0 or len(wanted) < 2:
+        return []
+    subject = {t for t in index.stem(hits[0].code).split() if _informative(t)} or terms[hits[0].code]
+    core = said_terms(search, said_text, expand=False) & subject  # its name without variant words: "khai sinh"
+    if not core:
+        return []
+    close = [h for h in hits if core <= terms[h.code] and h.score >= hits[0].score * SEVERAL_RATIO]
+    facets = {f for h in close for f in index.values(h.code)}
+    fitting = [h for h in close if index.values(h.code).get("action") in wanted
+               and index.fit(h.code, said_values, facets)[0]]
+    best: dict[str, object] = {}
+    for hit in sorted(fitting, key=lambda h: (rare_unsaid(index, markers, h.code, said_values), -h.score)):
+        best.setdefault(index.values(hit.code)["action"], hit)
+    if len(best) < 2:
+        return []
+    return [h.code for h in sorted(best.values(), key=lambda h: -h.score)][:MAX_MEMBERS]  # type: ignore[attr-defined]
+
+
 def choose_option(search, markers: SiblingMarkers, said_text: str, options: Sequence[str]) -> tuple[str, int] | None:
     """The offered procedure an answer to a clarifying question points to, with its evidence (words of its name
     alone, variant cues and, counting 2, an age inside its age range); None when none is singled out."""

@@ -159,14 +159,15 @@ class SiblingMarkers:
         them; another cue of the turn narrows it ("làm lại vì bị mất" → re-issue). Default values ("làm", "xin")
         never narrow: they are kept beside what the other cues say."""
         hint = age_hint(text)
-        words: list[_Word | None] = list(_words(f"{text} {hint}"))
+        words = _words(f"{text} {hint}")
+        used = [False] * len(words)
         heard: dict[str, list[set[str]]] = defaultdict(list)
-        for cue, facets in self._cues:  # longest first: "đăng ký lại" is said, not also "đăng ký"
+        for cue, facets in self._cues:  # longest first: "đăng ký lại" is said, not also "đăng ký" inside it
             found = False
             for start in range(len(words) - len(cue) + 1):
-                span = words[start:start + len(cue)]
-                if all(w is not None and w.hears(c) for w, c in zip(span, cue)):
-                    words[start:start + len(cue)] = [None] * len(cue)  # a word says one cue only
+                span = range(start, start + len(cue))
+                if all(words[i].hears(c) for i, c in zip(span, cue)) and not all(used[i] for i in span):
+                    used[start:start + len(cue)] = [True] * len(cue)
                     found = True
             if found:
                 for facet, values in facets.items():

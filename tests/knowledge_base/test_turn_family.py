@@ -157,3 +157,19 @@ def test_an_answer_in_the_citizen_s_words_picks_the_offered_procedure_it_describ
 @pytest.mark.parametrize("answer", ["nộp ở đâu", "có mất phí không chị", "bao lâu"])
 def test_an_answer_that_describes_no_option_picks_none(search, markers, answer):
     assert family.choose_option(search, markers, answer, ["1.001939", "1.002759"]) is None
+
+
+def test_a_cue_of_several_variants_offers_the_close_procedures_of_each(markers):
+    names = {"1.004884": "Thủ tục đăng ký lại khai sinh",
+             "2.000635": "Cấp bản sao Trích lục hộ tịch, bản sao Giấy khai sinh",
+             "1.001193": "Thủ tục đăng ký khai sinh",
+             "1.003677": "Khai báo tạm vắng"}
+    births, index = FamilySearch(names), SiblingIndex(markers, names.items())
+    found = hits(("1.004884", 1.0), ("1.001193", 0.85), ("2.000635", 0.75), ("1.003677", 0.74))
+    assert family.several_said(births, index, markers, "mất giấy khai sinh rồi, làm lại thế nào",
+                               found) == ["1.004884", "2.000635"]
+    # said once: the register book is still kept → only the copy fits, nothing to ask
+    assert family.several_said(births, index, markers, "mất giấy khai sinh, sổ ở phường vẫn còn lưu", found) == []
+    # too far below the top hit to compete
+    assert family.several_said(births, index, markers, "mất giấy khai sinh rồi",
+                               hits(("1.004884", 1.0), ("2.000635", 0.5))) == []
