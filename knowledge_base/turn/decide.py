@@ -207,10 +207,26 @@ def _options_decide(search, index: SiblingIndex, markers: SiblingMarkers, query:
     full, _ = _pick(index, known, said)
     if len(full) == 1 and (names_nothing or not rival):
         return _answer(search, full[0], "option_said")
+    if not full and (other := _unoffered_sibling(index, markers, known, said)):
+        return _answer(search, other, "option_sibling")
     ranked = [h for h in outcome.results if h.code in known]
     if ranked and outcome.results[0].code == ranked[0].code and outcome.confidence == "confident":
         return _answer(search, ranked[0].code, "option_search")
     return None
+
+
+def _unoffered_sibling(index: SiblingIndex, markers: SiblingMarkers, offered: Sequence[str],
+                       said: dict[str, set[str]]) -> str | None:
+    """The one sibling of the offered procedures, not offered itself, that an answer says by a variant none of the
+    offered has ("cái cũ bị mất rồi" after first-issue choices by age → the re-issue)."""
+    group = list(dict.fromkeys(s for c in offered for s in index.siblings(c)))
+    defaults = {m.value for m in markers.markers if m.default}
+    offered_values = {(f, v) for c in offered for f, v in index.values(c).items()}
+    new = {(f, v) for f, values in said.items() for v in values - defaults} - offered_values
+    if not new or len(group) <= len(offered):
+        return None
+    full, _ = _pick(index, group, said)
+    return full[0] if len(full) == 1 and full[0] not in offered else None
 
 
 @lru_cache(maxsize=1)
@@ -375,6 +391,9 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
             if outcome.confidence != "confident":  # search is unsure of the family too: keep its best other hit
                 members = members[:MAX_CHOICES - 1] + [h.code for h in hits if h.code not in members][:1]
             return _clarify(search, members, "family")
+        if outcome.confidence == "confident" and (
+                members := family.unsaid_variant(search, index, markers, _said_text(search, query), hits)):
+            return _clarify(search, members, "unsaid_variant")
     if outcome.confidence == "confident" and hits:
         return _answer(search, hits[0].code, "named")
     if outcome.confidence == "ambiguous" and hits:

@@ -172,6 +172,38 @@ def decide(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str,
     return [h.code for h in ranked[:MAX_MEMBERS]]
 
 
+def unsaid_variant(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str, hits: Sequence) -> list[str]:
+    """The top hit and its counterparts (best first) when its name has a value of a facet every member of which
+    needs saying (no default, not rare: new build or repair, under or from 14) that the turn does not say, and a
+    hit sharing the turn's words has another value of it; [] otherwise. The gap in score does not matter: the
+    words that would tell them apart are not in the turn ("xin giấy phép xây dựng nhà ở")."""
+    terms = name_terms(search)
+    hits = [h for h in hits if h.code in terms]
+    if not hits:
+        return []
+    said_values = markers.mentioned(said_text)
+    if _action_said(markers, said_values) == "other":
+        return []
+    open_facets = {m.facet for m in markers.markers} - {m.facet for m in markers.markers if m.default or m.rare}
+    top = hits[0]
+    subject = {t for t in index.stem(top.code).split() if _informative(t)} or terms[top.code]
+    core = said_terms(search, said_text, expand=False) & subject
+    if not core:
+        return []
+    facets = {f for h in hits for f in index.values(h.code)}
+    for facet, value in index.values(top.code).items():
+        if facet not in open_facets or said_values.get(facet):
+            continue
+        others: dict[str, str] = {}
+        for hit in hits[1:]:
+            other = index.values(hit.code).get(facet)
+            if other not in (None, value) and core <= terms[hit.code] and index.fit(hit.code, said_values, facets)[0]:
+                others.setdefault(other, hit.code)
+        if others:
+            return [top.code, *others.values()][:MAX_MEMBERS]
+    return []
+
+
 SEVERAL_RATIO = 0.7
 """How far below the top hit a procedure of another variant the turn's cue says may score and still be offered."""
 
