@@ -382,8 +382,9 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
     if elsewhere is not None:
         return _answer(search, elsewhere.code, "referral", elsewhere=elsewhere)
     if hits and outcome.confidence != "no_match":
-        if several := family.several_said(search, index, markers, _said_text(search, query), hits):
-            return _clarify(search, several, "several_said")
+        if said := family.variants_said(search, index, markers, _said_text(search, query), hits):
+            return _clarify(search, said, "several_said") if len(said) > 1 else _answer(search, said[0],
+                                                                                       "variant_said")
         decided = _siblings_decide(search, index, markers, query, outcome)
         if decided is not None:
             return decided

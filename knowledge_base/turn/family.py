@@ -208,33 +208,37 @@ SEVERAL_RATIO = 0.7
 """How far below the top hit a procedure of another variant the turn's cue says may score and still be offered."""
 
 
-def several_said(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str, hits: Sequence) -> list[str]:
-    """The procedures to ask about when the turn's cue says several variants and close procedures of more than one
-    of them fit ("mất giấy khai sinh": a copy of the extract while the register book is kept, or registering the
-    birth again), best of each variant first; [] otherwise. Close: a ward procedure whose name holds the turn's
-    words that the top hit's name holds once its variant words are removed ("khai sinh" of "Đăng ký lại khai
-    sinh"), scoring at least SEVERAL_RATIO of it."""
+def variants_said(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str,
+                  hits: Sequence) -> list[str]:
+    """The close procedures of the variants (re-issue, copy, re-registration …) the turn says, best of each
+    variant first: several when its cue says several and more than one fits ("mất giấy khai sinh": a copy of the
+    extract while the register book is kept, or registering the birth again: ask), one when the turn says a
+    variant the top hit does not have ("cần bản sao giấy khai sinh" over the plain birth registration: answer it);
+    [] otherwise. Close: a ward procedure whose name holds the turn's words that the top hit's name holds once its
+    variant words are removed ("khai sinh" of "Đăng ký lại khai sinh"), scoring at least SEVERAL_RATIO of it."""
     terms = name_terms(search)
     hits = [h for h in hits if h.code in terms]
     said_values = markers.mentioned(said_text)
     defaults = {m.value for m in markers.markers if m.default}
     wanted = said_values.get("action", set()) - defaults
-    if not hits or hits[0].score <= 0 or len(wanted) < 2:
+    if not hits or hits[0].score <= 0 or not wanted:
         return []
-    subject = {t for t in index.stem(hits[0].code).split() if _informative(t)} or terms[hits[0].code]
+    top = hits[0]
+    subject = {t for t in index.stem(top.code).split() if _informative(t)} or terms[top.code]
     core = said_terms(search, said_text, expand=False) & subject  # its name without variant words: "khai sinh"
     if not core:
         return []
-    close = [h for h in hits if core <= terms[h.code] and h.score >= hits[0].score * SEVERAL_RATIO]
+    close = [h for h in hits if core <= terms[h.code] and h.score >= top.score * SEVERAL_RATIO]
     facets = {f for h in close for f in index.values(h.code)}
     fitting = [h for h in close if index.values(h.code).get("action") in wanted
                and index.fit(h.code, said_values, facets)[0]]
-    best: dict[str, object] = {}
+    best: dict[str, str] = {}
     for hit in sorted(fitting, key=lambda h: (rare_unsaid(index, markers, h.code, said_values), -h.score)):
-        best.setdefault(index.values(hit.code)["action"], hit)
-    if len(best) < 2:
-        return []
-    return [h.code for h in sorted(best.values(), key=lambda h: -h.score)][:MAX_MEMBERS]  # type: ignore[attr-defined]
+        best.setdefault(index.values(hit.code)["action"], hit.code)
+    if len(best) == 1 and index.values(top.code).get("action") in wanted:
+        return []  # the top hit is of the variant said: siblings and search decide among its kind
+    scores = {h.code: h.score for h in hits}
+    return sorted(best.values(), key=lambda c: -scores[c])[:MAX_MEMBERS]
 
 
 def choose_option(search, markers: SiblingMarkers, said_text: str, options: Sequence[str]) -> tuple[str, int] | None:

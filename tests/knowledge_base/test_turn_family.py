@@ -166,10 +166,11 @@ def test_a_cue_of_several_variants_offers_the_close_procedures_of_each(markers):
              "1.003677": "Khai báo tạm vắng"}
     births, index = FamilySearch(names), SiblingIndex(markers, names.items())
     found = hits(("1.004884", 1.0), ("1.001193", 0.85), ("2.000635", 0.75), ("1.003677", 0.74))
-    assert family.several_said(births, index, markers, "mất giấy khai sinh rồi, làm lại thế nào",
+    assert family.variants_said(births, index, markers, "mất giấy khai sinh rồi, làm lại thế nào",
                                found) == ["1.004884", "2.000635"]
-    # said once: the register book is still kept → only the copy fits, nothing to ask
-    assert family.several_said(births, index, markers, "mất giấy khai sinh, sổ ở phường vẫn còn lưu", found) == []
+    # said once: the register book is still kept → only the copy fits: answered
+    assert family.variants_said(births, index, markers, "mất giấy khai sinh, sổ ở phường vẫn còn lưu",
+                                found) == ["2.000635"]
     # too far below the top hit to compete
-    assert family.several_said(births, index, markers, "mất giấy khai sinh rồi",
+    assert family.variants_said(births, index, markers, "mất giấy khai sinh rồi",
                                hits(("1.004884", 1.0), ("2.000635", 0.5))) == []
