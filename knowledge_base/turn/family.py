@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from knowledge_base.text import fold, tokens
-from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
+from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers, words_of
 
 FAMILY_RATIO = 0.8
 """A family member scores at least this share of the top hit's score."""
@@ -168,8 +168,32 @@ def decide(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str,
             return []
     elif fitting[0].code != top.code or not (terms[top.code] - common) - said:
         return []  # the top hit is the family's plain member: the default-variant rule decides
-    ranked = sorted(fitting, key=lambda h: (rare_unsaid(index, markers, h.code, said_values), -h.score))
+    else:  # nothing tells the members apart: the family's most asked members are offered too
+        fitting += [_Hit(c, 0.0) for c in _most_asked(search, core, {h.code for h in hits})
+                    if index.fit(c, said_values, facets)[0]]
+    prior = _priors(search)
+    ranked = sorted(fitting, key=lambda h: (rare_unsaid(index, markers, h.code, said_values),
+                                            -prior.get(h.code, 0.0), -h.score))
     return [h.code for h in ranked[:MAX_MEMBERS]]
+
+
+@dataclass(frozen=True)
+class _Hit:
+    code: str
+    score: float
+
+
+def _priors(search) -> dict[str, float]:
+    """Code → how often citizens ask for it (common_procedures.yaml), ward procedures asked for at all."""
+    return search.derived("turn.family_priors", lambda docs: {
+        d.code: p for d in docs if d.ward_level and (p := float(getattr(d, "prior", 0.0) or 0.0)) > 0})
+
+
+def _most_asked(search, core: frozenset[str], exclude: set[str]) -> list[str]:
+    """The most asked ward procedures whose names hold ``core`` (most asked first), beyond ``exclude``."""
+    terms, prior = name_terms(search), _priors(search)
+    found = [c for c in prior if c not in exclude and core <= terms.get(c, frozenset())]
+    return sorted(found, key=lambda c: -prior[c])[:MAX_MEMBERS]
 
 
 def unsaid_variant(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str, hits: Sequence) -> list[str]:
@@ -215,7 +239,8 @@ def variants_said(search, index: SiblingIndex, markers: SiblingMarkers, said_tex
     extract while the register book is kept, or registering the birth again: ask), one when the turn says a
     variant the top hit does not have ("cần bản sao giấy khai sinh" over the plain birth registration: answer it);
     [] otherwise. Close: a ward procedure whose name holds the turn's words that the top hit's name holds once its
-    variant words are removed ("khai sinh" of "Đăng ký lại khai sinh"), scoring at least SEVERAL_RATIO of it."""
+    variant words are removed ("khai sinh" of "Đăng ký lại khai sinh"), scoring at least SEVERAL_RATIO of the best
+    procedure of a variant said."""
     terms = name_terms(search)
     hits = [h for h in hits if h.code in terms]
     said_values = markers.mentioned(said_text)
@@ -226,12 +251,18 @@ def variants_said(search, index: SiblingIndex, markers: SiblingMarkers, said_tex
     top = hits[0]
     subject = {t for t in index.stem(top.code).split() if _informative(t)} or terms[top.code]
     core = said_terms(search, said_text, expand=False) & subject  # its name without variant words: "khai sinh"
+    core = accents_agree(said_text, search.document(top.code).name, core)  # "đóng" is not "hoạt động"
+    core = core or said_terms(search, said_text) & subject  # or as its everyday name says it ("cccd")
     if not core:
         return []
-    close = [h for h in hits if core <= terms[h.code] and h.score >= top.score * SEVERAL_RATIO]
-    facets = {f for h in close for f in index.values(h.code)}
-    fitting = [h for h in close if index.values(h.code).get("action") in wanted
+    related = [h for h in hits if core <= terms[h.code]]
+    facets = {f for h in related for f in index.values(h.code)}
+    fitting = [h for h in related if index.values(h.code).get("action") in wanted
                and index.fit(h.code, said_values, facets)[0]]
+    if not fitting:
+        return []
+    # the top hit ruled out by what was said, the competition is among those that remain
+    fitting = [h for h in fitting if h.score >= fitting[0].score * SEVERAL_RATIO]
     best: dict[str, str] = {}
     for hit in sorted(fitting, key=lambda h: (rare_unsaid(index, markers, h.code, said_values), -h.score)):
         best.setdefault(index.values(hit.code)["action"], hit.code)
@@ -241,9 +272,24 @@ def variants_said(search, index: SiblingIndex, markers: SiblingMarkers, said_tex
     return sorted(best.values(), key=lambda c: -scores[c])[:MAX_MEMBERS]
 
 
+def accents_agree(text: str, name: str, folded: frozenset[str]) -> frozenset[str]:
+    """The ``folded`` words that ``text`` writes as ``name`` does, accents and all when both have them."""
+    said, named = words_of(text), words_of(name)
+    return frozenset(f for f in folded if any(w.folded == f and any(w.hears(n) for n in named) for w in said)
+                     or not any(w.folded == f for w in said))
+
+
+def _named_by(phrases: Sequence[str], name: str) -> bool:
+    """Does the procedure name hold one of the catalogue phrases of the everyday names the answer used ("chữ ký"
+    → "chứng thực chữ ký")? That names the procedure, which words scattered over a long name do not."""
+    folded = f" {' '.join(tokens(name))} "
+    return any(len(p.split()) >= 2 and f" {p} " in folded for p in phrases)
+
+
 def choose_option(search, markers: SiblingMarkers, said_text: str, options: Sequence[str]) -> tuple[str, int] | None:
     """The offered procedure an answer to a clarifying question points to, with its evidence (words of its name
-    alone, variant cues and, counting 2, an age inside its age range); None when none is singled out."""
+    alone, variant cues and, counting 2, an age inside its age range or an everyday name of it); None when none is
+    singled out."""
     terms = name_terms(search)
     known = [c for c in options if c in terms]
     if len(known) < 2:
@@ -251,13 +297,16 @@ def choose_option(search, markers: SiblingMarkers, said_text: str, options: Sequ
     said = said_terms(search, said_text)
     said_values = markers.mentioned(said_text)
     common = frozenset.intersection(*(terms[c] for c in known))
+    aliases = getattr(search, "aliases", None)
+    names = [" ".join(tokens(e.canonical)) for e in aliases.expand(said_text)] if hasattr(aliases, "expand") else []
     scores = {}
     for code in known:
         name = search.document(code).name
         age = _age_fit(said_text, name)
         if age < 0:
             continue
-        scores[code] = len((said & terms[code]) - common) + _variants_said(markers, said_values, name) + 2 * age
+        scores[code] = (len((said & terms[code]) - common) + _variants_said(markers, said_values, name) + 2 * age
+                        + 2 * _named_by(names, name))
     if not scores:
         return None
     best = max(scores.values())

@@ -78,7 +78,8 @@ class _Word:
                                               or self.spelled == cue.spelled)
 
 
-def _words(text: str) -> list[_Word]:
+def words_of(text: str) -> list[_Word]:
+    """The words of ``text`` as heard (accent-folded, with their diacritics when written with them)."""
     return [_Word.of(w) for w in _WORD.findall(clean(text).lower())]
 
 
@@ -102,9 +103,9 @@ class SiblingMarkers:
         cues: dict[tuple[_Word, ...], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for marker in self.markers:
             for cue in marker.said_as:
-                cues[tuple(_words(cue))][marker.facet].add(marker.value)
+                cues[tuple(words_of(cue))][marker.facet].add(marker.value)
         for phrase in self.says_nothing:
-            cues.setdefault(tuple(_words(phrase)), defaultdict(set))
+            cues.setdefault(tuple(words_of(phrase)), defaultdict(set))
         return sorted(((words, dict(values)) for words, values in cues.items() if words),
                       key=lambda item: sum(len(w.folded) + 1 for w in item[0]), reverse=True)
 
@@ -159,7 +160,7 @@ class SiblingMarkers:
         them; another cue of the turn narrows it ("làm lại vì bị mất" → re-issue). Default values ("làm", "xin")
         never narrow: they are kept beside what the other cues say."""
         hint = age_hint(text)
-        words = _words(f"{text} {hint}")
+        words = words_of(f"{text} {hint}")
         used = [False] * len(words)
         heard: dict[str, list[set[str]]] = defaultdict(list)
         for cue, facets in self._cues:  # longest first: "đăng ký lại" is said, not also "đăng ký" inside it

@@ -112,3 +112,26 @@ def test_a_lost_birth_certificate_asks_copy_or_re_registration_and_reads_the_ans
     options = [c.code for c in first.choices]
     kept = search_turn(search, "hồi đó đăng ký ở phường này, sổ bộ chắc vẫn còn lưu", options=options)
     assert kept.code == "2.000635"
+
+
+def test_a_family_named_alone_offers_its_most_asked_members(search):
+    outcome = search_turn(search, "cho em hỏi chứng thực giấy tờ ở đâu")
+    assert outcome.kind == "clarify" and {"2.000815", "2.000884"} <= {c.code for c in outcome.choices}
+    signature = search_turn(search, "em cần chứng thực chữ ký trên đơn", options=[c.code for c in outcome.choices])
+    assert signature.code == "2.000884"
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    ("tiệm tạp hóa của tôi muốn đóng kinh doanh", {"1.001570", "1.001266"}),
+])
+def test_closing_a_household_business_asks_suspend_or_end(search, text, codes):
+    outcome = search_turn(search, text)
+    assert outcome.kind == "clarify" and codes <= {c.code for c in outcome.choices}
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("tiệm tạp hóa của tôi muốn tạm nghỉ vài tháng", "1.001570"),
+    ("tiệm tạp hóa của tôi muốn nghỉ hẳn, giải thể hộ kinh doanh", "1.001266"),
+])
+def test_suspending_or_ending_a_household_business_is_answered_when_said(search, text, code):
+    assert search_turn(search, text).code == code
