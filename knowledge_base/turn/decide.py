@@ -130,6 +130,13 @@ def _pick(index: SiblingIndex, codes: Sequence[str], said: dict[str, set[str]]) 
     return full, fits
 
 
+def _says_several(index: SiblingIndex, codes: Sequence[str], said: dict[str, set[str]]) -> bool:
+    """Does the turn say two of the values that tell ``codes`` apart (a cue of several variants: "làm lại" is
+    re-issue or re-registration), so that it does not decide between them?"""
+    facets = {f for c in codes for f in index.values(c)}
+    return any(len({index.values(c).get(f) for c in codes} & said.get(f, set())) >= 2 for f in facets)
+
+
 def _margin(search) -> float:
     tuning = getattr(search, "tuning", None)
     return getattr(tuning, "confident_margin", 0.04)
@@ -138,7 +145,8 @@ def _margin(search) -> float:
 def _said_text(search, query: str) -> str:
     """The question plus its typo-repaired words ("gia hạnn" → "gia han"), so variant words are heard."""
     repair = getattr(getattr(search, "lexical", None), "query_terms", None)
-    repaired = " ".join(t for t in repair(query) if "_" not in t) if repair else ""
+    own = set(tokens(query))  # only the repaired words: the turn's own are heard as typed, accents and all
+    repaired = " ".join(t for t in repair(query) if "_" not in t and t not in own) if repair else ""
     return f"{query} {repaired}"
 
 
@@ -162,7 +170,8 @@ def _siblings_decide(search, index: SiblingIndex, markers: SiblingMarkers, query
     full, fits = _pick(index, competing, said)
     scores = {h.code: h.score for h in hits}
     by_score = sorted(fits, key=lambda c: (family.rare_unsaid(index, markers, c, said), -scores[c]))
-    chosen = top.code if top.code in full else (full[0] if len(full) == 1 else None)
+    chosen = top.code if top.code in full and not _says_several(index, full, said) else (
+        full[0] if len(full) == 1 else None)
     if chosen is not None:
         told = index.values(chosen).get("action") in said.get("action", set()) or any(
             index.values(chosen).get(f) in v for f, v in said.items() if f != "action")
@@ -199,10 +208,26 @@ def _options_decide(search, index: SiblingIndex, markers: SiblingMarkers, query:
     full, _ = _pick(index, known, said)
     if len(full) == 1 and (names_nothing or not rival):
         return _answer(search, full[0], "option_said")
+    if not full and (other := _unoffered_sibling(index, markers, known, said)):
+        return _answer(search, other, "option_sibling")
     ranked = [h for h in outcome.results if h.code in known]
     if ranked and outcome.results[0].code == ranked[0].code and outcome.confidence == "confident":
         return _answer(search, ranked[0].code, "option_search")
     return None
+
+
+def _unoffered_sibling(index: SiblingIndex, markers: SiblingMarkers, offered: Sequence[str],
+                       said: dict[str, set[str]]) -> str | None:
+    """The one sibling of the offered procedures, not offered itself, that an answer says by a variant none of the
+    offered has ("cái cũ bị mất rồi" after first-issue choices by age → the re-issue)."""
+    group = list(dict.fromkeys(s for c in offered for s in index.siblings(c)))
+    defaults = {m.value for m in markers.markers if m.default}
+    offered_values = {(f, v) for c in offered for f, v in index.values(c).items()}
+    new = {(f, v) for f, values in said.items() for v in values - defaults} - offered_values
+    if not new or len(group) <= len(offered):
+        return None
+    full, _ = _pick(index, group, said)
+    return full[0] if len(full) == 1 and full[0] not in offered else None
 
 
 @lru_cache(maxsize=1)
@@ -359,6 +384,9 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
     if elsewhere is not None:
         return _answer(search, elsewhere.code, "referral", elsewhere=elsewhere)
     if hits and outcome.confidence != "no_match":
+        if said := family.variants_said(search, index, markers, _said_text(search, asked), hits):
+            return _clarify(search, said, "several_said") if len(said) > 1 else _answer(search, said[0],
+                                                                                       "variant_said")
         decided = _siblings_decide(search, index, markers, asked, outcome)
         if decided is not None:
             return decided
@@ -366,6 +394,9 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
             if outcome.confidence != "confident":  # search is unsure of the family too: keep its best other hit
                 members = members[:MAX_CHOICES - 1] + [h.code for h in hits if h.code not in members][:1]
             return _clarify(search, members, "family")
+        if outcome.confidence == "confident" and (
+                members := family.unsaid_variant(search, index, markers, _said_text(search, asked), hits)):
+            return _clarify(search, members, "unsaid_variant")
     if outcome.confidence == "confident" and hits:
         return _answer(search, hits[0].code, "named")
     if outcome.confidence == "ambiguous" and hits:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from knowledge_base.text import fold, tokens
-from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
+from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers, words_of
 
 FAMILY_RATIO = 0.8
 """A family member scores at least this share of the top hit's score."""
@@ -38,7 +38,6 @@ _QUESTION_WORDS = frozenset(
 """Pronouns, particles and question words of a question ("tôi", "sao", "làm", "đâu"). Accent folding makes some
 of them name words too ("bản sao", "căn cước", "lần đầu"): in a question they are kept next to a word they form a
 catalogue name's word pair with."""
-_WEAK_DO = re.compile(r"\blam\b(?! lai)")
 _AGE = re.compile(r"\b(\d{1,3})\s*(?:tuoi|years? old)\b")
 _UNDER = re.compile(r"\bduoi (\d{1,3}) tuoi\b")
 _FROM = re.compile(r"\b(?:tu du|tu|tren|du) (\d{1,3}) tuoi(?: tro len)?\b")
@@ -120,20 +119,33 @@ def rare_unsaid(index: SiblingIndex, markers: SiblingMarkers, code: str, said_va
     return sum(1 for f, v in index.values(code).items() if (f, v) in rare and v not in said_values.get(f, set()))
 
 
-def _says_action(markers: SiblingMarkers, text: str) -> bool:
-    """Does the question say what it wants done (register, apply, re-issue, change …)? "làm" alone (do, as in
-    "làm ở đâu") says nothing; "làm lại" does."""
-    folded = _WEAK_DO.sub(" | ", " ".join(tokens(text)))
-    return bool(markers.mentioned(folded).get("action"))
+def _action_said(markers: SiblingMarkers, said_values: dict[str, set[str]]) -> str:
+    """What the question says it wants done: "other" (re-issue, change, cancel …: the siblings decide), "plain"
+    (only applying: "xin", "đăng ký", "làm") or "" (nothing: "hỏi về hộ nghèo")."""
+    action = said_values.get("action", set())
+    defaults = {m.value for m in markers.markers if m.default}
+    return "other" if action - defaults else ("plain" if action else "")
+
+
+def _differ_in_variant(index: SiblingIndex, members: Sequence) -> bool:
+    """Do ``members`` differ in a variant a citizen knows about their own case (new build or repair, foreign
+    element …: sibling_markers.yaml), beyond the action? Administrative wording ("định kỳ" / "thường xuyên") is not
+    asked about when the question says it applies."""
+    facets = {f for h in members for f in index.values(h.code)} - {"action"}
+    return any(len({index.values(h.code).get(f) for h in members}) > 1 for f in facets)
 
 
 def decide(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str, hits: Sequence) -> list[str]:
-    """The members to ask about (best first) when the question names the top hit's family but neither says what
-    it wants done nor which member it means, and the top hit is a specific variant; [] otherwise (no family, the
-    question singles a member out or says an action, or the top hit is the family's plain member)."""
+    """The members to ask about (best first) when the question names the top hit's family but neither says which
+    member it means nor an action that tells them apart, and the top hit is a specific variant; [] otherwise (no
+    family, the question singles a member out or says a re-issue, change …, or the top hit is the family's plain
+    member). Saying only that it applies ("xin giấy phép xây dựng") leaves a choice between variants a citizen
+    knows (new build or repair), not between administrative wordings."""
     terms = name_terms(search)
     hits = [h for h in hits if h.code in terms]
-    if not hits or hits[0].score <= 0 or _says_action(markers, said_text):
+    said_values = markers.mentioned(said_text)
+    action = _action_said(markers, said_values)
+    if not hits or hits[0].score <= 0 or action == "other":
         return []
     top = hits[0]
     said = said_terms(search, said_text)
@@ -144,10 +156,9 @@ def decide(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str,
     if len(close) < 2:
         return []
     common = frozenset.intersection(*(terms[h.code] for h in close))
-    said_values = markers.mentioned(said_text)
-    facets = {f for h in close for f in index.values(h.code)} | set(said_values)
+    facets = {f for h in close for f in index.values(h.code)}  # a facet no member has rules none of them out
     fitting = [h for h in close if index.fit(h.code, said_values, facets)[0]]
-    if len(fitting) < 2:
+    if len(fitting) < 2 or (action == "plain" and not _differ_in_variant(index, fitting)):
         return []
     evidence = {h.code: len((said & terms[h.code]) - common) for h in fitting}
     best = max(evidence.values())
@@ -157,13 +168,128 @@ def decide(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str,
             return []
     elif fitting[0].code != top.code or not (terms[top.code] - common) - said:
         return []  # the top hit is the family's plain member: the default-variant rule decides
-    ranked = sorted(fitting, key=lambda h: (rare_unsaid(index, markers, h.code, said_values), -h.score))
+    else:  # nothing tells the members apart: the family's most asked members are offered too
+        fitting += [_Hit(c, 0.0) for c in _most_asked(search, core, {h.code for h in hits})
+                    if index.fit(c, said_values, facets)[0]]
+    prior = _priors(search)
+    ranked = sorted(fitting, key=lambda h: (rare_unsaid(index, markers, h.code, said_values),
+                                            -prior.get(h.code, 0.0), -h.score))
     return [h.code for h in ranked[:MAX_MEMBERS]]
+
+
+@dataclass(frozen=True)
+class _Hit:
+    code: str
+    score: float
+
+
+def _priors(search) -> dict[str, float]:
+    """Code → how often citizens ask for it (common_procedures.yaml), ward procedures asked for at all."""
+    return search.derived("turn.family_priors", lambda docs: {
+        d.code: p for d in docs if d.ward_level and (p := float(getattr(d, "prior", 0.0) or 0.0)) > 0})
+
+
+def _most_asked(search, core: frozenset[str], exclude: set[str]) -> list[str]:
+    """The most asked ward procedures whose names hold ``core`` (most asked first), beyond ``exclude``."""
+    terms, prior = name_terms(search), _priors(search)
+    found = [c for c in prior if c not in exclude and core <= terms.get(c, frozenset())]
+    return sorted(found, key=lambda c: -prior[c])[:MAX_MEMBERS]
+
+
+def unsaid_variant(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str, hits: Sequence) -> list[str]:
+    """The top hit and its counterparts (best first) when its name has a value of a facet every member of which
+    needs saying (no default, not rare: new build or repair, under or from 14) that the turn does not say, and a
+    hit sharing the turn's words has another value of it; [] otherwise. The gap in score does not matter: the
+    words that would tell them apart are not in the turn ("xin giấy phép xây dựng nhà ở")."""
+    terms = name_terms(search)
+    hits = [h for h in hits if h.code in terms]
+    if not hits:
+        return []
+    said_values = markers.mentioned(said_text)
+    if _action_said(markers, said_values) == "other":
+        return []
+    open_facets = {m.facet for m in markers.markers} - {m.facet for m in markers.markers if m.default or m.rare}
+    top = hits[0]
+    subject = {t for t in index.stem(top.code).split() if _informative(t)} or terms[top.code]
+    core = said_terms(search, said_text, expand=False) & subject
+    if not core:
+        return []
+    facets = {f for h in hits for f in index.values(h.code)}
+    for facet, value in index.values(top.code).items():
+        if facet not in open_facets or said_values.get(facet):
+            continue
+        others: dict[str, str] = {}
+        for hit in hits[1:]:
+            other = index.values(hit.code).get(facet)
+            if other not in (None, value) and core <= terms[hit.code] and index.fit(hit.code, said_values, facets)[0]:
+                others.setdefault(other, hit.code)
+        if others:
+            return [top.code, *others.values()][:MAX_MEMBERS]
+    return []
+
+
+SEVERAL_RATIO = 0.7
+"""How far below the top hit a procedure of another variant the turn's cue says may score and still be offered."""
+
+
+def variants_said(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str,
+                  hits: Sequence) -> list[str]:
+    """The close procedures of the variants (re-issue, copy, re-registration …) the turn says, best of each
+    variant first: several when its cue says several and more than one fits ("mất giấy khai sinh": a copy of the
+    extract while the register book is kept, or registering the birth again: ask), one when the turn says a
+    variant the top hit does not have ("cần bản sao giấy khai sinh" over the plain birth registration: answer it);
+    [] otherwise. Close: a ward procedure whose name holds the turn's words that the top hit's name holds once its
+    variant words are removed ("khai sinh" of "Đăng ký lại khai sinh"), scoring at least SEVERAL_RATIO of the best
+    procedure of a variant said."""
+    terms = name_terms(search)
+    hits = [h for h in hits if h.code in terms]
+    said_values = markers.mentioned(said_text)
+    defaults = {m.value for m in markers.markers if m.default}
+    wanted = said_values.get("action", set()) - defaults
+    if not hits or hits[0].score <= 0 or not wanted:
+        return []
+    top = hits[0]
+    subject = {t for t in index.stem(top.code).split() if _informative(t)} or terms[top.code]
+    core = said_terms(search, said_text, expand=False) & subject  # its name without variant words: "khai sinh"
+    core = accents_agree(said_text, search.document(top.code).name, core)  # "đóng" is not "hoạt động"
+    core = core or said_terms(search, said_text) & subject  # or as its everyday name says it ("cccd")
+    if not core:
+        return []
+    related = [h for h in hits if core <= terms[h.code]]
+    facets = {f for h in related for f in index.values(h.code)}
+    fitting = [h for h in related if index.values(h.code).get("action") in wanted
+               and index.fit(h.code, said_values, facets)[0]]
+    if not fitting:
+        return []
+    # the top hit ruled out by what was said, the competition is among those that remain
+    fitting = [h for h in fitting if h.score >= fitting[0].score * SEVERAL_RATIO]
+    best: dict[str, str] = {}
+    for hit in sorted(fitting, key=lambda h: (rare_unsaid(index, markers, h.code, said_values), -h.score)):
+        best.setdefault(index.values(hit.code)["action"], hit.code)
+    if len(best) == 1 and index.values(top.code).get("action") in wanted:
+        return []  # the top hit is of the variant said: siblings and search decide among its kind
+    scores = {h.code: h.score for h in hits}
+    return sorted(best.values(), key=lambda c: -scores[c])[:MAX_MEMBERS]
+
+
+def accents_agree(text: str, name: str, folded: frozenset[str]) -> frozenset[str]:
+    """The ``folded`` words that ``text`` writes as ``name`` does, accents and all when both have them."""
+    said, named = words_of(text), words_of(name)
+    return frozenset(f for f in folded if any(w.folded == f and any(w.hears(n) for n in named) for w in said)
+                     or not any(w.folded == f for w in said))
+
+
+def _named_by(phrases: Sequence[str], name: str) -> bool:
+    """Does the procedure name hold one of the catalogue phrases of the everyday names the answer used ("chữ ký"
+    → "chứng thực chữ ký")? That names the procedure, which words scattered over a long name do not."""
+    folded = f" {' '.join(tokens(name))} "
+    return any(len(p.split()) >= 2 and f" {p} " in folded for p in phrases)
 
 
 def choose_option(search, markers: SiblingMarkers, said_text: str, options: Sequence[str]) -> tuple[str, int] | None:
     """The offered procedure an answer to a clarifying question points to, with its evidence (words of its name
-    alone, variant cues and, counting 2, an age inside its age range); None when none is singled out."""
+    alone, variant cues and, counting 2, an age inside its age range or an everyday name of it); None when none is
+    singled out."""
     terms = name_terms(search)
     known = [c for c in options if c in terms]
     if len(known) < 2:
@@ -171,13 +297,16 @@ def choose_option(search, markers: SiblingMarkers, said_text: str, options: Sequ
     said = said_terms(search, said_text)
     said_values = markers.mentioned(said_text)
     common = frozenset.intersection(*(terms[c] for c in known))
+    aliases = getattr(search, "aliases", None)
+    names = [" ".join(tokens(e.canonical)) for e in aliases.expand(said_text)] if hasattr(aliases, "expand") else []
     scores = {}
     for code in known:
         name = search.document(code).name
         age = _age_fit(said_text, name)
         if age < 0:
             continue
-        scores[code] = len((said & terms[code]) - common) + _variants_said(markers, said_values, name) + 2 * age
+        scores[code] = (len((said & terms[code]) - common) + _variants_said(markers, said_values, name) + 2 * age
+                        + 2 * _named_by(names, name))
     if not scores:
         return None
     best = max(scores.values())

@@ -7,15 +7,17 @@ procedure staff add joins its siblings without any list to update.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
 
 from knowledge_base.data_file import read_yaml
 from knowledge_base.search.age_hints import UNDER_14, age_hint
-from knowledge_base.text import tokens
+from knowledge_base.text import clean, fold, tokens
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "sibling_markers.yaml"
 _BRACKETS = re.compile(r"\([^)]*\)")
@@ -37,12 +39,48 @@ class Marker:
     rare: bool = False
     """A special case most citizens are not in (foreign element, mobile, border area): offered after the others
     when the question does not say it."""
+    said_as: tuple[str, ...] = ()
+    """The cues as written in the file (with diacritics): a turn typed with diacritics must agree with them."""
 
 
 def _phrases(items, where: str) -> tuple[str, ...]:
     if not isinstance(items, list) or any(not isinstance(i, str) or not tokens(i) for i in items):
         raise SiblingMarkersError(f"{where}: expected a list of non-empty phrases")
     return tuple(" ".join(tokens(i)) for i in items)
+
+
+_WORD = re.compile(r"[^\W_]+")
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+"""Combining tone marks (grave, acute, tilde, hook, dot): where a word carries one varies ("hoà"/"hòa")."""
+
+
+@dataclass(frozen=True)
+class _Word:
+    """One word as heard: accent-folded, and its spelling with diacritics when it was written with them."""
+
+    folded: str
+    spelled: tuple[str, str] | None
+    """(letters with vowel marks, tone mark) when written with diacritics; else None."""
+
+    @classmethod
+    def of(cls, word: str) -> "_Word":
+        folded = fold(word)
+        if folded == word:
+            return cls(folded, None)
+        decomposed = unicodedata.normalize("NFD", word)
+        tone = "".join(ch for ch in decomposed if ch in _TONES)
+        return cls(folded, ("".join(ch for ch in decomposed if ch not in _TONES), tone))
+
+    def hears(self, cue: "_Word") -> bool:
+        """The same word: same letters, and the same diacritics when both were written with them ("đang" is not
+        "đăng", "cái" is not "cải"); a word typed without diacritics may be any of them."""
+        return self.folded == cue.folded and (self.spelled is None or cue.spelled is None
+                                              or self.spelled == cue.spelled)
+
+
+def words_of(text: str) -> list[_Word]:
+    """The words of ``text`` as heard (accent-folded, with their diacritics when written with them)."""
+    return [_Word.of(w) for w in _WORD.findall(clean(text).lower())]
 
 
 def _contains(folded: str, phrase: str) -> bool:
@@ -52,6 +90,24 @@ def _contains(folded: str, phrase: str) -> bool:
 @dataclass(frozen=True)
 class SiblingMarkers:
     markers: tuple[Marker, ...]
+    says_nothing: tuple[str, ...] = ()
+    """Phrases holding a cue's words that say no variant ("làm thủ tục", "đang làm"), as written in the file."""
+
+    @cached_property
+    def _defaults(self) -> frozenset[str]:
+        return frozenset(m.value for m in self.markers if m.default)
+
+    @cached_property
+    def _cues(self) -> list[tuple[tuple[_Word, ...], dict[str, set[str]]]]:
+        """(cue words, facet → the values it says), longest cue first ("đăng ký lại" before "đăng ký")."""
+        cues: dict[tuple[_Word, ...], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for marker in self.markers:
+            for cue in marker.said_as:
+                cues[tuple(words_of(cue))][marker.facet].add(marker.value)
+        for phrase in self.says_nothing:
+            cues.setdefault(tuple(words_of(phrase)), defaultdict(set))
+        return sorted(((words, dict(values)) for words, values in cues.items() if words),
+                      key=lambda item: sum(len(w.folded) + 1 for w in item[0]), reverse=True)
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "SiblingMarkers":
@@ -59,6 +115,8 @@ class SiblingMarkers:
         facets = data.get("facets") if isinstance(data, dict) else None
         if not isinstance(facets, dict) or not facets:
             raise SiblingMarkersError(f"{path}: expected a mapping 'facets'")
+        _phrases(data.get("says_nothing", []), f"{path}: says_nothing")  # checked like the cues
+        says_nothing = tuple(clean(p).lower() for p in data.get("says_nothing", []))
         markers = []
         for facet, values in facets.items():
             if not isinstance(values, dict) or not values:
@@ -67,10 +125,11 @@ class SiblingMarkers:
                 where = f"{path}: {facet}.{value}"
                 if not isinstance(entry, dict) or set(entry) - {"in_names", "cues", "default", "rare"}:
                     raise SiblingMarkersError(f"{where}: expected keys in_names, cues and optional default, rare")
+                cues = _phrases(entry.get("cues"), where)
                 markers.append(Marker(facet, value, bool(entry.get("default", False)),
-                                      _phrases(entry.get("in_names"), where), _phrases(entry.get("cues"), where),
-                                      bool(entry.get("rare", False))))
-        return cls(tuple(markers))
+                                      _phrases(entry.get("in_names"), where), cues,
+                                      bool(entry.get("rare", False)), tuple(clean(c).lower() for c in entry["cues"])))
+        return cls(tuple(markers), says_nothing)
 
     def _name_phrases(self) -> list[tuple[str, Marker]]:
         pairs = [(p, m) for m in self.markers for p in m.in_names]
@@ -78,7 +137,7 @@ class SiblingMarkers:
 
     def analyse(self, name: str) -> tuple[str, dict[str, str]]:
         """(stem, facet → value) of a catalogue name; a facet absent from the name has no entry."""
-        folded = " " + " ".join(tokens(_BRACKETS.sub(" ", name))) + " "
+        folded = (" " + " ".join(tokens(_BRACKETS.sub(" ", name))) + " ").replace(" doi voi ", " | ")
         if folded.startswith(" thu tuc "):
             folded = folded[len(" thu tuc"):]
         values: dict[str, str] = {}
@@ -95,19 +154,31 @@ class SiblingMarkers:
         return {(m.facet, m.value) for m in self.markers for p in m.in_names if _contains(folded, p)}
 
     def mentioned(self, text: str) -> dict[str, set[str]]:
-        """facet → values a question says (its age, via the same age hint search uses, counts too)."""
+        """facet → values a question says (its age, via the same age hint search uses, counts too).
+
+        A cue listed under several values of a facet ("làm lại": re-issue, exchange or re-register) says any of
+        them; another cue of the turn narrows it ("làm lại vì bị mất" → re-issue). Default values ("làm", "xin")
+        never narrow: they are kept beside what the other cues say."""
         hint = age_hint(text)
-        folded = " " + " ".join(tokens(f"{text} {hint}")) + " "
-        said: dict[str, set[str]] = defaultdict(set)
-        cues: dict[str, list[Marker]] = defaultdict(list)
-        for marker in self.markers:
-            for cue in marker.cues:
-                cues[cue].append(marker)
-        for cue in sorted(cues, key=len, reverse=True):  # "đăng ký lại" is said, not also "đăng ký"
-            if _contains(folded, cue):
-                for marker in cues[cue]:
-                    said[marker.facet].add(marker.value)
-                folded = folded.replace(f" {cue} ", " | ")
+        words = words_of(f"{text} {hint}")
+        used = [False] * len(words)
+        heard: dict[str, list[set[str]]] = defaultdict(list)
+        for cue, facets in self._cues:  # longest first: "đăng ký lại" is said, not also "đăng ký" inside it
+            found = False
+            for start in range(len(words) - len(cue) + 1):
+                span = range(start, start + len(cue))
+                if all(words[i].hears(c) for i, c in zip(span, cue)) and not all(used[i] for i in span):
+                    used[start:start + len(cue)] = [True] * len(cue)
+                    found = True
+            if found:
+                for facet, values in facets.items():
+                    heard[facet].append(values)
+        said: dict[str, set[str]] = {}
+        for facet, sets in heard.items():
+            plain = {v for values in sets for v in values if v in self._defaults}
+            specific = [values - self._defaults for values in sets if values - self._defaults]
+            narrowed = set.intersection(*specific) if specific else set()
+            said[facet] = plain | (narrowed or {v for values in specific for v in values})
         if hint:  # the stated age decides the bracket even when a cue of the other one is in the text
             said["age"] = {"under_14" if hint == UNDER_14 else "from_14"}
         return dict(said)

@@ -87,9 +87,31 @@ def test_a_family_member_far_below_the_top_hit_does_not_compete(search, index, m
                          hits(("1.001939", 0.96), ("1.002759", 0.50))) == []
 
 
-def test_a_question_that_says_what_it_wants_done_is_left_to_search(search, index, markers):
-    assert family.decide(search, index, markers, "xin giấy phép xây dựng nhà 2 tầng",
+def test_a_question_that_says_a_re_issue_or_change_is_left_to_the_siblings(search, index, markers):
+    assert family.decide(search, index, markers, "xin cấp lại giấy phép xây dựng nhà 2 tầng",
                          hits(("1.013225", 0.90), ("1.013229", 0.80))) == []
+
+
+def test_applying_for_a_permit_does_not_tell_a_new_build_from_a_repair(search, index, markers):
+    assert family.decide(search, index, markers, "xin giấy phép xây dựng nhà 2 tầng",
+                         hits(("1.013225", 0.90), ("1.013229", 0.80))) == ["1.013225", "1.013229"]
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("xin giấy phép xây dựng, nhà cũ đập đi xây mới", "1.013225"),
+    ("xin giấy phép xây dựng để sửa lại mái nhà với nâng thêm tầng", "1.013229"),
+])
+def test_the_building_works_the_question_describes_are_not_asked_about(search, index, markers, text, code):
+    assert family.decide(search, index, markers, text, hits((code, 0.90), ("1.013225" if code != "1.013225"
+                                                                              else "1.013229", 0.85))) == []
+
+
+def test_applying_for_members_that_differ_only_in_administrative_wording_is_left_to_search(index, markers):
+    names = {"1.011606": "Công nhận hộ nghèo, hộ cận nghèo; hộ thoát nghèo, hộ thoát cận nghèo định kỳ hằng năm",
+             "1.011607": "Công nhận hộ nghèo, hộ cận nghèo thường xuyên hằng năm"}
+    poor = FamilySearch(names)
+    assert family.decide(poor, SiblingIndex(markers, names.items()), markers, "muốn xin xét hộ nghèo",
+                         hits(("1.011607", 0.9), ("1.011606", 0.85))) == []
 
 
 def test_without_an_action_a_specific_variant_on_top_gets_a_question(search, index, markers):
@@ -135,3 +157,20 @@ def test_an_answer_in_the_citizen_s_words_picks_the_offered_procedure_it_describ
 @pytest.mark.parametrize("answer", ["nộp ở đâu", "có mất phí không chị", "bao lâu"])
 def test_an_answer_that_describes_no_option_picks_none(search, markers, answer):
     assert family.choose_option(search, markers, answer, ["1.001939", "1.002759"]) is None
+
+
+def test_a_cue_of_several_variants_offers_the_close_procedures_of_each(markers):
+    names = {"1.004884": "Thủ tục đăng ký lại khai sinh",
+             "2.000635": "Cấp bản sao Trích lục hộ tịch, bản sao Giấy khai sinh",
+             "1.001193": "Thủ tục đăng ký khai sinh",
+             "1.003677": "Khai báo tạm vắng"}
+    births, index = FamilySearch(names), SiblingIndex(markers, names.items())
+    found = hits(("1.004884", 1.0), ("1.001193", 0.85), ("2.000635", 0.75), ("1.003677", 0.74))
+    assert family.variants_said(births, index, markers, "mất giấy khai sinh rồi, làm lại thế nào",
+                               found) == ["1.004884", "2.000635"]
+    # said once: the register book is still kept → only the copy fits: answered
+    assert family.variants_said(births, index, markers, "mất giấy khai sinh, sổ ở phường vẫn còn lưu",
+                                found) == ["2.000635"]
+    # too far below the top hit to compete
+    assert family.variants_said(births, index, markers, "mất giấy khai sinh rồi",
+                               hits(("1.004884", 1.0), ("2.000635", 0.5))) == []

@@ -79,3 +79,59 @@ def test_everyday_words_never_give_a_confident_procedure(search, text):
 def test_follow_ups_with_fillers_keep_the_current_procedure(search, text):
     outcome = search_turn(search, text, "2.000815")
     assert (outcome.code, outcome.follow_up) == ("2.000815", True)
+
+
+@pytest.mark.parametrize(("answer", "code"), [
+    ("thẻ cũ bị mất ví mất luôn rồi", "1.014064"),
+    ("cái thẻ cũ hết hạn rồi", "1.014063"),
+])
+def test_an_answer_that_says_a_sibling_that_was_not_offered_moves_to_it(search, answer, code):
+    outcome = search_turn(search, answer, options=["1.014061", "1.014062"])
+    assert (outcome.kind, outcome.code) == ("procedure", code)
+
+
+@pytest.mark.parametrize("text", ["xin giấy phép xây dựng nhà ở", "muốn làm giấy phép xây dựng cho nhà mình"])
+def test_applying_for_a_building_permit_asks_new_build_or_repair(search, text):
+    outcome = search_turn(search, text)
+    assert outcome.kind == "clarify" and {"1.013225", "1.013229"} <= {c.code for c in outcome.choices}
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("xin giấy phép xây dựng để đập nhà cũ xây mới", "1.013225"),
+    ("xin phép sửa chữa, cải tạo nhà ở", "1.013229"),
+    ("làm giấy khai sinh cho con mới sinh", "1.001193"),
+])
+def test_a_question_that_says_its_variant_or_the_plain_case_is_answered(search, text, code):
+    outcome = search_turn(search, text)
+    assert (outcome.kind, outcome.code) == ("procedure", code)
+
+
+def test_a_lost_birth_certificate_asks_copy_or_re_registration_and_reads_the_answer(search):
+    first = search_turn(search, "tôi bị mất giấy khai sinh, giờ phải làm sao")
+    assert first.kind == "clarify" and {"2.000635", "1.004884"} <= {c.code for c in first.choices}
+    options = [c.code for c in first.choices]
+    kept = search_turn(search, "hồi đó đăng ký ở phường này, sổ bộ chắc vẫn còn lưu", options=options)
+    assert kept.code == "2.000635"
+
+
+def test_a_family_named_alone_offers_its_most_asked_members(search):
+    outcome = search_turn(search, "cho em hỏi chứng thực giấy tờ ở đâu")
+    assert outcome.kind == "clarify" and {"2.000815", "2.000884"} <= {c.code for c in outcome.choices}
+    signature = search_turn(search, "em cần chứng thực chữ ký trên đơn", options=[c.code for c in outcome.choices])
+    assert signature.code == "2.000884"
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    ("tiệm tạp hóa của tôi muốn đóng kinh doanh", {"1.001570", "1.001266"}),
+])
+def test_closing_a_household_business_asks_suspend_or_end(search, text, codes):
+    outcome = search_turn(search, text)
+    assert outcome.kind == "clarify" and codes <= {c.code for c in outcome.choices}
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("tiệm tạp hóa của tôi muốn tạm nghỉ vài tháng", "1.001570"),
+    ("tiệm tạp hóa của tôi muốn nghỉ hẳn, giải thể hộ kinh doanh", "1.001266"),
+])
+def test_suspending_or_ending_a_household_business_is_answered_when_said(search, text, code):
+    assert search_turn(search, text).code == code
