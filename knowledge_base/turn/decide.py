@@ -214,11 +214,12 @@ def default_markers() -> SiblingMarkers:
     return SiblingMarkers.load()
 
 
-def _distinct_said(query: str, ward_name: str, other_name: str) -> tuple[int, int]:
+def _distinct_said(content: Sequence[str], ward_name: str, other_name: str) -> tuple[int, int]:
     """How many of the ward procedure's own words (not in the other name) and of the non-ward procedure's own
-    words the question uses: "báo mất hộ chiếu" says the ward's lost-passport report although issuing a
-    passport outranks it; "làm hộ chiếu mới" says nothing of the report."""
-    said = set(tokens(query))
+    words the question's content words use: "báo mất hộ chiếu" says the ward's lost-passport report although
+    issuing a passport outranks it; "làm hộ chiếu mới" says nothing of the report. Function words ("của") and
+    question words are not content words, so they never make a ward exception."""
+    said = {part for word in content for part in re.split(r"[_+]", word) if part}
     ward, other = set(tokens(ward_name)), set(tokens(other_name))
     return len((ward - other) & said), len((other - ward) & said)
 
@@ -349,7 +350,7 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
     if current and not _switches(search, current, strong, outcome, query, words.turns_to_another(query)):
         return _answer(search, current_code, "follow_up_search", follow_up=True)
     if elsewhere is not None and hits:
-        ward_said, other_said = _distinct_said(query, hits[0].name, elsewhere.name)
+        ward_said, other_said = _distinct_said(content, hits[0].name, elsewhere.name)
         if ward_said > other_said:
             return _answer(search, hits[0].code, "ward_exception")
         if outcome.confidence == "confident" and ward_said:  # a ward procedure fits too: let the citizen pick

@@ -55,7 +55,8 @@ class Candidate:
     evidence: float
     """IDF share of the turn's words found in the name."""
     phrase: bool
-    """The name holds two adjacent words of the turn (or of its aliases' phrases): it is named, not resembled."""
+    """The name or a citizen phrasing of it holds two adjacent words of the turn (or of its aliases' phrases): it is
+    named, not resembled."""
     precision: float
     """IDF share of the name's words the turn says."""
     contradicted: bool
@@ -72,6 +73,14 @@ def _name_terms(search) -> dict[str, frozenset[str]]:
     changes."""
     return search.derived("turn.referral.name_terms", lambda docs: {
         d.code: frozenset(terms(d.zones.get("name") or d.name)) for d in docs})
+
+
+def _ask_terms(search) -> dict[str, frozenset[str]]:
+    """Folded word pairs of how citizens ask for each procedure (its citizen phrasings and, beyond the ward,
+    knowledge_base/data/non_ward_procedures.yaml): a turn sharing one names the procedure the way people say it
+    ("đăng kiểm xe" for a vehicle inspection certificate whose name says "kiểm định")."""
+    return search.derived("turn.referral.ask_terms", lambda docs: {
+        d.code: frozenset(t for t in terms(d.zones.get("asks") or "") if "_" in t) for d in docs})
 
 
 def _name_values(search, markers: SiblingMarkers) -> dict[str, dict[str, str]]:
@@ -144,6 +153,7 @@ def candidates(search, query: str, content: list[str], markers: SiblingMarkers,
         return []
     scores = search.fused_scores(query, all_levels=True)
     names = _name_terms(search)
+    asked = _ask_terms(search)
     values = _name_values(search, markers)
     said = markers.mentioned(query)
     idf = search.lexical.idf
@@ -157,8 +167,10 @@ def candidates(search, query: str, content: list[str], markers: SiblingMarkers,
             evidence = sum(w for t, w in weights.items() if t in have) / total
             own = [t for t in have if "_" not in t]
             mass = sum(idf(t) for t in own)
-            precision = sum(idf(t) for t in own if t in weights) / mass if mass else 0.0
-            phrase = any("_" in t and t not in borrowed for t in weights if t in have)
+            # a name word the turn only implies through an everyday alias counts at the alias's weight
+            precision = sum(min(idf(t), weights[t]) for t in own if t in weights) / mass if mass else 0.0
+            said_as = have | asked.get(code, frozenset())
+            phrase = any("_" in t and t not in borrowed for t in weights if t in said_as)
             out.append(Candidate(code, ward, scores[code], evidence, phrase, precision,
                                  _contradicted(values.get(code, {}), said, defaults),
                                  _unsaid(values.get(code, {}), said, defaults)))
@@ -187,6 +199,8 @@ def better_elsewhere(search, query: str, content: list[str], markers: SiblingMar
         mine = next((c for c in found if c.code == current.code), None)
         if mine is not None and (mine.contradicted or not mine.phrase):
             return None  # the turn says another variant, or shares no phrase with the name ("xin chào")
+        if mine is None and ward is not None and (other is None or _plain(ward, tuning) > _plain(other, tuning)):
+            return None  # search referred another reading of the turn (its aliases' phrases); the turn fits a ward one
         if other is None or mine is None or other.fit(tuning) < mine.fit(tuning) + tuning.margin:
             return current
         return _hit(search, other) if _beats(search, query, other, ward, content, tuning) else current
