@@ -126,7 +126,8 @@ def test_a_citizen_phrasing_of_a_non_ward_record_counts_as_naming_it(markers):
         engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
                                  tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0), asks=asks)
         engine.load(procedures)
-        return next(c.phrase for c in candidates(engine, text, words, markers) if c.code == "1.005103")
+        rare = ReferralTuning(ask_pair_idf=0.0)  # the fake corpus is too small for real word rarity
+        return next(c.phrase for c in candidates(engine, text, words, markers, rare) if c.code == "1.005103")
 
     assert not phrase({})
     assert phrase({"1.005103": ("đăng kiểm xe ô tô", "xe hết hạn đăng kiểm")})
@@ -141,3 +142,26 @@ def test_function_words_never_make_a_ward_exception():
     assert _distinct_said(["bang+lai", "b2", "het_han", "doi"], ward, "Đổi giấy phép lái xe") == (0, 1)
     assert _distinct_said(["mat", "ho_chieu", "bao_mat"], "Trình báo mất hộ chiếu phổ thông",
                           "Cấp hộ chiếu phổ thông ở trong nước")[0] > 0
+
+
+def test_an_english_turn_says_the_english_name_of_a_record_beyond_the_ward(markers):
+    """Evidence is read in the turn's language: "extend my visa" says the English short name of the stay extension
+    (knowledge_base/data/non_ward_procedures.yaml), not only its Vietnamese catalogue name."""
+    from knowledge_base.search.engine import ProcedureSearch, SearchTuning
+    from knowledge_base.search.lexical import Bm25Scorer
+    from knowledge_base.search.vector_index import NumpyFlatIndex
+    from tests.knowledge_base.fakes import RecordingEncoder
+
+    procedures = PROCEDURES + [FakeProcedure("1.001146", "Gia hạn tạm trú cho người nước ngoài tại Việt Nam",
+                                             "Xuất nhập cảnh", ward_level=False, levels=["Cấp tỉnh"])]
+
+    def evidence(english):
+        encoder = RecordingEncoder()
+        engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
+                                 tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0), english=english)
+        engine.load(procedures)
+        found = candidates(engine, "extend my visa", ["extend", "visa"], markers)
+        return next((c.evidence for c in found if c.code == "1.001146"), 0.0)
+
+    assert evidence({}) == 0.0
+    assert evidence({"1.001146": "Visa extension: extend a foreigner's stay"}) > 0.5
