@@ -23,6 +23,8 @@ class SearchSettings(BaseSettings):
     """Procedures citizens ask for most at a ward: near-ties in search lean towards them."""
     citizen_questions_dir: Path = PACKAGE_DIR / "data" / "citizen_questions"
     """Staff-readable files of how citizens ask for each procedure (knowledge_base.citizen_questions)."""
+    non_ward_path: Path = PACKAGE_DIR / "data" / "non_ward_procedures.yaml"
+    """Non-ward procedures citizens ask about: English names, phrasings, everyday body (knowledge_base.non_ward)."""
     answer_cards_dir: Path = PACKAGE_DIR / "data" / "answer_cards"
     """Citizen answer cards (knowledge_base.cards), checked with `python -m knowledge_base cards check`."""
     embedding_model: str = str(REPO_DIR / "models" / "embedding" / "multilingual-e5-small")

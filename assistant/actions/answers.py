@@ -43,7 +43,7 @@ def display_name(name: str) -> str:
 def _base(procedure: dict[str, Any]) -> dict[str, str]:
     name = display_name(procedure.get("short_name") or procedure.get("name", ""))
     card = card_of(procedure)
-    if card and card.get("language") == "en" and procedure.get("name"):
+    if ((card and card.get("language") == "en") or procedure.get("name_en")) and procedure.get("name"):
         # The official Vietnamese name once, so the citizen can show it at the desk.
         name = f"{name} (“{display_name(procedure['name'])}”)"
     return {"name": name, "code": procedure["code"]}

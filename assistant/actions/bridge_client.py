@@ -42,9 +42,10 @@ class BridgeClient(Protocol):
         "score"}]}, plus "elsewhere" (a hit of the same shape) when a non-ward procedure outranks every ward one."""
 
     async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
-                   recent: list[str] | None = None, language: str = "vi") -> dict[str, Any]:
+                   recent: list[str] | None = None, language: str = "vi", matter: str | None = None) -> dict[str, Any]:
         """``GET /api/turn``: what the turn is about (knowledge_base.turn.TurnOutcome.to_json): {"kind", "code",
-        "name", "choices": [{"code","name","ward_level"}], "elsewhere", "follow_up", "reason", "topic"}."""
+        "name", "choices": [{"code","name","ward_level"}], "elsewhere", "follow_up", "reason", "topic", "matter"};
+        ``matter`` is the outside matter last referred (slot ``outside_matter``)."""
 
     async def get_procedure(self, code: str) -> dict[str, Any] | None:
         """The normalised procedure record, or None when the code is unknown."""
@@ -156,10 +157,12 @@ class HttpBridgeClient:
         return body
 
     async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
-                   recent: list[str] | None = None, language: str = "vi") -> dict[str, Any]:
+                   recent: list[str] | None = None, language: str = "vi", matter: str | None = None) -> dict[str, Any]:
         params: list[tuple[str, str]] = [("text", text), ("language", language)]
         if current:
             params.append(("current", current))
+        if matter:
+            params.append(("matter", matter))
         params += [("options", code) for code in (options or [])[:3]]
         params += [("recent", code) for code in (recent or [])[:4]]
         body = await self._get_json("/api/turn", params)

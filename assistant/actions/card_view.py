@@ -17,8 +17,13 @@ def card_of(procedure: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def in_language(procedure: dict[str, Any], language: str) -> dict[str, Any]:
-    """A shallow copy of ``procedure`` with the card of ``language`` under ``card`` and its short name."""
+    """A shallow copy of ``procedure`` with the card of ``language`` under ``card`` and its short name. A procedure
+    beyond the ward has no card; in English it gets the short English name the bridge sends under ``non_ward``
+    (knowledge_base/data/non_ward_procedures.yaml), and ``name_en`` says replies add the official name once."""
     card = (procedure.get("cards") or {}).get(language)
+    english = (procedure.get("non_ward") or {}).get("name_en") if language == "en" else None
+    if (not isinstance(card, dict) or not card.get("short_name")) and english:
+        return dict(procedure, short_name=english, short_name_en=english, name_en=english)
     if not isinstance(card, dict) or not card.get("short_name"):
         return procedure
     view = dict(procedure, card=card, short_name=card["short_name"])

@@ -32,10 +32,11 @@ EARLIER_KEPT = 4
 
 
 def remember_earlier(reply: Reply, previous: str | None, earlier: list[str] | None) -> Reply:
-    """When the reply moves to another procedure, the one left becomes the most recent earlier procedure."""
-    new = reply.slots.get("procedure_code")
-    if not new or new == previous:
+    """When the reply moves to another procedure (or to none: a matter outside the catalogue), the one left becomes
+    the most recent earlier procedure."""
+    if "procedure_code" not in reply.slots or reply.slots["procedure_code"] == previous:
         return reply
+    new = reply.slots["procedure_code"]
     codes = [previous, *(earlier or [])] if previous else list(earlier or [])
     reply.slots["recent_procedures"] = [c for c in dict.fromkeys(codes) if c and c != new][:EARLIER_KEPT]
     return reply
@@ -51,18 +52,19 @@ class Guide:
 
     async def answer(
         self, *, text: str, intent: str, topic: str, current_code: str | None, language: str, full: bool = False,
-        options: list[str] | None = None, recent: list[str] | None = None,
+        options: list[str] | None = None, recent: list[str] | None = None, matter: str | None = None,
     ) -> Reply:
         """Reply to a procedure question. ``topic`` is one of answers.TOPICS (details already resolved);
         ``options`` are the codes of a clarifying question still pending; ``recent`` the procedures discussed
-        before the current one (slot ``recent_procedures``, most recent first), kept up to date in the reply."""
+        before the current one (slot ``recent_procedures``, most recent first), kept up to date in the reply;
+        ``matter`` the matter outside the catalogue last referred (slot ``outside_matter``)."""
         reply = await self._answer(text=text, intent=intent, topic=topic, current_code=current_code,
-                                   language=language, full=full, options=options, recent=recent)
+                                   language=language, full=full, options=options, recent=recent, matter=matter)
         return remember_earlier(reply, current_code, recent)
 
     async def _answer(
         self, *, text: str, intent: str, topic: str, current_code: str | None, language: str, full: bool,
-        options: list[str] | None, recent: list[str] | None,
+        options: list[str] | None, recent: list[str] | None, matter: str | None = None,
     ) -> Reply:
         query = clean(text or "", max_chars=self.max_query_chars)
         if not query:
@@ -74,7 +76,8 @@ class Guide:
             return await self.answer_code(current_code, topic, language, full=True)
         try:
             turn = await self.bridge.turn(query, current=current_code, options=list(options or []),
-                                          recent=list(recent or []), language=language)
+                                          recent=list(recent or []), language=language,
+                                          **({"matter": matter} if matter and not current_code else {}))
         except BridgeUnavailable:
             return self._bridge_down(language)
         kind = turn.get("kind")
@@ -82,7 +85,7 @@ class Guide:
             topic = turn["topic"]
         logger.info("turn: intent=%s topic=%s kind=%s reason=%s", intent, topic, kind, turn.get("reason"))
         if kind == "not_at_ward" and isinstance(turn.get("matter"), dict):
-            return self._outside(turn["matter"], language)
+            return self._outside(turn["matter"], language, topic if turn.get("follow_up") else None)
         if kind in ("procedure", "not_at_ward") and turn.get("code"):
             return await self.answer_code(turn["code"], topic, language, full=full)
         if kind == "clarify" and turn.get("choices"):
@@ -144,7 +147,7 @@ class Guide:
     @staticmethod
     def _current(procedure: dict[str, Any], topic: str, *, offer: str | None) -> dict[str, Any]:
         return {"procedure_code": procedure["code"], "procedure_name": procedure.get("name"), "last_topic": topic,
-                "pending_options": None, "pending_offer": offer}
+                "pending_options": None, "pending_offer": offer, "outside_matter": None}
 
     def _clarify(self, choices: list[dict[str, Any]], topic: str, language: str) -> Reply:
         # Titles are short names (the kiosk numbers and speaks them itself); the code is added only when two
@@ -165,17 +168,26 @@ class Guide:
                      slots={"pending_options": [c["code"] for c in choices], "last_topic": topic,
                             "pending_offer": None})
 
-    def _outside(self, matter: dict[str, Any], language: str) -> Reply:
-        """A matter outside the catalogue (divorce → the court): who handles it, and an officer offered."""
-        def said(field: str) -> str:
-            texts = matter.get(field) or {}
+    def _outside(self, matter: dict[str, Any], language: str, follow_up_topic: str | None = None) -> Reply:
+        """A matter outside the catalogue (divorce → the court): who handles it, and an officer offered. It becomes
+        the current matter (slot ``outside_matter``; no procedure is current): a follow-up about it
+        (``follow_up_topic``) gets what the matter's data says of that topic, else its "the court decides" line,
+        with where to go."""
+        def said(field: str, texts: dict | None = None) -> str:
+            texts = texts if texts is not None else (matter.get(field) or {})
             return str(texts.get(language) or texts.get("vi") or "")
         name = said("name")
-        text = self.replies.say("outside_matter", language, name=name[:1].upper() + name[1:] if language == "en"
-                                else name, body=said("handled_by"), note=said("note")).strip()
-        logger.info("matter outside the catalogue: %s", matter.get("id"))
+        answer = said("", (matter.get("answers") or {}).get(follow_up_topic or "") or {}) or said("follow_up")
+        if follow_up_topic and follow_up_topic != "where" and answer:
+            text = self.replies.say("outside_matter_follow_up", language, answer=answer, body=said("handled_by"))
+        else:
+            text = self.replies.say("outside_matter", language, name=name[:1].upper() + name[1:]
+                                    if language == "en" else name, body=said("handled_by"), note=said("note"))
+        text = text.strip()
+        logger.info("matter outside the catalogue: %s (follow-up topic %s)", matter.get("id"), follow_up_topic)
         return Reply(text, payload=ReplyPayload(kind="not_at_ward", language=language, speech=speech(text)),
-                     slots={"pending_offer": "human", "pending_options": None})
+                     slots={"pending_offer": "human", "pending_options": None, "procedure_code": None,
+                            "procedure_name": None, "outside_matter": matter.get("id")})
 
     def _say(self, key: str, kind: str, language: str) -> Reply:
         text = self.replies.say(key, language)

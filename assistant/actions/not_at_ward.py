@@ -39,8 +39,13 @@ def default_body_names() -> BodyNames:
 
 
 def responsible_body(procedure: dict[str, Any], language: str = "vi") -> str:
-    """Who the citizen deals with: the performing body, else the competent body, else "". In English, the body's
-    English name with the Vietnamese one in brackets when assistant/actions/data/body_names.yaml knows it."""
+    """Who the citizen deals with: the body in everyday words when knowledge_base/data/non_ward_procedures.yaml
+    gives it (sent by the bridge under ``non_ward``), else the performing body, else the competent body, else "".
+    In English, the body's English name with the Vietnamese one in brackets when assistant/actions/data/
+    body_names.yaml knows it."""
+    everyday = ((procedure.get("non_ward") or {}).get("body") or {}).get(language)
+    if everyday:
+        return clean(everyday)
     for key in ("performing_body", "competent_body"):
         body = _list_head(procedure.get(key) or "", BODY_CHARS)
         if body:
@@ -63,6 +68,8 @@ def level_text(procedure: dict[str, Any], replies: Replies, language: str) -> st
 def not_at_ward_reply(procedure: dict[str, Any], replies: Replies, language: str) -> str:
     """≤ 3 short sentences: not at this ward + who/level, where to submit (if known), offer of an officer."""
     base = {"name": display_name(procedure.get("name", "")), "code": procedure["code"]}
+    if procedure.get("name_en"):  # English: the short English name, the official Vietnamese one once in brackets
+        base["name"] = f"{procedure['name_en']} (“{base['name']}”)"
     body, level = responsible_body(procedure, language), level_text(procedure, replies, language)
     if body and level:
         first = replies.say("not_ward_body_level", language, body=body, level=level, **base)

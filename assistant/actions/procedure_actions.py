@@ -43,6 +43,7 @@ class ActionAnswerProcedure(ServiceAction):
             full=full,
             options=tracker.get_slot("pending_options"),
             recent=tracker.get_slot("recent_procedures"),
+            matter=tracker.get_slot("outside_matter"),
         )
         return send(dispatcher, reply)
 

@@ -84,16 +84,33 @@ def reusable_vectors(settings: SearchSettings, encoder_name: str, procedures, as
             if p.code in saved and saved[p.code][0] == passage_digest(p, asks.get(p.code, ()))}
 
 
+def load_non_ward(settings: SearchSettings):
+    """The non-ward procedures file (knowledge_base.non_ward), or None when it is absent or broken (referrals are
+    then found from the catalogue names and aliases only, and said with the Vietnamese names)."""
+    from knowledge_base.non_ward import NonWardError, NonWardProcedures
+
+    path = Path(settings.non_ward_path)
+    if not path.is_file():
+        return None
+    try:
+        return NonWardProcedures.load(path)
+    except NonWardError as exc:
+        log.warning("non-ward procedures file not used: %s", str(exc).splitlines()[0])
+        return None
+
+
 def load_asks(settings: SearchSettings, known_codes: set[str]) -> dict[str, tuple[str, ...]]:
-    """Citizen phrasings per code from the staff-readable files (none when the folder is absent).
+    """Citizen phrasings per code from the staff-readable files (none when the folder is absent), with those of
+    the non-ward procedures citizens ask about (knowledge_base/data/non_ward_procedures.yaml).
 
     Entries for codes not in the catalogue (e.g. a procedure staff removed) are skipped with a warning."""
     from knowledge_base.citizen_questions import load_citizen_questions
 
     directory = Path(settings.citizen_questions_dir)
-    if not directory.is_dir():
-        return {}
-    table = load_citizen_questions(sorted(directory.glob("*.yaml")))
+    table = dict(load_citizen_questions(sorted(directory.glob("*.yaml")))) if directory.is_dir() else {}
+    non_ward = load_non_ward(settings)
+    for code, asks in (non_ward.asks() if non_ward is not None else {}).items():
+        table[code] = tuple(dict.fromkeys(table.get(code, ()) + asks))
     unknown = sorted(set(table) - known_codes)
     if unknown:
         log.warning(
@@ -103,20 +120,23 @@ def load_asks(settings: SearchSettings, known_codes: set[str]) -> dict[str, tupl
 
 
 def load_english_names(settings: SearchSettings, known_codes: set[str]) -> dict[str, str]:
-    """code -> English short name from the answer cards (none when the folder is absent or a card file is broken:
-    English questions are then matched on the Vietnamese names and the English citizen asks only)."""
+    """code -> English short name from the answer cards and, for procedures beyond the ward, from the non-ward
+    procedures file (none when absent or broken: English questions are then matched on the Vietnamese names and the
+    English citizen asks only)."""
     from knowledge_base.cards import AnswerCards
     from knowledge_base.cards.model import CardError
 
+    non_ward = load_non_ward(settings)
+    names = {c: n for c, n in (non_ward.english_names() if non_ward is not None else {}).items() if c in known_codes}
     directory = Path(settings.answer_cards_dir)
     if not directory.exists():
-        return {}
+        return names
     try:
         cards = AnswerCards.load(directory)
     except CardError as exc:
         log.warning("answer cards not used for English search: %s", str(exc).splitlines()[0])
-        return {}
-    return {
+        return names
+    return names | {
         code: card.short_name.en
         for code, card in cards.cards.items()
         if code in known_codes and getattr(card.short_name, "en", None)

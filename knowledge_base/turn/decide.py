@@ -16,7 +16,8 @@ Rules, in order:
    matched, knowledge_base/turn/family.py) named without an action or a member's own words gets a question too.
 6. Otherwise the search's own confidence: confident → the procedure, ambiguous → ≤ 3 choices, no_match → no_match.
 Without a current procedure, a turn made only of everyday words ("giờ", "cháu", "đăng ký") asks which procedure.
-A matter outside the catalogue (knowledge_base/turn/outside.py: divorce → the court) is referred before any search.
+A matter outside the catalogue (knowledge_base/turn/outside.py: divorce → the court) is referred before any search;
+with no procedure current, a turn naming nothing after such a referral is a follow-up about that matter.
 After these, a turn that goes back to a procedure discussed earlier in the conversation means it
 (knowledge_base/turn/recent.py). A turn typed with diacritics is compared with names accent by accent.
 """
@@ -240,11 +241,12 @@ def default_markers() -> SiblingMarkers:
     return SiblingMarkers.load()
 
 
-def _distinct_said(query: str, ward_name: str, other_name: str) -> tuple[int, int]:
+def _distinct_said(content: Sequence[str], ward_name: str, other_name: str) -> tuple[int, int]:
     """How many of the ward procedure's own words (not in the other name) and of the non-ward procedure's own
-    words the question uses: "báo mất hộ chiếu" says the ward's lost-passport report although issuing a
-    passport outranks it; "làm hộ chiếu mới" says nothing of the report."""
-    said = set(tokens(query))
+    words the question's content words use: "báo mất hộ chiếu" says the ward's lost-passport report although
+    issuing a passport outranks it; "làm hộ chiếu mới" says nothing of the report. Function words ("của") and
+    question words are not content words, so they never make a ward exception."""
+    said = {part for word in content for part in re.split(r"[_+]", word) if part}
     ward, other = set(tokens(ward_name)), set(tokens(other_name))
     return len((ward - other) & said), len((other - ward) & said)
 
@@ -311,11 +313,15 @@ def _switches(search, current, strong: list[str], outcome: SearchOutcome, query:
 
 def search_turn(search, text: str, current_code: str | None = None, language: str = "vi", *,
                 options: Sequence[str] = (), recent: Sequence[str] = (), words: TurnWords | None = None,
-                markers: SiblingMarkers | None = None, topics: TopicWords | None = None) -> TurnOutcome:
+                markers: SiblingMarkers | None = None, topics: TopicWords | None = None,
+                matter: str | None = None) -> TurnOutcome:
     """What ``text`` is about, with the topic its question words ask (``topics`` defaults to the committed
     knowledge_base/data/topic_words.yaml). ``recent`` are the procedures discussed earlier in the conversation,
-    most recent first: a turn that goes back to one of them means it (knowledge_base.turn.recent)."""
-    outcome = _decide(search, text, current_code, language, options=options, words=words, markers=markers)
+    most recent first: a turn that goes back to one of them means it (knowledge_base.turn.recent). ``matter`` is
+    the id of the matter outside the catalogue last referred (knowledge_base.turn.outside), when no procedure is
+    current: a turn that names nothing else is a follow-up about it."""
+    outcome = _decide(search, text, current_code, language, options=options, words=words, markers=markers,
+                      matter=matter)
     if recent and isinstance(text, str):
         turn_words = words or default_words()
         subject = turn_words.subject_text(clean(text, max_chars=MAX_QUERY_CHARS))
@@ -327,7 +333,7 @@ def search_turn(search, text: str, current_code: str | None = None, language: st
 
 def _decide(search, text: str, current_code: str | None = None, language: str = "vi", *,
             options: Sequence[str] = (), words: TurnWords | None = None,
-            markers: SiblingMarkers | None = None) -> TurnOutcome:
+            markers: SiblingMarkers | None = None, matter: str | None = None) -> TurnOutcome:
     """What ``text`` is about. ``search`` is a knowledge_base ProcedureSearch; ``current_code`` the procedure being
     discussed; ``options`` the codes offered by the last clarifying question (if still pending). ``language`` is
     the turn's language (vi/en): an English turn is read as a foreigner's (knowledge_base.turn.foreigner).
@@ -342,10 +348,10 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
     codes = [c for c in _CODE.findall(query) if search.document(c) is not None]
     if codes:
         return _answer(search, codes[0], "exact_code")
-    matter = default_outside_matters().find(query)
-    if matter is not None:  # no catalogue record is a right answer: say who handles it
-        return TurnOutcome(kind="not_at_ward", name=matter.name["vi"], reason="outside_catalogue",
-                           matter=matter.to_json())
+    outside = default_outside_matters().find(query)
+    if outside is not None:  # no catalogue record is a right answer: say who handles it
+        return TurnOutcome(kind="not_at_ward", name=outside.name["vi"], reason="outside_catalogue",
+                           matter=outside.to_json())
     index = _siblings(search, markers)
     pairs = _name_pairs(search)
     content = words.content_words(query, lambda a, b: pairs.get(f"{a} {b}", 0))
@@ -362,6 +368,9 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
         if not strong:
             return _answer(search, current_code, "follow_up", follow_up=True)
     elif not strong and not options:
+        if (current_matter := default_outside_matters().get(matter)) is not None:
+            return TurnOutcome(kind="not_at_ward", name=current_matter.name["vi"], follow_up=True,
+                               reason="follow_up_outside", matter=current_matter.to_json())
         return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
     asked = hinted(query, language)  # an English turn is read as a foreigner's (knowledge_base.turn.foreigner)
     outcome = for_foreigners_first(_search(search, words, query), foreigner_hint(query, language))
@@ -376,7 +385,7 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
     if current and not _switches(search, current, strong, outcome, query, words.turns_to_another(query)):
         return _answer(search, current_code, "follow_up_search", follow_up=True)
     if elsewhere is not None and hits:
-        ward_said, other_said = _distinct_said(query, hits[0].name, elsewhere.name)
+        ward_said, other_said = _distinct_said(content, hits[0].name, elsewhere.name)
         if ward_said > other_said:
             return _answer(search, hits[0].code, "ward_exception")
         if outcome.confidence == "confident" and ward_said:  # a ward procedure fits too: let the citizen pick

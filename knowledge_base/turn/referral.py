@@ -36,6 +36,9 @@ class ReferralTuning:
     """A non-ward candidate below this search score is never referred (nothing really fits)."""
     min_evidence: float = 0.25
     """The share of the turn's words a referred name must hold: the story names it, not only resembles it."""
+    ask_pair_idf: float = 3.0
+    """A citizen phrasing names a record only through a word pair at least this rare: "đăng kiểm", "sang tên", not
+    "đăng ký" or "nộp ở"."""
     precision_weight: float = 0.5
     """Added times the share of the NAME's words the turn says: "Đổi giấy phép lái xe" over the same name
     "… của người nước ngoài" when no foreigner is mentioned."""
@@ -55,7 +58,8 @@ class Candidate:
     evidence: float
     """IDF share of the turn's words found in the name."""
     phrase: bool
-    """The name holds two adjacent words of the turn (or of its aliases' phrases): it is named, not resembled."""
+    """The name or a citizen phrasing of it holds two adjacent words of the turn (or of its aliases' phrases): it is
+    named, not resembled."""
     precision: float
     """IDF share of the name's words the turn says."""
     contradicted: bool
@@ -68,10 +72,36 @@ class Candidate:
 
 
 def _name_terms(search) -> dict[str, frozenset[str]]:
-    """Folded unigrams and bigrams of every catalogue name (without a leading "Thủ tục"), cached until the index
-    changes."""
+    """Folded unigrams and bigrams of every catalogue name (without a leading "Thủ tục") and of its English short
+    name (answer cards; knowledge_base/data/non_ward_procedures.yaml), so an English turn says names too; cached
+    until the index changes."""
     return search.derived("turn.referral.name_terms", lambda docs: {
-        d.code: frozenset(terms(d.zones.get("name") or d.name)) for d in docs})
+        d.code: frozenset(terms(d.zones.get("name") or d.name)) | frozenset(terms(d.zones.get("en") or ""))
+        for d in docs})
+
+
+def _own_words(search) -> dict[str, tuple[frozenset[str], ...]]:
+    """Folded words of each name, the Vietnamese one and the English one apart: the share of a name the turn says
+    is taken in the turn's language."""
+    return search.derived("turn.referral.own_words", lambda docs: {
+        d.code: tuple(frozenset(t for t in terms(text) if "_" not in t)
+                      for text in (d.zones.get("name") or d.name, d.zones.get("en") or "") if text)
+        for d in docs})
+
+
+def _precision(own, weights: dict[str, float], idf) -> float:
+    """IDF share of the name's words the turn says; a word the turn only implies through an everyday alias counts
+    at the alias's weight."""
+    mass = sum(idf(t) for t in own)
+    return sum(min(idf(t), weights[t]) for t in own if t in weights) / mass if mass else 0.0
+
+
+def _ask_terms(search) -> dict[str, frozenset[str]]:
+    """Folded word pairs of how citizens ask for each procedure (its citizen phrasings and, beyond the ward,
+    knowledge_base/data/non_ward_procedures.yaml): a turn sharing one names the procedure the way people say it
+    ("đăng kiểm xe" for a vehicle inspection certificate whose name says "kiểm định")."""
+    return search.derived("turn.referral.ask_terms", lambda docs: {
+        d.code: frozenset(t for t in terms(d.zones.get("asks") or "") if "_" in t) for d in docs})
 
 
 def _name_values(search, markers: SiblingMarkers) -> dict[str, dict[str, str]]:
@@ -144,6 +174,8 @@ def candidates(search, query: str, content: list[str], markers: SiblingMarkers,
         return []
     scores = search.fused_scores(query, all_levels=True)
     names = _name_terms(search)
+    own_words = _own_words(search)
+    asked = _ask_terms(search)
     values = _name_values(search, markers)
     said = markers.mentioned(query)
     idf = search.lexical.idf
@@ -155,10 +187,10 @@ def candidates(search, query: str, content: list[str], markers: SiblingMarkers,
         for code in ranked[: tuning.candidates]:
             have = names.get(code, frozenset())
             evidence = sum(w for t, w in weights.items() if t in have) / total
-            own = [t for t in have if "_" not in t]
-            mass = sum(idf(t) for t in own)
-            precision = sum(idf(t) for t in own if t in weights) / mass if mass else 0.0
-            phrase = any("_" in t and t not in borrowed for t in weights if t in have)
+            precision = max(_precision(words, weights, idf) for words in own_words.get(code, ((),)))
+            phrase = any("_" in t and t not in borrowed and (t in have or (t in asked.get(code, ()) and
+                                                                     idf(t) >= tuning.ask_pair_idf))
+                         for t in weights)
             out.append(Candidate(code, ward, scores[code], evidence, phrase, precision,
                                  _contradicted(values.get(code, {}), said, defaults),
                                  _unsaid(values.get(code, {}), said, defaults)))
@@ -187,6 +219,8 @@ def better_elsewhere(search, query: str, content: list[str], markers: SiblingMar
         mine = next((c for c in found if c.code == current.code), None)
         if mine is not None and (mine.contradicted or not mine.phrase):
             return None  # the turn says another variant, or shares no phrase with the name ("xin chào")
+        if mine is None and ward is not None and (other is None or _plain(ward, tuning) > _plain(other, tuning)):
+            return None  # search referred another reading of the turn (its aliases' phrases); the turn fits a ward one
         if other is None or mine is None or other.fit(tuning) < mine.fit(tuning) + tuning.margin:
             return current
         return _hit(search, other) if _beats(search, query, other, ward, content, tuning) else current

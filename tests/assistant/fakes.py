@@ -145,11 +145,11 @@ class RecordingBridge:
         return {"query": query, "confidence": "no_match", "results": []}
 
     async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
-                   recent: list[str] | None = None, language: str = "vi") -> dict[str, Any]:
+                   recent: list[str] | None = None, language: str = "vi", matter: str | None = None) -> dict[str, Any]:
         """The bridge's GET /api/turn decided from SEARCH_TABLE: a keyword names a procedure (a current one is kept
         when none is named); a non-ward `elsewhere` is referred, or offered beside a confident ward hit."""
         self._record("turn", text=text, current=current, options=list(options or []), recent=list(recent or []),
-                     language=language)
+                     language=language, matter=matter)
         folded = fold(text)
 
         def choice(code: str) -> dict[str, Any]:

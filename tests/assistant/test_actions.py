@@ -88,7 +88,41 @@ def test_a_matter_outside_the_catalogue_says_who_handles_it(services, bridge, te
     tracker = make_tracker(text, "ask_where")
     messages, events = run_action(ActionAnswerProcedure(services), tracker)
     assert messages[0]["custom"]["reply"]["kind"] == "not_at_ward" and words in messages[0]["text"]
-    assert slot_events(events)["pending_offer"] == "human" and "procedure_code" not in slot_events(events)
+    slots = slot_events(events)
+    assert slots["pending_offer"] == "human" and slots["outside_matter"] == "divorce"
+    assert slots["procedure_code"] is None  # the matter is current now: "thế mất bao lâu" is asked about it
+
+
+@pytest.mark.parametrize(("text", "topic", "language", "words"), [
+    ("thế mất bao lâu", "time", "vi", "tháng"), ("lệ phí bao nhiêu", "fee", "vi", "300.000"),
+    ("how much does it cost", "fee", "en", "300,000"), ("có nộp online được không", "online", "vi", "trực tuyến"),
+    ("thế có cần luật sư không", "overview", "vi", "Tòa án")])
+def test_a_follow_up_after_an_outside_referral_is_answered_about_that_matter(services, bridge, text, topic,
+                                                                              language, words):
+    from knowledge_base.turn.outside import default_outside_matters
+
+    matter = default_outside_matters().get("divorce")
+    seen = []
+
+    async def follow_up_turn(text, **kwargs):
+        seen.append(kwargs)
+        return {"kind": "not_at_ward", "code": None, "name": "ly hôn", "choices": [], "elsewhere": None,
+                "follow_up": True, "reason": "follow_up_outside", "topic": topic, "matter": matter.to_json()}
+
+    bridge.turn = follow_up_turn
+    tracker = make_tracker(text, "ask_procedure", slots={"outside_matter": "divorce", "language": language,
+                                                          "recent_procedures": ["1.001193"]})
+    messages, events = run_action(ActionAnswerProcedure(services), tracker)
+    assert seen[0]["matter"] == "divorce" and seen[0]["current"] is None
+    assert messages[0]["custom"]["reply"]["kind"] == "not_at_ward" and words in messages[0]["text"]
+    assert slot_events(events)["outside_matter"] == "divorce"
+
+
+def test_answering_a_procedure_leaves_the_outside_matter(services, bridge):
+    tracker = make_tracker("làm giấy khai sinh cần gì", "ask_documents", slots={"outside_matter": "divorce"})
+    _, events = run_action(ActionAnswerProcedure(services), tracker)
+    slots = slot_events(events)
+    assert slots["procedure_code"] == "1.001193" and slots["outside_matter"] is None
 
 
 def test_a_details_request_that_says_a_topic_answers_that_topic(services, bridge):
@@ -180,7 +214,8 @@ def test_the_turn_carries_the_current_procedure_pending_choices_and_earlier_proc
                                   "recent_procedures": ["1.004884"]})
     run_action(ActionAnswerProcedure(services), tracker)
     assert bridge.called("turn") == [{"text": "cái thứ hai thì sao", "current": "1.001193",
-                                      "options": ["2.000815", "2.000843"], "recent": ["1.004884"], "language": "vi"}]
+                                      "options": ["2.000815", "2.000843"], "recent": ["1.004884"], "language": "vi",
+                                      "matter": None}]
 
 
 def test_a_new_procedure_pushes_the_current_one_to_the_earlier_procedures(services, bridge):

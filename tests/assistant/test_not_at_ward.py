@@ -104,3 +104,34 @@ def test_a_referred_procedure_stays_current_and_follow_ups_are_about_it(services
     message, slots = answer(services, "nộp ở quầy nào", "ask_where", procedure_code="1.001456")
     assert "Quầy" not in message["text"] and not bridge.called("route_desk")  # never a ward desk
     assert slots["pending_offer"] == "human"
+
+
+def _passport_with_names() -> dict:
+    record = non_ward("1.001456", "Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp tỉnh)", levels=["Cấp tỉnh"],
+                      performing_body="Công an cấp Tỉnh")
+    record["non_ward"] = {"name_en": "Ordinary passport, issued in Vietnam",
+                          "body": {"vi": "Phòng Quản lý xuất nhập cảnh, Công an tỉnh/thành phố",
+                                   "en": "the immigration office of the provincial police"}}
+    return record
+
+
+def test_an_english_referral_says_the_english_name_with_the_official_name_once_in_brackets():
+    from assistant.actions.card_view import in_language
+
+    text = not_at_ward_reply(in_language(_passport_with_names(), "en"), REPLIES, "en")
+    assert text.startswith("Procedure Ordinary passport, issued in Vietnam (“Cấp hộ chiếu phổ thông ở trong nước")
+    assert text.count("Cấp hộ chiếu") == 1
+    assert "the immigration office of the provincial police" in text
+
+
+def test_the_everyday_body_is_said_in_the_reply_language_and_vietnamese_keeps_the_official_name():
+    from assistant.actions.card_view import in_language
+
+    record = _passport_with_names()
+    view = in_language(record, "vi")
+    assert "name_en" not in view
+    assert responsible_body(view, "vi") == "Phòng Quản lý xuất nhập cảnh, Công an tỉnh/thành phố"
+    text = not_at_ward_reply(view, REPLIES, "vi")
+    assert "Ordinary passport" not in text and "Phòng Quản lý xuất nhập cảnh, Công an tỉnh/thành phố" in text
+    del record["non_ward"]
+    assert responsible_body(record, "vi") == "Công an cấp Tỉnh"  # without the file's words: the catalogue's body

@@ -38,10 +38,10 @@ class SearchBackedBridge:
         return self.search_engine.search(query, k).to_json()
 
     async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
-                   recent: list[str] | None = None, language: str = "vi") -> dict[str, Any]:
+                   recent: list[str] | None = None, language: str = "vi", matter: str | None = None) -> dict[str, Any]:
         self.searches += 1
         return search_turn(self.search_engine, text, current, language, options=options or (),
-                           recent=recent or ()).to_json()
+                           recent=recent or (), matter=matter).to_json()
 
     async def get_procedure(self, code: str) -> dict[str, Any] | None:
         procedure = self.catalogue.get(code)

@@ -58,3 +58,11 @@ def test_a_procedure_comes_with_its_answer_cards_in_both_languages(client):
     assert set(body["cards"]) == {"vi", "en"}
     assert body["cards"]["en"]["language"] == "en" and body["cards"]["en"]["short_name"]
     assert body["cards"]["vi"]["documents"]
+
+
+def test_a_procedure_beyond_the_ward_comes_with_its_english_name_and_everyday_body(client):
+    body = client.get("/api/procedures/1.001456").json()
+    assert body["ward_level"] is False
+    assert "passport" in body["non_ward"]["name_en"].lower()
+    assert "Công an" in body["non_ward"]["body"]["vi"]
+    assert "non_ward" not in client.get("/api/procedures/1.001193").json()  # ward-level: the answer cards say it

@@ -35,6 +35,10 @@ def test_turn_decides_follow_ups_switches_and_referrals(make_client):
         nothing = client.get("/api/turn", params={"text": "cháu"}).json()
         assert nothing["kind"] == "ask_procedure" and nothing["choices"] == []
         assert client.get("/api/turn", params={"text": "x", "language": "fr"}).status_code == 422
+        outside = client.get("/api/turn", params={"text": "thế mất bao lâu", "matter": "divorce"}).json()
+        assert (outside["kind"], outside["follow_up"], outside["matter"]["id"]) == ("not_at_ward", True, "divorce")
+        assert client.get("/api/turn", params={"text": "thế mất bao lâu"}).json()["kind"] == "ask_procedure"
+        assert client.get("/api/turn", params={"text": "x", "matter": "Drop table"}).status_code == 422
 
 
 class SearchOnly:

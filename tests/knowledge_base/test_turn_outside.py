@@ -33,3 +33,22 @@ def test_a_broken_file_is_one_clear_error(tmp_path):
                    encoding="utf-8")
     with pytest.raises(OutsideMattersError, match="outside.yaml"):
         OutsideMatters.load(bad)
+
+
+def test_a_follow_up_after_the_referral_is_about_the_matter_and_a_new_procedure_is_not():
+    search = turn_search(PROCEDURES)
+    outcome = search_turn(search, "thế mất bao lâu", None, matter="divorce")
+    assert (outcome.kind, outcome.follow_up, outcome.reason, outcome.topic) == (
+        "not_at_ward", True, "follow_up_outside", "time")
+    assert outcome.matter["id"] == "divorce" and "time" in outcome.matter["answers"]
+    assert search_turn(search, "thế mất bao lâu").kind == "ask_procedure"  # no matter referred: which procedure?
+    named = search_turn(search, "đăng ký kết hôn cần gì", None, matter="divorce")
+    assert named.matter is None and named.code is not None
+
+
+def test_every_matter_answers_only_known_topics(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text("- id: x\n  name: {vi: a, en: a}\n  handled_by: {vi: b, en: b}\n  cues: [c]\n"
+                    "  answers: {weather: {vi: d, en: d}}\n", encoding="utf-8")
+    with pytest.raises(OutsideMattersError, match="answers"):
+        OutsideMatters.load(path)

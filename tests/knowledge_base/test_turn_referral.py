@@ -107,3 +107,61 @@ def test_a_referral_sharing_no_phrase_with_the_turn_is_dropped(search, markers):
 def test_a_follow_up_about_the_referred_procedure_stays_on_it(search):
     outcome = search_turn(search, "mất bao lâu thì có", current_code="3.000333")
     assert (outcome.kind, outcome.code, outcome.follow_up) == ("not_at_ward", "3.000333", True)
+
+
+def test_a_citizen_phrasing_of_a_non_ward_record_counts_as_naming_it(markers):
+    """"đăng kiểm" is how people say the inspection whose catalogue name says "kiểm định": with the phrasing in
+    knowledge_base/data/non_ward_procedures.yaml indexed, the turn names it, not only resembles it."""
+    from knowledge_base.search.engine import ProcedureSearch, SearchTuning
+    from knowledge_base.search.lexical import Bm25Scorer
+    from knowledge_base.search.vector_index import NumpyFlatIndex
+    from tests.knowledge_base.fakes import RecordingEncoder
+
+    procedures = PROCEDURES + [FakeProcedure("1.005103", "Cấp Giấy chứng nhận kiểm định xe cơ giới", "Đăng kiểm",
+                                             ward_level=False, levels=["Cơ quan khác"])]
+    text, words = "xe ô tô hết hạn đăng kiểm", ["xe_o", "het_han", "dang_kiem"]
+
+    def phrase(asks):
+        encoder = RecordingEncoder()
+        engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
+                                 tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0), asks=asks)
+        engine.load(procedures)
+        rare = ReferralTuning(ask_pair_idf=0.0)  # the fake corpus is too small for real word rarity
+        return next(c.phrase for c in candidates(engine, text, words, markers, rare) if c.code == "1.005103")
+
+    assert not phrase({})
+    assert phrase({"1.005103": ("đăng kiểm xe ô tô", "xe hết hạn đăng kiểm")})
+
+
+def test_function_words_never_make_a_ward_exception():
+    """"của tôi", "ô tô" share only function words and syllables with a ward record about driving-test yards; the
+    content words ("đổi", "bằng lái") point to exchanging the licence."""
+    from knowledge_base.turn.decide import _distinct_said
+
+    ward = "Thu hồi chấp thuận hoạt động của sân tập lái để sát hạch lái xe mô tô"
+    assert _distinct_said(["bang+lai", "b2", "het_han", "doi"], ward, "Đổi giấy phép lái xe") == (0, 1)
+    assert _distinct_said(["mat", "ho_chieu", "bao_mat"], "Trình báo mất hộ chiếu phổ thông",
+                          "Cấp hộ chiếu phổ thông ở trong nước")[0] > 0
+
+
+def test_an_english_turn_says_the_english_name_of_a_record_beyond_the_ward(markers):
+    """Evidence is read in the turn's language: "extend my visa" says the English short name of the stay extension
+    (knowledge_base/data/non_ward_procedures.yaml), not only its Vietnamese catalogue name."""
+    from knowledge_base.search.engine import ProcedureSearch, SearchTuning
+    from knowledge_base.search.lexical import Bm25Scorer
+    from knowledge_base.search.vector_index import NumpyFlatIndex
+    from tests.knowledge_base.fakes import RecordingEncoder
+
+    procedures = PROCEDURES + [FakeProcedure("1.001146", "Gia hạn tạm trú cho người nước ngoài tại Việt Nam",
+                                             "Xuất nhập cảnh", ward_level=False, levels=["Cấp tỉnh"])]
+
+    def evidence(english):
+        encoder = RecordingEncoder()
+        engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
+                                 tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0), english=english)
+        engine.load(procedures)
+        found = candidates(engine, "extend my visa", ["extend", "visa"], markers)
+        return next((c.evidence for c in found if c.code == "1.001146"), 0.0)
+
+    assert evidence({}) == 0.0
+    assert evidence({"1.001146": "Visa extension: extend a foreigner's stay"}) > 0.5

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from functools import lru_cache
 
 from fastapi import APIRouter, Query
 
@@ -11,6 +12,7 @@ from assistant.bridge.errors import ApiError
 from assistant.bridge.guards import capped_query, rate_limited
 from assistant.bridge.questions import MAX_LOGGED_CHARS
 from assistant.privacy import keywords
+from knowledge_base.non_ward import NonWardError, NonWardProcedures, default_non_ward
 
 router = APIRouter(prefix="/api/procedures", tags=["procedures"])
 log = logging.getLogger(__name__)
@@ -49,11 +51,15 @@ def details(code: str, services: ServicesDep,
             cards: bool = Query(False, description="Add the citizen answer cards under `cards`.")) -> dict:
     """The normalised procedure record (catalogue + staff edits, what the staff page edits); with `cards=true`
     also its citizen answer cards under `cards` (`{"vi": {...}, "en": {...}}`, as staff last saved them; a
-    language without a card is left out) — what the assistant answers from."""
+    language without a card is left out) — what the assistant answers from. A procedure beyond the ward listed in
+    knowledge_base/data/non_ward_procedures.yaml also has `non_ward`: `{"name_en", "body": {"vi", "en"} | null}`."""
     procedure = services.knowledge.get(code)
     if procedure is None:
         raise ApiError(404, "unknown_procedure", "Không có thủ tục với mã này. / No procedure has this code.")
     body = procedure.to_dict()
+    said = _non_ward().get(code) if _non_ward() is not None and not procedure.ward_level else None
+    if said is not None:
+        body["non_ward"] = said.to_json()
     if cards and services.cards is not None:
         cards = {language: services.cards.answer_cards.get(code, language) for language in ("vi", "en")}
         body["cards"] = {language: dataclasses.asdict(card) for language, card in cards.items() if card is not None}
@@ -68,3 +74,14 @@ def answer_card(code: str, services: ServicesDep, language: str = Query("vi", pa
     if card is None:
         raise ApiError(404, "no_card", "Thủ tục này chưa có thẻ trả lời bằng ngôn ngữ này. / No answer card in this language.")
     return dataclasses.asdict(card)
+
+
+@lru_cache(maxsize=1)
+def _non_ward() -> NonWardProcedures | None:
+    """The non-ward procedures file (English names, everyday body names), or None when it is broken: referrals
+    are then said with the catalogue's names."""
+    try:
+        return default_non_ward()
+    except NonWardError as exc:
+        log.warning("non-ward procedures file not used: %s", str(exc).splitlines()[0])
+        return None

@@ -22,22 +22,25 @@ _CONFIDENCE = {"procedure": "confident", "not_at_ward": "confident", "clarify": 
 @router.get("/turn")
 def turn(services: ServicesDep, text: str = Query(max_length=2000), current: str | None = Query(None, max_length=32),
          options: list[str] = Query(default=[], max_length=3), recent: list[str] = Query(default=[], max_length=4),
-         language: str = Query("vi", pattern="^(vi|en)$")) -> dict:
+         language: str = Query("vi", pattern="^(vi|en)$"),
+         matter: str | None = Query(None, max_length=40, pattern="^[a-z_]+$")) -> dict:
     """{"kind", "code", "name", "choices": [{"code","name","ward_level"}], "elsewhere", "follow_up", "reason"};
     in English each choice with an answer card also has "short_name_en".
 
     ``current`` is the procedure being discussed, ``options`` the codes offered by a pending clarifying question,
-    ``recent`` the procedures discussed before it in the conversation (most recent first).
+    ``recent`` the procedures discussed before it in the conversation (most recent first), ``matter`` the id of
+    the matter outside the catalogue last referred (divorce), whose follow-ups are then answered about it.
     """
     searcher = services.searcher
     if searcher is None or not hasattr(searcher, "derived"):
         raise ApiError(503, "search_unavailable", "Chức năng tìm thủ tục tạm thời chưa sẵn sàng. / Procedure search is not ready.")
     # Every input of the decision is in the key (the language too: the word lists hold both languages today, but
     # an answer must never be served to the other language); a staff edit bumps the knowledge version.
-    key = ("turn", services.knowledge.version, text, current, tuple(options), tuple(recent), language)
+    key = ("turn", services.knowledge.version, text, current, tuple(options), tuple(recent), language, matter)
     data = services.search_cache.get(key)
     if data is None:
-        data = search_turn(searcher, text, current, language, options=options, recent=recent).to_json()
+        data = search_turn(searcher, text, current, language, options=options, recent=recent,
+                           matter=matter).to_json()
         services.search_cache.put(key, data)
     if not data["follow_up"] and data["kind"] in _CONFIDENCE:
         top = data["code"] or (data["choices"][0]["code"] if data["choices"] else None)
