@@ -203,6 +203,20 @@ def test_b_catches_up_after_its_listen_connection_is_cut(make_client, settings, 
     assert wait_until(lambda: services(b).sync.listening)
 
 
+def test_ready_is_503_while_b_lags_behind_a_committed_edit(make_client, settings, staff_headers, record):
+    manual = settings.model_copy(update={"knowledge_poll_s": 0, "knowledge_max_lag_s": 0.001})
+    a = make_client(searcher_override=RecordingSearcher(), settings_override=manual)
+    b = make_client(searcher_override=RecordingSearcher(), settings_override=manual)
+    assert b.get("/ready").status_code == 200
+    assert a.post("/api/staff/procedures", json=record, headers=staff_headers["editor"]).status_code == 201
+    assert wait_until(lambda: b.get("/ready").status_code == 503)
+    body = b.get("/health").json()
+    assert body["checks"]["knowledge_current"] is False and body["knowledge"]["behind_changes"] == 1
+    services(b).sync.catch_up()
+    assert b.get("/ready").json() == {"ready": True, "knowledge": {**b.get("/ready").json()["knowledge"],
+                                                                   "behind_changes": 0, "behind_s": 0.0}}
+
+
 def test_packed_vectors_round_trip_and_are_refused_from_another_model():
     rows = np.arange(12, dtype=np.float32).reshape(3, 4) / 10
     packed = pack_vectors(rows, "e5-small")
