@@ -158,6 +158,7 @@ class KnowledgeSync:
 
     # ---- the follower thread -------------------------------------------------------------------------
     def _follow(self) -> None:
+        # `start` has just caught up: the first poll waits its turn (not at once, beside the first requests).
         while not self._stop.is_set():
             if self._listen:
                 try:
@@ -166,8 +167,9 @@ class KnowledgeSync:
                     self.listening = False
                     log.warning("knowledge sync: LISTEN connection lost (%s); polling, reconnecting",
                                 type(exc).__name__)
+            if self._stop.wait(self.poll_s):
+                return
             self._safe_catch_up()
-            self._stop.wait(self.poll_s)
 
     def _listen_until_stopped(self) -> None:
         import psycopg
