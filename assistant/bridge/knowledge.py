@@ -113,7 +113,7 @@ class KnowledgeService:
                 self._procedures[procedure.code] = procedure
                 vectors = unpack_vectors(payload.get("vectors"), getattr(self.searcher, "vector_model", None))
                 if vectors is not None and isinstance(self.searcher, ShipsVectors):
-                    self._to_searcher(lambda searcher: searcher.upsert(procedure, vectors=vectors))  # type: ignore[call-arg]
+                    self._to_searcher(lambda searcher: searcher.upsert(procedure, vectors=vectors))
                 else:
                     self._to_searcher(lambda searcher: searcher.upsert(procedure))
             elif change.kind == "procedure.delete":
