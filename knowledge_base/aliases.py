@@ -42,6 +42,15 @@ class AliasFileError(ValueError):
                               line=self.line if self.line is not None else line, source=source)
 
 
+class AliasConflictError(AliasFileError):
+    """Two entries claim one phrase (or one canonical): one phrase can mean only one thing."""
+
+    def __init__(self, detail: str, *, phrase: str, other: str, **where: Any) -> None:
+        self.phrase, self.other = phrase, other
+        """The phrase both entries claim, and the canonical of the entry that already holds it."""
+        super().__init__(detail, **where)
+
+
 @dataclass(frozen=True)
 class AliasEntry:
     """One canonical catalogue phrase and the everyday words that mean it."""
@@ -158,19 +167,20 @@ class AliasTable:
         for index, entry in enumerate(self._entries):
             first = canonicals.setdefault(_phrase_key(entry.canonical), index)
             if first != index:
-                raise AliasFileError(f"canonical đã có ở mục #{first + 1}, hãy gộp aliases vào đó / canonical already "
-                                     f"used by entry #{first + 1}; merge the aliases into it",
-                                     entry_number=index + 1, canonical=entry.canonical)
+                raise AliasConflictError(f"canonical đã có ở mục #{first + 1}, hãy gộp aliases vào đó / canonical "
+                                         f"already used by entry #{first + 1}; merge the aliases into it",
+                                         phrase=entry.canonical, other=self._entries[first].canonical,
+                                         entry_number=index + 1, canonical=entry.canonical)
             for phrase in (entry.canonical, *entry.aliases):
                 words = _words(phrase)
                 key = tuple(_token_info(word)[0] for word in words)
                 previous = owner.setdefault(key, index)
                 if previous != index:  # canonicals are unique, so another entry means another meaning
                     other = self._entries[previous]
-                    raise AliasFileError(
+                    raise AliasConflictError(
                         f"{phrase!r} đã thuộc mục #{previous + 1} ({other.canonical!r}) / already maps to "
                         f"entry #{previous + 1} ({other.canonical!r}); one phrase can mean only one canonical",
-                        entry_number=index + 1, canonical=entry.canonical)
+                        phrase=phrase, other=other.canonical, entry_number=index + 1, canonical=entry.canonical)
                 node = self._trie
                 for folded in key:
                     node = node.setdefault(folded, {})

@@ -95,10 +95,14 @@ def _import(settings: BridgeSettings, path: Path, name: str) -> int:
     from assistant.bridge.services import open_database
     from knowledge_base.settings import SearchSettings
 
-    knowledge = KnowledgeService(
-        db=open_database(settings), searcher=None, **default_knowledge_sources(SearchSettings())
-    )
+    from assistant.bridge.replica import KnowledgeSync
+
+    db = open_database(settings)
+    sync = KnowledgeSync(db, poll_s=0)  # applies its own edits only; running bridges follow the change log
+    start_id = sync.latest_id()
+    knowledge = KnowledgeService(db=db, searcher=None, sync=sync, **default_knowledge_sources(SearchSettings()))
     knowledge.apply_overlay()
+    sync.start(from_id=start_id)
     try:
         with path.open("rb") as stream:
             result = import_procedures(knowledge, path.name, stream, actor=f"{name} (command line)")
@@ -113,8 +117,8 @@ def _import(settings: BridgeSettings, path: Path, name: str) -> int:
     for error in report["errors"]:
         print(f"  line {error['line']}: {error['message']}")
     print(
-        "A running bridge picks the changes up at its next start. "
-        "/ Bridge đang chạy sẽ nhận thay đổi khi khởi động lại."
+        "Running bridges apply the changes within a second. "
+        "/ Các bridge đang chạy áp dụng thay đổi trong vòng một giây."
     )
     return 1 if report["error_count"] else 0
 

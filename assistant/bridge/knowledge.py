@@ -1,8 +1,8 @@
 """KnowledgeService: the committed catalogue and aliases merged with the staff overlay in the database.
 
-Every staff change is committed (with its audit entry) first, then applied to the live searcher, so it
-is searchable as soon as the request returns — no retraining, no restart. On start-up the overlay is
-re-applied to the freshly built searcher.
+Every staff change is committed with its audit entry and its row in the change log (assistant.bridge.replica), then
+applied to memory and the live searcher — on this bridge as the request returns, on every other replica from the log
+within a second. No retraining, no restart. On start-up the overlay is re-applied to the freshly built searcher.
 """
 from __future__ import annotations
 
@@ -15,11 +15,23 @@ from typing import Any
 from sqlalchemy import select
 
 from assistant.bridge.audit import record_change
+from assistant.bridge.changes import Change, ChangeWriter, pack_vectors, unpack_vectors
 from assistant.bridge.db import Database, utcnow
+from assistant.bridge.knowledge_rules import (
+    ALIAS_MODES,
+    AliasConflict,
+    AliasExists,
+    KnowledgeError,
+    NotFound,
+    alias_key,
+    merge_alias_entries,
+)
 from assistant.bridge.models import AliasOverride, ProcedureOverride
-from knowledge_base.search import ProcedureSearcher
+from assistant.bridge.replica import KnowledgeSync
+from knowledge_base.aliases import AliasConflictError
+from knowledge_base.search import ProcedureSearcher, ShipsVectors
 from knowledge_base.settings import SearchSettings
-from knowledge_base.text import clean, fold
+from knowledge_base.text import clean
 
 log = logging.getLogger(__name__)
 
@@ -27,52 +39,20 @@ log = logging.getLogger(__name__)
 PROCEDURE_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")
 
 
-class KnowledgeError(ValueError):
-    """A submitted procedure or alias is invalid (message is shown to staff)."""
-
-
-class NotFound(LookupError):
-    pass
-
-
-ALIAS_MODES = ("merge", "create", "replace")
-
-
-class AliasExists(KnowledgeError):
-    """`create` of an alias entry whose canonical is already in the table; carries the existing entry."""
-
-    def __init__(self, existing: Any):
-        self.existing = existing
-        super().__init__(f"Đã có mục “{existing.canonical}” với {len(existing.aliases)} từ đồng nghĩa; hãy gộp vào mục đó. / "
-                         f"An entry '{existing.canonical}' with {len(existing.aliases)} aliases already exists; merge into it.")
-
-
-def merge_alias_entries(existing: dict, new: dict) -> dict:
-    """The existing entry plus the new entry's words and fields (existing ones first, no repeats, none dropped)."""
-    merged = {"canonical": existing["canonical"],
-              "aliases": list(dict.fromkeys([*existing.get("aliases", []), *new.get("aliases", [])]))}
-    fields = list(dict.fromkeys([*existing.get("fields", []), *new.get("fields", [])]))
-    if fields:
-        merged["fields"] = fields
-    notes = [n for n in (existing.get("note", ""), new.get("note", "")) if n]
-    if notes:
-        merged["note"] = notes[0] if len(notes) == 1 or notes[0] == notes[1] else f"{notes[0]} / {notes[1]}"[:500]
-    return merged
-
-
-def alias_key(canonical: str) -> str:
-    return " ".join(fold(canonical).split())
+__all__ = ["ALIAS_MODES", "AliasConflict", "AliasExists", "KnowledgeError", "KnowledgeService", "NotFound",
+           "alias_key", "default_knowledge_sources", "merge_alias_entries"]
 
 
 class KnowledgeService:
-    """Procedures and aliases as the assistant sees them now (catalogue + staff overlay)."""
+    """Procedures and aliases as the assistant sees them now (catalogue + staff overlay + the change log)."""
 
     def __init__(self, *, db: Database, searcher: ProcedureSearcher | None, catalogue: dict[str, Any],
-                 parse_procedure: Callable[[dict], Any], base_aliases: Iterable[Any] = (),
+                 parse_procedure: Callable[[dict], Any], sync: KnowledgeSync, base_aliases: Iterable[Any] = (),
                  parse_alias: Callable[[dict], Any] | None = None,
                  check_aliases: Callable[[list], None] | None = None):
         self._db = db
         self.searcher = searcher
+        self._sync = sync
         self._procedures = dict(catalogue)
         self._parse_procedure = parse_procedure
         self._base_aliases = {alias_key(e.canonical): e for e in base_aliases}
@@ -80,8 +60,8 @@ class KnowledgeService:
         self._parse_alias = parse_alias
         self._check_aliases = check_aliases
         self._lock = threading.RLock()
-        self.version = 0
-        """Bumped after every change reaches the searcher; keys the search answer cache."""
+        sync.register("procedure.", self.apply_change)
+        sync.register("alias.", self.apply_change)
 
     # ---- reading -------------------------------------------------------------------------------------
     def get(self, code: str) -> Any | None:
@@ -105,23 +85,48 @@ class KnowledgeService:
                     self._to_searcher(lambda searcher: searcher.remove(row.code))
                 else:
                     try:
-                        procedure = self._parse_procedure(row.data)
+                        procedure = self._parse_procedure(row.data or {})
                     except (ValueError, TypeError) as exc:  # e.g. the record format changed since it was saved
                         log.error("staff procedure %s no longer valid, catalogue version kept: %s", row.code, exc)
                         continue
                     self._procedures[row.code] = procedure
                     self._to_searcher(lambda searcher: searcher.upsert(procedure))
-            for row in aliases:
-                if row.deleted:
-                    self._aliases.pop(row.key, None)
+            for alias in aliases:
+                if alias.deleted:
+                    self._aliases.pop(alias.key, None)
                 elif self._parse_alias is not None:
                     try:
-                        self._aliases[row.key] = self._parse_alias(row.data)
+                        self._aliases[alias.key] = self._parse_alias(alias.data or {})
                     except (ValueError, TypeError) as exc:
-                        log.error("staff alias %r no longer valid, skipped: %s", row.key, exc)
+                        log.error("staff alias %r no longer valid, skipped: %s", alias.key, exc)
             if aliases:
                 self._to_searcher(lambda searcher: searcher.replace_aliases(self.aliases()))
         return {"procedures": len(procedures), "aliases": len(aliases)}
+
+    # ---- applying a change (this bridge's own, or another replica's from the log) ---------------------
+    def apply_change(self, change: Change) -> None:
+        """Make a committed procedure or alias change live here; applying it twice changes nothing more."""
+        payload = change.payload
+        with self._lock:
+            if change.kind == "procedure.upsert":
+                procedure = self._parse_procedure(payload["record"])
+                self._procedures[procedure.code] = procedure
+                vectors = unpack_vectors(payload.get("vectors"), getattr(self.searcher, "vector_model", None))
+                if vectors is not None and isinstance(self.searcher, ShipsVectors):
+                    self._to_searcher(lambda searcher: searcher.upsert(procedure, vectors=vectors))
+                else:
+                    self._to_searcher(lambda searcher: searcher.upsert(procedure))
+            elif change.kind == "procedure.delete":
+                self._procedures.pop(change.target, None)
+                self._to_searcher(lambda searcher: searcher.remove(change.target))
+            elif change.kind == "alias.upsert" and self._parse_alias is not None:
+                self._aliases = {**self._aliases, change.target: self._parse_alias(payload["entry"])}
+                self._to_searcher(lambda searcher: searcher.replace_aliases(self.aliases()))
+            elif change.kind == "alias.delete":
+                self._aliases = {k: v for k, v in self._aliases.items() if k != change.target}
+                self._to_searcher(lambda searcher: searcher.replace_aliases(self.aliases()))
+            else:
+                log.error("knowledge change %d of unknown kind %r skipped", change.id, change.kind)
 
     # ---- procedures ----------------------------------------------------------------------------------
     def parse_procedure(self, data: Any) -> Any:
@@ -137,48 +142,60 @@ class KnowledgeService:
             raise KnowledgeError(str(exc)) from None
 
     def upsert_procedure(self, data: Any, *, actor: str) -> tuple[Any, bool]:
-        """Validate, store (with audit) and make searchable a whole procedure; returns (procedure, created)."""
+        """Validate, store (audit, change log) and make searchable a whole procedure; returns (procedure, created)."""
         procedure = self.parse_procedure(data)
-        with self._lock:
+        vectors = self._packed_vectors([procedure])
+        with self._sync.edit() as edit:
             previous = self._procedures.get(procedure.code)
-            before = previous.to_dict() if previous is not None else None
-            after = procedure.to_dict()
-            with self._db.write() as s:
-                s.merge(ProcedureOverride(code=procedure.code, data=after, deleted=False, updated_at=utcnow(), updated_by=actor))
-                record_change(s, actor=actor, action="procedure.create" if previous is None else "procedure.update",
-                              target=procedure.code, before=before, after=after)
-            self._procedures[procedure.code] = procedure
-            self._to_searcher(lambda searcher: searcher.upsert(procedure))
+            self._save_procedure(edit, procedure, previous, vectors.get(procedure.code), actor=actor,
+                                 action="procedure.create" if previous is None else "procedure.update")
         return procedure, previous is None
 
     def upsert_procedures(self, procedures: list, *, actor: str) -> int:
         """Store many already-validated procedures in one transaction (bulk import); returns how many were new."""
+        vectors = self._packed_vectors(procedures)
         created = 0
-        with self._lock:
-            with self._db.write() as s:
-                for procedure in procedures:
-                    previous = self._procedures.get(procedure.code)
-                    created += previous is None
-                    after = procedure.to_dict()
-                    s.merge(ProcedureOverride(code=procedure.code, data=after, deleted=False, updated_at=utcnow(), updated_by=actor))
-                    record_change(s, actor=actor, action="procedure.import", target=procedure.code,
-                                  before=previous.to_dict() if previous is not None else None, after=after)
+        with self._sync.edit() as edit:
             for procedure in procedures:
-                self._procedures[procedure.code] = procedure
-                self._to_searcher(lambda searcher: searcher.upsert(procedure))
+                previous = self._procedures.get(procedure.code)
+                created += previous is None
+                self._save_procedure(edit, procedure, previous, vectors.get(procedure.code), actor=actor,
+                                     action="procedure.import")
         return created
+
+    def _save_procedure(self, edit: ChangeWriter, procedure: Any, previous: Any, vectors: dict | None, *, actor: str,
+                        action: str) -> None:
+        after = procedure.to_dict()
+        edit.session.merge(ProcedureOverride(code=procedure.code, data=after, deleted=False, updated_at=utcnow(),
+                                             updated_by=actor))
+        record_change(edit.session, actor=actor, action=action, target=procedure.code,
+                      before=previous.to_dict() if previous is not None else None, after=after)
+        edit.record("procedure.upsert", procedure.code, {"record": after, "vectors": vectors})
+
+    def _packed_vectors(self, procedures: list) -> dict[str, dict]:
+        """code -> the procedure's vectors packed for the change log, encoded here once (outside the edit lock) so
+        no other replica encodes them again; {} when this bridge has no encoder (they encode it themselves)."""
+        searcher = self.searcher
+        if not procedures or not isinstance(searcher, ShipsVectors):
+            return {}
+        try:
+            rows = searcher.passage_vectors(procedures)
+        except Exception:
+            log.exception("procedure vectors could not be encoded; replicas will encode them")
+            return {}
+        return {code: pack_vectors(matrix, searcher.vector_model) for code, matrix in rows.items()}
 
     def delete_procedure(self, code: str, *, actor: str) -> None:
         code = clean(code or "")
-        with self._lock:
+        with self._sync.edit() as edit:
             previous = self._procedures.get(code)
             if previous is None:
                 raise NotFound(code)
-            with self._db.write() as s:
-                s.merge(ProcedureOverride(code=code, data=None, deleted=True, updated_at=utcnow(), updated_by=actor))
-                record_change(s, actor=actor, action="procedure.delete", target=code, before=previous.to_dict(), after=None)
-            self._procedures.pop(code, None)
-            self._to_searcher(lambda searcher: searcher.remove(code))
+            edit.session.merge(ProcedureOverride(code=code, data=None, deleted=True, updated_at=utcnow(),
+                                                 updated_by=actor))
+            record_change(edit.session, actor=actor, action="procedure.delete", target=code, before=previous.to_dict(),
+                          after=None)
+            edit.record("procedure.delete", code, {})
 
     # ---- aliases -------------------------------------------------------------------------------------
     def upsert_alias(self, data: Any, *, actor: str, mode: str = "merge") -> tuple[Any, bool]:
@@ -187,6 +204,8 @@ class KnowledgeService:
         An entry whose canonical already exists is never silently replaced: ``merge`` (the default) adds the
         new words, fields and note to the existing entry and keeps every alias it had; ``create`` refuses
         with AliasExists; ``replace`` (an explicit edit of that entry, e.g. to drop a wrong word) replaces it.
+        The table checked is the province's (every replica's saves applied first, under the edit lock): a phrase
+        that already means something else raises AliasConflict.
         """
         if self._parse_alias is None:
             raise KnowledgeError("Bảng từ đồng nghĩa chưa sẵn sàng. / Alias support is not available.")
@@ -197,7 +216,7 @@ class KnowledgeService:
         except (ValueError, TypeError) as exc:
             raise KnowledgeError(str(exc)) from None
         key = alias_key(entry.canonical)
-        with self._lock:
+        with self._sync.edit() as edit:
             previous = self._aliases.get(key)
             if previous is not None and mode == "create":
                 raise AliasExists(previous)
@@ -206,34 +225,33 @@ class KnowledgeService:
                     entry = self._parse_alias(merge_alias_entries(previous.to_dict(), entry.to_dict()))
                 except (ValueError, TypeError) as exc:
                     raise KnowledgeError(str(exc)) from None
-            merged = {**self._aliases, key: entry}
-            self._validate_alias_table(list(merged.values()))
-            with self._db.write() as s:
-                s.merge(AliasOverride(key=key, data=entry.to_dict(), deleted=False, updated_at=utcnow(), updated_by=actor))
-                action = "alias.create" if previous is None else f"alias.{mode}" if mode != "replace" else "alias.update"
-                record_change(s, actor=actor, action=action, target=key,
-                              before=previous.to_dict() if previous is not None else None, after=entry.to_dict())
-            self._aliases = merged
-            self._to_searcher(lambda searcher: searcher.replace_aliases(self.aliases()))
+            self._validate_alias_table(list({**self._aliases, key: entry}.values()))
+            edit.session.merge(AliasOverride(key=key, data=entry.to_dict(), deleted=False, updated_at=utcnow(),
+                                             updated_by=actor))
+            action = "alias.create" if previous is None else f"alias.{mode}" if mode != "replace" else "alias.update"
+            record_change(edit.session, actor=actor, action=action, target=key,
+                          before=previous.to_dict() if previous is not None else None, after=entry.to_dict())
+            edit.record("alias.upsert", key, {"entry": entry.to_dict()})
         return entry, previous is None
 
     def delete_alias(self, canonical: str, *, actor: str) -> None:
         key = alias_key(canonical or "")
-        with self._lock:
+        with self._sync.edit() as edit:
             previous = self._aliases.get(key)
             if previous is None:
                 raise NotFound(canonical)
-            with self._db.write() as s:
-                s.merge(AliasOverride(key=key, data=None, deleted=True, updated_at=utcnow(), updated_by=actor))
-                record_change(s, actor=actor, action="alias.delete", target=key, before=previous.to_dict(), after=None)
-            self._aliases = {k: v for k, v in self._aliases.items() if k != key}
-            self._to_searcher(lambda searcher: searcher.replace_aliases(self.aliases()))
+            edit.session.merge(AliasOverride(key=key, data=None, deleted=True, updated_at=utcnow(), updated_by=actor))
+            record_change(edit.session, actor=actor, action="alias.delete", target=key, before=previous.to_dict(),
+                          after=None)
+            edit.record("alias.delete", key, {})
 
     def _validate_alias_table(self, entries: list) -> None:
         if self._check_aliases is None:
             return
         try:
             self._check_aliases(entries)
+        except AliasConflictError as exc:
+            raise AliasConflict(str(exc), phrase=exc.phrase, other=exc.other) from None
         except ValueError as exc:
             raise KnowledgeError(str(exc)) from None
 
@@ -246,8 +264,6 @@ class KnowledgeService:
             change(self.searcher)
         except Exception:  # the change is committed; it is re-applied at the next start
             log.exception("a committed change could not be applied to the searcher")
-        finally:
-            self.version += 1  # after the searcher changed, so no cached answer predates it under the new version
 
 
 def default_knowledge_sources(search_settings: SearchSettings) -> dict[str, Any]:

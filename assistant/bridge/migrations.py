@@ -93,6 +93,11 @@ def _0006_ticket_counters(conn: Connection) -> None:
     )
 
 
+def _0007_knowledge_changes(conn: Connection) -> None:
+    """The log of staff knowledge changes that every bridge replica follows (assistant.bridge.replica)."""
+    models.Base.metadata.create_all(conn, tables=[models.KnowledgeChange.__table__])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial tables", _0001_initial),
     (2, "question log keeps keywords, not questions", _0002_question_keywords),
@@ -100,6 +105,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "lookup guard rows and pending attempts (atomic lockout)", _0004_lookup_guards),
     (5, "queue front-ends: desk tokens, public ticket ids, board calls", _0005_queue_front_ends),
     (6, "ticket counters per desk and day", _0006_ticket_counters),
+    (7, "knowledge change log followed by every replica", _0007_knowledge_changes),
 ]
 
 

@@ -130,6 +130,22 @@ class WardConfigOverride(Base):
     updated_by: Mapped[str] = mapped_column(String(200))
 
 
+class KnowledgeChange(Base):
+    """One staff change of shared knowledge (procedure, alias, answer card, desk map), written in the same transaction
+    as the change and its audit entry; every bridge replica applies them in id order (assistant.bridge.replica)."""
+
+    __tablename__ = "knowledge_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(32))
+    """What changed and how, e.g. "procedure.upsert", "alias.delete", "card.save", "desks.replace"."""
+    target: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict] = mapped_column(JSON)
+    """Everything a replica needs to apply it: the new value (a procedure also carries its encoded vectors)."""
+    __table_args__ = ({"sqlite_autoincrement": True},)
+    """SQLite: ids are never reused, so "every id above the last applied" never misses a change."""
+
+
 class ApiToken(Base):
     """A staff API token; only its sha256 is stored."""
 

@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 import logging
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
-from sqlalchemy import select
-
-from assistant.bridge.audit import record_change
 from assistant.bridge.cards import CardService
-from assistant.bridge.db import Database, make_engine, make_relaxed_engine, utcnow
-from assistant.bridge.desks import DeskDirectory, WardConfig, load_ward_config, validate_ward_config
+from assistant.bridge.db import Database, make_engine, make_relaxed_engine
+from assistant.bridge.desk_map import DeskHolder, load_desks
 from assistant.bridge.dossiers.http_source import CircuitBreaker, HttpDossierSource
 from assistant.bridge.dossiers.lockout import LockoutPolicy, LookupLockout
 from assistant.bridge.dossiers.lookup import DossierLookup
@@ -20,8 +15,8 @@ from assistant.bridge.dossiers.sources import DossierSource, LocalDossierSource
 from assistant.bridge.dossiers.statuses import load_statuses
 from assistant.bridge.knowledge import KnowledgeService, default_knowledge_sources
 from assistant.bridge.migrations import migrate
-from assistant.bridge.models import WardConfigOverride
 from assistant.bridge.questions import QuestionRecorder
+from assistant.bridge.replica import KnowledgeSync
 from assistant.bridge.search_cache import SearchCache
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.source_guard import BoundedDossierSource
@@ -30,39 +25,7 @@ from knowledge_base.search import ProcedureSearcher
 from knowledge_base.settings import SearchSettings
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class DeskHolder:
-    """The current desk map: the staff-saved version from the database, else the file. Swapped atomically."""
-
-    directory: DeskDirectory
-    source: str
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def __call__(self) -> DeskDirectory:
-        return self.directory
-
-    def replace(self, db: Database, config: WardConfig, *, actor: str) -> None:
-        """Save a validated ward config to the database (audited) and use it from now on."""
-        with self.lock:
-            before, after = self.directory.config.model_dump(), config.model_dump()
-            with db.write() as session:
-                session.merge(WardConfigOverride(id=1, data=after, updated_at=utcnow(), updated_by=actor))
-                record_change(session, actor=actor, action="desks.replace", target="ward_config", before=before, after=after)
-            self.directory, self.source = DeskDirectory(config), "database"
-
-    def reset_to_file(self, db: Database, path: Path, *, actor: str) -> None:
-        """Forget the staff-saved config and go back to the file (raises WardConfigError if the file is invalid)."""
-        with self.lock:
-            config = load_ward_config(path)
-            before = self.directory.config.model_dump()
-            with db.write() as session:
-                row = session.get(WardConfigOverride, 1)
-                if row is not None:
-                    session.delete(row)
-                record_change(session, actor=actor, action="desks.reset", target="ward_config", before=before, after=config.model_dump())
-            self.directory, self.source = DeskDirectory(config), str(path)
+__all__ = ["BridgeServices", "DeskHolder", "build_services", "open_database"]
 
 
 @dataclass
@@ -81,8 +44,16 @@ class BridgeServices:
     """The action server's secret (assistant.bridge.clients); empty = nobody may forward a client."""
     cards: CardService | None = None
     """Shared answer cards (``cards.answer_cards.get(code, language)``); None when the card files are invalid."""
+    sync: KnowledgeSync | None = None
+    """Follows the knowledge change log; `sync.applied_id` keys the search answer cache."""
+
+    def knowledge_version(self) -> int:
+        """Id of the last knowledge change applied here: any edit, on any replica, starts a new version."""
+        return self.sync.applied_id if self.sync is not None else 0
 
     def close(self) -> None:
+        if self.sync is not None:
+            self.sync.stop()
         self.questions.close()
         close = getattr(self.dossiers.source, "close", None)
         if close:
@@ -96,14 +67,6 @@ def open_database(settings: BridgeSettings) -> Database:
     db = Database(engine, relaxed_engine=make_relaxed_engine(settings, engine))
     migrate(db.engine)
     return db
-
-
-def load_desks(db: Database, settings: BridgeSettings) -> DeskHolder:
-    with db.read() as session:
-        saved = session.execute(select(WardConfigOverride).where(WardConfigOverride.id == 1)).scalar_one_or_none()
-    if saved is not None:
-        return DeskHolder(DeskDirectory(validate_ward_config(saved.data, source="database ward_config")), "database")
-    return DeskHolder(DeskDirectory(load_ward_config(settings.ward_config_path)), str(settings.ward_config_path))
 
 
 def build_dossier_source(settings: BridgeSettings, db: Database) -> DossierSource:
@@ -120,13 +83,17 @@ def build_dossier_source(settings: BridgeSettings, db: Database) -> DossierSourc
 def build_services(settings: BridgeSettings, *, search_settings: SearchSettings, searcher: ProcedureSearcher | None = None,
                    knowledge_sources: dict | None = None, dossier_source: DossierSource | None = None,
                    search_error: str | None = None) -> BridgeServices:
-    """Open the database, load data files, apply the staff overlay to the searcher."""
+    """Open the database, load data files, apply the staff overlay to the searcher, follow the change log."""
     db = open_database(settings)
-    desks = load_desks(db, settings)
+    sync = KnowledgeSync(db, poll_s=settings.knowledge_poll_s, listen=settings.knowledge_listen)
+    start_id = sync.latest_id()  # before any overlay is read: a change committed meanwhile is applied again, not lost
+    desks = load_desks(db, settings, sync)
     sources = knowledge_sources if knowledge_sources is not None else default_knowledge_sources(search_settings)
-    knowledge = KnowledgeService(db=db, searcher=searcher, **sources)
+    knowledge = KnowledgeService(db=db, searcher=searcher, sync=sync, **sources)
     applied = knowledge.apply_overlay()
     log.info("knowledge: %d procedures, staff overlay %s", len(knowledge), applied)
+    cards = load_cards(db, search_settings, knowledge, sync)
+    sync.start(from_id=start_id)
     dossiers = DossierLookup(source=dossier_source or build_dossier_source(settings, db),
                              lockout=LookupLockout(db, lockout_policy(settings)),
                              statuses=load_statuses(settings.dossier_statuses_path), desks=desks,
@@ -136,15 +103,16 @@ def build_services(settings: BridgeSettings, *, search_settings: SearchSettings,
     return BridgeServices(settings=settings, db=db, knowledge=knowledge, desks=desks, dossiers=dossiers,
                           tickets=tickets, questions=QuestionRecorder(db), searcher=searcher,
                           search_cache=SearchCache(settings.search_cache_entries), search_error=search_error,
-                          service_token=settings.resolved_service_token(), cards=load_cards(db, search_settings, knowledge))
+                          service_token=settings.resolved_service_token(), cards=cards, sync=sync)
 
 
-def load_cards(db: Database, search_settings: SearchSettings, knowledge: KnowledgeService) -> CardService | None:
+def load_cards(db: Database, search_settings: SearchSettings, knowledge: KnowledgeService,
+               sync: KnowledgeSync) -> CardService | None:
     """The answer cards; invalid card files are logged and leave cards off rather than stopping the bridge."""
     from knowledge_base.cards.model import CardError
 
     try:
-        return CardService.load(db=db, directory=search_settings.answer_cards_dir, procedure=knowledge.get)
+        return CardService.load(db=db, directory=search_settings.answer_cards_dir, procedure=knowledge.get, sync=sync)
     except (CardError, OSError) as exc:
         log.error("answer cards not loaded: %s", exc)
         return None

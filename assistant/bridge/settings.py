@@ -99,7 +99,14 @@ class BridgeSettings(BaseSettings):
     not be framed at all."""
 
     search_cache_entries: int = 1024
-    """Answers kept per knowledge version (0 = no cache); any staff edit starts a new version."""
+    """Answers kept per knowledge version (0 = no cache); any staff edit, on any replica, starts a new version."""
+    knowledge_poll_s: float = Field(default=1.0, ge=0)
+    """Seconds between catch-ups with the knowledge change log (staff edits made on other bridge replicas), whatever
+    else wakes the follower; 0 = no follower (only edits made by this process are applied until it restarts)."""
+    knowledge_listen: bool = True
+    """PostgreSQL: wake at once on each edit's NOTIFY (LISTEN on one extra connection) instead of at the next poll."""
+    knowledge_max_lag_s: float = Field(default=5.0, gt=0)
+    """`/ready` answers 503 while a committed knowledge change has waited longer than this to be applied here."""
 
     max_body_bytes: int = 64 * 1024
     """Largest request body accepted (except imports); larger ones get 413."""

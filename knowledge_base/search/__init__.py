@@ -5,7 +5,7 @@ from typing import Iterable, Protocol, runtime_checkable
 
 from knowledge_base.search.outcome import Confidence, SearchHit, SearchOutcome
 
-__all__ = ["Confidence", "SearchHit", "SearchOutcome", "ProcedureSearcher"]
+__all__ = ["Confidence", "SearchHit", "SearchOutcome", "ProcedureSearcher", "ShipsVectors"]
 
 
 @runtime_checkable
@@ -20,11 +20,26 @@ class ProcedureSearcher(Protocol):
     def derived(self, key: str, build):
         """``build(documents)`` over all indexed documents, cached until the next change (knowledge_base.turn)."""
 
-    def upsert(self, procedure) -> None:
-        """Add or replace one procedure (a knowledge_base.catalogue.Procedure); searchable on return."""
+    def upsert(self, procedure, vectors=None) -> None:
+        """Add or replace one procedure (a knowledge_base.catalogue.Procedure); searchable on return. `vectors`: see
+        ShipsVectors (a searcher that cannot reuse vectors ignores them and encodes)."""
 
     def remove(self, code: str) -> None:
         """Drop a procedure; unknown codes are ignored."""
 
     def replace_aliases(self, entries: Iterable) -> None:
         """Swap the alias table (knowledge_base.aliases.AliasEntry items); effective on return."""
+
+
+@runtime_checkable
+class ShipsVectors(Protocol):
+    """A searcher whose procedure vectors can be encoded on one replica and indexed as they are on another."""
+
+    vector_model: str
+    """Name of the encoder; vectors are only reused by a searcher with the same model."""
+
+    def passage_vectors(self, procedures: Iterable) -> dict:
+        """code -> the rows (numpy float32, one per passage) `upsert` would index for that procedure."""
+
+    def upsert(self, procedure, vectors=None) -> None:
+        """As ProcedureSearcher.upsert; `vectors` (from passage_vectors) skips encoding."""

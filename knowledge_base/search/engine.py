@@ -135,9 +135,23 @@ class ProcedureSearch:
             p, a = p + n_p, a + n_a
         return vectors
 
-    def upsert(self, procedure) -> None:
+    @property
+    def vector_model(self) -> str:
+        """The encoder's name: vectors made by another model must not be mixed into this index."""
+        return self.encoder.name
+
+    def passage_vectors(self, procedures: Iterable) -> dict[str, np.ndarray]:
+        """The vectors `upsert` would index for each procedure (code -> rows), encoded in one batch: a bridge encodes
+        an edited procedure once and ships the vectors to the other replicas with the change."""
+        docs = [self._document(p) for p in procedures]
+        return {code: rows[:ROWS_PER_SLOT] for code, rows in self._encode_documents(docs).items()} if docs else {}
+
+    def upsert(self, procedure, vectors: np.ndarray | None = None) -> None:
+        """Add or replace one procedure; `vectors` (from `passage_vectors`, same model) skips encoding it."""
         doc = self._document(procedure)
-        vectors = self._encode_documents([doc])[doc.code][:ROWS_PER_SLOT]
+        if vectors is None:
+            vectors = self._encode_documents([doc])[doc.code]
+        vectors = np.asarray(vectors, dtype=np.float32)[:ROWS_PER_SLOT]
         with self._lock:
             self._ward_codes = None
             self._derived, self._raw = {}, {}

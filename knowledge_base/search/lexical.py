@@ -10,6 +10,9 @@ from knowledge_base.text import tokens
 DEFAULT_ZONE_WEIGHTS = {"name": 1.0, "field": 0.35, "extra": 0.35, "asks": 0.7, "en": 0.8}
 PRECISION_CANDIDATES = 300
 """Name precision is computed for this many best-covered documents only (it only reorders the top)."""
+INCREMENTAL_LIMIT = 64
+"""Documents changed a few at a time (staff edits) between two full statistics refreshes; see `set_documents`."""
+_FEW = 8
 
 
 _ENGLISH_SUFFIXES = (("ying", "y"), ("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("s", ""))
@@ -59,33 +62,96 @@ class Bm25Scorer:
         self._name_words: dict[str, tuple[str, ...]] = {}
         self._name_mass: dict[str, float] = {}
         self._corrector: TypoCorrector | None = None
+        self._avg: dict[str, float] = {}
+        """Average zone lengths as of the last full refresh."""
+        self._word_df: dict[str, int] = {}
+        """Unigram -> documents holding it: the typo corrector's vocabulary."""
+        self._since_full = 0
 
     # -- documents -------------------------------------------------------------------------------
     def set_document(self, key: str, text_by_zone: dict[str, str]) -> None:
         self.set_documents({key: text_by_zone})
 
     def set_documents(self, docs: dict[str, dict[str, str]]) -> None:
-        """Add or replace documents, then refresh statistics once."""
+        """Add or replace documents, then refresh statistics once.
+
+        A few documents (a staff edit) refresh only what they touch: their own entries, the IDF of their terms and
+        the names holding those terms, with the average zone lengths of the last full refresh. Every other term's
+        IDF and every other document's length norm then lag by that many documents out of thousands (a relative
+        change of about 1e-4 each), until a full refresh after INCREMENTAL_LIMIT such changes, or any bulk load."""
+        touched: set[str] = set()
         for key, zones in docs.items():
-            self._drop(key)
+            touched |= self._drop(key)
             counters = {z: Counter(terms(t)) for z, t in zones.items() if z in self.zone_weights and t}
             self._docs[key] = counters
             for counter in counters.values():
                 for term in counter:
                     self._postings[term].add(key)
-        self._refresh()
+                    touched.add(term)
+        self._after_change(set(docs), touched)
 
     def remove_document(self, key: str) -> None:
         if key in self._docs:
-            self._drop(key)
-            self._refresh()
+            self._after_change({key}, self._drop(key))
 
-    def _drop(self, key: str) -> None:
+    def _drop(self, key: str) -> set[str]:
+        """Forget a document; returns its terms."""
+        dropped: set[str] = set()
         for counter in self._docs.pop(key, {}).values():
             for term in counter:
+                dropped.add(term)
                 self._postings[term].discard(key)
                 if not self._postings[term]:
                     del self._postings[term]
+        return dropped
+
+    def _after_change(self, keys: set[str], touched: set[str]) -> None:
+        if len(keys) <= _FEW and self._avg and self._since_full + len(keys) <= INCREMENTAL_LIMIT:
+            self._since_full += len(keys)
+            self._refresh_some(keys, touched)
+        else:
+            self._since_full = 0
+            self._refresh()
+
+    def _refresh_some(self, keys: set[str], touched: set[str]) -> None:
+        """Statistics for the changed documents `keys` and the terms they had or have (see set_documents)."""
+        n_docs = len(self._docs)
+        for term in touched:
+            holders = self._postings.get(term)
+            if holders:
+                self._idf[term] = math.log(1 + (n_docs - len(holders) + 0.5) / (len(holders) + 0.5))
+            else:
+                self._idf.pop(term, None)
+            row = self._impact.get(term)
+            if row is not None:
+                for key in keys:
+                    row.pop(key, None)
+                if not row:
+                    del self._impact[term]
+            if "_" not in term:
+                if holders:
+                    self._word_df[term] = len(holders)
+                else:
+                    self._word_df.pop(term, None)
+        for key in keys:
+            zones = self._docs.get(key)
+            if zones is None:
+                self._name_words.pop(key, None)
+                self._name_mass.pop(key, None)
+                continue
+            for zone, counter in zones.items():
+                length = sum(v for t, v in counter.items() if "_" not in t)
+                norm = 1 - self.b + self.b * length / self._avg.get(zone, max(length, 1))
+                for term, tf in counter.items():
+                    value = self.zone_weights[zone] * tf * (self.k1 + 1) / (tf + self.k1 * norm)
+                    row = self._impact.setdefault(term, {})
+                    if value > row.get(key, 0.0):
+                        row[key] = value
+            self._name_words[key] = tuple(t for t in zones.get("name", ()) if "_" not in t)
+        names = {k for term in touched for k in self._postings.get(term, ())} | (keys & set(self._docs))
+        for key in names:  # a name's IDF mass changes with the IDF of any of its words
+            self._name_mass[key] = sum(self._idf[t] for t in self._name_words[key])
+        self._corrector = TypoCorrector(self._word_df)
 
     def _refresh(self) -> None:
         n_docs = len(self._docs)
@@ -100,7 +166,7 @@ class Bm25Scorer:
         for per_zone in lengths.values():
             for zone, n in per_zone.items():
                 totals[zone].append(n)
-        avg = {z: max(sum(v) / len(v), 1.0) for z, v in totals.items()}
+        avg = self._avg = {z: max(sum(v) / len(v), 1.0) for z, v in totals.items()}
         impact: dict[str, dict[str, float]] = defaultdict(dict)
         for key, zones in self._docs.items():
             for zone, counter in zones.items():
@@ -114,7 +180,8 @@ class Bm25Scorer:
             key: tuple(t for t in zones.get("name", ()) if "_" not in t) for key, zones in self._docs.items()
         }
         self._name_mass = {key: sum(self._idf[t] for t in words) for key, words in self._name_words.items()}
-        self._corrector = TypoCorrector({t: len(keys) for t, keys in self._postings.items() if "_" not in t})
+        self._word_df = {t: len(keys) for t, keys in self._postings.items() if "_" not in t}
+        self._corrector = TypoCorrector(self._word_df)
 
     def __len__(self) -> int:
         return len(self._docs)

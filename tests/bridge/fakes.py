@@ -46,7 +46,23 @@ class RecordingSearcher:
     def derived(self, key: str, build):
         return build([search_document(p) for p in self.known.values()])
 
-    def upsert(self, procedure) -> None:
+    vector_model: str = "recording-fake"
+    encoded: list[str] = field(default_factory=list)
+    """Codes whose vectors this searcher encoded (passage_vectors, or an upsert that came without vectors)."""
+    shipped: list[str] = field(default_factory=list)
+    """Codes upserted with vectors another bridge encoded (from the knowledge change log)."""
+
+    def passage_vectors(self, procedures) -> dict:
+        import numpy as np
+
+        out = {}
+        for procedure in procedures:
+            self.encoded.append(procedure.code)
+            out[procedure.code] = np.full((2, 4), 0.5, dtype=np.float32)
+        return out
+
+    def upsert(self, procedure, vectors=None) -> None:
+        (self.shipped if vectors is not None else self.encoded).append(procedure.code)
         self.upserted.append(procedure)
         self.known[procedure.code] = procedure
 

@@ -42,12 +42,13 @@ def test_the_kiosk_page_uses_the_kiosk_settings_given_to_create_app(tmp_path, ha
 def test_the_real_search_and_the_recording_fake_both_are_procedure_searchers():
     import inspect
 
-    from knowledge_base.search import ProcedureSearcher
+    from knowledge_base.search import ProcedureSearcher, ShipsVectors
     from knowledge_base.search.engine import ProcedureSearch
     from tests.bridge.fakes import RecordingSearcher
 
-    assert isinstance(RecordingSearcher(), ProcedureSearcher)
-    for name in ("search", "document", "derived", "upsert", "remove", "replace_aliases"):
-        wanted = list(inspect.signature(getattr(ProcedureSearcher, name)).parameters)
+    assert isinstance(RecordingSearcher(), ProcedureSearcher) and isinstance(RecordingSearcher(), ShipsVectors)
+    protocols = {"passage_vectors": ShipsVectors}
+    for name in ("search", "document", "derived", "upsert", "remove", "replace_aliases", "passage_vectors"):
+        wanted = list(inspect.signature(getattr(protocols.get(name, ProcedureSearcher), name)).parameters)
         for implementation in (ProcedureSearch, RecordingSearcher):
             assert list(inspect.signature(getattr(implementation, name)).parameters) == wanted, (implementation, name)

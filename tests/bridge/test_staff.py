@@ -110,7 +110,8 @@ def test_conflicting_alias_is_rejected(client, staff_headers):
     second = {"canonical": "thủ tục thử hai", "aliases": ["giấy thử nghiệm xyz"]}
     assert client.post("/api/staff/aliases", json=first, headers=staff_headers["editor"]).status_code == 201
     response = client.post("/api/staff/aliases", json=second, headers=staff_headers["editor"])
-    assert response.status_code == 422 and "xyz" in response.json()["message"]
+    body = response.json()
+    assert response.status_code == 409 and body["error"] == "alias_conflict" and "xyz" in body["message"]
 
 
 @needs_national_catalogue

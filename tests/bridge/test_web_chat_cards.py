@@ -79,6 +79,8 @@ def test_phone_page_never_scrolls_and_the_log_keeps_half_the_height(browser, bri
             page.locator("#large-text").click()
         for text in ("câu hỏi một", "khai sinh"):  # the second answer is long (24 lines + a card)
             ask(page, text)
+            # chat.js ignores a question sent while the last one is unanswered: wait for the answer first
+            expect(page.locator("#messages")).to_have_attribute("aria-busy", "false")
         expect(page.locator(".card-procedure")).to_be_visible()
         figures = layout(page)
         assert figures["scroll"] <= figures["inner"] and figures["body"] <= figures["inner"], figures

@@ -1,4 +1,5 @@
-"""GET /health: database (read and write), free disk, search, Rasa with a model loaded, the action server."""
+"""GET /health: database (read and write), free disk, search, Rasa with a model loaded, the action server, knowledge
+lag. GET /ready: what a load balancer asks — can this replica serve, with every staff edit applied?"""
 from __future__ import annotations
 
 import logging
@@ -115,7 +116,31 @@ def health(services: ServicesDep) -> JSONResponse:
         "rasa": rasa_model_loaded(settings),
         "action_server": _reachable(settings.action_server_url, settings.health_timeout_s),
     }
+    knowledge = _knowledge_lag(services)
+    checks["knowledge_current"] = knowledge is not None and knowledge["behind_s"] <= settings.knowledge_max_lag_s
     status = "ok" if all(checks.values()) else "degraded"
     serving = checks["database"] and checks["database_write"]
-    return JSONResponse({"status": status, "checks": checks, "free_disk_mb": int(free_mb)},
+    return JSONResponse({"status": status, "checks": checks, "free_disk_mb": int(free_mb), "knowledge": knowledge},
                         status_code=200 if serving else 503)
+
+
+def _knowledge_lag(services) -> dict | None:
+    """KnowledgeSync.lag(): the last change id in the database and the last applied here; None if unreadable."""
+    if services.sync is None:
+        return None
+    try:
+        return services.sync.lag()
+    except Exception as exc:
+        log.error("health: knowledge change log unreadable: %s", type(exc).__name__)
+        return None
+
+
+@router.get("/ready")
+def ready(services: ServicesDep) -> JSONResponse:
+    """200 when the database answers and every staff knowledge edit committed more than `knowledge_max_lag_s` ago
+    has been applied here; else 503 (a balancer sends no citizens here meanwhile). `knowledge` gives the lag:
+    `database_change_id`, `applied_change_id`, `behind_changes`, `behind_s`, `listening` (PostgreSQL NOTIFY),
+    `following` (the background follower runs)."""
+    knowledge = _knowledge_lag(services)
+    current = knowledge is not None and knowledge["behind_s"] <= services.settings.knowledge_max_lag_s
+    return JSONResponse({"ready": current, "knowledge": knowledge}, status_code=200 if current else 503)

@@ -26,7 +26,7 @@ def search(services: ServicesDep, q: str = Query(max_length=2000), k: int = Quer
     q = capped_query(q, services.settings.search_max_chars)
     if services.searcher is None:
         raise ApiError(503, "search_unavailable", "Chức năng tìm thủ tục tạm thời chưa sẵn sàng. / Procedure search is not ready.")
-    key = (services.knowledge.version, q, k, all_levels)
+    key = (services.knowledge_version(), q, k, all_levels)
     data = services.search_cache.get(key)
     if data is None:
         data = services.searcher.search(q, k=k, all_levels=all_levels).to_json()

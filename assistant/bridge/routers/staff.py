@@ -16,7 +16,7 @@ from assistant.bridge.cards import CardRejected
 from assistant.bridge.desks import WardConfigError, validate_ward_config
 from assistant.bridge.errors import ApiError
 from assistant.bridge.importer import ImportFileError, import_procedures
-from assistant.bridge.knowledge import AliasExists, KnowledgeError, NotFound
+from assistant.bridge.knowledge import AliasConflict, AliasExists, KnowledgeError, NotFound
 from assistant.bridge.reports import build_report, report_csv
 from knowledge_base.catalogue import Procedure
 
@@ -66,15 +66,21 @@ def list_aliases(services: ServicesDep, _staff: ViewerDep) -> dict:
 @router.post("/aliases")
 def upsert_alias(services: ServicesDep, staff: EditorDep, entry: dict[str, Any] = Body(...),
                  mode: Literal["merge", "create", "replace"] = Query("merge")) -> JSONResponse:
-    """Save an alias entry; effective for search on return. 201 created, 200 merged/replaced.
+    """Save an alias entry; effective for search on return (on every other bridge within a second). 201 created,
+    200 merged/replaced.
 
     An existing canonical is never silently replaced: `merge` (default) adds the new words to it and keeps
     all it had; `create` answers 409 naming the existing entry; `replace` is an explicit edit of that entry.
+    One phrase, one meaning, province-wide: a phrase that already means something else (saved on any bridge,
+    even at the same moment) answers 409 `alias_conflict` naming the phrase and the entry holding it.
     """
     try:
         saved, created = services.knowledge.upsert_alias(entry, actor=staff.actor, mode=mode)
     except AliasExists as exc:
         raise ApiError(409, "alias_exists", str(exc), existing=exc.existing.to_dict()) from None
+    except AliasConflict as exc:
+        raise ApiError(409, "alias_conflict", f"Từ này đã mang nghĩa khác / this phrase already means something "
+                       f"else: {exc}", phrase=exc.phrase, held_by=exc.other) from None
     except KnowledgeError as exc:
         raise _invalid(exc) from None
     return JSONResponse(saved.to_dict(), status_code=201 if created else 200)

@@ -35,8 +35,9 @@ def turn(services: ServicesDep, text: str = Query(max_length=2000), current: str
     if searcher is None or not hasattr(searcher, "derived"):
         raise ApiError(503, "search_unavailable", "Chức năng tìm thủ tục tạm thời chưa sẵn sàng. / Procedure search is not ready.")
     # Every input of the decision is in the key (the language too: the word lists hold both languages today, but
-    # an answer must never be served to the other language); a staff edit bumps the knowledge version.
-    key = ("turn", services.knowledge.version, text, current, tuple(options), tuple(recent), language, matter)
+    # an answer must never be served to the other language); a staff edit on any replica starts a new knowledge
+    # version (the last change id applied here).
+    key = ("turn", services.knowledge_version(), text, current, tuple(options), tuple(recent), language, matter)
     data = services.search_cache.get(key)
     if data is None:
         data = search_turn(searcher, text, current, language, options=options, recent=recent,
