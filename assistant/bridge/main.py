@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from assistant.bridge.body_guard import install_body_guard
 from assistant.bridge.dossiers.sources import DossierSource
 from assistant.bridge.errors import install_error_handlers
+from assistant.bridge.forwarded import ForwardedFor
 from assistant.bridge.headers import SecurityHeaders
 from assistant.bridge.rate_limit import RateLimiters
 from assistant.bridge.routers import (chat, desks, docs, dossiers, feedback, health, kiosk, procedures, queue_board,
@@ -76,6 +77,9 @@ def create_app(settings: BridgeSettings | None = None, *, search_settings: Searc
     install_error_handlers(app)
     install_body_guard(app, settings)
     app.add_middleware(SecurityHeaders, widget_sites=settings.widget_frame_ancestors)
+    # added last, so outermost: every other part sees the real caller and no unsigned X-Client-Id
+    app.add_middleware(ForwardedFor, trusted_proxies=settings.trusted_proxies,
+                       service_token=lambda: getattr(getattr(app.state, "services", None), "service_token", ""))
     for router in ROUTERS:
         app.include_router(router)
     return app
