@@ -44,6 +44,15 @@ ROUTERS = (
 """Every router of the bridge, in the order they are mounted."""
 
 
+def shared_redis(settings: BridgeSettings):
+    """A redis-py client for BRIDGE_REDIS_URL (it connects on first use), or None."""
+    if not settings.redis_url:
+        return None
+    import redis
+
+    return redis.Redis.from_url(settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+
+
 def create_app(settings: BridgeSettings | None = None, *, search_settings: SearchSettings | None = None,
                kiosk_settings: KioskSettings | None = None, searcher: ProcedureSearcher | None = None,
                knowledge_sources: dict | None = None, dossier_source: DossierSource | None = None) -> FastAPI:
@@ -63,6 +72,8 @@ def create_app(settings: BridgeSettings | None = None, *, search_settings: Searc
             yield
         finally:
             services.close()
+            if app.state.redis is not None:
+                app.state.redis.close()
             # The chat relay's kept-alive connection to Rasa (routers/chat.py makes the relay on first use).
             relay_client = getattr(getattr(app.state, "chat_relay", None), "client", None)
             if hasattr(relay_client, "aclose"):
@@ -73,7 +84,8 @@ def create_app(settings: BridgeSettings | None = None, *, search_settings: Searc
     app.state.settings = settings
     app.state.search_settings = search_settings
     app.state.kiosk_settings = kiosk_settings
-    app.state.rate_limiters = RateLimiters(settings.rate_limits)
+    app.state.redis = shared_redis(settings)
+    app.state.rate_limiters = RateLimiters(settings.rate_limits, redis=app.state.redis)
     install_error_handlers(app)
     install_body_guard(app, settings)
     app.add_middleware(SecurityHeaders, widget_sites=settings.widget_frame_ancestors)

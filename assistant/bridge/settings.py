@@ -95,6 +95,10 @@ class BridgeSettings(BaseSettings):
 
     search_max_chars: int = 300
     """Longer search queries are cut to this many characters (at a word boundary) before searching."""
+    redis_url: str | None = Field(default=None, validation_alias=AliasChoices("BRIDGE_REDIS_URL", "REDIS_URL"))
+    """Redis shared by the bridge replicas (redis://host:6379/2): the public endpoints' per-client rate limits are
+    then counted there, across replicas. Empty: in this process. (The dossier lockout is in the database, which
+    replicas share already.)"""
     rate_limits: RateLimits = RateLimits()
     """Per-client allowances of the public endpoints (chat, search, tickets, feedback); our own services
     (action server, kiosk relay) are not counted here."""
