@@ -8,6 +8,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 
 from assistant.bridge.web.dialogue import DialogueUnavailable, RasaRestClient, parse_rest_reply
@@ -174,3 +175,24 @@ def test_a_restarted_rasa_is_answered_on_the_next_turn_not_a_stale_connection():
     first, second = asyncio.run(turns_across_a_restart())
     assert (first[0].text, second[0].text) == ("Trả lời: trước", "Trả lời: sau")
     assert client.clients_made == 1
+
+
+def test_every_turn_names_its_conversation_for_the_balancer():
+    """A balancer hashing on X-Conversation-Key keeps each conversation on one Rasa replica."""
+    seen: list[tuple[str, str]] = []
+
+    def handler(request):
+        body = json.loads(request.content)
+        seen.append((body["sender"], request.headers[RasaRestClient.ROUTING_HEADER]))
+        return httpx.Response(200, json=[])
+
+    client = RasaRestClient("http://rasa.invalid", transport=httpx.MockTransport(handler))
+
+    async def turns() -> None:
+        for sender in ("kiosk-1", "web-2", "kiosk-1"):
+            await client.send(sender, "xin chào")
+
+    asyncio.run(turns())
+    keys = {sender: key for sender, key in seen}
+    assert [key for _, key in seen] == [keys["kiosk-1"], keys["web-2"], keys["kiosk-1"]]
+    assert keys["kiosk-1"] != keys["web-2"] and "kiosk-1" not in keys["kiosk-1"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -123,6 +124,11 @@ def _parse_buttons(raw: Any) -> list[ChatButton]:
     return buttons
 
 
+def conversation_key(sender: str) -> str:
+    """A stable, short hash of a sender id for routing (the id itself need not travel in a header)."""
+    return hashlib.sha256(f"conversation:{sender}".encode()).hexdigest()[:16]
+
+
 class RasaRestClient:
     """Talks to Rasa's REST channel: POST {base_url}/webhooks/rest/webhook {"sender", "message"}.
 
@@ -130,6 +136,12 @@ class RasaRestClient:
     loop). A client made per turn cost ~26 ms of bridge CPU (httpx builds an SSL context and reads the CA bundle
     in every new client, even for plain http), which was most of the bridge's CPU per ``/api/chat`` turn.
     """
+
+    ROUTING_HEADER = "X-Conversation-Key"
+    """Sent with every turn: a hash of the sender, the same for every turn of one conversation. A balancer in front
+    of several Rasa replicas hashes on it (HAProxy `balance hdr(X-Conversation-Key)` with `hash-type consistent`;
+    nginx `hash $http_x_conversation_key consistent`), so each conversation stays on one replica: Rasa OSS's Redis
+    lock store is not safe when two replicas take one conversation's lock at the same moment."""
 
     def __init__(self, base_url: str = "http://127.0.0.1:5005", *, timeout_s: float = 10.0,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
@@ -161,7 +173,8 @@ class RasaRestClient:
         if metadata:
             body["metadata"] = metadata
         try:
-            response = await self._current_client().post(self.webhook_url, json=body)
+            response = await self._current_client().post(self.webhook_url, json=body,
+                                                          headers={self.ROUTING_HEADER: conversation_key(sender)})
         except httpx.HTTPError as exc:
             log.warning("dialogue engine unreachable: %s", type(exc).__name__)
             raise DialogueUnavailable(type(exc).__name__) from exc
