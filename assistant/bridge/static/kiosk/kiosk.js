@@ -98,6 +98,8 @@
     switch (message.type) {
       case "ready":
         document.body.dataset.connection = "ready";
+        // the conversation continues, but options shown before the reconnect are not known to this socket
+        if (message.resumed) { $("options").replaceChildren(); $("follow-ups").replaceChildren(); }
         useSpeech(message.speech !== false);
         setTurn("idle");
         setStatus(speech ? TEXT.ready : TEXT.readyTyping);
