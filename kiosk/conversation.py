@@ -89,6 +89,10 @@ class KioskConversation:
         self.pending_buttons: list[Button] = []
         self.pending_suggestions: list[Button] = []
 
+    def resume(self, sender: str) -> None:
+        """Continue the conversation `sender` (the page reconnected with a token the bridge issued)."""
+        self.sender = sender
+
     def greet(self) -> TurnResult:
         return self._fixed(TurnKind.GREETING, self.phrases.greeting, self.phrases.greeting_en)
 

@@ -88,7 +88,18 @@ def render() -> str:
                 f"# {meaning(cls, name)}\n"
                 f"# {env_name(cls, name)}={env_value(field.get_default(call_default_factory=True))}\n"
             )
+    parts.append(rasa_section())
     return "".join(parts)
+
+
+def rasa_section() -> str:
+    """Rasa's stores (assistant/rasa_stores.py: plain Python, since the launcher runs in .venv-rasa)."""
+    from assistant.rasa_stores import VARIABLES
+
+    lines = ["\n# ==== Rasa server: conversation and lock stores (assistant/rasa_stores.py, read by "
+             "assistant/rasa_launcher.py) ====\n"]
+    lines += [f"# {variable.meaning}\n# {variable.name}={variable.default}\n" for variable in VARIABLES]
+    return "".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -49,8 +49,9 @@ start bridge env KB_TORCH_THREADS="${KB_TORCH_THREADS:-1}" .venv/bin/python -m a
 start actions env SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions assistant.actions -p 5055
 # Rasa through the launcher, which installs the assistant's Rasa patches first (LETANSO_RASA_PATCHES=0: stock Rasa).
 # No --enable-api: Rasa's HTTP API (trackers, DELETE/PUT /model) stays closed; readiness is its own channel.
+# The launcher picks the endpoints file from LETANSO_TRACKER_STORE (default memory: assistant/endpoints.yml).
 start rasa .venv-rasa/bin/python -m assistant.rasa_launcher run -i 127.0.0.1 -p 5005 \
-  --model models/rasa/assistant.tar.gz --endpoints assistant/endpoints.yml --credentials assistant/credentials.yml
+  --model models/rasa/assistant.tar.gz --credentials assistant/credentials.yml
 wait_for bridge http://127.0.0.1:8000/health 180
 wait_for actions http://127.0.0.1:5055/health 120
 wait_for rasa http://127.0.0.1:5005/webhooks/readiness/ 300

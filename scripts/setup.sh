@@ -5,7 +5,8 @@ source "$(dirname "$0")/lib.sh"
 FOR_TESTS=0; [ "${1:-}" = "--for-tests" ] && FOR_TESTS=1
 
 # --- system packages (Debian): espeak-ng for speech out; chromium for browser tests; PostgreSQL's server binaries
-# for the bridge's database tests (tests/postgres_cluster.py starts a throwaway cluster; no service is set up) ---
+# for the bridge's database tests (tests/postgres_cluster.py starts a throwaway cluster; no service is set up) and
+# redis-server for the shared rate limits and Rasa's shared stores (tests/redis_server.py starts its own) ---
 need=()
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v sox >/dev/null || need+=(sox)
@@ -13,6 +14,7 @@ if [ "$FOR_TESTS" = 1 ]; then
   command -v chromium >/dev/null || need+=(chromium)
   command -v chromedriver >/dev/null || need+=(chromium-driver)
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null || need+=(postgresql)
+  command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || need+=(redis-server)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
@@ -23,6 +25,10 @@ if [ ${#need[@]} -gt 0 ]; then
       echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/le-tan-so-tests.conf
     fi
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    # the package's own service (port 6379) is not needed: tests start redis-server on a free port
+    if [[ " ${need[*]} " == *" redis-server "* ]] && command -v systemctl >/dev/null; then
+      systemctl disable --now redis-server >/dev/null 2>&1 || true
+    fi
   else
     echo "Missing Debian packages: ${need[*]} — install them with: sudo apt-get install ${need[*]}" >&2
   fi

@@ -10,12 +10,12 @@ if importlib.util.find_spec("rasa") is not None:  # .venv-rasa
 else:
     collect_ignore = ["rasa"]
 
-_SLOW_KINDS = ("browser", "rasa", "models", "postgres")
+_SLOW_KINDS = ("browser", "rasa", "models", "postgres", "redis")
 
 
 def pytest_collection_modifyitems(items):
-    """The PostgreSQL run of a both_engines test is marked postgres; a test marked browser, rasa, models or postgres
-    is slow too: `-m "not slow"` (make test-fast) leaves all of them out."""
+    """The PostgreSQL run of a both_engines test is marked postgres; a test marked browser, rasa, models, postgres
+    or redis is slow too: `-m "not slow"` (make test-fast) leaves all of them out."""
     import pytest
 
     for item in items:

@@ -9,8 +9,6 @@ import threading
 import time
 from typing import Iterator
 
-import uvicorn
-
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -20,9 +18,13 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(app, port: int | None = None) -> Iterator[str]:
-    """Run `app` under uvicorn in a background thread; yields its base URL and stops it afterwards."""
+    """Run `app` under uvicorn in a background thread; yields its base URL and stops it afterwards.
+    As `python -m assistant.bridge serve` does, uvicorn leaves X-Forwarded-For to the app (ForwardedFor)."""
+    import uvicorn  # not at import time: tests/rasa (.venv-rasa, no uvicorn) use free_port and stop_process
+
     port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto",
+                                           proxy_headers=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from assistant.bridge.body_guard import install_body_guard
 from assistant.bridge.dossiers.sources import DossierSource
 from assistant.bridge.errors import install_error_handlers
+from assistant.bridge.forwarded import ForwardedFor
 from assistant.bridge.headers import SecurityHeaders
 from assistant.bridge.rate_limit import RateLimiters
 from assistant.bridge.routers import (chat, desks, docs, dossiers, feedback, health, kiosk, procedures, queue_board,
@@ -43,6 +44,15 @@ ROUTERS = (
 """Every router of the bridge, in the order they are mounted."""
 
 
+def shared_redis(settings: BridgeSettings):
+    """A redis-py client for BRIDGE_REDIS_URL (it connects on first use), or None."""
+    if not settings.redis_url:
+        return None
+    import redis
+
+    return redis.Redis.from_url(settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+
+
 def create_app(settings: BridgeSettings | None = None, *, search_settings: SearchSettings | None = None,
                kiosk_settings: KioskSettings | None = None, searcher: ProcedureSearcher | None = None,
                knowledge_sources: dict | None = None, dossier_source: DossierSource | None = None) -> FastAPI:
@@ -62,6 +72,8 @@ def create_app(settings: BridgeSettings | None = None, *, search_settings: Searc
             yield
         finally:
             services.close()
+            if app.state.redis is not None:
+                app.state.redis.close()
             # The chat relay's kept-alive connection to Rasa (routers/chat.py makes the relay on first use).
             relay_client = getattr(getattr(app.state, "chat_relay", None), "client", None)
             if hasattr(relay_client, "aclose"):
@@ -72,10 +84,14 @@ def create_app(settings: BridgeSettings | None = None, *, search_settings: Searc
     app.state.settings = settings
     app.state.search_settings = search_settings
     app.state.kiosk_settings = kiosk_settings
-    app.state.rate_limiters = RateLimiters(settings.rate_limits)
+    app.state.redis = shared_redis(settings)
+    app.state.rate_limiters = RateLimiters(settings.rate_limits, redis=app.state.redis)
     install_error_handlers(app)
     install_body_guard(app, settings)
     app.add_middleware(SecurityHeaders, widget_sites=settings.widget_frame_ancestors)
+    # added last, so outermost: every other part sees the real caller and no unsigned X-Client-Id
+    app.add_middleware(ForwardedFor, trusted_proxies=settings.trusted_proxies,
+                       service_token=lambda: getattr(getattr(app.state, "services", None), "service_token", ""))
     for router in ROUTERS:
         app.include_router(router)
     return app

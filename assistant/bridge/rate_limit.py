@@ -2,7 +2,8 @@
 
 Each client has a bucket of `burst` tokens refilled at `per_minute`; a request takes one token or is refused
 with the seconds until the next token. Buckets live in memory (a restart forgives everyone) and are bounded:
-full buckets are forgotten first, then the least recently seen.
+full buckets are forgotten first, then the least recently seen — or, with BRIDGE_REDIS_URL, in Redis, shared by
+every bridge replica (assistant/bridge/shared_rate_limit.py).
 """
 from __future__ import annotations
 
@@ -88,12 +89,24 @@ def too_many_requests(wait_s: float) -> ApiError:
                     headers={"Retry-After": str(retry_after)}, retry_after_s=retry_after)
 
 
-class RateLimiters:
-    """One limiter per endpoint name, built from the settings."""
+class Limiter(Protocol):
+    def take(self, client: str) -> float:
+        """Take one token: 0.0 when allowed, else the seconds to wait for the next token."""
 
-    def __init__(self, limits: RateLimits, *, clock: Clock = time.monotonic):
-        self._limiters = {name: TokenBucketLimiter(getattr(limits, name), clock=clock)
-                          for name in RateLimits.model_fields}
+
+class RateLimiters:
+    """One limiter per endpoint name, built from the settings: in this process, or shared by every replica in
+    Redis when `redis` (a redis-py client) is given (assistant/bridge/shared_rate_limit.py)."""
+
+    def __init__(self, limits: RateLimits, *, clock: Clock = time.monotonic, redis=None):
+        self._limiters: dict[str, Limiter] = {}
+        for name in RateLimits.model_fields:
+            if redis is not None:
+                from assistant.bridge.shared_rate_limit import RedisTokenBucket
+
+                self._limiters[name] = RedisTokenBucket(getattr(limits, name), name, redis)
+            else:
+                self._limiters[name] = TokenBucketLimiter(getattr(limits, name), clock=clock)
 
     def check(self, name: str, client: str) -> None:
         """Raise the 429 ApiError when `client` has used up its allowance for `name`."""
@@ -101,5 +114,5 @@ class RateLimiters:
         if wait > 0:
             raise too_many_requests(wait)
 
-    def __getitem__(self, name: str) -> TokenBucketLimiter:
+    def __getitem__(self, name: str) -> Limiter:
         return self._limiters[name]

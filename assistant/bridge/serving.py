@@ -15,5 +15,6 @@ def run(app, settings: BridgeSettings, *, host: str, port: int) -> None:
     settings.refuse_demo_pepper()
     configure_logging(settings)
     # log_config=None: uvicorn must not install its own (unredacted) handlers; ours on the root logger apply.
+    # proxy_headers=False: X-Forwarded-For is judged by the bridge's ForwardedFor middleware (trusted_proxies).
     uvicorn.run(app, host=host, port=port, log_config=None, timeout_keep_alive=KEEP_ALIVE_S,
-                access_log=settings.access_log)
+                access_log=settings.access_log, proxy_headers=False)

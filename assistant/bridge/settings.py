@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.bridge.rate_limit import RateLimits
@@ -25,7 +25,7 @@ class BridgeSettings(BaseSettings):
     The catalogue, aliases and answer cards are knowledge_base's files: their paths are `SearchSettings`
     (KB_CATALOGUE_PATH, KB_ALIASES_PATH, KB_ANSWER_CARDS_DIR), one source for search and the bridge."""
 
-    model_config = SettingsConfigDict(env_prefix="BRIDGE_", env_file=".env", extra="ignore",
+    model_config = SettingsConfigDict(env_prefix="BRIDGE_", env_file=".env", extra="ignore", populate_by_name=True,
                                       use_attribute_docstrings=True)
 
     host: str = "127.0.0.1"
@@ -61,12 +61,18 @@ class BridgeSettings(BaseSettings):
     start with the public demo value unless `demo_mode` is on."""
     demo_mode: bool = False
     """`make run` sets BRIDGE_DEMO_MODE=true: demo dossiers and the public demo pepper are accepted."""
+    trusted_proxies: list[str] = ["127.0.0.1", "::1"]
+    """Addresses or CIDRs of the reverse proxies / load balancers in front of the bridge (e.g. '["10.0.0.0/24"]'):
+    only their X-Forwarded-For is believed (the right-most address that is not itself a proxy); from anyone else
+    the header is dropped. Rate limits, the dossier lockout and ticket printing key on the address found."""
     kiosk_print_hosts: list[str] = ["127.0.0.1", "::1"]
     """Addresses that may print queue tickets (`POST /api/queue/print/…`): the kiosk browser on this machine. A
     reverse proxy forwards the citizen's own address (X-Forwarded-For), so public callers never match."""
-    service_token: str = ""
+    service_token: str = Field(default="", validation_alias=AliasChoices("BRIDGE_SERVICE_TOKEN",
+                                                                          "LETANSO_SERVICE_TOKEN"))
     """Secret of our own action server: only a caller sending it (X-Service-Token) may name the citizen
-    behind a request with X-Client-Id. Empty: read from service_token_file (written by scripts/setup.sh)."""
+    behind a request with X-Client-Id. Several machines: set the same value here and as ACTIONS_SERVICE_TOKEN (or
+    LETANSO_SERVICE_TOKEN for both). Empty: read from service_token_file (written by scripts/setup.sh)."""
     service_token_file: Path | None = None
     """Default `<data_dir>/service-token`; a missing file means no caller may name a citizen."""
     lookup_max_failures: int = 5
@@ -89,6 +95,10 @@ class BridgeSettings(BaseSettings):
 
     search_max_chars: int = 300
     """Longer search queries are cut to this many characters (at a word boundary) before searching."""
+    redis_url: str | None = Field(default=None, validation_alias=AliasChoices("BRIDGE_REDIS_URL", "REDIS_URL"))
+    """Redis shared by the bridge replicas (redis://host:6379/2): the public endpoints' per-client rate limits are
+    then counted there, across replicas. Empty: in this process. (The dossier lockout is in the database, which
+    replicas share already.)"""
     rate_limits: RateLimits = RateLimits()
     """Per-client allowances of the public endpoints (chat, search, tickets, feedback); our own services
     (action server, kiosk relay) are not counted here."""
@@ -131,6 +141,14 @@ class BridgeSettings(BaseSettings):
     """Seconds `/health` waits for Rasa and the action server."""
     health_min_free_disk_mb: int = 500
     """`/health` reports the disk as low below this much free space in data_dir."""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        from assistant.bridge.forwarded import parse_networks
+
+        parse_networks(value)  # a typo is a clear error at start-up, not a proxy silently distrusted
+        return value
 
     def refuse_demo_pepper(self) -> None:
         """Raise DemoPepperRefused when the public demo pepper is set outside demo mode (anyone who has the

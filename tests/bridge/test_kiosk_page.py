@@ -118,3 +118,20 @@ def test_screen_clears_and_a_new_conversation_starts_after_idle(page, kiosk_url,
     first, second = engines._dialogue.received[-2], engines._dialogue.received[-1]
     assert (first[1], second[1]) == ("câu hỏi thứ nhất", "câu hỏi của người sau")
     assert first[0] != second[0]
+
+
+def test_a_reloaded_page_continues_its_conversation(page, kiosk_url, engines):
+    """The page keeps the bridge's signed conversation id in sessionStorage and resumes it on its next socket."""
+    page.goto(kiosk_url + "/kiosk")
+    expect(page.locator("body")).to_have_attribute("data-connection", "ready")
+    page.fill("#typed", "câu hỏi trước khi mất kết nối")
+    page.click("#type-form button[type=submit]")
+    expect(page.locator("#answer")).to_contain_text("trước khi mất kết nối")
+    page.reload()  # the socket closes and a new one opens, as after a network drop or a bridge restart
+    expect(page.locator("body")).to_have_attribute("data-connection", "ready")
+    page.fill("#typed", "câu hỏi sau khi nối lại")
+    page.click("#type-form button[type=submit]")
+    expect(page.locator("#answer")).to_contain_text("sau khi nối lại")
+    before, after = engines._dialogue.received[-2], engines._dialogue.received[-1]
+    assert (before[1], after[1]) == ("câu hỏi trước khi mất kết nối", "câu hỏi sau khi nối lại")
+    assert before[0] == after[0]

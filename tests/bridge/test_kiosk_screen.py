@@ -44,7 +44,7 @@ def test_status_and_ready_say_whether_speech_works(tmp_path):
     with TestClient(without) as client:
         assert client.get("/api/kiosk/status").json() == {"speech": False}
         with client.websocket_connect("/ws/kiosk") as ws:
-            assert ws.receive_json() == {"type": "ready", "speech": False}
+            assert ws.receive_json()["speech"] is False
     with_model = kiosk_app(KioskEngines(KioskSettings(_env_file=None), stt=FakeSpeechToText(), tts=FakeTextToSpeech(),
                                         dialogue=FakeDialogue()))
     with TestClient(with_model) as client:

@@ -22,7 +22,7 @@ class StubRasa(BaseHTTPRequestHandler):
 
     def do_POST(self):  # noqa: N802 (http.server API)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).received.append({"path": self.path, "body": body})
+        type(self).received.append({"path": self.path, "body": body, "key": self.headers.get("X-Conversation-Key")})
         message = body["message"]
         if message == "slow":
             time.sleep(1.5)
@@ -200,3 +200,19 @@ def test_a_post_lost_on_a_new_connection_is_not_sent_again():
     finally:
         listener.close()
     assert len(accepted) == 1 and b"/webhooks/rest/webhook" in accepted[0]
+
+
+def test_every_turn_names_its_conversation_for_the_balancer(stub_rasa_url):
+    """A balancer hashing on X-Conversation-Key keeps each conversation on one Rasa replica."""
+    StubRasa.received.clear()
+    client = RasaRestClient(stub_rasa_url)
+
+    async def turns() -> None:
+        for sender in ("kiosk-1", "web-2", "kiosk-1"):
+            await client.send(sender, "xin chào")
+
+    asyncio.run(turns())
+    seen = [(r["body"]["sender"], r["key"]) for r in StubRasa.received]
+    keys = {sender: key for sender, key in seen}
+    assert [key for _, key in seen] == [keys["kiosk-1"], keys["web-2"], keys["kiosk-1"]]
+    assert keys["kiosk-1"] != keys["web-2"] and "kiosk-1" not in keys["kiosk-1"]

@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 
+from assistant.bridge import kiosk_senders
 from assistant.bridge.errors import error_response
 from assistant.bridge.headers import origin_allowed
 from assistant.bridge.routers.chat import build_chat_relay
@@ -148,10 +149,23 @@ async def _refuse_foreign_origin(websocket: WebSocket) -> bool:
     return True
 
 
+def _sender_secret(app) -> str:
+    """The key of the signed conversation ids (assistant/bridge/kiosk_senders.py): the bridge's dossier pepper,
+    shared by every replica; an app without bridge settings gets one for this process."""
+    settings = getattr(app.state, "settings", None)
+    if settings is not None:
+        return settings.dossier_pepper
+    if getattr(app.state, "kiosk_sender_secret", None) is None:
+        app.state.kiosk_sender_secret = kiosk_senders.process_secret()
+    return app.state.kiosk_sender_secret
+
+
 @router.websocket("/ws/kiosk")
 async def kiosk_socket(websocket: WebSocket) -> None:
     """Messages: JSON {"type": "start"|"stop"|"text"|"choose"|"greet"|"reset"} and binary 16 kHz s16le frames.
     Browser pages of other origins than this server (or BRIDGE_WEBSOCKET_ORIGINS) are refused with 403.
+    "ready" (and "reset") carry `session`, the signed conversation id: a page reconnecting with
+    `?resume=<session>` continues that conversation; anything else starts a new one.
     Every bad message is answered with {"type": "error", "code", "message"}; nothing ends the socket but the
     browser (a disconnect at any point, even before "ready", ends the session quietly)."""
     if await _refuse_foreign_origin(websocket):
@@ -160,8 +174,14 @@ async def kiosk_socket(websocket: WebSocket) -> None:
         await websocket.accept()
         session = await _open_session(websocket)
         if session is not None:
+            secret = _sender_secret(websocket.app)
+            resumed = kiosk_senders.resumed_sender(websocket.query_params.get("resume"), secret=secret)
+            if resumed is not None:
+                session.conversation.resume(resumed)
             # `speech`: whether the page may offer the microphone (no speech model installed -> typing only)
-            await websocket.send_json({"type": "ready", "speech": _engines(websocket.app).speech_available()})
+            await websocket.send_json({"type": "ready", "speech": _engines(websocket.app).speech_available(),
+                                       "session": kiosk_senders.issue(session.conversation.sender, secret=secret),
+                                       "resumed": resumed is not None})
             await _serve(websocket, session)
     except (WebSocketDisconnect, RuntimeError):  # RuntimeError: sending after the browser went away
         pass
@@ -230,5 +250,9 @@ async def _handle(websocket: WebSocket, session: BrowserKioskSession, message: d
         return False
     if data.get("type") == "stop":
         return session.stop()
-    await _send_all(websocket, await asyncio.to_thread(session.control, data))
+    messages = await asyncio.to_thread(session.control, data)
+    for item in messages:
+        if item.get("type") == "reset":  # a new visitor: a new conversation id the page keeps from now on
+            item["session"] = kiosk_senders.issue(session.conversation.sender, secret=_sender_secret(websocket.app))
+    await _send_all(websocket, messages)
     return False

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -125,12 +126,23 @@ def _parse_buttons(raw: Any) -> list[ChatButton]:
     return buttons
 
 
+def conversation_key(sender: str) -> str:
+    """A stable, short hash of a sender id for routing (the id itself need not travel in a header)."""
+    return hashlib.sha256(f"conversation:{sender}".encode()).hexdigest()[:16]
+
+
 class RasaRestClient:
     """Talks to Rasa's REST channel: POST {base_url}/webhooks/rest/webhook {"sender", "message"}.
 
     One kept-open aiohttp session per event loop (``KeptSession``: stale kept connections are resent once on a new
     one). A client made per turn cost ~26 ms of bridge CPU (TLS context and CA bundle read even for plain http).
     """
+
+    ROUTING_HEADER = "X-Conversation-Key"
+    """Sent with every turn: a hash of the sender, the same for every turn of one conversation. A balancer in front
+    of several Rasa replicas hashes on it (HAProxy `balance hdr(X-Conversation-Key)` with `hash-type consistent`;
+    nginx `hash $http_x_conversation_key consistent`), so each conversation stays on one replica: Rasa OSS's Redis
+    lock store is not safe when two replicas take one conversation's lock at the same moment."""
 
     def __init__(self, base_url: str = "http://127.0.0.1:5005", *, timeout_s: float = 10.0) -> None:
         self.webhook_url = base_url.rstrip("/") + "/webhooks/rest/webhook"
@@ -151,7 +163,9 @@ class RasaRestClient:
         if metadata:
             body["metadata"] = metadata
         try:
-            status, content = await self._http.post_json(self.webhook_url, body)
+            status, content = await self._http.post_json(
+                self.webhook_url, body, headers={self.ROUTING_HEADER: conversation_key(sender)}
+            )
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             log.warning("dialogue engine unreachable: %s", type(exc).__name__)
             raise DialogueUnavailable(type(exc).__name__) from exc

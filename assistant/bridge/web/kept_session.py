@@ -60,19 +60,21 @@ class KeptSession:
         if session is not None and not session.closed and self._loop is asyncio.get_running_loop():
             await session.close()
 
-    async def post_json(self, url: str, body: Any) -> tuple[int, bytes]:
+    async def post_json(self, url: str, body: Any, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         """Raises aiohttp.ClientError or asyncio.TimeoutError when no answer came."""
         trace = SimpleNamespace(reused=False)
         try:
-            return await self._post(self._current(), url, body, trace)
+            return await self._post(self._current(), url, body, headers, trace)
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
             if not trace.reused:
                 raise
         async with aiohttp.ClientSession(timeout=self.timeout,
                                          connector=aiohttp.TCPConnector(force_close=True)) as one_off:
-            return await self._post(one_off, url, body, None)
+            return await self._post(one_off, url, body, headers, None)
 
     @staticmethod
-    async def _post(session: aiohttp.ClientSession, url: str, body: Any, trace: Any) -> tuple[int, bytes]:
-        async with session.post(url, json=body, trace_request_ctx=trace) as response:
+    async def _post(
+        session: aiohttp.ClientSession, url: str, body: Any, headers: dict[str, str] | None, trace: Any
+    ) -> tuple[int, bytes]:
+        async with session.post(url, json=body, headers=headers, trace_request_ctx=trace) as response:
             return response.status, await response.read()

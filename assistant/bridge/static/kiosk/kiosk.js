@@ -4,6 +4,9 @@
 // Push-to-talk: one press starts listening; the server ends the utterance after a short silence (a press while
 // listening ends it at once); the button stays busy until the answer is shown, so a second press never starts a new
 // recording by accident.
+// Reconnecting: "ready" and "reset" carry `session`, the bridge's signed conversation id; the page keeps it in
+// sessionStorage and offers it back (`/ws/kiosk?resume=…`), so a dropped socket or a restarted bridge continues the
+// same conversation (a half-finished dossier lookup included). A new visitor ("reset") gets a new one.
 (function () {
   "use strict";
   const RATE = 16000;
@@ -12,6 +15,7 @@
   let socket = null, capture = null, recording = false, streaming = false, busy = false, idleTimer = null, speech = true;
   // After this long without activity the screen is cleared and the next visitor starts a new conversation.
   const IDLE_MS = (Number(new URLSearchParams(location.search).get("idle")) || 90) * 1000;
+  const SESSION_KEY = "letanso.kiosk.session";
   const TEXT = {
     ready: "Sẵn sàng. Bấm nút xanh để nói. / Ready: press the green button and speak.",
     readyTyping: "Hãy gõ câu hỏi / Please type your question",
@@ -65,7 +69,10 @@
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    socket = new WebSocket(scheme + "://" + location.host + "/ws/kiosk");
+    let resume = "";
+    try { resume = sessionStorage.getItem(SESSION_KEY) || ""; } catch (e) { resume = ""; }
+    socket = new WebSocket(scheme + "://" + location.host + "/ws/kiosk" +
+      (resume ? "?resume=" + encodeURIComponent(resume) : ""));
     socket.binaryType = "arraybuffer";
     socket.onmessage = (event) => { touch(); handle(JSON.parse(event.data)); };
     socket.onclose = () => {
@@ -81,10 +88,18 @@
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   }
 
+  function keepSession(message) {
+    if (!message.session) return;
+    try { sessionStorage.setItem(SESSION_KEY, message.session); } catch (e) { /* private mode: no resuming */ }
+  }
+
   function handle(message) {
+    keepSession(message);
     switch (message.type) {
       case "ready":
         document.body.dataset.connection = "ready";
+        // the conversation continues, but options shown before the reconnect are not known to this socket
+        if (message.resumed) { $("options").replaceChildren(); $("follow-ups").replaceChildren(); }
         useSpeech(message.speech !== false);
         setTurn("idle");
         setStatus(speech ? TEXT.ready : TEXT.readyTyping);
