@@ -68,6 +68,7 @@ def _cards(args, settings: SearchSettings) -> int:
     from knowledge_base.cards.check import check_cards, record_hash
     from knowledge_base.cards.draft import draft
     from knowledge_base.cards.model import AnswerCards, CardError
+    from knowledge_base.cards.reviewed import REVIEWED_FILE, load_reviewed
     from knowledge_base.catalogue.store import load_catalogue
 
     catalogue = load_catalogue(settings.catalogue_path)
@@ -79,12 +80,14 @@ def _cards(args, settings: SearchSettings) -> int:
         for code in args.codes:
             print(draft(catalogue[code]) if args.action == "draft" else f"{code} {record_hash(catalogue[code])}")
         return 0
+    folder = Path(args.dir or settings.answer_cards_dir)
     try:
-        cards = AnswerCards.load(args.dir or settings.answer_cards_dir)
+        cards = AnswerCards.load(folder)
+        reviewed = load_reviewed(folder / REVIEWED_FILE) if folder.is_dir() else {}
     except CardError as exc:
         print(exc, file=sys.stderr)
         return 1
-    report = check_cards(cards, catalogue)
+    report = check_cards(cards, catalogue, reviewed)
     print(report.summary())
     return 1 if report.errors else 0
 

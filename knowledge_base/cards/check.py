@@ -5,7 +5,8 @@ record's documents/channels/steps text (mostly within one item) and at least ``P
 pairs occur there too (so a paraphrase passes, a document the record never mentions does not). Numbers in fees and
 times must appear in the record's channels. Lines a writer knows from practice but cannot point to in the record go
 under ``staff_notes``, which are exempt. A card whose record changed since it was written (``source_hash``) is reported
-as stale.
+as stale. The report also counts the cards a second reader has checked (``REVIEWED.yaml``, see
+``knowledge_base.cards.reviewed``).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from knowledge_base.cards.model import AnswerCards, CardModel, Text
+from knowledge_base.cards.reviewed import ReviewEntry
 from knowledge_base.catalogue.record import Procedure
 from knowledge_base.text import fold
 
@@ -226,6 +228,8 @@ class CheckReport:
     cards_en: int
     by_field: dict[str, tuple[int, int]]
     """field -> (cards, ward-level procedures)."""
+    second_reading: tuple[int, int, int] = (0, 0, 0)
+    """(cards with a second reading, of which fixed, cards)."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -241,16 +245,24 @@ class CheckReport:
                      f"en: {self.cards_en}/{self.ward_level}")
         lines += [f"  {name}: {done}/{total}" for name, (done, total) in
                   sorted(self.by_field.items(), key=lambda kv: -kv[1][1])]
+        read, fixed, total = self.second_reading
+        lines.append(f"second reading: {read} of {total} cards ({fixed} fixed, {read - fixed} ok)")
         lines.append(f"{len(self.errors)} error(s), {len(self.stale)} stale card(s), "
                      f"{len(self.findings) - len(self.errors)} warning(s)")
         return "\n".join(lines)
 
 
-def check_cards(cards: AnswerCards, catalogue: Mapping[str, Procedure]) -> CheckReport:
-    """Check every card against its record and count coverage of ward-level procedures."""
+def check_cards(cards: AnswerCards, catalogue: Mapping[str, Procedure],
+                reviewed: Mapping[str, ReviewEntry] | None = None) -> CheckReport:
+    """Check every card against its record, count coverage of ward-level procedures and of the second reading
+    (``reviewed``, from REVIEWED.yaml); an entry of the second reading whose code has no card is an error."""
     findings: list[Finding] = []
     for code, card in sorted(cards.cards.items()):
         findings += check_card(card, catalogue.get(code), cards.files.get(code, ""))
+    reviewed = reviewed or {}
+    findings += [Finding("error", code, "second_reading", "REVIEWED.yaml lists a card that does not exist",
+                         "REVIEWED.yaml") for code in sorted(reviewed) if code not in cards]
+    read = [entry for code, entry in reviewed.items() if code in cards]
     ward = [p for p in catalogue.values() if p.ward_level]
     total = Counter(p.field for p in ward)
     done = Counter(p.field for p in ward if p.code in cards)
@@ -259,4 +271,5 @@ def check_cards(cards: AnswerCards, catalogue: Mapping[str, Procedure]) -> Check
         cards_vi=sum(1 for p in ward if p.code in cards),
         cards_en=sum(1 for p in ward if p.code in cards and cards.cards[p.code].has_language("en")),
         by_field={name: (done[name], total[name]) for name in total},
+        second_reading=(len(read), sum(1 for e in read if e.result == "fixed"), len(cards)),
     )

@@ -222,7 +222,8 @@ class AnswerCards:
     def load(cls, path: Path) -> AnswerCards:
         """Load a folder of ``*.yaml`` card files (or one file); a code on two cards is an error."""
         path = Path(path)
-        files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+        # REVIEWED.yaml is the record of the second reading (knowledge_base.cards.reviewed), not a card file.
+        files = sorted(f for f in path.glob("*.yaml") if f.name != "REVIEWED.yaml") if path.is_dir() else [path]
         cards: dict[str, CardModel] = {}
         origin: dict[str, str] = {}
         problems: list[str] = []

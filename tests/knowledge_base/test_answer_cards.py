@@ -180,3 +180,56 @@ def test_check_exits_non_zero_on_a_bad_card(tmp_path):
     write(tmp_path, card(documents=[{"vi": "Sổ hộ khẩu"}]))
     result = run_check("--dir", str(tmp_path))
     assert result.returncode == 1 and "ERROR" in result.stdout and "documents[0]" in result.stdout
+
+
+def write_reviewed(tmp_path: Path, *entries: dict) -> Path:
+    import yaml
+
+    (tmp_path / "REVIEWED.yaml").write_text(yaml.safe_dump({"reviewed": list(entries)}), encoding="utf-8")
+    return tmp_path / "REVIEWED.yaml"
+
+
+def test_second_reading_is_counted_and_an_entry_without_a_card_fails(tmp_path):
+    from knowledge_base.cards.reviewed import load_reviewed
+
+    write(tmp_path, card())
+    reviewed = load_reviewed(write_reviewed(
+        tmp_path, {"code": BIRTH.code, "result": "fixed", "what": "hospital birth certificate added"}))
+    cards = AnswerCards.load(tmp_path)  # REVIEWED.yaml beside the cards is not read as a card file
+    report = check_cards(cards, CATALOGUE, reviewed)
+    assert report.errors == [] and report.second_reading == (1, 1, 1)
+    assert "second reading: 1 of 1 cards (1 fixed, 0 ok)" in report.summary()
+
+    reviewed = load_reviewed(write_reviewed(tmp_path, {"code": BIRTH.code, "result": "ok"},
+                                            {"code": "1.000656", "result": "ok"}))
+    report = check_cards(cards, CATALOGUE, reviewed)
+    assert [(f.code, f.field) for f in report.errors] == [("1.000656", "second_reading")]
+    assert report.second_reading == (1, 0, 1)
+
+
+@pytest.mark.parametrize("entries, expected", [
+    ([{"code": "1.001193", "result": "fixed"}], "needs 'what'"),
+    ([{"code": "1.001193", "result": "maybe"}], "result"),
+    ([{"code": "1.001193", "result": "ok"}, {"code": "1.001193", "result": "ok"}], "listed twice"),
+])
+def test_a_bad_second_reading_entry_is_a_clear_error(tmp_path, entries, expected):
+    from knowledge_base.cards.reviewed import load_reviewed
+
+    with pytest.raises(CardError, match=expected):
+        load_reviewed(write_reviewed(tmp_path, *entries))
+
+
+def test_check_fails_on_a_second_reading_of_a_missing_card(tmp_path):
+    write(tmp_path, card())
+    write_reviewed(tmp_path, {"code": "1.000656", "result": "ok"})
+    result = run_check("--dir", str(tmp_path))
+    assert result.returncode == 1 and "second_reading" in result.stdout
+    assert "second reading: 0 of 1 cards" in result.stdout
+
+
+def test_shipped_second_reading_names_only_cards():
+    from knowledge_base.cards.reviewed import REVIEWED_FILE, load_reviewed
+
+    folder = SearchSettings().answer_cards_dir
+    reviewed = load_reviewed(folder / REVIEWED_FILE)
+    assert reviewed and set(reviewed) <= set(AnswerCards.load(folder).cards)
