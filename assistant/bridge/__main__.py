@@ -92,10 +92,9 @@ def _seed_demo(settings: BridgeSettings) -> int:
 def _import(settings: BridgeSettings, path: Path, name: str) -> int:
     from assistant.bridge.importer import ImportFileError, import_procedures
     from assistant.bridge.knowledge import KnowledgeService, default_knowledge_sources
+    from assistant.bridge.replica import KnowledgeSync
     from assistant.bridge.services import open_database
     from knowledge_base.settings import SearchSettings
-
-    from assistant.bridge.replica import KnowledgeSync
 
     db = open_database(settings)
     sync = KnowledgeSync(db, poll_s=0)  # applies its own edits only; running bridges follow the change log
