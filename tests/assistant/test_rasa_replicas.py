@@ -14,9 +14,10 @@ import sys
 import pytest
 
 from benchmarks.rasa_failover import CODE, dossier_form_survives
+from benchmarks.stack import MODEL, RASA_PYTHON
+from tests.assistant.rasa_stack import wait_ready
 from tests.assistant.stub_bridge import StubBridge
 from tests.assistant.test_action_server import ROOT
-from tests.assistant.test_dialogue_stack import MODEL, RASA_PYTHON, _wait_ready
 from tests.bridge.conftest import REQUIRE_POSTGRES
 from tests.redis_server import redis_or_skip
 from tests.servers import free_port, stop_process
@@ -68,9 +69,9 @@ def test_a_dossier_form_continues_on_another_rasa_after_the_first_is_killed(tmp_
                                    stdout=actions_log.open("w"), stderr=subprocess.STDOUT)
         first, second = (_rasa(port, env, log) for port, log in zip(ports, logs))
         try:
-            _wait_ready(f"http://127.0.0.1:{actions_port}/health", actions, actions_log, 120)
+            wait_ready(f"http://127.0.0.1:{actions_port}/health", actions, actions_log, 120)
             for process, port, log in zip((first, second), ports, logs):
-                _wait_ready(f"http://127.0.0.1:{port}/webhooks/readiness/", process, log, 400)
+                wait_ready(f"http://127.0.0.1:{port}/webhooks/readiness/", process, log, 400)
             assert "LETANSO_TRACKER_STORE=sql" in logs[0].read_text()
 
             def kill_first() -> None:

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from assistant.bridge.web.dialogue import DialogueUnavailable, RasaRestClient, parse_rest_reply
+from assistant.bridge.web.dialogue import DialogueUnavailable, RasaRestClient, conversation_key, parse_rest_reply
 from assistant.bridge.web.relay import ChatRelay
 from tests.servers import free_port
 
@@ -65,7 +65,8 @@ def test_relays_to_the_rest_webhook_and_parses_text_and_buttons(stub_rasa_url):
     client = RasaRestClient(stub_rasa_url, timeout_s=5)
     messages = asyncio.run(client.send("conv-123456", "làm khai sinh"))
     assert StubRasa.received == [{"path": "/webhooks/rest/webhook",
-                                  "body": {"sender": "conv-123456", "message": "làm khai sinh"}}]
+                                  "body": {"sender": "conv-123456", "message": "làm khai sinh"},
+                                  "key": conversation_key("conv-123456")}]
     assert [m.to_json() for m in messages] == [
         {"text": "Trả lời: làm khai sinh", "buttons": [{"title": "Khai sinh", "payload": '/choose_option{"option":1}'}],
          "data": None}
