@@ -20,10 +20,10 @@ test-fast:
 lint:
 	$(DEV_TOOLS)
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	PYTHONPATH="$(CURDIR)" .venv/bin/mypy
 
-# ruff format, then ruff's import order. Not yet run over the whole tree: that is one commit of its own, made when no
-# other branch is open (it rewrites ~7,000 lines in ~320 files).
+# ruff format, then ruff's import order (the tree is kept formatted: `make lint` checks it).
 format:
 	$(DEV_TOOLS)
 	.venv/bin/ruff format .

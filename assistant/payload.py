@@ -7,6 +7,7 @@ The text of the message stays the complete written answer; ``speech`` is the sho
 
 Only pydantic is imported here, so the action server, the bridge and the kiosk can all share this one module.
 """
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -14,26 +15,29 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 Kind = Literal[
-    "procedure",        # an answer about a ward-level procedure
-    "clarify",          # 2-3 procedures to choose from
-    "ask_procedure",    # "which procedure?" with no choices yet
-    "not_at_ward",      # handled beyond the ward: who does it
-    "no_match",         # nothing fits; an officer is offered
-    "dossier_prompt",   # asks for the dossier code or the last 4 ID digits
-    "dossier_status",   # the status of a verified dossier
+    "procedure",  # an answer about a ward-level procedure
+    "clarify",  # 2-3 procedures to choose from
+    "ask_procedure",  # "which procedure?" with no choices yet
+    "not_at_ward",  # handled beyond the ward: who does it
+    "no_match",  # nothing fits; an officer is offered
+    "dossier_prompt",  # asks for the dossier code or the last 4 ID digits
+    "dossier_status",  # the status of a verified dossier
     "dossier_refused",  # code/digits do not match (one answer for both) or too many tries
-    "dossier_help",     # where to find the code; the form was left
-    "ticket",           # a queue ticket was issued
-    "queue_status",     # people ahead / estimated wait
-    "handoff",          # sent to a human officer
-    "hours",            # opening hours
-    "greeting", "goodbye", "thanks", "bot_identity",
+    "dossier_help",  # where to find the code; the form was left
+    "ticket",  # a queue ticket was issued
+    "queue_status",  # people ahead / estimated wait
+    "handoff",  # sent to a human officer
+    "hours",  # opening hours
+    "greeting",
+    "goodbye",
+    "thanks",
+    "bot_identity",
     "out_of_scope",
-    "feedback",         # a rating or comment recorded, or a rating asked for
-    "complaint",        # a complaint recorded for staff reports
-    "cancelled",        # the citizen dropped what they were doing
-    "error",            # a service is down; the text says so politely
-    "message",          # anything else (fixed replies without a specific kind)
+    "feedback",  # a rating or comment recorded, or a rating asked for
+    "complaint",  # a complaint recorded for staff reports
+    "cancelled",  # the citizen dropped what they were doing
+    "error",  # a service is down; the text says so politely
+    "message",  # anything else (fixed replies without a specific kind)
 ]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 Topic = Literal["overview", "documents", "fee", "time", "where", "online", "steps", "legal"]
@@ -87,8 +91,11 @@ class Ticket(_Model):
     priority: bool = False
     ahead: int | None = Field(default=None, description="People waiting before this ticket.")
     wait_minutes: int | None = None
-    public_id: str | None = Field(default=None, description="Unguessable id of the ticket's public page /t/{public_id} "
-                                  "(follow the queue on a phone; the kiosk prints it as a QR code).")
+    public_id: str | None = Field(
+        default=None,
+        description="Unguessable id of the ticket's public page /t/{public_id} "
+        "(follow the queue on a phone; the kiosk prints it as a QR code).",
+    )
 
 
 class QueueStatus(_Model):

@@ -10,6 +10,7 @@ For `run` it also picks the endpoints file from LETANSO_TRACKER_STORE (memory, s
 `--endpoints` is given) and fills in the LETANSO_ variables that file expands (assistant/rasa_stores.py), and it
 refuses `--enable-api` without `--auth-token`.
 """
+
 from __future__ import annotations
 
 import os

@@ -9,6 +9,7 @@ The shared files name their hosts as `${LETANSO_…}`, which Rasa expands from t
 has a default here, filled in before Rasa reads the file. An explicit `--endpoints` is used as given.
 Plain Python (no pydantic): it runs in .venv-rasa (Python 3.10) and is read by scripts/env_example.py in .venv.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,19 +35,28 @@ class StoreVariable:
 
 
 VARIABLES = (
-    StoreVariable(CHOICE, "memory", "Where Rasa keeps conversations: memory (one Rasa server, `make run`), sql "
-                  "(PostgreSQL) or redis; sql and redis also keep Rasa's conversation locks in Redis, so several "
-                  "Rasa replicas can serve one deployment (route each sender to one replica at the balancer)."),
-    StoreVariable("LETANSO_ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook",
-                  "Action server webhook Rasa calls (sql/redis; the memory file names 127.0.0.1:5055 itself)."),
+    StoreVariable(
+        CHOICE,
+        "memory",
+        "Where Rasa keeps conversations: memory (one Rasa server, `make run`), sql "
+        "(PostgreSQL) or redis; sql and redis also keep Rasa's conversation locks in Redis, so several "
+        "Rasa replicas can serve one deployment (route each sender to one replica at the balancer).",
+    ),
+    StoreVariable(
+        "LETANSO_ACTION_SERVER_URL",
+        "http://127.0.0.1:5055/webhook",
+        "Action server webhook Rasa calls (sql/redis; the memory file names 127.0.0.1:5055 itself).",
+    ),
     StoreVariable("LETANSO_TRACKER_DB_HOST", "127.0.0.1", "PostgreSQL host of Rasa's tracker store (sql)."),
     StoreVariable("LETANSO_TRACKER_DB_PORT", "5432", "PostgreSQL port of Rasa's tracker store (sql)."),
-    StoreVariable("LETANSO_TRACKER_DB_NAME", "rasa", "Database of Rasa's tracker store (sql; Rasa creates its "
-                  "`events` table)."),
+    StoreVariable(
+        "LETANSO_TRACKER_DB_NAME", "rasa", "Database of Rasa's tracker store (sql; Rasa creates its `events` table)."
+    ),
     StoreVariable("LETANSO_TRACKER_DB_USER", "rasa", "PostgreSQL user of Rasa's tracker store (sql)."),
     StoreVariable("LETANSO_TRACKER_DB_PASSWORD", "", "Password of that user (sql; empty: none)."),
-    StoreVariable("LETANSO_REDIS_HOST", "127.0.0.1", "Redis host of Rasa's lock store (sql, redis) and tracker "
-                  "store (redis)."),
+    StoreVariable(
+        "LETANSO_REDIS_HOST", "127.0.0.1", "Redis host of Rasa's lock store (sql, redis) and tracker store (redis)."
+    ),
     StoreVariable("LETANSO_REDIS_PORT", "6379", "Redis port (sql, redis)."),
     StoreVariable("LETANSO_REDIS_PASSWORD", "", "Redis password (empty: none)."),
     StoreVariable("LETANSO_REDIS_LOCK_DB", "1", "Redis database number of Rasa's conversation locks."),
@@ -95,7 +105,8 @@ def refuse_open_api(argv: List[str]) -> None:
         if not has_token or not (token or "").strip():
             raise StoreConfigError(
                 "--enable-api needs --auth-token <secret> (Rasa's HTTP API reads and replaces conversations and "
-                "the model); without the API, readiness stays on /webhooks/readiness/")
+                "the model); without the API, readiness stays on /webhooks/readiness/"
+            )
 
 
 def plan_run(argv: List[str], env: Mapping[str, str]) -> RunPlan:
@@ -116,11 +127,15 @@ def describe(choice: str, explicit: Optional[str], values: Mapping[str, str]) ->
     redis = f"Redis {values['LETANSO_REDIS_HOST']}:{values['LETANSO_REDIS_PORT']}"
     stores = {
         "memory": "conversations and locks in this process",
-        "sql": (f"conversations in PostgreSQL {values['LETANSO_TRACKER_DB_USER']}@{values['LETANSO_TRACKER_DB_HOST']}:"
-                f"{values['LETANSO_TRACKER_DB_PORT']}/{values['LETANSO_TRACKER_DB_NAME']}, locks in {redis} "
-                f"db {values['LETANSO_REDIS_LOCK_DB']}"),
-        "redis": (f"conversations in {redis} db {values['LETANSO_REDIS_TRACKER_DB']}, locks in db "
-                  f"{values['LETANSO_REDIS_LOCK_DB']}"),
+        "sql": (
+            f"conversations in PostgreSQL {values['LETANSO_TRACKER_DB_USER']}@{values['LETANSO_TRACKER_DB_HOST']}:"
+            f"{values['LETANSO_TRACKER_DB_PORT']}/{values['LETANSO_TRACKER_DB_NAME']}, locks in {redis} "
+            f"db {values['LETANSO_REDIS_LOCK_DB']}"
+        ),
+        "redis": (
+            f"conversations in {redis} db {values['LETANSO_REDIS_TRACKER_DB']}, locks in db "
+            f"{values['LETANSO_REDIS_LOCK_DB']}"
+        ),
     }[choice]
     return f"endpoints {ENDPOINT_FILES[choice].relative_to(ASSISTANT_DIR.parent)} ({CHOICE}={choice}: {stores})"
 

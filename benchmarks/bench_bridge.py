@@ -8,6 +8,7 @@ By default every search is a different string (a numbered suffix), so the bridge
 flatter the figures; --repeat asks the same 14 questions over and over (cache hits after the first round).
 With --staff-token (editor) it also times "staff upsert of a new procedure → top-1 in search", then deletes it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,9 +26,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from assistant.bridge.dossiers.seed import DEMO_DOSSIERS  # noqa: E402
 
 QUERIES = [
-    "đăng ký khai sinh cho con", "dang ky khai sinh", "làm giấy chứng tử", "sao y giấy tờ", "đăng ký kết hôn",
-    "nhập hộ khẩu", "làm lại căn cước", "sổ đỏ bị sai tên", "birth certificate", "chứng thực chữ ký",
-    "xin trợ cấp bảo hiểm xã hội một lần", "đăng ký tạm trú", "hỏi về nuôi rồng", "xác nhận tình trạng hôn nhân",
+    "đăng ký khai sinh cho con",
+    "dang ky khai sinh",
+    "làm giấy chứng tử",
+    "sao y giấy tờ",
+    "đăng ký kết hôn",
+    "nhập hộ khẩu",
+    "làm lại căn cước",
+    "sổ đỏ bị sai tên",
+    "birth certificate",
+    "chứng thực chữ ký",
+    "xin trợ cấp bảo hiểm xã hội một lần",
+    "đăng ký tạm trú",
+    "hỏi về nuôi rồng",
+    "xác nhận tình trạng hôn nhân",
 ]
 
 
@@ -111,8 +123,10 @@ def main() -> int:
     for kind in ("search", "lookup"):
         ms, status = results[kind]["ms"], results[kind]["status"]
         ok = status.get(200, 0)
-        print(f"  {kind:6s} n={len(ms):5d}  p50={statistics.median(ms):7.1f} ms  p95={percentile(ms, 0.95):7.1f} ms  "
-              f"max={max(ms):7.1f} ms  ok={ok}  errors={len(ms) - ok}  statuses={dict(status)}")
+        print(
+            f"  {kind:6s} n={len(ms):5d}  p50={statistics.median(ms):7.1f} ms  p95={percentile(ms, 0.95):7.1f} ms  "
+            f"max={max(ms):7.1f} ms  ok={ok}  errors={len(ms) - ok}  statuses={dict(status)}"
+        )
     if args.staff_token:
         elapsed = staff_edit_visibility(args.url, args.staff_token)
         print(

@@ -12,6 +12,7 @@ category, the code-only view and failures per check. Prints figures; asserts not
 
 Grading rules: benchmarks/conversations/grading.py; format: benchmarks/conversations/README.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -99,9 +100,20 @@ async def play(scenario: Scenario, chat: Chat) -> list[dict]:
         answered_procedure = answered_procedure or any(is_procedure_answer(Message.from_json(m)) for m in messages)
         if error:
             result.checks["answered"] = False
-        rows.append({"scenario": scenario.id, "category": scenario.category, "turn": number, "user": turn.user,
-                     "expect": turn.expect.model_dump(mode="json", exclude_none=True), "checks": result.checks,
-                     "passed": result.passed, "got": result.got, "error": error, "ms": round(elapsed_ms, 1)})
+        rows.append(
+            {
+                "scenario": scenario.id,
+                "category": scenario.category,
+                "turn": number,
+                "user": turn.user,
+                "expect": turn.expect.model_dump(mode="json", exclude_none=True),
+                "checks": result.checks,
+                "passed": result.passed,
+                "got": result.got,
+                "error": error,
+                "ms": round(elapsed_ms, 1),
+            }
+        )
     return rows
 
 
@@ -139,9 +151,11 @@ def select(scenarios: list[Scenario], categories: list[str] | None, limit: int |
 async def run(scenarios: list[Scenario], base_url: str, *, concurrency: int, timeout_s: float) -> list[dict]:
     limits = httpx.Limits(max_connections=max(1, concurrency))
     async with httpx.AsyncClient(timeout=timeout_s, limits=limits, trust_env=False) as client:
+
         def progress(done: int, total: int) -> None:
             if done % 25 == 0 or done == total:
                 print(f"  {done}/{total} scenarios", file=sys.stderr)
+
         return await play_all(scenarios, HttpChat(client, base_url), concurrency, progress)
 
 
@@ -163,8 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=4, help="scenarios played at once (default 4)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per turn")
     parser.add_argument("--base-url", default=DEFAULT_BASE_URL, help="the bridge (default %(default)s)")
-    parser.add_argument("--start-stack", action="store_true",
-                        help="start a private bridge + actions + Rasa on free ports with a fresh database")
+    parser.add_argument(
+        "--start-stack",
+        action="store_true",
+        help="start a private bridge + actions + Rasa on free ports with a fresh database",
+    )
     parser.add_argument("--keep-stack-logs", action="store_true", help="keep the private stack's log folder")
     parser.add_argument("--out", type=Path, help="save the per-turn results here (JSON)")
     parser.add_argument("--compare", type=Path, help="a previous --out file to print side by side")
@@ -192,8 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: cannot read {args.compare}: {error}", file=sys.stderr)
             return 2
     chosen = select(scenarios, args.category, args.limit)
-    print(f"playing {len(chosen)} scenarios ({sum(len(s.turns) for s in chosen)} turns) from {folder}",
-          file=sys.stderr)
+    print(f"playing {len(chosen)} scenarios ({sum(len(s.turns) for s in chosen)} turns) from {folder}", file=sys.stderr)
 
     started = time.monotonic()
     stack = None
@@ -232,9 +248,15 @@ def main(argv: list[str] | None = None) -> int:
         print(format_failures(turns, args.show_failures))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        record: dict[str, Any] = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                                  "folder": str(folder), "base_url": base_url, "fresh_stack": bool(stack),
-                                  "scenarios": len(chosen), "summary": summary, "turns": turns}
+        record: dict[str, Any] = {
+            "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "folder": str(folder),
+            "base_url": base_url,
+            "fresh_stack": bool(stack),
+            "scenarios": len(chosen),
+            "summary": summary,
+            "turns": turns,
+        }
         args.out.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"per-turn results saved to {args.out}", file=sys.stderr)
     return 0

@@ -1,5 +1,6 @@
 """Kiosk speech figures: STT real-time factor, TTS seconds per sentence, end of speech -> first reply audio byte,
 process RSS. Prints figures; run: .venv/bin/python benchmarks/bench_kiosk.py [--runs 10] [--bridge URL]"""
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,9 @@ def rss_mb() -> tuple[float, float]:
 
 
 def korean_speech(text: str):
-    audio = read_wav(subprocess.run(["espeak-ng", "-v", "ko", "-s", "140", "--stdout", text], capture_output=True,
-                                    check=True).stdout)
+    audio = read_wav(
+        subprocess.run(["espeak-ng", "-v", "ko", "-s", "140", "--stdout", text], capture_output=True, check=True).stdout
+    )
     return concat(silence(0.3, audio.rate), audio, silence(0.3, audio.rate))
 
 
@@ -52,9 +54,18 @@ class InstantSpeechToText:
 
 class InstantDialogue:
     def send(self, sender, message):
-        return DialogueReply.from_chat_json({"messages": [{"text": (
-            "Thủ tục đăng ký khai sinh (1.001193) được giải quyết trong ngày, lệ phí 0 đồng. "
-            "Mời bác đến Quầy 2 – Hộ tịch. Số thứ tự của bác là A012.")}]})
+        return DialogueReply.from_chat_json(
+            {
+                "messages": [
+                    {
+                        "text": (
+                            "Thủ tục đăng ký khai sinh (1.001193) được giải quyết trong ngày, lệ phí 0 đồng. "
+                            "Mời bác đến Quầy 2 – Hộ tịch. Số thứ tự của bác là A012."
+                        )
+                    }
+                ]
+            }
+        )
 
 
 def bench_stt(runs: int) -> None:
@@ -78,9 +89,11 @@ def bench_stt(runs: int) -> None:
             results = [engine.transcribe(clip) for clip in clips]
             times.append(time.perf_counter() - started)
             correct = sum(result.text == text for result, text in zip(results, KOREAN))
-        print(f"STT vosk-ko ({name}): real-time factor {statistics.median(times) / audio_s:.3f} "
-              f"({audio_s:.1f} s audio in {statistics.median(times):.2f} s, median of {runs}); "
-              f"{correct}/{len(KOREAN)} phrases exact")
+        print(
+            f"STT vosk-ko ({name}): real-time factor {statistics.median(times) / audio_s:.3f} "
+            f"({audio_s:.1f} s audio in {statistics.median(times):.2f} s, median of {runs}); "
+            f"{correct}/{len(KOREAN)} phrases exact"
+        )
 
 
 def bench_tts(runs: int) -> None:
@@ -89,8 +102,10 @@ def bench_tts(runs: int) -> None:
     from kiosk.tts_pyttsx3 import Pyttsx3TextToSpeech
 
     started = time.perf_counter()
-    engines = {"pyttsx3 (espeak driver)": Pyttsx3TextToSpeech(rate=150),
-               "espeak-ng --stdout": EspeakTextToSpeech(rate=150)}
+    engines = {
+        "pyttsx3 (espeak driver)": Pyttsx3TextToSpeech(rate=150),
+        "espeak-ng --stdout": EspeakTextToSpeech(rate=150),
+    }
     print(f"TTS engines built in {time.perf_counter() - started:.2f} s")
     for name, tts in engines.items():
         per_sentence, audio_seconds = [], []
@@ -100,8 +115,10 @@ def bench_tts(runs: int) -> None:
                 wav = tts.synthesize(sentence, "vi")
                 per_sentence.append(time.perf_counter() - started)
                 audio_seconds.append(read_wav(wav).seconds)
-        print(f"TTS {name} aav/vi @150 wpm: {median_ms(per_sentence)} per sentence; "
-              f"speech {statistics.median(audio_seconds):.1f} s per sentence")
+        print(
+            f"TTS {name} aav/vi @150 wpm: {median_ms(per_sentence)} per sentence; "
+            f"speech {statistics.median(audio_seconds):.1f} s per sentence"
+        )
 
 
 def free_port() -> int:
@@ -132,7 +149,7 @@ def _send_silence(ws, frame: int) -> None:
     trailing = silence(3.0).samples
     try:
         for start in range(0, len(trailing), frame):
-            ws.send(trailing[start:start + frame])
+            ws.send(trailing[start : start + frame])
             time.sleep(0.1)
     except Exception:  # the turn ended and the socket closed: stop sending
         return
@@ -143,14 +160,17 @@ def one_socket_turn(url: str, speech, *, push_to_talk: bool, realtime: bool) -> 
     import websockets.sync.client
 
     frame = 3200  # 100 ms at 16 kHz
-    voiced = [start for start in range(0, len(speech.samples), frame)
-              if frame_level_dbfs(speech.samples[start:start + frame]) > VadConfig().threshold_dbfs]
+    voiced = [
+        start
+        for start in range(0, len(speech.samples), frame)
+        if frame_level_dbfs(speech.samples[start : start + frame]) > VadConfig().threshold_dbfs
+    ]
     with websockets.sync.client.connect(url, max_size=2**24) as ws:
         json.loads(ws.recv())
         ws.send(json.dumps({"type": "start", "rate": 16000}))
         json.loads(ws.recv())
         for start in range(0, len(speech.samples), frame):
-            ws.send(speech.samples[start:start + frame])
+            ws.send(speech.samples[start : start + frame])
             if start == voiced[-1]:
                 speech_end = time.perf_counter()  # the last frame with speech in it has been sent
             if realtime:
@@ -172,25 +192,40 @@ def bench_turn(runs: int, bridge: str | None) -> None:
     from kiosk.engines import KioskEngines, build_tts
     from kiosk.settings import KioskSettings
 
-    speech = resample(read_wav(subprocess.run(["espeak-ng", "-v", "aav/vi", "--stdout", VIETNAMESE[1]],
-                                              capture_output=True, check=True).stdout), 16000)
+    speech = resample(
+        read_wav(
+            subprocess.run(
+                ["espeak-ng", "-v", "aav/vi", "--stdout", VIETNAMESE[1]], capture_output=True, check=True
+            ).stdout
+        ),
+        16000,
+    )
     speech = concat(silence(0.3), speech)
     settings = KioskSettings(_env_file=None)
     tts = build_tts(settings)  # KIOSK_TTS_ENGINE (default pyttsx3)
     print(f"full turns below use TTS engine {settings.tts_engine!r} (KIOSK_TTS_ENGINE)")
-    setups = [("fake STT + instant dialogue", KioskEngines(settings, stt=InstantSpeechToText(), tts=tts,
-                                                            dialogue=InstantDialogue()))]
+    setups = [
+        (
+            "fake STT + instant dialogue",
+            KioskEngines(settings, stt=InstantSpeechToText(), tts=tts, dialogue=InstantDialogue()),
+        )
+    ]
     if bridge:
-        setups.append((f"fake STT + bridge {bridge}", KioskEngines(settings.model_copy(update={"bridge_url": bridge}),
-                                                                   stt=InstantSpeechToText(), tts=tts)))
+        setups.append(
+            (
+                f"fake STT + bridge {bridge}",
+                KioskEngines(settings.model_copy(update={"bridge_url": bridge}), stt=InstantSpeechToText(), tts=tts),
+            )
+        )
     for name, engines in setups:
         server, url = serve_kiosk(engines)
         ptt = [one_socket_turn(url, speech, push_to_talk=True, realtime=False) for _ in range(runs)]
         print(f"end of speech -> reply audio, push-to-talk stop ({name}, real TTS, over WebSocket): {median_ms(ptt)}")
         server.should_exit = True
-        endpointing = [("default: 500 ms after a question, 1,100 ms after an opener", {}),
-                       ("fixed 800 ms, the same after any utterance",
-                        {"vad_hangover_ms": 800, "vad_opener_hangover_ms": 800})]
+        endpointing = [
+            ("default: 500 ms after a question, 1,100 ms after an opener", {}),
+            ("fixed 800 ms, the same after any utterance", {"vad_hangover_ms": 800, "vad_opener_hangover_ms": 800}),
+        ]
         for label, update in endpointing:
             tuned = KioskEngines(
                 engines.settings.model_copy(update=update),

@@ -6,6 +6,7 @@ Usage: PYTHONPATH=. .venv/bin/python benchmarks/bench_postgres_queue.py [--engin
 PostgreSQL: a throwaway cluster (tests/postgres_cluster.py, Debian's PostgreSQL binaries) on a free port.
 Prints figures and one JSON line; asserts nothing (tests check behaviour, this measures it).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -131,8 +132,7 @@ def main() -> None:
                 f"{figures['tickets_issued'][-1]} ({figures['tickets_distinct'][-1]} distinct, "
                 f"{figures['ticket_retries'][-1]} retries, {figures['ticket_errors'][-1]} busy); lockout source hits "
                 f"{figures['lockout_source_hits'][-1]} of 40 (limit 5); "
-                f"migrations ok {figures['migrations_ok'][-1]} of 2"
-                + (f" ({dict(errors)})" if errors else ""),
+                f"migrations ok {figures['migrations_ok'][-1]} of 2" + (f" ({dict(errors)})" if errors else ""),
                 flush=True,
             )
     print(json.dumps({"engine": args.engine, "waiting": WAITING, **figures}))

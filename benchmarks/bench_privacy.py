@@ -6,6 +6,7 @@ Usage: .venv/bin/python benchmarks/bench_privacy.py [--compare-with REV]
   redactor before assistant.privacy) on the same corpus.
 Prints figures; asserts nothing (tests check behaviour, this measures it).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,18 +44,29 @@ def main() -> None:
     )
     runs = [("redact", redact), ("keywords", keywords)]
     if args.compare_with:
-        source = subprocess.run(["git", "show", f"{args.compare_with}:assistant/bridge/redaction.py"], cwd=ROOT,
-                                capture_output=True, text=True, check=True).stdout
+        source = subprocess.run(
+            ["git", "show", f"{args.compare_with}:assistant/bridge/redaction.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         old = types.ModuleType("old_redaction")
         exec(compile(source, f"{args.compare_with}:redaction.py", "exec"), old.__dict__)  # noqa: S102
         runs.insert(0, (f"redact @ {args.compare_with}", old.redact))
     for label, fn in runs:
         print(f"  {label:22s} caught {caught(fn, pairs)}  (names {caught(fn, names)}, numbers {caught(fn, numbers)})")
-    asks = [ask for path in sorted(glob.glob(str(ROOT / "knowledge_base/data/citizen_questions/*.yaml")))
-            for item in yaml.safe_load(Path(path).read_text(encoding="utf-8")) for ask in item.get("asks", [])]
+    asks = [
+        ask
+        for path in sorted(glob.glob(str(ROOT / "knowledge_base/data/citizen_questions/*.yaml")))
+        for item in yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        for ask in item.get("asks", [])
+    ]
     changed = sum(1 for ask in asks if redact(ask) != ask)
-    print(f"catalogue citizen questions changed by redact: {changed}/{len(asks)}; "
-          f"empty keyword forms: {sum(1 for ask in asks if not keywords(ask))}")
+    print(
+        f"catalogue citizen questions changed by redact: {changed}/{len(asks)}; "
+        f"empty keyword forms: {sum(1 for ask in asks if not keywords(ask))}"
+    )
     messages = [item.message for item in corpus]
     for label, fn in (("redact", redact), ("keywords", keywords)):
         fn(messages[0])

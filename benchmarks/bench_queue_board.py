@@ -6,6 +6,7 @@ Usage: .venv/bin/python benchmarks/bench_queue_board.py [--calls 10] [--fake-tts
 Runs a real bridge (uvicorn, temp SQLite) on a free port and headless Debian Chromium.
 Prints figures; asserts nothing (tests check behaviour, this measures it).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,14 +42,16 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as data_dir:
         settings = BridgeSettings(_env_file=None, data_dir=Path(data_dir), database_url=None)
-        app = create_app(settings, searcher=RecordingSearcher(),
-                         knowledge_sources=default_knowledge_sources(SearchSettings()))
+        app = create_app(
+            settings, searcher=RecordingSearcher(), knowledge_sources=default_knowledge_sources(SearchSettings())
+        )
         if args.fake_tts:
             app.state.board_announcer = Announcer(FakeTextToSpeech)
         with serve(app) as url, sync_playwright() as playwright:
             token = create_token(app.state.services.db, role="desk", name="bench", desk="Q1")[0]
-            browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                                 args=CHROMIUM_ARGS + ["--autoplay-policy=no-user-gesture-required"])
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS + ["--autoplay-policy=no-user-gesture-required"]
+            )
             board = browser.new_context(bypass_csp=True).new_page()  # wait_for_function evaluates strings
             board.goto(url + "/board")
             board.wait_for_selector("#desk-Q1")
@@ -58,14 +61,19 @@ def main() -> None:
                     number = http.post("/api/tickets", json={"desk": "Q1"}).json()["number"]
                     start = time.perf_counter()
                     called = http.post("/api/desk/call-next", headers={"Authorization": f"Bearer {token}"}).json()
-                    board.wait_for_function(f"document.querySelector('#desk-Q1 .number').textContent === '{number}'",
-                                            polling=10, timeout=10_000)
+                    board.wait_for_function(
+                        f"document.querySelector('#desk-Q1 .number').textContent === '{number}'",
+                        polling=10,
+                        timeout=10_000,
+                    )
                     shown.append(time.perf_counter() - start)
-                    board.wait_for_function(f"document.body.dataset.fetchedCall === '{called['call_id']}'",
-                                            polling=10, timeout=20_000)
+                    board.wait_for_function(
+                        f"document.body.dataset.fetchedCall === '{called['call_id']}'", polling=10, timeout=20_000
+                    )
                     fetched.append(time.perf_counter() - start)
-                    board.wait_for_function(f"document.body.dataset.spokenCall === '{called['call_id']}'",
-                                            polling=10, timeout=30_000)  # the next call starts with the board idle
+                    board.wait_for_function(
+                        f"document.body.dataset.spokenCall === '{called['call_id']}'", polling=10, timeout=30_000
+                    )  # the next call starts with the board idle
             browser.close()
     tts = "fake" if args.fake_tts else "kiosk engine"
     print(f"{args.calls} calls, TTS {tts}")

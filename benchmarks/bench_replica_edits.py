@@ -9,6 +9,7 @@ Without --database-url a cluster is started (tests/postgres_cluster.py, Debian's
 also works (two processes on one file: the poll alone). Prints p50/p95/max and one JSON line whose
 `edit_visible_other_replica_ms_p95` feeds scripts/scale_check.sh. Asserts nothing (tests check behaviour).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,13 +63,26 @@ def start_bridge(name: str, url: str, workdir: Path, env_extra: dict[str, str]) 
     port = free_port()
     data = workdir / name
     data.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": url, "BRIDGE_DATA_DIR": str(data),
-           "BRIDGE_DEMO_MODE": "true", "BRIDGE_RATE_LIMITS": UNLIMITED, "BRIDGE_LOG_LEVEL": "WARNING",
-           "KB_TORCH_THREADS": os.environ.get("KB_TORCH_THREADS", "1"), **env_extra}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": url,
+        "BRIDGE_DATA_DIR": str(data),
+        "BRIDGE_DEMO_MODE": "true",
+        "BRIDGE_RATE_LIMITS": UNLIMITED,
+        "BRIDGE_LOG_LEVEL": "WARNING",
+        "KB_TORCH_THREADS": os.environ.get("KB_TORCH_THREADS", "1"),
+        **env_extra,
+    }
     log = (workdir / f"{name}.log").open("w", encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "assistant.bridge", "serve", "--host", "127.0.0.1", "--port",
-                                str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant.bridge", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     return process, f"http://127.0.0.1:{port}"
 
 
@@ -128,12 +142,26 @@ def run_edits(a: str, b: str, token: str, edits: int, timeout_s: float = 10.0) -
             record.update(code=f"9.98{n:04d}", name=f"Thủ tục thử đồng bộ bản sao số {n} nuôi chim yến")
             started = time.perf_counter()
             saved = pool.submit(editor.post, f"{a}/api/staff/procedures", json=record, headers=headers)
-            figures["b_record"].append(_poll(reader, f"{b}/api/procedures/{record['code']}", None,
-                                             lambda r: r.status_code == 200, started, timeout_s))
-            figures["b_search"].append(_poll(
-                reader, f"{b}/api/procedures/search", {"q": record["name"], "k": 5},
-                lambda r, code=record["code"]: any(h["code"] == code for h in r.json().get("results", [])),
-                started, timeout_s))
+            figures["b_record"].append(
+                _poll(
+                    reader,
+                    f"{b}/api/procedures/{record['code']}",
+                    None,
+                    lambda r: r.status_code == 200,
+                    started,
+                    timeout_s,
+                )
+            )
+            figures["b_search"].append(
+                _poll(
+                    reader,
+                    f"{b}/api/procedures/search",
+                    {"q": record["name"], "k": 5},
+                    lambda r, code=record["code"]: any(h["code"] == code for h in r.json().get("results", [])),
+                    started,
+                    timeout_s,
+                )
+            )
             response = saved.result()
             if response.status_code not in (200, 201):
                 raise RuntimeError(f"edit {n} refused by A: {response.status_code} {response.text[:200]}")
@@ -144,9 +172,12 @@ def run_edits(a: str, b: str, token: str, edits: int, timeout_s: float = 10.0) -
 
 def summary(values: list) -> dict:
     seen = [v for v in values if v is not None]
-    return {"p50": round(statistics.median(seen), 1) if seen else None,
-            "p95": round(percentile(seen, 0.95), 1) if seen else None,
-            "max": round(max(seen), 1) if seen else None, "missed": len(values) - len(seen)}
+    return {
+        "p50": round(statistics.median(seen), 1) if seen else None,
+        "p95": round(percentile(seen, 0.95), 1) if seen else None,
+        "max": round(max(seen), 1) if seen else None,
+        "missed": len(values) - len(seen),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,18 +209,29 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
     engine = "sqlite" if (args.database_url or "").startswith("sqlite") else "postgresql"
     record, search, answered = (summary(figures[k]) for k in ("b_record", "b_search", "a_answered"))
-    for label, figure in (("B serves the record (GET /api/procedures/{code})", record),
-                          ("B's search finds it", search), ("A answered the edit (upper bound)", answered)):
-        print(f"{label}: p50 {figure['p50']} ms, p95 {figure['p95']} ms, max {figure['max']} ms, "
-              f"missed {figure['missed']}/{args.edits}")
+    for label, figure in (
+        ("B serves the record (GET /api/procedures/{code})", record),
+        ("B's search finds it", search),
+        ("A answered the edit (upper bound)", answered),
+    ):
+        print(
+            f"{label}: p50 {figure['p50']} ms, p95 {figure['p95']} ms, max {figure['max']} ms, "
+            f"missed {figure['missed']}/{args.edits}"
+        )
     result = {
-        "engine": engine, "edits": args.edits, "listen": not args.no_listen and engine == "postgresql",
+        "engine": engine,
+        "edits": args.edits,
+        "listen": not args.no_listen and engine == "postgresql",
         "poll_s": args.poll_s,
-        "edit_visible_other_replica_ms_p50": record["p50"], "edit_visible_other_replica_ms_p95": record["p95"],
-        "edit_visible_other_replica_ms_max": record["max"], "edit_visible_other_replica_missed": record["missed"],
-        "edit_searchable_other_replica_ms_p50": search["p50"], "edit_searchable_other_replica_ms_p95": search["p95"],
+        "edit_visible_other_replica_ms_p50": record["p50"],
+        "edit_visible_other_replica_ms_p95": record["p95"],
+        "edit_visible_other_replica_ms_max": record["max"],
+        "edit_visible_other_replica_missed": record["missed"],
+        "edit_searchable_other_replica_ms_p50": search["p50"],
+        "edit_searchable_other_replica_ms_p95": search["p95"],
         "edit_answered_by_editing_replica_ms_p50": answered["p50"],
-        "b_listening": lag["listening"], "b_behind_changes": lag["behind_changes"],
+        "b_listening": lag["listening"],
+        "b_behind_changes": lag["behind_changes"],
     }
     print(json.dumps(result))
     return 0

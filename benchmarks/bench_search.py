@@ -3,6 +3,7 @@
 Usage: .venv/bin/python benchmarks/bench_search.py [--split test] [--queries 1000] [--skip-build]
 Prints figures; asserts nothing (tests check behaviour, this measures it).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,9 +36,11 @@ def main() -> None:
     settings = SearchSettings()
     started = time.perf_counter()
     search = build_search(settings)
-    print(f"load (model + saved index + catalogue): {time.perf_counter() - started:.1f} s, "
-          f"{len(search)} procedures, encoder {type(search.encoder).__name__} "
-          f"(KB_ENCODER_BACKEND={settings.encoder_backend}), RSS {peak_rss_mb():.0f} MB")
+    print(
+        f"load (model + saved index + catalogue): {time.perf_counter() - started:.1f} s, "
+        f"{len(search)} procedures, encoder {type(search.encoder).__name__} "
+        f"(KB_ENCODER_BACKEND={settings.encoder_backend}), RSS {peak_rss_mb():.0f} MB"
+    )
 
     questions = load_questions(ROOT / "knowledge_base" / "eval" / f"questions_{args.split}.jsonl")
     report = evaluate(search, questions)
@@ -55,15 +58,19 @@ def main() -> None:
         timings.append((time.perf_counter() - t0) * 1000)
     timings.sort()
     p = lambda q: timings[min(len(timings) - 1, int(q * len(timings)))]  # noqa: E731
-    print(f"\nwarm search latency over {len(timings)} queries: p50 {p(0.5):.1f} ms, p95 {p(0.95):.1f} ms, "
-          f"p99 {p(0.99):.1f} ms, mean {statistics.mean(timings):.1f} ms")
+    print(
+        f"\nwarm search latency over {len(timings)} queries: p50 {p(0.5):.1f} ms, p95 {p(0.95):.1f} ms, "
+        f"p99 {p(0.99):.1f} ms, mean {statistics.mean(timings):.1f} ms"
+    )
 
     if not args.skip_build:
         with tempfile.TemporaryDirectory() as tmp:
             t0 = time.perf_counter()
             figures = build_index(settings.model_copy(update={"index_dir": Path(tmp)}), encoder=search.encoder)
-            print(f"\nindex build, all {figures['procedures']} procedures (2 name passages each) and "
-                  f"{figures['asks']} citizen asks: {time.perf_counter() - t0:.1f} s")
+            print(
+                f"\nindex build, all {figures['procedures']} procedures (2 name passages each) and "
+                f"{figures['asks']} citizen asks: {time.perf_counter() - t0:.1f} s"
+            )
     print(f"peak RSS of this process: {peak_rss_mb():.0f} MB")
 
 

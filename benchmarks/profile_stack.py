@@ -11,6 +11,7 @@ SIGUSR1, sent after the warm-up, makes them forget start-up and warm-up.
 cProfile roughly doubles the CPU of Python-heavy code, so read shares, not absolute figures (those come from
 ``bench_dialogue.py turns``). Prints nothing but the benchmark's own figures; asserts nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -109,8 +110,13 @@ def main() -> None:
 
     def profiled_launch(self, name, command, cwd, env, ready_url):
         if name in wanted and command[1] == "-m":
-            command = [command[0], str(Path(__file__).resolve()), "--child", str(out_dir / f"{name}.prof"),
-                       *command[1:]]
+            command = [
+                command[0],
+                str(Path(__file__).resolve()),
+                "--child",
+                str(out_dir / f"{name}.prof"),
+                *command[1:],
+            ]
         launch(self, name, command, cwd, env, ready_url)
 
     Stack._launch = profiled_launch  # type: ignore[method-assign]
@@ -123,8 +129,11 @@ def main() -> None:
             if service.name in wanted:
                 os.kill(service.process.pid, signal.SIGUSR1)
         time.sleep(0.5)
-        asyncio.run(bench_dialogue.run_turns(stack.rasa_url, stack.bridge_url, options.turns, options.concurrency,
-                                             pool, options.via, services))
+        asyncio.run(
+            bench_dialogue.run_turns(
+                stack.rasa_url, stack.bridge_url, options.turns, options.concurrency, pool, options.via, services
+            )
+        )
     print(f"profiles in {out_dir}: " + ", ".join(sorted(p.name for p in out_dir.glob("*.prof"))))
 
 

@@ -4,6 +4,7 @@ finished on another after the first is killed (both share the tracker store and 
 Used by tests/assistant/test_rasa_replicas.py and by the scale check (`conversation_survives_rasa_kill`).
 The citizen talks through the bridge's own chat relay, as on the web chat.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -32,9 +33,15 @@ class FailoverResult:
         return self.asked_for_code and self.answered_after_kill
 
 
-def dossier_form_survives(first_url: str, second_url: str, kill_first: Callable[[], None], *,
-                          sender: str = "failover-1", status_words: str = "Đang xử lý",
-                          timeout_s: float = 60) -> FailoverResult:
+def dossier_form_survives(
+    first_url: str,
+    second_url: str,
+    kill_first: Callable[[], None],
+    *,
+    sender: str = "failover-1",
+    status_words: str = "Đang xử lý",
+    timeout_s: float = 60,
+) -> FailoverResult:
     """Code given on `first_url`, `kill_first()`, digits given on `second_url`."""
 
     def say(url: str, text: str) -> str:
@@ -45,5 +52,8 @@ def dossier_form_survives(first_url: str, second_url: str, kill_first: Callable[
     second = say(first_url, CODE)
     kill_first()
     third = say(second_url, DIGITS)
-    return FailoverResult(asked_for_code="mã hồ sơ" in first.lower(), answered_after_kill=status_words in third,
-                          replies=(first, second, third))
+    return FailoverResult(
+        asked_for_code="mã hồ sơ" in first.lower(),
+        answered_after_kill=status_words in third,
+        replies=(first, second, third),
+    )

@@ -9,6 +9,7 @@ Each service is started the way scripts/run.sh starts it (same environment as sc
 temporary folder, printed with their last lines when a service fails to start or dies; the folder is removed
 after a clean stop unless ``keep_logs``. The Rasa command is built in one place, ``rasa_command``.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 MODEL = ROOT / "models" / "rasa" / "assistant.tar.gz"
-BASE_ENV = {"RASA_TELEMETRY_ENABLED": "false", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-            "TOKENIZERS_PARALLELISM": "false", "SANIC_HOST": "127.0.0.1"}
+BASE_ENV = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "SANIC_HOST": "127.0.0.1",
+}
 LOG_TAIL_CHARS = 3000
 
 

@@ -1,4 +1,5 @@
 """`python -m kiosk ...` entry point."""
+
 from kiosk.cli import main
 
 raise SystemExit(main())

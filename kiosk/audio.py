@@ -1,4 +1,5 @@
 """PCM audio as small typed values: read/validate WAV, write WAV, downmix and resample to 16 kHz."""
+
 from __future__ import annotations
 
 import io
@@ -52,8 +53,9 @@ class PcmAudio:
         return buffer.getvalue()
 
 
-def read_wav(source: bytes | str | Path, *, downmix: bool = False,
-             max_seconds: float = DEFAULT_MAX_SECONDS) -> PcmAudio:
+def read_wav(
+    source: bytes | str | Path, *, downmix: bool = False, max_seconds: float = DEFAULT_MAX_SECONDS
+) -> PcmAudio:
     """Read a WAV file (path or bytes) into mono PCM, or raise AudioFormatError with a one-line reason.
 
     Accepted: uncompressed 16-bit PCM, 16–48 kHz, mono (stereo only with `downmix=True`, averaged).
@@ -69,17 +71,21 @@ def read_wav(source: bytes | str | Path, *, downmix: bool = False,
         raise AudioFormatError(f"{name}: not a WAV file (no RIFF/WAVE header) / không phải tệp WAV")
     try:
         with wave.open(io.BytesIO(data), "rb") as wav:
-            channels, width, rate, frames = (wav.getnchannels(), wav.getsampwidth(),
-                                             wav.getframerate(), wav.getnframes())
+            channels, width, rate, frames = (
+                wav.getnchannels(),
+                wav.getsampwidth(),
+                wav.getframerate(),
+                wav.getnframes(),
+            )
             raw = wav.readframes(frames)
     except (wave.Error, EOFError, ValueError) as exc:
         raise AudioFormatError(f"{name}: damaged or unsupported WAV ({exc})") from exc
     if width != SAMPLE_WIDTH:
-        raise AudioFormatError(f"{name}: {8 * width}-bit samples; need 16-bit PCM "
-                               f"(convert: sox IN.wav -b 16 OUT.wav)")
+        raise AudioFormatError(f"{name}: {8 * width}-bit samples; need 16-bit PCM (convert: sox IN.wav -b 16 OUT.wav)")
     if not MIN_RATE <= rate <= MAX_RATE:
-        raise AudioFormatError(f"{name}: sample rate {rate} Hz; need {MIN_RATE}–{MAX_RATE} Hz "
-                               f"(convert: sox IN.wav -r 16000 OUT.wav)")
+        raise AudioFormatError(
+            f"{name}: sample rate {rate} Hz; need {MIN_RATE}–{MAX_RATE} Hz (convert: sox IN.wav -r 16000 OUT.wav)"
+        )
     if channels != 1 and not (downmix and channels == 2):
         hint = " or pass --downmix" if channels == 2 else ""
         raise AudioFormatError(f"{name}: {channels} channels; need mono (convert: sox IN.wav -c 1 OUT.wav{hint})")

@@ -1,5 +1,6 @@
 """The kiosk page's session logic, apart from the WebSocket transport: control messages and PCM frames in,
 JSON messages out (transcript, reply with buttons, suggestions, the structured reply `data` and base64 WAV audio)."""
+
 from __future__ import annotations
 
 import base64
@@ -84,9 +85,14 @@ class BrowserKioskSession:
             except SpeechModelError as exc:
                 log.error("kiosk speech recognition unavailable: %s", exc)
                 self._transcript = None
-                return [{"type": "error", "code": "stt_unavailable", "message":
-                         "Chưa nhận dạng được giọng nói trên máy này. Bác/anh/chị vui lòng gõ câu hỏi. / "
-                         "Speech recognition is not available here; please type your question."}]
+                return [
+                    {
+                        "type": "error",
+                        "code": "stt_unavailable",
+                        "message": "Chưa nhận dạng được giọng nói trên máy này. Bác/anh/chị vui lòng gõ câu hỏi. / "
+                        "Speech recognition is not available here; please type your question.",
+                    }
+                ]
         return [{"type": "transcript", **self._transcript.to_json()}]
 
     def answer(self) -> list[dict[str, object]]:

@@ -1,4 +1,5 @@
 """Spoken answers to a clarifying question: 'số hai' / 'thứ hai' / the option's own words -> its payload."""
+
 from __future__ import annotations
 
 import re

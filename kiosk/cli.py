@@ -1,4 +1,5 @@
 """Command line: say, transcribe, converse (one turn through the bridge), run (local microphone loop)."""
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--rate", type=int, help="words per minute (default KIOSK_SPEECH_RATE)")
     say.add_argument("--as-written", action="store_true", help="do not rewrite numbers/codes/dates as words")
 
-    for name, helptext in (("transcribe", "recognise speech in a 16-bit mono WAV file"),
-                           ("converse", "one full turn: WAV question -> bridge /api/chat -> WAV reply")):
+    for name, helptext in (
+        ("transcribe", "recognise speech in a 16-bit mono WAV file"),
+        ("converse", "one full turn: WAV question -> bridge /api/chat -> WAV reply"),
+    ):
         sub = commands.add_parser(name, help=helptext)
         sub.add_argument("file", type=Path)
         sub.add_argument("--model", type=Path, help="vosk model folder (default KIOSK_VOSK_MODEL_DIR)")
@@ -95,14 +98,17 @@ def cmd_converse(args: argparse.Namespace, settings: KioskSettings) -> int:
     from kiosk.engines import build_dialogue, build_stt, build_tts
 
     audio = read_wav(args.file, downmix=args.downmix)
-    conversation = KioskConversation(stt=build_stt(settings), tts=build_tts(settings),
-                                     dialogue=build_dialogue(settings), min_confidence=settings.min_confidence)
+    conversation = KioskConversation(
+        stt=build_stt(settings),
+        tts=build_tts(settings),
+        dialogue=build_dialogue(settings),
+        min_confidence=settings.min_confidence,
+    )
     started = time.perf_counter()
     result = conversation.hear(audio)
     args.out.write_bytes(result.audio)
     if args.json:
-        print(json.dumps({**result.to_json(), "seconds": round(time.perf_counter() - started, 3)},
-                         ensure_ascii=False))
+        print(json.dumps({**result.to_json(), "seconds": round(time.perf_counter() - started, 3)}, ensure_ascii=False))
     else:
         if result.transcript is not None:
             print(f"Nghe được / Heard: {result.transcript.text or '(không rõ / unclear)'}")
@@ -110,8 +116,10 @@ def cmd_converse(args: argparse.Namespace, settings: KioskSettings) -> int:
         for index, button in enumerate(result.buttons, start=1):
             print(f"  [{index}] {button.title}")
     if result.kind is TurnKind.UNAVAILABLE:
-        print(f"kiosk: error: bridge {settings.bridge_url or 'http://127.0.0.1:8000'} did not answer /api/chat",
-              file=sys.stderr)
+        print(
+            f"kiosk: error: bridge {settings.bridge_url or 'http://127.0.0.1:8000'} did not answer /api/chat",
+            file=sys.stderr,
+        )
         return EXIT_BRIDGE_DOWN
     return 0
 
@@ -123,10 +131,20 @@ def cmd_run(args: argparse.Namespace, settings: KioskSettings) -> int:
     from kiosk.sources import MicrophoneSource, SpeakerPlayer
 
     source, player = MicrophoneSource(), SpeakerPlayer()  # fail fast without a sound device
-    conversation = KioskConversation(stt=build_stt(settings), tts=build_tts(settings),
-                                     dialogue=build_dialogue(settings), min_confidence=settings.min_confidence)
-    KioskLoop(conversation, source=source, screen=ConsoleScreen(), player=player, vad=build_vad(settings),
-              max_follow_ups=settings.max_follow_ups).run()
+    conversation = KioskConversation(
+        stt=build_stt(settings),
+        tts=build_tts(settings),
+        dialogue=build_dialogue(settings),
+        min_confidence=settings.min_confidence,
+    )
+    KioskLoop(
+        conversation,
+        source=source,
+        screen=ConsoleScreen(),
+        player=player,
+        vad=build_vad(settings),
+        max_follow_ups=settings.max_follow_ups,
+    ).run()
     return 0
 
 

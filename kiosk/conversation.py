@@ -1,4 +1,5 @@
 """One kiosk conversation: heard audio or typed text -> transcript -> dialogue reply -> speech to play."""
+
 from __future__ import annotations
 
 import enum
@@ -58,13 +59,19 @@ class TurnResult:
 
     def to_json(self) -> dict[str, object]:
         reply = self.reply
-        return {"kind": self.kind.value, "text": self.display_text, "spoken_text": self.spoken_text,
-                "transcript": self.transcript.to_json() if self.transcript else None,
-                "buttons": [b.to_json() for b in self.buttons],
-                "suggestions": [b.to_json() for b in self.suggestions],
-                "desk": reply.desk if reply else None, "ticket": reply.ticket if reply else None,
-                "data": reply.to_json()["data"] if reply else None,
-                "degraded": reply.degraded if reply else False, "offer_typing": self.offer_typing}
+        return {
+            "kind": self.kind.value,
+            "text": self.display_text,
+            "spoken_text": self.spoken_text,
+            "transcript": self.transcript.to_json() if self.transcript else None,
+            "buttons": [b.to_json() for b in self.buttons],
+            "suggestions": [b.to_json() for b in self.suggestions],
+            "desk": reply.desk if reply else None,
+            "ticket": reply.ticket if reply else None,
+            "data": reply.to_json()["data"] if reply else None,
+            "degraded": reply.degraded if reply else False,
+            "offer_typing": self.offer_typing,
+        }
 
 
 def new_sender_id() -> str:
@@ -75,8 +82,16 @@ def new_sender_id() -> str:
 class KioskConversation:
     """Turn logic shared by the microphone loop, the CLI and the /kiosk page."""
 
-    def __init__(self, *, stt: SpeechToText, tts: TextToSpeech, dialogue: DialogueClient,
-                 phrases: KioskPhrases | None = None, min_confidence: float = 0.55, language: str = "vi") -> None:
+    def __init__(
+        self,
+        *,
+        stt: SpeechToText,
+        tts: TextToSpeech,
+        dialogue: DialogueClient,
+        phrases: KioskPhrases | None = None,
+        min_confidence: float = 0.55,
+        language: str = "vi",
+    ) -> None:
         self.stt, self.tts, self.dialogue = stt, tts, dialogue
         self.phrases = phrases or KioskPhrases.load()
         self.min_confidence = min_confidence
@@ -110,8 +125,9 @@ class KioskConversation:
         """Answer an already recognised utterance (the browser path streams audio to the recogniser)."""
         if not transcript.text.strip() or transcript.confidence < self.min_confidence:
             log.info("kiosk turn not heard clearly (chars=%d)", len(transcript.text))
-            result = self._fixed(TurnKind.NOT_HEARD, self.phrases.not_heard, self.phrases.not_heard_en,
-                                 offer_typing=True)
+            result = self._fixed(
+                TurnKind.NOT_HEARD, self.phrases.not_heard, self.phrases.not_heard_en, offer_typing=True
+            )
             return replace(result, transcript=transcript, buttons=self.pending_buttons)
         chosen = match_choice(transcript.text, self.pending_buttons)
         message = chosen.payload if chosen else transcript.text
@@ -131,24 +147,39 @@ class KioskConversation:
             reply = self.dialogue.send(self.sender, message)
         except DialogueRefused as exc:
             log.info("kiosk message refused by the bridge: HTTP %d %s", exc.status_code, exc.error or "")
-            return replace(self._fixed(TurnKind.REPHRASE, self.phrases.rephrase, self.phrases.rephrase_en,
-                                     offer_typing=True), message_sent=message)
+            return replace(
+                self._fixed(TurnKind.REPHRASE, self.phrases.rephrase, self.phrases.rephrase_en, offer_typing=True),
+                message_sent=message,
+            )
         except DialogueUnavailable as exc:
             log.warning("kiosk dialogue unavailable: %s", exc)
-            return replace(self._fixed(TurnKind.UNAVAILABLE, self.phrases.unavailable, self.phrases.unavailable_en,
-                                     offer_typing=True), message_sent=message)
+            return replace(
+                self._fixed(
+                    TurnKind.UNAVAILABLE, self.phrases.unavailable, self.phrases.unavailable_en, offer_typing=True
+                ),
+                message_sent=message,
+            )
         self.pending_buttons = list(reply.buttons)
         self.pending_suggestions = list(reply.suggestions)
         said = " ".join(line.strip() for line in vietnamese_part(reply.speech).splitlines() if line.strip())
         spoken_parts = [self._shortened(_ELLIPSIS.sub(".", said))]
         if reply.buttons:
-            items = [self.phrases.choice_item.format(number=number_words(index), title=button.title)
-                     for index, button in enumerate(reply.buttons, start=1)]
+            items = [
+                self.phrases.choice_item.format(number=number_words(index), title=button.title)
+                for index, button in enumerate(reply.buttons, start=1)
+            ]
             spoken_parts.append(self.phrases.choices_intro + " " + "; ".join(items) + ".")
         spoken = speakable(" ".join(spoken_parts)) or speakable(self.phrases.not_heard)
-        return TurnResult(kind=TurnKind.REPLY, display_text=reply.text, spoken_text=spoken,
-                          audio=self._speak(spoken), message_sent=message, reply=reply,
-                          buttons=list(reply.buttons), suggestions=list(reply.suggestions))
+        return TurnResult(
+            kind=TurnKind.REPLY,
+            display_text=reply.text,
+            spoken_text=spoken,
+            audio=self._speak(spoken),
+            message_sent=message,
+            reply=reply,
+            buttons=list(reply.buttons),
+            suggestions=list(reply.suggestions),
+        )
 
     def _shortened(self, text: str) -> str:
         if len(text) <= MAX_SPOKEN_CHARS:
@@ -162,8 +193,13 @@ class KioskConversation:
 
     def _fixed(self, kind: TurnKind, text_vi: str, text_en: str, *, offer_typing: bool = False) -> TurnResult:
         spoken = speakable(text_vi)
-        return TurnResult(kind=kind, display_text=f"{text_vi}\n{text_en}", spoken_text=spoken,
-                          audio=self._speak(spoken), offer_typing=offer_typing)
+        return TurnResult(
+            kind=kind,
+            display_text=f"{text_vi}\n{text_en}",
+            spoken_text=spoken,
+            audio=self._speak(spoken),
+            offer_typing=offer_typing,
+        )
 
     def _speak(self, text: str) -> bytes:
         try:
@@ -171,4 +207,3 @@ class KioskConversation:
         except SpeechSynthesisError as exc:
             log.error("kiosk voice failed, answer shown without sound: %s", exc)
             return b""
-

@@ -1,6 +1,7 @@
 """The kiosk's side of the conversation: a DialogueClient Protocol, the HTTP client for the bridge /api/chat and
 the reply it returns. Messages, buttons and the structured reply (assistant.payload) are the web chat's own types,
 read by the same parser: the kiosk never reads desks or tickets out of the prose."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,8 +16,14 @@ DEFAULT_BRIDGE_URL = "http://127.0.0.1:8000"
 Button = ChatButton
 """The one button type (a clarifying choice or a follow-up suggestion), shared with the web chat."""
 
-__all__ = ["Button", "DEFAULT_BRIDGE_URL", "DialogueClient", "DialogueReply", "DialogueUnavailable",
-           "HttpDialogueClient"]
+__all__ = [
+    "Button",
+    "DEFAULT_BRIDGE_URL",
+    "DialogueClient",
+    "DialogueReply",
+    "DialogueUnavailable",
+    "HttpDialogueClient",
+]
 
 
 @dataclass(frozen=True)
@@ -96,10 +103,16 @@ class DialogueReply:
 
     def to_json(self) -> dict[str, object]:
         payload = self.payload
-        return {"texts": self.texts, "text": self.text, "degraded": self.degraded, "desk": self.desk,
-                "ticket": self.ticket, "buttons": [b.to_json() for b in self.buttons],
-                "suggestions": [b.to_json() for b in self.suggestions],
-                "data": payload.model_dump(mode="json", exclude_none=True) if payload else None}
+        return {
+            "texts": self.texts,
+            "text": self.text,
+            "degraded": self.degraded,
+            "desk": self.desk,
+            "ticket": self.ticket,
+            "buttons": [b.to_json() for b in self.buttons],
+            "suggestions": [b.to_json() for b in self.suggestions],
+            "data": payload.model_dump(mode="json", exclude_none=True) if payload else None,
+        }
 
 
 class DialogueRefused(RuntimeError):
@@ -118,11 +131,15 @@ class DialogueClient(Protocol):
 class HttpDialogueClient:
     """`POST {bridge_url}/api/chat` with `{"sender", "message"}` (the kiosk CLI, or a kiosk on another machine)."""
 
-    def __init__(self, bridge_url: str = DEFAULT_BRIDGE_URL, *, timeout_s: float = 10.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        bridge_url: str = DEFAULT_BRIDGE_URL,
+        *,
+        timeout_s: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.bridge_url = bridge_url.rstrip("/")
-        self._client = httpx.Client(base_url=self.bridge_url, timeout=timeout_s, transport=transport,
-                                    trust_env=False)
+        self._client = httpx.Client(base_url=self.bridge_url, timeout=timeout_s, transport=transport, trust_env=False)
 
     def send(self, sender: str, message: str) -> DialogueReply:
         try:

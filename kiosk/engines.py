@@ -1,4 +1,5 @@
 """Build the real engines from KioskSettings (called from entry points and the bridge lifespan, never at import)."""
+
 from __future__ import annotations
 
 import threading
@@ -27,8 +28,9 @@ def build_tts(settings: KioskSettings) -> TextToSpeech:
 
 def build_dialogue(settings: KioskSettings, bridge_url: str | None = None) -> HttpDialogueClient:
     """HTTP client for /api/chat: explicit URL, else KIOSK_BRIDGE_URL, else the local bridge."""
-    return HttpDialogueClient(bridge_url or settings.bridge_url or DEFAULT_BRIDGE_URL,
-                              timeout_s=settings.dialogue_timeout_s)
+    return HttpDialogueClient(
+        bridge_url or settings.bridge_url or DEFAULT_BRIDGE_URL, timeout_s=settings.dialogue_timeout_s
+    )
 
 
 def build_vad(settings: KioskSettings) -> VadConfig:
@@ -42,8 +44,14 @@ class KioskEngines:
     is loaded only when speech must be recognised.
     """
 
-    def __init__(self, settings: KioskSettings, *, stt: SpeechToText | None = None, tts: TextToSpeech | None = None,
-                 dialogue: DialogueClient | None = None) -> None:
+    def __init__(
+        self,
+        settings: KioskSettings,
+        *,
+        stt: SpeechToText | None = None,
+        tts: TextToSpeech | None = None,
+        dialogue: DialogueClient | None = None,
+    ) -> None:
         self.settings = settings
         self.vad = build_vad(settings)
         self._stt, self._tts, self._dialogue = stt, tts, dialogue

@@ -1,4 +1,5 @@
 """The kiosk state machine: idle -> greet -> listen -> transcribe -> reply -> listen for a follow-up -> idle."""
+
 from __future__ import annotations
 
 import enum
@@ -59,9 +60,17 @@ class ConsoleScreen:
 class KioskLoop:
     """Drives one kiosk: every state change is recorded in `states` (the screen is told as well)."""
 
-    def __init__(self, conversation: KioskConversation, *, source: AudioSource, screen: Screen,
-                 player: AudioPlayer, vad: VadConfig | None = None, max_follow_ups: int = 5,
-                 chunk_ms: int = 100) -> None:
+    def __init__(
+        self,
+        conversation: KioskConversation,
+        *,
+        source: AudioSource,
+        screen: Screen,
+        player: AudioPlayer,
+        vad: VadConfig | None = None,
+        max_follow_ups: int = 5,
+        chunk_ms: int = 100,
+    ) -> None:
         self.conversation, self.source, self.screen, self.player = conversation, source, screen, player
         self.vad = vad or VadConfig()
         self.max_follow_ups = max_follow_ups

@@ -1,4 +1,5 @@
 """Vietnamese number words: 105 -> 'một trăm linh năm', 21 -> 'hai mươi mốt', digit-by-digit reading."""
+
 from __future__ import annotations
 
 DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]

@@ -1,4 +1,5 @@
 """The kiosk's fixed sentences (greeting, 'did not hear', ...) loaded from a staff-editable YAML file."""
+
 from __future__ import annotations
 
 from pathlib import Path

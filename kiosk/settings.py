@@ -1,4 +1,5 @@
 """Settings of the kiosk deployable (env prefix KIOSK_, or `.env`)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,8 +14,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class KioskSettings(BaseSettings):
     """Everything the kiosk (CLI, microphone loop, and the bridge's /kiosk page) reads from the environment."""
 
-    model_config = SettingsConfigDict(env_prefix="KIOSK_", env_file=".env", extra="ignore",
-                                      use_attribute_docstrings=True)
+    model_config = SettingsConfigDict(
+        env_prefix="KIOSK_", env_file=".env", extra="ignore", use_attribute_docstrings=True
+    )
 
     enabled: bool = False
     """Bridge only: build the speech engines at start-up (lifespan) instead of on the first kiosk use."""

@@ -1,4 +1,5 @@
 """Where kiosk audio comes from and goes to: a WAV file, or the local sound card (optional `sounddevice`)."""
+
 from __future__ import annotations
 
 import io
@@ -49,7 +50,7 @@ class WavFileSource:
         return True
 
     def read(self, max_bytes: int) -> bytes:
-        chunk = self._samples[self._position:self._position + max_bytes]
+        chunk = self._samples[self._position : self._position + max_bytes]
         self._position += len(chunk)
         return chunk
 
@@ -61,8 +62,9 @@ def _sounddevice() -> Any:  # the sounddevice module (optional, untyped)
     try:
         import sounddevice  # optional: only the local microphone loop needs it
     except (ImportError, OSError) as exc:
-        raise NoAudioDevice("no sound support: install the optional package `sounddevice` (and PortAudio) "
-                            "/ chưa cài sounddevice") from exc
+        raise NoAudioDevice(
+            "no sound support: install the optional package `sounddevice` (and PortAudio) / chưa cài sounddevice"
+        ) from exc
     try:
         devices = sounddevice.query_devices()
     except Exception as exc:  # PortAudio errors are plain Exceptions

@@ -1,4 +1,5 @@
 """Text for the kiosk voice: keep diacritics, say numbers, codes, dates, times, money and tickets as words."""
+
 from __future__ import annotations
 
 import re
@@ -15,10 +16,33 @@ from knowledge_base.text import clean, has_diacritics
 
 DEFAULT_ABBREVIATIONS_PATH = Path(__file__).with_name("data") / "speech_abbreviations.yaml"
 LETTER_NAMES = {
-    "A": "a", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "F": "ép", "G": "giê", "H": "hát",
-    "I": "i", "J": "gi", "K": "ca", "L": "e lờ", "M": "em mờ", "N": "en nờ", "O": "o", "P": "pê",
-    "Q": "quy", "R": "e rờ", "S": "ét xì", "T": "tê", "U": "u", "V": "vê", "W": "vê kép", "X": "ích xì",
-    "Y": "i dài", "Z": "dét",
+    "A": "a",
+    "B": "bê",
+    "C": "xê",
+    "D": "dê",
+    "Đ": "đê",
+    "E": "e",
+    "F": "ép",
+    "G": "giê",
+    "H": "hát",
+    "I": "i",
+    "J": "gi",
+    "K": "ca",
+    "L": "e lờ",
+    "M": "em mờ",
+    "N": "en nờ",
+    "O": "o",
+    "P": "pê",
+    "Q": "quy",
+    "R": "e rờ",
+    "S": "ét xì",
+    "T": "tê",
+    "U": "u",
+    "V": "vê",
+    "W": "vê kép",
+    "X": "ích xì",
+    "Y": "i dài",
+    "Z": "dét",
 }
 MONTHS = {1: "một", 4: "tư"}
 
@@ -27,8 +51,12 @@ class AbbreviationsError(ValueError):
     """The abbreviations file is not a mapping of short forms to non-empty text."""
 
 
-Abbreviations = RootModel[dict[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)],
-                               Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]]]
+Abbreviations = RootModel[
+    dict[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)],
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)],
+    ]
+]
 """speech_abbreviations.yaml: `SHORT: full words` lines, both sides non-empty text."""
 
 
@@ -39,8 +67,7 @@ def load_abbreviations(path: Path = DEFAULT_ABBREVIATIONS_PATH) -> dict[str, str
 
 def _spell(token: str) -> str:
     """Letters by their Vietnamese names, digits one by one: 'A012' -> 'a không một hai'."""
-    words = [LETTER_NAMES.get(ch.upper(), ch) if not ch.isdigit() else DIGITS[int(ch)] for ch in token
-             if ch.isalnum()]
+    words = [LETTER_NAMES.get(ch.upper(), ch) if not ch.isdigit() else DIGITS[int(ch)] for ch in token if ch.isalnum()]
     return " ".join(words)
 
 
@@ -71,6 +98,7 @@ def _rule(pattern: str) -> Callable[[Rewrite], Rewrite]:
     def register(func: Rewrite) -> Rewrite:
         _RULES.append((re.compile(pattern), func))
         return func
+
     return register
 
 
@@ -156,8 +184,11 @@ def speakable(text: str, *, abbreviations: Mapping[str, str] | None = None) -> s
     text = _RANGE.sub(" đến ", text)
     text = _WORD_SLASH.sub(", ", text)
     for short, full in (abbreviations if abbreviations is not None else _default_abbreviations()).items():
-        text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)" if short[-1].isalnum() else
-                      rf"(?<!\w){re.escape(short)}", full + " " if not short[-1].isalnum() else full, text)
+        text = re.sub(
+            rf"(?<!\w){re.escape(short)}(?!\w)" if short[-1].isalnum() else rf"(?<!\w){re.escape(short)}",
+            full + " " if not short[-1].isalnum() else full,
+            text,
+        )
     for pattern, rewrite in _RULES:
         text = pattern.sub(partial(_apply, rewrite), text)
     return _SPACE_AFTER_PAREN.sub("(", _SPACE_BEFORE_PUNCT.sub(r"\1", clean(text)))

@@ -1,4 +1,5 @@
 """Speech-to-text behind a small Protocol; the real engine is vosk (offline Kaldi models)."""
+
 from __future__ import annotations
 
 import json
@@ -61,7 +62,8 @@ class VoskSpeechToText:
         if not (model_dir / "am").is_dir() and not (model_dir / "final.mdl").exists():
             raise SpeechModelError(
                 f"vosk model not found in {model_dir} — run models/fetch_vosk_model.sh "
-                f"or set KIOSK_VOSK_MODEL_DIR to an unpacked vosk model folder")
+                f"or set KIOSK_VOSK_MODEL_DIR to an unpacked vosk model folder"
+            )
         import vosk  # heavy native library: imported only when an engine is built
 
         vosk.SetLogLevel(-2)  # keep Kaldi's info/warning lines off the console
@@ -88,7 +90,7 @@ class VoskSpeechToText:
         words: list[dict[str, Any]] = []
         texts: list[str] = []
         for start in range(0, len(audio.samples), _CHUNK_BYTES):
-            if recognizer.AcceptWaveform(audio.samples[start:start + _CHUNK_BYTES]):
+            if recognizer.AcceptWaveform(audio.samples[start : start + _CHUNK_BYTES]):
                 _collect(json.loads(recognizer.Result()), words, texts)
         _collect(json.loads(recognizer.FinalResult()), words, texts)
         text = " ".join(texts).strip()

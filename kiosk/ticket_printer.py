@@ -5,6 +5,7 @@ The ticket: ward, big number, desk and floor, priority, issue time, and a QR cod
 (/t/{public id}) to follow the queue on a phone. Text is printed without diacritics ("Quay 1 - Ho tich"): most
 kiosk thermal printers have no Vietnamese code page (CP1258) and would print garbage instead of accents.
 """
+
 from __future__ import annotations
 
 import threading

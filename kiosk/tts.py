@@ -1,4 +1,5 @@
 """Text-to-speech behind a small Protocol, and the espeak-ng process engine (the pyttsx3 one is in tts_pyttsx3.py)."""
+
 from __future__ import annotations
 
 import shutil
@@ -49,8 +50,10 @@ def resolve_voice(language: str, voice_id: str, installed: Mapping[str, str]) ->
     if same_name:
         return installed[same_name[0]]
     close = sorted(vid for vid in installed if vid.split("/")[-1].startswith(language))
-    raise SpeechSynthesisError(f"espeak-ng voice {voice_id!r} for {language!r} is not installed; "
-                               f"available: {', '.join(close) or 'none for this language'}")
+    raise SpeechSynthesisError(
+        f"espeak-ng voice {voice_id!r} for {language!r} is not installed; "
+        f"available: {', '.join(close) or 'none for this language'}"
+    )
 
 
 def check_request(text: str, language: str, voices: Mapping[str, str]) -> None:
@@ -58,8 +61,7 @@ def check_request(text: str, language: str, voices: Mapping[str, str]) -> None:
     if not text.strip():
         raise SpeechSynthesisError("nothing to say: the text is empty")
     if language not in voices:
-        raise SpeechSynthesisError(f"no voice configured for language {language!r}; "
-                                   f"known: {', '.join(sorted(voices))}")
+        raise SpeechSynthesisError(f"no voice configured for language {language!r}; known: {', '.join(sorted(voices))}")
 
 
 class EspeakTextToSpeech:
@@ -70,16 +72,18 @@ class EspeakTextToSpeech:
     is KIOSK_TTS_ENGINE=espeak, for a machine without pyttsx3 or to compare the two.
     """
 
-    def __init__(self, voices: Mapping[str, str] | None = None, *, rate: int = 150,
-                 executable: str = "espeak-ng") -> None:
+    def __init__(
+        self, voices: Mapping[str, str] | None = None, *, rate: int = 150, executable: str = "espeak-ng"
+    ) -> None:
         path = shutil.which(executable)
         if path is None:
             raise SpeechSynthesisError("espeak-ng is not installed; install it: apt-get install espeak-ng")
         self.executable = path
         self.installed = installed_voices(path)
         wanted = {**DEFAULT_VOICES, **(voices or {})}
-        self.voices = {language: resolve_voice(language, voice_id, self.installed)
-                       for language, voice_id in wanted.items()}
+        self.voices = {
+            language: resolve_voice(language, voice_id, self.installed) for language, voice_id in wanted.items()
+        }
         self.rate = rate
 
     def _resolve(self, language: str, voice_id: str) -> str:
@@ -90,16 +94,21 @@ class EspeakTextToSpeech:
         if by_name:
             return self.installed[by_name[0]]
         close = sorted(vid for vid in self.installed if vid.split("/")[-1].startswith(language))
-        raise SpeechSynthesisError(f"espeak-ng voice {voice_id!r} for {language!r} is not installed; "
-                                   f"available: {', '.join(close) or 'none for this language'}")
+        raise SpeechSynthesisError(
+            f"espeak-ng voice {voice_id!r} for {language!r} is not installed; "
+            f"available: {', '.join(close) or 'none for this language'}"
+        )
 
     def synthesize(self, text: str, language: str = "vi") -> bytes:
         check_request(text, language, self.voices)
-        command = [self.executable, "-v", self.voices[language], "-s", str(self.rate), "-b", "1",
-                   "--stdin", "--stdout"]
+        command = [self.executable, "-v", self.voices[language], "-s", str(self.rate), "-b", "1", "--stdin", "--stdout"]
         try:
-            done = subprocess.run(command, input=text[:MAX_SPEECH_CHARS].encode("utf-8"), capture_output=True,
-                                  timeout=_SYNTHESIS_TIMEOUT_S)
+            done = subprocess.run(
+                command,
+                input=text[:MAX_SPEECH_CHARS].encode("utf-8"),
+                capture_output=True,
+                timeout=_SYNTHESIS_TIMEOUT_S,
+            )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise SpeechSynthesisError(f"espeak-ng failed: {exc}") from exc
         if done.returncode != 0:

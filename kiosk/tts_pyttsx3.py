@@ -22,6 +22,7 @@ the WAV with the `wave` module; so no polling of the file is needed. The RIFF si
 the file length before the audio is returned. Beyond the public API we only read the driver's own binding of
 espeak_IsPlaying and silence its print (see _SharedEngine).
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -141,8 +142,9 @@ def _shared_engine() -> _SharedEngine:
         try:
             _shared = _SharedEngine()
         except (ImportError, OSError, RuntimeError) as exc:
-            raise SpeechSynthesisError(f"pyttsx3 with espeak-ng is not usable ({exc}); "
-                                       "install: apt-get install espeak-ng; pip install pyttsx3") from exc
+            raise SpeechSynthesisError(
+                f"pyttsx3 with espeak-ng is not usable ({exc}); install: apt-get install espeak-ng; pip install pyttsx3"
+            ) from exc
     return _shared
 
 
@@ -157,8 +159,9 @@ class Pyttsx3TextToSpeech:
         with _ENGINE_LOCK:
             shared = _shared_engine()
         wanted = {**DEFAULT_VOICES, **(voices or {})}
-        self.voices = {language: resolve_voice(language, voice_id, shared.installed)
-                       for language, voice_id in wanted.items()}
+        self.voices = {
+            language: resolve_voice(language, voice_id, shared.installed) for language, voice_id in wanted.items()
+        }
         self.rate = rate
         self._scratch = tempfile.TemporaryDirectory(prefix="kiosk-tts-")
 

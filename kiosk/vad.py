@@ -1,4 +1,5 @@
 """Energy-based voice-activity endpointing: when did the visitor start and stop speaking."""
+
 from __future__ import annotations
 
 import enum
@@ -37,10 +38,16 @@ class VadConfig:
 
     @classmethod
     def from_settings(cls, settings: KioskSettings) -> VadConfig:
-        return cls(threshold_dbfs=settings.vad_threshold_dbfs, frame_ms=settings.vad_frame_ms,
-                   start_ms=settings.vad_start_ms, hangover_ms=settings.vad_hangover_ms,
-                   opener_hangover_ms=settings.vad_opener_hangover_ms, opener_ms=settings.vad_opener_ms,
-                   max_utterance_s=settings.max_utterance_s, no_speech_timeout_s=settings.no_speech_timeout_s)
+        return cls(
+            threshold_dbfs=settings.vad_threshold_dbfs,
+            frame_ms=settings.vad_frame_ms,
+            start_ms=settings.vad_start_ms,
+            hangover_ms=settings.vad_hangover_ms,
+            opener_hangover_ms=settings.vad_opener_hangover_ms,
+            opener_ms=settings.vad_opener_ms,
+            max_utterance_s=settings.max_utterance_s,
+            no_speech_timeout_s=settings.no_speech_timeout_s,
+        )
 
 
 class EndpointState(enum.Enum):
@@ -88,9 +95,8 @@ class EnergyEndpointer:
         if self.state in (EndpointState.ENDED, EndpointState.NO_SPEECH):
             return self.state
         self._pending += pcm
-        while len(self._pending) >= self._frame_bytes and self.state in (EndpointState.WAITING,
-                                                                         EndpointState.SPEAKING):
-            frame, self._pending = self._pending[:self._frame_bytes], self._pending[self._frame_bytes:]
+        while len(self._pending) >= self._frame_bytes and self.state in (EndpointState.WAITING, EndpointState.SPEAKING):
+            frame, self._pending = self._pending[: self._frame_bytes], self._pending[self._frame_bytes :]
             self._frames_seen += 1
             self._step(frame, frame_level_dbfs(frame) > self.config.threshold_dbfs)
         return self.state
@@ -106,9 +112,10 @@ class EnergyEndpointer:
                 self._utterance = self._preroll[-keep:]
                 self._preroll = []
             else:
-                del self._preroll[:-(self._frames(cfg.preroll_ms) + self._frames(cfg.start_ms))]
-                if (math.isfinite(cfg.no_speech_timeout_s)
-                        and self._frames_seen >= self._frames(cfg.no_speech_timeout_s * 1000)):
+                del self._preroll[: -(self._frames(cfg.preroll_ms) + self._frames(cfg.start_ms))]
+                if math.isfinite(cfg.no_speech_timeout_s) and self._frames_seen >= self._frames(
+                    cfg.no_speech_timeout_s * 1000
+                ):
                     self.state = EndpointState.NO_SPEECH
             return
         self._utterance.append(frame)

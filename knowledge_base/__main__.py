@@ -1,4 +1,5 @@
 """Command line: import the catalogue, build the index, search (one query or a stdin batch), evaluate."""
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="top-1/top-3/MRR per question kind for lexical, dense and fused search")
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true")
-    p.add_argument("--turn", action="store_true",
-                   help="also evaluate each question as a first turn through knowledge_base.turn.search_turn")
+    p.add_argument(
+        "--turn",
+        action="store_true",
+        help="also evaluate each question as a first turn through knowledge_base.turn.search_turn",
+    )
     p.set_defaults(run=_eval)
     p = sub.add_parser("tune", help="grid-search fusion weights and confidence thresholds on DEV files")
     p.add_argument("files", type=Path, nargs="+")

@@ -1,4 +1,5 @@
 """Staff-editable alias list: maps citizens' everyday words (sổ đỏ, hộ khẩu, CCCD...) to catalogue terms."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,15 @@ _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # same safe rules; 
 class AliasFileError(ValueError):
     """The alias file (or an entry) is invalid. Message is Vietnamese first, then English."""
 
-    def __init__(self, detail: str, *, entry_number: int | None = None, canonical: str | None = None,
-                 line: int | None = None, source: str | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        entry_number: int | None = None,
+        canonical: str | None = None,
+        line: int | None = None,
+        source: str | None = None,
+    ) -> None:
         self.detail, self.entry_number, self.canonical = detail, entry_number, canonical
         self.line, self.source = line, source
         where = [source] if source else []
@@ -38,8 +46,13 @@ class AliasFileError(ValueError):
 
     def located(self, *, source: str, line: int | None = None) -> AliasFileError:
         """The same error with the file name (and the entry's line when not yet known) filled in."""
-        return AliasFileError(self.detail, entry_number=self.entry_number, canonical=self.canonical,
-                              line=self.line if self.line is not None else line, source=source)
+        return AliasFileError(
+            self.detail,
+            entry_number=self.entry_number,
+            canonical=self.canonical,
+            line=self.line if self.line is not None else line,
+            source=source,
+        )
 
 
 class AliasConflictError(AliasFileError):
@@ -77,8 +90,11 @@ class AliasEntry:
         """Validate one raw entry (as read from YAML/JSON); raises AliasFileError naming what is wrong."""
         where = {"entry_number": entry_number, "line": line}
         if not isinstance(data, dict):
-            raise AliasFileError("mỗi mục phải là một bảng có 'canonical' và 'aliases' / each entry must be a "
-                                 f"mapping with 'canonical' and 'aliases' (got {_kind(data)})", **where)
+            raise AliasFileError(
+                "mỗi mục phải là một bảng có 'canonical' và 'aliases' / each entry must be a "
+                f"mapping with 'canonical' and 'aliases' (got {_kind(data)})",
+                **where,
+            )
         canonical = data.get("canonical")
         label = canonical if isinstance(canonical, str) else None
         where["canonical"] = label
@@ -101,13 +117,15 @@ class AliasEntry:
 
 def _kind(value: Any) -> str:
     return {bool: "true/false", int: "a number", float: "a number", type(None): "nothing"}.get(
-        type(value), type(value).__name__)
+        type(value), type(value).__name__
+    )
 
 
 def _text(value: Any, name: str, max_chars: int, where: dict) -> str:
     if not isinstance(value, str):
-        raise AliasFileError(f"'{name}' phải là chữ / must be text (got {_kind(value)}); "
-                             "put it in quotes if needed", **where)
+        raise AliasFileError(
+            f"'{name}' phải là chữ / must be text (got {_kind(value)}); put it in quotes if needed", **where
+        )
     value = clean(value)
     if not value:
         raise AliasFileError(f"'{name}' đang trống / is empty", **where)
@@ -120,15 +138,18 @@ def _text(value: Any, name: str, max_chars: int, where: dict) -> str:
 
 def _text_list(value: Any, name: str, where: dict, *, allow_empty: bool) -> list[str]:
     if not isinstance(value, list):
-        raise AliasFileError(f"'{name}' phải là danh sách [a, b] / must be a list like [a, b] "
-                             f"(got {_kind(value)})", **where)
+        raise AliasFileError(
+            f"'{name}' phải là danh sách [a, b] / must be a list like [a, b] (got {_kind(value)})", **where
+        )
     if not value and not allow_empty:
         raise AliasFileError(f"'{name}' không được rỗng / must not be empty", **where)
     out = []
     for position, item in enumerate(value, start=1):
         if not isinstance(item, str):
-            raise AliasFileError(f"'{name}' item {position} phải là chữ / must be text (got {_kind(item)}: "
-                                 f"{item!r}); put it in quotes", **where)
+            raise AliasFileError(
+                f"'{name}' item {position} phải là chữ / must be text (got {_kind(item)}: {item!r}); put it in quotes",
+                **where,
+            )
         out.append(_text(item, name, MAX_TEXT_CHARS, where))
     return out
 
@@ -167,10 +188,14 @@ class AliasTable:
         for index, entry in enumerate(self._entries):
             first = canonicals.setdefault(_phrase_key(entry.canonical), index)
             if first != index:
-                raise AliasConflictError(f"canonical đã có ở mục #{first + 1}, hãy gộp aliases vào đó / canonical "
-                                         f"already used by entry #{first + 1}; merge the aliases into it",
-                                         phrase=entry.canonical, other=self._entries[first].canonical,
-                                         entry_number=index + 1, canonical=entry.canonical)
+                raise AliasConflictError(
+                    f"canonical đã có ở mục #{first + 1}, hãy gộp aliases vào đó / canonical "
+                    f"already used by entry #{first + 1}; merge the aliases into it",
+                    phrase=entry.canonical,
+                    other=self._entries[first].canonical,
+                    entry_number=index + 1,
+                    canonical=entry.canonical,
+                )
             for phrase in (entry.canonical, *entry.aliases):
                 words = _words(phrase)
                 key = tuple(_token_info(word)[0] for word in words)
@@ -180,7 +205,11 @@ class AliasTable:
                     raise AliasConflictError(
                         f"{phrase!r} đã thuộc mục #{previous + 1} ({other.canonical!r}) / already maps to "
                         f"entry #{previous + 1} ({other.canonical!r}); one phrase can mean only one canonical",
-                        phrase=phrase, other=other.canonical, entry_number=index + 1, canonical=entry.canonical)
+                        phrase=phrase,
+                        other=other.canonical,
+                        entry_number=index + 1,
+                        canonical=entry.canonical,
+                    )
                 node = self._trie
                 for folded in key:
                     node = node.setdefault(folded, {})
@@ -195,8 +224,9 @@ class AliasTable:
         except FileNotFoundError:
             raise AliasFileError("không tìm thấy tệp / file not found", source=str(path)) from None
         except UnicodeDecodeError as error:
-            raise AliasFileError(f"tệp không phải UTF-8 / file is not UTF-8 ({error.reason})",
-                                 source=str(path)) from None
+            raise AliasFileError(
+                f"tệp không phải UTF-8 / file is not UTF-8 ({error.reason})", source=str(path)
+            ) from None
         return cls.parse(text, source=str(path))
 
     @classmethod
@@ -209,15 +239,20 @@ class AliasTable:
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             problem = getattr(error, "problem", None) or str(error)
-            raise AliasFileError(f"lỗi cú pháp YAML / YAML syntax error: {problem}"
-                                 + (f" (cột/column {mark.column + 1})" if mark else ""),
-                                 line=mark.line + 1 if mark else None, source=source) from None
+            raise AliasFileError(
+                f"lỗi cú pháp YAML / YAML syntax error: {problem}"
+                + (f" (cột/column {mark.column + 1})" if mark else ""),
+                line=mark.line + 1 if mark else None,
+                source=source,
+            ) from None
         finally:
             loader.dispose()
         if not isinstance(data, list):
-            raise AliasFileError("tệp phải là danh sách các mục bắt đầu bằng '- canonical:' / the file must be "
-                                 f"a list of entries starting with '- canonical:' (got {_kind(data)})",
-                                 source=source)
+            raise AliasFileError(
+                "tệp phải là danh sách các mục bắt đầu bằng '- canonical:' / the file must be "
+                f"a list of entries starting with '- canonical:' (got {_kind(data)})",
+                source=source,
+            )
         lines = [node.start_mark.line + 1 for node in root.value] if isinstance(root, yaml.SequenceNode) else []
         try:
             return cls(data)
@@ -295,8 +330,12 @@ def _yaml_scalar(text: str) -> str:
 def _checked(entry: AliasEntry | dict, number: int) -> AliasEntry:
     """Run the file's validation on an entry built in code, so a table is always consistent."""
     if isinstance(entry, AliasEntry):
-        entry = {"canonical": entry.canonical, "aliases": _as_list(entry.aliases),
-                 "fields": _as_list(entry.fields), "note": entry.note}
+        entry = {
+            "canonical": entry.canonical,
+            "aliases": _as_list(entry.aliases),
+            "fields": _as_list(entry.fields),
+            "note": entry.note,
+        }
     return AliasEntry.from_dict(entry, entry_number=number)
 
 

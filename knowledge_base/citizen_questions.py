@@ -11,6 +11,7 @@ Each file under knowledge_base/data/citizen_questions/ is a YAML list:
 
 Check every file: `python -m knowledge_base.citizen_questions [FILES...]`.
 """
+
 from __future__ import annotations
 
 import sys

@@ -4,6 +4,7 @@
 raises ``ErrorType`` with one line per problem, e.g.
 ``dossier_statuses.yaml: entry 4 (code: 4) → label: String should have at least 1 character``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,8 +37,9 @@ def validate(data: Any, model: type[M], *, source: str, error: type[Exception] =
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{where(data, problem['loc'])}: {problem['msg'].removeprefix('Value error, ')}"
-                    for problem in exc.errors()]
+        problems = [
+            f"{where(data, problem['loc'])}: {problem['msg'].removeprefix('Value error, ')}" for problem in exc.errors()
+        ]
         raise error(f"{source}: " + "; ".join(problems)) from None
 
 

@@ -1,4 +1,5 @@
 """Evaluates search on a labelled question file: top-1, top-3 and MRR per question kind, per scorer."""
+
 from __future__ import annotations
 
 import json
@@ -59,11 +60,20 @@ def evaluate(search, questions: list[dict]) -> dict:
         calibration[outcome.confidence][0] += 1
         calibration[outcome.confidence][1] += correct
         if ranked["fused"][:1] and ranked["fused"][0] not in expected:
-            misses.append({"id": q.get("id"), "kind": q.get("kind"), "question": q["question"],
-                           "expected": sorted(expected), "got": ranked["fused"][:3]})
+            misses.append(
+                {
+                    "id": q.get("id"),
+                    "kind": q.get("kind"),
+                    "question": q["question"],
+                    "expected": sorted(expected),
+                    "got": ranked["fused"][:3],
+                }
+            )
     table = {
-        mode: {kind: {m: round(v / cell["n"], 3) if m != "n" else v for m, v in cell.items()}
-               for kind, cell in sorted(kinds.items())}
+        mode: {
+            kind: {m: round(v / cell["n"], 3) if m != "n" else v for m, v in cell.items()}
+            for kind, cell in sorted(kinds.items())
+        }
         for mode, kinds in sums.items()
     }
     return {"metrics": table, "confidence": calibration, "out_of_scope": out_of_scope, "misses": misses}
@@ -105,10 +115,19 @@ def evaluate_turns(search, questions: list[dict]) -> dict:
             cell["offered"] += offered
             cell["clarify"] += outcome.kind == "clarify"
         if not right:
-            misses.append({"id": q.get("id"), "kind": q.get("kind"), "question": q["question"],
-                           "expected": sorted(expected), "got": outcome.to_json()})
-    table = {kind: {"n": c["n"], **{m: round(c[m] / c["n"], 3) for m in ("top1", "offered", "clarify")}}
-             for kind, c in sorted(sums.items())}
+            misses.append(
+                {
+                    "id": q.get("id"),
+                    "kind": q.get("kind"),
+                    "question": q["question"],
+                    "expected": sorted(expected),
+                    "got": outcome.to_json(),
+                }
+            )
+    table = {
+        kind: {"n": c["n"], **{m: round(c[m] / c["n"], 3) for m in ("top1", "offered", "clarify")}}
+        for kind, c in sorted(sums.items())
+    }
     return {"turn": table, "out_of_scope": oos, "misses": misses}
 
 
@@ -120,8 +139,10 @@ def format_turn_report(report: dict) -> str:
         )
     oos = report["out_of_scope"]
     if oos["n"]:
-        lines.append(f"out of scope: {oos['n']} questions, answered with a ward procedure {oos['answered']}, "
-                     f"referred to the right body {oos['referred']}/{oos['referrals_expected']}")
+        lines.append(
+            f"out of scope: {oos['n']} questions, answered with a ward procedure {oos['answered']}, "
+            f"referred to the right body {oos['referred']}/{oos['referrals_expected']}"
+        )
     return "\n".join(lines)
 
 
@@ -145,5 +166,3 @@ def format_report(report: dict) -> str:
     if oos["n"]:
         lines.append(f"out of scope: {oos['n']} questions, no_match {oos['no_match']}, confident {oos['confident']}")
     return "\n".join(lines)
-
-

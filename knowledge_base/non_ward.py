@@ -8,6 +8,7 @@ the record) and, optionally, the handling body in everyday words.
 
 Check the file: `python -m knowledge_base.non_ward [FILE]`.
 """
+
 from __future__ import annotations
 
 import sys
@@ -92,8 +93,7 @@ class NonWardProcedures:
     entries: dict[str, NonWardProcedure]
 
     @classmethod
-    def load(cls, path: Path | str = DEFAULT_PATH, *, ward_level: dict[str, bool] | None = None
-             ) -> "NonWardProcedures":
+    def load(cls, path: Path | str = DEFAULT_PATH, *, ward_level: dict[str, bool] | None = None) -> "NonWardProcedures":
         """The validated file; with ``ward_level`` (code → handled at the ward) every code must be a known
         non-ward one. NonWardError names the file and the entry otherwise."""
         data = read_model(path, _File, NonWardError).root
@@ -105,10 +105,16 @@ class NonWardProcedures:
             if ward_level is not None and entry.code not in ward_level:
                 raise NonWardError(f"{where}: no procedure with this code in the catalogue")
             if ward_level is not None and ward_level[entry.code]:
-                raise NonWardError(f"{where}: this procedure is handled at the ward; its English name and "
-                                   "phrasings belong in the answer cards and citizen questions")
-            entries[entry.code] = NonWardProcedure(code=entry.code, en=clean(entry.en), asks=entry.asks,
-                                                   body=entry.body.model_dump() if entry.body else None)
+                raise NonWardError(
+                    f"{where}: this procedure is handled at the ward; its English name and "
+                    "phrasings belong in the answer cards and citizen questions"
+                )
+            entries[entry.code] = NonWardProcedure(
+                code=entry.code,
+                en=clean(entry.en),
+                asks=entry.asks,
+                body=entry.body.model_dump() if entry.body else None,
+            )
         return cls(entries)
 
     def get(self, code: str | None) -> NonWardProcedure | None:
@@ -140,8 +146,10 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     asks = sum(len(e.asks) for e in table.entries.values())
-    print(f"{path}: {len(table.entries)} non-ward procedures, {asks} citizen phrasings, "
-          f"{sum(1 for e in table.entries.values() if e.body)} everyday body names")
+    print(
+        f"{path}: {len(table.entries)} non-ward procedures, {asks} citizen phrasings, "
+        f"{sum(1 for e in table.entries.values() if e.body)} everyday body names"
+    )
     return 0
 
 

@@ -1,4 +1,5 @@
 """Search priors: which procedures citizens ask for most (staff-editable file) and who may file them."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Settings of the knowledge base and search (env prefix KB_)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,7 @@ REPO_DIR = PACKAGE_DIR.parent
 class SearchSettings(BaseSettings):
     """Where the catalogue, aliases, embedding model and index live; all paths local by default."""
 
-    model_config = SettingsConfigDict(env_prefix="KB_", env_file=".env", extra="ignore",
-                                      use_attribute_docstrings=True)
+    model_config = SettingsConfigDict(env_prefix="KB_", env_file=".env", extra="ignore", use_attribute_docstrings=True)
 
     catalogue_path: Path = PACKAGE_DIR / "data" / "procedures.jsonl"
     """The procedure catalogue (JSON lines, one procedure record a line)."""

@@ -1,4 +1,5 @@
 """Text normalisation shared by search, aliases and the catalogue: NFC, accent folding, tokens."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Grid search of fusion weights and confidence thresholds on the dev split (never on test)."""
+
 from __future__ import annotations
 
 import itertools
@@ -32,8 +33,10 @@ def _cached_parts(search: ProcedureSearch, questions: list[dict]) -> list[tuple[
 
 
 def _with_lexical(search: ProcedureSearch, rows, allowed: set[str]) -> list[tuple[dict, dict, set]]:
-    return [(dense, {c: v for c, v in search.lexical.score(expanded).items() if c in allowed}, expected)
-            for dense, expanded, expected in rows]
+    return [
+        (dense, {c: v for c, v in search.lexical.score(expanded).items() if c in allowed}, expected)
+        for dense, expanded, expected in rows
+    ]
 
 
 def _top1(search: ProcedureSearch, rows, tuning: SearchTuning) -> tuple[float, list]:
@@ -51,8 +54,7 @@ def _thresholds(tops) -> dict:
     """Confidence thresholds: 'confident' should be right ≥ 97% of the time; out-of-scope should be no_match."""
     best = None
     for confident_score, margin, none in itertools.product(
-        [0.45, 0.5, 0.55, 0.6, 0.65, 0.7], [0.02, 0.04, 0.06, 0.08, 0.1],
-        [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55]
+        [0.45, 0.5, 0.55, 0.6, 0.65, 0.7], [0.02, 0.04, 0.06, 0.08, 0.1], [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55]
     ):
         if none >= confident_score:
             continue
@@ -72,11 +74,19 @@ def _thresholds(tops) -> dict:
         in_n = sum(1 for _, e in tops if e)
         # reward answering confidently and correctly, rejecting out-of-scope, rarely rejecting real questions
         utility = conf_ok / in_n - 3 * (conf_n - conf_ok) / in_n + 0.5 * oos_none / max(1, oos_n) - 2 * in_none / in_n
-        candidate = (utility, precision, {"confident_score": confident_score, "confident_margin": margin,
-                                          "no_match_score": none, "confident_rate": round(conf_n / in_n, 3),
-                                          "confident_precision": round(precision, 3),
-                                          "oos_no_match": round(oos_none / max(1, oos_n), 3),
-                                          "in_scope_no_match": round(in_none / in_n, 3)})
+        candidate = (
+            utility,
+            precision,
+            {
+                "confident_score": confident_score,
+                "confident_margin": margin,
+                "no_match_score": none,
+                "confident_rate": round(conf_n / in_n, 3),
+                "confident_precision": round(precision, 3),
+                "oos_no_match": round(oos_none / max(1, oos_n), 3),
+                "in_scope_no_match": round(in_none / in_n, 3),
+            },
+        )
         best = max(best, candidate, key=lambda c: (c[0], c[1])) if best else candidate
     return best[2]
 
@@ -106,6 +116,12 @@ def tune(search: ProcedureSearch, paths) -> dict:
     _, tops = _top1(search, rows, best)
     thresholds = _thresholds(tops)
     search.tuning, search.lexical.precision_weight = base, base_precision
-    return {"dev_questions": len(questions), "dev_top1": round(best_top1, 3), "precision_weight": best_precision,
-            "fusion": {k: getattr(best, k) for k in GRID}, "thresholds": thresholds, "current": asdict(base),
-            "runners_up": [(round(s, 3), p, dict(zip(GRID, v))) for s, p, v, *_ in scored[1:6]]}
+    return {
+        "dev_questions": len(questions),
+        "dev_top1": round(best_top1, 3),
+        "precision_weight": best_precision,
+        "fusion": {k: getattr(best, k) for k in GRID},
+        "thresholds": thresholds,
+        "current": asdict(base),
+        "runners_up": [(round(s, 3), p, dict(zip(GRID, v))) for s, p, v, *_ in scored[1:6]],
+    }

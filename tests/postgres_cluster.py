@@ -6,6 +6,7 @@ The server binaries come from Debian's `postgresql` package (`/usr/lib/postgresq
 `postgres` system user the package creates. Settings favour speed over durability (fsync off): the data is thrown
 away anyway.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -18,9 +19,11 @@ from pathlib import Path
 
 from tests.servers import free_port
 
-MISSING = ("PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's postgresql package "
-           "(`apt-get install postgresql`; scripts/setup.sh --for-tests does it as root) or set "
-           "BRIDGE_TEST_POSTGRES_BINDIR to their folder")
+MISSING = (
+    "PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's postgresql package "
+    "(`apt-get install postgresql`; scripts/setup.sh --for-tests does it as root) or set "
+    "BRIDGE_TEST_POSTGRES_BINDIR to their folder"
+)
 
 
 class ClusterUnavailable(RuntimeError):
@@ -54,8 +57,10 @@ class PostgresCluster:
             try:
                 user = pwd.getpwnam("postgres")
             except KeyError as exc:
-                raise ClusterUnavailable("running as root and there is no `postgres` user to run the server as "
-                                         "(Debian's postgresql package creates it)") from exc
+                raise ClusterUnavailable(
+                    "running as root and there is no `postgres` user to run the server as "
+                    "(Debian's postgresql package creates it)"
+                ) from exc
             self._as_user, self._owner = ["runuser", "-u", "postgres", "--"], (user.pw_uid, user.pw_gid)
         self.root = Path(tempfile.mkdtemp(prefix="bridge-pg-"))
         self.port = 0
@@ -70,8 +75,18 @@ class PostgresCluster:
         if self._owner:
             os.chown(self.root, *self._owner)
         data = self.root / "data"
-        self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", "bridge", "--auth=trust", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync")
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "bridge",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         self.port = free_port()
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "

@@ -4,6 +4,7 @@ folder deleted afterwards. `scripts/setup.sh --for-tests` installs the package w
 Tests about Redis skip without the binary, except when BRIDGE_REQUIRE_REDIS=1 (set by .ci/run) or CI=true:
 then they fail, so CI never silently leaves them out (`redis_or_skip`).
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,10 @@ from pathlib import Path
 
 from tests.servers import free_port, stop_process
 
-MISSING = ("redis-server not found: install Debian's redis-server package (`apt-get install redis-server`; "
-           "scripts/setup.sh --for-tests does it as root)")
+MISSING = (
+    "redis-server not found: install Debian's redis-server package (`apt-get install redis-server`; "
+    "scripts/setup.sh --for-tests does it as root)"
+)
 REQUIRE_REDIS = any(os.environ.get(name, "").lower() in ("1", "true", "yes") for name in ("BRIDGE_REQUIRE_REDIS", "CI"))
 
 
@@ -29,7 +32,8 @@ class RedisServer:
 
     def __init__(self) -> None:
         self.binary = shutil.which("redis-server") or (
-            "/usr/bin/redis-server" if Path("/usr/bin/redis-server").is_file() else None)
+            "/usr/bin/redis-server" if Path("/usr/bin/redis-server").is_file() else None
+        )
         if self.binary is None:
             raise RedisUnavailable(MISSING)
         self.root = Path(tempfile.mkdtemp(prefix="test-redis-"))
@@ -43,9 +47,24 @@ class RedisServer:
     def start(self) -> RedisServer:
         self.port = free_port()
         self._process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.root), "--protected-mode", "yes"],
-            stdout=(self.root / "redis.log").open("w"), stderr=subprocess.STDOUT)
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.root),
+                "--protected-mode",
+                "yes",
+            ],
+            stdout=(self.root / "redis.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 20
         import socket
 

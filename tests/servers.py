@@ -1,5 +1,6 @@
 """Real servers for tests: a free 127.0.0.1 port, an ASGI app run under uvicorn in a background thread, and
 stopping a server subprocess."""
+
 from __future__ import annotations
 
 import contextlib
@@ -23,8 +24,9 @@ def serve(app, port: int | None = None) -> Iterator[str]:
     import uvicorn  # not at import time: tests/rasa (.venv-rasa, no uvicorn) use free_port and stop_process
 
     port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto",
-                                           proxy_headers=False))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto", proxy_headers=False)
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -1,4 +1,5 @@
 """Compose short, speakable answers (≤ 3 sentences) about one procedure record, citing its code."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Base class of the thin actions: services injection, language of the turn, sending a Reply."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod

@@ -1,4 +1,5 @@
 """English names of the bodies that handle procedures beyond the ward (assistant/actions/data/body_names.yaml)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

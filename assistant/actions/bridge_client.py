@@ -1,4 +1,5 @@
 """HTTP client for the bridge API (search, procedures, desks, tickets, dossiers) behind a small Protocol."""
+
 from __future__ import annotations
 
 import asyncio
@@ -41,8 +42,16 @@ class BridgeClient(Protocol):
         """``GET /api/procedures/search`` (ward level) → {"query", "confidence", "results": [{"code","name","field",
         "score"}]}, plus "elsewhere" (a hit of the same shape) when a non-ward procedure outranks every ward one."""
 
-    async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
-                   recent: list[str] | None = None, language: str = "vi", matter: str | None = None) -> dict[str, Any]:
+    async def turn(
+        self,
+        text: str,
+        *,
+        current: str | None = None,
+        options: list[str] | None = None,
+        recent: list[str] | None = None,
+        language: str = "vi",
+        matter: str | None = None,
+    ) -> dict[str, Any]:
         """``GET /api/turn``: what the turn is about (knowledge_base.turn.TurnOutcome.to_json): {"kind", "code",
         "name", "choices": [{"code","name","ward_level"}], "elsewhere", "follow_up", "reason", "topic", "matter"};
         ``matter`` is the outside matter last referred (slot ``outside_matter``)."""
@@ -98,8 +107,9 @@ class HttpBridgeClient:
     def __init__(self, settings: ActionSettings) -> None:
         self._base = settings.bridge_url.rstrip("/")
         self._service_token = settings.resolved_service_token()
-        self._timeout = aiohttp.ClientTimeout(total=None, connect=settings.connect_timeout_s,
-                                              sock_read=settings.read_timeout_s)
+        self._timeout = aiohttp.ClientTimeout(
+            total=None, connect=settings.connect_timeout_s, sock_read=settings.read_timeout_s
+        )
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -117,11 +127,13 @@ class HttpBridgeClient:
         if self._session is not None and not self._session.closed:
             await self._session.close()
 
-    async def _request(self, method: str, path: str, *, params: Any = None,
-                       json: Any = None, headers: dict[str, str] | None = None) -> BridgeResponse:
+    async def _request(
+        self, method: str, path: str, *, params: Any = None, json: Any = None, headers: dict[str, str] | None = None
+    ) -> BridgeResponse:
         try:
-            async with self._current_session().request(method, self._base + path, params=params, json=json,
-                                                       headers=headers) as response:
+            async with self._current_session().request(
+                method, self._base + path, params=params, json=json, headers=headers
+            ) as response:
                 answer = BridgeResponse(response.status, await response.read())
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             # Only the path and error class are logged: queries and dossier data never reach logs.
@@ -156,8 +168,16 @@ class HttpBridgeClient:
             raise BridgeUnavailable("search endpoint missing")
         return body
 
-    async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
-                   recent: list[str] | None = None, language: str = "vi", matter: str | None = None) -> dict[str, Any]:
+    async def turn(
+        self,
+        text: str,
+        *,
+        current: str | None = None,
+        options: list[str] | None = None,
+        recent: list[str] | None = None,
+        language: str = "vi",
+        matter: str | None = None,
+    ) -> dict[str, Any]:
         params: list[tuple[str, str]] = [("text", text), ("language", language)]
         if current:
             params.append(("current", current))
@@ -214,8 +234,11 @@ class HttpBridgeClient:
         await self._post_created("/api/complaints", body)
 
     async def lookup_dossier(self, code: str, id_last4: str, client_id: str | None = None) -> DossierLookup:
-        headers = {CLIENT_ID_HEADER: client_id, SERVICE_TOKEN_HEADER: self._service_token} \
-            if client_id and self._service_token else None
+        headers = (
+            {CLIENT_ID_HEADER: client_id, SERVICE_TOKEN_HEADER: self._service_token}
+            if client_id and self._service_token
+            else None
+        )
         response = await self._request(
             "POST", "/api/dossiers/lookup", json={"code": code, "id_last4": id_last4}, headers=headers
         )

@@ -5,6 +5,7 @@ from the record; knowledge_base/cards). Replies then say the card's short name a
 case instead of the catalogue's first items, and an English conversation gets English names, documents and
 times. A record without a card for the language is answered from the catalogue as before.
 """
+
 from __future__ import annotations
 
 from typing import Any

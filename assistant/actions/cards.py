@@ -1,4 +1,5 @@
 """The structured side of procedure replies (assistant.payload): card, suggestions and spoken form."""
+
 from __future__ import annotations
 
 import re
@@ -13,10 +14,18 @@ from assistant.payload import Choice, Desk, ProcedureCard, ReplyPayload
 SPEECH_CHARS = 200
 _SENTENCE = re.compile(r"(?<=[.!?])\s")
 SUGGESTIONS = {
-    "vi": [("Lệ phí", "/ask_fee"), ("Thời gian", "/ask_processing_time"), ("Nộp ở đâu", "/ask_where"),
-           ("Lấy số", "/ask_queue_ticket")],
-    "en": [("Fee", "/ask_fee"), ("Processing time", "/ask_processing_time"), ("Where to submit", "/ask_where"),
-           ("Take a number", "/ask_queue_ticket")],
+    "vi": [
+        ("Lệ phí", "/ask_fee"),
+        ("Thời gian", "/ask_processing_time"),
+        ("Nộp ở đâu", "/ask_where"),
+        ("Lấy số", "/ask_queue_ticket"),
+    ],
+    "en": [
+        ("Fee", "/ask_fee"),
+        ("Processing time", "/ask_processing_time"),
+        ("Where to submit", "/ask_where"),
+        ("Take a number", "/ask_queue_ticket"),
+    ],
 }
 TOPIC_NAMES = ("overview", "documents", "fee", "time", "where", "online", "steps", "legal")
 
@@ -59,12 +68,22 @@ def desk_of(route: dict[str, Any] | None, language: str = "vi") -> Desk | None:
     if not desk.get("id") or not desk.get("name"):
         return None
     name = (desk.get("name_en") if language == "en" else None) or desk["name"]
-    return Desk(id=str(desk["id"]), name=name, floor=in_language(desk, "floor", language) or None,
-                directions=in_language(desk, "directions", language) or None)
+    return Desk(
+        id=str(desk["id"]),
+        name=name,
+        floor=in_language(desk, "floor", language) or None,
+        directions=in_language(desk, "directions", language) or None,
+    )
 
 
-def procedure_card(procedure: dict[str, Any], topic: str, language: str, *, route: dict[str, Any] | None = None,
-                   handled_by: str | None = None) -> ProcedureCard:
+def procedure_card(
+    procedure: dict[str, Any],
+    topic: str,
+    language: str,
+    *,
+    route: dict[str, Any] | None = None,
+    handled_by: str | None = None,
+) -> ProcedureCard:
     """The card of one procedure record (ward level or not) as the reply's language can show it today."""
     channel = _main_channel(procedure) or {}
     kinds = {c.get("channel") for c in procedure.get("channels") or []}

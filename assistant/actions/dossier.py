@@ -1,4 +1,5 @@
 """Dossier status: read the dossier code and the last 4 ID digits from what was said, look it up, explain it."""
+
 from __future__ import annotations
 
 import logging
@@ -52,9 +53,31 @@ def id_last4_beside_code(text: str | None) -> str | None:
     return find_id_last4(rest)
 
 
-_CODE_WORDS = ("ma ho so", "ma so", "nho ma", "quen ma", "mat ma", "biet ma", "co ma", "tim ma", "ma in", "ma o",
-               "ma day", "ma do", "ma nay", "ma ghi", "cai ma", "giay hen", "phieu hen", "bien nhan", "bien lai",
-               "code", "receipt", "slip", "ho so")
+_CODE_WORDS = (
+    "ma ho so",
+    "ma so",
+    "nho ma",
+    "quen ma",
+    "mat ma",
+    "biet ma",
+    "co ma",
+    "tim ma",
+    "ma in",
+    "ma o",
+    "ma day",
+    "ma do",
+    "ma nay",
+    "ma ghi",
+    "cai ma",
+    "giay hen",
+    "phieu hen",
+    "bien nhan",
+    "bien lai",
+    "code",
+    "receipt",
+    "slip",
+    "ho so",
+)
 """Folded words that show a message is about the dossier code or the paper it is printed on."""
 
 
@@ -114,24 +137,36 @@ class DossierService:
         try:
             result = await self.bridge.lookup_dossier(code, id_last4, client_id=client)
         except BridgeUnavailable:
-            return Reply(self.replies.say("dossier_unavailable", language), slots=cleared,
-                         payload=ReplyPayload(kind="error", language=language))
+            return Reply(
+                self.replies.say("dossier_unavailable", language),
+                slots=cleared,
+                payload=ReplyPayload(kind="error", language=language),
+            )
         logger.info("dossier lookup outcome=%s", result.outcome)
         if result.outcome == "found" and result.record:
             return self._found(result.record, code, language, cleared)
         if result.outcome == "locked":
             minutes = max(1, -(-(result.retry_after_s or 900) // 60))
-            return Reply(self.replies.say("dossier_locked", language, minutes=minutes), slots=cleared,
-                         payload=ReplyPayload(kind="dossier_refused", language=language))
+            return Reply(
+                self.replies.say("dossier_locked", language, minutes=minutes),
+                slots=cleared,
+                payload=ReplyPayload(kind="dossier_refused", language=language),
+            )
         if result.outcome == "unavailable":
-            return Reply(self.replies.say("dossier_unavailable", language), slots=cleared,
-                         payload=ReplyPayload(kind="error", language=language))
+            return Reply(
+                self.replies.say("dossier_unavailable", language),
+                slots=cleared,
+                payload=ReplyPayload(kind="error", language=language),
+            )
         # not_found and the bridge's 422s look the same to the citizen
         return self._refused("dossier_not_found", language, cleared)
 
     def _refused(self, key: str, language: str, slots: dict) -> Reply:
-        return Reply(self.replies.say(key, language), slots=slots,
-                     payload=ReplyPayload(kind="dossier_refused", language=language))
+        return Reply(
+            self.replies.say(key, language),
+            slots=slots,
+            payload=ReplyPayload(kind="dossier_refused", language=language),
+        )
 
     def _found(self, record: dict, code: str, language: str, slots: dict) -> Reply:
         status = record.get("status") or {}
@@ -144,23 +179,31 @@ class DossierService:
         desk_raw = record.get("pickup_desk") or {}
         desk_name = (desk_raw.get("name_en") if language == "en" else None) or desk_raw.get("name", "")
         text = self.replies.say(
-            "dossier_found", language, code=record.get("code", code), procedure=procedure,
-            label=status.get("label", ""), next_step=f"{next_step} " if next_step else "",
-            due=_format_date(record.get("due_at"), language), desk=desk_name,
+            "dossier_found",
+            language,
+            code=record.get("code", code),
+            procedure=procedure,
+            label=status.get("label", ""),
+            next_step=f"{next_step} " if next_step else "",
+            due=_format_date(record.get("due_at"), language),
+            desk=desk_name,
         )
         try:
             status_code = int(status.get("code"))
         except (TypeError, ValueError):
             status_code = 0
         dossier = DossierStatus(
-            status_code=status_code, label=str(status.get("label") or ""),
-            explanation=status.get("explanation") or None, next_step=next_step or None,
-            procedure=procedure or None, due=record.get("due_at") or None,
+            status_code=status_code,
+            label=str(status.get("label") or ""),
+            explanation=status.get("explanation") or None,
+            next_step=next_step or None,
+            procedure=procedure or None,
+            due=record.get("due_at") or None,
             pickup_desk=Desk(id=str(desk_raw["id"]), name=str(desk_name or desk_raw["id"]))
-            if desk_raw.get("id") else None,
+            if desk_raw.get("id")
+            else None,
         )
         return Reply(text, slots=slots, payload=ReplyPayload(kind="dossier_status", language=language, dossier=dossier))
-
 
     def followup(self, dossier: dict[str, Any], language: str) -> Reply | None:
         """What the status just given asks the citizen to do, and where the result is collected (from the status
@@ -169,10 +212,18 @@ class DossierService:
             status = DossierStatus.model_validate(dossier)
         except ValueError:
             return None
-        desk = (self.replies.say("dossier_followup_desk", language, desk=status.pickup_desk.name)
-                if status.pickup_desk else "")
-        text = self.replies.say("dossier_followup", language, label=status.label,
-                                next_step=status.next_step or status.explanation or "", desk=desk).strip()
+        desk = (
+            self.replies.say("dossier_followup_desk", language, desk=status.pickup_desk.name)
+            if status.pickup_desk
+            else ""
+        )
+        text = self.replies.say(
+            "dossier_followup",
+            language,
+            label=status.label,
+            next_step=status.next_step or status.explanation or "",
+            desk=desk,
+        ).strip()
         return Reply(text, payload=ReplyPayload(kind="dossier_status", language=language, dossier=status))
 
 

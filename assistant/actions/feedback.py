@@ -1,6 +1,7 @@
 """Ratings and complaints: read a spoken or tapped rating ("5 sao", "năm sao", "4 điểm", "rất hài lòng"), sort a
 complaint into a category for staff reports (the citizen's words are never stored), and record both through
 the bridge. Phrases live in data/feedback_words.yaml."""
+
 from __future__ import annotations
 
 import hashlib
@@ -68,11 +69,14 @@ class FeedbackWords:
         fold = lambda v: " ".join(tokens(v))  # noqa: E731
         phrases = sorted(((fold(p), r) for r, ps in data.rating_phrases.items() for p in ps), key=lambda x: -len(x[0]))
         desks = "|".join(sorted((re.escape(fold(w)) for w in data.desk_words), key=len, reverse=True))
-        return cls(units=frozenset(fold(u) for u in data.rating_units), phrases=tuple(phrases),
-                   categories=tuple((c, tuple(fold(p) for p in ps)) for c, ps in data.complaint_categories.items()),
-                   desk_pattern=re.compile(rf" (?:{desks}) (\d{{1,2}}) "),
-                   complaint_signals=tuple(fold(p) for p in data.complaint_signals),
-                   feedback_signals=tuple(fold(p) for p in data.feedback_signals))
+        return cls(
+            units=frozenset(fold(u) for u in data.rating_units),
+            phrases=tuple(phrases),
+            categories=tuple((c, tuple(fold(p) for p in ps)) for c, ps in data.complaint_categories.items()),
+            desk_pattern=re.compile(rf" (?:{desks}) (\d{{1,2}}) "),
+            complaint_signals=tuple(fold(p) for p in data.complaint_signals),
+            feedback_signals=tuple(fold(p) for p in data.feedback_signals),
+        )
 
     def rating(self, text: str | None, entity: Any = None) -> int | None:
         """1–5 from a button entity, "N sao/điểm/stars" (digits or words; a score out of 10 is halved), or words of
@@ -108,14 +112,16 @@ class FeedbackWords:
     def sounds_like_complaint(self, text: str | None) -> bool:
         """A complaint word or a category phrase is in the text."""
         padded = _padded(text or "")
-        return (any(f" {p} " in padded for p in self.complaint_signals)
-                or self.complaint_category(text) != "other")
+        return any(f" {p} " in padded for p in self.complaint_signals) or self.complaint_category(text) != "other"
 
     def sounds_like_feedback(self, text: str | None) -> bool:
         """A feedback word, a rating or a complaint is in the text."""
         padded = _padded(text or "")
-        return (any(f" {p} " in padded for p in self.feedback_signals) or self.rating(text) is not None
-                or self.sounds_like_complaint(text))
+        return (
+            any(f" {p} " in padded for p in self.feedback_signals)
+            or self.rating(text) is not None
+            or self.sounds_like_complaint(text)
+        )
 
     def desk_number(self, text: str | None) -> str | None:
         """The desk a complaint names ("quầy 2", "desk 4") as a desk id "Q2", else None."""
@@ -132,8 +138,11 @@ class FeedbackService:
     words: FeedbackWords
 
     def ask_rating(self, language: str, key: str = "rating_ask") -> Reply:
-        return Reply(self.replies.say(key, language), buttons=rating_buttons(language),
-                     payload=ReplyPayload(kind="feedback", language=language))
+        return Reply(
+            self.replies.say(key, language),
+            buttons=rating_buttons(language),
+            payload=ReplyPayload(kind="feedback", language=language),
+        )
 
     async def rate(self, *, text: str | None, entity: Any, language: str, conversation_id: str | None) -> Reply:
         rating = self.words.rating(text, entity)
@@ -145,8 +154,9 @@ class FeedbackService:
             logger.warning("rating not recorded: bridge unavailable")
         logger.info("rating recorded: %d", rating)
         key = "rating_thanks_low" if rating <= 2 else "rating_thanks"
-        return Reply(self.replies.say(key, language, rating=rating),
-                     payload=ReplyPayload(kind="feedback", language=language))
+        return Reply(
+            self.replies.say(key, language, rating=rating), payload=ReplyPayload(kind="feedback", language=language)
+        )
 
     async def comment(self, *, text: str | None, language: str, conversation_id: str | None) -> Reply:
         """Praise or a suggestion: a rating said with it is recorded, else a rating is asked for; a suggestion about
@@ -155,7 +165,8 @@ class FeedbackService:
             return await self.rate(text=text, entity=None, language=language, conversation_id=conversation_id)
         category = self.words.complaint_category(text)
         if category in ("facilities", "waiting", "overdue", "staff_attitude", "improper_request") or (
-                category == "other" and self.words.sounds_like_complaint(text)):
+            category == "other" and self.words.sounds_like_complaint(text)
+        ):
             return await self.complain(text=text, language=language, conversation_id=conversation_id)
         return self.ask_rating(language, "feedback_thanks_rate")
 
@@ -168,12 +179,20 @@ class FeedbackService:
             logger.warning("complaint not recorded: bridge unavailable")
         logger.info("complaint recorded: category=%s desk_named=%s", category, desk is not None)
         about = self.replies.say(f"complaint_{category}", language)
-        return Reply(self.replies.say("complaint_recorded", language, about=about), slots={"pending_offer": "human"},
-                     payload=ReplyPayload(kind="complaint", language=language))
+        return Reply(
+            self.replies.say("complaint_recorded", language, about=about),
+            slots={"pending_offer": "human"},
+            payload=ReplyPayload(kind="complaint", language=language),
+        )
 
 
 def rating_buttons(language: str) -> list[dict[str, str]]:
     """Five buttons, 1–5 stars; the payload carries the rating as an entity."""
     unit = "sao" if language == "vi" else "stars"
-    return [{"title": f"{n} {unit}" if language == "vi" or n > 1 else "1 star",
-             "payload": f'/rate_service{{"rating": "{n}"}}'} for n in range(5, 0, -1)]
+    return [
+        {
+            "title": f"{n} {unit}" if language == "vi" or n > 1 else "1 star",
+            "payload": f'/rate_service{{"rating": "{n}"}}',
+        }
+        for n in range(5, 0, -1)
+    ]

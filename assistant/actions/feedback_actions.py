@@ -1,4 +1,5 @@
 """Actions for feedback: a rating (tapped or spoken), a comment, a complaint recorded for staff reports."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,8 +15,12 @@ async def _as_procedure_question(action: ServiceAction, tracker: Tracker) -> Rep
     """A message the classifier took for feedback but that carries no feedback words is a procedure question
     (long, rambling questions can look like complaints to an n-gram classifier)."""
     return await action.services.guide.answer(
-        text=tracker.latest_message.get("text") or "", intent="ask_procedure", topic="overview",
-        current_code=tracker.get_slot("procedure_code"), language=turn_language(tracker))
+        text=tracker.latest_message.get("text") or "",
+        intent="ask_procedure",
+        topic="overview",
+        current_code=tracker.get_slot("procedure_code"),
+        language=turn_language(tracker),
+    )
 
 
 class ActionRecordRating(ServiceAction):
@@ -26,8 +31,11 @@ class ActionRecordRating(ServiceAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         reply = await self.services.feedback.rate(
-            text=tracker.latest_message.get("text"), entity=next(tracker.get_latest_entity_values("rating"), None),
-            language=turn_language(tracker), conversation_id=tracker.sender_id)
+            text=tracker.latest_message.get("text"),
+            entity=next(tracker.get_latest_entity_values("rating"), None),
+            language=turn_language(tracker),
+            conversation_id=tracker.sender_id,
+        )
         return send(dispatcher, reply)
 
 
@@ -41,8 +49,9 @@ class ActionGiveFeedback(ServiceAction):
         text = tracker.latest_message.get("text")
         if not self.services.feedback.words.sounds_like_feedback(text):
             return send(dispatcher, await _as_procedure_question(self, tracker))
-        reply = await self.services.feedback.comment(text=text, language=turn_language(tracker),
-                                                     conversation_id=tracker.sender_id)
+        reply = await self.services.feedback.comment(
+            text=text, language=turn_language(tracker), conversation_id=tracker.sender_id
+        )
         return send(dispatcher, reply)
 
 
@@ -57,6 +66,7 @@ class ActionRecordComplaint(ServiceAction):
         text = tracker.latest_message.get("text")
         if not self.services.feedback.words.sounds_like_complaint(text):
             return send(dispatcher, await _as_procedure_question(self, tracker))
-        reply = await self.services.feedback.complain(text=text, language=turn_language(tracker),
-                                                      conversation_id=tracker.sender_id)
+        reply = await self.services.feedback.complain(
+            text=text, language=turn_language(tracker), conversation_id=tracker.sender_id
+        )
         return send(dispatcher, reply)

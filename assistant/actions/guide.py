@@ -3,6 +3,7 @@
 The decision — follow-up or topic switch, siblings → a clarifying question, not at the ward → a referral — is
 made in one place, ``knowledge_base.turn.search_turn``; this module only turns it into a reply and its payload.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,20 +52,47 @@ class Guide:
     max_query_chars: int = 300
 
     async def answer(
-        self, *, text: str, intent: str, topic: str, current_code: str | None, language: str, full: bool = False,
-        options: list[str] | None = None, recent: list[str] | None = None, matter: str | None = None,
+        self,
+        *,
+        text: str,
+        intent: str,
+        topic: str,
+        current_code: str | None,
+        language: str,
+        full: bool = False,
+        options: list[str] | None = None,
+        recent: list[str] | None = None,
+        matter: str | None = None,
     ) -> Reply:
         """Reply to a procedure question. ``topic`` is one of answers.TOPICS (details already resolved);
         ``options`` are the codes of a clarifying question still pending; ``recent`` the procedures discussed
         before the current one (slot ``recent_procedures``, most recent first), kept up to date in the reply;
         ``matter`` the matter outside the catalogue last referred (slot ``outside_matter``)."""
-        reply = await self._answer(text=text, intent=intent, topic=topic, current_code=current_code,
-                                   language=language, full=full, options=options, recent=recent, matter=matter)
+        reply = await self._answer(
+            text=text,
+            intent=intent,
+            topic=topic,
+            current_code=current_code,
+            language=language,
+            full=full,
+            options=options,
+            recent=recent,
+            matter=matter,
+        )
         return remember_earlier(reply, current_code, recent)
 
     async def _answer(
-        self, *, text: str, intent: str, topic: str, current_code: str | None, language: str, full: bool,
-        options: list[str] | None, recent: list[str] | None, matter: str | None = None,
+        self,
+        *,
+        text: str,
+        intent: str,
+        topic: str,
+        current_code: str | None,
+        language: str,
+        full: bool,
+        options: list[str] | None,
+        recent: list[str] | None,
+        matter: str | None = None,
     ) -> Reply:
         query = clean(text or "", max_chars=self.max_query_chars)
         if not query:
@@ -75,9 +103,14 @@ class Guide:
                 return await self.answer_code(current_code, said, language)
             return await self.answer_code(current_code, topic, language, full=True)
         try:
-            turn = await self.bridge.turn(query, current=current_code, options=list(options or []),
-                                          recent=list(recent or []), language=language,
-                                          **({"matter": matter} if matter and not current_code else {}))
+            turn = await self.bridge.turn(
+                query,
+                current=current_code,
+                options=list(options or []),
+                recent=list(recent or []),
+                language=language,
+                **({"matter": matter} if matter and not current_code else {}),
+            )
         except BridgeUnavailable:
             return self._bridge_down(language)
         kind = turn.get("kind")
@@ -99,14 +132,27 @@ class Guide:
         reply.slots.update({"pending_offer": "human", "pending_options": None, "last_topic": topic})
         return reply
 
-    async def choose(self, *, text: str, option_entity: Any, options: list[str] | None, topic: str | None,
-                     language: str, current_code: str | None = None, recent: list[str] | None = None) -> Reply:
+    async def choose(
+        self,
+        *,
+        text: str,
+        option_entity: Any,
+        options: list[str] | None,
+        topic: str | None,
+        language: str,
+        current_code: str | None = None,
+        recent: list[str] | None = None,
+    ) -> Reply:
         """The citizen picked one of the offered procedures ("số 2", a button, "the second one")."""
-        return remember_earlier(await self._choose(text=text, option_entity=option_entity, options=options,
-                                                   topic=topic, language=language), current_code, recent)
+        return remember_earlier(
+            await self._choose(text=text, option_entity=option_entity, options=options, topic=topic, language=language),
+            current_code,
+            recent,
+        )
 
-    async def _choose(self, *, text: str, option_entity: Any, options: list[str] | None, topic: str | None,
-                      language: str) -> Reply:
+    async def _choose(
+        self, *, text: str, option_entity: Any, options: list[str] | None, topic: str | None, language: str
+    ) -> Reply:
         if not options:
             return self._say("ask_which_procedure", "ask_procedure", language)
         number = parse_option_number(text, option_entity)
@@ -133,8 +179,9 @@ class Guide:
             if not is_ward_level(procedure):
                 logger.info("procedure is not handled at the ward (topic %s)", topic)
                 text = not_at_ward_answer(procedure, topic, self.replies, language, full=full)
-                payload = procedure_payload(procedure, topic, language, text,
-                                            handled_by=responsible_body(procedure, language))
+                payload = procedure_payload(
+                    procedure, topic, language, text, handled_by=responsible_body(procedure, language)
+                )
                 return Reply(text, payload=payload, slots=self._current(procedure, topic, offer="human"))
             route = await self.bridge.route_desk(code) if topic == "where" else None
         except BridgeUnavailable:
@@ -146,8 +193,14 @@ class Guide:
 
     @staticmethod
     def _current(procedure: dict[str, Any], topic: str, *, offer: str | None) -> dict[str, Any]:
-        return {"procedure_code": procedure["code"], "procedure_name": procedure.get("name"), "last_topic": topic,
-                "pending_options": None, "pending_offer": offer, "outside_matter": None}
+        return {
+            "procedure_code": procedure["code"],
+            "procedure_name": procedure.get("name"),
+            "last_topic": topic,
+            "pending_options": None,
+            "pending_offer": offer,
+            "outside_matter": None,
+        }
 
     def _clarify(self, choices: list[dict[str, Any]], topic: str, language: str) -> Reply:
         # Titles are short names (the kiosk numbers and speaks them itself); the code is added only when two
@@ -161,33 +214,54 @@ class Guide:
             for i, (name, choice) in enumerate(zip(names, choices), start=1)
         ]
         text = self.replies.say("clarify", language)
-        payload = ReplyPayload(kind="clarify", language=language, speech=speech(text),
-                               choices=[Choice(title=b["title"], payload=b["payload"], code=c["code"])
-                                        for b, c in zip(buttons, choices)])
-        return Reply(text, buttons=buttons, payload=payload,
-                     slots={"pending_options": [c["code"] for c in choices], "last_topic": topic,
-                            "pending_offer": None})
+        payload = ReplyPayload(
+            kind="clarify",
+            language=language,
+            speech=speech(text),
+            choices=[Choice(title=b["title"], payload=b["payload"], code=c["code"]) for b, c in zip(buttons, choices)],
+        )
+        return Reply(
+            text,
+            buttons=buttons,
+            payload=payload,
+            slots={"pending_options": [c["code"] for c in choices], "last_topic": topic, "pending_offer": None},
+        )
 
     def _outside(self, matter: dict[str, Any], language: str, follow_up_topic: str | None = None) -> Reply:
         """A matter outside the catalogue (divorce → the court): who handles it, and an officer offered. It becomes
         the current matter (slot ``outside_matter``; no procedure is current): a follow-up about it
         (``follow_up_topic``) gets what the matter's data says of that topic, else its "the court decides" line,
         with where to go."""
+
         def said(field: str, texts: dict | None = None) -> str:
             texts = texts if texts is not None else (matter.get(field) or {})
             return str(texts.get(language) or texts.get("vi") or "")
+
         name = said("name")
         answer = said("", (matter.get("answers") or {}).get(follow_up_topic or "") or {}) or said("follow_up")
         if follow_up_topic and follow_up_topic != "where" and answer:
             text = self.replies.say("outside_matter_follow_up", language, answer=answer, body=said("handled_by"))
         else:
-            text = self.replies.say("outside_matter", language, name=name[:1].upper() + name[1:]
-                                    if language == "en" else name, body=said("handled_by"), note=said("note"))
+            text = self.replies.say(
+                "outside_matter",
+                language,
+                name=name[:1].upper() + name[1:] if language == "en" else name,
+                body=said("handled_by"),
+                note=said("note"),
+            )
         text = text.strip()
         logger.info("matter outside the catalogue: %s (follow-up topic %s)", matter.get("id"), follow_up_topic)
-        return Reply(text, payload=ReplyPayload(kind="not_at_ward", language=language, speech=speech(text)),
-                     slots={"pending_offer": "human", "pending_options": None, "procedure_code": None,
-                            "procedure_name": None, "outside_matter": matter.get("id")})
+        return Reply(
+            text,
+            payload=ReplyPayload(kind="not_at_ward", language=language, speech=speech(text)),
+            slots={
+                "pending_offer": "human",
+                "pending_options": None,
+                "procedure_code": None,
+                "procedure_name": None,
+                "outside_matter": matter.get("id"),
+            },
+        )
 
     def _say(self, key: str, kind: str, language: str) -> Reply:
         text = self.replies.say(key, language)

@@ -1,4 +1,5 @@
 """Guess whether a citizen wrote Vietnamese (default, with or without diacritics) or English."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -4,14 +4,16 @@
 ``short_name_en`` in English; the answer cards of the answers issue fill these), else the catalogue name cut at
 a phrase boundary (a bracket, a comma, "đối với …") or, failing that, at a word boundary.
 """
+
 from __future__ import annotations
 
 import re
 from typing import Any
 
 SHORT_NAME_CHARS = 60
-_PHRASE_BREAKS = re.compile(r"\s*(?:\(|;|:|,\s| – | - | đối với | trong trường hợp | theo quy định | thực hiện tại )",
-                            re.IGNORECASE)
+_PHRASE_BREAKS = re.compile(
+    r"\s*(?:\(|;|:|,\s| – | - | đối với | trong trường hợp | theo quy định | thực hiện tại )", re.IGNORECASE
+)
 _THU_TUC = re.compile(r"^\s*thủ tục\s+", re.IGNORECASE)
 
 

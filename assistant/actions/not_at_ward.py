@@ -3,6 +3,7 @@
 Only what the catalogue gives is said: the performing (else competent) body, the level(s) and the
 submission address each appear only when the record has them; nothing is guessed.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -92,14 +93,18 @@ REFERRAL_TOPICS = ("overview", "where")
 followed by a reminder of who handles it."""
 
 
-def not_at_ward_answer(procedure: dict[str, Any], topic: str, replies: Replies, language: str, *,
-                       full: bool = False) -> str:
+def not_at_ward_answer(
+    procedure: dict[str, Any], topic: str, replies: Replies, language: str, *, full: bool = False
+) -> str:
     """A follow-up about a procedure handled beyond the ward: its fee/time/documents from the catalogue, framed
     as handled by its body (never a ward desk or ticket); "where"/overview get the referral reply."""
     if topic in REFERRAL_TOPICS:
         return not_at_ward_reply(procedure, replies, language)
     fact = describe(topic, procedure, replies, language, full=full)
     body = responsible_body(procedure, language)
-    reminder = (replies.say("not_ward_reminder_body", language, body=body) if body
-                else replies.say("not_ward_reminder", language))
+    reminder = (
+        replies.say("not_ward_reminder_body", language, body=body)
+        if body
+        else replies.say("not_ward_reminder", language)
+    )
     return f"{fact} {reminder}".replace("….", "…").replace("…,", "…")

@@ -1,4 +1,5 @@
 """Read which offered option a citizen picked: "số 2", "cái thứ hai", "2", "the second one", a button payload."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,9 +7,16 @@ from typing import Any
 from knowledge_base.text import tokens
 
 _WORD_NUMBERS = {
-    "mot": 1, "nhat": 1, "first": 1,
-    "hai": 2, "nhi": 2, "second": 2, "two": 2,
-    "ba": 3, "third": 3, "three": 3,
+    "mot": 1,
+    "nhat": 1,
+    "first": 1,
+    "hai": 2,
+    "nhi": 2,
+    "second": 2,
+    "two": 2,
+    "ba": 3,
+    "third": 3,
+    "three": 3,
 }
 _FIRST_PHRASES = ("dau tien",)
 

@@ -1,5 +1,6 @@
 """Who is served with priority: read only from what the citizen states (a group phrase, an age of 60 or more),
 never assumed. Phrases live in data/priority_groups.yaml (accent-folded, staff-editable)."""
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,11 @@ class PriorityGroups:
     def load(cls, path: Path | str = PRIORITY_PATH) -> "PriorityGroups":
         data = read_model(path, _PriorityFile)
         fold = lambda values: tuple(" ".join(tokens(v)) for v in values)  # noqa: E731
-        return cls(phrases={g: fold(getattr(data, g)) for g in GROUPS}, not_priority=fold(data.not_priority),
-                   elderly_age=data.elderly_age)
+        return cls(
+            phrases={g: fold(getattr(data, g)) for g in GROUPS},
+            not_priority=fold(data.not_priority),
+            elderly_age=data.elderly_age,
+        )
 
     def stated_age(self, text: str) -> int | None:
         """An age the text states ("75 tuổi", "tám mươi hai tuổi", "I'm 70"), else None."""

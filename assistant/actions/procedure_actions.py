@@ -2,6 +2,7 @@
 
 The ``language`` slot is set inside Rasa (assistant.components.language_policy), not by an action.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,8 +27,12 @@ class ActionAnswerProcedure(ServiceAction):
         if words.asks_for_ticket(text) or answers_ticket_question(tracker):  # a ticket for that procedure's desk
             return send(dispatcher, await ticket_reply(self.services, tracker, handoff=False, names_procedure=True))
         if tracker.get_slot("ticket_id") and words.asks_about_waiting(text):  # "phải đợi bao lâu" with a ticket
-            return send(dispatcher, await self.services.desks.queue_status(ticket_id=tracker.get_slot("ticket_id"),
-                                                                            language=turn_language(tracker)))
+            return send(
+                dispatcher,
+                await self.services.desks.queue_status(
+                    ticket_id=tracker.get_slot("ticket_id"), language=turn_language(tracker)
+                ),
+            )
         intent = (tracker.latest_message.get("intent") or {}).get("name") or "nlu_fallback"
         topic = TOPIC_BY_INTENT.get(intent, "overview")
         full = topic == "details"

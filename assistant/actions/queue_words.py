@@ -1,6 +1,7 @@
 """Messages about the queue that the intent classifier may read as procedure questions: a request for a number that
 also names a procedure, "how long do I wait" once a ticket exists, and a number for the general desk on purpose.
 Phrases live in data/queue_words.yaml."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,8 +37,12 @@ class QueueWords:
     @classmethod
     def load(cls, path: Path | str = QUEUE_WORDS_PATH) -> "QueueWords":
         data = read_model(path, _QueueWordsFile)
-        return cls(ticket_requests=_folded(data.ticket_requests), after_request=frozenset(_folded(data.after_request)),
-                   waiting=_folded(data.waiting), general_desk=_folded(data.general_desk))
+        return cls(
+            ticket_requests=_folded(data.ticket_requests),
+            after_request=frozenset(_folded(data.after_request)),
+            waiting=_folded(data.waiting),
+            general_desk=_folded(data.general_desk),
+        )
 
     @staticmethod
     def _says(text: str | None, phrases: tuple[str, ...]) -> bool:
@@ -51,7 +56,7 @@ class QueueWords:
         for phrase in self.ticket_requests:
             size = len(phrase.split())
             for start in range(len(words) - size + 1):
-                if " ".join(words[start:start + size]) == phrase:
+                if " ".join(words[start : start + size]) == phrase:
                     following = words[start + size] if start + size < len(words) else None
                     if following is None or following in self.after_request:
                         return True

@@ -1,4 +1,5 @@
 """Reply templates (assistant/actions/data/replies.yaml): loaded once, validated, filled per language."""
+
 from __future__ import annotations
 
 import string

@@ -1,4 +1,5 @@
 """What a dialogue service returns to a thin action: text, buttons, the structured payload and slot updates."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

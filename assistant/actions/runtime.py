@@ -1,4 +1,5 @@
 """Builds the action server's services once, on first use (nothing heavy happens at import time)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,8 +41,13 @@ def build_services(settings: ActionSettings | None = None, bridge: BridgeClient 
             replies=replies,
             max_query_chars=settings.max_query_chars,
         ),
-        desks=DeskService(bridge=bridge, replies=replies, handoff_desk=settings.handoff_desk,
-                          ticket_words=TicketWords.load(), priority_groups=priority_groups),
+        desks=DeskService(
+            bridge=bridge,
+            replies=replies,
+            handoff_desk=settings.handoff_desk,
+            ticket_words=TicketWords.load(),
+            priority_groups=priority_groups,
+        ),
         dossiers=DossierService(bridge=bridge, replies=replies),
         priority_groups=priority_groups,
         replies=replies,

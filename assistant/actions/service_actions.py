@@ -1,5 +1,6 @@
 """Actions for the desk: queue ticket, where the ticket stands, handoff to a human officer, opening hours,
 declining an offer or dropping what was being done."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -45,7 +46,8 @@ async def ticket_reply(services: Services, tracker: Tracker, *, handoff: bool, n
     if not handoff and services.desks.ticket_words.holds_own_number(text):
         return await services.desks.queue_status(ticket_id=tracker.get_slot("ticket_id"), language=language)
     priority = services.priority_groups.find(
-        text, next(tracker.get_latest_entity_values("priority_group"), None) or tracker.get_slot("priority_group"),
+        text,
+        next(tracker.get_latest_entity_values("priority_group"), None) or tracker.get_slot("priority_group"),
     )
     answering = answers_ticket_question(tracker)
     named = None
@@ -53,11 +55,18 @@ async def ticket_reply(services: Services, tracker: Tracker, *, handoff: bool, n
         named = await services.desks.procedure_in(text, language)
     # a clarifying question still open: its choices are close siblings, served at one desk
     current = tracker.get_slot("procedure_code") or next(iter(tracker.get_slot("pending_options") or []), None)
-    if (not handoff and not answering and named is None and not current and priority == NO_PRIORITY
-            and not services.queue_words.wants_general_desk(text)):
+    if (
+        not handoff
+        and not answering
+        and named is None
+        and not current
+        and priority == NO_PRIORITY
+        and not services.queue_words.wants_general_desk(text)
+    ):
         return services.desks.ask_ticket_procedure(language)
-    return await services.desks.ticket(procedure_code=named or current, named=named, priority=priority,
-                                       language=language, handoff=handoff)
+    return await services.desks.ticket(
+        procedure_code=named or current, named=named, priority=priority, language=language, handoff=handoff
+    )
 
 
 class _TicketAction(ServiceAction):
@@ -65,8 +74,12 @@ class _TicketAction(ServiceAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        return send(dispatcher, await ticket_reply(self.services, tracker, handoff=self.handoff,
-                                                   names_procedure=intent == "ask_queue_ticket"))
+        return send(
+            dispatcher,
+            await ticket_reply(
+                self.services, tracker, handoff=self.handoff, names_procedure=intent == "ask_queue_ticket"
+            ),
+        )
 
 
 class ActionIssueTicket(_TicketAction):
@@ -93,8 +106,9 @@ class ActionQueueStatus(ServiceAction):
         return "action_queue_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        reply = await self.services.desks.queue_status(ticket_id=tracker.get_slot("ticket_id"),
-                                                       language=turn_language(tracker))
+        reply = await self.services.desks.queue_status(
+            ticket_id=tracker.get_slot("ticket_id"), language=turn_language(tracker)
+        )
         return send(dispatcher, reply)
 
 
@@ -114,6 +128,8 @@ class ActionDeclineOffer(ServiceAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         language = turn_language(tracker)
-        dispatcher.utter_message(text=self.services.replies.say("decline", language),
-                                 json_message=ReplyPayload(kind="cancelled", language=language).to_custom())
+        dispatcher.utter_message(
+            text=self.services.replies.say("decline", language),
+            json_message=ReplyPayload(kind="cancelled", language=language).to_custom(),
+        )
         return [SlotSet("pending_offer", None), SlotSet("pending_options", None)]

@@ -1,4 +1,5 @@
 """Settings of the action server deployable (env prefix ``ACTIONS_``)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 class ActionSettings(BaseSettings):
     """Where the bridge is and how long to wait for it."""
 
-    model_config = SettingsConfigDict(env_prefix="ACTIONS_", env_file=".env", extra="ignore", populate_by_name=True,
-                                      use_attribute_docstrings=True)
+    model_config = SettingsConfigDict(
+        env_prefix="ACTIONS_", env_file=".env", extra="ignore", populate_by_name=True, use_attribute_docstrings=True
+    )
 
     bridge_url: str = "http://127.0.0.1:8000"
     """Base URL of the FastAPI bridge (search, procedures, desks, tickets, dossiers)."""
@@ -23,8 +25,9 @@ class ActionSettings(BaseSettings):
     """Seconds to wait for the bridge's answer to one request."""
     max_query_chars: int = 300
     """User text longer than this is cut before it is sent to search."""
-    service_token: str = Field(default="", validation_alias=AliasChoices("ACTIONS_SERVICE_TOKEN",
-                                                                          "LETANSO_SERVICE_TOKEN"))
+    service_token: str = Field(
+        default="", validation_alias=AliasChoices("ACTIONS_SERVICE_TOKEN", "LETANSO_SERVICE_TOKEN")
+    )
     """The bridge's service secret (X-Service-Token): with it the bridge accepts the citizen's client key that
     the chat relay passed as message metadata. On another machine than the bridge: the same value as
     BRIDGE_SERVICE_TOKEN (or LETANSO_SERVICE_TOKEN for both). Empty: read from service_token_file."""

@@ -5,13 +5,33 @@ Works on accent-folded tokens (``knowledge_base.text.tokens``), so "bốn" and "
 words are also ordinary words once folded ("ba" grandmother, "nam" year, "tam" temporary), so callers only
 trust runs of several digit words, or a number right before a unit word such as "tuổi".
 """
+
 from __future__ import annotations
 
 DIGIT_WORDS: dict[str, int] = {
-    "khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "sau": 6, "bay": 7,
-    "tam": 8, "chin": 9,
-    "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9,
+    "khong": 0,
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "bon": 4,
+    "tu": 4,
+    "nam": 5,
+    "lam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+    "zero": 0,
+    "oh": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
 }
 _EN_TENS = {"twenty": 2, "thirty": 3, "forty": 4, "fifty": 5, "sixty": 6, "seventy": 7, "eighty": 8, "ninety": 9}
 _TEN_WORDS = ("muoi", "chuc")
@@ -46,7 +66,7 @@ def number_before(words: list[str], index: int) -> int | None:
     previous = words[index - 1]
     if previous.isdigit():
         return int(previous)
-    window = words[max(0, index - 3):index]
+    window = words[max(0, index - 3) : index]
     # Vietnamese: <tens digit> mươi [<unit digit>]
     for start in range(len(window)):
         part = window[start:]

@@ -1,4 +1,5 @@
 """Command line: `python -m assistant.bridge serve|token create/list/revoke|seed-demo|import FILE|migrate`."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """Audit log: every staff change with who, when, before and after."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,7 +26,14 @@ def list_changes(
     if before_id:
         query = query.where(AuditEntry.id < before_id)
     return [
-        {"id": e.id, "at": as_utc(e.at).isoformat(), "actor": e.actor, "action": e.action, "target": e.target,
-         "before": e.before, "after": e.after}
+        {
+            "id": e.id,
+            "at": as_utc(e.at).isoformat(),
+            "actor": e.actor,
+            "action": e.action,
+            "target": e.target,
+            "before": e.before,
+            "after": e.after,
+        }
         for e in session.execute(query).scalars()
     ]

@@ -3,6 +3,7 @@
 A fourth role, "desk", stands apart from that ladder: a desk officer's token scoped to one desk, good only for
 calling that desk's tickets (the /desk page) — never for reading or editing the knowledge.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -4,6 +4,7 @@ enforced on the declared Content-Length and again on the bytes actually streamed
 An ASGI middleware (not a dependency): FastAPI reads and parses a request body before it solves dependencies,
 so a token check in a dependency comes after a 100 MB upload has been taken in.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,12 @@ class BodyTooLarge(HTTPException):
 
 def too_large_response(limit: int):
     kb = limit // 1024
-    return error_response(413, "body_too_large",
-                          f"Nội dung gửi lên vượt quá {kb} KB. / The request body exceeds {kb} KB.", limit_bytes=limit)
+    return error_response(
+        413,
+        "body_too_large",
+        f"Nội dung gửi lên vượt quá {kb} KB. / The request body exceeds {kb} KB.",
+        limit_bytes=limit,
+    )
 
 
 Identify = Callable[[Any, str], Awaitable[Any | None]]
@@ -67,8 +72,14 @@ def _bearer(headers: dict[bytes, bytes]) -> str:
 class BodyGuard:
     """ASGI middleware: 401 for an unauthenticated body on a staff path, 413 over the path's limit."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, large_paths: dict[str, LargeBody] | None = None,
-                 identify: Identify = identify_staff):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        large_paths: dict[str, LargeBody] | None = None,
+        identify: Identify = identify_staff,
+    ):
         self.app, self.max_bytes, self.large_paths, self.identify = app, max_bytes, large_paths or {}, identify
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -125,8 +136,11 @@ class BodyGuard:
 
 def install_body_guard(app: Any, settings: Any) -> None:
     """The middleware with the bridge settings, and the same 413 answer when a route's body read passes the limit."""
-    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes,
-                       large_paths={"/api/staff/import": LargeBody(settings.max_import_bytes, role="admin")})
+    app.add_middleware(
+        BodyGuard,
+        max_bytes=settings.max_body_bytes,
+        large_paths={"/api/staff/import": LargeBody(settings.max_import_bytes, role="admin")},
+    )
 
     @app.exception_handler(BodyTooLarge)
     async def _too_large(_request, exc: BodyTooLarge):

@@ -8,6 +8,7 @@ The saved card also goes into the knowledge change log (assistant.bridge.replica
 its own shared object within a second, and at start-up each bridge replays the saved cards over its card files (on
 another machine the YAML file written here is not there; the database is what all replicas share).
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,8 +38,9 @@ class CardRejected(ValueError):
 class CardService:
     """The shared answer cards, and the one way staff change them."""
 
-    def __init__(self, *, db: Database, directory: Path, answer_cards: Any, procedure: Callable[[str], Any],
-                 sync: KnowledgeSync):
+    def __init__(
+        self, *, db: Database, directory: Path, answer_cards: Any, procedure: Callable[[str], Any], sync: KnowledgeSync
+    ):
         self._db = db
         self._sync = sync
         self.directory = Path(directory)
@@ -49,13 +51,15 @@ class CardService:
         sync.register("card.", self.apply_change)
 
     @classmethod
-    def load(cls, *, db: Database, directory: Path, procedure: Callable[[str], Any],
-             sync: KnowledgeSync) -> CardService:
+    def load(
+        cls, *, db: Database, directory: Path, procedure: Callable[[str], Any], sync: KnowledgeSync
+    ) -> CardService:
         """The card files, then every card saved by staff (from the change log, oldest first) over them."""
         from knowledge_base.cards.model import AnswerCards
 
-        service = cls(db=db, directory=directory, answer_cards=AnswerCards.load(directory), procedure=procedure,
-                      sync=sync)
+        service = cls(
+            db=db, directory=directory, answer_cards=AnswerCards.load(directory), procedure=procedure, sync=sync
+        )
         with db.read() as session:
             for change in changes_of_kind(session, "card.save"):
                 service.apply_change(change)
@@ -108,8 +112,14 @@ class CardService:
             file = self.answer_cards.files.get(code) or self._file_for(procedure)
             before = previous.model_dump(mode="json") if previous is not None else None
             after = model.model_dump(mode="json")
-            record_change(edit.session, actor=actor, action="card.update" if previous else "card.create",
-                          target=code, before=before, after=after)
+            record_change(
+                edit.session,
+                actor=actor,
+                action="card.update" if previous else "card.create",
+                target=code,
+                before=before,
+                after=after,
+            )
             edit.record("card.save", code, {"card": after, "file": file})
             try:  # last inside the transaction: a file that cannot be written rolls the save back
                 save_card(self.directory / file, model, comment=getattr(procedure, "name", "")[:100])
@@ -133,7 +143,12 @@ def _field_problems(exc: ValidationError) -> list[str]:
     for err in exc.errors():
         where = ".".join(str(p) for p in err.get("loc", ())) or "(card)"
         kind = err.get("type")
-        message = ("khóa không được phép / unknown key" if kind == "extra_forbidden"
-                   else "thiếu / missing" if kind == "missing" else err.get("msg", ""))
+        message = (
+            "khóa không được phép / unknown key"
+            if kind == "extra_forbidden"
+            else "thiếu / missing"
+            if kind == "missing"
+            else err.get("msg", "")
+        )
         out.append(f"{where}: {message}")
     return out

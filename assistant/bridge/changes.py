@@ -5,6 +5,7 @@ with its vectors (encoded once, by the bridge that took the edit), the new alias
 Edits commit one at a time under the `EDIT_LOCK` (see assistant.bridge.replica), so change ids become visible in
 increasing order and "every id above the last one applied" never misses a change.
 """
+
 from __future__ import annotations
 
 import base64
@@ -53,8 +54,9 @@ class ChangeWriter:
     def notify(self) -> None:
         """PostgreSQL: queue the wake-up (delivered to listeners when the transaction commits, never before)."""
         if self.changes and self.session.get_bind().dialect.name == "postgresql":
-            self.session.execute(text("SELECT pg_notify(:channel, :id)"),
-                                 {"channel": CHANNEL, "id": str(self.changes[-1].id)})
+            self.session.execute(
+                text("SELECT pg_notify(:channel, :id)"), {"channel": CHANNEL, "id": str(self.changes[-1].id)}
+            )
 
 
 def changes_after(session: Session, after_id: int, limit: int = 200) -> list[Change]:

@@ -5,6 +5,7 @@ behind its request with `X-Client-Id` — and only with a key of this same shape
 from the citizen's remote address and passed to Rasa as message metadata. The hash keeps addresses out of
 the database; it is keyed with the pepper so it cannot be reversed by trying all IPv4 addresses.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,5 +1,6 @@
 """Complaints for staff reports: a category (and the desk, when the citizen named one) per complaint; the
 citizen's own words are never stored, so nothing here needs redaction."""
+
 from __future__ import annotations
 
 from typing import Literal
@@ -23,12 +24,16 @@ def add_complaint(db: Database, *, conversation_id: str, category: str, desk_id:
 def complaint_summary(db: Database) -> dict:
     """Counts by category and by (category, desk), most frequent first."""
     with db.read() as session:
-        rows = session.execute(select(Complaint.category, Complaint.desk_id, func.count().label("n"))
-                               .group_by(Complaint.category, Complaint.desk_id)
-                               .order_by(func.count().desc(), Complaint.category)).all()
+        rows = session.execute(
+            select(Complaint.category, Complaint.desk_id, func.count().label("n"))
+            .group_by(Complaint.category, Complaint.desk_id)
+            .order_by(func.count().desc(), Complaint.category)
+        ).all()
     by_category: dict[str, int] = {}
     for category, _desk, n in rows:
         by_category[category] = by_category.get(category, 0) + n
-    return {"count": sum(by_category.values()),
-            "by_category": [{"category": c, "count": n} for c, n in sorted(by_category.items(), key=lambda x: -x[1])],
-            "by_desk": [{"category": c, "desk": d, "count": n} for c, d, n in rows if d]}
+    return {
+        "count": sum(by_category.values()),
+        "by_category": [{"category": c, "count": n} for c, n in sorted(by_category.items(), key=lambda x: -x[1])],
+        "by_desk": [{"category": c, "desk": d, "count": n} for c, d, n in rows if d],
+    }

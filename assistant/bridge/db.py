@@ -1,4 +1,5 @@
 """Database engine and sessions: SQLite (WAL) by default, PostgreSQL by DATABASE_URL."""
+
 from __future__ import annotations
 
 import hashlib
@@ -70,8 +71,9 @@ class Database:
         self._relaxed_engine = relaxed_engine
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(engine.execution_options(sqlite_begin="immediate"), expire_on_commit=False)
-        self._relaxed_write = sessionmaker((relaxed_engine or engine).execution_options(sqlite_begin="immediate"),
-                                           expire_on_commit=False)
+        self._relaxed_write = sessionmaker(
+            (relaxed_engine or engine).execution_options(sqlite_begin="immediate"), expire_on_commit=False
+        )
 
     def read(self) -> Session:
         return self._read()

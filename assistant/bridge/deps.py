@@ -1,4 +1,5 @@
 """FastAPI dependencies: the services, the caller's address and staff authentication."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -35,8 +36,12 @@ def from_own_service(request: Request) -> bool:
 
 def client_address(request: Request, services: ServicesDep) -> str:
     """Who is asking, for the per-client lockout (assistant.bridge.clients): a key of the remote address."""
-    return client_identity(host=request.client.host if request.client else "unknown", headers=request.headers,
-                           secret=services.settings.dossier_pepper, service_token=services.service_token)
+    return client_identity(
+        host=request.client.host if request.client else "unknown",
+        headers=request.headers,
+        secret=services.settings.dossier_pepper,
+        service_token=services.service_token,
+    )
 
 
 ClientDep = Annotated[str, Depends(client_address)]

@@ -1,5 +1,6 @@
 """DeskHolder: the ward's current desk map — the staff-saved version from the database, else the file — kept in step
 across bridge replicas through the knowledge change log (assistant.bridge.replica)."""
+
 from __future__ import annotations
 
 import threading
@@ -39,8 +40,9 @@ class DeskHolder:
         with self._sync().edit() as edit:
             before, after = self.directory.config.model_dump(), config.model_dump()
             edit.session.merge(WardConfigOverride(id=1, data=after, updated_at=utcnow(), updated_by=actor))
-            record_change(edit.session, actor=actor, action="desks.replace", target="ward_config", before=before,
-                          after=after)
+            record_change(
+                edit.session, actor=actor, action="desks.replace", target="ward_config", before=before, after=after
+            )
             edit.record("desks.replace", "ward_config", {"config": after, "source": "database"})
 
     def reset_to_file(self, db: Database, path: Path, *, actor: str) -> None:
@@ -51,8 +53,14 @@ class DeskHolder:
             row = edit.session.get(WardConfigOverride, 1)
             if row is not None:
                 edit.session.delete(row)
-            record_change(edit.session, actor=actor, action="desks.reset", target="ward_config", before=before,
-                          after=config.model_dump())
+            record_change(
+                edit.session,
+                actor=actor,
+                action="desks.reset",
+                target="ward_config",
+                before=before,
+                after=config.model_dump(),
+            )
             edit.record("desks.replace", "ward_config", {"config": config.model_dump(), "source": str(path)})
 
     def apply_change(self, change: Change) -> None:

@@ -1,4 +1,5 @@
 """Ward desk map: load and validate the staff-editable ward config, route a procedure field to a desk."""
+
 from __future__ import annotations
 
 import re
@@ -56,11 +57,13 @@ class DeskConfig(_Strict):
     minutes_per_ticket: int | None = Field(default=None, ge=1, le=240)
     floor_en: str | None = Field(default=None, min_length=1, max_length=100, description="The floor in English.")
     hours_en: str | None = Field(default=None, min_length=1, max_length=500, description="The hours in English.")
-    directions_en: str | None = Field(default=None, min_length=1, max_length=1000,
-                                      description="The directions in English.")
+    directions_en: str | None = Field(
+        default=None, min_length=1, max_length=1000, description="The directions in English."
+    )
 
-    _check_placeholders = field_validator("name", "name_en", "floor", "hours", "directions", "floor_en", "hours_en",
-                                          "directions_en")(_no_placeholder)
+    _check_placeholders = field_validator(
+        "name", "name_en", "floor", "hours", "directions", "floor_en", "hours_en", "directions_en"
+    )(_no_placeholder)
 
     def display_name(self, language: str = "vi") -> str:
         """The name in the reply's language (English falls back to the Vietnamese name)."""
@@ -69,10 +72,20 @@ class DeskConfig(_Strict):
     def to_json(self) -> dict[str, Any]:
         """The public shape (appendix): id, name, name_en, fields, floor, hours, directions, priority, general,
         and the optional English floor_en, hours_en, directions_en (None when staff have not written them)."""
-        return {"id": self.id, "name": self.name, "name_en": self.name_en, "fields": list(self.fields),
-                "floor": self.floor, "hours": self.hours, "directions": self.directions, "priority": self.priority,
-                "general": self.general, "floor_en": self.floor_en, "hours_en": self.hours_en,
-                "directions_en": self.directions_en}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "name_en": self.name_en,
+            "fields": list(self.fields),
+            "floor": self.floor,
+            "hours": self.hours,
+            "directions": self.directions,
+            "priority": self.priority,
+            "general": self.general,
+            "floor_en": self.floor_en,
+            "hours_en": self.hours_en,
+            "directions_en": self.directions_en,
+        }
 
 
 class WardConfig(_Strict):

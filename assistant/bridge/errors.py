@@ -1,4 +1,5 @@
 """Error envelope `{"error", "message", ...}` for every 4xx/5xx and the exception handlers."""
+
 from __future__ import annotations
 
 import json
@@ -61,8 +62,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation_error(_request: Request, exc: RequestValidationError):
         if any(err.get("type") == "json_invalid" for err in exc.errors()):
             return error_response(400, "invalid_json", "Nội dung JSON bị lỗi cú pháp. / The JSON body is malformed.")
-        return error_response(422, "invalid_request", "Dữ liệu gửi lên không hợp lệ. / The request data is not valid.",
-                              details=_validation_details(exc))
+        return error_response(
+            422,
+            "invalid_request",
+            "Dữ liệu gửi lên không hợp lệ. / The request data is not valid.",
+            details=_validation_details(exc),
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception):

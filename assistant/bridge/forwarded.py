@@ -11,6 +11,7 @@ X-Client-Id is kept only with the right X-Service-Token (assistant/bridge/client
 mistake a citizen's header for our action server's word. uvicorn's own proxy-header handling is turned off
 (assistant/bridge/serving.py): this is the one place the rule lives.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -92,7 +93,9 @@ class ForwardedFor:
             if proto in _SCHEMES:
                 scope["scheme"] = _SCHEMES[proto][0 if scope["type"] == "http" else 1]
         signed = service_token_ok(first.get(SERVICE_TOKEN_HEADER, ""), self.service_token())
-        scope["headers"] = [(name, value) for name, value in headers
-                            if not (name == CLIENT_HEADER.encode() and not signed)
-                            and not (name in _FORWARDED and not trusted)]
+        scope["headers"] = [
+            (name, value)
+            for name, value in headers
+            if not (name == CLIENT_HEADER.encode() and not signed) and not (name in _FORWARDED and not trusted)
+        ]
         await self.app(scope, receive, send)

@@ -1,5 +1,6 @@
 """Abuse guards of the public endpoints as FastAPI dependencies: per-client rate limits, who may declare a
 priority ticket, and the cap on search queries."""
+
 from __future__ import annotations
 
 from fastapi import Depends, Request

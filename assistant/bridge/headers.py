@@ -5,6 +5,7 @@
   frames (`/`), which ward websites listed in `widget_frame_ancestors` (and the bridge itself) may frame.
   A page's own CSP is kept and only the frame-ancestors directive is set here, so the rule lives in one place.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -5,6 +5,7 @@ non-empty cells replace the current values; a new code needs at least `name` and
 (levels, applicants, related_procedures, steps) hold one item per line (or items separated by " | ");
 channels, documents and legal_basis cells hold JSON.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,10 +20,26 @@ from assistant.bridge.knowledge import KnowledgeError, KnowledgeService
 LIST_KEYS = ("levels", "applicants", "related_procedures", "steps")
 JSON_KEYS = ("channels", "documents", "legal_basis")
 EMPTY_RECORD: dict[str, Any] = {
-    "name": "", "field": "", "levels": ["Cấp xã"], "decision": "", "procedure_type": "", "ministry": "", "applicants": [],
-    "competent_body": "", "performing_body": "", "delegated_body": "", "coordinating_body": "", "submission_address": "",
-    "related_procedures": [], "steps": [], "channels": [], "documents": [], "legal_basis": [], "conditions": "",
-    "result": "", "source_url": "",
+    "name": "",
+    "field": "",
+    "levels": ["Cấp xã"],
+    "decision": "",
+    "procedure_type": "",
+    "ministry": "",
+    "applicants": [],
+    "competent_body": "",
+    "performing_body": "",
+    "delegated_body": "",
+    "coordinating_body": "",
+    "submission_address": "",
+    "related_procedures": [],
+    "steps": [],
+    "channels": [],
+    "documents": [],
+    "legal_basis": [],
+    "conditions": "",
+    "result": "",
+    "source_url": "",
 }
 
 
@@ -38,8 +55,13 @@ class ImportResult:
     errors: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "errors": self.errors[:100], "error_count": len(self.errors)}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": self.errors[:100],
+            "error_count": len(self.errors),
+        }
 
 
 def _split_list(cell: str) -> list[str]:

@@ -6,6 +6,7 @@ sessionStorage and offers it back as `/ws/kiosk?resume=…`. The signature is an
 dossier pepper (a private value every replica shares; the demo value only in demo mode), so every replica accepts
 what another issued. A missing, malformed or forged token simply starts a new conversation.
 """
+
 from __future__ import annotations
 
 import hashlib

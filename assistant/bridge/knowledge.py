@@ -4,6 +4,7 @@ Every staff change is committed with its audit entry and its row in the change l
 applied to memory and the live searcher — on this bridge as the request returns, on every other replica from the log
 within a second. No retraining, no restart. On start-up the overlay is re-applied to the freshly built searcher.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,17 +40,34 @@ log = logging.getLogger(__name__)
 PROCEDURE_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")
 
 
-__all__ = ["ALIAS_MODES", "AliasConflict", "AliasExists", "KnowledgeError", "KnowledgeService", "NotFound",
-           "alias_key", "default_knowledge_sources", "merge_alias_entries"]
+__all__ = [
+    "ALIAS_MODES",
+    "AliasConflict",
+    "AliasExists",
+    "KnowledgeError",
+    "KnowledgeService",
+    "NotFound",
+    "alias_key",
+    "default_knowledge_sources",
+    "merge_alias_entries",
+]
 
 
 class KnowledgeService:
     """Procedures and aliases as the assistant sees them now (catalogue + staff overlay + the change log)."""
 
-    def __init__(self, *, db: Database, searcher: ProcedureSearcher | None, catalogue: dict[str, Any],
-                 parse_procedure: Callable[[dict], Any], sync: KnowledgeSync, base_aliases: Iterable[Any] = (),
-                 parse_alias: Callable[[dict], Any] | None = None,
-                 check_aliases: Callable[[list], None] | None = None):
+    def __init__(
+        self,
+        *,
+        db: Database,
+        searcher: ProcedureSearcher | None,
+        catalogue: dict[str, Any],
+        parse_procedure: Callable[[dict], Any],
+        sync: KnowledgeSync,
+        base_aliases: Iterable[Any] = (),
+        parse_alias: Callable[[dict], Any] | None = None,
+        check_aliases: Callable[[list], None] | None = None,
+    ):
         self._db = db
         self.searcher = searcher
         self._sync = sync
@@ -134,8 +152,10 @@ class KnowledgeService:
             raise KnowledgeError("Thủ tục phải là một đối tượng JSON. / A procedure must be a JSON object.")
         code = data.get("code")
         if isinstance(code, str) and not PROCEDURE_CODE.match(code):
-            raise KnowledgeError("Mã thủ tục chỉ gồm chữ, số, '.', '-', '_' và tối đa 32 ký tự, ví dụ 1.001193. / "
-                                 "A procedure code is up to 32 letters, digits, '.', '-' or '_', e.g. 1.001193.")
+            raise KnowledgeError(
+                "Mã thủ tục chỉ gồm chữ, số, '.', '-', '_' và tối đa 32 ký tự, ví dụ 1.001193. / "
+                "A procedure code is up to 32 letters, digits, '.', '-' or '_', e.g. 1.001193."
+            )
         try:
             return self._parse_procedure(data)
         except (ValueError, TypeError, KeyError) as exc:
@@ -147,8 +167,14 @@ class KnowledgeService:
         vectors = self._packed_vectors([procedure])
         with self._sync.edit() as edit:
             previous = self._procedures.get(procedure.code)
-            self._save_procedure(edit, procedure, previous, vectors.get(procedure.code), actor=actor,
-                                 action="procedure.create" if previous is None else "procedure.update")
+            self._save_procedure(
+                edit,
+                procedure,
+                previous,
+                vectors.get(procedure.code),
+                actor=actor,
+                action="procedure.create" if previous is None else "procedure.update",
+            )
         return procedure, previous is None
 
     def upsert_procedures(self, procedures: list, *, actor: str) -> int:
@@ -159,17 +185,26 @@ class KnowledgeService:
             for procedure in procedures:
                 previous = self._procedures.get(procedure.code)
                 created += previous is None
-                self._save_procedure(edit, procedure, previous, vectors.get(procedure.code), actor=actor,
-                                     action="procedure.import")
+                self._save_procedure(
+                    edit, procedure, previous, vectors.get(procedure.code), actor=actor, action="procedure.import"
+                )
         return created
 
-    def _save_procedure(self, edit: ChangeWriter, procedure: Any, previous: Any, vectors: dict | None, *, actor: str,
-                        action: str) -> None:
+    def _save_procedure(
+        self, edit: ChangeWriter, procedure: Any, previous: Any, vectors: dict | None, *, actor: str, action: str
+    ) -> None:
         after = procedure.to_dict()
-        edit.session.merge(ProcedureOverride(code=procedure.code, data=after, deleted=False, updated_at=utcnow(),
-                                             updated_by=actor))
-        record_change(edit.session, actor=actor, action=action, target=procedure.code,
-                      before=previous.to_dict() if previous is not None else None, after=after)
+        edit.session.merge(
+            ProcedureOverride(code=procedure.code, data=after, deleted=False, updated_at=utcnow(), updated_by=actor)
+        )
+        record_change(
+            edit.session,
+            actor=actor,
+            action=action,
+            target=procedure.code,
+            before=previous.to_dict() if previous is not None else None,
+            after=after,
+        )
         edit.record("procedure.upsert", procedure.code, {"record": after, "vectors": vectors})
 
     def _packed_vectors(self, procedures: list) -> dict[str, dict]:
@@ -191,10 +226,12 @@ class KnowledgeService:
             previous = self._procedures.get(code)
             if previous is None:
                 raise NotFound(code)
-            edit.session.merge(ProcedureOverride(code=code, data=None, deleted=True, updated_at=utcnow(),
-                                                 updated_by=actor))
-            record_change(edit.session, actor=actor, action="procedure.delete", target=code, before=previous.to_dict(),
-                          after=None)
+            edit.session.merge(
+                ProcedureOverride(code=code, data=None, deleted=True, updated_at=utcnow(), updated_by=actor)
+            )
+            record_change(
+                edit.session, actor=actor, action="procedure.delete", target=code, before=previous.to_dict(), after=None
+            )
             edit.record("procedure.delete", code, {})
 
     # ---- aliases -------------------------------------------------------------------------------------
@@ -226,11 +263,18 @@ class KnowledgeService:
                 except (ValueError, TypeError) as exc:
                     raise KnowledgeError(str(exc)) from None
             self._validate_alias_table(list({**self._aliases, key: entry}.values()))
-            edit.session.merge(AliasOverride(key=key, data=entry.to_dict(), deleted=False, updated_at=utcnow(),
-                                             updated_by=actor))
+            edit.session.merge(
+                AliasOverride(key=key, data=entry.to_dict(), deleted=False, updated_at=utcnow(), updated_by=actor)
+            )
             action = "alias.create" if previous is None else f"alias.{mode}" if mode != "replace" else "alias.update"
-            record_change(edit.session, actor=actor, action=action, target=key,
-                          before=previous.to_dict() if previous is not None else None, after=entry.to_dict())
+            record_change(
+                edit.session,
+                actor=actor,
+                action=action,
+                target=key,
+                before=previous.to_dict() if previous is not None else None,
+                after=entry.to_dict(),
+            )
             edit.record("alias.upsert", key, {"entry": entry.to_dict()})
         return entry, previous is None
 
@@ -241,8 +285,9 @@ class KnowledgeService:
             if previous is None:
                 raise NotFound(canonical)
             edit.session.merge(AliasOverride(key=key, data=None, deleted=True, updated_at=utcnow(), updated_by=actor))
-            record_change(edit.session, actor=actor, action="alias.delete", target=key, before=previous.to_dict(),
-                          after=None)
+            record_change(
+                edit.session, actor=actor, action="alias.delete", target=key, before=previous.to_dict(), after=None
+            )
             edit.record("alias.delete", key, {})
 
     def _validate_alias_table(self, entries: list) -> None:

@@ -1,4 +1,5 @@
 """Errors of staff knowledge edits and the rules of alias entries (keys, merging), shared by the staff API."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,14 +32,18 @@ class AliasExists(KnowledgeError):
     def __init__(self, existing: Any):
         self.existing = existing
         count = len(existing.aliases)
-        super().__init__(f"Đã có mục “{existing.canonical}” với {count} từ đồng nghĩa; hãy gộp vào mục đó. / "
-                         f"An entry '{existing.canonical}' with {count} aliases already exists; merge into it.")
+        super().__init__(
+            f"Đã có mục “{existing.canonical}” với {count} từ đồng nghĩa; hãy gộp vào mục đó. / "
+            f"An entry '{existing.canonical}' with {count} aliases already exists; merge into it."
+        )
 
 
 def merge_alias_entries(existing: dict, new: dict) -> dict:
     """The existing entry plus the new entry's words and fields (existing ones first, no repeats, none dropped)."""
-    merged = {"canonical": existing["canonical"],
-              "aliases": list(dict.fromkeys([*existing.get("aliases", []), *new.get("aliases", [])]))}
+    merged = {
+        "canonical": existing["canonical"],
+        "aliases": list(dict.fromkeys([*existing.get("aliases", []), *new.get("aliases", [])])),
+    }
     fields = list(dict.fromkeys([*existing.get("fields", []), *new.get("fields", [])]))
     if fields:
         merged["fields"] = fields

@@ -1,4 +1,5 @@
 """Logging for the served bridge: one root handler (stderr, optional file) that redacts personal data."""
+
 from __future__ import annotations
 
 import logging
@@ -34,4 +35,3 @@ def configure_logging(settings: BridgeSettings) -> None:
     # everything does.
     for name in QUIET_CLIENT_LOGGERS:
         logging.getLogger(name).setLevel(logging.NOTSET if root.level <= logging.DEBUG else logging.WARNING)
-

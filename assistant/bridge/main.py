@@ -3,6 +3,7 @@
 The bridge deployable runs procedure search (KB_ settings) and the kiosk page (KIOSK_ settings) in-process:
 all three settings objects are built here, or by the caller, once, and kept on `app.state`.
 """
+
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
@@ -15,8 +16,22 @@ from assistant.bridge.errors import install_error_handlers
 from assistant.bridge.forwarded import ForwardedFor
 from assistant.bridge.headers import SecurityHeaders
 from assistant.bridge.rate_limit import RateLimiters
-from assistant.bridge.routers import (chat, desks, docs, dossiers, feedback, health, kiosk, procedures, queue_board,
-                                      queue_desk, staff, staff_dossiers, tickets, turn)
+from assistant.bridge.routers import (
+    chat,
+    desks,
+    docs,
+    dossiers,
+    feedback,
+    health,
+    kiosk,
+    procedures,
+    queue_board,
+    queue_desk,
+    staff,
+    staff_dossiers,
+    tickets,
+    turn,
+)
 from assistant.bridge.services import build_real_searcher, build_services
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.web import pages
@@ -53,9 +68,15 @@ def shared_redis(settings: BridgeSettings):
     return redis.Redis.from_url(settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
 
 
-def create_app(settings: BridgeSettings | None = None, *, search_settings: SearchSettings | None = None,
-               kiosk_settings: KioskSettings | None = None, searcher: ProcedureSearcher | None = None,
-               knowledge_sources: dict | None = None, dossier_source: DossierSource | None = None) -> FastAPI:
+def create_app(
+    settings: BridgeSettings | None = None,
+    *,
+    search_settings: SearchSettings | None = None,
+    kiosk_settings: KioskSettings | None = None,
+    searcher: ProcedureSearcher | None = None,
+    knowledge_sources: dict | None = None,
+    dossier_source: DossierSource | None = None,
+) -> FastAPI:
     """Build the app. Without an injected `searcher` the lifespan builds the real search (knowledge_base.search)."""
     settings = settings or BridgeSettings()
     search_settings = search_settings or SearchSettings()
@@ -64,9 +85,14 @@ def create_app(settings: BridgeSettings | None = None, *, search_settings: Searc
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         search, search_error = (searcher, None) if searcher is not None else build_real_searcher(search_settings)
-        services = build_services(settings, search_settings=search_settings, searcher=search,
-                                  knowledge_sources=knowledge_sources, dossier_source=dossier_source,
-                                  search_error=search_error)
+        services = build_services(
+            settings,
+            search_settings=search_settings,
+            searcher=search,
+            knowledge_sources=knowledge_sources,
+            dossier_source=dossier_source,
+            search_error=search_error,
+        )
         app.state.services = services
         try:
             yield
@@ -90,8 +116,11 @@ def create_app(settings: BridgeSettings | None = None, *, search_settings: Searc
     install_body_guard(app, settings)
     app.add_middleware(SecurityHeaders, widget_sites=settings.widget_frame_ancestors)
     # added last, so outermost: every other part sees the real caller and no unsigned X-Client-Id
-    app.add_middleware(ForwardedFor, trusted_proxies=settings.trusted_proxies,
-                       service_token=lambda: getattr(getattr(app.state, "services", None), "service_token", ""))
+    app.add_middleware(
+        ForwardedFor,
+        trusted_proxies=settings.trusted_proxies,
+        service_token=lambda: getattr(getattr(app.state, "services", None), "service_token", ""),
+    )
     for router in ROUTERS:
         app.include_router(router)
     return app

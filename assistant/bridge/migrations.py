@@ -6,6 +6,7 @@ Several processes may migrate at once (two bridges starting on an empty PostgreS
 Rule: a released migration never changes. Migration 1 creates the tables as first released; later
 changes are new numbered functions (ALTER TABLE ...) appended to MIGRATIONS.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,8 +26,16 @@ log = logging.getLogger(__name__)
 
 def _0001_initial(conn: Connection) -> None:
     tables = [
-        models.Dossier, models.LookupFailure, models.Ticket, models.ProcedureOverride, models.AliasOverride,
-        models.WardConfigOverride, models.ApiToken, models.AuditEntry, models.Feedback, models.QuestionLog,
+        models.Dossier,
+        models.LookupFailure,
+        models.Ticket,
+        models.ProcedureOverride,
+        models.AliasOverride,
+        models.WardConfigOverride,
+        models.ApiToken,
+        models.AuditEntry,
+        models.Feedback,
+        models.QuestionLog,
     ]
     models.Base.metadata.create_all(conn, tables=[t.__table__ for t in tables])
 
@@ -70,8 +79,11 @@ def _0005_queue_front_ends(conn: Connection) -> None:
 
     # A database created by this code's migration 1 already has the columns (create_all uses today's models).
     stamp = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "TIMESTAMP"
-    for table, column, kind in (("api_tokens", "desk_id", "VARCHAR(32)"), ("tickets", "public_id", "VARCHAR(32)"),
-                                ("tickets", "finished_at", stamp)):
+    for table, column, kind in (
+        ("api_tokens", "desk_id", "VARCHAR(32)"),
+        ("tickets", "public_id", "VARCHAR(32)"),
+        ("tickets", "finished_at", stamp),
+    ):
         if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
             conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
     for (row_id,) in conn.execute(text("SELECT id FROM tickets WHERE public_id IS NULL")).all():

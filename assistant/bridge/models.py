@@ -1,4 +1,5 @@
 """Database tables of the bridge (SQLAlchemy 2 ORM). Created and changed only through migrations."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

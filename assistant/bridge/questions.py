@@ -1,4 +1,5 @@
 """Question log for staff reports (keyword forms only, written in batches off the request path); feedback storage."""
+
 from __future__ import annotations
 
 import logging

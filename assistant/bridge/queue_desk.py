@@ -9,6 +9,7 @@ transaction, BEGIN IMMEDIATE, already runs alone), then reads the calling order 
 conditional `UPDATE … WHERE status = 'waiting' RETURNING` — each ticket is called once, and two officers of one desk
 wait for each other instead of deadlocking on each other's rows.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -5,6 +5,7 @@ with the seconds until the next token. Buckets live in memory (a restart forgive
 full buckets are forgotten first, then the least recently seen — or, with BRIDGE_REDIS_URL, in Redis, shared by
 every bridge replica (assistant/bridge/shared_rate_limit.py).
 """
+
 from __future__ import annotations
 
 import math
@@ -83,10 +84,14 @@ class TokenBucketLimiter:
 def too_many_requests(wait_s: float) -> ApiError:
     """429 in the error envelope with Retry-After (whole seconds, at least 1)."""
     retry_after = max(1, math.ceil(wait_s))
-    return ApiError(429, "too_many_requests",
-                    f"Ông/bà gửi yêu cầu quá nhanh. Vui lòng thử lại sau {retry_after} giây. / "
-                    f"Too many requests; please try again in {retry_after} seconds.",
-                    headers={"Retry-After": str(retry_after)}, retry_after_s=retry_after)
+    return ApiError(
+        429,
+        "too_many_requests",
+        f"Ông/bà gửi yêu cầu quá nhanh. Vui lòng thử lại sau {retry_after} giây. / "
+        f"Too many requests; please try again in {retry_after} seconds.",
+        headers={"Retry-After": str(retry_after)},
+        retry_after_s=retry_after,
+    )
 
 
 class Limiter(Protocol):

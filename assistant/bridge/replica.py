@@ -12,6 +12,7 @@ log shared by every replica on the database.
 - `applied_id` is set only after a change reached memory, so the search answer cache, keyed by it, never serves an
   answer computed before a change under a key made after it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -152,9 +153,14 @@ class KnowledgeSync:
             latest = last_change_id(session)
             oldest = first_change_after(session, applied) if latest > applied else None
         behind_s = (datetime.now(timezone.utc) - oldest).total_seconds() if oldest is not None else 0.0
-        return {"database_change_id": latest, "applied_change_id": applied, "behind_changes": max(latest - applied, 0),
-                "behind_s": round(max(behind_s, 0.0), 3), "listening": self.listening,
-                "following": self._thread is not None and self._thread.is_alive()}
+        return {
+            "database_change_id": latest,
+            "applied_change_id": applied,
+            "behind_changes": max(latest - applied, 0),
+            "behind_s": round(max(behind_s, 0.0), 3),
+            "listening": self.listening,
+            "following": self._thread is not None and self._thread.is_alive(),
+        }
 
     # ---- the follower thread -------------------------------------------------------------------------
     def _follow(self) -> None:
@@ -165,8 +171,9 @@ class KnowledgeSync:
                     self._listen_until_stopped()
                 except Exception as exc:  # connection lost: poll until it is back, then catch up on reconnect
                     self.listening = False
-                    log.warning("knowledge sync: LISTEN connection lost (%s); polling, reconnecting",
-                                type(exc).__name__)
+                    log.warning(
+                        "knowledge sync: LISTEN connection lost (%s); polling, reconnecting", type(exc).__name__
+                    )
             if self._stop.wait(self.poll_s):
                 return
             self._safe_catch_up()

@@ -1,4 +1,5 @@
 """Staff reports: most-asked procedures, unanswered questions (keyword forms, junk left out), ratings; CSV export."""
+
 from __future__ import annotations
 
 import csv
@@ -22,7 +23,7 @@ def _keyboard_run(word: str) -> bool:
     """True when the word holds 4 neighbouring keys of one keyboard row ("asdf", "rewq", "hjkl")."""
     for row in _KEYBOARD_ROWS:
         for start in range(len(row) - _MASH_RUN + 1):
-            run = row[start:start + _MASH_RUN]
+            run = row[start : start + _MASH_RUN]
             if run in word or run[::-1] in word:
                 return True
     return False
@@ -52,8 +53,15 @@ def _bounds(since: date | None, until: date | None, tz: timezone) -> tuple[datet
     return start, end
 
 
-def build_report(db: Database, *, name_of: Callable[[str], str], limit: int = 20, since: date | None = None,
-                 until: date | None = None, tz=timezone.utc) -> dict:
+def build_report(
+    db: Database,
+    *,
+    name_of: Callable[[str], str],
+    limit: int = 20,
+    since: date | None = None,
+    until: date | None = None,
+    tz=timezone.utc,
+) -> dict:
     """Most-asked procedures (confident answers), unanswered questions (no_match, as keywords, junk left out),
     ratings — between ``since`` and ``until`` (whole days in ``tz``, both included) when given."""
     start, end = _bounds(since, until, tz)

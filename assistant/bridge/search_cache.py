@@ -1,5 +1,6 @@
 """Small LRU cache of search answers, keyed by the knowledge version (the last change id applied here) so any staff
 edit, on any replica, invalidates it."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """Everything the endpoints use, built once in the FastAPI lifespan (or by a test) and kept on app.state."""
+
 from __future__ import annotations
 
 import logging
@@ -71,18 +72,30 @@ def open_database(settings: BridgeSettings) -> Database:
 
 def build_dossier_source(settings: BridgeSettings, db: Database) -> DossierSource:
     if settings.dossier_source == "http":
-        breaker = CircuitBreaker(failure_threshold=settings.breaker_failure_threshold, reset_after_s=settings.breaker_reset_after_s)
-        source = HttpDossierSource(settings.dossier_http_url, timeout_s=settings.dossier_http_timeout_s, breaker=breaker,
-                                   pepper=settings.dossier_pepper)
+        breaker = CircuitBreaker(
+            failure_threshold=settings.breaker_failure_threshold, reset_after_s=settings.breaker_reset_after_s
+        )
+        source = HttpDossierSource(
+            settings.dossier_http_url,
+            timeout_s=settings.dossier_http_timeout_s,
+            breaker=breaker,
+            pepper=settings.dossier_pepper,
+        )
         return BoundedDossierSource(source, max_concurrent=settings.dossier_http_max_concurrent)
     if settings.dossier_source != "local":
         raise ValueError("BRIDGE_DOSSIER_SOURCE must be 'local' or 'http'")
     return LocalDossierSource(db, pepper=settings.dossier_pepper)
 
 
-def build_services(settings: BridgeSettings, *, search_settings: SearchSettings, searcher: ProcedureSearcher | None = None,
-                   knowledge_sources: dict | None = None, dossier_source: DossierSource | None = None,
-                   search_error: str | None = None) -> BridgeServices:
+def build_services(
+    settings: BridgeSettings,
+    *,
+    search_settings: SearchSettings,
+    searcher: ProcedureSearcher | None = None,
+    knowledge_sources: dict | None = None,
+    dossier_source: DossierSource | None = None,
+    search_error: str | None = None,
+) -> BridgeServices:
     """Open the database, load data files, apply the staff overlay to the searcher, follow the change log."""
     db = open_database(settings)
     sync = KnowledgeSync(db, poll_s=settings.knowledge_poll_s, listen=settings.knowledge_listen)
@@ -94,20 +107,40 @@ def build_services(settings: BridgeSettings, *, search_settings: SearchSettings,
     log.info("knowledge: %d procedures, staff overlay %s", len(knowledge), applied)
     cards = load_cards(db, search_settings, knowledge, sync)
     sync.start(from_id=start_id)
-    dossiers = DossierLookup(source=dossier_source or build_dossier_source(settings, db),
-                             lockout=LookupLockout(db, lockout_policy(settings)),
-                             statuses=load_statuses(settings.dossier_statuses_path), desks=desks,
-                             procedure_name=lambda code: getattr(knowledge.get(code), "name", None))
-    tickets = TicketQueue(db=db, desks=desks, minutes_per_ticket=settings.minutes_per_ticket,
-                          priority_burst=settings.priority_burst, timezone=settings.timezone)
-    return BridgeServices(settings=settings, db=db, knowledge=knowledge, desks=desks, dossiers=dossiers,
-                          tickets=tickets, questions=QuestionRecorder(db), searcher=searcher,
-                          search_cache=SearchCache(settings.search_cache_entries), search_error=search_error,
-                          service_token=settings.resolved_service_token(), cards=cards, sync=sync)
+    dossiers = DossierLookup(
+        source=dossier_source or build_dossier_source(settings, db),
+        lockout=LookupLockout(db, lockout_policy(settings)),
+        statuses=load_statuses(settings.dossier_statuses_path),
+        desks=desks,
+        procedure_name=lambda code: getattr(knowledge.get(code), "name", None),
+    )
+    tickets = TicketQueue(
+        db=db,
+        desks=desks,
+        minutes_per_ticket=settings.minutes_per_ticket,
+        priority_burst=settings.priority_burst,
+        timezone=settings.timezone,
+    )
+    return BridgeServices(
+        settings=settings,
+        db=db,
+        knowledge=knowledge,
+        desks=desks,
+        dossiers=dossiers,
+        tickets=tickets,
+        questions=QuestionRecorder(db),
+        searcher=searcher,
+        search_cache=SearchCache(settings.search_cache_entries),
+        search_error=search_error,
+        service_token=settings.resolved_service_token(),
+        cards=cards,
+        sync=sync,
+    )
 
 
-def load_cards(db: Database, search_settings: SearchSettings, knowledge: KnowledgeService,
-               sync: KnowledgeSync) -> CardService | None:
+def load_cards(
+    db: Database, search_settings: SearchSettings, knowledge: KnowledgeService, sync: KnowledgeSync
+) -> CardService | None:
     """The answer cards; invalid card files are logged and leave cards off rather than stopping the bridge."""
     from knowledge_base.cards.model import CardError
 
@@ -119,10 +152,13 @@ def load_cards(db: Database, search_settings: SearchSettings, knowledge: Knowled
 
 
 def lockout_policy(settings: BridgeSettings) -> LockoutPolicy:
-    return LockoutPolicy(max_failures=settings.lookup_max_failures, client_max_failures=settings.lookup_client_max_failures,
-                         window=timedelta(minutes=settings.lookup_window_minutes),
-                         max_delay=timedelta(minutes=settings.lookup_max_delay_minutes),
-                         code_memory=timedelta(hours=settings.lookup_code_memory_hours))
+    return LockoutPolicy(
+        max_failures=settings.lookup_max_failures,
+        client_max_failures=settings.lookup_client_max_failures,
+        window=timedelta(minutes=settings.lookup_window_minutes),
+        max_delay=timedelta(minutes=settings.lookup_max_delay_minutes),
+        code_memory=timedelta(hours=settings.lookup_code_memory_hours),
+    )
 
 
 def build_real_searcher(search_settings: SearchSettings) -> tuple[ProcedureSearcher | None, str | None]:

@@ -1,4 +1,5 @@
 """Run an app under uvicorn the way `python -m assistant.bridge serve` does (redacting logs, keep-alive)."""
+
 from __future__ import annotations
 
 import uvicorn
@@ -16,5 +17,12 @@ def run(app, settings: BridgeSettings, *, host: str, port: int) -> None:
     configure_logging(settings)
     # log_config=None: uvicorn must not install its own (unredacted) handlers; ours on the root logger apply.
     # proxy_headers=False: X-Forwarded-For is judged by the bridge's ForwardedFor middleware (trusted_proxies).
-    uvicorn.run(app, host=host, port=port, log_config=None, timeout_keep_alive=KEEP_ALIVE_S,
-                access_log=settings.access_log, proxy_headers=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        timeout_keep_alive=KEEP_ALIVE_S,
+        access_log=settings.access_log,
+        proxy_headers=False,
+    )

@@ -1,4 +1,5 @@
 """Settings of the bridge deployable (env prefix BRIDGE_, plus DATABASE_URL as is)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,8 +26,9 @@ class BridgeSettings(BaseSettings):
     The catalogue, aliases and answer cards are knowledge_base's files: their paths are `SearchSettings`
     (KB_CATALOGUE_PATH, KB_ALIASES_PATH, KB_ANSWER_CARDS_DIR), one source for search and the bridge."""
 
-    model_config = SettingsConfigDict(env_prefix="BRIDGE_", env_file=".env", extra="ignore", populate_by_name=True,
-                                      use_attribute_docstrings=True)
+    model_config = SettingsConfigDict(
+        env_prefix="BRIDGE_", env_file=".env", extra="ignore", populate_by_name=True, use_attribute_docstrings=True
+    )
 
     host: str = "127.0.0.1"
     """Address `python -m assistant.bridge serve` listens on (127.0.0.1: put a reverse proxy in front for the LAN)."""
@@ -68,8 +70,9 @@ class BridgeSettings(BaseSettings):
     kiosk_print_hosts: list[str] = ["127.0.0.1", "::1"]
     """Addresses that may print queue tickets (`POST /api/queue/print/…`): the kiosk browser on this machine. A
     reverse proxy forwards the citizen's own address (X-Forwarded-For), so public callers never match."""
-    service_token: str = Field(default="", validation_alias=AliasChoices("BRIDGE_SERVICE_TOKEN",
-                                                                          "LETANSO_SERVICE_TOKEN"))
+    service_token: str = Field(
+        default="", validation_alias=AliasChoices("BRIDGE_SERVICE_TOKEN", "LETANSO_SERVICE_TOKEN")
+    )
     """Secret of our own action server: only a caller sending it (X-Service-Token) may name the citizen
     behind a request with X-Client-Id. Several machines: set the same value here and as ACTIONS_SERVICE_TOKEN (or
     LETANSO_SERVICE_TOKEN for both). Empty: read from service_token_file (written by scripts/setup.sh)."""
@@ -157,7 +160,8 @@ class BridgeSettings(BaseSettings):
             raise DemoPepperRefused(
                 "BRIDGE_DOSSIER_PEPPER còn là giá trị demo công khai: đặt một giá trị bí mật trong .env, hoặc "
                 "BRIDGE_DEMO_MODE=true để chạy thử. / BRIDGE_DOSSIER_PEPPER is the public demo value: set a "
-                "private one in .env, or BRIDGE_DEMO_MODE=true for a demo.")
+                "private one in .env, or BRIDGE_DEMO_MODE=true for a demo."
+            )
 
     def resolved_service_token(self) -> str:
         if self.service_token:

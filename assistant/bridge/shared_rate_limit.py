@@ -6,6 +6,7 @@ never take the same token twice. Keys hold a hash of the client address (no addr
 bucket would be full again. If Redis cannot be reached the replica falls back to its own in-process bucket (the
 service stays up, limited per replica) and logs that at most once a minute.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,8 +40,16 @@ return string.format('%.17g', wait)
 class RedisTokenBucket:
     """One endpoint's buckets in Redis (`take(client)` as TokenBucketLimiter.take)."""
 
-    def __init__(self, limit: RateLimit, name: str, redis, *, prefix: str = "letanso:rate",
-                 clock: Callable[[], float] = time.time, fallback_clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        limit: RateLimit,
+        name: str,
+        redis,
+        *,
+        prefix: str = "letanso:rate",
+        clock: Callable[[], float] = time.time,
+        fallback_clock: Callable[[], float] = time.monotonic,
+    ):
         self.limit, self.name, self._redis, self._clock = limit, name, redis, clock
         self._prefix = f"{prefix}:{name}:"
         self._rate = limit.per_minute / 60.0

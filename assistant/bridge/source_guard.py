@@ -5,6 +5,7 @@ hung provincial system, the pool would fill and even `GET /api/desks` would wait
 `max_concurrent` threads wait on the province (each for at most the HTTP timeout, and the circuit breaker
 stops even that after a few failures); any lookup beyond the cap fails at once as "source unavailable" (503).
 """
+
 from __future__ import annotations
 
 import logging

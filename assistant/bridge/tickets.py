@@ -7,6 +7,7 @@ Everything lives in the database, so positions and numbers survive a restart. Nu
 desk and day (`next_number`); several bridge processes on one PostgreSQL database never hand out the same number
 and never retry.
 """
+
 from __future__ import annotations
 
 import contextlib

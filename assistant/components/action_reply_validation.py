@@ -11,6 +11,7 @@ matches exactly one branch (what ``oneOf`` asks) exactly when it matches its own
 reply either check rejects goes through Rasa's original method, so errors read exactly as before; a schema whose
 branches are not keyed that way is validated whole.
 """
+
 import copy
 from typing import Any, Callable, Dict, Text
 

@@ -19,6 +19,7 @@ session is bound to the event loop that made it. Rasa's cache did nothing about 
   what stock Rasa does for every call. A request that fails on a new connection, or times out, is not repeated
   (the server may be running it): that error reaches Rasa unchanged.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -43,8 +44,9 @@ class _RetryOnStaleConnection:
     """``async with`` one request on the kept-open session, resent once on a new connection if a reused one was
     already closed by the server."""
 
-    def __init__(self, shared: Any, new_session: Callable[[], Any], method: str, url: Any,
-                 kwargs: Dict[str, Any]) -> None:
+    def __init__(
+        self, shared: Any, new_session: Callable[[], Any], method: str, url: Any, kwargs: Dict[str, Any]
+    ) -> None:
         self._shared, self._new_session = shared, new_session
         self._method, self._url, self._kwargs = method, url, kwargs
         self._context: Any = None
@@ -58,8 +60,10 @@ class _RetryOnStaleConnection:
         except _stale_connection_errors() as error:
             if not trace.reused:
                 raise
-            logger.debug("kept-open action-server connection was closed by the server (%s); resending once on a "
-                         "new connection", type(error).__name__)
+            logger.debug(
+                "kept-open action-server connection was closed by the server (%s); resending once on a new connection",
+                type(error).__name__,
+            )
         self._one_off = self._new_session()
         try:
             self._context = self._one_off.request(self._method, self._url, **self._kwargs)
@@ -123,8 +127,13 @@ def install() -> None:
         except RuntimeError:  # not inside a coroutine: behave exactly as Rasa does
             return original(self)
         auth = self.basic_auth or {}
-        key = (id(loop), self.url, repr(sorted((self.headers or {}).items())),
-               auth.get("username"), auth.get("password"))
+        key = (
+            id(loop),
+            self.url,
+            repr(sorted((self.headers or {}).items())),
+            auth.get("username"),
+            auth.get("password"),
+        )
         made_on, shared = sessions.get(key, (None, None))
         if made_on is not loop or shared.closed:
             # the same headers, auth and timeout as Rasa's own session() sets

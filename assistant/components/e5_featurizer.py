@@ -11,6 +11,7 @@ every instance in the process. Vectors are kept in a per-process LRU cache keyed
 text more than once (cross-validation folds, ``rasa test`` after training, a citizen repeating a turn), and an
 encoding costs milliseconds of CPU.
 """
+
 from __future__ import annotations
 
 import logging
@@ -82,8 +83,13 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         self._scale = float(config["scale"])
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "E5SentenceFeaturizer":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "E5SentenceFeaturizer":
         return cls(config, execution_context.node_name)
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -167,7 +173,13 @@ def load_encoder(config: Dict[Text, Any]) -> Any:
     if not (folder / "tokenizer.json").is_file() or not graph.is_file():
         raise FileNotFoundError(
             f"E5SentenceFeaturizer: no e5 model at {folder} (tokenizer.json and {config['onnx_file']}): run "
-            f"`make setup`, or set model_dir in config.yml or ${MODEL_DIR_ENV}")
+            f"`make setup`, or set model_dir in config.yml or ${MODEL_DIR_ENV}"
+        )
     log.info("e5 sentence features from %s", graph)
-    return OnnxE5Encoder(folder, threads=int(config["threads"]) or None, onnx_file=graph, query_onnx_file=graph,
-                         query_max_tokens=int(config["max_tokens"]))
+    return OnnxE5Encoder(
+        folder,
+        threads=int(config["threads"]) or None,
+        onnx_file=graph,
+        query_onnx_file=graph,
+        query_max_tokens=int(config["max_tokens"]),
+    )

@@ -6,6 +6,7 @@ whole tracker each turn: ~1.5 ms of Rasa's ~11 ms per turn went there (cProfile,
 ``install()`` swaps in a lookup table built once and rebuilt when a name is missing (a subclass defined later);
 unknown names still go through Rasa's own method, so defaults and errors are unchanged.
 """
+
 from typing import Dict, Optional, Text, Type
 
 _INSTALLED_FLAG = "_le_tan_so_event_lookup"

@@ -12,6 +12,7 @@ convention is dask's: each node receives its parents' ``(name, output)`` pairs, 
 all three). Errors propagate as before: a node's exception is raised unchanged, ``RuntimeError`` becomes
 ``GraphRunError``.
 """
+
 from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 _INSTALLED_FLAG = "_le_tan_so_sequential_runner"
@@ -68,12 +69,15 @@ def install() -> None:
         if key not in plans:
             nodes = runner._graph_schema.nodes
             needs_by_node = {name: list(node.needs.values()) for name, node in nodes.items()}
-            plans[key] = [(name, runner._instantiated_nodes[name], tuple(needs_by_node[name]))
-                          for name in execution_plan(needs_by_node, targets)]
+            plans[key] = [
+                (name, runner._instantiated_nodes[name], tuple(needs_by_node[name]))
+                for name in execution_plan(needs_by_node, targets)
+            ]
         return plans[key]
 
-    def run(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
-            targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
+    def run(
+        self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[List[Text]] = None
+    ) -> Dict[Text, Any]:
         run_targets = targets if targets else self._graph_schema.target_names
         steps = steps_for(self, run_targets)
         if inputs:  # Rasa's check that no input value names a node of the graph that runs

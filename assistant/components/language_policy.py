@@ -6,6 +6,7 @@ policy events before the predicted action runs, so fixed responses conditioned o
 …) and custom actions already see this turn's language. The detection itself is the plain function
 ``assistant.actions.language.language_of_turn``, shared with the action server.
 """
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction

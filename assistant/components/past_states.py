@@ -10,6 +10,7 @@ time (cProfile on the CPU clock, 10 senders).
 the turn is a rule-only one) for as long as the tracker's events are unchanged, and builds each asked-for list from
 it with Rasa's own loop and helpers: the same states, as fresh dicts every call (callers edit them in place).
 """
+
 from __future__ import annotations
 
 import weakref
@@ -54,13 +55,20 @@ def prior_steps(domain: Any, tracker: Any, omit_unset_slots: bool) -> List[Step]
     steps: List[Step] = []
     for prior, hide_rule_turn in tracker.generate_all_prior_trackers():
         keeps_hidden = bool(prior.followup_action) or prior.latest_action_name == prior.active_loop_name
-        steps.append((domain.get_active_state(prior, omit_unset_slots=omit_unset_slots),
-                      domain._get_prev_action_sub_state(prior), bool(hide_rule_turn), keeps_hidden))
+        steps.append(
+            (
+                domain.get_active_state(prior, omit_unset_slots=omit_unset_slots),
+                domain._get_prev_action_sub_state(prior),
+                bool(hide_rule_turn),
+                keeps_hidden,
+            )
+        )
     return steps
 
 
-def states_from_steps(domain: Any, steps: List[Step], ignore_rule_only_turns: bool,
-                      rule_only_data: Optional[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+def states_from_steps(
+    domain: Any, steps: List[Step], ignore_rule_only_turns: bool, rule_only_data: Optional[Dict[Text, Any]]
+) -> List[Dict[Text, Any]]:
     """``Domain.states_for_tracker_history``'s loop over recorded steps; every state and sub-state a new dict."""
     from rasa.shared.core.constants import PREVIOUS_ACTION
 
@@ -93,8 +101,13 @@ def install() -> None:
     if getattr(DialogueStateTracker, _INSTALLED_FLAG, False):
         return
 
-    def past_states(self: Any, domain: Any, omit_unset_slots: bool = False, ignore_rule_only_turns: bool = False,
-                    rule_only_data: Optional[Dict[Text, Any]] = None) -> List[Dict[Text, Any]]:
+    def past_states(
+        self: Any,
+        domain: Any,
+        omit_unset_slots: bool = False,
+        ignore_rule_only_turns: bool = False,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+    ) -> List[Dict[Text, Any]]:
         stamp = _stamp(self, omit_unset_slots)
         recorded = self.__dict__.get(_CACHE_ATTRIBUTE)
         if recorded is None or not recorded.fits(stamp, domain):

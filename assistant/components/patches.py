@@ -10,6 +10,7 @@ nothing when ``LETANSO_RASA_PATCHES=0`` (stock Rasa then runs the same model and
 Rasa is not the version the list was checked against (a warning says so): an internal that moved or changed
 meaning must be re-checked, not patched blind.
 """
+
 from __future__ import annotations
 
 import logging
@@ -53,7 +54,7 @@ PATCHES: List[RasaPatch] = [
         name="graph_runner",
         symbol="rasa.engine.runner.dask.DaskGraphRunner.run",
         gain="dask's per-call scheduling was ~15% of Rasa's busy time (py-spy, 10 senders); "
-             "with the intent-probability change, Rasa 8.3 -> 5.5 CPU ms per turn",
+        "with the intent-probability change, Rasa 8.3 -> 5.5 CPU ms per turn",
         equivalence_test="tests/rasa/test_graph_runner.py (parses and predictions equal to dask's on the model)",
         install=graph_runner.install,
     ),
@@ -83,16 +84,16 @@ PATCHES: List[RasaPatch] = [
         symbol="rasa.core.policies.rule_policy.RulePolicy._get_possible_keys",
         gain="rule search 0.21 -> 0.09 ms per predicted action (RULES + loop rules, the 550 story states; in process)",
         equivalence_test="tests/rasa/test_rule_matching.py (same rule keys as Rasa's on every state of the stories "
-                         "and rules, same predictions)",
+        "and rules, same predictions)",
         install=rule_matching.install,
     ),
     RasaPatch(
         name="past_states",
         symbol="rasa.shared.core.trackers.DialogueStateTracker.past_states",
         gain="0.30 -> 0.14 ms per prediction (memoization + rule policy, story trackers; a 106-event one 3.7 -> 1.3; "
-             "in process)",
+        "in process)",
         equivalence_test="tests/rasa/test_past_states.py (same states as Rasa's for every story tracker and argument, "
-                         "same predictions)",
+        "same predictions)",
         install=past_states.install,
     ),
 ]
@@ -111,8 +112,12 @@ def install_all(environ: Optional[Mapping[str, str]] = None, rasa_version: Optio
     if rasa_version is None:
         from rasa.version import __version__ as rasa_version
     if rasa_version != CHECKED_RASA_VERSION:
-        logger.warning("Rasa %s is not %s, which the assistant's Rasa patches were checked against: running stock "
-                       "Rasa (see assistant/components/patches.py).", rasa_version, CHECKED_RASA_VERSION)
+        logger.warning(
+            "Rasa %s is not %s, which the assistant's Rasa patches were checked against: running stock "
+            "Rasa (see assistant/components/patches.py).",
+            rasa_version,
+            CHECKED_RASA_VERSION,
+        )
         return []
     for patch in PATCHES:
         patch.install()

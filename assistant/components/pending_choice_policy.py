@@ -9,6 +9,7 @@ inform or small talk; this policy predicts ``action_answer_procedure`` instead, 
 the offered procedures (knowledge_base.turn). Intents that clearly ask for something else (a ticket, an officer,
 goodbye, picking "số 2" …) are left to the rules. It learns nothing and outranks RulePolicy only when it applies.
 """
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
@@ -34,8 +35,18 @@ class PendingChoicePolicy(Policy):
             "action": "action_answer_procedure",
             "asked_by": ["action_answer_procedure", "action_choose_option"],
             "other_intents": [
-                "choose_option", "request_human", "ask_queue_ticket", "ask_queue_status", "check_dossier_status",
-                "ask_dossier_code_help", "ask_opening_hours", "greet", "goodbye", "thank", "cancel", "complain",
+                "choose_option",
+                "request_human",
+                "ask_queue_ticket",
+                "ask_queue_status",
+                "check_dossier_status",
+                "ask_dossier_code_help",
+                "ask_opening_hours",
+                "greet",
+                "goodbye",
+                "thank",
+                "cancel",
+                "complain",
                 "bot_challenge",
             ],
             # an entity that says the turn is a rating or a dossier code ("cho 4 điểm" after the question)
@@ -119,8 +130,21 @@ class DossierFollowupPolicy(PendingChoicePolicy):
             # only after a status was given or the code help: a refusal is followed by another try at the digits
             "asked_kinds": ["dossier_status", "dossier_help"],
             "other_intents": [
-                "choose_option", "request_human", "ask_queue_ticket", "ask_queue_status", "check_dossier_status",
-                "ask_opening_hours", "greet", "goodbye", "thank", "cancel", "complain", "bot_challenge", "affirm",
-                "deny", "rate_service", "give_feedback",
+                "choose_option",
+                "request_human",
+                "ask_queue_ticket",
+                "ask_queue_status",
+                "check_dossier_status",
+                "ask_opening_hours",
+                "greet",
+                "goodbye",
+                "thank",
+                "cancel",
+                "complain",
+                "bot_challenge",
+                "affirm",
+                "deny",
+                "rate_service",
+                "give_feedback",
             ],
         }

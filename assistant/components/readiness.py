@@ -6,6 +6,7 @@ fetch a URL (`PUT /model`). Without it Rasa serves only `/` and its channels, so
 answers the one question the bridge's /health and the start scripts need: 200 `{"model_loaded": true}`, else
 503 `{"model_loaded": false}`. It takes no messages and creates no conversation.
 """
+
 from __future__ import annotations
 
 from typing import Any, Awaitable, Callable

@@ -10,6 +10,7 @@ turn that was ~18 % of Rasa's busy time (cProfile on the CPU clock, 10 senders).
 list of the values it requires or forbids) and stops as soon as every surviving rule is shorter than the steps
 already walked: from there Rasa's filter keeps every key, so the answer is the same set.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,9 @@ def compile_rule(rule_key: Text, previous_action: Text, should_not_be_set: Text)
     return compiled
 
 
-def _state_fits(rule_state: CompiledState, conversation_state: Dict[Text, Any], previous_action: Text,
-                should_not_be_set: Text) -> bool:
+def _state_fits(
+    rule_state: CompiledState, conversation_state: Dict[Text, Any], previous_action: Text, should_not_be_set: Text
+) -> bool:
     """``RulePolicy._is_rule_applicable`` for a turn the rule reaches, on a compiled rule state."""
     rule_has_previous, checks = rule_state
     conversation_has_previous = bool(conversation_state.get(previous_action))
@@ -75,8 +77,11 @@ def install() -> None:
         for turn_index, state in enumerate(reversed(states)):
             if all(turn_index >= len(rule) for _, rule in possible):
                 break  # every rule left is satisfied by the turns already walked: Rasa keeps them all
-            possible = [(key, rule) for key, rule in possible if turn_index >= len(rule)
-                        or _state_fits(rule[turn_index], state, PREVIOUS_ACTION, SHOULD_NOT_BE_SET)]
+            possible = [
+                (key, rule)
+                for key, rule in possible
+                if turn_index >= len(rule) or _state_fits(rule[turn_index], state, PREVIOUS_ACTION, SHOULD_NOT_BE_SET)
+            ]
         return {key for key, _ in possible}
 
     RulePolicy._get_possible_keys = _get_possible_keys

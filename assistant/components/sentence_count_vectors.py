@@ -6,12 +6,13 @@ intent classifier reads sentence features only and the CRF tags entities from it
 sequence pass was work nobody used: ~0.3 of Rasa's ~5.5 ms per turn with the word and character featurizers.
 Everything else (vocabulary, analyzers, OOV handling, training) is Rasa's.
 """
+
 from typing import List, Optional, Text, Tuple
 
 import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)

@@ -10,6 +10,7 @@ Picked by assistant/endpoints-sql.yml or assistant/endpoints-redis.yml (assistan
 file from LETANSO_TRACKER_STORE). Checked against Rasa 3.6.21 (`SQLTrackerStore.save/_retrieve`,
 `RedisTrackerStore.save`); no Rasa internals are patched.
 """
+
 from __future__ import annotations
 
 import logging
@@ -43,9 +44,17 @@ def _idle_seconds(idle_minutes: float) -> float:
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQLTrackerStore (one `events` table) writing redacted events and deleting idle conversations."""
 
-    def __init__(self, domain: Domain | None = None, event_broker: EventBroker | None = None, *,
-                 idle_minutes: float = 30, redact_slots: Iterable[str] = ("id_last4",), sweep_every_s: float = 60,
-                 clock: Callable[[], float] = time.time, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        event_broker: EventBroker | None = None,
+        *,
+        idle_minutes: float = 30,
+        redact_slots: Iterable[str] = ("id_last4",),
+        sweep_every_s: float = 60,
+        clock: Callable[[], float] = time.time,
+        **kwargs: Any,
+    ) -> None:
         self.idle_s = _idle_seconds(idle_minutes)
         self.redact_slots = frozenset(redact_slots)
         self.sweep_every_s = float(sweep_every_s)
@@ -65,11 +74,15 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         cutoff = self._clock() - self.idle_s
         with self.session_scope() as session:
-            latest = session.query(sa.func.max(self.SQLEvent.timestamp)).filter(
-                self.SQLEvent.sender_id == sender_id).scalar()
+            latest = (
+                session.query(sa.func.max(self.SQLEvent.timestamp))
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .scalar()
+            )
             if latest is not None and latest < cutoff:
                 session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete(
-                    synchronize_session=False)
+                    synchronize_session=False
+                )
                 session.commit()
                 return None
         return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
@@ -77,11 +90,16 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def forget_idle(self, now: float | None = None) -> int:
         """Delete every conversation idle for longer than `idle_minutes`; returns how many events were deleted."""
         cutoff = (self._clock() if now is None else now) - self.idle_s
-        idle = (sa.select(self.SQLEvent.sender_id).group_by(self.SQLEvent.sender_id)
-                .having(sa.func.max(self.SQLEvent.timestamp) < cutoff))
+        idle = (
+            sa.select(self.SQLEvent.sender_id)
+            .group_by(self.SQLEvent.sender_id)
+            .having(sa.func.max(self.SQLEvent.timestamp) < cutoff)
+        )
         with self.session_scope() as session:
-            deleted = session.execute(sa.delete(self.SQLEvent).where(self.SQLEvent.sender_id.in_(idle)),
-                                      execution_options={"synchronize_session": False}).rowcount
+            deleted = session.execute(
+                sa.delete(self.SQLEvent).where(self.SQLEvent.sender_id.in_(idle)),
+                execution_options={"synchronize_session": False},
+            ).rowcount
             session.commit()
         if deleted:
             log.debug("deleted %d events of idle conversations", deleted)
@@ -91,8 +109,15 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 class RedactingRedisTrackerStore(RedisTrackerStore):
     """Rasa's RedisTrackerStore writing the redacted conversation, each key expiring after `idle_minutes`."""
 
-    def __init__(self, domain: Domain, event_broker: EventBroker | None = None, *, idle_minutes: float = 30,
-                 redact_slots: Iterable[str] = ("id_last4",), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Domain,
+        event_broker: EventBroker | None = None,
+        *,
+        idle_minutes: float = 30,
+        redact_slots: Iterable[str] = ("id_last4",),
+        **kwargs: Any,
+    ) -> None:
         kwargs.pop("record_exp", None)  # the expiry is idle_minutes: one setting for every store
         self.redact_slots = frozenset(redact_slots)
         super().__init__(domain, event_broker=event_broker, record_exp=round(_idle_seconds(idle_minutes)), **kwargs)

@@ -7,6 +7,7 @@ thinly that clear messages ("chứng thực giấy tờ") fall under the Fallbac
 confidences that mean something. Why not DIET: on this data it was no more accurate in cross-validation and
 cost ~9 ms of TensorFlow per message, half of Rasa's CPU per turn (see assistant/actions/README.md).
 """
+
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
@@ -15,9 +16,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.utils.tensorflow.constants import RANKING_LENGTH
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -28,9 +29,7 @@ class SparseIntentClassifier(LogisticRegressionClassifier):
     def get_default_config() -> Dict[Text, Any]:
         return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0}
 
-    def __init__(
-        self, config: Dict[Text, Any], name: Text, model_storage: ModelStorage, resource: Resource
-    ) -> None:
+    def __init__(self, config: Dict[Text, Any], name: Text, model_storage: ModelStorage, resource: Resource) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.set_params(C=float(self.config["C"]))
         # (coef_, coef_ transposed), built on first use and again if the classifier is retrained or replaced
@@ -51,9 +50,10 @@ class SparseIntentClassifier(LogisticRegressionClassifier):
                 message.set("intent", {"name": None, "confidence": 0.0}, add_to_output=True)
                 message.set("intent_ranking", [], add_to_output=True)
                 continue
-            ranking = sorted(({"name": name, "confidence": float(p)}
-                              for name, p in zip(self.clf.classes_, probabilities)),
-                             key=lambda entry: -entry["confidence"])
+            ranking = sorted(
+                ({"name": name, "confidence": float(p)} for name, p in zip(self.clf.classes_, probabilities)),
+                key=lambda entry: -entry["confidence"],
+            )
             message.set("intent", ranking[0], add_to_output=True)
             if self.config[RANKING_LENGTH] > 0:
                 ranking = ranking[: self.config[RANKING_LENGTH]]
@@ -82,8 +82,11 @@ class SparseIntentClassifier(LogisticRegressionClassifier):
         return exponentials / exponentials.sum()
 
     def _is_multinomial(self) -> bool:
-        return self.clf.classes_.size > 2 and self.clf.multi_class in ("auto", "multinomial") \
+        return (
+            self.clf.classes_.size > 2
+            and self.clf.multi_class in ("auto", "multinomial")
             and self.clf.solver != "liblinear"
+        )
 
     @staticmethod
     def _nonzero_features(message: Message) -> Tuple[np.ndarray, np.ndarray, int, int]:
@@ -120,8 +123,9 @@ class SparseIntentClassifier(LogisticRegressionClassifier):
         The same row Rasa's method builds, in one ``hstack`` instead of a deep copy and an ``hstack`` per
         featurizer for sequence and sentence features alike: 1.6 → 0.4 ms per message under cProfile.
         """
-        parts = [f.features if f.is_sparse() else scipy.sparse.csr_matrix(f.features)
-                 for f in _sentence_features(message)]
+        parts = [
+            f.features if f.is_sparse() else scipy.sparse.csr_matrix(f.features) for f in _sentence_features(message)
+        ]
         return scipy.sparse.hstack(parts, format="csr") if parts else scipy.sparse.csr_matrix((1, 0))
 
 

@@ -13,6 +13,7 @@ already read the slot, and cleared it). Conversations idle for more than `idle_m
 Checked against Rasa 3.6.21 (`InMemoryTrackerStore.save` / `_retrieve`, tracker dialogue JSON); no Rasa
 internals are patched.
 """
+
 from __future__ import annotations
 
 import json
@@ -81,9 +82,17 @@ def _scrub_entity(entity: Any, scrub: Callable[[Any], Any]) -> Any:
 class RedactingTrackerStore(InMemoryTrackerStore):
     """InMemoryTrackerStore that stores redacted events and drops conversations idle for `idle_minutes`."""
 
-    def __init__(self, domain: Domain, event_broker: EventBroker | None = None, *, idle_minutes: float = 30,
-                 redact_slots: Iterable[str] = ("id_last4",), sweep_every_s: float = 60,
-                 clock: Callable[[], float] = time.monotonic, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Domain,
+        event_broker: EventBroker | None = None,
+        *,
+        idle_minutes: float = 30,
+        redact_slots: Iterable[str] = ("id_last4",),
+        sweep_every_s: float = 60,
+        clock: Callable[[], float] = time.monotonic,
+        **kwargs: Any,
+    ) -> None:
         kwargs.pop("host", None)  # Rasa passes the endpoint's `url` as host; this store has none
         super().__init__(domain, event_broker, **kwargs)
         if float(idle_minutes) <= 0:

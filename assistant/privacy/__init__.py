@@ -4,6 +4,7 @@
 Imports only knowledge_base's text helpers, pydantic and yaml, so the bridge, the action server and the kiosk
 can all use it.
 """
+
 from assistant.privacy.keywords import keywords
 from assistant.privacy.logs import RedactingFilter, install_log_redaction
 from assistant.privacy.redaction import personal_spans, redact

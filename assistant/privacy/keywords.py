@@ -5,6 +5,7 @@ and filler words ("cho hỏi", "thế nào", "tôi") are dropped. A procedure co
 holding digits are not. Two citizens asking the same thing in different words often share one keyword form,
 which is what the "unanswered questions" report groups by.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,8 @@ _TOKEN = re.compile(r"[^\W_]+(?:[./-][^\W_]+)*")
 _PRONOUN = r"(?:toi|tui|em|minh|chau|con|be|to|vo|chong|me|bo|ba|ma|ong|anh|chi|co|chu|bac|no|ban|cu|nguoi)"
 _NAME_CUE_AT_END = re.compile(
     rf"(?:(?:ho\s+(?:va\s+)?)?ten(?:\s+(?:cua\s+)?{_PRONOUN})?(?:\s+la)?|{_PRONOUN}\s+ten(?:\s+la)?|{_PRONOUN}\s+la"
-    r"|my\s+name\s+is|my\s+name's|full\s+name|name|i\s+am|i'm)[\s:\-–]*$")
+    r"|my\s+name\s+is|my\s+name's|full\s+name|name|i\s+am|i'm)[\s:\-–]*$"
+)
 
 MAX_KEYWORD_CHARS = 200
 
@@ -32,8 +34,10 @@ def keywords(text: str) -> str:
     text = clean(text or "")
     if not text:
         return ""
-    spans = personal_spans(text) + [(m.start(), m.end(), "name" if m.group() == PLACEHOLDERS["name"] else "number")
-                                    for m in _PLACEHOLDER.finditer(text)]
+    spans = personal_spans(text) + [
+        (m.start(), m.end(), "name" if m.group() == PLACEHOLDERS["name"] else "number")
+        for m in _PLACEHOLDER.finditer(text)
+    ]
     kept: list[str] = []
     at = 0
     for start, end, kind in sorted(spans):

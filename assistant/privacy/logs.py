@@ -1,4 +1,5 @@
 """Logging filter that redacts every record (message, arguments, traceback) and drops URL query strings."""
+
 from __future__ import annotations
 
 import logging

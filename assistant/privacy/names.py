@@ -12,6 +12,7 @@ Typed without diacritics many words are ambiguous ("co" = cô/có/cơ, "le" = L�
 unmistakable name, so a few lower-case unaccented names after "co"/"chi"/"ba" stay (the tests say which).
 A name stops at punctuation, a digit, or a word that is never part of a name (words.yaml `not_names`).
 """
+
 from __future__ import annotations
 
 import functools
@@ -28,12 +29,34 @@ _COLON_GAP = re.compile(r"\s{0,3}[:：\-–=]\s{0,3}")
 _HONORIFIC_GAP = re.compile(r"\.?[ \t\u00a0]{1,3}")
 
 # Cues after which a name may be typed in any case; the second group needs a colon ("Họ tên: …", "Name - …").
-_ANY_GAP_CUES = {("ten", "la"), ("ten", "goi", "la"), ("ten", "day", "du", "la"), ("ho", "ten", "la"),
-                 ("ho", "va", "ten", "la"), ("my", "name", "is"), ("name", "is"), ("named",), ("my", "name's"),
-                 ("i", "am", "called"), ("ten", "khai", "sinh", "la")}
-_COLON_CUES = {("ho", "ten"), ("ho", "va", "ten"), ("ten",), ("name",), ("full", "name"), ("nguoi", "nop"),
-               ("nguoi", "lien", "he"), ("nguoi", "yeu", "cau"), ("nguoi", "khai"), ("chu", "ho"), ("applicant",),
-               ("nguoi", "de", "nghi"), ("ho", "ten", "nguoi", "nop")}
+_ANY_GAP_CUES = {
+    ("ten", "la"),
+    ("ten", "goi", "la"),
+    ("ten", "day", "du", "la"),
+    ("ho", "ten", "la"),
+    ("ho", "va", "ten", "la"),
+    ("my", "name", "is"),
+    ("name", "is"),
+    ("named",),
+    ("my", "name's"),
+    ("i", "am", "called"),
+    ("ten", "khai", "sinh", "la"),
+}
+_COLON_CUES = {
+    ("ho", "ten"),
+    ("ho", "va", "ten"),
+    ("ten",),
+    ("name",),
+    ("full", "name"),
+    ("nguoi", "nop"),
+    ("nguoi", "lien", "he"),
+    ("nguoi", "yeu", "cau"),
+    ("nguoi", "khai"),
+    ("chu", "ho"),
+    ("applicant",),
+    ("nguoi", "de", "nghi"),
+    ("ho", "ten", "nguoi", "nop"),
+}
 # "tôi là …", "I am …": a name only when capitalised or starting with a family name ("tôi là người cao tuổi").
 _SPEAKER_CUES = {(s, "la") for s in ("toi", "tui", "em", "minh", "chau", "con", "to")} | {
     ("i", "am"),
@@ -66,8 +89,10 @@ def split_words(text: str) -> list[Word]:
     lowers = [raw.lower() for _, _, raw in matches]
     # In a message typed with diacritics, "lan" is lan, not lần; in one typed without, it may be either.
     typed_with_accents = any(f != low for f, low in zip(folded, lowers))
-    return [Word(start, end, raw, low, f, f != low, raw[0].isupper(), typed_with_accents or f != low)
-            for (start, end, raw), f, low in zip(matches, folded, lowers)]
+    return [
+        Word(start, end, raw, low, f, f != low, raw[0].isupper(), typed_with_accents or f != low)
+        for (start, end, raw), f, low in zip(matches, folded, lowers)
+    ]
 
 
 class NameFinder:
@@ -75,8 +100,12 @@ class NameFinder:
 
     def __init__(self, lexicon: Lexicon | None = None):
         self.lex = lexicon or default_lexicon()
-        self._any_gap_cues = _ANY_GAP_CUES | {("ten", "<p>", "la"), ("ten", "cua", "<p>", "la"), ("<p>", "ten", "la"),
-                                              ("<p>", "ten")}
+        self._any_gap_cues = _ANY_GAP_CUES | {
+            ("ten", "<p>", "la"),
+            ("ten", "cua", "<p>", "la"),
+            ("<p>", "ten", "la"),
+            ("<p>", "ten"),
+        }
         cues = self._any_gap_cues | _COLON_CUES | _SPEAKER_CUES
         self._longest_cue = max(len(c) for c in cues)
         self._cue_ends = {c[-1] for c in cues}  # most words end no cue: one set lookup rules them out
@@ -114,9 +143,13 @@ class NameFinder:
             if cue in ("speaker", "unsure"):
                 return i
             j = i  # "chị lan", "anh tuấn": frequent given names that are not also common words
-            while j < len(words) and j - i < 3 and (j == i or self._gap_ok(text, words, j)) \
-                    and self.lex.given_names.has(words[j].lower, words[j].folded, words[j].accented) \
-                    and not self._common(words[j]):
+            while (
+                j < len(words)
+                and j - i < 3
+                and (j == i or self._gap_ok(text, words, j))
+                and self.lex.given_names.has(words[j].lower, words[j].folded, words[j].accented)
+                and not self._common(words[j])
+            ):
                 j += 1
             return j
         if w.capitalised and not self._stops(w):
@@ -137,9 +170,14 @@ class NameFinder:
         unmistakable = words[i].accented or not (
             self._common(words[i]) or words[i].folded in self.lex.ambiguous_surnames
         )
-        return (same_typing and unmistakable and self._gap_ok(text, words, i + 1) and self._gap_ok(text, words, i + 2)
-                and self.lex.name_markers.has(marker.lower, marker.folded, marker.accented)
-                and self.lex.name_parts.has(part.lower, part.folded, part.accented))
+        return (
+            same_typing
+            and unmistakable
+            and self._gap_ok(text, words, i + 1)
+            and self._gap_ok(text, words, i + 2)
+            and self.lex.name_markers.has(marker.lower, marker.folded, marker.accented)
+            and self.lex.name_parts.has(part.lower, part.folded, part.accented)
+        )
 
     def _lower_surname_start(self, text: str, words: list[Word], i: int, *, strict: bool) -> bool:
         """A lower-case family name followed by a name part: "nguyen van a", "lê văn tám" — not "bà hồ sơ".
@@ -172,7 +210,7 @@ class NameFinder:
     def _cue_before(self, text: str, words: list[Word], i: int) -> str | None:
         """How the words before `i` introduce a name: "naming" (any case follows), "speaker" ("tôi là"),
         "honorific", or "unsure honorific"/"unsure" (an honorific or "tên" that is often something else)."""
-        gap = text[words[i - 1].end:words[i].start] if i else ""
+        gap = text[words[i - 1].end : words[i].start] if i else ""
         prev = words[i - 1] if i else None
         ends_a_cue = prev is not None and (
             prev.folded in self._cue_ends or self.lex.pronouns.has(prev.lower, prev.folded, prev.accented)
@@ -180,10 +218,11 @@ class NameFinder:
         for n in range(min(self._longest_cue, i) if ends_a_cue else 0, 0, -1):
             if not all(self._gap_ok(text, words, k) for k in range(i - n + 1, i)):
                 continue
-            window = words[i - n:i]
+            window = words[i - n : i]
             seq = tuple(w.folded for w in window)
-            with_pronouns = tuple("<p>" if self.lex.pronouns.has(w.lower, w.folded, w.accented) else w.folded
-                                  for w in window)
+            with_pronouns = tuple(
+                "<p>" if self.lex.pronouns.has(w.lower, w.folded, w.accented) else w.folded for w in window
+            )
             if (seq in self._any_gap_cues or with_pronouns in self._any_gap_cues) and _CUE_GAP.fullmatch(gap):
                 return "naming"
             if seq in _COLON_CUES and _COLON_GAP.fullmatch(gap):
@@ -198,8 +237,17 @@ class NameFinder:
                 return "honorific" if sure else "unsure honorific"
         return None
 
-    def _extent(self, text: str, words: list[Word], i: int, *, lowercase: bool, max_words: int, min_words: int,
-                first_ok: bool = False) -> int:
+    def _extent(
+        self,
+        text: str,
+        words: list[Word],
+        i: int,
+        *,
+        lowercase: bool,
+        max_words: int,
+        min_words: int,
+        first_ok: bool = False,
+    ) -> int:
         j = i
         while j < len(words) and j - i < max_words:
             w = words[j]
@@ -225,10 +273,8 @@ class NameFinder:
 
     @staticmethod
     def _gap_ok(text: str, words: list[Word], j: int) -> bool:
-        return bool(_NAME_GAP.fullmatch(text[words[j - 1].end:words[j].start]))
+        return bool(_NAME_GAP.fullmatch(text[words[j - 1].end : words[j].start]))
 
 
 def _acronym(w: Word) -> bool:
     return w.raw.isupper() and len(w.raw) <= 4
-
-

@@ -7,6 +7,7 @@ except a procedure code ("1.001193"), an amount of money ("1.500.000 đồng"), 
 and a client address in an access line. A shorter run (≥ 3 digits) is personal after an ID cue ("số cuối 4567").
 Five or more digits said as words in a row ("không chín một hai ba", from speech) are a number too.
 """
+
 from __future__ import annotations
 
 import re
@@ -78,7 +79,7 @@ class NumberFinder:
         spans: list[NumberSpan] = []
         run: list[re.Match[str]] = []
         for match in _WORD.finditer(text):
-            joined = not run or _SPOKEN_GAP.fullmatch(text[run[-1].end():match.start()])
+            joined = not run or _SPOKEN_GAP.fullmatch(text[run[-1].end() : match.start()])
             if fold_word(match.group()) in self.lex.number_words and joined:
                 run.append(match)
                 continue
@@ -100,6 +101,6 @@ class NumberFinder:
                 return False
             return True
         if digits >= 3 or re.search(r"[A-Za-z]", raw) and digits >= 2:
-            before = fold(text[max(0, start - CUE_WINDOW_CHARS):start])
+            before = fold(text[max(0, start - CUE_WINDOW_CHARS) : start])
             return bool(self._cue.search(before))
         return False

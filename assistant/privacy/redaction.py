@@ -1,4 +1,5 @@
 """redact(): personal names, ID/phone/dossier numbers and e-mail addresses in a text replaced by placeholders."""
+
 from __future__ import annotations
 
 import functools

@@ -1,4 +1,5 @@
 """The word lists behind name detection and the keyword form (words.yaml), validated and indexed for lookup."""
+
 from __future__ import annotations
 
 import functools

@@ -6,6 +6,7 @@ twice, this derives the unaccented twins from the hand-written files. Run after 
 
     .venv/bin/python assistant/scripts/make_unaccented_nlu.py
 """
+
 from __future__ import annotations
 
 import sys

@@ -1,6 +1,7 @@
 """Validate scenario files without running anything: `python -m benchmarks.conversations.check [--split dev|test]
 [--folder DIR]`. Checks the format (file:line on errors), that every code exists in the catalogue at the right
 level and every desk in the ward map. Exit 0 when there are no errors (warnings are printed)."""
+
 from __future__ import annotations
 
 import argparse
@@ -18,8 +19,7 @@ from benchmarks.conversations.scenarios import (
 )
 
 
-def validate(folders: list[Path], *, catalogue: Path | None = None, ward: Path | None = None,
-             out=None) -> int:
+def validate(folders: list[Path], *, catalogue: Path | None = None, ward: Path | None = None, out=None) -> int:
     """Print what is wrong with the scenarios of these folders; return the number of errors."""
     out = out or sys.stdout
     levels, desks = catalogue_levels(catalogue), ward_desk_ids(ward)
@@ -37,16 +37,19 @@ def validate(folders: list[Path], *, catalogue: Path | None = None, ward: Path |
         for line in warnings:
             print(f"warning: {line}", file=out)
         turns = sum(len(s.turns) for s in scenarios)
-        print(f"{folder}: {len(scenarios)} scenarios, {turns} turns, {len(errors)} errors, "
-              f"{len(warnings)} warnings", file=out)
+        print(
+            f"{folder}: {len(scenarios)} scenarios, {turns} turns, {len(errors)} errors, {len(warnings)} warnings",
+            file=out,
+        )
         total_errors += len(errors)
     return total_errors
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", choices=SPLITS, action="append",
-                        help="split(s) to check (default: every split that exists)")
+    parser.add_argument(
+        "--split", choices=SPLITS, action="append", help="split(s) to check (default: every split that exists)"
+    )
     parser.add_argument("--folder", type=Path, action="append", help="a folder of *.jsonl scenarios instead")
     parser.add_argument("--catalogue", type=Path, help="procedures.jsonl (default: the committed one)")
     parser.add_argument("--ward", type=Path, help="ward.yaml (default: the committed one)")

@@ -6,6 +6,7 @@ What is read from a reply, in order of trust: the structured reply (``data`` on 
 for the procedure code only, a code cited in the text when a message carries no structured procedure. A message
 without ``data`` counts as kind ``message``. Nothing else is guessed from prose.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,20 @@ MAX_SPOKEN_CHARS = 200
 EXCERPT_CHARS = 160
 UNDECIDED = "undecided"
 TICKET_KINDS = {"ticket", "handoff"}
-CHECKS = ("kind", "code", "choices_include", "topic", "words_any", "words_none", "language", "priority", "desk",
-          "max_choices", "speech_length", "ellipsis_name")
+CHECKS = (
+    "kind",
+    "code",
+    "choices_include",
+    "topic",
+    "words_any",
+    "words_none",
+    "language",
+    "priority",
+    "desk",
+    "max_choices",
+    "speech_length",
+    "ellipsis_name",
+)
 _CODE = re.compile(r"(?<![\d.])\d\.\d{6}(?![\d])")
 _ELLIPSIS_BEFORE_CODE = re.compile(r"(…|\.\.\.)\s*\(?\s*(mã|code)\b", re.IGNORECASE)
 _WORD_EDGE = "0-9a-z"
@@ -171,8 +184,9 @@ def _ticket_or_desk(messages: list[Message]) -> tuple[list[bool], list[str]]:
     return priorities, desks
 
 
-def grade_turn(turn: Turn, language: str, raw_messages: list[Any], *,
-               first_procedure_answer: bool = True) -> TurnResult:
+def grade_turn(
+    turn: Turn, language: str, raw_messages: list[Any], *, first_procedure_answer: bool = True
+) -> TurnResult:
     """Grade one reply. ``first_procedure_answer``: no earlier turn of the scenario answered about a procedure
     (the spoken-length check applies to the first such answer only)."""
     messages = [Message.from_json(raw) for raw in raw_messages]
@@ -186,8 +200,16 @@ def grade_turn(turn: Turn, language: str, raw_messages: list[Any], *,
     shown = " ".join([m.text for m in messages] + [b.get("title") or "" for m in messages for b in m.buttons])
     text = " ".join(m.text for m in messages)
     got_language = reply_language(text)
-    result.got = {"kinds": kinds, "codes": codes, "offered": offered, "topics": topics, "priority": priorities,
-                  "desks": desks, "language": got_language, "reply": text}
+    result.got = {
+        "kinds": kinds,
+        "codes": codes,
+        "offered": offered,
+        "topics": topics,
+        "priority": priorities,
+        "desks": desks,
+        "language": got_language,
+        "reply": text,
+    }
 
     checks = result.checks
     if expect.kind is not None:
@@ -209,8 +231,9 @@ def grade_turn(turn: Turn, language: str, raw_messages: list[Any], *,
     if expect.desk is not None:
         checks["desk"] = expect.desk in desks
     checks["language"] = got_language in (expect.language or language, UNDECIDED)
-    checks["max_choices"] = all((len(m.choices) if m.data is not None else len(m.buttons)) <= MAX_CHOICES
-                                for m in messages)
+    checks["max_choices"] = all(
+        (len(m.choices) if m.data is not None else len(m.buttons)) <= MAX_CHOICES for m in messages
+    )
     answers = [m for m in messages if is_procedure_answer(m)]
     if first_procedure_answer and answers:
         spoken = spoken_form(answers[0])

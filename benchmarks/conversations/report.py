@@ -5,6 +5,7 @@ with a previous run, and the failing turns themselves.
 A per-turn result is a plain dict (what ``--out run.json`` stores under "turns"): scenario, category, turn (1-based),
 user, expect, checks {name: bool}, passed, got {kinds, codes, offered, ..., reply}, error (optional).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -60,23 +61,31 @@ def _pct(value: float | None) -> str:
 def format_summary(summary: dict, previous: dict | None = None) -> str:
     """A table per category; with ``previous``, each figure is followed by the previous run's and the change."""
     lines = []
-    header = (f"{'category':16s} {'turns':>5s} {'turn pass':>9s} {'scen.':>5s} {'scen. pass':>10s} "
-              f"{'code ok (of turns)':>18s}")
+    header = (
+        f"{'category':16s} {'turns':>5s} {'turn pass':>9s} {'scen.':>5s} {'scen. pass':>10s} "
+        f"{'code ok (of turns)':>18s}"
+    )
     if previous:
-        header = (f"{'category':16s} {'turns':>5s} {'turn pass (prev → now)':>24s} {'scenario pass (prev → now)':>27s}"
-                  f" {'code ok (prev → now)':>21s}")
+        header = (
+            f"{'category':16s} {'turns':>5s} {'turn pass (prev → now)':>24s} {'scenario pass (prev → now)':>27s}"
+            f" {'code ok (prev → now)':>21s}"
+        )
     lines.append(header)
     for name, now in summary["categories"].items():
         if name == ALL:
             lines.append("-" * len(header))
         if previous:
             before = previous["categories"].get(name, {})
-            lines.append(f"{name:16s} {now['turns']:5d} {_pair(before.get('turn_pass'), now['turn_pass']):>24s} "
-                         f"{_pair(before.get('scenario_pass'), now['scenario_pass']):>27s} "
-                         f"{_pair(before.get('code_pass'), now['code_pass']):>21s}")
+            lines.append(
+                f"{name:16s} {now['turns']:5d} {_pair(before.get('turn_pass'), now['turn_pass']):>24s} "
+                f"{_pair(before.get('scenario_pass'), now['scenario_pass']):>27s} "
+                f"{_pair(before.get('code_pass'), now['code_pass']):>21s}"
+            )
         else:
-            lines.append(f"{name:16s} {now['turns']:5d} {_pct(now['turn_pass']):>9s} {now['scenarios']:5d} "
-                         f"{_pct(now['scenario_pass']):>10s} {_pct(now['code_pass']):>8s} of {now['code_turns']:<4d}")
+            lines.append(
+                f"{name:16s} {now['turns']:5d} {_pct(now['turn_pass']):>9s} {now['scenarios']:5d} "
+                f"{_pct(now['scenario_pass']):>10s} {_pct(now['code_pass']):>8s} of {now['code_turns']:<4d}"
+            )
     lines.append("")
     lines.append("failures per check (failed / turns it applies to):")
     for name, counts in summary["checks"].items():

@@ -1,6 +1,7 @@
 """Conversation scenarios (benchmarks/conversations/README.md): pydantic models, a loader that names file:line
 on any error, and a validator that checks every code against the catalogue and every desk against the ward map.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,20 @@ from assistant.payload import Kind, Topic
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 SPLITS = ("dev", "test")
-Category = Literal["guide_followup", "clarification", "not_at_ward", "dossier_status", "ticket", "handoff",
-                   "out_of_scope", "topic_switch", "english", "no_diacritics", "elderly_speech", "feedback"]
+Category = Literal[
+    "guide_followup",
+    "clarification",
+    "not_at_ward",
+    "dossier_status",
+    "ticket",
+    "handoff",
+    "out_of_scope",
+    "topic_switch",
+    "english",
+    "no_diacritics",
+    "elderly_speech",
+    "feedback",
+]
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 Language = Literal["vi", "en"]
 CODE_PATTERN = r"^\d\.\d{6}$"
@@ -131,8 +144,11 @@ def load_file(path: Path | str) -> list[Scenario]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError(f"{path}: cannot read ({error})") from None
-    return [parse_line(line, f"{path}:{number}") for number, line in enumerate(lines, start=1)
-            if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        parse_line(line, f"{path}:{number}")
+        for number, line in enumerate(lines, start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 def load_folder(folder: Path | str) -> list[Scenario]:
@@ -160,8 +176,9 @@ def load_split(split: str, base: Path | str = HERE) -> list[Scenario]:
     return load_folder(Path(base) / split)
 
 
-def check_scenarios(scenarios: list[Scenario], ward_level: Mapping[str, bool],
-                    desk_ids: set[str] | frozenset[str]) -> tuple[list[str], list[str]]:
+def check_scenarios(
+    scenarios: list[Scenario], ward_level: Mapping[str, bool], desk_ids: set[str] | frozenset[str]
+) -> tuple[list[str], list[str]]:
     """(errors, warnings) about the scenarios' content, each starting with file:line (id) turn N.
 
     ``ward_level`` maps every catalogue code to whether the ward handles it. Errors: a code not in the catalogue;
@@ -214,4 +231,3 @@ def ward_desk_ids(path: Path | str | None = None) -> frozenset[str]:
 
     path = Path(path) if path is not None else ROOT / "assistant" / "bridge" / "data" / "ward.yaml"
     return frozenset(desk.id for desk in load_ward_config(path).desks)
-

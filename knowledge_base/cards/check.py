@@ -8,6 +8,7 @@ under ``staff_notes``, which are exempt. A card whose record changed since it wa
 as stale. The report also counts the cards a second reader has checked (``REVIEWED.yaml``, see
 ``knowledge_base.cards.reviewed``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,14 +41,31 @@ _TIME_WITH_UNIT = re.compile(r"\d+\s*(ngay|gio|thang|tuan|phut)")
 
 # Abbreviations the catalogue uses (accent-folded) and their words, expanded on both sides before comparing.
 ABBREVIATIONS = {
-    "bhxh": "bao hiem xa hoi", "bhyt": "bao hiem y te", "bhtn": "bao hiem that nghiep",
-    "tnld": "tai nan lao dong", "bnn": "benh nghe nghiep", "nld": "nguoi lao dong",
-    "sdld": "su dung lao dong", "knld": "kha nang lao dong", "gdyk": "giam dinh y khoa",
-    "kcb": "kham chua benh", "dsphsk": "duong suc phuc hoi suc khoe", "ubnd": "uy ban nhan dan",
-    "hdnd": "hoi dong nhan dan", "cccd": "can cuoc cong dan", "cmnd": "chung minh nhan dan",
-    "gcn": "giay chung nhan", "qsdd": "quyen su dung dat", "pttgsh": "phuong tien tro giup sinh hoat",
-    "tnxp": "thanh nien xung phong", "kbnn": "kho bac nha nuoc", "cnht": "cong nghiep ho tro",
-    "nsnn": "ngan sach nha nuoc", "nnt": "nguoi nop thue", "tncn": "thu nhap ca nhan", "tndn": "thu nhap doanh nghiep",
+    "bhxh": "bao hiem xa hoi",
+    "bhyt": "bao hiem y te",
+    "bhtn": "bao hiem that nghiep",
+    "tnld": "tai nan lao dong",
+    "bnn": "benh nghe nghiep",
+    "nld": "nguoi lao dong",
+    "sdld": "su dung lao dong",
+    "knld": "kha nang lao dong",
+    "gdyk": "giam dinh y khoa",
+    "kcb": "kham chua benh",
+    "dsphsk": "duong suc phuc hoi suc khoe",
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "cccd": "can cuoc cong dan",
+    "cmnd": "chung minh nhan dan",
+    "gcn": "giay chung nhan",
+    "qsdd": "quyen su dung dat",
+    "pttgsh": "phuong tien tro giup sinh hoat",
+    "tnxp": "thanh nien xung phong",
+    "kbnn": "kho bac nha nuoc",
+    "cnht": "cong nghiep ho tro",
+    "nsnn": "ngan sach nha nuoc",
+    "nnt": "nguoi nop thue",
+    "tncn": "thu nhap ca nhan",
+    "tndn": "thu nhap doanh nghiep",
     "gtgt": "gia tri gia tang",
 }
 
@@ -77,9 +95,12 @@ class Finding:
 
 def record_hash(procedure: Procedure) -> str:
     """Hash of the record fields a card is written from (name, documents, channels, portal link)."""
-    data = {"name": procedure.name, "source_url": procedure.source_url,
-            "documents": [d.to_dict() for d in procedure.documents],
-            "channels": [c.to_dict() for c in procedure.channels]}
+    data = {
+        "name": procedure.name,
+        "source_url": procedure.source_url,
+        "documents": [d.to_dict() for d in procedure.documents],
+        "channels": [c.to_dict() for c in procedure.channels],
+    }
     blob = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -144,8 +165,11 @@ def _check_fee(card: CardModel, procedure: Procedure, channels: RecordText) -> l
         problems.append("free (0) but the record does not say the procedure is free")
     if fee.amount_vnd and fee.amount_vnd not in amounts and str(fee.amount_vnd) not in channels.numbers:
         problems.append(f"amount {fee.amount_vnd} is not among the record's fees")
-    if fee.set_by_province and not any(c.fee_set_by_province for c in procedure.channels) \
-            and not re.search(r"tinh|hdnd|hoi dong nhan dan", fee_text):
+    if (
+        fee.set_by_province
+        and not any(c.fee_set_by_province for c in procedure.channels)
+        and not re.search(r"tinh|hdnd|hoi dong nhan dan", fee_text)
+    ):
         problems.append("set by the province, but the record does not say so")
     positive = {a for a in amounts if a}
     if fee.amount_vnd is None and not fee.set_by_province:
@@ -170,8 +194,11 @@ def _check_time(card: CardModel, procedure: Procedure, channels: RecordText) -> 
     if not sources:
         return [f"{line!r}: the record gives no processing time (leave time out, or put it in staff_notes)"]
     numbers = {_digits(n) for text in sources for n in _NUMBER.findall(text)}
-    problems = [f"{line!r}: number {n} is not in the record's processing times"
-                for n in _NUMBER.findall(line) if _digits(n) not in numbers]
+    problems = [
+        f"{line!r}: number {n} is not in the record's processing times"
+        for n in _NUMBER.findall(line)
+        if _digits(n) not in numbers
+    ]
     keys = [w for w in tokens(line) if w not in TIME_WORDS and w not in STOPWORDS and not w[0].isdigit()]
     if keys and not _NUMBER.search(line):
         ok, why = channels.contains(" ".join(keys))
@@ -182,6 +209,7 @@ def _check_time(card: CardModel, procedure: Procedure, channels: RecordText) -> 
 
 def check_card(card: CardModel, procedure: Procedure | None, file: str = "") -> list[Finding]:
     """Every problem of one card against its record (an empty list: the card is proven)."""
+
     def error(field: str, message: str, level: str = "error") -> Finding:
         return Finding(level, card.code, field, message, file)
 
@@ -191,8 +219,13 @@ def check_card(card: CardModel, procedure: Procedure | None, file: str = "") -> 
     if not procedure.ward_level:
         out.append(error("code", "not a ward-level procedure", "warning"))
     if card.source_hash != record_hash(procedure):
-        out.append(error("source_hash", f"stale: the record changed since the card was written "
-                                        f"(re-read it, then set source_hash: {record_hash(procedure)})"))
+        out.append(
+            error(
+                "source_hash",
+                f"stale: the record changed since the card was written "
+                f"(re-read it, then set source_hash: {record_hash(procedure)})",
+            )
+        )
     if card.portal_url != procedure.source_url:
         out.append(error("portal_url", f"differs from the record's source_url {procedure.source_url}"))
     if card.online != any(c.channel == "online" for c in procedure.channels):
@@ -241,33 +274,44 @@ class CheckReport:
 
     def summary(self) -> str:
         lines = [str(f) for f in self.findings]
-        lines.append(f"coverage vi: {self.cards_vi}/{self.ward_level} ward-level procedures; "
-                     f"en: {self.cards_en}/{self.ward_level}")
-        lines += [f"  {name}: {done}/{total}" for name, (done, total) in
-                  sorted(self.by_field.items(), key=lambda kv: -kv[1][1])]
+        lines.append(
+            f"coverage vi: {self.cards_vi}/{self.ward_level} ward-level procedures; "
+            f"en: {self.cards_en}/{self.ward_level}"
+        )
+        lines += [
+            f"  {name}: {done}/{total}"
+            for name, (done, total) in sorted(self.by_field.items(), key=lambda kv: -kv[1][1])
+        ]
         read, fixed, total = self.second_reading
         lines.append(f"second reading: {read} of {total} cards ({fixed} fixed, {read - fixed} ok)")
-        lines.append(f"{len(self.errors)} error(s), {len(self.stale)} stale card(s), "
-                     f"{len(self.findings) - len(self.errors)} warning(s)")
+        lines.append(
+            f"{len(self.errors)} error(s), {len(self.stale)} stale card(s), "
+            f"{len(self.findings) - len(self.errors)} warning(s)"
+        )
         return "\n".join(lines)
 
 
-def check_cards(cards: AnswerCards, catalogue: Mapping[str, Procedure],
-                reviewed: Mapping[str, ReviewEntry] | None = None) -> CheckReport:
+def check_cards(
+    cards: AnswerCards, catalogue: Mapping[str, Procedure], reviewed: Mapping[str, ReviewEntry] | None = None
+) -> CheckReport:
     """Check every card against its record, count coverage of ward-level procedures and of the second reading
     (``reviewed``, from REVIEWED.yaml); an entry of the second reading whose code has no card is an error."""
     findings: list[Finding] = []
     for code, card in sorted(cards.cards.items()):
         findings += check_card(card, catalogue.get(code), cards.files.get(code, ""))
     reviewed = reviewed or {}
-    findings += [Finding("error", code, "second_reading", "REVIEWED.yaml lists a card that does not exist",
-                         "REVIEWED.yaml") for code in sorted(reviewed) if code not in cards]
+    findings += [
+        Finding("error", code, "second_reading", "REVIEWED.yaml lists a card that does not exist", "REVIEWED.yaml")
+        for code in sorted(reviewed)
+        if code not in cards
+    ]
     read = [entry for code, entry in reviewed.items() if code in cards]
     ward = [p for p in catalogue.values() if p.ward_level]
     total = Counter(p.field for p in ward)
     done = Counter(p.field for p in ward if p.code in cards)
     return CheckReport(
-        findings=findings, ward_level=len(ward),
+        findings=findings,
+        ward_level=len(ward),
         cards_vi=sum(1 for p in ward if p.code in cards),
         cards_en=sum(1 for p in ward if p.code in cards and cards.cards[p.code].has_language("en")),
         by_field={name: (done[name], total[name]) for name in total},

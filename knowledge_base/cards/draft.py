@@ -4,6 +4,7 @@ The draft copies the record's documents (without the notes group), fee, time, ch
 ``source_hash``; a writer then keeps the common case, moves special cases to ``variants``, shortens each line and
 translates it. The draft is never shipped as it is.
 """
+
 from __future__ import annotations
 
 from knowledge_base.cards.check import HEADER, record_hash
@@ -21,10 +22,12 @@ def draft(procedure: Procedure) -> str:
     amounts = {c.fee_amount_vnd for c in procedure.channels}
     times = sorted({c.processing_time for c in procedure.channels if c.processing_time})
     online = any(c.channel == "online" for c in procedure.channels)
-    lines = [f'  - code: "{procedure.code}"',
-             f"    # {clean(procedure.name)} [{procedure.field}]",
-             f"    short_name: {{vi: {_quote(procedure.name[:60])}, en: }}",
-             "    documents:"]
+    lines = [
+        f'  - code: "{procedure.code}"',
+        f"    # {clean(procedure.name)} [{procedure.field}]",
+        f"    short_name: {{vi: {_quote(procedure.name[:60])}, en: }}",
+        "    documents:",
+    ]
     for doc in procedure.documents:
         if fold(doc.group).startswith("luu y") or HEADER.search(fold(doc.name)) or not doc.name.strip(" ;."):
             continue

@@ -6,6 +6,7 @@ Cards live in ``knowledge_base/data/answer_cards/*.yaml`` (one file per group of
 reads and validates every file and raises ``CardError`` naming the file, the card code and the field at fault.
 ``knowledge_base.cards.check`` proves each card's documents, fee and time against the catalogue record.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

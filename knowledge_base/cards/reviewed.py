@@ -5,6 +5,7 @@
 one-line ``what`` in English. ``knowledge_base.cards.check`` reports how many cards have had a second reading and
 fails on an entry whose code has no card.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -4,6 +4,7 @@ The card's block (from its ``- code:`` line to the next card or comment at the s
 card rendered in the files' own flow style; the whole new file is validated before it replaces the old one
 (written to a temporary file in the same folder, then ``os.replace``), so a reader never sees half a file.
 """
+
 from __future__ import annotations
 
 import json
@@ -69,7 +70,7 @@ def _block_span(lines: list[str], code: str) -> tuple[int, int, str, str] | None
         if not match or match.group(2) != code:
             continue
         indent = match.group(1)
-        comment = line.split("#", 1)[1].strip() if "#" in line[match.end():] else ""
+        comment = line.split("#", 1)[1].strip() if "#" in line[match.end() :] else ""
         end = start + 1
         while end < len(lines):
             stripped = lines[end].strip()

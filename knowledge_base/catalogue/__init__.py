@@ -1,4 +1,5 @@
 """Procedure catalogue: the normalised record, the committed procedures.jsonl loader, and the importer."""
+
 from knowledge_base.catalogue.importer import import_catalogue, normalise
 from knowledge_base.catalogue.record import CatalogueError, Channel, Document, LegalBasis, Procedure
 from knowledge_base.catalogue.report import ImportReport

@@ -1,4 +1,5 @@
 """CLI: `python -m knowledge_base.catalogue SOURCE.jsonl [--out PATH] [--json] [--warnings]`."""
+
 from __future__ import annotations
 
 import argparse

@@ -17,6 +17,7 @@ Decisions (documented here because callers rely on them):
 - A row starts only at a label followed by a short time cell and a recognisable fee cell, so "Trực tuyến: ..."
   inside a description is not a new row; "(1) Trường hợp ..." after the fee is a description, not a fee note.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,12 +34,8 @@ _FEE_HEAD = rf"Miễn phí|{NO_INFO}|{_AMOUNT}"
 # A row starts with a label, a short time cell (no colon/parenthesis, so "Trực tuyến: nộp ..." inside a
 # description is not a row) and a recognisable fee cell.
 _LABELS = "Trực tiếp|Trực tuyến|Dịch vụ bưu chính"
-_ROW = re.compile(
-    rf"(?P<label>{_LABELS})(?P<time>(?:(?!{_LABELS})[^():\n]){{1,120}}?)(?P<fee>{_FEE_HEAD})"
-)
-_DAYS = re.compile(
-    r"^(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>ngày làm việc|ngày|giờ|tuần|tháng)?$", re.IGNORECASE
-)
+_ROW = re.compile(rf"(?P<label>{_LABELS})(?P<time>(?:(?!{_LABELS})[^():\n]){{1,120}}?)(?P<fee>{_FEE_HEAD})")
+_DAYS = re.compile(r"^(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>ngày làm việc|ngày|giờ|tuần|tháng)?$", re.IGNORECASE)
 _UNIT_DAYS = {"": 1.0, "ngày làm việc": 1.0, "ngày": 1.0, "giờ": 1 / 8, "tuần": 7.0, "tháng": 30.0}
 _VND = re.compile(r"(\d{1,3}(?:[.,]\d{3})+|\d+)\s?(?:Việt Nam Đồng|VNĐ|VND|vnđ|vnd|đồng|Đồng|[đĐ](?![^\W\d_]))")
 _NOTE_FREE = re.compile(r"^(khong|khong co|khong quy dinh|chua quy dinh)$|mien le phi(?! cho)|khong thu (le )?phi")
@@ -151,7 +148,7 @@ def parse_channels(text: str) -> tuple[list[ParsedChannel], list[str]]:
     if not text or text == NO_INFO:
         return [], warnings
     if text.startswith(HEADER):
-        text = text[len(HEADER):]
+        text = text[len(HEADER) :]
     else:
         warnings.append("channels: table header missing")
     matches = list(_ROW.finditer(text))
@@ -176,7 +173,7 @@ def parse_channels(text: str) -> tuple[list[ParsedChannel], list[str]]:
     for index, (match, fee_end) in enumerate(accepted):
         row_end = accepted[index + 1][0].start() if index + 1 < len(accepted) else len(text)
         head = match.group("fee")
-        note = text[match.end():fee_end]
+        note = text[match.end() : fee_end]
         fee = empty_if_no_info(head)
         if note:
             inner = note[1:-1] if note.endswith(")") else note[1:]

@@ -6,6 +6,7 @@ Each row is NAME + optional FORM (a file name ending in .doc/.docx/.pdf/.xls/.xl
 told apart; the form's start is found from a glued form keyword ("Mẫu", "Mau", "Phụ lục", ...) or, failing
 that, from the point where the file name is glued to the preceding text.
 """
+
 from __future__ import annotations
 
 import re
@@ -53,7 +54,7 @@ def _glue_point(cell: str) -> int:
     form_extension = _FORM_EXT.search(cell)
     extension = form_extension.start() if form_extension is not None else len(cell)
     region = max(cell.rfind(". ", 0, extension), cell.rfind("; ", 0, extension), cell.rfind(") ", 0, extension))
-    if region >= 0 and " " not in cell[region + 2:extension]:
+    if region >= 0 and " " not in cell[region + 2 : extension]:
         return region + 2  # "... Giấy tờ khác. MauKX1079.docx": the whole last word is the file name
     for index in range(max(region + 2, 1), extension):
         before, here = cell[index - 1], cell[index]
@@ -113,10 +114,10 @@ def parse_documents(text: str) -> tuple[list[ParsedDocument], list[str]]:
             warnings.append("documents: text between tables kept as a note row")
             documents.append(ParsedDocument(group="", name=_clean_name(pending), form="", copies=""))
         body_end = headers[index + 1].start() if index + 1 < len(headers) else len(text)
-        body = text[header.end():body_end]
+        body = text[header.end() : body_end]
         position = 0
         for copies in _COPIES.finditer(body):
-            cell = body[position:copies.start()]
+            cell = body[position : copies.start()]
             position = copies.end()
             name, form = split_form(cell)
             name = _clean_name(name)

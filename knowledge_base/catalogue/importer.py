@@ -1,4 +1,5 @@
 """Import the national catalogue JSONL (raw portal fields) into normalised Procedure records."""
+
 from __future__ import annotations
 
 import json

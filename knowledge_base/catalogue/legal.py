@@ -7,6 +7,7 @@ it is followed by the end, by a glued next name ("NĐ-CPNghị định", "TT-VPC
 upper-case word, and it is either glued to the text before it or followed by a glued next name.
 A year glued in front ("năm 202405/2024/UBTVQH15") is cut off.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,9 +23,43 @@ _L = f"[{_LOWER}]"
 # Issuer codes seen at the end of document numbers in the national catalogue (longest first in the pattern):
 # knowing them lets "NĐ-CPNghị định", "BTCChế độ" or "QH13LUẬT" be cut in the right place.
 _ISSUERS = (
-    "CP", "BTC", "BTP", "NHNN", "BCA", "BNNMT", "BGTVT", "BXD", "TTg", "BNNPTNT", "BKHĐT", "BTNMT", "BHXH",
-    "BLĐTBXH", "BVHTTDL", "BYT", "BCT", "BKHCN", "VPCP", "UBND", "BNV", "UBTƯMTTQVN", "HĐND", "BQP", "CSXH",
-    "VKSNDTC", "BNG", "VPQH", "CTN", "HĐTP", "BTTTT", "BGDĐT", "TANDTC", "KTNN", "BTTTT", "UBCKNN", "TCHQ",
+    "CP",
+    "BTC",
+    "BTP",
+    "NHNN",
+    "BCA",
+    "BNNMT",
+    "BGTVT",
+    "BXD",
+    "TTg",
+    "BNNPTNT",
+    "BKHĐT",
+    "BTNMT",
+    "BHXH",
+    "BLĐTBXH",
+    "BVHTTDL",
+    "BYT",
+    "BCT",
+    "BKHCN",
+    "VPCP",
+    "UBND",
+    "BNV",
+    "UBTƯMTTQVN",
+    "HĐND",
+    "BQP",
+    "CSXH",
+    "VKSNDTC",
+    "BNG",
+    "VPQH",
+    "CTN",
+    "HĐTP",
+    "BTTTT",
+    "BGDĐT",
+    "TANDTC",
+    "KTNN",
+    "BTTTT",
+    "UBCKNN",
+    "TCHQ",
 )
 _ISSUER = "|".join([r"(?:UBTVQH|QH)\d\d"] + sorted(set(_ISSUERS), key=len, reverse=True))
 _NUMBER = re.compile(
@@ -95,7 +130,7 @@ def parse_legal_basis(text: str) -> tuple[list[ParsedLegalBasis], list[str]]:
     warnings: list[str] = []
     text = empty_if_no_info(text)
     if text.startswith(HEADER):
-        text = text[len(HEADER):]
+        text = text[len(HEADER) :]
     elif text:
         warnings.append("legal_basis: table header missing")
     text = _SPLIT_SUFFIX.sub(r"\1-\2", text.strip())
@@ -107,7 +142,7 @@ def parse_legal_basis(text: str) -> tuple[list[ParsedLegalBasis], list[str]]:
         if match.start() < position or not _closes_row(text, match):
             continue
         number, year_digits = _number_text(match)
-        name = text[position:match.start() + year_digits]
+        name = text[position : match.start() + year_digits]
         name = _TYPE_TAIL.sub("", name) if _clean(name) else name
         rows.append(ParsedLegalBasis(name=_clean(name) or number, number=number))
         position = match.end()
@@ -116,4 +151,3 @@ def parse_legal_basis(text: str) -> tuple[list[ParsedLegalBasis], list[str]]:
         warnings.append("legal_basis: trailing text without a document number kept as a name")
         rows.append(ParsedLegalBasis(name=rest, number=""))
     return rows, warnings
-

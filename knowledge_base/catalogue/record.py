@@ -4,6 +4,7 @@ The types are the validation: `Procedure.from_dict` checks a record against them
 booleans, no unknown keys) and raises CatalogueError naming the code and the field. Being pydantic, the same
 types give the staff API its OpenAPI schema (`PROCEDURE_SCHEMA`).
 """
+
 from __future__ import annotations
 
 from dataclasses import fields

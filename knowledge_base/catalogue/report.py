@@ -1,4 +1,5 @@
 """What an import did: counts and parse coverage for the whole catalogue and for the ward-level subset."""
+
 from __future__ import annotations
 
 from collections import Counter

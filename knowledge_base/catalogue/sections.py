@@ -1,4 +1,5 @@
 """Parsers for the simpler catalogue cells: steps, result, comma lists, related procedures, conditions."""
+
 from __future__ import annotations
 
 import re
@@ -59,7 +60,7 @@ def raw_section(raw_text: str, heading: str, end: str, after: str = "") -> str:
     origin = raw_text.find(after) if after else 0
     start = raw_text.find(heading, max(origin, 0)) if origin >= 0 else -1
     stop = raw_text.find(end, start + len(heading)) if start >= 0 else -1
-    return raw_text[start + len(heading):stop].strip() if stop >= 0 else ""
+    return raw_text[start + len(heading) : stop].strip() if stop >= 0 else ""
 
 
 def steps_source(field_text: str, raw_text: str) -> tuple[str, bool]:

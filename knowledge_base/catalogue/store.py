@@ -1,4 +1,5 @@
 """Read and write the committed catalogue file (knowledge_base/data/procedures.jsonl)."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Procedure search: multilingual-e5 + faiss fused with an accent-folded lexical scorer and aliases."""
+
 from __future__ import annotations
 
 from typing import Iterable, Protocol, runtime_checkable

@@ -4,6 +4,7 @@ The catalogue splits the ID card by age (dưới 14 tuổi / từ đủ 14 tuổ
 instead of the bracket. When a question is about an ID card and states an age, the bracket's catalogue words
 are appended to the query, like an alias.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,7 @@ _AGE = re.compile(
     r"\b(\d{1,2})\s*(?:tuoi|years? old|yo\b|y/o)"
     r"|\b(?:he is|she is|he's|she's|is now|turned|aged?)\s+(\d{1,2})\b"
 )
-_UNITS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "sau": 6, "bay": 7, "tam": 8,
-          "chin": 9}
+_UNITS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9}
 _SPOKEN_AGE = re.compile(
     r"\b(muoi|mot|hai|ba|bon|nam|sau|bay|tam|chin)(?:\s+(mot|hai|ba|bon|tu|lam|nam|sau|bay|tam|chin))?\s+tuoi\b"
 )

@@ -3,6 +3,7 @@
 Saved vectors are reused per procedure whenever its passages are unchanged, so a catalogue edit
 re-encodes only what it touched.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,9 @@ def make_encoder(settings: SearchSettings):
     if settings.encoder_backend == "onnx":
         from knowledge_base.search.onnx_encoder import OnnxE5Encoder
 
-        return OnnxE5Encoder(settings.embedding_model, threads=settings.torch_threads,
-                             query_onnx_file=query_graph(settings))
+        return OnnxE5Encoder(
+            settings.embedding_model, threads=settings.torch_threads, query_onnx_file=query_graph(settings)
+        )
     if settings.encoder_backend != "torch":
         raise ValueError(f"KB_ENCODER_BACKEND must be onnx or torch, not {settings.encoder_backend!r}")
     from knowledge_base.search.encoder import SentenceTransformerEncoder
@@ -78,10 +80,15 @@ def reusable_vectors(settings: SearchSettings, encoder_name: str, procedures, as
     if manifest.get("model") != encoder_name or len(rows) != len(codes) or sum(rows) != len(vectors):
         return {}
     starts = np.concatenate([[0], np.cumsum(rows)]).astype(int)
-    saved = {code: (digest, vectors[starts[i] : starts[i + 1]])
-             for i, (code, digest) in enumerate(zip(codes, manifest["digests"]))}
-    return {p.code: saved[p.code][1] for p in procedures
-            if p.code in saved and saved[p.code][0] == passage_digest(p, asks.get(p.code, ()))}
+    saved = {
+        code: (digest, vectors[starts[i] : starts[i + 1]])
+        for i, (code, digest) in enumerate(zip(codes, manifest["digests"]))
+    }
+    return {
+        p.code: saved[p.code][1]
+        for p in procedures
+        if p.code in saved and saved[p.code][0] == passage_digest(p, asks.get(p.code, ()))
+    }
 
 
 def load_non_ward(settings: SearchSettings):

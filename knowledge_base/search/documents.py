@@ -1,4 +1,5 @@
 """What of a procedure gets indexed: lexical zones and the passages given to the embedding model."""
+
 from __future__ import annotations
 
 import re
@@ -47,8 +48,13 @@ def search_document(procedure, prior: float = 0.0, asks: tuple[str, ...] = (), e
         name=procedure.name,
         field=procedure.field,
         ward_level=bool(procedure.ward_level),
-        zones={"name": name, "field": procedure.field, "extra": f"{result} {procedure.code}", "asks": " ; ".join(asks),
-               "en": english},
+        zones={
+            "name": name,
+            "field": procedure.field,
+            "extra": f"{result} {procedure.code}",
+            "asks": " ; ".join(asks),
+            "en": english,
+        },
         passages=(passage, fold(passage)),
         prior=prior,
         asks=tuple(asks),

@@ -1,4 +1,5 @@
 """Sentence-transformers encoder for multilingual-e5 ("query: " / "passage: " prefixes), loaded offline."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """ProcedureSearch: dense (e5 + vector index) and lexical scores fused, with aliases and a confidence label."""
+
 from __future__ import annotations
 
 import re
@@ -181,8 +182,12 @@ class ProcedureSearch:
             self._derived, self._raw = {}, {}
 
     def _document(self, procedure) -> SearchDocument:
-        return search_document(procedure, prior=procedure_prior(procedure, self.common),
-                               asks=self.asks.get(procedure.code, ()), english=self.english.get(procedure.code, ""))
+        return search_document(
+            procedure,
+            prior=procedure_prior(procedure, self.common),
+            asks=self.asks.get(procedure.code, ()),
+            english=self.english.get(procedure.code, ""),
+        )
 
     def _slot_for(self, code: str) -> int:
         if code not in self._slots:
@@ -225,8 +230,9 @@ class ProcedureSearch:
             elsewhere = self._elsewhere(other_levels, hits[0].score if hits else 0.0)
         return SearchOutcome(query=text, confidence=self.confidence(hits), results=hits, elsewhere=elsewhere)
 
-    def fused_scores(self, text: str, *, all_levels: bool = False, parts: dict | None = None,
-                     other_levels: dict | None = None) -> dict[str, float]:
+    def fused_scores(
+        self, text: str, *, all_levels: bool = False, parts: dict | None = None, other_levels: dict | None = None
+    ) -> dict[str, float]:
         """Fused score per candidate code; `parts` (if given) receives the dense and lexical scores.
 
         `other_levels` (if given, for a ward-level search) receives the fused scores over ALL levels, from the

@@ -1,4 +1,5 @@
 """BM25-style lexical scorer over accent-folded unigrams and bigrams, with per-zone weights and typo repair."""
+
 from __future__ import annotations
 
 import math
@@ -46,7 +47,11 @@ class Bm25Scorer:
     (about 1.0 when every term hits an average-length name; shorter names score a little higher)."""
 
     def __init__(
-        self, zone_weights: dict[str, float] | None = None, *, k1: float = 1.2, b: float = 0.5,
+        self,
+        zone_weights: dict[str, float] | None = None,
+        *,
+        k1: float = 1.2,
+        b: float = 0.5,
         precision_weight: float = 0.15,
     ) -> None:
         self.zone_weights = dict(zone_weights or DEFAULT_ZONE_WEIGHTS)

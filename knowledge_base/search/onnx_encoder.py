@@ -9,6 +9,7 @@ on the 682 evaluation questions 0.924 against 0.922 (knowledge_base eval, docs/p
 encoded in full precision, so the index is the same either way; that session is only loaded when passages are
 encoded (index builds, staff edits), which keeps 470 MB out of the search process until then.
 """
+
 from __future__ import annotations
 
 import threading
@@ -28,8 +29,15 @@ BATCH = 32
 class OnnxE5Encoder:
     """TextEncoder over an exported e5 graph; thread-safe (onnxruntime sessions allow concurrent runs)."""
 
-    def __init__(self, model_dir: str | Path, *, threads: int | None = None, onnx_file: str | Path | None = None,
-                 query_onnx_file: str | Path | None = None, query_max_tokens: int = QUERY_MAX_TOKENS) -> None:
+    def __init__(
+        self,
+        model_dir: str | Path,
+        *,
+        threads: int | None = None,
+        onnx_file: str | Path | None = None,
+        query_onnx_file: str | Path | None = None,
+        query_max_tokens: int = QUERY_MAX_TOKENS,
+    ) -> None:
         """``onnx_file`` (default `onnx/model.onnx`) encodes passages, and queries unless ``query_onnx_file`` is
         given. Only the query graph is loaded here; the other one on first use."""
         from tokenizers import Tokenizer
@@ -70,8 +78,9 @@ class OnnxE5Encoder:
                 options.inter_op_num_threads = 1
                 options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
                 options.log_severity_level = 3
-                self._sessions[path] = onnxruntime.InferenceSession(str(path), options,
-                                                                    providers=["CPUExecutionProvider"])
+                self._sessions[path] = onnxruntime.InferenceSession(
+                    str(path), options, providers=["CPUExecutionProvider"]
+                )
             return self._sessions[path]
 
     @property
@@ -80,8 +89,9 @@ class OnnxE5Encoder:
         return [path.name for path in self._sessions]
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self.encode_texts([f"query: {t}" for t in texts], tokenizer=self._query_tokenizer,
-                                 graph=self._query_path)
+        return self.encode_texts(
+            [f"query: {t}" for t in texts], tokenizer=self._query_tokenizer, graph=self._query_path
+        )
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self.encode_texts([f"passage: {t}" for t in texts])

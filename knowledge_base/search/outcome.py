@@ -1,4 +1,5 @@
 """What a procedure search returns: ranked hits plus a calibrated confidence label."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

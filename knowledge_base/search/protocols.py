@@ -1,4 +1,5 @@
 """Small interfaces for the three search engines, so each can be swapped or faked in tests."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Repairs misspelt query words against the catalogue vocabulary (telex leftovers, one-letter slips)."""
+
 from __future__ import annotations
 
 from typing import Mapping

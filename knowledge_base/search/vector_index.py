@@ -1,4 +1,5 @@
 """Flat inner-product vector indexes: faiss for production, plain numpy as the reference and test double."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Turn-level retrieval: what one citizen turn is about (procedure, clarify, referral, follow-up), in one place."""
+
 from __future__ import annotations
 
 from knowledge_base.turn.decide import search_turn

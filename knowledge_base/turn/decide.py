@@ -21,6 +21,7 @@ with no procedure current, a turn naming nothing after such a referral is a foll
 After these, a turn that goes back to a procedure discussed earlier in the conversation means it
 (knowledge_base/turn/recent.py). A turn typed with diacritics is compared with names accent by accent.
 """
+
 from __future__ import annotations
 
 import re
@@ -54,12 +55,14 @@ _RANK = {"no_match": 0, "ambiguous": 1, "confident": 2}
 
 
 def _siblings(search, markers: SiblingMarkers) -> SiblingIndex:
-    return search.derived("turn.siblings", lambda docs: SiblingIndex(
-        markers, [(d.code, d.name) for d in docs if d.ward_level]))
+    return search.derived(
+        "turn.siblings", lambda docs: SiblingIndex(markers, [(d.code, d.name) for d in docs if d.ward_level])
+    )
 
 
 def _name_pairs(search) -> dict[str, int]:
     """Adjacent word pairs of procedure names (1) and of the aliases citizens use (2: "sổ hồng", "hộ khẩu")."""
+
     def build(docs):
         pairs: dict[str, int] = {}
         for doc in docs:
@@ -71,6 +74,7 @@ def _name_pairs(search) -> dict[str, int]:
                 if len(words) == 2:  # a two-word everyday name ("sổ hồng"); longer aliases are not cut up
                     pairs[" ".join(words)] = 2
         return pairs
+
     return search.derived("turn.name_pairs", build)
 
 
@@ -79,18 +83,19 @@ def _choice(search, code: str) -> TurnChoice:
     return TurnChoice(code=code, name=doc.name if doc else code, ward_level=bool(doc.ward_level) if doc else True)
 
 
-def _answer(search, code: str, reason: str, *, follow_up: bool = False,
-            elsewhere: TurnChoice | None = None) -> TurnOutcome:
+def _answer(
+    search, code: str, reason: str, *, follow_up: bool = False, elsewhere: TurnChoice | None = None
+) -> TurnOutcome:
     choice = _choice(search, code)
     kind = "procedure" if choice.ward_level else "not_at_ward"
-    return TurnOutcome(kind=kind, code=code, name=choice.name, follow_up=follow_up, reason=reason,
-                       elsewhere=elsewhere)
+    return TurnOutcome(kind=kind, code=code, name=choice.name, follow_up=follow_up, reason=reason, elsewhere=elsewhere)
 
 
 def _clarify(search, codes: Sequence[str], reason: str, elsewhere: TurnChoice | None = None) -> TurnOutcome:
     codes = list(dict.fromkeys(codes))[:MAX_CHOICES]
-    return TurnOutcome(kind="clarify", choices=tuple(_choice(search, c) for c in codes), reason=reason,
-                       elsewhere=elsewhere)
+    return TurnOutcome(
+        kind="clarify", choices=tuple(_choice(search, c) for c in codes), reason=reason, elsewhere=elsewhere
+    )
 
 
 def _search(search, words: TurnWords, query: str) -> SearchOutcome:
@@ -151,8 +156,9 @@ def _said_text(search, query: str) -> str:
     return f"{query} {repaired}"
 
 
-def _siblings_decide(search, index: SiblingIndex, markers: SiblingMarkers, query: str,
-                     outcome: SearchOutcome) -> TurnOutcome | None:
+def _siblings_decide(
+    search, index: SiblingIndex, markers: SiblingMarkers, query: str, outcome: SearchOutcome
+) -> TurnOutcome | None:
     """Siblings of the top hit competing within SIBLING_WINDOW: the one the question says, or a choice.
 
     Siblings only share out the family's rank: when search is unsure of the family itself (a hit outside it
@@ -171,11 +177,13 @@ def _siblings_decide(search, index: SiblingIndex, markers: SiblingMarkers, query
     full, fits = _pick(index, competing, said)
     scores = {h.code: h.score for h in hits}
     by_score = sorted(fits, key=lambda c: (family.rare_unsaid(index, markers, c, said), -scores[c]))
-    chosen = top.code if top.code in full and not _says_several(index, full, said) else (
-        full[0] if len(full) == 1 else None)
+    chosen = (
+        top.code if top.code in full and not _says_several(index, full, said) else (full[0] if len(full) == 1 else None)
+    )
     if chosen is not None:
         told = index.values(chosen).get("action") in said.get("action", set()) or any(
-            index.values(chosen).get(f) in v for f, v in said.items() if f != "action")
+            index.values(chosen).get(f) in v for f, v in said.items() if f != "action"
+        )
         if not told:
             # a default variant ("đăng ký") the question does not say: only when search ranks it clearly first
             rivals = [scores[c] for c in fits if c != chosen]
@@ -191,8 +199,15 @@ def _siblings_decide(search, index: SiblingIndex, markers: SiblingMarkers, query
     return None
 
 
-def _options_decide(search, index: SiblingIndex, markers: SiblingMarkers, query: str, options: Sequence[str],
-                    outcome: SearchOutcome, names_nothing: bool = False) -> TurnOutcome | None:
+def _options_decide(
+    search,
+    index: SiblingIndex,
+    markers: SiblingMarkers,
+    query: str,
+    options: Sequence[str],
+    outcome: SearchOutcome,
+    names_nothing: bool = False,
+) -> TurnOutcome | None:
     """After a clarifying question: the offered procedure the turn says (by its words, variant cues or age, else
     by search). A turn that names nothing ("nộp ở đâu") takes the offered default variant, if there is one."""
     known = [c for c in options if search.document(c) is not None]
@@ -217,8 +232,9 @@ def _options_decide(search, index: SiblingIndex, markers: SiblingMarkers, query:
     return None
 
 
-def _unoffered_sibling(index: SiblingIndex, markers: SiblingMarkers, offered: Sequence[str],
-                       said: dict[str, set[str]]) -> str | None:
+def _unoffered_sibling(
+    index: SiblingIndex, markers: SiblingMarkers, offered: Sequence[str], said: dict[str, set[str]]
+) -> str | None:
     """The one sibling of the offered procedures, not offered itself, that an answer says by a variant none of the
     offered has ("cái cũ bị mất rồi" after first-issue choices by age → the re-issue)."""
     group = list(dict.fromkeys(s for c in offered for s in index.siblings(c)))
@@ -286,8 +302,9 @@ def _covered(text: str, strong: list[str], forms: dict[str, set[str]] | None = N
     return count
 
 
-def _switches(search, current, strong: list[str], outcome: SearchOutcome, query: str = "",
-              announced: bool = False) -> bool:
+def _switches(
+    search, current, strong: list[str], outcome: SearchOutcome, query: str = "", announced: bool = False
+) -> bool:
     """With a current procedure, does the turn clearly name another one? When the best procedure's name holds
     more of the turn's words than the current one's name and result do ("bao lâu thì lấy được trích lục" keeps a
     death registration, whose result is an extract); or, for a confident search or a referral, when the turn's
@@ -311,17 +328,27 @@ def _switches(search, current, strong: list[str], outcome: SearchOutcome, query:
     return sure and doc is not None and _covered(" ".join(doc.zones.values()), strong, forms) > mine
 
 
-def search_turn(search, text: str, current_code: str | None = None, language: str = "vi", *,
-                options: Sequence[str] = (), recent: Sequence[str] = (), words: TurnWords | None = None,
-                markers: SiblingMarkers | None = None, topics: TopicWords | None = None,
-                matter: str | None = None) -> TurnOutcome:
+def search_turn(
+    search,
+    text: str,
+    current_code: str | None = None,
+    language: str = "vi",
+    *,
+    options: Sequence[str] = (),
+    recent: Sequence[str] = (),
+    words: TurnWords | None = None,
+    markers: SiblingMarkers | None = None,
+    topics: TopicWords | None = None,
+    matter: str | None = None,
+) -> TurnOutcome:
     """What ``text`` is about, with the topic its question words ask (``topics`` defaults to the committed
     knowledge_base/data/topic_words.yaml). ``recent`` are the procedures discussed earlier in the conversation,
     most recent first: a turn that goes back to one of them means it (knowledge_base.turn.recent). ``matter`` is
     the id of the matter outside the catalogue last referred (knowledge_base.turn.outside), when no procedure is
     current: a turn that names nothing else is a follow-up about it."""
-    outcome = _decide(search, text, current_code, language, options=options, words=words, markers=markers,
-                      matter=matter)
+    outcome = _decide(
+        search, text, current_code, language, options=options, words=words, markers=markers, matter=matter
+    )
     if recent and isinstance(text, str):
         turn_words = words or default_words()
         subject = turn_words.subject_text(clean(text, max_chars=MAX_QUERY_CHARS))
@@ -331,9 +358,17 @@ def search_turn(search, text: str, current_code: str | None = None, language: st
     return replace(outcome, topic=topic) if topic else outcome
 
 
-def _decide(search, text: str, current_code: str | None = None, language: str = "vi", *,
-            options: Sequence[str] = (), words: TurnWords | None = None,
-            markers: SiblingMarkers | None = None, matter: str | None = None) -> TurnOutcome:
+def _decide(
+    search,
+    text: str,
+    current_code: str | None = None,
+    language: str = "vi",
+    *,
+    options: Sequence[str] = (),
+    words: TurnWords | None = None,
+    markers: SiblingMarkers | None = None,
+    matter: str | None = None,
+) -> TurnOutcome:
     """What ``text`` is about. ``search`` is a knowledge_base ProcedureSearch; ``current_code`` the procedure being
     discussed; ``options`` the codes offered by the last clarifying question (if still pending). ``language`` is
     the turn's language (vi/en): an English turn is read as a foreigner's (knowledge_base.turn.foreigner).
@@ -350,8 +385,9 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
         return _answer(search, codes[0], "exact_code")
     outside = default_outside_matters().find(query)
     if outside is not None:  # no catalogue record is a right answer: say who handles it
-        return TurnOutcome(kind="not_at_ward", name=outside.name["vi"], reason="outside_catalogue",
-                           matter=outside.to_json())
+        return TurnOutcome(
+            kind="not_at_ward", name=outside.name["vi"], reason="outside_catalogue", matter=outside.to_json()
+        )
     index = _siblings(search, markers)
     pairs = _name_pairs(search)
     content = words.content_words(query, lambda a, b: pairs.get(f"{a} {b}", 0))
@@ -369,8 +405,13 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
             return _answer(search, current_code, "follow_up", follow_up=True)
     elif not strong and not options:
         if (current_matter := default_outside_matters().get(matter)) is not None:
-            return TurnOutcome(kind="not_at_ward", name=current_matter.name["vi"], follow_up=True,
-                               reason="follow_up_outside", matter=current_matter.to_json())
+            return TurnOutcome(
+                kind="not_at_ward",
+                name=current_matter.name["vi"],
+                follow_up=True,
+                reason="follow_up_outside",
+                matter=current_matter.to_json(),
+            )
         return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
     asked = hinted(query, language)  # an English turn is read as a foreigner's (knowledge_base.turn.foreigner)
     outcome = for_foreigners_first(_search(search, words, query), foreigner_hint(query, language))
@@ -394,17 +435,17 @@ def _decide(search, text: str, current_code: str | None = None, language: str = 
         return _answer(search, elsewhere.code, "referral", elsewhere=elsewhere)
     if hits and outcome.confidence != "no_match":
         if said := family.variants_said(search, index, markers, _said_text(search, asked), hits):
-            return _clarify(search, said, "several_said") if len(said) > 1 else _answer(search, said[0],
-                                                                                       "variant_said")
+            return _clarify(search, said, "several_said") if len(said) > 1 else _answer(search, said[0], "variant_said")
         decided = _siblings_decide(search, index, markers, asked, outcome)
         if decided is not None:
             return decided
         if members := family.decide(search, index, markers, _said_text(search, asked), hits):
             if outcome.confidence != "confident":  # search is unsure of the family too: keep its best other hit
-                members = members[:MAX_CHOICES - 1] + [h.code for h in hits if h.code not in members][:1]
+                members = members[: MAX_CHOICES - 1] + [h.code for h in hits if h.code not in members][:1]
             return _clarify(search, members, "family")
         if outcome.confidence == "confident" and (
-                members := family.unsaid_variant(search, index, markers, _said_text(search, asked), hits)):
+            members := family.unsaid_variant(search, index, markers, _said_text(search, asked), hits)
+        ):
             return _clarify(search, members, "unsaid_variant")
     if outcome.confidence == "confident" and hits:
         return _answer(search, hits[0].code, "named")

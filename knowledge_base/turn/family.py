@@ -11,6 +11,7 @@ name adds nothing to what all members share (the plain "Đăng ký khai sinh") i
 After a clarifying question, ``choose_option`` reads the citizen's answer against the offered procedures the same
 way, plus a stated age against the age ranges in their names ("bé 6 tuổi" → "… dưới 14 tuổi").
 """
+
 from __future__ import annotations
 
 import re
@@ -25,16 +26,24 @@ FAMILY_RATIO = 0.8
 MAX_MEMBERS = 3
 _PLAIN = frozenset("thu tuc dang ky ki cap giay to".split())
 """Words of almost every name ("Thủ tục đăng ký", "cấp giấy"): never evidence of one procedure."""
-_FUNCTION_PHRASES = ("giay chung nhan", "giay xac nhan", "thuc hien", "truong hop", "hanh chinh", "doi voi",
-                     "uy ban nhan dan")
+_FUNCTION_PHRASES = (
+    "giay chung nhan",
+    "giay xac nhan",
+    "thuc hien",
+    "truong hop",
+    "hanh chinh",
+    "doi voi",
+    "uy ban nhan dan",
+)
 """Phrases that tell no procedure from another (paper words: "giấy chứng nhận hộ kinh doanh" is the household
 business itself; "đối với", "trường hợp", "Ủy ban nhân dân")."""
 _FUNCTION_WORDS = frozenset(
-    "cac cua va voi trong tren tu den tai ve theo cho la ma hoac da duoc co nhung mot so viec vao ra de boi khi"
-    .split())
+    "cac cua va voi trong tren tu den tai ve theo cho la ma hoac da duoc co nhung mot so viec vao ra de boi khi".split()
+)
 """Grammatical words ("của", "được", "đối với"): never evidence, in a name or a question."""
 _QUESTION_WORDS = frozenset(
-    "nay do toi em anh chi minh ban gi nao sao the thi a o lai sang them nua roi muon can lam dau tuoi hoi".split())
+    "nay do toi em anh chi minh ban gi nao sao the thi a o lai sang them nua roi muon can lam dau tuoi hoi".split()
+)
 """Pronouns, particles and question words of a question ("tôi", "sao", "làm", "đâu"). Accent folding makes some
 of them name words too ("bản sao", "căn cước", "lần đầu"): in a question they are kept next to a word they form a
 catalogue name's word pair with."""
@@ -68,14 +77,17 @@ def _folded(text: str) -> list[str]:
 
 def name_terms(search) -> dict[str, frozenset[str]]:
     """Code → informative folded words of its name, ward procedures only (cached on the search)."""
+
     def build(docs):
         return {d.code: frozenset(t for t in _folded(d.name) if _informative(t)) for d in docs if d.ward_level}
+
     return search.derived("turn.family_terms", build)
 
 
 def _name_pairs(search) -> frozenset[tuple[str, str]]:
     def build(docs):
         return frozenset(p for d in docs if d.ward_level for words in [tokens(d.name)] for p in zip(words, words[1:]))
+
     return search.derived("turn.family_pairs", build)
 
 
@@ -169,11 +181,15 @@ def decide(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str,
     elif fitting[0].code != top.code or not (terms[top.code] - common) - said:
         return []  # the top hit is the family's plain member: the default-variant rule decides
     else:  # nothing tells the members apart: the family's most asked members are offered too
-        fitting += [_Hit(c, 0.0) for c in _most_asked(search, core, {h.code for h in hits})
-                    if index.fit(c, said_values, facets)[0]]
+        fitting += [
+            _Hit(c, 0.0)
+            for c in _most_asked(search, core, {h.code for h in hits})
+            if index.fit(c, said_values, facets)[0]
+        ]
     prior = _priors(search)
-    ranked = sorted(fitting, key=lambda h: (rare_unsaid(index, markers, h.code, said_values),
-                                            -prior.get(h.code, 0.0), -h.score))
+    ranked = sorted(
+        fitting, key=lambda h: (rare_unsaid(index, markers, h.code, said_values), -prior.get(h.code, 0.0), -h.score)
+    )
     return [h.code for h in ranked[:MAX_MEMBERS]]
 
 
@@ -185,8 +201,10 @@ class _Hit:
 
 def _priors(search) -> dict[str, float]:
     """Code → how often citizens ask for it (common_procedures.yaml), ward procedures asked for at all."""
-    return search.derived("turn.family_priors", lambda docs: {
-        d.code: p for d in docs if d.ward_level and (p := float(getattr(d, "prior", 0.0) or 0.0)) > 0})
+    return search.derived(
+        "turn.family_priors",
+        lambda docs: {d.code: p for d in docs if d.ward_level and (p := float(getattr(d, "prior", 0.0) or 0.0)) > 0},
+    )
 
 
 def _most_asked(search, core: frozenset[str], exclude: set[str]) -> list[str]:
@@ -232,8 +250,7 @@ SEVERAL_RATIO = 0.7
 """How far below the top hit a procedure of another variant the turn's cue says may score and still be offered."""
 
 
-def variants_said(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str,
-                  hits: Sequence) -> list[str]:
+def variants_said(search, index: SiblingIndex, markers: SiblingMarkers, said_text: str, hits: Sequence) -> list[str]:
     """The close procedures of the variants (re-issue, copy, re-registration …) the turn says, best of each
     variant first: several when its cue says several and more than one fits ("mất giấy khai sinh": a copy of the
     extract while the register book is kept, or registering the birth again: ask), one when the turn says a
@@ -257,8 +274,9 @@ def variants_said(search, index: SiblingIndex, markers: SiblingMarkers, said_tex
         return []
     related = [h for h in hits if core <= terms[h.code]]
     facets = {f for h in related for f in index.values(h.code)}
-    fitting = [h for h in related if index.values(h.code).get("action") in wanted
-               and index.fit(h.code, said_values, facets)[0]]
+    fitting = [
+        h for h in related if index.values(h.code).get("action") in wanted and index.fit(h.code, said_values, facets)[0]
+    ]
     if not fitting:
         return []
     # the top hit ruled out by what was said, the competition is among those that remain
@@ -275,8 +293,11 @@ def variants_said(search, index: SiblingIndex, markers: SiblingMarkers, said_tex
 def accents_agree(text: str, name: str, folded: frozenset[str]) -> frozenset[str]:
     """The ``folded`` words that ``text`` writes as ``name`` does, accents and all when both have them."""
     said, named = words_of(text), words_of(name)
-    return frozenset(f for f in folded if any(w.folded == f and any(w.hears(n) for n in named) for w in said)
-                     or not any(w.folded == f for w in said))
+    return frozenset(
+        f
+        for f in folded
+        if any(w.folded == f and any(w.hears(n) for n in named) for w in said) or not any(w.folded == f for w in said)
+    )
 
 
 def _named_by(phrases: Sequence[str], name: str) -> bool:
@@ -305,8 +326,12 @@ def choose_option(search, markers: SiblingMarkers, said_text: str, options: Sequ
         age = _age_fit(said_text, name)
         if age < 0:
             continue
-        scores[code] = (len((said & terms[code]) - common) + _variants_said(markers, said_values, name) + 2 * age
-                        + 2 * _named_by(names, name))
+        scores[code] = (
+            len((said & terms[code]) - common)
+            + _variants_said(markers, said_values, name)
+            + 2 * age
+            + 2 * _named_by(names, name)
+        )
     if not scores:
         return None
     best = max(scores.values())

@@ -4,6 +4,7 @@ is searched and read as if it said "foreigner", so the procedure for foreigners 
 answered among close ones ("register the marriage" → kết hôn có yếu tố nước ngoài; "my landlord has to declare my
 temporary residence" → khai báo tạm trú cho người nước ngoài) — unless the citizen says they are Vietnamese, or the
 turn is about a death: whose nationality matters there is the deceased's, which the asker's language does not tell."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """What a turn is about (TurnOutcome): the one answer every caller (actions, bridge, evaluation) acts on."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,9 +44,15 @@ class TurnOutcome:
     handler and note in both languages; ``code`` is then None."""
 
     def to_json(self) -> dict:
-        data: dict = {"kind": self.kind, "code": self.code, "name": self.name,
-                      "choices": [c.to_json() for c in self.choices], "follow_up": self.follow_up,
-                      "reason": self.reason, "topic": self.topic}
+        data: dict = {
+            "kind": self.kind,
+            "code": self.code,
+            "name": self.name,
+            "choices": [c.to_json() for c in self.choices],
+            "follow_up": self.follow_up,
+            "reason": self.reason,
+            "topic": self.topic,
+        }
         data["elsewhere"] = self.elsewhere.to_json() if self.elsewhere else None
         data["matter"] = self.matter
         return data

@@ -6,6 +6,7 @@ the closest ones ("ghi chú ly hôn", a single-status certificate) would be a co
 becomes the conversation's current matter: its follow-ups ("thế mất bao lâu") are answered from its `answers`, else
 its `follow_up` line.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,8 +40,7 @@ class _Matter(BaseModel):
     note: _Texts | None = None
     cues: list[str] = Field(min_length=1)
     unless: list[str] = Field(default_factory=list)
-    answers: dict[Literal["documents", "fee", "time", "online", "steps", "legal"], _Texts] = Field(
-        default_factory=dict)
+    answers: dict[Literal["documents", "fee", "time", "online", "steps", "legal"], _Texts] = Field(default_factory=dict)
     follow_up: _Texts | None = None
 
 
@@ -66,8 +66,14 @@ class OutsideMatter:
     """Said for a follow-up topic without an answer ("the court decides")."""
 
     def to_json(self) -> dict:
-        return {"id": self.id, "name": self.name, "handled_by": self.handled_by, "note": self.note,
-                "answers": self.answers, "follow_up": self.follow_up}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "handled_by": self.handled_by,
+            "note": self.note,
+            "answers": self.answers,
+            "follow_up": self.follow_up,
+        }
 
 
 @dataclass(frozen=True)
@@ -77,12 +83,21 @@ class OutsideMatters:
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "OutsideMatters":
         data = read_model(path, _File, OutsideMattersError).root
-        return cls(tuple(OutsideMatter(id=m.id, name=m.name.model_dump(), handled_by=m.handled_by.model_dump(),
-                                       note=m.note.model_dump() if m.note else None, cues=_folded(m.cues),
-                                       unless=_folded(m.unless),
-                                       answers={t: a.model_dump() for t, a in m.answers.items()},
-                                       follow_up=m.follow_up.model_dump() if m.follow_up else None)
-                                  for m in data))
+        return cls(
+            tuple(
+                OutsideMatter(
+                    id=m.id,
+                    name=m.name.model_dump(),
+                    handled_by=m.handled_by.model_dump(),
+                    note=m.note.model_dump() if m.note else None,
+                    cues=_folded(m.cues),
+                    unless=_folded(m.unless),
+                    answers={t: a.model_dump() for t, a in m.answers.items()},
+                    follow_up=m.follow_up.model_dump() if m.follow_up else None,
+                )
+                for m in data
+            )
+        )
 
     def get(self, matter_id: str | None) -> OutsideMatter | None:
         """The matter with this id (the conversation's current outside matter), or None."""

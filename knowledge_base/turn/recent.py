@@ -6,6 +6,7 @@ doanh, nộp ở đâu" means the household-business procedure already discussed
 recent procedures (most recent first, the current one excluded) break these ties; they never outweigh a turn
 that clearly names something else.
 """
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -25,8 +26,15 @@ def _meant(search, code: str, reason: str) -> TurnOutcome:
     return TurnOutcome(kind=kind, code=code, name=doc.name, reason=reason, elsewhere=choice)
 
 
-def prefer_recent(search, outcome: TurnOutcome, text: str, recent: Sequence[str], current_code: str | None,
-                  words: TurnWords, subject: str) -> TurnOutcome:
+def prefer_recent(
+    search,
+    outcome: TurnOutcome,
+    text: str,
+    recent: Sequence[str],
+    current_code: str | None,
+    words: TurnWords,
+    subject: str,
+) -> TurnOutcome:
     """``outcome`` unless the turn goes back to a procedure in ``recent``: a clarifying question whose choices
     hold exactly one of them, or a "back to" turn ("quay lại …") whose search finds one of them near the top."""
     recent = [c for c in dict.fromkeys(recent) if c != current_code and search.document(c) is not None]

@@ -9,6 +9,7 @@ variant the turn contradicts ("cấp lại" asked, "lần đầu" named) is set 
 only when it is clearly the better fit than every ward candidate and the words that set the two names apart
 point to it: a ward procedure with the same name at several levels (reporting a lost passport) stays at the ward.
 """
+
 from __future__ import annotations
 
 import re
@@ -75,18 +76,29 @@ def _name_terms(search) -> dict[str, frozenset[str]]:
     """Folded unigrams and bigrams of every catalogue name (without a leading "Thủ tục") and of its English short
     name (answer cards; knowledge_base/data/non_ward_procedures.yaml), so an English turn says names too; cached
     until the index changes."""
-    return search.derived("turn.referral.name_terms", lambda docs: {
-        d.code: frozenset(terms(d.zones.get("name") or d.name)) | frozenset(terms(d.zones.get("en") or ""))
-        for d in docs})
+    return search.derived(
+        "turn.referral.name_terms",
+        lambda docs: {
+            d.code: frozenset(terms(d.zones.get("name") or d.name)) | frozenset(terms(d.zones.get("en") or ""))
+            for d in docs
+        },
+    )
 
 
 def _own_words(search) -> dict[str, tuple[frozenset[str], ...]]:
     """Folded words of each name, the Vietnamese one and the English one apart: the share of a name the turn says
     is taken in the turn's language."""
-    return search.derived("turn.referral.own_words", lambda docs: {
-        d.code: tuple(frozenset(t for t in terms(text) if "_" not in t)
-                      for text in (d.zones.get("name") or d.name, d.zones.get("en") or "") if text)
-        for d in docs})
+    return search.derived(
+        "turn.referral.own_words",
+        lambda docs: {
+            d.code: tuple(
+                frozenset(t for t in terms(text) if "_" not in t)
+                for text in (d.zones.get("name") or d.name, d.zones.get("en") or "")
+                if text
+            )
+            for d in docs
+        },
+    )
 
 
 def _precision(own, weights: dict[str, float], idf) -> float:
@@ -100,17 +112,19 @@ def _ask_terms(search) -> dict[str, frozenset[str]]:
     """Folded word pairs of how citizens ask for each procedure (its citizen phrasings and, beyond the ward,
     knowledge_base/data/non_ward_procedures.yaml): a turn sharing one names the procedure the way people say it
     ("đăng kiểm xe" for a vehicle inspection certificate whose name says "kiểm định")."""
-    return search.derived("turn.referral.ask_terms", lambda docs: {
-        d.code: frozenset(t for t in terms(d.zones.get("asks") or "") if "_" in t) for d in docs})
+    return search.derived(
+        "turn.referral.ask_terms",
+        lambda docs: {d.code: frozenset(t for t in terms(d.zones.get("asks") or "") if "_" in t) for d in docs},
+    )
 
 
 def _name_values(search, markers: SiblingMarkers) -> dict[str, dict[str, str]]:
-    return search.derived("turn.referral.name_values", lambda docs: {
-        d.code: markers.analyse(d.name)[1] for d in docs})
+    return search.derived("turn.referral.name_values", lambda docs: {d.code: markers.analyse(d.name)[1] for d in docs})
 
 
-def turn_weights(search, content: list[str], tuning: ReferralTuning = ReferralTuning(),
-                 query: str | None = None) -> dict[str, float]:
+def turn_weights(
+    search, content: list[str], tuning: ReferralTuning = ReferralTuning(), query: str | None = None
+) -> dict[str, float]:
     """IDF weight of each term the turn's content words say; an alias's canonical terms at ``alias_weight``.
     Word pairs count only when the two words are adjacent in ``query`` itself (dropping "về nhà" from "vợ về nhà
     chồng" must not make "vợ chồng")."""
@@ -122,8 +136,11 @@ def turn_weights(search, content: list[str], tuning: ReferralTuning = ReferralTu
     words = {t for t in said if "_" not in t}
     if query is not None:
         adjacent = {t for t in lexical.query_terms(query) if "_" in t}
-        said = [t for t in dict.fromkeys(said + sorted(adjacent))
-                if "_" not in t or (t in adjacent and all(p in words for p in t.split("_")))]
+        said = [
+            t
+            for t in dict.fromkeys(said + sorted(adjacent))
+            if "_" not in t or (t in adjacent and all(p in words for p in t.split("_")))
+        ]
     weights = {t: lexical.idf(t) for t in said}
     aliases = getattr(search, "aliases", None)
     expansion = aliases.expansion_text(text) if aliases is not None else ""
@@ -165,8 +182,9 @@ def _unsaid(values: dict[str, str], said: dict[str, set[str]], defaults: set[str
     return any(value not in defaults and value not in said.get(facet, set()) for facet, value in values.items())
 
 
-def candidates(search, query: str, content: list[str], markers: SiblingMarkers,
-               tuning: ReferralTuning = ReferralTuning()) -> list[Candidate]:
+def candidates(
+    search, query: str, content: list[str], markers: SiblingMarkers, tuning: ReferralTuning = ReferralTuning()
+) -> list[Candidate]:
     """The best ward and non-ward candidates for ``query`` with their evidence, best fit first."""
     weights = turn_weights(search, content, tuning, query)
     total = sum(weights.values())
@@ -188,12 +206,24 @@ def candidates(search, query: str, content: list[str], markers: SiblingMarkers,
             have = names.get(code, frozenset())
             evidence = sum(w for t, w in weights.items() if t in have) / total
             precision = max(_precision(words, weights, idf) for words in own_words.get(code, ((),)))
-            phrase = any("_" in t and t not in borrowed and (t in have or (t in asked.get(code, ()) and
-                                                                     idf(t) >= tuning.ask_pair_idf))
-                         for t in weights)
-            out.append(Candidate(code, ward, scores[code], evidence, phrase, precision,
-                                 _contradicted(values.get(code, {}), said, defaults),
-                                 _unsaid(values.get(code, {}), said, defaults)))
+            phrase = any(
+                "_" in t
+                and t not in borrowed
+                and (t in have or (t in asked.get(code, ()) and idf(t) >= tuning.ask_pair_idf))
+                for t in weights
+            )
+            out.append(
+                Candidate(
+                    code,
+                    ward,
+                    scores[code],
+                    evidence,
+                    phrase,
+                    precision,
+                    _contradicted(values.get(code, {}), said, defaults),
+                    _unsaid(values.get(code, {}), said, defaults),
+                )
+            )
     return sorted(out, key=lambda c: (c.contradicted, -c.fit(tuning)))
 
 
@@ -202,8 +232,14 @@ def _distinct(weights: dict[str, float], mine: frozenset[str], theirs: frozenset
     return sum(w for t, w in weights.items() if t in mine and t not in theirs)
 
 
-def better_elsewhere(search, query: str, content: list[str], markers: SiblingMarkers,
-                     current: SearchHit | None = None, tuning: ReferralTuning | None = None) -> SearchHit | None:
+def better_elsewhere(
+    search,
+    query: str,
+    content: list[str],
+    markers: SiblingMarkers,
+    current: SearchHit | None = None,
+    tuning: ReferralTuning | None = None,
+) -> SearchHit | None:
     """The non-ward procedure the turn is about when it clearly fits better than every ward candidate, else None.
 
     ``current`` is the referral search itself proposed (if any): it is kept unless another non-ward record fits
@@ -233,8 +269,9 @@ def _plain(candidate: Candidate, tuning: ReferralTuning) -> float:
     return candidate.score + tuning.evidence_weight * candidate.evidence
 
 
-def _beats(search, query: str, other: Candidate, ward: Candidate | None, content: list[str],
-           tuning: ReferralTuning) -> bool:
+def _beats(
+    search, query: str, other: Candidate, ward: Candidate | None, content: list[str], tuning: ReferralTuning
+) -> bool:
     """The non-ward candidate outscores the best ward one, and the words that set their names apart point to it."""
     if ward is None:
         return True

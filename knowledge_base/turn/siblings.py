@@ -4,6 +4,7 @@ change, under 14 / 14+, foreign element, registering / cancelling, household / o
 The markers live in ``knowledge_base/data/sibling_markers.yaml``; groups are found from the catalogue names, so a
 procedure staff add joins its siblings without any list to update.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Iterable
-
 
 from knowledge_base.data_file import read_yaml
 from knowledge_base.search.age_hints import UNDER_14, age_hint
@@ -74,8 +74,9 @@ class _Word:
     def hears(self, cue: "_Word") -> bool:
         """The same word: same letters, and the same diacritics when both were written with them ("đang" is not
         "đăng", "cái" is not "cải"); a word typed without diacritics may be any of them."""
-        return self.folded == cue.folded and (self.spelled is None or cue.spelled is None
-                                              or self.spelled == cue.spelled)
+        return self.folded == cue.folded and (
+            self.spelled is None or cue.spelled is None or self.spelled == cue.spelled
+        )
 
 
 def words_of(text: str) -> list[_Word]:
@@ -106,8 +107,11 @@ class SiblingMarkers:
                 cues[tuple(words_of(cue))][marker.facet].add(marker.value)
         for phrase in self.says_nothing:
             cues.setdefault(tuple(words_of(phrase)), defaultdict(set))
-        return sorted(((words, dict(values)) for words, values in cues.items() if words),
-                      key=lambda item: sum(len(w.folded) + 1 for w in item[0]), reverse=True)
+        return sorted(
+            ((words, dict(values)) for words, values in cues.items() if words),
+            key=lambda item: sum(len(w.folded) + 1 for w in item[0]),
+            reverse=True,
+        )
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "SiblingMarkers":
@@ -126,9 +130,17 @@ class SiblingMarkers:
                 if not isinstance(entry, dict) or set(entry) - {"in_names", "cues", "default", "rare"}:
                     raise SiblingMarkersError(f"{where}: expected keys in_names, cues and optional default, rare")
                 cues = _phrases(entry.get("cues"), where)
-                markers.append(Marker(facet, value, bool(entry.get("default", False)),
-                                      _phrases(entry.get("in_names"), where), cues,
-                                      bool(entry.get("rare", False)), tuple(clean(c).lower() for c in entry["cues"])))
+                markers.append(
+                    Marker(
+                        facet,
+                        value,
+                        bool(entry.get("default", False)),
+                        _phrases(entry.get("in_names"), where),
+                        cues,
+                        bool(entry.get("rare", False)),
+                        tuple(clean(c).lower() for c in entry["cues"]),
+                    )
+                )
         return cls(tuple(markers), says_nothing)
 
     def _name_phrases(self) -> list[tuple[str, Marker]]:
@@ -139,7 +151,7 @@ class SiblingMarkers:
         """(stem, facet → value) of a catalogue name; a facet absent from the name has no entry."""
         folded = (" " + " ".join(tokens(_BRACKETS.sub(" ", name))) + " ").replace(" doi voi ", " | ")
         if folded.startswith(" thu tuc "):
-            folded = folded[len(" thu tuc"):]
+            folded = folded[len(" thu tuc") :]
         values: dict[str, str] = {}
         for phrase, marker in self._name_phrases():
             if _contains(folded, phrase):
@@ -168,7 +180,7 @@ class SiblingMarkers:
             for start in range(len(words) - len(cue) + 1):
                 span = range(start, start + len(cue))
                 if all(words[i].hears(c) for i, c in zip(span, cue)) and not all(used[i] for i in span):
-                    used[start:start + len(cue)] = [True] * len(cue)
+                    used[start : start + len(cue)] = [True] * len(cue)
                     found = True
             if found:
                 for facet, values in facets.items():

@@ -4,12 +4,12 @@ The intent classifier names the topic of most questions; when it only says "a pr
 the question words decide: an elliptic follow-up ("lệ phí?", "fee?", "mấy hôm thì có giấy") asks that topic of
 the current procedure. The cue lists live in ``knowledge_base/data/topic_words.yaml`` (staff-readable).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
 
 from knowledge_base.data_file import read_yaml
 from knowledge_base.text import tokens

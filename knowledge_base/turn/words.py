@@ -2,12 +2,12 @@
 
 The lists live in ``knowledge_base/data/turn_words.yaml`` (staff-readable, validated on load).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
-
 
 from knowledge_base.data_file import read_yaml
 from knowledge_base.text import fold, tokens
@@ -44,7 +44,11 @@ class TurnWords:
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "TurnWords":
         data = read_yaml(path, TurnWordsError)
-        if not isinstance(data, dict) or not isinstance(data.get("phrases"), list) or not isinstance(data.get("words"), list):
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("phrases"), list)
+            or not isinstance(data.get("words"), list)
+        ):
             raise TurnWordsError(f"{path}: expected lists 'phrases' and 'words'")
         for key in _LISTS:
             entries = data.get(key) or []
@@ -53,11 +57,22 @@ class TurnWords:
         unknown = set(data) - set(_LISTS)
         if unknown:
             raise TurnWordsError(f"{path}: unknown section(s) {sorted(unknown)}; expected {', '.join(_LISTS)}")
-        phrase_set = lambda key: tuple(sorted({" ".join(tokens(p)) for p in data.get(key) or []}, key=len, reverse=True))  # noqa: E731
-        word_set = lambda key: frozenset(fold(w) for w in data.get(key) or [])  # noqa: E731
-        return cls(phrases=phrase_set("phrases"), words=word_set("words"), names=phrase_set("names"),
-                   fillers=word_set("fillers"), generic=word_set("generic"), back=phrase_set("back"),
-                   switch=phrase_set("switch"))
+
+        def phrase_set(key):
+            return tuple(sorted({" ".join(tokens(p)) for p in data.get(key) or []}, key=len, reverse=True))
+
+        def word_set(key):
+            return frozenset(fold(w) for w in data.get(key) or [])
+
+        return cls(
+            phrases=phrase_set("phrases"),
+            words=word_set("words"),
+            names=phrase_set("names"),
+            fillers=word_set("fillers"),
+            generic=word_set("generic"),
+            back=phrase_set("back"),
+            switch=phrase_set("switch"),
+        )
 
     def goes_back(self, text: str) -> bool:
         """The turn says it returns to something asked earlier in the conversation."""

@@ -1,4 +1,5 @@
 """Fixtures: services over the recording bridge fake, and a tracker builder for action tests."""
+
 from __future__ import annotations
 
 import asyncio
@@ -34,18 +35,39 @@ def make_tracker(
     previous_action: str | None = None,
 ) -> Tracker:
     """A tracker whose latest user message is ``text`` classified as ``intent`` (after ``previous_action``)."""
-    all_slots = {"language": None, "procedure_code": None, "procedure_name": None, "last_topic": None,
-                 "pending_options": None, "pending_offer": None, "priority_group": None, "form_retries": 0,
-                 "dossier_code": None, "id_last4": None, "requested_slot": None}
+    all_slots = {
+        "language": None,
+        "procedure_code": None,
+        "procedure_name": None,
+        "last_topic": None,
+        "pending_options": None,
+        "pending_offer": None,
+        "priority_group": None,
+        "form_retries": 0,
+        "dossier_code": None,
+        "id_last4": None,
+        "requested_slot": None,
+    }
     all_slots.update(slots or {})
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or [],
-              "metadata": metadata or {}}
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": entities or [],
+        "metadata": metadata or {},
+    }
     return Tracker(
         sender_id="test-user",
         slots=all_slots,
         latest_message=latest,
-        events=([{"event": "action", "name": previous_action}, {"event": "action", "name": "action_listen"},
-                 {"event": "user", "text": text}] if previous_action else []),
+        events=(
+            [
+                {"event": "action", "name": previous_action},
+                {"event": "action", "name": "action_listen"},
+                {"event": "user", "text": text},
+            ]
+            if previous_action
+            else []
+        ),
         paused=False,
         followup_action=None,
         active_loop={"name": active_loop} if active_loop else {},

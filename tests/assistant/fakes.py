@@ -1,4 +1,5 @@
 """Recording fake of the bridge (BridgeClient) with small, realistic canned catalogue/desk/dossier data."""
+
 from __future__ import annotations
 
 import copy
@@ -10,46 +11,109 @@ from knowledge_base.text import fold
 from knowledge_base.turn.topics import default_topic_words
 
 DESK_HOTICH = {
-    "id": "Q1", "name": "Quầy 1 – Hộ tịch, chứng thực", "fields": ["Hộ tịch", "Chứng thực"], "floor": "Tầng 1",
-    "hours": "7:30–17:00", "directions": "Rẽ trái sau cửa chính, quầy đầu tiên. Có biển xanh.", "priority": False,
+    "id": "Q1",
+    "name": "Quầy 1 – Hộ tịch, chứng thực",
+    "fields": ["Hộ tịch", "Chứng thực"],
+    "floor": "Tầng 1",
+    "hours": "7:30–17:00",
+    "directions": "Rẽ trái sau cửa chính, quầy đầu tiên. Có biển xanh.",
+    "priority": False,
 }
 DESK_GENERAL = {
-    "id": "Q0", "name": "Quầy tiếp nhận chung", "fields": [], "floor": "Tầng 1", "hours": "7:30–17:00",
-    "directions": "Ngay cửa chính.", "priority": False, "general": True,
+    "id": "Q0",
+    "name": "Quầy tiếp nhận chung",
+    "fields": [],
+    "floor": "Tầng 1",
+    "hours": "7:30–17:00",
+    "directions": "Ngay cửa chính.",
+    "priority": False,
+    "general": True,
 }
 DESK_PRIORITY = {
-    "id": "Q5", "name": "Quầy 5 – Ưu tiên", "fields": [], "floor": "Tầng 1", "hours": "7:30–17:00",
-    "directions": "Bên phải cửa chính.", "priority": True,
+    "id": "Q5",
+    "name": "Quầy 5 – Ưu tiên",
+    "fields": [],
+    "floor": "Tầng 1",
+    "hours": "7:30–17:00",
+    "directions": "Bên phải cửa chính.",
+    "priority": True,
 }
 DESKS = {d["id"]: d for d in (DESK_GENERAL, DESK_HOTICH, DESK_PRIORITY)}
 
 
-def procedure(code: str, name: str, *, fee: dict[str, Any], online: bool = True, documents: int = 5,
-              steps: int = 3, time: str = "Trong ngày làm việc") -> dict[str, Any]:
+def procedure(
+    code: str,
+    name: str,
+    *,
+    fee: dict[str, Any],
+    online: bool = True,
+    documents: int = 5,
+    steps: int = 3,
+    time: str = "Trong ngày làm việc",
+) -> dict[str, Any]:
     """A record shaped like Procedure.to_dict() (only the fields the assistant reads are realistic)."""
-    channels = [{"channel": "in_person", "label": "Trực tiếp", "processing_time": time, "processing_days": 1.0,
-                 "description": "", **fee}]
+    channels = [
+        {
+            "channel": "in_person",
+            "label": "Trực tiếp",
+            "processing_time": time,
+            "processing_days": 1.0,
+            "description": "",
+            **fee,
+        }
+    ]
     if online:
-        channels.append({"channel": "online", "label": "Trực tuyến", "processing_time": time,
-                         "processing_days": 1.0, "description": "", **fee})
+        channels.append(
+            {
+                "channel": "online",
+                "label": "Trực tuyến",
+                "processing_time": time,
+                "processing_days": 1.0,
+                "description": "",
+                **fee,
+            }
+        )
     return {
-        "code": code, "name": name, "field": "Hộ tịch", "levels": ["Cấp xã"], "ward_level": True,
-        "documents": [{"group": "Giấy tờ phải nộp", "name": f"Giấy tờ số {i + 1} của {name}", "form": "",
-                       "copies": "1 bản chính"} for i in range(documents)],
+        "code": code,
+        "name": name,
+        "field": "Hộ tịch",
+        "levels": ["Cấp xã"],
+        "ward_level": True,
+        "documents": [
+            {"group": "Giấy tờ phải nộp", "name": f"Giấy tờ số {i + 1} của {name}", "form": "", "copies": "1 bản chính"}
+            for i in range(documents)
+        ],
         "steps": [f"Bước {i + 1}: việc thứ {i + 1}" for i in range(steps)],
         "channels": channels,
-        "legal_basis": [{"name": "Nghị định quy định chi tiết Luật Hộ tịch", "number": "123/2015/NĐ-CP"},
-                        {"name": "Thông tư về lệ phí", "number": "85/2019/TT-BTC"}],
-        "conditions": "", "result": "", "source_url": "",
+        "legal_basis": [
+            {"name": "Nghị định quy định chi tiết Luật Hộ tịch", "number": "123/2015/NĐ-CP"},
+            {"name": "Thông tư về lệ phí", "number": "85/2019/TT-BTC"},
+        ],
+        "conditions": "",
+        "result": "",
+        "source_url": "",
     }
 
 
-def non_ward(code: str, name: str, *, levels: list[str], performing_body: str = "", competent_body: str = "",
-             submission_address: str = "") -> dict[str, Any]:
+def non_ward(
+    code: str,
+    name: str,
+    *,
+    levels: list[str],
+    performing_body: str = "",
+    competent_body: str = "",
+    submission_address: str = "",
+) -> dict[str, Any]:
     """A district/province/ministry record: not handled at the ward (``ward_level`` false)."""
     record = procedure(code, name, fee=FREE)
-    record.update(levels=levels, ward_level=False, field="Khác", performing_body=performing_body,
-                  competent_body=competent_body, submission_address=submission_address)
+    record.update(
+        levels=levels,
+        ward_level=False,
+        field="Khác",
+        performing_body=performing_body,
+        competent_body=competent_body,
+        submission_address=submission_address,
+    )
     return record
 
 
@@ -135,21 +199,42 @@ class RecordingBridge:
         folded = fold(query)
         for keyword, confidence, codes, elsewhere in SEARCH_TABLE:
             if keyword in folded:
-                hits = [{"code": c, "name": self.procedures[c]["name"], "field": "Hộ tịch", "score": 0.9 - i / 10}
-                        for i, c in enumerate(codes[:k])]
+                hits = [
+                    {"code": c, "name": self.procedures[c]["name"], "field": "Hộ tịch", "score": 0.9 - i / 10}
+                    for i, c in enumerate(codes[:k])
+                ]
                 outcome = {"query": query, "confidence": confidence, "results": hits}
                 if elsewhere:
-                    outcome["elsewhere"] = {"code": elsewhere, "name": self.procedures[elsewhere]["name"],
-                                            "field": "Khác", "score": 0.95}
+                    outcome["elsewhere"] = {
+                        "code": elsewhere,
+                        "name": self.procedures[elsewhere]["name"],
+                        "field": "Khác",
+                        "score": 0.95,
+                    }
                 return outcome
         return {"query": query, "confidence": "no_match", "results": []}
 
-    async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
-                   recent: list[str] | None = None, language: str = "vi", matter: str | None = None) -> dict[str, Any]:
+    async def turn(
+        self,
+        text: str,
+        *,
+        current: str | None = None,
+        options: list[str] | None = None,
+        recent: list[str] | None = None,
+        language: str = "vi",
+        matter: str | None = None,
+    ) -> dict[str, Any]:
         """The bridge's GET /api/turn decided from SEARCH_TABLE: a keyword names a procedure (a current one is kept
         when none is named); a non-ward `elsewhere` is referred, or offered beside a confident ward hit."""
-        self._record("turn", text=text, current=current, options=list(options or []), recent=list(recent or []),
-                     language=language, matter=matter)
+        self._record(
+            "turn",
+            text=text,
+            current=current,
+            options=list(options or []),
+            recent=list(recent or []),
+            language=language,
+            matter=matter,
+        )
         folded = fold(text)
 
         def choice(code: str) -> dict[str, Any]:
@@ -157,9 +242,16 @@ class RecordingBridge:
             return {"code": code, "name": record["name"], "ward_level": record["ward_level"]}
 
         def outcome(kind: str, code: str | None = None, choices: tuple = (), follow_up: bool = False) -> dict[str, Any]:
-            return {"kind": kind, "code": code, "name": self.procedures[code]["name"] if code else None,
-                    "choices": [choice(c) for c in choices], "elsewhere": None, "follow_up": follow_up,
-                    "reason": "fake", "topic": default_topic_words().topic(text)}
+            return {
+                "kind": kind,
+                "code": code,
+                "name": self.procedures[code]["name"] if code else None,
+                "choices": [choice(c) for c in choices],
+                "elsewhere": None,
+                "follow_up": follow_up,
+                "reason": "fake",
+                "topic": default_topic_words().topic(text),
+            }
 
         for keyword, confidence, codes, elsewhere in SEARCH_TABLE:
             if keyword not in folded:
@@ -195,19 +287,32 @@ class RecordingBridge:
 
     async def list_desks(self) -> dict[str, Any]:
         self._record("list_desks")
-        return {"ward": {"name": "UBND phường Cửa Nam", "address": "Số 1 phố Mẫu, Hà Nội",
-                         "hours": "thứ Hai đến thứ Sáu 7:30–17:00, sáng thứ Bảy 7:30–11:30"},
-                "desks": [dict(DESK_PRIORITY), dict(DESK_GENERAL), dict(DESK_HOTICH)]}
+        return {
+            "ward": {
+                "name": "UBND phường Cửa Nam",
+                "address": "Số 1 phố Mẫu, Hà Nội",
+                "hours": "thứ Hai đến thứ Sáu 7:30–17:00, sáng thứ Bảy 7:30–11:30",
+            },
+            "desks": [dict(DESK_PRIORITY), dict(DESK_GENERAL), dict(DESK_HOTICH)],
+        }
 
-    async def issue_ticket(self, *, procedure_code: str | None = None, desk: str | None = None,
-                           priority: str = "none") -> dict[str, Any]:
+    async def issue_ticket(
+        self, *, procedure_code: str | None = None, desk: str | None = None, priority: str = "none"
+    ) -> dict[str, Any]:
         self._record("issue_ticket", procedure_code=procedure_code, desk=desk, priority=priority)
         self.tickets_issued += 1
         chosen = DESKS.get(desk or "") or (DESK_HOTICH if procedure_code in self.procedures else DESK_GENERAL)
         prefix = "U" if priority != "none" else "A"
-        ticket = {"id": self.tickets_issued, "number": f"{prefix}{self.tickets_issued:03d}", "desk": dict(chosen),
-                  "priority": priority, "position": 3, "estimated_wait_minutes": 15, "status": "waiting",
-                  "issued_at": "2026-11-21T08:00:00"}
+        ticket = {
+            "id": self.tickets_issued,
+            "number": f"{prefix}{self.tickets_issued:03d}",
+            "desk": dict(chosen),
+            "priority": priority,
+            "position": 3,
+            "estimated_wait_minutes": 15,
+            "status": "waiting",
+            "issued_at": "2026-11-21T08:00:00",
+        }
         self.tickets[ticket["id"]] = ticket
         return dict(ticket)
 
@@ -227,11 +332,19 @@ class RecordingBridge:
         return self.dossiers.get((code, id_last4), self.dossier_default)
 
 
-FOUND_DOSSIER = DossierLookup("found", record={
-    "code": "000.00.20.H26-250801-0001",
-    "status": {"code": 4, "label": "Đang xử lý", "explanation": "Cán bộ đang thẩm định hồ sơ.",
-               "next_step": "Bạn chờ tin nhắn báo kết quả"},
-    "procedure": {"code": "1.001193", "name": "Thủ tục đăng ký khai sinh"},
-    "received_at": "2025-08-01", "due_at": "2025-08-06",
-    "pickup_desk": {"id": "Q1", "name": "Quầy 1 – Hộ tịch, chứng thực"},
-})
+FOUND_DOSSIER = DossierLookup(
+    "found",
+    record={
+        "code": "000.00.20.H26-250801-0001",
+        "status": {
+            "code": 4,
+            "label": "Đang xử lý",
+            "explanation": "Cán bộ đang thẩm định hồ sơ.",
+            "next_step": "Bạn chờ tin nhắn báo kết quả",
+        },
+        "procedure": {"code": "1.001193", "name": "Thủ tục đăng ký khai sinh"},
+        "received_at": "2025-08-01",
+        "due_at": "2025-08-06",
+        "pickup_desk": {"id": "Q1", "name": "Quầy 1 – Hộ tịch, chứng thực"},
+    },
+)

@@ -1,6 +1,7 @@
 """The real action server and the trained Rasa model as processes on free ports, for the tests that talk to both
 (test_dialogue_stack.py, test_rasa_api_closed.py). The bridge is the caller's (a stub); Rasa is launched as
 benchmarks/stack.py launches it, with the committed endpoints (tracker store), credentials and channels."""
+
 from __future__ import annotations
 
 import contextlib
@@ -60,11 +61,17 @@ def actions_and_rasa(workdir: Path, *, bridge_url: str, extra_env: dict[str, str
     env = {**os.environ, **BASE_ENV, "ACTIONS_BRIDGE_URL": bridge_url, "PYTHONPATH": str(ROOT), **(extra_env or {})}
     actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
     with actions_log.open("w") as out:
-        actions = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions",
-                                    "-p", str(actions_port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        actions = subprocess.Popen(
+            [sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions", "-p", str(actions_port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     with rasa_log.open("w") as out:
-        rasa = subprocess.Popen(rasa_command(rasa_port, MODEL, endpoints), cwd=workdir, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
+        rasa = subprocess.Popen(
+            rasa_command(rasa_port, MODEL, endpoints), cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     try:
         wait_ready(f"http://127.0.0.1:{actions_port}/health", actions, actions_log, 120)
         wait_ready(f"http://127.0.0.1:{rasa_port}/webhooks/readiness/", rasa, rasa_log, 400)

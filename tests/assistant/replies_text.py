@@ -1,6 +1,7 @@
 """Wording checks against the staff-editable replies file (assistant/actions/data/replies.yaml): a test asks
 whether a text contains the reply ``key`` (placeholders match anything), so staff can reword a reply without
 breaking the tests, while a reply from the wrong entry still fails them."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """A real HTTP stub of the bridge on 127.0.0.1 (stdlib http.server in a thread) serving the fake's canned data."""
+
 from __future__ import annotations
 
 import asyncio
@@ -60,8 +61,12 @@ class StubBridge:
         if path == "/api/procedures/search":
             return 200, await fake.search(query["q"][0], int(query.get("k", ["3"])[0]))
         if path == "/api/turn":
-            return 200, await fake.turn(query["text"][0], current=(query.get("current") or [None])[0],
-                                        options=query.get("options") or [], language=query.get("language", ["vi"])[0])
+            return 200, await fake.turn(
+                query["text"][0],
+                current=(query.get("current") or [None])[0],
+                options=query.get("options") or [],
+                language=query.get("language", ["vi"])[0],
+            )
         if path.startswith("/api/procedures/"):
             record = await fake.get_procedure(path.rsplit("/", 1)[1])
             return (200, record) if record else (404, {"error": "not_found", "message": "x"})
@@ -71,8 +76,9 @@ class StubBridge:
         if path == "/api/desks":
             return 200, await fake.list_desks()
         if path == "/api/tickets" and method == "POST":
-            return 201, await fake.issue_ticket(procedure_code=body.get("procedure_code"), desk=body.get("desk"),
-                                                priority=body.get("priority", "none"))
+            return 201, await fake.issue_ticket(
+                procedure_code=body.get("procedure_code"), desk=body.get("desk"), priority=body.get("priority", "none")
+            )
         if path == "/api/dossiers/lookup" and method == "POST":
             result = await fake.lookup_dossier(body["code"], body["id_last4"], self.headers[-1].get("X-Client-Id"))
             if result.outcome == "found":

@@ -1,4 +1,5 @@
 """The action server's logs redact: the first action call puts the redacting filter on rasa-sdk's root handlers."""
+
 from __future__ import annotations
 
 import io

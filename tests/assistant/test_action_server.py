@@ -1,4 +1,5 @@
 """A real rasa-sdk action server on 127.0.0.1 talking to a real stub bridge over HTTP, driven by webhook calls."""
+
 from __future__ import annotations
 
 import json
@@ -39,7 +40,10 @@ def stack(tmp_path_factory):
         with open(log_path, "w") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions", "-p", str(port)],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         try:
             deadline = time.monotonic() + 60
@@ -80,14 +84,19 @@ def test_procedure_answer_through_the_webhook(stack):
     body = post(url, webhook_request("action_answer_procedure", "làm giấy khai sinh cho con cần gì", "ask_documents"))
     assert "1.001193" in body["responses"][0]["text"]
     assert {"event": "slot", "name": "procedure_code", "value": "1.001193"} in [
-        {k: e[k] for k in ("event", "name", "value")} for e in body["events"]]
+        {k: e[k] for k in ("event", "name", "value")} for e in body["events"]
+    ]
     assert ("GET", "/api/turn") in bridge.requests
 
 
 def test_ticket_and_dossier_through_the_webhook(stack):
     url, bridge, log_path = stack
-    body = post(url, webhook_request("action_issue_ticket", "tôi là người già cho lấy số", "ask_queue_ticket",
-                                     {"procedure_code": "1.001193"}))
+    body = post(
+        url,
+        webhook_request(
+            "action_issue_ticket", "tôi là người già cho lấy số", "ask_queue_ticket", {"procedure_code": "1.001193"}
+        ),
+    )
     assert says(body["responses"][0]["text"], "ticket_priority")
     slots = {"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234"}
     body = post(url, webhook_request("action_dossier_status", "1234", "inform", slots))

@@ -1,4 +1,5 @@
 """Thin actions over the recording bridge: intent → reply text, buttons and slot events."""
+
 from __future__ import annotations
 
 import pytest
@@ -55,8 +56,10 @@ def test_follow_up_keeps_the_current_procedure_without_searching(services, bridg
     assert slot_events(events)["procedure_code"] == "1.001193"
 
 
-@pytest.mark.parametrize(("text", "intent"), [("lệ phí?", "ask_procedure"), ("fee?", "nlu_fallback"),
-                                              ("có tốn tiền hông", "ask_processing_time")])
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("lệ phí?", "ask_procedure"), ("fee?", "nlu_fallback"), ("có tốn tiền hông", "ask_processing_time")],
+)
 def test_an_elliptic_follow_up_is_answered_on_the_topic_its_words_ask(services, text, intent):
     tracker = make_tracker(text, intent, slots={"procedure_code": "1.000894"})
     messages, events = run_action(ActionAnswerProcedure(services), tracker)
@@ -66,23 +69,34 @@ def test_an_elliptic_follow_up_is_answered_on_the_topic_its_words_ask(services, 
 
 
 def test_details_list_everything_about_the_current_procedure_without_searching(services, bridge):
-    tracker = make_tracker("đọc hết cho tôi nghe", "ask_details",
-                           slots={"procedure_code": "1.001193", "last_topic": "documents"})
+    tracker = make_tracker(
+        "đọc hết cho tôi nghe", "ask_details", slots={"procedure_code": "1.001193", "last_topic": "documents"}
+    )
     messages, _ = run_action(ActionAnswerProcedure(services), tracker)
     assert all(f"Giấy tờ số {i}" in messages[0]["text"] for i in range(1, 6))
     assert bridge.called("search") == []
 
 
-@pytest.mark.parametrize(("text", "words"), [("muốn ly hôn thì nộp ở đâu", "Tòa án"),
-                                             ("where do I file for a divorce", "People's Court")])
+@pytest.mark.parametrize(
+    ("text", "words"), [("muốn ly hôn thì nộp ở đâu", "Tòa án"), ("where do I file for a divorce", "People's Court")]
+)
 def test_a_matter_outside_the_catalogue_says_who_handles_it(services, bridge, text, words):
     from knowledge_base.turn.outside import default_outside_matters
 
     matter = default_outside_matters().find("ly hôn")
 
     async def outside_turn(text, **kwargs):
-        return {"kind": "not_at_ward", "code": None, "name": None, "choices": [], "elsewhere": None,
-                "follow_up": False, "reason": "outside_catalogue", "topic": None, "matter": matter.to_json()}
+        return {
+            "kind": "not_at_ward",
+            "code": None,
+            "name": None,
+            "choices": [],
+            "elsewhere": None,
+            "follow_up": False,
+            "reason": "outside_catalogue",
+            "topic": None,
+            "matter": matter.to_json(),
+        }
 
     bridge.turn = outside_turn
     tracker = make_tracker(text, "ask_where")
@@ -93,12 +107,19 @@ def test_a_matter_outside_the_catalogue_says_who_handles_it(services, bridge, te
     assert slots["procedure_code"] is None  # the matter is current now: "thế mất bao lâu" is asked about it
 
 
-@pytest.mark.parametrize(("text", "topic", "language", "words"), [
-    ("thế mất bao lâu", "time", "vi", "tháng"), ("lệ phí bao nhiêu", "fee", "vi", "300.000"),
-    ("how much does it cost", "fee", "en", "300,000"), ("có nộp online được không", "online", "vi", "trực tuyến"),
-    ("thế có cần luật sư không", "overview", "vi", "Tòa án")])
-def test_a_follow_up_after_an_outside_referral_is_answered_about_that_matter(services, bridge, text, topic,
-                                                                              language, words):
+@pytest.mark.parametrize(
+    ("text", "topic", "language", "words"),
+    [
+        ("thế mất bao lâu", "time", "vi", "tháng"),
+        ("lệ phí bao nhiêu", "fee", "vi", "300.000"),
+        ("how much does it cost", "fee", "en", "300,000"),
+        ("có nộp online được không", "online", "vi", "trực tuyến"),
+        ("thế có cần luật sư không", "overview", "vi", "Tòa án"),
+    ],
+)
+def test_a_follow_up_after_an_outside_referral_is_answered_about_that_matter(
+    services, bridge, text, topic, language, words
+):
     from knowledge_base.turn.outside import default_outside_matters
 
     matter = default_outside_matters().get("divorce")
@@ -106,12 +127,24 @@ def test_a_follow_up_after_an_outside_referral_is_answered_about_that_matter(ser
 
     async def follow_up_turn(text, **kwargs):
         seen.append(kwargs)
-        return {"kind": "not_at_ward", "code": None, "name": "ly hôn", "choices": [], "elsewhere": None,
-                "follow_up": True, "reason": "follow_up_outside", "topic": topic, "matter": matter.to_json()}
+        return {
+            "kind": "not_at_ward",
+            "code": None,
+            "name": "ly hôn",
+            "choices": [],
+            "elsewhere": None,
+            "follow_up": True,
+            "reason": "follow_up_outside",
+            "topic": topic,
+            "matter": matter.to_json(),
+        }
 
     bridge.turn = follow_up_turn
-    tracker = make_tracker(text, "ask_procedure", slots={"outside_matter": "divorce", "language": language,
-                                                          "recent_procedures": ["1.001193"]})
+    tracker = make_tracker(
+        text,
+        "ask_procedure",
+        slots={"outside_matter": "divorce", "language": language, "recent_procedures": ["1.001193"]},
+    )
     messages, events = run_action(ActionAnswerProcedure(services), tracker)
     assert seen[0]["matter"] == "divorce" and seen[0]["current"] is None
     assert messages[0]["custom"]["reply"]["kind"] == "not_at_ward" and words in messages[0]["text"]
@@ -166,8 +199,12 @@ def test_ambiguous_question_offers_three_buttons_and_remembers_them(services):
 )
 def test_choosing_an_option_answers_the_pending_topic(services, text, entity, expected_code):
     entities = [{"entity": "option_number", "value": entity}] if entity else []
-    tracker = make_tracker(text, "choose_option", entities=entities, slots={
-        "pending_options": ["2.000815", "2.000843", "2.000884"], "last_topic": "fee"})
+    tracker = make_tracker(
+        text,
+        "choose_option",
+        entities=entities,
+        slots={"pending_options": ["2.000815", "2.000843", "2.000884"], "last_topic": "fee"},
+    )
     messages, events = run_action(ActionChooseOption(services), tracker)
     assert expected_code in messages[0]["text"]
     assert slot_events(events)["procedure_code"] == expected_code
@@ -209,18 +246,34 @@ def test_odd_input_gets_a_polite_reply_without_echo(services, text):
 
 
 def test_the_turn_carries_the_current_procedure_pending_choices_and_earlier_procedures(services, bridge):
-    tracker = make_tracker("cái thứ hai thì sao", "ask_fee",
-                           slots={"procedure_code": "1.001193", "pending_options": ["2.000815", "2.000843"],
-                                  "recent_procedures": ["1.004884"]})
+    tracker = make_tracker(
+        "cái thứ hai thì sao",
+        "ask_fee",
+        slots={
+            "procedure_code": "1.001193",
+            "pending_options": ["2.000815", "2.000843"],
+            "recent_procedures": ["1.004884"],
+        },
+    )
     run_action(ActionAnswerProcedure(services), tracker)
-    assert bridge.called("turn") == [{"text": "cái thứ hai thì sao", "current": "1.001193",
-                                      "options": ["2.000815", "2.000843"], "recent": ["1.004884"], "language": "vi",
-                                      "matter": None}]
+    assert bridge.called("turn") == [
+        {
+            "text": "cái thứ hai thì sao",
+            "current": "1.001193",
+            "options": ["2.000815", "2.000843"],
+            "recent": ["1.004884"],
+            "language": "vi",
+            "matter": None,
+        }
+    ]
 
 
 def test_a_new_procedure_pushes_the_current_one_to_the_earlier_procedures(services, bridge):
-    tracker = make_tracker("lệ phí khai sinh", "ask_fee",
-                           slots={"procedure_code": "2.000815", "recent_procedures": ["1.004884", "2.000815"]})
+    tracker = make_tracker(
+        "lệ phí khai sinh",
+        "ask_fee",
+        slots={"procedure_code": "2.000815", "recent_procedures": ["1.004884", "2.000815"]},
+    )
     _, events = run_action(ActionAnswerProcedure(services), tracker)
     slots = slot_events(events)
     assert slots["procedure_code"] == "1.001193"
@@ -234,22 +287,30 @@ def test_long_input_is_cut_before_search(services, bridge):
 
 @pytest.mark.parametrize(
     ("text", "entity", "expected_priority"),
-    [("cho tôi lấy số", None, "none"), ("tôi là người già cho lấy số", "elderly", "elderly"),
-     ("toi dang mang thai cho lay so", None, "pregnant"), ("I am with a small child", "small_child", "small_child")],
+    [
+        ("cho tôi lấy số", None, "none"),
+        ("tôi là người già cho lấy số", "elderly", "elderly"),
+        ("toi dang mang thai cho lay so", None, "pregnant"),
+        ("I am with a small child", "small_child", "small_child"),
+    ],
 )
 def test_ticket_carries_the_priority_group(services, bridge, text, entity, expected_priority):
     entities = [{"entity": "priority_group", "value": entity}] if entity else []
     tracker = make_tracker(text, "ask_queue_ticket", entities=entities, slots={"procedure_code": "1.001193"})
     messages, events = run_action(ActionIssueTicket(services), tracker)
     # a stated priority goes to the priority desk (Q5 in the fake ward), an ordinary ticket to the procedure's desk
-    expected = ({"procedure_code": "1.001193", "desk": None, "priority": "none"} if expected_priority == "none"
-                else {"procedure_code": None, "desk": "Q5", "priority": expected_priority})
+    expected = (
+        {"procedure_code": "1.001193", "desk": None, "priority": "none"}
+        if expected_priority == "none"
+        else {"procedure_code": None, "desk": "Q5", "priority": expected_priority}
+    )
     assert bridge.called("issue_ticket") == [expected]
     data = messages[0]["custom"]["reply"]
     assert data["kind"] == "ticket" and data["ticket"]["priority"] == (expected_priority != "none")
     assert "Quầy 1" in messages[0]["text"] or "Q" in messages[0]["text"]
-    assert (says(messages[0]["text"], "ticket_priority", "vi") or says(messages[0]["text"], "ticket_priority", "en")) \
-        == (expected_priority != "none")
+    assert (
+        says(messages[0]["text"], "ticket_priority", "vi") or says(messages[0]["text"], "ticket_priority", "en")
+    ) == (expected_priority != "none")
     assert slot_events(events)["pending_offer"] is None
 
 
@@ -281,8 +342,9 @@ def test_handoff_with_a_procedure_goes_to_its_desk(services, bridge):
 def test_opening_hours_and_decline(services):
     messages, _ = run_action(ActionOpeningHours(services), make_tracker("mấy giờ mở cửa", "ask_opening_hours"))
     assert "7:30" in messages[0]["text"] and "Địa chỉ: Số 1" in messages[0]["text"]
-    messages, events = run_action(ActionDeclineOffer(services), make_tracker("không", "deny",
-                                                                                   slots={"pending_offer": "ticket"}))
+    messages, events = run_action(
+        ActionDeclineOffer(services), make_tracker("không", "deny", slots={"pending_offer": "ticket"})
+    )
     assert slot_events(events)["pending_offer"] is None and messages[0]["text"]
 
 
@@ -297,8 +359,12 @@ def test_opening_hours_leave_out_an_unknown_address(services, bridge, monkeypatc
 
 def test_dossier_found_explains_status_and_clears_the_digits(services, bridge):
     bridge.dossiers[("000.00.20.H26-250801-0001", "1234")] = FOUND_DOSSIER
-    tracker = make_tracker("1234", "inform", slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234"},
-                           metadata={"client": "a-0123456789abcdef0123"})
+    tracker = make_tracker(
+        "1234",
+        "inform",
+        slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234"},
+        metadata={"client": "a-0123456789abcdef0123"},
+    )
     messages, events = run_action(ActionDossierStatus(services), tracker)
     text = messages[0]["text"]
     assert "Đang xử lý" in text and "06/08/2025" in text and "Quầy 1" in text and "1234" not in text
@@ -309,18 +375,21 @@ def test_dossier_found_explains_status_and_clears_the_digits(services, bridge):
 
 def test_dossier_lookup_without_relay_metadata_names_no_client(services, bridge):
     for metadata in (None, {"client": "test-user"}, {"client": ["a-0123456789abcdef0123"]}):
-        tracker = make_tracker("1234", "inform", metadata=metadata,
-                               slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234"})
+        tracker = make_tracker(
+            "1234", "inform", metadata=metadata, slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234"}
+        )
         run_action(ActionDossierStatus(services), tracker)
     assert [call["client_id"] for call in bridge.called("lookup_dossier")] == [None, None, None]
 
 
 @pytest.mark.parametrize(
     ("lookup", "reply"),
-    [(DossierLookup("not_found"), REPLIES.say("dossier_not_found", "vi")),
-     (DossierLookup("locked", retry_after_s=600), REPLIES.say("dossier_locked", "vi", minutes=10)),
-     (DossierLookup("unavailable"), REPLIES.say("dossier_unavailable", "vi")),
-     (DossierLookup("invalid_code"), REPLIES.say("dossier_not_found", "vi"))],
+    [
+        (DossierLookup("not_found"), REPLIES.say("dossier_not_found", "vi")),
+        (DossierLookup("locked", retry_after_s=600), REPLIES.say("dossier_locked", "vi", minutes=10)),
+        (DossierLookup("unavailable"), REPLIES.say("dossier_unavailable", "vi")),
+        (DossierLookup("invalid_code"), REPLIES.say("dossier_not_found", "vi")),
+    ],
 )
 def test_dossier_failures_are_polite_and_reveal_nothing(services, bridge, lookup, reply):
     bridge.dossier_default = lookup
@@ -338,8 +407,13 @@ def test_dossier_bridge_down_is_a_sorry(services, bridge):
 
 @pytest.mark.parametrize(
     ("text", "previous", "expected"),
-    [("what documents do I need", None, "en"), ("làm khai sinh", "en", "vi"), ("2", "en", "en"),
-     ('/choose_option{"option_number": "2"}', "vi", "vi"), ("cho hoi lam giay khai sinh", None, "vi")],
+    [
+        ("what documents do I need", None, "en"),
+        ("làm khai sinh", "en", "vi"),
+        ("2", "en", "en"),
+        ('/choose_option{"option_number": "2"}', "vi", "vi"),
+        ("cho hoi lam giay khai sinh", None, "vi"),
+    ],
 )
 def test_actions_answer_in_the_language_of_the_turn(text, previous, expected):
     assert turn_language(make_tracker(text, "greet", slots={"language": previous})) == expected
@@ -349,12 +423,16 @@ def test_an_english_conversation_gets_the_dossier_status_and_desk_in_english(ser
     import copy
 
     found = copy.deepcopy(FOUND_DOSSIER)
-    found.record["status"]["en"] = {"label": "Being processed", "explanation": "An officer is working on it.",
-                                    "next_step": "Wait until the appointment date"}
+    found.record["status"]["en"] = {
+        "label": "Being processed",
+        "explanation": "An officer is working on it.",
+        "next_step": "Wait until the appointment date",
+    }
     found.record["pickup_desk"]["name_en"] = "Desk 1 – Civil status, certification"
     bridge.dossiers[("000.00.20.H26-250801-0001", "1234")] = found
-    tracker = make_tracker("1234", "inform", slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234",
-                                                    "language": "en"})
+    tracker = make_tracker(
+        "1234", "inform", slots={"dossier_code": "000.00.20.H26-250801-0001", "id_last4": "1234", "language": "en"}
+    )
     messages, _ = run_action(ActionDossierStatus(services), tracker)
     text = messages[0]["text"]
     assert "Being processed" in text and "Desk 1" in text and "Đang xử lý" not in text

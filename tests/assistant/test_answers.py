@@ -1,4 +1,5 @@
 """Pure reply composition: ≤ 3 sentences, cites the code, never invents a fee; data files validate on load."""
+
 from __future__ import annotations
 
 import re
@@ -31,10 +32,12 @@ def test_every_topic_is_short_and_cites_the_code(topic, language):
 
 @pytest.mark.parametrize(
     ("fee", "expected"),
-    [({"fee_amount_vnd": 0, "fee_set_by_province": False}, "miễn lệ phí"),
-     ({"fee_amount_vnd": 8000, "fee_set_by_province": False}, "8.000 đồng"),
-     ({"fee_amount_vnd": 8000, "fee_set_by_province": True}, "Hội đồng nhân dân tỉnh"),
-     ({"fee_amount_vnd": None, "fee_set_by_province": False}, "Hội đồng nhân dân tỉnh")],
+    [
+        ({"fee_amount_vnd": 0, "fee_set_by_province": False}, "miễn lệ phí"),
+        ({"fee_amount_vnd": 8000, "fee_set_by_province": False}, "8.000 đồng"),
+        ({"fee_amount_vnd": 8000, "fee_set_by_province": True}, "Hội đồng nhân dân tỉnh"),
+        ({"fee_amount_vnd": None, "fee_set_by_province": False}, "Hội đồng nhân dân tỉnh"),
+    ],
 )
 def test_fee_rules(fee, expected):
     record = procedure("9.000001", "Thủ tục thử", fee={"fee": "x", **fee})
@@ -96,10 +99,16 @@ def test_format_vnd():
 
 @pytest.mark.parametrize(
     ("text", "subject"),
-    [("làm giấy khai sinh cho con cần gì?", "khai sinh"), ("lệ phí đăng ký kết hôn bao nhiêu", "đăng ký kết hôn"),
-     ("what documents do I need for birth registration", "birth registration"), ("mất bao lâu?", ""),
-     ("thủ tục 1.001193", "1.001193"), ("tôi cần làm chứng thực", "chứng thực"),
-     ("tôi muốn sang tên sổ đỏ", "sang tên sổ đỏ"), ("lam so do het bao nhieu tien", "so do")],
+    [
+        ("làm giấy khai sinh cho con cần gì?", "khai sinh"),
+        ("lệ phí đăng ký kết hôn bao nhiêu", "đăng ký kết hôn"),
+        ("what documents do I need for birth registration", "birth registration"),
+        ("mất bao lâu?", ""),
+        ("thủ tục 1.001193", "1.001193"),
+        ("tôi cần làm chứng thực", "chứng thực"),
+        ("tôi muốn sang tên sổ đỏ", "sang tên sổ đỏ"),
+        ("lam so do het bao nhieu tien", "so do"),
+    ],
 )
 def test_subject_text_keeps_the_procedure_words_with_diacritics(text, subject):
     assert QuestionWords.load().subject_text(text) == subject
@@ -116,8 +125,17 @@ def test_question_words_separate_topic_from_subject():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("số 2", 2), ("cái thứ hai", 2), ("cai thu ba", 3), ("cái đầu tiên", 1), ("the second one", 2),
-     ("number one", 1), ("3", 3), ("hmm", None), ("số 1 hay 2", None)],
+    [
+        ("số 2", 2),
+        ("cái thứ hai", 2),
+        ("cai thu ba", 3),
+        ("cái đầu tiên", 1),
+        ("the second one", 2),
+        ("number one", 1),
+        ("3", 3),
+        ("hmm", None),
+        ("số 1 hay 2", None),
+    ],
 )
 def test_option_number(text, expected):
     assert parse_option_number(text) == expected
@@ -125,19 +143,31 @@ def test_option_number(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("Cho hỏi làm giấy khai sinh", "vi"), ("cho hoi lam giay khai sinh", "vi"), ("le phi bao nhieu", "vi"),
-     ("How long does it take?", "en"), ("can I apply online", "en"), ("ok", "vi"), ("", "vi"),
-     ("Can it be done online?", "en"), ("My fiancé is Japanese, do I need a certificate?", "en"),
-     ("I need to đăng ký tạm trú for my wife, she is moving into my apartment", "en"),
-     ("check hồ sơ giúp em", "vi"), ("em muốn làm passport mới", "vi"),
-     # English words beyond the question words; a Vietnamese procedure name quoted inside an English sentence
-     ("never mind", "en"), ("legal basis?", "en"), ("someone stole my wallet yesterday", "en"),
-     ("What is the legal basis for đăng ký khai tử?", "en"),
-     ("Hello, I want to làm giấy khai sinh for my son, vợ mình là người Việt", "en"),
-     ("hello, I need to do dang ky tam tru for myself, I just moved into a rented room", "en"),
-     # Vietnamese with an English word or two stays Vietnamese
-     ("ok em, cho chị hỏi làm visa ở đâu", "vi"), ("mình muốn đăng ký online được không", "vi"),
-     ("hi em, cho hỏi thủ tục khai sinh", "vi")],
+    [
+        ("Cho hỏi làm giấy khai sinh", "vi"),
+        ("cho hoi lam giay khai sinh", "vi"),
+        ("le phi bao nhieu", "vi"),
+        ("How long does it take?", "en"),
+        ("can I apply online", "en"),
+        ("ok", "vi"),
+        ("", "vi"),
+        ("Can it be done online?", "en"),
+        ("My fiancé is Japanese, do I need a certificate?", "en"),
+        ("I need to đăng ký tạm trú for my wife, she is moving into my apartment", "en"),
+        ("check hồ sơ giúp em", "vi"),
+        ("em muốn làm passport mới", "vi"),
+        # English words beyond the question words; a Vietnamese procedure name quoted inside an English sentence
+        ("never mind", "en"),
+        ("legal basis?", "en"),
+        ("someone stole my wallet yesterday", "en"),
+        ("What is the legal basis for đăng ký khai tử?", "en"),
+        ("Hello, I want to làm giấy khai sinh for my son, vợ mình là người Việt", "en"),
+        ("hello, I need to do dang ky tam tru for myself, I just moved into a rented room", "en"),
+        # Vietnamese with an English word or two stays Vietnamese
+        ("ok em, cho chị hỏi làm visa ở đâu", "vi"),
+        ("mình muốn đăng ký online được không", "vi"),
+        ("hi em, cho hỏi thủ tục khai sinh", "vi"),
+    ],
 )
 def test_detect_language(text, expected):
     assert detect_language(text) == expected

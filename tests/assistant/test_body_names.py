@@ -1,5 +1,6 @@
 """English names of bodies beyond the ward: the committed file loads, whole names and comma lists are said in
 English with the Vietnamese name in brackets, unknown bodies stay Vietnamese."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,9 @@ def test_committed_names_load_and_translate():
 
 def test_comma_lists_and_names_with_commas(tmp_path):
     path = tmp_path / "names.yaml"
-    path.write_text("names:\n  Cục A về trật tự, xã hội: Police Dept\n  Công an tỉnh: provincial police\n",
-                    encoding="utf-8")
+    path.write_text(
+        "names:\n  Cục A về trật tự, xã hội: Police Dept\n  Công an tỉnh: provincial police\n", encoding="utf-8"
+    )
     names = BodyNames.load(path)
     assert names.translate("Cục A về trật tự, xã hội, Công an tỉnh") == "Police Dept, provincial police"
     assert names.translate("Công an tỉnh, Sở Lạ") is None  # one unknown part: the Vietnamese name is kept

@@ -1,4 +1,5 @@
 """HttpBridgeClient against a real stub HTTP server on 127.0.0.1: shapes, status mapping, bridge down."""
+
 from __future__ import annotations
 
 import asyncio
@@ -19,8 +20,15 @@ def stub():
 
 def call(url: str, method: str, *args, service_token: str = "", **kwargs):
     async def go():
-        client = HttpBridgeClient(ActionSettings(bridge_url=url, read_timeout_s=2, connect_timeout_s=1,
-                                                 service_token=service_token, service_token_file="/nonexistent"))
+        client = HttpBridgeClient(
+            ActionSettings(
+                bridge_url=url,
+                read_timeout_s=2,
+                connect_timeout_s=1,
+                service_token=service_token,
+                service_token_file="/nonexistent",
+            )
+        )
         try:
             return await getattr(client, method)(*args, **kwargs)
         finally:
@@ -44,11 +52,13 @@ def test_search_procedure_route_and_ticket(stub):
 
 @pytest.mark.parametrize(
     ("status", "body", "outcome", "retry"),
-    [(404, {"error": "not_found"}, "not_found", None),
-     (429, {"error": "too_many_attempts", "retry_after_s": 840}, "locked", 840),
-     (422, {"error": "invalid_code", "example": "000.00.20.H26-250801-0001"}, "invalid_code", None),
-     (422, {"error": "invalid_id_last4"}, "invalid_id_last4", None),
-     (503, {"error": "upstream_unavailable"}, "unavailable", None)],
+    [
+        (404, {"error": "not_found"}, "not_found", None),
+        (429, {"error": "too_many_attempts", "retry_after_s": 840}, "locked", 840),
+        (422, {"error": "invalid_code", "example": "000.00.20.H26-250801-0001"}, "invalid_code", None),
+        (422, {"error": "invalid_id_last4"}, "invalid_id_last4", None),
+        (503, {"error": "upstream_unavailable"}, "unavailable", None),
+    ],
 )
 def test_dossier_lookup_status_mapping(stub, status, body, outcome, retry):
     stub.overrides["/api/dossiers/lookup"] = (status, {"message": "x", **body})

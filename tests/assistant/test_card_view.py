@@ -1,4 +1,5 @@
 """Replies read the citizen answer card of the reply's language when the record carries one."""
+
 from __future__ import annotations
 
 import asyncio
@@ -6,16 +7,38 @@ import asyncio
 from assistant.actions.card_view import in_language
 
 CARDS = {
-    "vi": {"code": "1.001193", "language": "vi", "short_name": "Làm giấy khai sinh",
-           "documents": ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh do bệnh viện cấp"], "variants": [],
-           "fee": "Miễn lệ phí", "fee_amount_vnd": 0, "time": "Trong ngày", "where": "Bộ phận một cửa",
-           "desk_field": "Hộ tịch", "online": True, "portal_url": "https://dichvucong.gov.vn/p/1",
-           "notes": ["Mang bản chính để đối chiếu"], "staff_notes": []},
-    "en": {"code": "1.001193", "language": "en", "short_name": "Birth registration",
-           "documents": ["Birth registration form", "Birth certificate from the hospital"], "variants": [],
-           "fee": "Free", "fee_amount_vnd": 0, "time": "The same day", "where": "One-stop desk",
-           "desk_field": "Hộ tịch", "online": True, "portal_url": "https://dichvucong.gov.vn/p/1",
-           "notes": ["Bring originals to compare"], "staff_notes": []},
+    "vi": {
+        "code": "1.001193",
+        "language": "vi",
+        "short_name": "Làm giấy khai sinh",
+        "documents": ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh do bệnh viện cấp"],
+        "variants": [],
+        "fee": "Miễn lệ phí",
+        "fee_amount_vnd": 0,
+        "time": "Trong ngày",
+        "where": "Bộ phận một cửa",
+        "desk_field": "Hộ tịch",
+        "online": True,
+        "portal_url": "https://dichvucong.gov.vn/p/1",
+        "notes": ["Mang bản chính để đối chiếu"],
+        "staff_notes": [],
+    },
+    "en": {
+        "code": "1.001193",
+        "language": "en",
+        "short_name": "Birth registration",
+        "documents": ["Birth registration form", "Birth certificate from the hospital"],
+        "variants": [],
+        "fee": "Free",
+        "fee_amount_vnd": 0,
+        "time": "The same day",
+        "where": "One-stop desk",
+        "desk_field": "Hộ tịch",
+        "online": True,
+        "portal_url": "https://dichvucong.gov.vn/p/1",
+        "notes": ["Bring originals to compare"],
+        "staff_notes": [],
+    },
 }
 
 

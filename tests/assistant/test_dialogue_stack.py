@@ -2,6 +2,7 @@
 
 Slow (Rasa loads in ~40 s); skipped when models/rasa/assistant.tar.gz has not been trained yet.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,9 @@ def rasa_url(tmp_path_factory):
 
 def say(url: str, sender: str, message: str) -> list[dict]:
     data = json.dumps({"sender": sender, "message": message}).encode()
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=data,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook", data=data, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
 

@@ -1,4 +1,5 @@
 """The Rasa domain and the action server agree: every custom action exists, every intent is handled."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -49,8 +50,9 @@ def test_generated_unaccented_examples_are_up_to_date():
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
     assert generator.OUTPUT.read_text(encoding="utf-8") == generator.build(), (
-        "run: .venv/bin/python assistant/scripts/make_unaccented_nlu.py")
-    assert generator.strip_accents('Tôi [người già](priority_group) Đi') == "Toi [nguoi gia](priority_group) Di"
+        "run: .venv/bin/python assistant/scripts/make_unaccented_nlu.py"
+    )
+    assert generator.strip_accents("Tôi [người già](priority_group) Đi") == "Toi [nguoi gia](priority_group) Di"
 
 
 def test_the_payloads_kiosk_tests_send_are_ones_the_domain_understands():
@@ -62,8 +64,11 @@ def test_the_payloads_kiosk_tests_send_are_ones_the_domain_understands():
     from tests.kiosk.payloads import CLARIFY, SUGGESTIONS, option_payload
 
     domain = _load(ASSISTANT / "domain.yml")
-    payloads = [option_payload(3), *(b["payload"] for b in CLARIFY["messages"][0]["buttons"]),
-                *(s.payload for s in SUGGESTIONS)]
+    payloads = [
+        option_payload(3),
+        *(b["payload"] for b in CLARIFY["messages"][0]["buttons"]),
+        *(s.payload for s in SUGGESTIONS),
+    ]
     for payload in payloads:
         match = re.fullmatch(r"/(\w+)(\{.*\})?", payload)
         assert match, payload

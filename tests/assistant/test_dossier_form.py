@@ -1,4 +1,5 @@
 """Dossier form validation: codes and digits read from free text, one re-ask with an example, then stop."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,10 +16,15 @@ DOMAIN = {"forms": {"dossier_form": {"required_slots": ["dossier_code", "id_last
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("000.00.20.H26-250801-0001", "000.00.20.H26-250801-0001"),
-     ("mã là 000.00.20.h26 - 250801 - 0001 nhé", "000.00.20.H26-250801-0001"),
-     ("my code is 000.12.30.H29-251115-0999.", "000.12.30.H29-251115-0999"),
-     ("12345", None), ("H26-0001", None), ("000.00.20.H26-25080-0001", None), ("", None)],
+    [
+        ("000.00.20.H26-250801-0001", "000.00.20.H26-250801-0001"),
+        ("mã là 000.00.20.h26 - 250801 - 0001 nhé", "000.00.20.H26-250801-0001"),
+        ("my code is 000.12.30.H29-251115-0999.", "000.12.30.H29-251115-0999"),
+        ("12345", None),
+        ("H26-0001", None),
+        ("000.00.20.H26-25080-0001", None),
+        ("", None),
+    ],
 )
 def test_find_dossier_code(text, expected):
     assert find_dossier_code(text) == expected
@@ -26,8 +32,15 @@ def test_find_dossier_code(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1234", "1234"), ("1 2 3 4", "1234"), ("4 số cuối là 5678", "5678"), ("12", None), ("12345", None),
-     ("1234 và 5678", None), ("không nhớ", None)],
+    [
+        ("1234", "1234"),
+        ("1 2 3 4", "1234"),
+        ("4 số cuối là 5678", "5678"),
+        ("12", None),
+        ("12345", None),
+        ("1234 và 5678", None),
+        ("không nhớ", None),
+    ],
 )
 def test_find_id_last4(text, expected):
     assert find_id_last4(text) == expected
@@ -69,11 +82,13 @@ def test_bad_digits_are_re_asked_in_english(services):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("xem giúp hồ sơ 000.00.20.H26-250801-0002, bốn số cuối căn cước là 5678", "5678"),
-     ("mã 000.00.20.h26-250805-0003 số cuối 2468", "2468"),
-     ("mã 000 00 20 H26 250801 0001 số cuối một hai ba bốn", "1234"),
-     ("hồ sơ 000.00.20.H26-250801-0001 của tôi", None),  # the code's own 0001 is not the digits
-     ("bốn số cuối là 5678", None)],  # no code in the message: the form asks for the digits itself
+    [
+        ("xem giúp hồ sơ 000.00.20.H26-250801-0002, bốn số cuối căn cước là 5678", "5678"),
+        ("mã 000.00.20.h26-250805-0003 số cuối 2468", "2468"),
+        ("mã 000 00 20 H26 250801 0001 số cuối một hai ba bốn", "1234"),
+        ("hồ sơ 000.00.20.H26-250801-0001 của tôi", None),  # the code's own 0001 is not the digits
+        ("bốn số cuối là 5678", None),
+    ],  # no code in the message: the form asks for the digits itself
 )
 def test_id_last4_beside_code(text, expected):
     assert id_last4_beside_code(text) == expected
@@ -81,8 +96,9 @@ def test_id_last4_beside_code(text, expected):
 
 def _activate(services, text: str):
     """The form's validation action as Rasa calls it at activation: nothing requested, no slot set yet."""
-    tracker = make_tracker(text, "check_dossier_status", slots={"requested_slot": None, "form_retries": 0},
-                           active_loop="dossier_form")
+    tracker = make_tracker(
+        text, "check_dossier_status", slots={"requested_slot": None, "form_retries": 0}, active_loop="dossier_form"
+    )
     tracker.events = []
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ValidateDossierForm(services).run(dispatcher, tracker, DOMAIN))

@@ -1,5 +1,6 @@
 """Dialogue flows: stated priority only, tickets to the named procedure's desk, the queue for this conversation's
 ticket, spoken digits and codes, the forgotten-code help, ratings and complaints (recorded without words)."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,14 +20,24 @@ def kind_of(message: dict) -> str:
     return message["custom"]["reply"]["kind"]
 
 
-@pytest.mark.parametrize(("text", "group"), [
-    ("tôi 75 tuổi rồi cho tôi số", "elderly"), ("ông bảy mươi tám tuổi rồi", "elderly"),
-    ("toi nam nay tam muoi hai tuoi", "elderly"), ("I'm 70, a ticket please", "elderly"),
-    ("tôi đi xe lăn", "disabled"), ("em đang bầu 7 tháng", "pregnant"), ("I use a wheelchair", "disabled"),
-    ("tôi đang bế con nhỏ", "small_child"),
-    ("lấy số thứ tự", "none"), ("cho tôi số ưu tiên", "none"), ("tôi 45 tuổi", "none"),
-    ("tôi 80 tuổi nhưng không cần ưu tiên, cho số thường", "none"), ("ông bà tôi ở quê", "none"),
-])
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        ("tôi 75 tuổi rồi cho tôi số", "elderly"),
+        ("ông bảy mươi tám tuổi rồi", "elderly"),
+        ("toi nam nay tam muoi hai tuoi", "elderly"),
+        ("I'm 70, a ticket please", "elderly"),
+        ("tôi đi xe lăn", "disabled"),
+        ("em đang bầu 7 tháng", "pregnant"),
+        ("I use a wheelchair", "disabled"),
+        ("tôi đang bế con nhỏ", "small_child"),
+        ("lấy số thứ tự", "none"),
+        ("cho tôi số ưu tiên", "none"),
+        ("tôi 45 tuổi", "none"),
+        ("tôi 80 tuổi nhưng không cần ưu tiên, cho số thường", "none"),
+        ("ông bà tôi ở quê", "none"),
+    ],
+)
 def test_priority_only_when_stated(text, group):
     assert PriorityGroups.load().find(text) == group
 
@@ -35,27 +46,42 @@ def test_refusing_priority_beats_a_wrong_entity():
     assert PriorityGroups.load().find("không ưu tiên gì đâu, số thường thôi", "elderly") == "none"
 
 
-@pytest.mark.parametrize(("text", "digits"), [
-    ("một hai ba bốn", "1234"), ("bon ba hai mot", "4321"), ("năm sáu bảy tám", "5678"), ("one two three four", "1234"),
-    ("4 số cuối là 1 2 3 4", "1234"), ("5678", "5678"), ("tạm trú năm hai", None), ("ba ba ba", None), ("12345", None),
-])
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("một hai ba bốn", "1234"),
+        ("bon ba hai mot", "4321"),
+        ("năm sáu bảy tám", "5678"),
+        ("one two three four", "1234"),
+        ("4 số cuối là 1 2 3 4", "1234"),
+        ("5678", "5678"),
+        ("tạm trú năm hai", None),
+        ("ba ba ba", None),
+        ("12345", None),
+    ],
+)
 def test_last_four_digits_also_spoken(text, digits):
     assert find_id_last4(text) == digits
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("000.00.20.h26-250806-0004", "000.00.20.H26-250806-0004"),
-    ("000.00.20.H26 - 250808 - 0006", "000.00.20.H26-250808-0006"),
-    ("mã là 000 00 20 H26 250801 0001", "000.00.20.H26-250801-0001"),
-    ("hồ sơ số 12345", None),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("000.00.20.h26-250806-0004", "000.00.20.H26-250806-0004"),
+        ("000.00.20.H26 - 250808 - 0006", "000.00.20.H26-250808-0006"),
+        ("mã là 000 00 20 H26 250801 0001", "000.00.20.H26-250801-0001"),
+        ("hồ sơ số 12345", None),
+    ],
+)
 def test_dossier_codes_lower_case_and_spaced(text, code):
     assert find_dossier_code(text) == code
 
 
 def test_short_procedure_name_has_no_ellipsis():
-    long = ("Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất trong các trường hợp "
-            "chuyển nhượng, cho thuê, cho thuê lại, thừa kế, tặng cho")
+    long = (
+        "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất trong các trường hợp "
+        "chuyển nhượng, cho thuê, cho thuê lại, thừa kế, tặng cho"
+    )
     name = short_procedure_name(long)
     assert len(name) <= 60 and "…" not in name and name.startswith("Đăng ký biến động")
     assert short_procedure_name("Thủ tục đăng ký khai sinh") == "đăng ký khai sinh"
@@ -82,8 +108,12 @@ def test_plain_ticket_request_asks_which_procedure_first(services, bridge):
 
 
 def test_the_answer_to_which_procedure_gets_the_number_for_its_desk(services, bridge):
-    tracker = make_tracker("làm giấy khai sinh cho cháu", "ask_procedure", slots={"ticket_asked": True},
-                           previous_action="action_issue_ticket")
+    tracker = make_tracker(
+        "làm giấy khai sinh cho cháu",
+        "ask_procedure",
+        slots={"ticket_asked": True},
+        previous_action="action_issue_ticket",
+    )
     messages, events = run_action(ActionAnswerProcedure(services), tracker)
     assert bridge.called("issue_ticket") == [{"procedure_code": "1.001193", "desk": None, "priority": "none"}]
     assert kind_of(messages[0]) == "ticket" and slot_events(events)["ticket_asked"] is None
@@ -91,15 +121,17 @@ def test_the_answer_to_which_procedure_gets_the_number_for_its_desk(services, br
 
 @pytest.mark.parametrize("text", ["/ask_queue_ticket", "tôi cũng không rõ nữa"])
 def test_the_general_desk_button_or_naming_nothing_gets_a_general_number(services, bridge, text):
-    tracker = make_tracker(text, "ask_queue_ticket", slots={"ticket_asked": True},
-                           previous_action="action_issue_ticket")
+    tracker = make_tracker(
+        text, "ask_queue_ticket", slots={"ticket_asked": True}, previous_action="action_issue_ticket"
+    )
     run_action(ActionIssueTicket(services), tracker)
     assert bridge.called("issue_ticket") == [{"procedure_code": None, "desk": "Q0", "priority": "none"}]
 
 
 def test_a_later_question_is_not_read_as_the_tickets_procedure(services, bridge):
-    tracker = make_tracker("làm giấy khai sinh cho cháu", "ask_procedure", slots={"ticket_asked": True},
-                           previous_action="utter_greet")
+    tracker = make_tracker(
+        "làm giấy khai sinh cho cháu", "ask_procedure", slots={"ticket_asked": True}, previous_action="utter_greet"
+    )
     messages, _ = run_action(ActionAnswerProcedure(services), tracker)
     assert bridge.called("issue_ticket") == [] and kind_of(messages[0]) == "procedure"
 
@@ -118,18 +150,21 @@ def test_a_ticket_request_naming_nothing_keeps_the_current_procedure(services, b
 
 
 def test_queue_status_of_this_conversations_ticket(services, bridge):
-    _, events = run_action(ActionIssueTicket(services), make_tracker("lấy số", "ask_queue_ticket",
-                                                                     slots={"procedure_code": "1.001193"}))
+    _, events = run_action(
+        ActionIssueTicket(services), make_tracker("lấy số", "ask_queue_ticket", slots={"procedure_code": "1.001193"})
+    )
     ticket_id = slot_events(events)["ticket_id"]
     bridge.tickets[int(ticket_id)].update(position=4, estimated_wait_minutes=24)
-    messages, _ = run_action(ActionQueueStatus(services), make_tracker("còn mấy người", "ask_queue_status",
-                                                                       slots={"ticket_id": ticket_id}))
+    messages, _ = run_action(
+        ActionQueueStatus(services), make_tracker("còn mấy người", "ask_queue_status", slots={"ticket_id": ticket_id})
+    )
     reply = messages[0]["custom"]["reply"]
     assert reply["kind"] == "queue_status" and reply["queue"]["ahead"] == 3 and reply["queue"]["wait_minutes"] == 24
     assert "3" in messages[0]["text"] and "24" in messages[0]["text"]
     bridge.tickets[int(ticket_id)].update(status="called", position=0)
-    messages, _ = run_action(ActionQueueStatus(services), make_tracker("tới chưa", "ask_queue_status",
-                                                                       slots={"ticket_id": ticket_id}))
+    messages, _ = run_action(
+        ActionQueueStatus(services), make_tracker("tới chưa", "ask_queue_status", slots={"ticket_id": ticket_id})
+    )
     assert messages[0]["custom"]["reply"]["queue"]["status"] == "called" and says(messages[0]["text"], "queue_called")
 
 
@@ -139,10 +174,16 @@ def test_a_request_with_only_everyday_words_goes_to_the_general_desk(services, b
     assert bridge.called("issue_ticket") == [{"procedure_code": None, "desk": "Q0", "priority": "none"}]
 
 
-@pytest.mark.parametrize(("text", "own"), [
-    ("số của tôi là A015, bao giờ thì tới", True), ("tôi số B 003 còn lâu không", True),
-    ("lấy số khác giúp tôi, số A015 lỡ rồi", False), ("cho tôi lấy số", False), ("quầy Q1 ở đâu", False),
-])
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        ("số của tôi là A015, bao giờ thì tới", True),
+        ("tôi số B 003 còn lâu không", True),
+        ("lấy số khác giúp tôi, số A015 lỡ rồi", False),
+        ("cho tôi lấy số", False),
+        ("quầy Q1 ở đâu", False),
+    ],
+)
 def test_a_quoted_ticket_number_asks_where_it_stands(services, bridge, text, own):
     tracker = make_tracker(text, "ask_queue_ticket", slots={"procedure_code": "1.001193"})
     messages, _ = run_action(ActionIssueTicket(services), tracker)
@@ -151,16 +192,27 @@ def test_a_quoted_ticket_number_asks_where_it_stands(services, bridge, text, own
 
 
 def test_queue_status_without_a_ticket_offers_one(services, bridge):
-    messages, events = run_action(ActionQueueStatus(services), make_tracker("how long do I wait", "ask_queue_status",
-                                                                            slots={"language": "en"}))
+    messages, events = run_action(
+        ActionQueueStatus(services), make_tracker("how long do I wait", "ask_queue_status", slots={"language": "en"})
+    )
     assert kind_of(messages[0]) == "queue_status" and slot_events(events)["pending_offer"] == "ticket"
     assert bridge.called("get_ticket") == [] and "queue number" in messages[0]["text"]
 
 
-@pytest.mark.parametrize(("text", "rating"), [
-    ("cảm ơn, 5 sao nhé", 5), ("tôi cho năm sao", 5), ("cho 4 điểm", 4), ("rất hài lòng", 5), ("3 stars", 3),
-    ("không hài lòng, 1 sao", 1), ("10 điểm", 5), ("cảm ơn", None), ("tôi muốn đánh giá", None),
-])
+@pytest.mark.parametrize(
+    ("text", "rating"),
+    [
+        ("cảm ơn, 5 sao nhé", 5),
+        ("tôi cho năm sao", 5),
+        ("cho 4 điểm", 4),
+        ("rất hài lòng", 5),
+        ("3 stars", 3),
+        ("không hài lòng, 1 sao", 1),
+        ("10 điểm", 5),
+        ("cảm ơn", None),
+        ("tôi muốn đánh giá", None),
+    ],
+)
 def test_spoken_ratings(text, rating):
     assert FeedbackWords.load().rating(text) == rating
 
@@ -205,8 +257,9 @@ def test_dossier_help_only_when_the_code_or_receipt_is_meant(services, bridge):
 
 
 def test_never_mind_is_cancelled(services):
-    messages, events = run_action(ActionDeclineOffer(services), make_tracker("thôi bỏ đi", "cancel",
-                                                                             slots={"pending_offer": "ticket"}))
+    messages, events = run_action(
+        ActionDeclineOffer(services), make_tracker("thôi bỏ đi", "cancel", slots={"pending_offer": "ticket"})
+    )
     assert kind_of(messages[0]) == "cancelled" and slot_events(events)["pending_offer"] is None
 
 

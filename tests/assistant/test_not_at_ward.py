@@ -1,4 +1,5 @@
 """Procedures not handled at the ward: the search's "elsewhere" hit, and an honest reply naming who handles it."""
+
 from __future__ import annotations
 
 import re
@@ -87,9 +88,13 @@ def test_body_falls_back_to_the_competent_body_and_long_lists_are_cut_between_na
 
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_reply_stays_short_with_long_catalogue_texts(language):
-    record = non_ward("2.000004", "Thủ tục " + "rất dài " * 30, levels=["Cấp tỉnh"],
-                      performing_body="Cơ quan A. Ghi chú thêm. " * 10,
-                      submission_address="Bộ phận Một cửa của Bộ; địa điểm tại số 10 phố X. Giờ làm việc 8:00. " * 5)
+    record = non_ward(
+        "2.000004",
+        "Thủ tục " + "rất dài " * 30,
+        levels=["Cấp tỉnh"],
+        performing_body="Cơ quan A. Ghi chú thêm. " * 10,
+        submission_address="Bộ phận Một cửa của Bộ; địa điểm tại số 10 phố X. Giờ làm việc 8:00. " * 5,
+    )
     text = not_at_ward_reply(record, REPLIES, language)
     assert sentences(text) <= 3 and "2.000004" in text and len(text) < 400
 
@@ -107,11 +112,19 @@ def test_a_referred_procedure_stays_current_and_follow_ups_are_about_it(services
 
 
 def _passport_with_names() -> dict:
-    record = non_ward("1.001456", "Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp tỉnh)", levels=["Cấp tỉnh"],
-                      performing_body="Công an cấp Tỉnh")
-    record["non_ward"] = {"name_en": "Ordinary passport, issued in Vietnam",
-                          "body": {"vi": "Phòng Quản lý xuất nhập cảnh, Công an tỉnh/thành phố",
-                                   "en": "the immigration office of the provincial police"}}
+    record = non_ward(
+        "1.001456",
+        "Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp tỉnh)",
+        levels=["Cấp tỉnh"],
+        performing_body="Công an cấp Tỉnh",
+    )
+    record["non_ward"] = {
+        "name_en": "Ordinary passport, issued in Vietnam",
+        "body": {
+            "vi": "Phòng Quản lý xuất nhập cảnh, Công an tỉnh/thành phố",
+            "en": "the immigration office of the provincial police",
+        },
+    }
     return record
 
 

@@ -3,6 +3,7 @@ says so.
 
 Needs the embedding model and index built by the set-up (`make setup`); skipped without them.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -20,10 +21,13 @@ from knowledge_base.turn import search_turn
 from tests.assistant.replies_text import NOT_AT_WARD, NOT_AT_WARD_REMINDER, says_any
 
 SETTINGS = SearchSettings()
-pytestmark = [pytest.mark.models, pytest.mark.skipif(
-    not (Path(SETTINGS.embedding_model).is_dir() and (Path(SETTINGS.index_dir) / "manifest.json").is_file()),
-    reason="embedding model / search index not built (make setup)",
-)]
+pytestmark = [
+    pytest.mark.models,
+    pytest.mark.skipif(
+        not (Path(SETTINGS.embedding_model).is_dir() and (Path(SETTINGS.index_dir) / "manifest.json").is_file()),
+        reason="embedding model / search index not built (make setup)",
+    ),
+]
 
 
 class SearchBackedBridge:
@@ -37,11 +41,20 @@ class SearchBackedBridge:
         self.searches += 1
         return self.search_engine.search(query, k).to_json()
 
-    async def turn(self, text: str, *, current: str | None = None, options: list[str] | None = None,
-                   recent: list[str] | None = None, language: str = "vi", matter: str | None = None) -> dict[str, Any]:
+    async def turn(
+        self,
+        text: str,
+        *,
+        current: str | None = None,
+        options: list[str] | None = None,
+        recent: list[str] | None = None,
+        language: str = "vi",
+        matter: str | None = None,
+    ) -> dict[str, Any]:
         self.searches += 1
-        return search_turn(self.search_engine, text, current, language, options=options or (),
-                           recent=recent or (), matter=matter).to_json()
+        return search_turn(
+            self.search_engine, text, current, language, options=options or (), recent=recent or (), matter=matter
+        ).to_json()
 
     async def get_procedure(self, code: str) -> dict[str, Any] | None:
         procedure = self.catalogue.get(code)
@@ -69,8 +82,9 @@ def test_question_about_a_non_ward_procedure_is_told_where_it_is_handled(engine,
 
     bridge = SearchBackedBridge(search, catalogue)
     guide = Guide(bridge=bridge, replies=Replies.load())
-    reply = asyncio.run(guide.answer(text=question, intent="ask_where", topic="where", current_code=None,
-                                     language="vi"))
+    reply = asyncio.run(
+        guide.answer(text=question, intent="ask_where", topic="where", current_code=None, language="vi")
+    )
     assert bridge.searches == 1  # one turn decision
     assert f"(mã {elsewhere.code})" in reply.text and says_any(reply.text, NOT_AT_WARD)
     record = catalogue[elsewhere.code]
@@ -78,8 +92,9 @@ def test_question_about_a_non_ward_procedure_is_told_where_it_is_handled(engine,
     # kept as the current procedure (follow-ups are about it) with an officer offered, never a ward desk
     assert reply.slots["procedure_code"] == elsewhere.code and reply.slots["pending_offer"] == "human"
     assert reply.payload.kind == "not_at_ward" and reply.payload.procedure.ward_level is False
-    follow = asyncio.run(guide.answer(text="lệ phí bao nhiêu", intent="ask_fee", topic="fee",
-                                      current_code=elsewhere.code, language="vi"))
+    follow = asyncio.run(
+        guide.answer(text="lệ phí bao nhiêu", intent="ask_fee", topic="fee", current_code=elsewhere.code, language="vi")
+    )
     assert f"(mã {elsewhere.code})" in follow.text and says_any(follow.text, NOT_AT_WARD_REMINDER)
     assert follow.payload.kind == "not_at_ward" and follow.slots["procedure_code"] == elsewhere.code
 
@@ -89,8 +104,9 @@ def test_passport_question_is_about_issuing_one_not_the_ward_s_lost_passport_rep
     search, catalogue = engine
     bridge = SearchBackedBridge(search, catalogue)
     guide = Guide(bridge=bridge, replies=Replies.load())
-    reply = asyncio.run(guide.answer(text="làm hộ chiếu", intent="ask_procedure", topic="overview",
-                                     current_code=None, language="vi"))
+    reply = asyncio.run(
+        guide.answer(text="làm hộ chiếu", intent="ask_procedure", topic="overview", current_code=None, language="vi")
+    )
     code = reply.text.split("(mã ")[1].split(")")[0]
     assert not catalogue[code].ward_level and "cap ho chieu" in fold(catalogue[code].name)
     assert says_any(reply.text, NOT_AT_WARD) and reply.payload.kind == "not_at_ward"

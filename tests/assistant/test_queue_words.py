@@ -1,4 +1,5 @@
 """Queue messages recognised whatever the intent classifier said (assistant/actions/data/queue_words.yaml)."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,22 +14,34 @@ def words() -> QueueWords:
     return QueueWords.load()
 
 
-@pytest.mark.parametrize(("text", "asks"), [
-    ("tôi 75 tuổi rồi, cho tôi số để làm giấy xác nhận tình trạng hôn nhân", True),
-    ("lấy số thứ tự", True), ("cho tôi số", True), ("bốc số ưu tiên giúp bác", True),
-    ("can I get a number please", True),
-    ("xin số nhà thì làm thế nào", False), ("lấy số định danh cá nhân ở đâu", False),
-    ("dạ vậy em lấy số ở quầy nào", False),  # where to take a number: a question about the desk
-    ("làm giấy xác nhận tình trạng hôn nhân cần gì", False),
-])
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("tôi 75 tuổi rồi, cho tôi số để làm giấy xác nhận tình trạng hôn nhân", True),
+        ("lấy số thứ tự", True),
+        ("cho tôi số", True),
+        ("bốc số ưu tiên giúp bác", True),
+        ("can I get a number please", True),
+        ("xin số nhà thì làm thế nào", False),
+        ("lấy số định danh cá nhân ở đâu", False),
+        ("dạ vậy em lấy số ở quầy nào", False),  # where to take a number: a question about the desk
+        ("làm giấy xác nhận tình trạng hôn nhân cần gì", False),
+    ],
+)
 def test_a_ticket_request_is_not_part_of_a_procedure_name(words, text, asks):
     assert words.asks_for_ticket(text) is asks
 
 
-@pytest.mark.parametrize(("text", "asks"), [
-    ("phải đợi bao lâu", True), ("còn mấy người nữa", True), ("how long do I wait", True),
-    ("mất bao lâu thì có kết quả", False), ("lệ phí bao nhiêu", False),
-])
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("phải đợi bao lâu", True),
+        ("còn mấy người nữa", True),
+        ("how long do I wait", True),
+        ("mất bao lâu thì có kết quả", False),
+        ("lệ phí bao nhiêu", False),
+    ],
+)
 def test_waiting_questions(words, text, asks):
     assert words.asks_about_waiting(text) is asks
 
@@ -42,9 +55,13 @@ def test_a_procedure_question_that_asks_for_a_number_gets_a_ticket_for_its_desk(
 
 
 def test_waiting_is_asked_about_the_ticket_only_once_there_is_one(services, bridge):
-    messages, _ = run_action(ActionAnswerProcedure(services), make_tracker(
-        "phải đợi bao lâu", "ask_processing_time", slots={"procedure_code": "1.001193", "ticket_id": "7"}))
+    messages, _ = run_action(
+        ActionAnswerProcedure(services),
+        make_tracker("phải đợi bao lâu", "ask_processing_time", slots={"procedure_code": "1.001193", "ticket_id": "7"}),
+    )
     assert messages[0]["custom"]["reply"]["kind"] == "queue_status"
-    messages, _ = run_action(ActionAnswerProcedure(services), make_tracker(
-        "phải đợi bao lâu", "ask_processing_time", slots={"procedure_code": "1.001193"}))
+    messages, _ = run_action(
+        ActionAnswerProcedure(services),
+        make_tracker("phải đợi bao lâu", "ask_processing_time", slots={"procedure_code": "1.001193"}),
+    )
     assert messages[0]["custom"]["reply"]["kind"] == "procedure"

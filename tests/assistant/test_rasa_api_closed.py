@@ -4,6 +4,7 @@ service secret.
 
 Slow (Rasa loads in ~40 s); skipped when models/rasa/assistant.tar.gz has not been trained yet.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -25,8 +26,12 @@ CLIENT = address_key("203.0.113.50", secret="test-pepper")
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     """Stub bridge + real action server + real Rasa with the committed endpoints (tracker store) and channels."""
-    with StubBridge() as bridge, actions_and_rasa(tmp_path_factory.mktemp("closed"), bridge_url=bridge.url,
-                                                  extra_env={"ACTIONS_SERVICE_TOKEN": SERVICE_TOKEN}) as rasa:
+    with (
+        StubBridge() as bridge,
+        actions_and_rasa(
+            tmp_path_factory.mktemp("closed"), bridge_url=bridge.url, extra_env={"ACTIONS_SERVICE_TOKEN": SERVICE_TOKEN}
+        ) as rasa,
+    ):
         yield rasa.url, bridge, rasa.log
 
 

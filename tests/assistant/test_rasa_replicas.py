@@ -5,6 +5,7 @@ killed; the shared database holds no ID digits.
 Slow (two Rasa servers load side by side); needs PostgreSQL's server binaries and redis-server (skipped without
 them unless BRIDGE_REQUIRE_POSTGRES / BRIDGE_REQUIRE_REDIS or CI is set).
 """
+
 from __future__ import annotations
 
 import os
@@ -23,7 +24,9 @@ from tests.redis_server import redis_or_skip
 from tests.servers import free_port, stop_process
 
 pytestmark = [
-    pytest.mark.rasa, pytest.mark.postgres, pytest.mark.redis,
+    pytest.mark.rasa,
+    pytest.mark.postgres,
+    pytest.mark.redis,
     pytest.mark.skipif(not MODEL.exists() or not RASA_PYTHON.exists(), reason="Rasa model not trained (make setup)"),
 ]
 
@@ -42,9 +45,25 @@ def _cluster():
 def _rasa(port: int, env: dict, log) -> subprocess.Popen:
     # no --endpoints: the launcher picks endpoints-sql.yml from LETANSO_TRACKER_STORE
     return subprocess.Popen(
-        [str(RASA_PYTHON), "-m", "assistant.rasa_launcher", "run", "-i", "127.0.0.1", "-p", str(port),
-         "--model", str(MODEL), "--credentials", str(ROOT / "assistant" / "credentials.yml")],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        [
+            str(RASA_PYTHON),
+            "-m",
+            "assistant.rasa_launcher",
+            "run",
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--model",
+            str(MODEL),
+            "--credentials",
+            str(ROOT / "assistant" / "credentials.yml"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def test_a_dossier_form_continues_on_another_rasa_after_the_first_is_killed(tmp_path):
@@ -52,21 +71,34 @@ def test_a_dossier_form_continues_on_another_rasa_after_the_first_is_killed(tmp_
 
     redis = redis_or_skip()
     with _cluster() as cluster, redis, StubBridge() as bridge:
-        with psycopg.connect(f"host=127.0.0.1 port={cluster.port} user=bridge dbname=postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={cluster.port} user=bridge dbname=postgres", autocommit=True
+        ) as conn:
             conn.execute("CREATE DATABASE rasa")
         actions_port, ports = free_port(), (free_port(), free_port())
-        env = {**os.environ, "SANIC_HOST": "127.0.0.1", "ACTIONS_BRIDGE_URL": bridge.url,
-               "ACTIONS_SERVICE_TOKEN": "replica-test-secret", "RASA_TELEMETRY_ENABLED": "false",
-               "PYTHONPATH": str(ROOT), "LETANSO_TRACKER_STORE": "sql",
-               "LETANSO_ACTION_SERVER_URL": f"http://127.0.0.1:{actions_port}/webhook",
-               "LETANSO_TRACKER_DB_PORT": str(cluster.port), "LETANSO_TRACKER_DB_USER": "bridge",
-               "LETANSO_TRACKER_DB_NAME": "rasa", "LETANSO_REDIS_PORT": str(redis.port)}
+        env = {
+            **os.environ,
+            "SANIC_HOST": "127.0.0.1",
+            "ACTIONS_BRIDGE_URL": bridge.url,
+            "ACTIONS_SERVICE_TOKEN": "replica-test-secret",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "PYTHONPATH": str(ROOT),
+            "LETANSO_TRACKER_STORE": "sql",
+            "LETANSO_ACTION_SERVER_URL": f"http://127.0.0.1:{actions_port}/webhook",
+            "LETANSO_TRACKER_DB_PORT": str(cluster.port),
+            "LETANSO_TRACKER_DB_USER": "bridge",
+            "LETANSO_TRACKER_DB_NAME": "rasa",
+            "LETANSO_REDIS_PORT": str(redis.port),
+        }
         actions_log = tmp_path / "actions.log"
         logs = (tmp_path / "rasa-a.log", tmp_path / "rasa-b.log")
-        actions = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions",
-                                    "-p", str(actions_port)], cwd=ROOT, env=env,
-                                   stdout=actions_log.open("w"), stderr=subprocess.STDOUT)
+        actions = subprocess.Popen(
+            [sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions", "-p", str(actions_port)],
+            cwd=ROOT,
+            env=env,
+            stdout=actions_log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
         first, second = (_rasa(port, env, log) for port, log in zip(ports, logs))
         try:
             wait_ready(f"http://127.0.0.1:{actions_port}/health", actions, actions_log, 120)
@@ -78,8 +110,7 @@ def test_a_dossier_form_continues_on_another_rasa_after_the_first_is_killed(tmp_
                 first.kill()
                 first.wait(timeout=30)
 
-            result = dossier_form_survives(f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}",
-                                           kill_first)
+            result = dossier_form_survives(f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}", kill_first)
             assert result.survived, result.replies
             assert first.poll() is not None
             assert bridge.fake.called("lookup_dossier")[-1]["code"] == CODE

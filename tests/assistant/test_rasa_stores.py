@@ -1,4 +1,5 @@
 """Which endpoints file the Rasa launcher picks (assistant/rasa_stores.py), and that the files say what it says."""
+
 from __future__ import annotations
 
 import re
@@ -25,10 +26,13 @@ def test_default_is_the_in_memory_file_of_make_run():
     assert "lock_store" not in yaml.safe_load(ENDPOINT_FILES["memory"].read_text())
 
 
-@pytest.mark.parametrize("choice, tracker_type", [
-    ("sql", "assistant.components.shared_tracker_stores.RedactingSQLTrackerStore"),
-    ("redis", "assistant.components.shared_tracker_stores.RedactingRedisTrackerStore"),
-])
+@pytest.mark.parametrize(
+    "choice, tracker_type",
+    [
+        ("sql", "assistant.components.shared_tracker_stores.RedactingSQLTrackerStore"),
+        ("redis", "assistant.components.shared_tracker_stores.RedactingRedisTrackerStore"),
+    ],
+)
 def test_shared_choices_name_a_redacting_store_and_the_redis_lock_store(choice, tracker_type):
     plan = plan_run(RUN, {"LETANSO_TRACKER_STORE": choice.upper(), "LETANSO_TRACKER_DB_PASSWORD": "s3cret"})
     assert endpoints_of(plan) == str(ENDPOINT_FILES[choice])
@@ -73,8 +77,9 @@ def test_an_unknown_store_is_a_clear_error():
         plan_run(RUN, {"LETANSO_TRACKER_STORE": "mongo"})
 
 
-@pytest.mark.parametrize("argv", [[*RUN, "--enable-api"], [*RUN, "--enable-api", "--auth-token", " "],
-                                  [*RUN, "--enable-api", "-t"]])
+@pytest.mark.parametrize(
+    "argv", [[*RUN, "--enable-api"], [*RUN, "--enable-api", "--auth-token", " "], [*RUN, "--enable-api", "-t"]]
+)
 def test_the_rasa_api_is_refused_without_a_token(argv):
     with pytest.raises(StoreConfigError, match="--auth-token"):
         plan_run(argv, {})

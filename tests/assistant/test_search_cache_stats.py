@@ -1,4 +1,5 @@
 """The bridge reports its search-cache hits and misses (the dialogue benchmark prints the hit rate)."""
+
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
@@ -10,11 +11,20 @@ from tests.bridge.fakes import RecordingSearcher
 
 def test_search_cache_counts_hits_and_misses_of_real_requests(tmp_path):
     searcher = RecordingSearcher()
-    settings = BridgeSettings(_env_file=None, data_dir=tmp_path, search_cache_entries=2,
-                              rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/health")
+    settings = BridgeSettings(
+        _env_file=None,
+        data_dir=tmp_path,
+        search_cache_entries=2,
+        rasa_url="http://127.0.0.1:9",
+        action_server_url="http://127.0.0.1:9/health",
+    )
     with TestClient(create_app(settings, searcher=searcher)) as client:
         assert client.get("/api/procedures/search-cache").json() == {
-            "entries": 0, "max_entries": 2, "hits": 0, "misses": 0}
+            "entries": 0,
+            "max_entries": 2,
+            "hits": 0,
+            "misses": 0,
+        }
         for question in ("khai sinh", "khai sinh", "kết hôn", "chứng thực", "khai sinh"):
             assert client.get("/api/procedures/search", params={"q": question}).status_code == 200
         stats = client.get("/api/procedures/search-cache").json()

@@ -1,5 +1,6 @@
 """The conversation runner end to end against a fake `POST /api/chat` (a tiny FastAPI app on a free port that
 records what it receives and answers canned replies): senders, grading, figures, --out, --compare, failures."""
+
 from __future__ import annotations
 
 import json
@@ -15,12 +16,21 @@ from tests.servers import serve
 BIRTH = {"code": "1.001193", "name": "đăng ký khai sinh", "topic": "documents"}
 DESK = {"id": "Q1", "name": "Quầy 1 – Hộ tịch, chứng thực"}
 CANNED = {
-    "làm khai sinh cần gì": {"text": "Thủ tục đăng ký khai sinh (mã 1.001193) cần: tờ khai.", "buttons": [],
-                             "data": {"kind": "procedure", "procedure": BIRTH, "speech": "Cần tờ khai."}},
-    "mất tiền không": {"text": "Thủ tục đăng ký khai sinh (mã 1.001193) được miễn lệ phí.", "buttons": [],
-                       "data": {"kind": "procedure", "procedure": {**BIRTH, "topic": "fee"}}},
-    "lấy số": {"text": "Số A001, Quầy 1.", "buttons": [],
-               "data": {"kind": "ticket", "ticket": {"number": "A001", "desk": DESK, "priority": False}}},
+    "làm khai sinh cần gì": {
+        "text": "Thủ tục đăng ký khai sinh (mã 1.001193) cần: tờ khai.",
+        "buttons": [],
+        "data": {"kind": "procedure", "procedure": BIRTH, "speech": "Cần tờ khai."},
+    },
+    "mất tiền không": {
+        "text": "Thủ tục đăng ký khai sinh (mã 1.001193) được miễn lệ phí.",
+        "buttons": [],
+        "data": {"kind": "procedure", "procedure": {**BIRTH, "topic": "fee"}},
+    },
+    "lấy số": {
+        "text": "Số A001, Quầy 1.",
+        "buttons": [],
+        "data": {"kind": "ticket", "ticket": {"number": "A001", "desk": DESK, "priority": False}},
+    },
 }
 
 
@@ -44,17 +54,29 @@ class FakeChat:
 
 
 def scenario(id_: str, category: str, language: str, *turns) -> dict:
-    return {"id": id_, "category": category, "language": language,
-            "turns": [{"user": user, "expect": expect} for user, expect in turns]}
+    return {
+        "id": id_,
+        "category": category,
+        "language": language,
+        "turns": [{"user": user, "expect": expect} for user, expect in turns],
+    }
 
 
 SCENARIOS = [
-    scenario("follow-1", "guide_followup", "vi",
-             ("làm khai sinh cần gì", {"kind": "procedure", "code": "1.001193", "topic": "documents"}),
-             ("mất tiền không", {"kind": "procedure", "code": "1.001193", "topic": "fee"})),
-    scenario("ticket-1", "ticket", "vi",
-             ("lấy số", {"kind": "ticket", "priority": True, "desk": "Q1"}),
-             ("<b>hi</b>", {"words_any": ["chữ thường"]})),
+    scenario(
+        "follow-1",
+        "guide_followup",
+        "vi",
+        ("làm khai sinh cần gì", {"kind": "procedure", "code": "1.001193", "topic": "documents"}),
+        ("mất tiền không", {"kind": "procedure", "code": "1.001193", "topic": "fee"}),
+    ),
+    scenario(
+        "ticket-1",
+        "ticket",
+        "vi",
+        ("lấy số", {"kind": "ticket", "priority": True, "desk": "Q1"}),
+        ("<b>hi</b>", {"words_any": ["chữ thường"]}),
+    ),
     scenario("english-1", "english", "en", ("hello", {"kind": "greeting"})),
     scenario("handoff-1", "handoff", "vi", ("down", {"kind": "handoff"}), ("lấy số", {"kind": "ticket"})),
 ]
@@ -64,8 +86,9 @@ SCENARIOS = [
 def scenario_folder(tmp_path):
     folder = tmp_path / "scenarios"
     folder.mkdir()
-    (folder / "all.jsonl").write_text("\n".join(json.dumps(s, ensure_ascii=False) for s in SCENARIOS) + "\n",
-                                      encoding="utf-8")
+    (folder / "all.jsonl").write_text(
+        "\n".join(json.dumps(s, ensure_ascii=False) for s in SCENARIOS) + "\n", encoding="utf-8"
+    )
     return folder
 
 
@@ -73,8 +96,20 @@ def test_a_run_plays_each_scenario_with_its_own_sender_and_grades_every_turn(sce
     fake = FakeChat()
     out = tmp_path / "run.json"
     with serve(fake.app) as url:
-        code = bench_conversations.main(["--scenarios", str(scenario_folder), "--base-url", url, "--out", str(out),
-                                         "--concurrency", "2", "--show-failures", "10"])
+        code = bench_conversations.main(
+            [
+                "--scenarios",
+                str(scenario_folder),
+                "--base-url",
+                url,
+                "--out",
+                str(out),
+                "--concurrency",
+                "2",
+                "--show-failures",
+                "10",
+            ]
+        )
     assert code == 0
     by_sender: dict[str, list[str]] = {}
     for sender, message in fake.received:
@@ -86,8 +121,14 @@ def test_a_run_plays_each_scenario_with_its_own_sender_and_grades_every_turn(sce
     assert len(turns) == 7
     assert turns["follow-1", 1]["passed"] and turns["follow-1", 2]["passed"]
     assert turns["follow-1", 1]["checks"]["speech_length"] and "speech_length" not in turns["follow-1", 2]["checks"]
-    assert turns["ticket-1", 1]["checks"] == {"kind": True, "priority": False, "desk": True, "language": True,
-                                              "max_choices": True, "ellipsis_name": True}
+    assert turns["ticket-1", 1]["checks"] == {
+        "kind": True,
+        "priority": False,
+        "desk": True,
+        "language": True,
+        "max_choices": True,
+        "ellipsis_name": True,
+    }
     assert turns["ticket-1", 2]["passed"]  # the 422 refusal is read as the assistant's answer
     assert turns["english-1", 1]["got"]["kinds"] == ["message"] and not turns["english-1", 1]["checks"]["language"]
     assert turns["handoff-1", 1]["error"] == "degraded: the dialogue engine did not answer"
@@ -112,8 +153,18 @@ def test_compare_prints_the_previous_figures_beside_the_new_ones(scenario_folder
         capsys.readouterr()
         CANNED["hello"] = {"text": "Hello! How can I help?", "buttons": [], "data": {"kind": "greeting"}}
         try:
-            bench_conversations.main(["--scenarios", str(scenario_folder), "--base-url", url,
-                                      "--compare", str(previous), "--category", "english"])
+            bench_conversations.main(
+                [
+                    "--scenarios",
+                    str(scenario_folder),
+                    "--base-url",
+                    url,
+                    "--compare",
+                    str(previous),
+                    "--category",
+                    "english",
+                ]
+            )
         finally:
             del CANNED["hello"]
     printed = capsys.readouterr().out
@@ -122,8 +173,11 @@ def test_compare_prints_the_previous_figures_beside_the_new_ones(scenario_folder
 
 
 def test_limit_takes_scenarios_round_robin_across_categories():
-    scenarios = [Scenario.model_validate(scenario(f"{c}-{i}", c, "vi", ("x", {})))
-                 for c in ("ticket", "handoff") for i in range(3)]
+    scenarios = [
+        Scenario.model_validate(scenario(f"{c}-{i}", c, "vi", ("x", {})))
+        for c in ("ticket", "handoff")
+        for i in range(3)
+    ]
     chosen = bench_conversations.select(scenarios, None, 3)
     assert [s.id for s in chosen] == ["ticket-0", "handoff-0", "ticket-1"]
     assert [s.id for s in bench_conversations.select(scenarios, ["handoff"], 2)] == ["handoff-0", "handoff-1"]

@@ -1,4 +1,5 @@
 """The turn grader on hand-made replies: each check passes on a right reply and fails on a wrong one."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,10 +39,13 @@ def test_code_from_the_card_then_the_clarify_choices_then_the_first_code_cited_i
     assert grade(turn(code=BIRTH), [message("…", kind="procedure", procedure=card())]).checks["code"]
     wrong_card = message("mã 1.001193", kind="procedure", procedure=card("1.000894"))
     assert not grade(turn(code=BIRTH), [wrong_card]).checks["code"]  # the card wins over the text
-    choices = [{"title": "Khai sinh", "payload": "/c1", "code": BIRTH}, {"title": "Khai tử", "payload": "/c2",
-                                                                         "code": "1.000656"}]
-    assert grade(turn(code=["9.999999", "1.000656"]), [message("Bạn hỏi thủ tục nào?", kind="clarify",
-                                                              choices=choices)]).checks["code"]
+    choices = [
+        {"title": "Khai sinh", "payload": "/c1", "code": BIRTH},
+        {"title": "Khai tử", "payload": "/c2", "code": "1.000656"},
+    ]
+    assert grade(
+        turn(code=["9.999999", "1.000656"]), [message("Bạn hỏi thủ tục nào?", kind="clarify", choices=choices)]
+    ).checks["code"]
     assert grade(turn(code=BIRTH), [message()]).checks["code"]
     second_cited = message("Thủ tục X (mã 1.000656), khác với thủ tục mã 1.001193.")
     assert not grade(turn(code=BIRTH), [second_cited]).checks["code"]
@@ -50,10 +54,12 @@ def test_code_from_the_card_then_the_clarify_choices_then_the_first_code_cited_i
 
 def test_choices_include_reads_structured_choices_or_the_codes_beside_legacy_buttons():
     choices = [{"title": "Cấp căn cước", "payload": "/c1", "code": "1.014061"}]
-    assert grade(turn(choices_include=["1.014061", "1.014062"]),
-                 [message("Chọn:", kind="clarify", choices=choices)]).checks["choices_include"]
-    assert not grade(turn(choices_include=["1.014062"]),
-                     [message("Chọn:", kind="clarify", choices=choices)]).checks["choices_include"]
+    assert grade(
+        turn(choices_include=["1.014061", "1.014062"]), [message("Chọn:", kind="clarify", choices=choices)]
+    ).checks["choices_include"]
+    assert not grade(turn(choices_include=["1.014062"]), [message("Chọn:", kind="clarify", choices=choices)]).checks[
+        "choices_include"
+    ]
     legacy = message("Bạn hỏi thủ tục nào?", buttons=[{"title": "Cấp đổi căn cước (1.014063)", "payload": "/c1"}])
     assert grade(turn(choices_include=["1.014063"]), [legacy]).checks["choices_include"]
     assert not grade(turn(choices_include=["1.014063"]), [message("mã 1.014063")]).checks["choices_include"]
@@ -81,14 +87,17 @@ def test_words_also_match_the_button_titles_shown_with_the_reply():
     assert not grade(turn(words_none=["gặp cán bộ"]), reply).checks["words_none"]
 
 
-@pytest.mark.parametrize(("text", "language"), [
-    ("Procedure đăng ký khai sinh (code 1.001193) needs: Tờ khai đăng ký khai sinh theo mẫu.", "en"),
-    ("The fee for procedure Chứng thực bản sao (code 2.000815) is 2.000 VND.", "en"),
-    ("Hello! How can I help you?", "en"),
-    ("Thủ tục đăng ký khai sinh (mã 1.001193) nộp online tại dichvucong.gov.vn.", "vi"),
-    ("Xin chào, tôi có thể giúp gì?", "vi"),
-    ("", "none"),
-])
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Procedure đăng ký khai sinh (code 1.001193) needs: Tờ khai đăng ký khai sinh theo mẫu.", "en"),
+        ("The fee for procedure Chứng thực bản sao (code 2.000815) is 2.000 VND.", "en"),
+        ("Hello! How can I help you?", "en"),
+        ("Thủ tục đăng ký khai sinh (mã 1.001193) nộp online tại dichvucong.gov.vn.", "vi"),
+        ("Xin chào, tôi có thể giúp gì?", "vi"),
+        ("", "none"),
+    ],
+)
 def test_reply_language_ignores_vietnamese_names_quoted_in_english_replies(text, language):
     assert reply_language(text) == language
 
@@ -105,7 +114,12 @@ def test_priority_and_desk_come_from_the_ticket_or_the_desk_in_the_reply():
     desk = {"id": "Q5", "name": "Quầy 5"}
     ticket = message("Số U001", kind="ticket", ticket={"number": "U001", "desk": desk, "priority": True})
     assert grade(turn(priority=True, desk="Q5"), [ticket]).checks == {
-        "priority": True, "desk": True, "language": True, "max_choices": True, "ellipsis_name": True}
+        "priority": True,
+        "desk": True,
+        "language": True,
+        "max_choices": True,
+        "ellipsis_name": True,
+    }
     result = grade(turn(priority=False, desk="Q1"), [ticket])
     assert not result.checks["priority"] and not result.checks["desk"]
     where = message("Nộp tại Quầy 1.", kind="procedure", procedure=card(topic="where", desk={"id": "Q1", "name": "Q"}))

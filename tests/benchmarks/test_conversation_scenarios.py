@@ -1,4 +1,5 @@
 """The scenario loader's errors (file:line, what is wrong) and the validator's catalogue and desk checks."""
+
 from __future__ import annotations
 
 import json
@@ -22,16 +23,24 @@ DESKS = {"Q1", "Q5"}
 
 
 def scenario(**overrides) -> dict:
-    base = {"id": "s-001", "category": "guide_followup", "language": "vi", "note": "birth",
-            "turns": [{"user": "làm khai sinh cần gì", "expect": {"kind": "procedure", "code": "1.001193"}},
-                      {"user": "mất tiền không", "expect": {"code": ["1.001193"], "topic": "fee"}}]}
+    base = {
+        "id": "s-001",
+        "category": "guide_followup",
+        "language": "vi",
+        "note": "birth",
+        "turns": [
+            {"user": "làm khai sinh cần gì", "expect": {"kind": "procedure", "code": "1.001193"}},
+            {"user": "mất tiền không", "expect": {"code": ["1.001193"], "topic": "fee"}},
+        ],
+    }
     return {**base, **overrides}
 
 
 def write(folder, name: str, *rows) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text("\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)
-                                         for r in rows) + "\n", encoding="utf-8")
+    (folder / name).write_text(
+        "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8"
+    )
 
 
 def test_a_good_file_loads_with_single_values_as_lists_and_its_source(tmp_path):
@@ -41,19 +50,22 @@ def test_a_good_file_loads_with_single_values_as_lists_and_its_source(tmp_path):
     assert first.source.endswith("a.jsonl:1") and second.source.endswith("a.jsonl:4")
 
 
-@pytest.mark.parametrize(("row", "message"), [
-    ("{not json", "a.jsonl:2: not valid JSON"),
-    ("[1, 2]", "a.jsonl:2: expected one JSON object"),
-    (scenario(category="small_talk"), "a.jsonl:2 (s-001): category"),
-    (scenario(turns=[{"user": "x", "expect": {"kind": "answer"}}]), "turns.0.expect.kind.0"),
-    (scenario(turns=[{"user": "x", "expect": {"code": "1001193"}}]), "is not a national procedure code"),
-    (scenario(turns=[{"user": "x", "expect": {"cod": "1.001193"}}]), "turns.0.expect.cod: Extra inputs"),
-    (scenario(turns=[{"user": "x", "expect": {"topic": "price"}}]), "turns.0.expect.topic"),
-    (scenario(turns=[{"user": "", "expect": {}}]), "turns.0.user"),
-    (scenario(turns=[]), "turns: Tuple should have at least 1 item"),
-    (scenario(turns=[{"user": "x", "expect": {"words_any": []}}]), "words_any"),
-    (scenario(language="fr"), "language"),
-])
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("{not json", "a.jsonl:2: not valid JSON"),
+        ("[1, 2]", "a.jsonl:2: expected one JSON object"),
+        (scenario(category="small_talk"), "a.jsonl:2 (s-001): category"),
+        (scenario(turns=[{"user": "x", "expect": {"kind": "answer"}}]), "turns.0.expect.kind.0"),
+        (scenario(turns=[{"user": "x", "expect": {"code": "1001193"}}]), "is not a national procedure code"),
+        (scenario(turns=[{"user": "x", "expect": {"cod": "1.001193"}}]), "turns.0.expect.cod: Extra inputs"),
+        (scenario(turns=[{"user": "x", "expect": {"topic": "price"}}]), "turns.0.expect.topic"),
+        (scenario(turns=[{"user": "", "expect": {}}]), "turns.0.user"),
+        (scenario(turns=[]), "turns: Tuple should have at least 1 item"),
+        (scenario(turns=[{"user": "x", "expect": {"words_any": []}}]), "words_any"),
+        (scenario(language="fr"), "language"),
+    ],
+)
 def test_a_bad_line_is_named_by_file_and_line(tmp_path, row, message):
     write(tmp_path, "a.jsonl", scenario(id="ok-1"), row)
     with pytest.raises(ScenarioError) as caught:
@@ -79,14 +91,28 @@ def test_a_folder_needs_unique_ids_and_at_least_one_scenario(tmp_path):
 def test_the_validator_checks_codes_levels_and_desks(tmp_path):
     rows = [
         scenario(id="fine"),
-        scenario(id="unknown", turns=[{"user": "a", "expect": {"code": "9.999999"}},
-                                      {"user": "b", "expect": {"kind": "clarify", "choices_include": ["8.888888"]}}]),
-        scenario(id="beyond", turns=[{"user": "a", "expect": {"kind": "procedure", "code": "1.001900"}},
-                                     {"user": "b", "expect": {"kind": "not_at_ward", "code": "1.001193"}}]),
-        scenario(id="either", turns=[{"user": "a", "expect": {"kind": ["procedure", "not_at_ward"],
-                                                              "code": "1.001900"}},
-                                     {"user": "fee?", "expect": {"code": "1.001900", "topic": "fee"}},
-                                     {"user": "b", "expect": {"kind": "ticket", "desk": "Q9"}}]),
+        scenario(
+            id="unknown",
+            turns=[
+                {"user": "a", "expect": {"code": "9.999999"}},
+                {"user": "b", "expect": {"kind": "clarify", "choices_include": ["8.888888"]}},
+            ],
+        ),
+        scenario(
+            id="beyond",
+            turns=[
+                {"user": "a", "expect": {"kind": "procedure", "code": "1.001900"}},
+                {"user": "b", "expect": {"kind": "not_at_ward", "code": "1.001193"}},
+            ],
+        ),
+        scenario(
+            id="either",
+            turns=[
+                {"user": "a", "expect": {"kind": ["procedure", "not_at_ward"], "code": "1.001900"}},
+                {"user": "fee?", "expect": {"code": "1.001900", "topic": "fee"}},
+                {"user": "b", "expect": {"kind": "ticket", "desk": "Q9"}},
+            ],
+        ),
         scenario(id="short", turns=[{"user": "a", "expect": {"kind": "greeting", "priority": True}}]),
     ]
     write(tmp_path, "a.jsonl", *rows)
@@ -118,8 +144,11 @@ def test_the_committed_dev_split_is_valid():
 
 
 def test_the_check_command_reports_errors_and_exits_non_zero(tmp_path, capsys):
-    write(tmp_path / "bad", "a.jsonl", scenario(turns=[{"user": "a", "expect": {"desk": "Q9"}},
-                                                      {"user": "b", "expect": {}}]))
+    write(
+        tmp_path / "bad",
+        "a.jsonl",
+        scenario(turns=[{"user": "a", "expect": {"desk": "Q9"}}, {"user": "b", "expect": {}}]),
+    )
     write(tmp_path / "good", "a.jsonl", scenario())
     assert check.main(["--folder", str(tmp_path / "good")]) == 0
     assert check.main(["--folder", str(tmp_path / "bad")]) == 1

@@ -1,4 +1,5 @@
 """The private stack starter's failure paths, with tiny stand-in processes instead of the real services."""
+
 from __future__ import annotations
 
 import sys
@@ -24,8 +25,13 @@ def test_rasa_command_names_the_port_model_and_endpoints(tmp_path):
 
 def test_a_service_that_dies_while_starting_is_reported_with_its_log(tmp_path):
     stack = Stack(tmp_path, 1, 2, 3)
-    stack._launch("bridge", [sys.executable, "-c", "print('cannot open index'); raise SystemExit(3)"], tmp_path,
-                  {}, "http://127.0.0.1:9/health")
+    stack._launch(
+        "bridge",
+        [sys.executable, "-c", "print('cannot open index'); raise SystemExit(3)"],
+        tmp_path,
+        {},
+        "http://127.0.0.1:9/health",
+    )
     with pytest.raises(StackError, match=r"(?s)bridge exited with code 3.*cannot open index"):
         stack._wait_ready(stack.services[0], 60)
     stack.stop()
@@ -34,8 +40,13 @@ def test_a_service_that_dies_while_starting_is_reported_with_its_log(tmp_path):
 
 def test_stop_ends_a_running_service_and_keeps_the_logs_when_asked(tmp_path):
     stack = Stack(tmp_path, 1, 2, 3, keep_logs=True)
-    stack._launch("actions", [sys.executable, "-c", "import time; print('up', flush=True); time.sleep(600)"],
-                  tmp_path, {}, "http://127.0.0.1:9/health")
+    stack._launch(
+        "actions",
+        [sys.executable, "-c", "import time; print('up', flush=True); time.sleep(600)"],
+        tmp_path,
+        {},
+        "http://127.0.0.1:9/health",
+    )
     process = stack.services[0].process
     stack.stop(timeout=10)
     assert process.poll() is not None and Path(tmp_path / "actions.log").exists()

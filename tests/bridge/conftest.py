@@ -8,6 +8,7 @@ when BRIDGE_REQUIRE_POSTGRES=1 (set by .ci/run) or CI=true: then they fail, so C
 Set BRIDGE_TEST_DATABASE_URL (e.g. postgresql+psycopg://bridge@127.0.0.1:55432/bridge) to run every in-process
 API test against that database instead; it is emptied before each test.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -54,7 +55,7 @@ def pytest_generate_tests(metafunc) -> None:
 
 @pytest.fixture
 def db_engine(request) -> str:
-    """"sqlite" unless the test is marked both_engines (then each engine in turn)."""
+    """ "sqlite" unless the test is marked both_engines (then each engine in turn)."""
     return getattr(request, "param", "sqlite")
 
 

@@ -5,6 +5,7 @@ one operation (issue tickets, call next at a desk, reserve dossier lookups, migr
 each has imported everything and opened its engine, releases them together and returns their JSON reports.
 The concurrency tests and `benchmarks/bench_postgres_queue.py` both use it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,8 +63,9 @@ def _issue(url: str, threads: int, per_thread: int, go: threading.Event) -> dict
             retries.append(seconds)
             time.sleep(seconds)
 
-        tickets_module.time = SimpleNamespace(**{**{k: getattr(time, k) for k in dir(time) if not k.startswith("_")},
-                                                 "sleep": counting_sleep})
+        tickets_module.time = SimpleNamespace(
+            **{**{k: getattr(time, k) for k in dir(time) if not k.startswith("_")}, "sleep": counting_sleep}
+        )
 
     def one(_):
         _start_line(go)
@@ -78,8 +80,11 @@ def _issue(url: str, threads: int, per_thread: int, go: threading.Event) -> dict
     with ThreadPoolExecutor(threads) as pool:
         results = list(pool.map(one, range(threads)))
     db.dispose()
-    return {"numbers": [n for numbers, _ in results for n in numbers], "errors": sum(e for _, e in results),
-            "retries": len(retries)}
+    return {
+        "numbers": [n for numbers, _ in results for n in numbers],
+        "errors": sum(e for _, e in results),
+        "retries": len(retries),
+    }
 
 
 def _call_next(url: str, threads: int, _per_thread: int, go: threading.Event) -> dict:
@@ -147,13 +152,16 @@ def _migrate(url: str, _threads: int, _per_thread: int, go: threading.Event) -> 
 OPERATIONS = {"issue": _issue, "call_next": _call_next, "lockout": _lockout, "migrate": _migrate}
 
 
-def run_workers(url: str, op: str, *, processes: int = 2, threads: int = 4, per_thread: int = 1,
-                timeout_s: float = 300) -> list[dict]:
+def run_workers(
+    url: str, op: str, *, processes: int = 2, threads: int = 4, per_thread: int = 1, timeout_s: float = 300
+) -> list[dict]:
     """Start the worker processes, release them together once all are ready, return their reports."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     args = [sys.executable, "-m", "tests.bridge.db_workers", url, op, str(threads), str(per_thread)]
-    workers = [subprocess.Popen(args, cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-               for _ in range(processes)]
+    workers = [
+        subprocess.Popen(args, cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for _ in range(processes)
+    ]
     try:
         for worker in workers:
             if worker.stdout.readline().strip() != "ready":

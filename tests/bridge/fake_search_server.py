@@ -3,6 +3,7 @@
 Used by the process-level tests (kill -9 durability, log privacy): `python -m tests.bridge.fake_search_server --port N`.
 Settings come from the environment exactly as for `python -m assistant.bridge serve`.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """Recording fakes for the bridge tests: a procedure searcher and a controllable clock."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

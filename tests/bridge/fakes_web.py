@@ -1,4 +1,5 @@
 """Recording fakes for the web chat tests: a dialogue client that records every turn it receives."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -8,8 +9,11 @@ from assistant.payload import DossierStatus, ReplyPayload
 from tests.kiosk.payloads import procedure_body, ticket_body
 
 LONG_ANSWER = "\n".join(
-    [f"Thủ tục Đăng ký khai sinh (mã 1.001193). Câu trả lời đầy đủ, dòng {n}: giấy tờ, lệ phí, thời gian, nơi nộp."
-     for n in range(1, 25)])
+    [
+        f"Thủ tục Đăng ký khai sinh (mã 1.001193). Câu trả lời đầy đủ, dòng {n}: giấy tờ, lệ phí, thời gian, nơi nộp."
+        for n in range(1, 25)
+    ]
+)
 
 
 class RecordingDialogueClient:
@@ -38,18 +42,28 @@ def scripted_reply(message: str) -> list[BotMessage]:
     """Canned bot behaviour for the browser tests: a clarify question, a procedure card, a ticket, a dossier status,
     a goodbye, an HTML-looking reply, or an echo."""
     if message == "giấy tờ":
-        return [BotMessage("Bạn muốn hỏi thủ tục nào? / Which procedure?", [
-            ChatButton("Đăng ký khai sinh", '/choose_option{"option":1}'),
-            ChatButton("Đăng ký kết hôn", '/choose_option{"option":2}'),
-        ])]
+        return [
+            BotMessage(
+                "Bạn muốn hỏi thủ tục nào? / Which procedure?",
+                [
+                    ChatButton("Đăng ký khai sinh", '/choose_option{"option":1}'),
+                    ChatButton("Đăng ký kết hôn", '/choose_option{"option":2}'),
+                ],
+            )
+        ]
     if message in ("khai sinh", "/ask_fee", "/ask_processing_time", "/ask_where"):
         return [BotMessage.from_json(m) for m in procedure_body(LONG_ANSWER)["messages"]]
     if message in ("lấy số", "/ask_queue_ticket"):
         return [BotMessage.from_json(m) for m in ticket_body("Số thứ tự của bạn là A012, mời đến Quầy 2.")["messages"]]
     if message == "hồ sơ":
-        status = DossierStatus(status_code=4, label="Đã có kết quả", explanation="Hồ sơ đã giải quyết xong.",
-                               next_step="Mang giấy biên nhận đến nhận kết quả.", procedure="Đăng ký khai sinh",
-                               due="2026-12-10")
+        status = DossierStatus(
+            status_code=4,
+            label="Đã có kết quả",
+            explanation="Hồ sơ đã giải quyết xong.",
+            next_step="Mang giấy biên nhận đến nhận kết quả.",
+            procedure="Đăng ký khai sinh",
+            due="2026-12-10",
+        )
         return [BotMessage("Hồ sơ của bạn đã có kết quả.", data=ReplyPayload(kind="dossier_status", dossier=status))]
     if message == "tạm biệt":
         return [BotMessage("Cảm ơn bạn, chúc một ngày tốt lành!", data=ReplyPayload(kind="goodbye"))]

@@ -1,4 +1,5 @@
 """The privacy corpus and how a personal token is searched for in logs, database dumps and reports."""
+
 from __future__ import annotations
 
 import re

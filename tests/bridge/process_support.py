@@ -1,4 +1,5 @@
 """Start the bridge as a real subprocess on a free 127.0.0.1 port and wait until it answers."""
+
 from __future__ import annotations
 
 import os
@@ -31,8 +32,13 @@ def start_bridge(
         }
     )
     with open(stderr_path, "ab") as err:
-        process = subprocess.Popen([sys.executable, "-m", "tests.bridge.fake_search_server", "--port", str(port)],
-                                   cwd=REPO, env=env, stdout=err, stderr=err)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.bridge.fake_search_server", "--port", str(port)],
+            cwd=REPO,
+            env=env,
+            stdout=err,
+            stderr=err,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

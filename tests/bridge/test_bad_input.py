@@ -1,4 +1,5 @@
 """Bad input gets a 4xx with a clear message in the error envelope, never a 5xx."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Staff bodies are refused before they are read: token first, then Content-Length, then the streamed count."""
+
 from __future__ import annotations
 
 import asyncio
@@ -41,16 +42,23 @@ class FakeApp:
         await send({"type": "http.response.body", "body": json.dumps({"size": size}).encode()})
 
 
-def run_guard(path: str, *, chunks: list[bytes], headers: dict[str, str] | None = None, tokens: dict | None = None,
-              method: str = "POST") -> tuple[int, dict, int, FakeApp]:
+def run_guard(
+    path: str,
+    *,
+    chunks: list[bytes],
+    headers: dict[str, str] | None = None,
+    tokens: dict | None = None,
+    method: str = "POST",
+) -> tuple[int, dict, int, FakeApp]:
     """Send one request through BodyGuard; returns (status, JSON body, body chunks the client had to give, app)."""
     app = FakeApp()
 
     async def identify(_app, token):
         return (tokens or {}).get(token)
 
-    guard = BodyGuard(app, max_bytes=1000, large_paths={"/api/staff/import": LargeBody(10_000, role="admin")},
-                      identify=identify)
+    guard = BodyGuard(
+        app, max_bytes=1000, large_paths={"/api/staff/import": LargeBody(10_000, role="admin")}, identify=identify
+    )
     pending = list(chunks)
     pulled, sent = [0], []
 
@@ -73,8 +81,9 @@ def run_guard(path: str, *, chunks: list[bytes], headers: dict[str, str] | None 
 
 
 def test_unauthenticated_staff_body_is_refused_without_reading_it():
-    status, body, pulled, app = run_guard("/api/staff/import", chunks=[b"x" * 5000] * 3,
-                                          headers={"Content-Length": "15000"})
+    status, body, pulled, app = run_guard(
+        "/api/staff/import", chunks=[b"x" * 5000] * 3, headers={"Content-Length": "15000"}
+    )
     assert (status, body["error"], pulled, app.called) == (401, "unauthorized", 0, False)
     status, _, pulled, _ = run_guard(
         "/api/tickets/call-next", chunks=[b"{}"], headers={"Authorization": "Bearer wrong"}
@@ -85,21 +94,37 @@ def test_unauthenticated_staff_body_is_refused_without_reading_it():
 def test_declared_length_over_the_limit_is_refused_before_reading():
     tokens = {"v": FakeIdentity("viewer"), "a": FakeIdentity("admin")}
     # A viewer does not get the import path's larger limit.
-    status, body, pulled, _ = run_guard("/api/staff/import", chunks=[b"x" * 2000], tokens=tokens,
-                                        headers={"Authorization": "Bearer v", "Content-Length": "2000"})
+    status, body, pulled, _ = run_guard(
+        "/api/staff/import",
+        chunks=[b"x" * 2000],
+        tokens=tokens,
+        headers={"Authorization": "Bearer v", "Content-Length": "2000"},
+    )
     assert (status, body["error"], body["limit_bytes"], pulled) == (413, "body_too_large", 1000, 0)
-    status, body, pulled, _ = run_guard("/api/staff/import", chunks=[b"x" * 20_000], tokens=tokens,
-                                        headers={"Authorization": "Bearer a", "Content-Length": "20000"})
+    status, body, pulled, _ = run_guard(
+        "/api/staff/import",
+        chunks=[b"x" * 20_000],
+        tokens=tokens,
+        headers={"Authorization": "Bearer a", "Content-Length": "20000"},
+    )
     assert (status, body["limit_bytes"], pulled) == (413, 10_000, 0)
-    status, body, _, _ = run_guard("/api/staff/import", chunks=[b"x" * 2000], tokens=tokens,
-                                   headers={"Authorization": "Bearer a", "Content-Length": "2000"})
+    status, body, _, _ = run_guard(
+        "/api/staff/import",
+        chunks=[b"x" * 2000],
+        tokens=tokens,
+        headers={"Authorization": "Bearer a", "Content-Length": "2000"},
+    )
     assert (status, body) == (200, {"size": 2000})
 
 
 def test_large_limit_is_for_the_exact_path_only():
     tokens = {"a": FakeIdentity("admin")}
-    status, body, _, _ = run_guard("/api/staff/import/extra", chunks=[b"x" * 2000], tokens=tokens,
-                                   headers={"Authorization": "Bearer a", "Content-Length": "2000"})
+    status, body, _, _ = run_guard(
+        "/api/staff/import/extra",
+        chunks=[b"x" * 2000],
+        tokens=tokens,
+        headers={"Authorization": "Bearer a", "Content-Length": "2000"},
+    )
     assert (status, body["limit_bytes"]) == (413, 1000)
 
 
@@ -122,8 +147,11 @@ def test_real_app_refuses_unauthenticated_import_and_keeps_admin_import(client, 
     assert response.status_code == 401 and response.json()["error"] == "unauthorized"
     response = client.post("/api/staff/import", files=upload, headers=staff_headers["editor"])
     assert response.status_code == 413 and response.json()["limit_bytes"] == 64 * 1024
-    response = client.post("/api/staff/import", headers=staff_headers["admin"],
-                           files={"file": ("catalogue.jsonl", b"{}\n" * 100_000, "application/x-ndjson")})
+    response = client.post(
+        "/api/staff/import",
+        headers=staff_headers["admin"],
+        files={"file": ("catalogue.jsonl", b"{}\n" * 100_000, "application/x-ndjson")},
+    )
     assert response.status_code == 200 and response.json()["error_count"] == 100_000
 
 
@@ -131,6 +159,7 @@ def test_streamed_json_body_over_the_limit_gets_the_same_413(client):
     def chunks():
         for _ in range(100):
             yield b" " * 1024
+
     response = client.post("/api/feedback", content=chunks(), headers={"Content-Type": "application/json"})
     assert response.status_code == 413 and response.json()["error"] == "body_too_large"
 

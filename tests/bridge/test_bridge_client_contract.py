@@ -5,6 +5,7 @@ every client call against `create_app` (a temp SQLite file, the real catalogue a
 served by uvicorn on a free port. It fails when a path, a parameter or a status the client relies on changes, or
 when the real answer lacks a field the fake gives the actions (so the fake cannot drift from the bridge).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -49,8 +50,9 @@ def assert_covers(real: Any, fake: Any, where: str = "body") -> None:
     else:
         kind = (bool, (int, float), str)
         expected = next(k for k in kind if isinstance(fake, k))
-        assert isinstance(real, expected) and (expected is bool or not isinstance(real, bool)), \
+        assert isinstance(real, expected) and (expected is bool or not isinstance(real, bool)), (
             f"{where}: the bridge sent {real!r}, the fake {fake!r}"
+        )
 
 
 @pytest.fixture
@@ -62,8 +64,10 @@ def bridge(settings, searcher, knowledge_defaults):
         searcher.upsert(catalogue[code])  # a query naming one of them finds it (RecordingSearcher)
     criminal = catalogue[CRIMINAL_RECORD]
     searcher.canned["lý lịch tư pháp"] = SearchOutcome(
-        query="lý lịch tư pháp", confidence="no_match",
-        elsewhere=SearchHit(criminal.code, criminal.name, criminal.field, 0.93))
+        query="lý lịch tư pháp",
+        confidence="no_match",
+        elsewhere=SearchHit(criminal.code, criminal.name, criminal.field, 0.93),
+    )
     db = open_database(settings)
     try:
         seed_demo_dossiers(db, pepper=settings.dossier_pepper)
@@ -76,8 +80,15 @@ def bridge(settings, searcher, knowledge_defaults):
 
 def call(url: str, method: str, *args: Any, **kwargs: Any) -> Any:
     async def go():
-        client = HttpBridgeClient(ActionSettings(bridge_url=url, read_timeout_s=20, connect_timeout_s=5,
-                                                 service_token=SECRET, service_token_file="/nonexistent"))
+        client = HttpBridgeClient(
+            ActionSettings(
+                bridge_url=url,
+                read_timeout_s=20,
+                connect_timeout_s=5,
+                service_token=SECRET,
+                service_token_file="/nonexistent",
+            )
+        )
         try:
             return await getattr(client, method)(*args, **kwargs)
         finally:
@@ -106,8 +117,15 @@ def test_turn_sends_text_current_options_recent_and_language(bridge):
     assert_covers(named, fake("turn", "đăng ký kết hôn"))
     follow = call(bridge, "turn", "lệ phí bao nhiêu", current=BIRTH)
     assert (follow["kind"], follow["code"], follow["follow_up"]) == ("procedure", BIRTH, True)
-    english = call(bridge, "turn", "how much is the fee", current=BIRTH, language="en", options=[BIRTH, MARRIAGE],
-                   recent=[MARRIAGE])
+    english = call(
+        bridge,
+        "turn",
+        "how much is the fee",
+        current=BIRTH,
+        language="en",
+        options=[BIRTH, MARRIAGE],
+        recent=[MARRIAGE],
+    )
     assert english["code"] == BIRTH
     assert_covers(follow, fake("turn", "lệ phí bao nhiêu", current="1.001193"))
 

@@ -1,4 +1,5 @@
 """Command line (token create, seed-demo, import, migrate) and GET /health against real stub services."""
+
 from __future__ import annotations
 
 import json
@@ -105,8 +106,15 @@ def test_health_reports_each_dependency(settings, make_client, stub_services):
     down = make_client().get("/health")
     assert down.status_code == 200
     assert down.json()["status"] == "degraded"
-    assert down.json()["checks"] == {"database": True, "database_write": True, "disk": True, "search": True,
-                                     "rasa": False, "action_server": False, "knowledge_current": True}
+    assert down.json()["checks"] == {
+        "database": True,
+        "database_write": True,
+        "disk": True,
+        "search": True,
+        "rasa": False,
+        "action_server": False,
+        "knowledge_current": True,
+    }
     body = make_client(settings_override=_up(settings, stub_services)).get("/health").json()
     assert body["status"] == "ok" and all(body["checks"].values()) and body["free_disk_mb"] > 0
 

@@ -1,4 +1,5 @@
 """How the bridge is composed: its settings come from the environment and reach the engines they configure."""
+
 from __future__ import annotations
 
 import pytest

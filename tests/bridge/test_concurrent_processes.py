@@ -5,6 +5,7 @@ parallel wrong dossier guesses reach the source at most `max_failures` times.
 Each test starts two worker processes (tests/bridge/db_workers.py) that use the bridge's own classes and are released
 at the same moment; the checks are on what they report and on the database afterwards.
 """
+
 from __future__ import annotations
 
 import secrets

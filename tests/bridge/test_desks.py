@@ -1,4 +1,5 @@
 """Desk map: the committed ward file validates, routing by field, general-desk fallback, clear config errors."""
+
 from __future__ import annotations
 
 import copy
@@ -27,8 +28,20 @@ def test_desks_endpoint_shape(client):
     body = client.get("/api/desks").json()
     assert body["ward"]["name"] == "Phường Cửa Nam" and "13:30" in body["ward"]["hours"]
     first = body["desks"][0]
-    assert set(first) == {"id", "name", "name_en", "fields", "floor", "hours", "directions", "priority", "general",
-                          "floor_en", "hours_en", "directions_en"}
+    assert set(first) == {
+        "id",
+        "name",
+        "name_en",
+        "fields",
+        "floor",
+        "hours",
+        "directions",
+        "priority",
+        "general",
+        "floor_en",
+        "hours_en",
+        "directions_en",
+    }
     assert first["name_en"].startswith("Desk 1")
     assert first["floor_en"] == "Floor 1" and first["directions_en"].startswith("Through the main entrance")
     assert body["ward"]["name_en"] == "Cửa Nam Ward" and "Monday" in body["ward"]["hours_en"]
@@ -41,9 +54,14 @@ def test_the_sample_ward_is_a_demo_and_its_missing_address_is_left_out(client):
     assert "cần cập nhật" not in str(ward) and "mẫu" not in str(ward)
 
 
-@pytest.mark.parametrize("where, value", [
-    ("address", "Số 1 phố X (địa chỉ mẫu — cần cập nhật)"), ("phone", "TODO"), ("hours", "8:00 – cần cập nhật"),
-])
+@pytest.mark.parametrize(
+    "where, value",
+    [
+        ("address", "Số 1 phố X (địa chỉ mẫu — cần cập nhật)"),
+        ("phone", "TODO"),
+        ("hours", "8:00 – cần cập nhật"),
+    ],
+)
 def test_placeholder_ward_facts_are_refused(ward_document, where, value):
     data = copy.deepcopy(ward_document)
     data["ward"][where] = value
@@ -85,15 +103,18 @@ def test_unknown_procedure_is_404(client):
     assert response.status_code == 404 and response.json()["error"] == "unknown_procedure"
 
 
-@pytest.mark.parametrize("mutate, expected", [
-    (lambda d: d["desks"][0].update(colour="red"), "desks[0] (Q1).colour: khóa không được phép / unknown key"),
-    (lambda d: d["desks"][1].update(id="Q1"), "duplicate desk id 'Q1'"),
-    (lambda d: d["desks"][1].update(prefix="A"), "duplicate ticket prefix 'A'"),
-    (lambda d: d["desks"][5].update(general=False), "exactly one general desk required, found none"),
-    (lambda d: d["desks"][1]["fields"].append("Hộ tịch"), "field served by two desks: Q1, Q2"),
-    (lambda d: d["desks"][2].pop("floor"), "desks[2] (Q3).floor: thiếu / missing"),
-    (lambda d: d.update(extra=1), "extra: khóa không được phép / unknown key"),
-])
+@pytest.mark.parametrize(
+    "mutate, expected",
+    [
+        (lambda d: d["desks"][0].update(colour="red"), "desks[0] (Q1).colour: khóa không được phép / unknown key"),
+        (lambda d: d["desks"][1].update(id="Q1"), "duplicate desk id 'Q1'"),
+        (lambda d: d["desks"][1].update(prefix="A"), "duplicate ticket prefix 'A'"),
+        (lambda d: d["desks"][5].update(general=False), "exactly one general desk required, found none"),
+        (lambda d: d["desks"][1]["fields"].append("Hộ tịch"), "field served by two desks: Q1, Q2"),
+        (lambda d: d["desks"][2].pop("floor"), "desks[2] (Q3).floor: thiếu / missing"),
+        (lambda d: d.update(extra=1), "extra: khóa không được phép / unknown key"),
+    ],
+)
 def test_invalid_configs_give_clear_errors(ward_document, mutate, expected):
     document = copy.deepcopy(ward_document)
     mutate(document)

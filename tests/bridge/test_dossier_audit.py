@@ -1,4 +1,5 @@
 """The audit log of staff dossier edits says when the verification digits were set or changed, never the digits."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,8 +12,12 @@ def test_audit_shows_that_verification_digits_changed_without_showing_them(clien
     record = {"code": code, "id_last4": "4455", "procedure_code": "1.000894", "status_code": 2}
     assert client.post("/api/staff/dossiers", json=record, headers=staff_headers["editor"]).status_code == 201
     for digits in ("7788", "7788"):  # replaced, then the same digits entered again
-        assert client.post("/api/staff/dossiers", json=record | {"id_last4": digits},
-                           headers=staff_headers["editor"]).status_code == 200
+        assert (
+            client.post(
+                "/api/staff/dossiers", json=record | {"id_last4": digits}, headers=staff_headers["editor"]
+            ).status_code
+            == 200
+        )
     found = client.post("/api/dossiers/lookup", json={"code": code, "id_last4": "7788"})
     assert found.status_code == 200
     entries = client.get("/api/staff/audit", params={"target": code}, headers=staff_headers["viewer"]).json()["entries"]

@@ -1,4 +1,5 @@
 """HttpDossierSource against a real stub provincial server on 127.0.0.1: timeout, 5xx, breaker, cache."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,15 @@ from assistant.bridge.dossiers.sources import SourceUnavailable
 from tests.bridge.fakes import MonotonicClock
 
 CODE = "000.00.20.H26-250801-0042"
-RECORD = {"code": CODE, "status_code": 9, "procedure_code": "1.001193", "procedure_name": "Thủ tục đăng ký khai sinh",
-          "received_at": "2025-08-01", "due_at": "2025-08-06", "pickup_desk_id": "Q1"}
+RECORD = {
+    "code": CODE,
+    "status_code": 9,
+    "procedure_code": "1.001193",
+    "procedure_name": "Thủ tục đăng ký khai sinh",
+    "received_at": "2025-08-01",
+    "due_at": "2025-08-06",
+    "pickup_desk_id": "Q1",
+}
 
 
 class StubProvince:
@@ -163,8 +171,9 @@ def test_while_the_province_is_down_every_code_gets_the_same_answer(settings, ma
 
 
 def test_settings_select_the_http_source(settings, make_client, province):
-    http_settings = settings.model_copy(update={"dossier_source": "http", "dossier_http_url": province.url,
-                                                "dossier_http_timeout_s": 0.5})
+    http_settings = settings.model_copy(
+        update={"dossier_source": "http", "dossier_http_url": province.url, "dossier_http_timeout_s": 0.5}
+    )
     client = make_client(settings_override=http_settings)
     assert client.post("/api/dossiers/lookup", json={"code": CODE, "id_last4": "1234"}).status_code == 200
     assert province.requests

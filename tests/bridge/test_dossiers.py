@@ -1,4 +1,5 @@
 """Dossier lookup through the API against a real SQLite file: 404 parity, lockout, validation, seeded status."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -136,8 +137,15 @@ def test_code_shape_validation():
 
 def test_staff_record_and_update_a_local_dossier(client, staff_headers):
     code = "000.00.20.H26-260302-0107"
-    new = {"code": code, "id_last4": "4455", "procedure_code": "1.000894", "status_code": 2,
-           "received_at": "2026-03-02", "due_at": "2026-03-05", "pickup_desk_id": "Q1"}
+    new = {
+        "code": code,
+        "id_last4": "4455",
+        "procedure_code": "1.000894",
+        "status_code": 2,
+        "received_at": "2026-03-02",
+        "due_at": "2026-03-05",
+        "pickup_desk_id": "Q1",
+    }
     assert client.post("/api/staff/dossiers", json=new, headers=staff_headers["viewer"]).status_code == 403
     created = client.post("/api/staff/dossiers", json=new, headers=staff_headers["editor"])
     assert created.status_code == 201 and "id_last4" not in created.json()
@@ -291,14 +299,17 @@ def test_every_shipped_status_is_explained_in_english_too():
     assert statuses[9].to_json()["en"]["label"] == "Processed"
 
 
-@pytest.mark.parametrize("change, named", [
-    (lambda items: items[3].update(label="  "), "entry 4 (code: 4) → label"),
-    (lambda items: items[1].pop("next_step"), "entry 2 (code: 2) → next_step: Field required"),
-    (lambda items: items[0].update(colour="red"), "entry 1 (code: 1) → colour: Extra inputs are not permitted"),
-    (lambda items: items[4].pop("label_en"), "entry 5 (code: 5): label_en"),
-    (lambda items: items[6].update(code="7"), "entry 7 (code: 7) → code: Input should be a valid integer"),
-    (lambda items: items.pop(), "found [1, 2, 3, 4, 5, 6, 7, 8, 9]"),
-])
+@pytest.mark.parametrize(
+    "change, named",
+    [
+        (lambda items: items[3].update(label="  "), "entry 4 (code: 4) → label"),
+        (lambda items: items[1].pop("next_step"), "entry 2 (code: 2) → next_step: Field required"),
+        (lambda items: items[0].update(colour="red"), "entry 1 (code: 1) → colour: Extra inputs are not permitted"),
+        (lambda items: items[4].pop("label_en"), "entry 5 (code: 5): label_en"),
+        (lambda items: items[6].update(code="7"), "entry 7 (code: 7) → code: Input should be a valid integer"),
+        (lambda items: items.pop(), "found [1, 2, 3, 4, 5, 6, 7, 8, 9]"),
+    ],
+)
 def test_a_broken_status_file_is_one_error_naming_the_entry_and_field(tmp_path, change, named):
     import yaml
 

@@ -1,4 +1,5 @@
 """kill -9 the bridge during a burst of staff edits: every acknowledged edit is there after the restart."""
+
 from __future__ import annotations
 
 import copy

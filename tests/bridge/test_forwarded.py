@@ -1,4 +1,5 @@
 """X-Forwarded-For only from trusted proxies; no unsigned X-Client-Id past the edge (assistant/bridge/forwarded.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,17 +17,20 @@ PROXIES = parse_networks(["10.0.0.0/24", "::1"])
 SECRET = "edge-test-secret"
 
 
-@pytest.mark.parametrize("peer, forwarded, client", [
-    ("198.51.100.7", "203.0.113.9", "198.51.100.7"),  # not a proxy: its header means nothing
-    ("10.0.0.2", "203.0.113.9", "203.0.113.9"),
-    ("10.0.0.2", "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the citizen's browser wrote 6.6.6.6 itself
-    ("10.0.0.2", "203.0.113.9, 10.0.0.3", "203.0.113.9"),  # two proxies in a row
-    ("10.0.0.2", "10.0.0.4, 10.0.0.3", "10.0.0.4"),  # only proxies: the first of them
-    ("10.0.0.2", "not-an-address", "10.0.0.2"),
-    ("10.0.0.2", None, "10.0.0.2"),
-    ("::1", "2001:db8::5", "2001:db8::5"),
-    ("10.0.1.2", "203.0.113.9", "10.0.1.2"),  # outside the CIDR
-])
+@pytest.mark.parametrize(
+    "peer, forwarded, client",
+    [
+        ("198.51.100.7", "203.0.113.9", "198.51.100.7"),  # not a proxy: its header means nothing
+        ("10.0.0.2", "203.0.113.9", "203.0.113.9"),
+        ("10.0.0.2", "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the citizen's browser wrote 6.6.6.6 itself
+        ("10.0.0.2", "203.0.113.9, 10.0.0.3", "203.0.113.9"),  # two proxies in a row
+        ("10.0.0.2", "10.0.0.4, 10.0.0.3", "10.0.0.4"),  # only proxies: the first of them
+        ("10.0.0.2", "not-an-address", "10.0.0.2"),
+        ("10.0.0.2", None, "10.0.0.2"),
+        ("::1", "2001:db8::5", "2001:db8::5"),
+        ("10.0.1.2", "203.0.113.9", "10.0.1.2"),  # outside the CIDR
+    ],
+)
 def test_forwarded_client(peer, forwarded, client):
     assert forwarded_client(peer, forwarded, PROXIES) == client
 
@@ -36,8 +40,12 @@ def echo_app(**kwargs) -> FastAPI:
 
     @app.get("/who")
     def who(request: Request) -> dict:
-        return {"client": request.client.host if request.client else None, "scheme": request.url.scheme,
-                "client_id": request.headers.get("x-client-id"), "xff": request.headers.get("x-forwarded-for")}
+        return {
+            "client": request.client.host if request.client else None,
+            "scheme": request.url.scheme,
+            "client_id": request.headers.get("x-client-id"),
+            "xff": request.headers.get("x-forwarded-for"),
+        }
 
     app.add_middleware(ForwardedFor, trusted_proxies=["10.0.0.0/24"], service_token=lambda: SECRET, **kwargs)
     return app
@@ -75,15 +83,21 @@ def test_citizens_behind_one_balancer_keep_their_own_rate_limit(make_client, set
     app = make_client(settings_override=settings.model_copy(update={"trusted_proxies": ["10.0.0.0/24"]})).app
     app.state.rate_limiters = RateLimiters(RateLimits(search=RateLimit(burst=2, per_minute=1)), clock=MonotonicClock())
     with TestClient(app, client=("10.0.0.2", 40000)) as balancer:
+
         def search(citizen: str) -> int:
-            return balancer.get("/api/procedures/search", params={"q": "khai sinh"},
-                                headers={"X-Forwarded-For": citizen}).status_code
+            return balancer.get(
+                "/api/procedures/search", params={"q": "khai sinh"}, headers={"X-Forwarded-For": citizen}
+            ).status_code
 
         assert [search("203.0.113.1") for _ in range(3)] == [200, 200, 429]
         assert search("203.0.113.2") == 200
     with TestClient(app, client=("198.51.100.7", 40000)) as public:  # rotating its own header does not help
-        codes = [public.get("/api/procedures/search", params={"q": "khai sinh"},
-                            headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(10, 13)]
+        codes = [
+            public.get(
+                "/api/procedures/search", params={"q": "khai sinh"}, headers={"X-Forwarded-For": f"203.0.113.{n}"}
+            ).status_code
+            for n in range(10, 13)
+        ]
         assert codes == [200, 200, 429]
 
 

@@ -1,4 +1,5 @@
 """Security headers, offline API docs, the kiosk WebSocket Origin check and the demo-pepper refusal."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,20 @@ def _ancestors(response) -> str:
     return match.group(1).strip()
 
 
-@pytest.mark.parametrize("path", ["/staff", "/kiosk", "/docs", "/api/desks", "/health", "/openapi.json",
-                                  "/web/chat.js", "/api/procedures/nope", "/no-such-page"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/staff",
+        "/kiosk",
+        "/docs",
+        "/api/desks",
+        "/health",
+        "/openapi.json",
+        "/web/chat.js",
+        "/api/procedures/nope",
+        "/no-such-page",
+    ],
+)
 def test_every_other_answer_is_nosniff_and_may_not_be_framed(widget_client, path):
     response = widget_client.get(path)
     assert response.headers["x-content-type-options"] == "nosniff"
@@ -102,8 +115,11 @@ def test_serve_refuses_to_start_with_the_demo_pepper(tmp_path):
     with pytest.raises(RuntimeError, match="BRIDGE_DEMO_MODE"):
         process, _ = start_bridge(tmp_path, stderr_path=tmp_path / "err.log", extra_env={"BRIDGE_DEMO_MODE": "false"})
         stop(process)
-    process, url = start_bridge(tmp_path, stderr_path=tmp_path / "err2.log",
-                                extra_env={"BRIDGE_DEMO_MODE": "false", "BRIDGE_DOSSIER_PEPPER": "private-test-secret"})
+    process, url = start_bridge(
+        tmp_path,
+        stderr_path=tmp_path / "err2.log",
+        extra_env={"BRIDGE_DEMO_MODE": "false", "BRIDGE_DOSSIER_PEPPER": "private-test-secret"},
+    )
     stop(process)
 
 

@@ -1,4 +1,5 @@
 """The health probes' one shared HTTP client: a service that restarts on its port is seen again at once."""
+
 from __future__ import annotations
 
 import threading

@@ -1,5 +1,6 @@
 """A hung provincial dossier system ties up at most a few of the bridge's threads: lookups beyond the cap fail
 at once with 503 and `GET /api/desks` answers while the province still holds its connections."""
+
 from __future__ import annotations
 
 import socket
@@ -57,18 +58,32 @@ def province():
 
 @pytest.mark.slow  # a real uvicorn bridge and a hanging province server
 def test_desks_answer_while_the_province_hangs(settings, searcher, knowledge_defaults, province):
-    hung_settings = settings.model_copy(update={
-        "dossier_source": "http", "dossier_http_url": province.url, "dossier_http_timeout_s": 60.0,
-        "dossier_http_max_concurrent": 2, "breaker_failure_threshold": 1000, "service_token": "test-secret"})
+    hung_settings = settings.model_copy(
+        update={
+            "dossier_source": "http",
+            "dossier_http_url": province.url,
+            "dossier_http_timeout_s": 60.0,
+            "dossier_http_max_concurrent": 2,
+            "breaker_failure_threshold": 1000,
+            "service_token": "test-secret",
+        }
+    )
     app = create_app(hung_settings, searcher=searcher, knowledge_sources=dict(knowledge_defaults))
-    with serve(app) as url, httpx.Client(base_url=url, timeout=120, trust_env=False) as client, \
-            ThreadPoolExecutor(max_workers=60) as pool:
+    with (
+        serve(app) as url,
+        httpx.Client(base_url=url, timeout=120, trust_env=False) as client,
+        ThreadPoolExecutor(max_workers=60) as pool,
+    ):
+
         def lookup(n: int) -> int:
             # 60 citizens, each with their own dossier, relayed by our action server: the lockout (per code and
             # per client) has nothing to say, so every answer shows what the provincial cap does.
             code = EXAMPLE_CODE[:-4] + f"{n + 1:04d}"
-            return client.post("/api/dossiers/lookup", json={"code": code, "id_last4": f"{n % 10000:04d}"},
-                               headers={"X-Client-Id": f"a-{n:020x}", "X-Service-Token": "test-secret"}).status_code
+            return client.post(
+                "/api/dossiers/lookup",
+                json={"code": code, "id_last4": f"{n % 10000:04d}"},
+                headers={"X-Client-Id": f"a-{n:020x}", "X-Service-Token": "test-secret"},
+            ).status_code
 
         pending = [pool.submit(lookup, n) for n in range(60)]
         # Everything beyond the cap is answered while the province still holds the first lookups.

@@ -1,5 +1,6 @@
 """The kiosk inside the real bridge app: /kiosk is served, and a kiosk turn goes in-process through the bridge's
 chat relay (the one behind POST /api/chat; no HTTP call to itself) — fake Rasa behind the relay, fake STT/TTS."""
+
 from __future__ import annotations
 
 import json
@@ -22,24 +23,38 @@ from tests.kiosk.support import serve
 
 def rasa_reply(message: str) -> list[BotMessage]:
     if message == "khai sinh":
-        return [BotMessage("Bác muốn làm thủ tục nào?", [
-            ChatButton("Đăng ký khai sinh", "/choose_option{\"option\":1}"),
-            ChatButton("Trích lục khai sinh", "/choose_option{\"option\":2}")])]
-    ticket = ReplyPayload(kind="ticket", ticket=Ticket(number="A003", desk=Desk(id="quay-1",
-                                                                                name="Quầy 1 – Hộ tịch, chứng thực")))
+        return [
+            BotMessage(
+                "Bác muốn làm thủ tục nào?",
+                [
+                    ChatButton("Đăng ký khai sinh", '/choose_option{"option":1}'),
+                    ChatButton("Trích lục khai sinh", '/choose_option{"option":2}'),
+                ],
+            )
+        ]
+    ticket = ReplyPayload(
+        kind="ticket", ticket=Ticket(number="A003", desk=Desk(id="quay-1", name="Quầy 1 – Hộ tịch, chứng thực"))
+    )
     return [BotMessage("Mời bác đến Quầy 1 – Hộ tịch, chứng thực. Số thứ tự của bác là A003.", data=ticket)]
 
 
 @pytest.fixture
 def bridge(tmp_path, knowledge_defaults):
-    settings = BridgeSettings(_env_file=None, data_dir=tmp_path, database_url=None, rasa_url="http://127.0.0.1:9",
-                              action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2)
+    settings = BridgeSettings(
+        _env_file=None,
+        data_dir=tmp_path,
+        database_url=None,
+        rasa_url="http://127.0.0.1:9",
+        action_server_url="http://127.0.0.1:9/health",
+        health_timeout_s=0.2,
+    )
     app = create_app(settings, searcher=RecordingSearcher(), knowledge_sources=dict(knowledge_defaults))
     rasa = RecordingDialogueClient(rasa_reply)
     app.state.chat_relay = ChatRelay(rasa)
     # no injected dialogue: the kiosk must use the app's own chat relay
-    app.state.kiosk_engines = KioskEngines(KioskSettings(_env_file=None), stt=FakeSpeechToText(),
-                                           tts=FakeTextToSpeech())
+    app.state.kiosk_engines = KioskEngines(
+        KioskSettings(_env_file=None), stt=FakeSpeechToText(), tts=FakeTextToSpeech()
+    )
     with serve(app) as url:
         yield url, rasa
 
@@ -65,7 +80,7 @@ def test_kiosk_turns_go_through_the_bridge_chat_relay(bridge):
     assert (second["desk"], second["ticket"]) == ("Quầy 1 – Hộ tịch, chứng thực", "A003")
     sender = rasa.received[0][0]
     assert sender.startswith("kiosk-")
-    assert rasa.received == [(sender, "khai sinh"), (sender, "/choose_option{\"option\":1}")]
+    assert rasa.received == [(sender, "khai sinh"), (sender, '/choose_option{"option":1}')]
 
 
 def test_relay_dialogue_that_never_answers_is_unavailable_not_a_crash():

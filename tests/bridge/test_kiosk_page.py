@@ -1,5 +1,6 @@
 """The kiosk page in real headless Chromium: a WAV file is the microphone, the page streams it over the
 WebSocket, and the screen shows transcript, answer, options, desk and ticket (fake STT and dialogue)."""
+
 from __future__ import annotations
 
 import shutil
@@ -18,9 +19,11 @@ from tests.kiosk.fakes import FakeDialogue, FakeSpeechToText, FakeTextToSpeech
 from tests.kiosk.payloads import CLARIFY, option_payload, ticket_body
 from tests.kiosk.support import CHROMIUM, serve
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed"),
-              pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="Debian espeak-ng not installed")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed"),
+    pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="Debian espeak-ng not installed"),
+]
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
 
@@ -31,8 +34,11 @@ TYPED_ANSWER = {"messages": [{"text": "Lệ phí chứng thực là 2.000 đồn
 @pytest.fixture(scope="module")
 def microphone_wav(tmp_path_factory) -> Path:
     """Vietnamese speech from espeak-ng with silence around it (Chromium loops the file)."""
-    speech = read_wav(subprocess.run(["espeak-ng", "-v", "aav/vi", "--stdout", "Tôi muốn đăng ký khai sinh"],
-                                     capture_output=True, check=True).stdout)
+    speech = read_wav(
+        subprocess.run(
+            ["espeak-ng", "-v", "aav/vi", "--stdout", "Tôi muốn đăng ký khai sinh"], capture_output=True, check=True
+        ).stdout
+    )
     path = tmp_path_factory.mktemp("mic") / "question.wav"
     path.write_bytes(concat(silence(0.5, speech.rate), speech, silence(2.5, speech.rate)).to_wav())
     return path
@@ -40,9 +46,12 @@ def microphone_wav(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def engines():
-    return KioskEngines(KioskSettings(vad_hangover_ms=600, no_speech_timeout_s=8.0),
-                        stt=FakeSpeechToText([("đăng ký khai sinh", 0.9), ("số hai", 0.85)]),
-                        tts=FakeTextToSpeech(), dialogue=FakeDialogue([CLARIFY, ANSWER, TYPED_ANSWER]))
+    return KioskEngines(
+        KioskSettings(vad_hangover_ms=600, no_speech_timeout_s=8.0),
+        stt=FakeSpeechToText([("đăng ký khai sinh", 0.9), ("số hai", 0.85)]),
+        tts=FakeTextToSpeech(),
+        dialogue=FakeDialogue([CLARIFY, ANSWER, TYPED_ANSWER]),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -82,15 +91,14 @@ def test_speak_see_transcript_answer_options_then_choose_by_voice(page, engines)
     # the server got the microphone as 16 kHz PCM: speech-length and clearly louder than silence
     heard = engines._stt.received[0]
     assert heard.rate == 16000 and 1.0 < heard.seconds < 6.0
-    assert max(frame_level_dbfs(heard.samples[i:i + 960]) for i in range(0, len(heard.samples), 960)) > -35
+    assert max(frame_level_dbfs(heard.samples[i : i + 960]) for i in range(0, len(heard.samples), 960)) > -35
 
     page.click("#talk")  # "số hai" picks the second option
     expect(page.locator("#transcript")).to_have_text("số hai")
     expect(page.locator("#ticket")).to_have_text("A012")
     expect(page.locator("#desk")).to_have_text("Quầy 2 – Hộ tịch")
     sender = engines._dialogue.received[0][0]
-    assert engines._dialogue.received[:2] == [(sender, "đăng ký khai sinh"),
-                                              (sender, option_payload(2))]
+    assert engines._dialogue.received[:2] == [(sender, "đăng ký khai sinh"), (sender, option_payload(2))]
     assert "a không một hai" in engines._tts.received[-1][0]
 
 

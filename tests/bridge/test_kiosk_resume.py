@@ -1,5 +1,6 @@
 """A kiosk page that reconnects continues its conversation with the signed id the bridge issued
 (assistant/bridge/kiosk_senders.py); a forged or foreign id starts a new conversation instead."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,9 @@ def replica(dialogue: FakeDialogue, pepper: str = "shared-pepper") -> TestClient
     app = FastAPI()
     app.include_router(router)
     app.state.settings = BridgeSettings(_env_file=None, dossier_pepper=pepper, demo_mode=True)
-    app.state.kiosk_engines = KioskEngines(KioskSettings(_env_file=None), stt=FakeSpeechToText(),
-                                           tts=FakeTextToSpeech(), dialogue=dialogue)
+    app.state.kiosk_engines = KioskEngines(
+        KioskSettings(_env_file=None), stt=FakeSpeechToText(), tts=FakeTextToSpeech(), dialogue=dialogue
+    )
     return TestClient(app)
 
 
@@ -61,8 +63,16 @@ def test_another_replica_with_the_same_pepper_accepts_the_id_and_one_with_anothe
 def forged(token: str) -> list[str]:
     sender, _, signature = token.partition(".")
     other = "kiosk-" + format(int(sender[6:], 16) ^ 1, "016x")
-    return [other + "." + signature, other, sender, sender + ".", sender + "." + "0" * 32, "x" * 200,
-            token + "x", "../" + token]
+    return [
+        other + "." + signature,
+        other,
+        sender,
+        sender + ".",
+        sender + "." + "0" * 32,
+        "x" * 200,
+        token + "x",
+        "../" + token,
+    ]
 
 
 def test_a_page_cannot_pick_another_conversation():

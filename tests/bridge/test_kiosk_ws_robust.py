@@ -1,5 +1,6 @@
 """Malformed /ws/kiosk messages get a clear error JSON and leave no traceback, over a real uvicorn server
 (and a hypothesis run over the in-process socket); a browser leaving before "ready" ends quietly."""
+
 from __future__ import annotations
 
 import asyncio
@@ -65,8 +66,9 @@ def tracebacks():
 def kiosk_app() -> FastAPI:
     app = FastAPI()
     app.include_router(router)
-    app.state.kiosk_engines = KioskEngines(KioskSettings(), stt=FakeSpeechToText(), tts=FakeTextToSpeech(),
-                                           dialogue=FakeDialogue())
+    app.state.kiosk_engines = KioskEngines(
+        KioskSettings(), stt=FakeSpeechToText(), tts=FakeTextToSpeech(), dialogue=FakeDialogue()
+    )
     return app
 
 
@@ -118,11 +120,15 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=20,
 )
-control_messages = st.fixed_dictionaries({"type": st.sampled_from(["text", "choose", "start", "stop", "greet", "x"])},
-                                         optional={"text": json_values, "payload": json_values, "rate": json_values})
-frames = st.one_of(st.text(max_size=200),  # any code points, lone surrogates included
-                   control_messages.map(json.dumps),
-                   st.binary(max_size=5000))
+control_messages = st.fixed_dictionaries(
+    {"type": st.sampled_from(["text", "choose", "start", "stop", "greet", "x"])},
+    optional={"text": json_values, "payload": json_values, "rate": json_values},
+)
+frames = st.one_of(
+    st.text(max_size=200),  # any code points, lone surrogates included
+    control_messages.map(json.dumps),
+    st.binary(max_size=5000),
+)
 
 FUZZ_COUNTS = {"messages": 0, "internal": 0}
 
@@ -145,6 +151,8 @@ def test_fuzzed_messages_never_give_an_internal_error(tracebacks):
                 FUZZ_COUNTS["internal"] += answer.get("code") == "internal"
 
         run()
-    print(f"kiosk socket fuzz: {FUZZ_COUNTS['messages']} messages, {FUZZ_COUNTS['internal']} internal errors, "
-          f"{len(tracebacks)} tracebacks")
+    print(
+        f"kiosk socket fuzz: {FUZZ_COUNTS['messages']} messages, {FUZZ_COUNTS['internal']} internal errors, "
+        f"{len(tracebacks)} tracebacks"
+    )
     assert FUZZ_COUNTS["internal"] == 0 and tracebacks == []

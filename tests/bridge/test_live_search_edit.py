@@ -3,6 +3,7 @@
 Only the e5 encoder is replaced, by the search area's own bag-of-words fake; index, lexical scorer,
 alias table and fusion are the real ones, loaded with the ward-level catalogue.
 """
+
 from __future__ import annotations
 
 import copy
@@ -23,8 +24,12 @@ NEW_CODE, NEW_NAME = "9.999999", "Cấp giấy phép nuôi chim hải âu trên 
 @pytest.fixture
 def real_search(knowledge_defaults):
     encoder = RecordingEncoder()
-    search = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                             aliases=AliasTable(knowledge_defaults.get("base_aliases", [])))
+    search = ProcedureSearch(
+        encoder=encoder,
+        index=NumpyFlatIndex(encoder.dim),
+        lexical=Bm25Scorer(),
+        aliases=AliasTable(knowledge_defaults.get("base_aliases", [])),
+    )
     search.load([p for p in knowledge_defaults["catalogue"].values() if p.ward_level])
     return search
 
@@ -64,8 +69,12 @@ def test_new_alias_is_used_by_search_on_return(make_client, real_search, staff_h
 def test_overlay_applied_to_a_freshly_built_search_after_restart(make_client, knowledge_defaults, staff_headers):
     def fresh():
         encoder = RecordingEncoder()
-        search = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                                 aliases=AliasTable(knowledge_defaults.get("base_aliases", [])))
+        search = ProcedureSearch(
+            encoder=encoder,
+            index=NumpyFlatIndex(encoder.dim),
+            lexical=Bm25Scorer(),
+            aliases=AliasTable(knowledge_defaults.get("base_aliases", [])),
+        )
         search.load([p for p in knowledge_defaults["catalogue"].values() if p.ward_level])
         return search
 

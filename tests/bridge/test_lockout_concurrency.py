@@ -3,6 +3,7 @@
 The attempt is reserved in the same write transaction as the check, so at most `lookup_max_failures` guesses
 reach the dossier source (counted by a recording source), whatever the interleaving.
 """
+
 from __future__ import annotations
 
 import threading
@@ -20,8 +21,10 @@ from assistant.bridge.services import open_database
 from tests.bridge.fakes import ManualClock, RecordingDossierSource
 from tests.servers import serve
 
-pytestmark = [pytest.mark.both_engines,  # SQLite and PostgreSQL (conftest.py)
-              pytest.mark.slow]  # a real uvicorn server per test, up to 100 client threads at once
+pytestmark = [
+    pytest.mark.both_engines,  # SQLite and PostgreSQL (conftest.py)
+    pytest.mark.slow,
+]  # a real uvicorn server per test, up to 100 client threads at once
 
 CODE, DIGITS = DEMO_DOSSIERS[0][0], DEMO_DOSSIERS[0][2]
 GUESSES = 100
@@ -51,8 +54,9 @@ def _parallel(url: str, requests: list[tuple[str, dict]]) -> list[int]:
         digits, headers = item
         with httpx.Client(timeout=120, trust_env=False) as client:
             start.wait()
-            return client.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": digits},
-                               headers=headers).status_code
+            return client.post(
+                url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": digits}, headers=headers
+            ).status_code
 
     with ThreadPoolExecutor(len(requests)) as pool:
         return list(pool.map(one, requests))
@@ -75,13 +79,19 @@ def test_100_parallel_wrong_guesses_from_one_address_reach_the_source_at_most_5_
 def test_100_parallel_guesses_from_100_addresses_are_held_by_the_per_code_delay(stack):
     url, source, services, settings = stack
     services.dossiers.lockout.clock = ManualClock(datetime.now(timezone.utc))  # the delays cannot elapse
-    forwarded = [{"X-Client-Id": address_key(f"10.1.{n // 250}.{n % 250}", secret=settings.dossier_pepper),
-                  "X-Service-Token": SERVICE_TOKEN} for n in range(GUESSES + 1)]
+    forwarded = [
+        {
+            "X-Client-Id": address_key(f"10.1.{n // 250}.{n % 250}", secret=settings.dossier_pepper),
+            "X-Service-Token": SERVICE_TOKEN,
+        }
+        for n in range(GUESSES + 1)
+    ]
     statuses = _parallel(url, list(zip(_wrong_guesses(), forwarded)))
     assert len(source.received) <= settings.lookup_max_failures
     assert statuses.count(429) == GUESSES - len(source.received)
-    right = httpx.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS},
-                       headers=forwarded[-1], trust_env=False)
+    right = httpx.post(
+        url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS}, headers=forwarded[-1], trust_env=False
+    )
     assert right.status_code == 429 and (CODE, DIGITS) not in source.received
 
 
@@ -96,13 +106,21 @@ def test_a_public_client_cannot_name_itself_with_any_header(stack):
     url, source, services, settings = stack
     with _from("127.0.0.2") as public:
         for n in range(settings.lookup_client_max_failures):
-            headers = {"X-Client-Id": address_key(f"10.2.0.{n}", secret=settings.dossier_pepper),
-                       "X-Service-Token": f"guess-{n}", "X-Forwarded-For": f"198.51.100.{n}"}
-            answer = public.post(url + "/api/dossiers/lookup", headers=headers,
-                                 json={"code": f"000.00.20.H26-250801-{n + 500:04d}", "id_last4": "1111"})
+            headers = {
+                "X-Client-Id": address_key(f"10.2.0.{n}", secret=settings.dossier_pepper),
+                "X-Service-Token": f"guess-{n}",
+                "X-Forwarded-For": f"198.51.100.{n}",
+            }
+            answer = public.post(
+                url + "/api/dossiers/lookup",
+                headers=headers,
+                json={"code": f"000.00.20.H26-250801-{n + 500:04d}", "id_last4": "1111"},
+            )
             assert answer.status_code == 404
-        fresh = {"X-Client-Id": address_key("10.2.9.9", secret=settings.dossier_pepper),
-                 "X-Forwarded-For": "198.51.100.99"}
+        fresh = {
+            "X-Client-Id": address_key("10.2.9.9", secret=settings.dossier_pepper),
+            "X-Forwarded-For": "198.51.100.99",
+        }
         refused = public.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS}, headers=fresh)
         assert refused.status_code == 429
     with _from("127.0.0.3") as someone_else:  # another address is not held by 127.0.0.2's failures
@@ -117,14 +135,27 @@ def test_behind_a_reverse_proxy_on_this_host_each_citizen_keeps_their_own_limit(
     url, source, services, settings = stack
     with _from("127.0.0.1") as proxy:
         for n in range(settings.lookup_client_max_failures):
-            answer = proxy.post(url + "/api/dossiers/lookup", headers={"X-Forwarded-For": "203.0.113.5"},
-                                json={"code": f"000.00.20.H26-250801-{n + 600:04d}", "id_last4": "1111"})
+            answer = proxy.post(
+                url + "/api/dossiers/lookup",
+                headers={"X-Forwarded-For": "203.0.113.5"},
+                json={"code": f"000.00.20.H26-250801-{n + 600:04d}", "id_last4": "1111"},
+            )
             assert answer.status_code == 404
         spoofed_left = {"X-Forwarded-For": "192.0.2.1, 203.0.113.5"}  # a forged entry before the proxy's own
-        assert proxy.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS},
-                          headers=spoofed_left).status_code == 429
-        assert proxy.post(url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS},
-                          headers={"X-Forwarded-For": "203.0.113.6"}).status_code == 200
+        assert (
+            proxy.post(
+                url + "/api/dossiers/lookup", json={"code": CODE, "id_last4": DIGITS}, headers=spoofed_left
+            ).status_code
+            == 429
+        )
+        assert (
+            proxy.post(
+                url + "/api/dossiers/lookup",
+                json={"code": CODE, "id_last4": DIGITS},
+                headers={"X-Forwarded-For": "203.0.113.6"},
+            ).status_code
+            == 200
+        )
 
 
 def test_honest_parallel_lookups_from_one_busy_address_are_queued_not_refused(stack):

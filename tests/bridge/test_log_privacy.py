@@ -1,4 +1,5 @@
 """Run lookups, searches, chat and feedback full of ID digits, names and phones; grep the bridge's logs for them."""
+
 from __future__ import annotations
 
 import re
@@ -24,9 +25,11 @@ def test_no_personal_data_in_logs(tmp_path, settings):
     db.dispose()
     code, _, digits = DEMO_DOSSIERS[0][:3]
     log_file, stderr_file = tmp_path / "bridge.log", tmp_path / "stderr.log"
-    process, url = start_bridge(tmp_path, stderr_path=stderr_file,
-                                extra_env={"BRIDGE_LOG_FILE": str(log_file), "BRIDGE_LOG_LEVEL": "DEBUG",
-                                           "BRIDGE_ACCESS_LOG": "true"})  # request lines too
+    process, url = start_bridge(
+        tmp_path,
+        stderr_path=stderr_file,
+        extra_env={"BRIDGE_LOG_FILE": str(log_file), "BRIDGE_LOG_LEVEL": "DEBUG", "BRIDGE_ACCESS_LOG": "true"},
+    )  # request lines too
     try:
         with httpx.Client(base_url=url, timeout=10) as client:
             client.post("/api/dossiers/lookup", json={"code": code, "id_last4": digits})

@@ -1,5 +1,6 @@
 """The served bridge's logging: httpx's per-request INFO lines stay out (its warnings do not), everything at DEBUG;
 uvicorn's access log only when `BRIDGE_ACCESS_LOG` asks for it."""
+
 from __future__ import annotations
 
 import logging
@@ -17,8 +18,10 @@ def restored_logging():
     root = logging.getLogger()
     saved_root = (list(root.handlers), root.level)
     names = (*QUIET_CLIENT_LOGGERS, "uvicorn", "uvicorn.error", "uvicorn.access")
-    saved = {name: (list(logging.getLogger(name).handlers), logging.getLogger(name).propagate,
-                    logging.getLogger(name).level) for name in names}
+    saved = {
+        name: (list(logging.getLogger(name).handlers), logging.getLogger(name).propagate, logging.getLogger(name).level)
+        for name in names
+    }
     yield
     for handler in list(root.handlers):
         root.removeHandler(handler)
@@ -55,8 +58,11 @@ def test_httpx_request_lines_are_left_out_at_info(settings, restored_logging):
 
 
 def test_everything_is_logged_at_debug(settings, restored_logging):
-    assert _logged(settings, "DEBUG") == ["HTTP Request: POST http://127.0.0.1:5005/webhooks/rest/webhook",
-                                          "connection reset", "turn procedure"]
+    assert _logged(settings, "DEBUG") == [
+        "HTTP Request: POST http://127.0.0.1:5005/webhooks/rest/webhook",
+        "connection reset",
+        "turn procedure",
+    ]
 
 
 @pytest.mark.parametrize("wanted", [None, True, False])

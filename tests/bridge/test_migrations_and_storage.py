@@ -1,4 +1,5 @@
 """Migration runner and SQLite settings on a real file."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,8 +10,10 @@ from assistant.bridge.migrations import MIGRATIONS, MigrationError, current_vers
 from assistant.bridge.settings import BridgeSettings
 from tests.bridge.conftest import sqlite_only
 
-pytestmark = [pytest.mark.both_engines,  # SQLite and PostgreSQL (conftest.py)
-              pytest.mark.unmigrated]  # the tests migrate the database themselves
+pytestmark = [
+    pytest.mark.both_engines,  # SQLite and PostgreSQL (conftest.py)
+    pytest.mark.unmigrated,
+]  # the tests migrate the database themselves
 
 
 @pytest.fixture

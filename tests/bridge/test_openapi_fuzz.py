@@ -3,6 +3,7 @@
 Schemathesis' own pytest plugin does not load under pytest 9 here, so the operations' strategies are
 driven with hypothesis directly; requests go to the real app in-process (real SQLite, fake searcher).
 """
+
 from __future__ import annotations
 
 import logging
@@ -53,8 +54,10 @@ def _fuzz(make_client, tokens, recorder):
                 failures.append((operation.label, response.status_code, response.text[:200]))
 
         run()
-    print(f"openapi fuzz: {len(tried)} operations, {cases[0]} cases, {len(failures)} 5xx, "
-          f"{len(recorder.records)} tracebacks")
+    print(
+        f"openapi fuzz: {len(tried)} operations, {cases[0]} cases, {len(failures)} 5xx, "
+        f"{len(recorder.records)} tracebacks"
+    )
     assert len(tried) >= 15
     assert failures == []
     assert recorder.records == []

@@ -6,6 +6,7 @@ Real: the app and its lifespan, the SQLite database and migrations, the logging 
 recorder, the reports. Fake: the dialogue engine (a recording echo, down for some turns) and the search engine
 (answers from canned outcomes) — what is tested is what the bridge keeps.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,8 +30,10 @@ def bridge_logging(settings):
     """The logging `python -m assistant.bridge serve` installs (file + stderr, redacting), at DEBUG; restored after."""
     root = logging.getLogger()
     saved = (list(root.handlers), root.level)
-    saved_uvicorn = {name: (list(logging.getLogger(name).handlers), logging.getLogger(name).propagate)
-                     for name in ("uvicorn", "uvicorn.error", "uvicorn.access")}
+    saved_uvicorn = {
+        name: (list(logging.getLogger(name).handlers), logging.getLogger(name).propagate)
+        for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+    }
     log_file = settings.data_dir / "bridge.log"
     configure_logging(settings.model_copy(update={"log_file": log_file, "log_level": "DEBUG"}))
     try:
@@ -77,8 +80,12 @@ def test_full_conversations_leave_no_personal_data(
         client.app.state.chat_relay = ChatRelay(down if index % 7 == 0 else dialogue)
         assert client.get("/api/procedures/search", params={"q": item.message}).status_code == 200
         assert client.post("/api/chat", json={"sender": sender, "message": item.message}).status_code == 200
-        assert client.post("/api/feedback", json={"conversation_id": sender, "rating": 1 + index % 5,
-                                                  "comment": item.message}).status_code == 201
+        assert (
+            client.post(
+                "/api/feedback", json={"conversation_id": sender, "rating": 1 + index % 5, "comment": item.message}
+            ).status_code
+            == 201
+        )
     client.app.state.services.questions.flush()
     reports = client.get("/api/staff/reports", params={"limit": 200}, headers=staff_headers["viewer"])
     audit = client.get("/api/staff/audit", headers=staff_headers["viewer"])
@@ -105,6 +112,10 @@ def test_full_conversations_leave_no_personal_data(
         "reports": reports.text + audit.text,
     }
     tokens = [token for item in corpus for token in item.personal]
-    leaks = [(where, token, probes) for where, text in places.items()
-             for token, probes in leaks_in(text, tokens).items() if probes]
+    leaks = [
+        (where, token, probes)
+        for where, text in places.items()
+        for token, probes in leaks_in(text, tokens).items()
+        if probes
+    ]
     assert not leaks, leaks[:20]

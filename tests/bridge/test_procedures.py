@@ -1,4 +1,5 @@
 """Search passthrough and procedure details."""
+
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
@@ -7,14 +8,24 @@ from knowledge_base.search import SearchHit, SearchOutcome
 
 
 def test_search_passes_parameters_and_returns_the_cli_json(client, searcher):
-    searcher.canned["giấy khai sinh"] = SearchOutcome("giấy khai sinh", "ambiguous", [
-        SearchHit("1.001193", "Thủ tục đăng ký khai sinh", "Hộ tịch", 0.81234),
-        SearchHit("1.004884", "Thủ tục đăng ký lại khai sinh", "Hộ tịch", 0.8)])
+    searcher.canned["giấy khai sinh"] = SearchOutcome(
+        "giấy khai sinh",
+        "ambiguous",
+        [
+            SearchHit("1.001193", "Thủ tục đăng ký khai sinh", "Hộ tịch", 0.81234),
+            SearchHit("1.004884", "Thủ tục đăng ký lại khai sinh", "Hộ tịch", 0.8),
+        ],
+    )
     body = client.get("/api/procedures/search", params={"q": "giấy khai sinh", "k": 2, "all_levels": "true"}).json()
     assert searcher.queries[-1] == ("giấy khai sinh", 2, True)
-    assert body == {"query": "giấy khai sinh", "confidence": "ambiguous", "results": [
-        {"code": "1.001193", "name": "Thủ tục đăng ký khai sinh", "field": "Hộ tịch", "score": 0.8123},
-        {"code": "1.004884", "name": "Thủ tục đăng ký lại khai sinh", "field": "Hộ tịch", "score": 0.8}]}
+    assert body == {
+        "query": "giấy khai sinh",
+        "confidence": "ambiguous",
+        "results": [
+            {"code": "1.001193", "name": "Thủ tục đăng ký khai sinh", "field": "Hộ tịch", "score": 0.8123},
+            {"code": "1.004884", "name": "Thủ tục đăng ký lại khai sinh", "field": "Hộ tịch", "score": 0.8},
+        ],
+    }
     assert client.get("/api/procedures/search", params={"q": "x", "k": 0}).status_code == 422
     assert client.get("/api/procedures/search").status_code == 422
 

@@ -1,4 +1,5 @@
 """Migration 2: a question log written with raw (weakly redacted) questions is rewritten to keyword forms."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,8 +31,12 @@ def _version_1_database(settings):
                 text("INSERT INTO question_log (at, query, confidence) VALUES ('2026-01-01 00:00:00', :q, :c)"),
                 {"q": query, "c": confidence},
             )
-        conn.execute(text("INSERT INTO feedback (conversation_id, rating, comment, at) "
-                          "VALUES ('c1', 2, 'ông Nguyễn Văn Tư gọi 0912-345-678', '2026-01-01 00:00:00')"))
+        conn.execute(
+            text(
+                "INSERT INTO feedback (conversation_id, rating, comment, at) "
+                "VALUES ('c1', 2, 'ông Nguyễn Văn Tư gọi 0912-345-678', '2026-01-01 00:00:00')"
+            )
+        )
     engine.dispose()  # closing checkpoints the WAL: the old rows sit in the main file, as in a long-running install
     return make_engine(settings)
 

@@ -2,6 +2,7 @@
 a ticket issued from the chat page (a fake dialogue that issues it through the real tickets API) → the desk page
 calls it → the hall board shows it within 1 s and fetches the spoken announcement → the ticket's public page says
 it was called; then the bridge restarts on the same database and the board reconnects and shows the next call."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -125,7 +126,6 @@ def test_ticket_from_chat_is_called_at_the_desk_shown_and_spoken_on_the_board(tm
     finally:
         browser.close()
         sync.stop()
-
 
 
 class RecordingPrinter:

@@ -1,5 +1,6 @@
 """Desk officers' queue API: desk-scoped tokens; call next / recall / skip / served; the interleaving rule; two
 officers calling at once never get the same ticket; the board state and announcements; the public ticket view."""
+
 from __future__ import annotations
 
 import threading
@@ -24,8 +25,11 @@ def client(make_client, settings):
     """The app as the kiosk and the action server reach it (our own services, proven by the service secret: they
     may declare priority and are not rate-limited), since these tests issue many tickets; the public side is
     `make_client()`."""
-    client = make_client(settings_override=settings.model_copy(
-        update={"service_token": "test-service-secret", "kiosk_print_hosts": ["testclient"]}))
+    client = make_client(
+        settings_override=settings.model_copy(
+            update={"service_token": "test-service-secret", "kiosk_print_hosts": ["testclient"]}
+        )
+    )
     client.headers["X-Service-Token"] = "test-service-secret"  # as the action server sends it
     return client
 
@@ -149,10 +153,13 @@ def test_board_state_and_spoken_announcement(client, desk_tokens):
     assert client.get("/api/board/announcement/999999.wav").status_code == 404
 
 
-@pytest.mark.parametrize(("number", "desk", "expected"), [
-    ("A031", "Quầy 1", "Mời số A, ba mươi mốt, đến quầy một."),
-    ("B105", "Quầy 12", "Mời số B, một trăm linh năm, đến quầy mười hai."),
-])
+@pytest.mark.parametrize(
+    ("number", "desk", "expected"),
+    [
+        ("A031", "Quầy 1", "Mời số A, ba mươi mốt, đến quầy một."),
+        ("B105", "Quầy 12", "Mời số B, một trăm linh năm, đến quầy mười hai."),
+    ],
+)
 def test_announcement_says_numbers_the_vietnamese_way(number, desk, expected):
     assert spoken_text(number, desk) == expected
 
@@ -217,8 +224,12 @@ def test_migration_5_upgrades_a_version_4_database(settings):
         conn.execute(text("DROP TABLE queue_calls"))
         conn.execute(text("DROP TABLE ticket_counters"))
         conn.execute(text("DELETE FROM schema_migrations WHERE version >= 5"))
-        conn.execute(text("INSERT INTO tickets (desk_id, day, seq, number, priority, status, issued_at) "
-                          "VALUES ('Q1', '2026-12-06', 1, 'A001', 'none', 'waiting', '2026-12-06 02:00:00')"))
+        conn.execute(
+            text(
+                "INSERT INTO tickets (desk_id, day, seq, number, priority, status, issued_at) "
+                "VALUES ('Q1', '2026-12-06', 1, 'A001', 'none', 'waiting', '2026-12-06 02:00:00')"
+            )
+        )
     assert migrate(engine) == [number for number, _, _ in MIGRATIONS if number >= 5]
     with engine.connect() as conn:
         public_id = conn.execute(text("SELECT public_id FROM tickets")).scalar_one()

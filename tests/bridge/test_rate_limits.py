@@ -1,4 +1,5 @@
 """Per-client rate limits (token buckets on a fake clock), priority only from conversations, capped search."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,8 +41,12 @@ def test_buckets_are_bounded_and_full_ones_are_forgotten_first():
     assert bucket.take("d") > 0  # the busy client was kept, not forgotten
 
 
-LIMITS = RateLimits(chat=RateLimit(burst=2, per_minute=1), search=RateLimit(burst=2, per_minute=1),
-                    tickets=RateLimit(burst=2, per_minute=1), feedback=RateLimit(burst=2, per_minute=1))
+LIMITS = RateLimits(
+    chat=RateLimit(burst=2, per_minute=1),
+    search=RateLimit(burst=2, per_minute=1),
+    tickets=RateLimit(burst=2, per_minute=1),
+    feedback=RateLimit(burst=2, per_minute=1),
+)
 
 
 @pytest.fixture

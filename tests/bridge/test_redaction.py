@@ -1,4 +1,5 @@
 """assistant.privacy: names, ID/phone/dossier numbers out of stored questions and logs; the keyword form."""
+
 from __future__ import annotations
 
 import glob
@@ -14,34 +15,37 @@ from tests.bridge.privacy_support import leaked, load_corpus
 CORPUS = load_corpus()
 
 
-@pytest.mark.parametrize("text, secret", [
-    ("số CCCD của tôi là 001203004567", "001203004567"),
-    ("cccd 001 203 004 567 nhé", "004 567"),
-    ("cccd 001  203  004  567", "004  567"),
-    ("căn cước 001.203.004.567", "004.567"),
-    ("gọi cho tôi 0912 345 678", "345 678"),
-    ("sđt 0912.345.678", "345.678"),
-    ("sđt 0912-345-678", "345-678"),
-    ("call +84 912 345 678", "912 345"),
-    ("cmnd cũ 012345678", "012345678"),
-    ("hồ sơ 000.00.20.H26-250801-0001 đến đâu rồi", "250801"),
-    ("passport B1234567", "B1234567"),
-    ("4 số cuối căn cước là 4567", "4567"),
-    ("Tên tôi là Nguyễn Văn An, muốn hỏi", "Nguyễn Văn An"),
-    ("tôi tên là trần thị bình", "trần thị bình"),
-    ("ten toi la nguyen van an", "nguyen van an"),
-    ("Họ tên: Trần văn bình", "bình"),
-    ("Tôi là Lê Thị Hoa", "Lê Thị Hoa"),
-    ("đăng ký tạm trú cho chị Ngô Thị Lan", "Ngô Thị Lan"),
-    ("ong nguyen van a hoi", "nguyen van"),
-    ("chị lan ơi cho em hỏi", "lan"),
-    ("cho Nguyễn Minh Khôi đăng ký khai sinh", "Minh Khôi"),
-    ("my name is John Smith", "John Smith"),
-    ("email an.nguyen@example.com", "an.nguyen@example.com"),
-    ("số của tôi là không chín một hai ba bốn năm sáu bảy tám", "ba bốn năm"),  # speech at the kiosk
-    ("đăng ký khai sinh cho nguyễn văn an nhé", "nguyễn văn an"),
-    ("sang ten hoang thi yen", "hoang thi yen"),
-])
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("số CCCD của tôi là 001203004567", "001203004567"),
+        ("cccd 001 203 004 567 nhé", "004 567"),
+        ("cccd 001  203  004  567", "004  567"),
+        ("căn cước 001.203.004.567", "004.567"),
+        ("gọi cho tôi 0912 345 678", "345 678"),
+        ("sđt 0912.345.678", "345.678"),
+        ("sđt 0912-345-678", "345-678"),
+        ("call +84 912 345 678", "912 345"),
+        ("cmnd cũ 012345678", "012345678"),
+        ("hồ sơ 000.00.20.H26-250801-0001 đến đâu rồi", "250801"),
+        ("passport B1234567", "B1234567"),
+        ("4 số cuối căn cước là 4567", "4567"),
+        ("Tên tôi là Nguyễn Văn An, muốn hỏi", "Nguyễn Văn An"),
+        ("tôi tên là trần thị bình", "trần thị bình"),
+        ("ten toi la nguyen van an", "nguyen van an"),
+        ("Họ tên: Trần văn bình", "bình"),
+        ("Tôi là Lê Thị Hoa", "Lê Thị Hoa"),
+        ("đăng ký tạm trú cho chị Ngô Thị Lan", "Ngô Thị Lan"),
+        ("ong nguyen van a hoi", "nguyen van"),
+        ("chị lan ơi cho em hỏi", "lan"),
+        ("cho Nguyễn Minh Khôi đăng ký khai sinh", "Minh Khôi"),
+        ("my name is John Smith", "John Smith"),
+        ("email an.nguyen@example.com", "an.nguyen@example.com"),
+        ("số của tôi là không chín một hai ba bốn năm sáu bảy tám", "ba bốn năm"),  # speech at the kiosk
+        ("đăng ký khai sinh cho nguyễn văn an nhé", "nguyễn văn an"),
+        ("sang ten hoang thi yen", "hoang thi yen"),
+    ],
+)
 def test_personal_data_is_removed(text, secret):
     assert secret not in redact(text)
     assert not leaked(secret, keywords(text))
@@ -78,8 +82,12 @@ def test_ordinary_questions_are_kept(text):
 
 def test_catalogue_questions_are_almost_never_touched():
     """The citizen phrasings of the catalogue hold no personal data: redact() may change at most 1% of them."""
-    asks = [ask for path in glob.glob("knowledge_base/data/citizen_questions/*.yaml")
-            for item in yaml.safe_load(open(path, encoding="utf-8")) for ask in item.get("asks", [])]
+    asks = [
+        ask
+        for path in glob.glob("knowledge_base/data/citizen_questions/*.yaml")
+        for item in yaml.safe_load(open(path, encoding="utf-8"))
+        for ask in item.get("asks", [])
+    ]
     assert len(asks) > 1000
     changed = [ask for ask in asks if redact(ask) != ask]
     assert len(changed) <= len(asks) // 100, changed[:10]
@@ -100,16 +108,19 @@ def test_corpus_is_big_and_varied():
     assert any("  " in m for m in messages) and any("+84" in m for m in messages)
 
 
-@pytest.mark.parametrize("text, form", [
-    ("Cho tôi hỏi đăng ký tạm trú cần những giấy tờ gì?", "dang ky tam tru giay to"),
-    ("đăng ký tạm trú cho chị Ngô Thị Lan, căn cước 001.203.004.567", "dang ky tam tru can cuoc"),
-    ("dang ky tam tru o dau", "dang ky tam tru"),
-    ("thủ tục 1.001193 cần giấy gì", "thu tuc 1.001193 giay"),
-    ("tên tôi là [tên], gọi [số điện thoại]", ""),
-    ("Họ tên: Trần văn bình", ""),
-    ("Tên: Phùng Đức Thắng. Hỏi thủ tục chuyển hộ khẩu", "thu tuc chuyen ho khau"),  # the cue goes with the name
-    ("thay đổi họ tên cho con", "thay doi ho ten"),  # ... but "họ tên" of a question stays
-])
+@pytest.mark.parametrize(
+    "text, form",
+    [
+        ("Cho tôi hỏi đăng ký tạm trú cần những giấy tờ gì?", "dang ky tam tru giay to"),
+        ("đăng ký tạm trú cho chị Ngô Thị Lan, căn cước 001.203.004.567", "dang ky tam tru can cuoc"),
+        ("dang ky tam tru o dau", "dang ky tam tru"),
+        ("thủ tục 1.001193 cần giấy gì", "thu tuc 1.001193 giay"),
+        ("tên tôi là [tên], gọi [số điện thoại]", ""),
+        ("Họ tên: Trần văn bình", ""),
+        ("Tên: Phùng Đức Thắng. Hỏi thủ tục chuyển hộ khẩu", "thu tuc chuyen ho khau"),  # the cue goes with the name
+        ("thay đổi họ tên cho con", "thay doi ho ten"),  # ... but "họ tên" of a question stays
+    ],
+)
 def test_keyword_form(text, form):
     assert keywords(text) == form
 
@@ -120,8 +131,15 @@ def test_log_filter_redacts_messages_args_and_access_query_strings():
     )
     RedactingFilter().filter(record)
     assert "Trần Văn Bốn" not in record.getMessage() and "345 678" not in record.getMessage()
-    access = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
-                               ("127.0.0.1:1", "GET", "/api/procedures/search?q=0912345678", "1.1", 200), None)
+    access = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:1", "GET", "/api/procedures/search?q=0912345678", "1.1", 200),
+        None,
+    )
     RedactingFilter().filter(access)
     assert access.getMessage() == '127.0.0.1:1 - "GET /api/procedures/search HTTP/1.1" 200'
 

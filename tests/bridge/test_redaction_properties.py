@@ -1,5 +1,6 @@
 """Property tests: generated Vietnamese names and ID/phone/dossier numbers, in any case and separator style,
 inside typical sentences, never survive redact() nor the keyword form."""
+
 from __future__ import annotations
 
 import re
@@ -13,25 +14,112 @@ from assistant.privacy.words import default_lexicon
 from knowledge_base.text import fold
 from tests.bridge.privacy_support import leaked
 
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
-            "Dương", "Lý", "Đinh", "Trương", "Đoàn", "Trịnh", "Lâm", "Tạ", "Kiều", "Quách"]
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Trương",
+    "Đoàn",
+    "Trịnh",
+    "Lâm",
+    "Tạ",
+    "Kiều",
+    "Quách",
+]
 MIDDLES = ["Văn", "Thị", "Hữu", "Đức", "Ngọc", "Minh", "Thanh", "Quốc", "Xuân", "Gia", "Bảo"]
-GIVEN = ["An", "Anh", "Bình", "Châu", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Hương",
-         "Huy", "Khánh", "Lan", "Linh", "Long", "Mai", "Minh", "Nam", "Ngân", "Nhung", "Phong", "Phúc", "Phương",
-         "Quân", "Sơn", "Tâm", "Thảo", "Thành", "Thủy", "Trang", "Trung", "Tuấn", "Tùng", "Vân", "Vy", "Yến", "Tám"]
+GIVEN = [
+    "An",
+    "Anh",
+    "Bình",
+    "Châu",
+    "Cường",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hoa",
+    "Hùng",
+    "Hương",
+    "Huy",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Minh",
+    "Nam",
+    "Ngân",
+    "Nhung",
+    "Phong",
+    "Phúc",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Thành",
+    "Thủy",
+    "Trang",
+    "Trung",
+    "Tuấn",
+    "Tùng",
+    "Vân",
+    "Vy",
+    "Yến",
+    "Tám",
+]
 SEPARATORS = ["", " ", "  ", ".", "-", " - ", ". "]
 
 # Sentences a name may sit in; {n} is the name. Lower-case names only where a cue says a name follows.
-CUED = ["Họ tên: {n}", "họ và tên: {n}", "tên tôi là {n}, muốn hỏi", "tôi tên là {n}", "ten toi la {n}",
-        "ông {n} hỏi đăng ký thường trú", "đăng ký tạm trú cho chị {n}", "bà {n} cần xác nhận cư trú",
-        "anh {n} gọi lại giúp", "my name is {n}", "người nộp: {n}", "con tên là {n}"]
+CUED = [
+    "Họ tên: {n}",
+    "họ và tên: {n}",
+    "tên tôi là {n}, muốn hỏi",
+    "tôi tên là {n}",
+    "ten toi la {n}",
+    "ông {n} hỏi đăng ký thường trú",
+    "đăng ký tạm trú cho chị {n}",
+    "bà {n} cần xác nhận cư trú",
+    "anh {n} gọi lại giúp",
+    "my name is {n}",
+    "người nộp: {n}",
+    "con tên là {n}",
+]
 # Without diacritics "chi", "ba" are also chỉ/chi, ba (three): "chi vu an" may be "chỉ vụ án". There a lower-case
 # name is caught only with "van"/"thi" or a family name that is not also a common word (see the next test).
 UNSURE_WITHOUT_ACCENTS = {"đăng ký tạm trú cho chị {n}", "bà {n} cần xác nhận cư trú"}
-CAPITALISED_ONLY = ["đăng ký khai sinh cho {n} nhé", "{n} muốn hỏi thủ tục kết hôn", "xác nhận cho {n}, sinh năm 1990",
-                    "Tôi là {n}", "em là {n}, cần làm căn cước"]
-NUMBER_TEMPLATES = ["cccd {x}", "số điện thoại {x} nhé", "gọi {x}", "{x} là số của tôi", "hồ sơ {x} xong chưa",
-                    "CMND: {x}, hỏi đổi căn cước", "liên hệ {x}"]
+CAPITALISED_ONLY = [
+    "đăng ký khai sinh cho {n} nhé",
+    "{n} muốn hỏi thủ tục kết hôn",
+    "xác nhận cho {n}, sinh năm 1990",
+    "Tôi là {n}",
+    "em là {n}, cần làm căn cước",
+]
+NUMBER_TEMPLATES = [
+    "cccd {x}",
+    "số điện thoại {x} nhé",
+    "gọi {x}",
+    "{x} là số của tôi",
+    "hồ sơ {x} xong chưa",
+    "CMND: {x}, hỏi đổi căn cước",
+    "liên hệ {x}",
+]
 
 
 @st.composite
@@ -42,8 +130,13 @@ def full_names(draw) -> str:
 
 
 def _styled(name: str, style: str) -> str:
-    return {"title": name, "lower": name.lower(), "upper": name.upper(), "ascii": fold(name).title(),
-            "ascii_lower": fold(name)}[style]
+    return {
+        "title": name,
+        "lower": name.lower(),
+        "upper": name.upper(),
+        "ascii": fold(name).title(),
+        "ascii_lower": fold(name),
+    }[style]
 
 
 @st.composite
@@ -52,7 +145,7 @@ def digit_groups(draw, digits: str) -> str:
     groups, at = [], 0
     while at < len(digits):
         size = draw(st.integers(2, 4))
-        groups.append(digits[at:at + size])
+        groups.append(digits[at : at + size])
         at += size
     sep = draw(st.sampled_from(SEPARATORS))
     if draw(st.booleans()):
@@ -84,8 +177,11 @@ PROPERTY = settings(max_examples=300, deadline=None, derandomize=True, suppress_
 
 @pytest.mark.slow  # a property search: 300 generated sentences
 @PROPERTY
-@given(name=full_names(), style=st.sampled_from(["title", "lower", "upper", "ascii", "ascii_lower"]),
-       template=st.sampled_from(CUED))
+@given(
+    name=full_names(),
+    style=st.sampled_from(["title", "lower", "upper", "ascii", "ascii_lower"]),
+    template=st.sampled_from(CUED),
+)
 def test_cued_names_never_survive(name, style, template):
     if style == "ascii_lower" and template in UNSURE_WITHOUT_ACCENTS:
         template = template.replace("chị", "anh").replace("bà", "ông")
@@ -110,8 +206,12 @@ def test_capitalised_names_never_survive(name, style, template):
 
 @pytest.mark.slow  # a property search: 300 generated sentences
 @PROPERTY
-@given(surname=st.sampled_from(SURNAMES), given_name=st.sampled_from(GIVEN), marker=st.sampled_from(["Văn", "Thị", ""]),
-       template=st.sampled_from(sorted(UNSURE_WITHOUT_ACCENTS)))
+@given(
+    surname=st.sampled_from(SURNAMES),
+    given_name=st.sampled_from(GIVEN),
+    marker=st.sampled_from(["Văn", "Thị", ""]),
+    template=st.sampled_from(sorted(UNSURE_WITHOUT_ACCENTS)),
+)
 def test_unaccented_names_after_unsure_honorifics(surname, given_name, marker, template):
     """Caught with "van"/"thi", or when the family name is not also a common word ("ngo" = ngõ, "le" = lệ)."""
     lexicon = default_lexicon()

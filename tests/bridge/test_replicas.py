@@ -5,6 +5,7 @@ cache on B never serves the answer from before, and one alias phrase gets one me
 Most tests start B without its background follower (`knowledge_poll_s=0`) and call `sync.catch_up()` by hand, so
 what is checked is what the log carries; the follower tests only wait (bounded) for B to notice by itself.
 """
+
 from __future__ import annotations
 
 import copy
@@ -99,16 +100,22 @@ def test_alias_card_and_desk_edits_on_a_reach_b(bridges, staff_headers):
     assert b.get("/api/staff/desks", headers=staff_headers["viewer"]).json()["config"] == desks
 
     assert a.delete("/api/staff/desks", headers=staff_headers["editor"]).status_code == 200
-    assert a.delete("/api/staff/aliases", params={"canonical": "nuôi chim yến"},
-                    headers=staff_headers["editor"]).status_code == 200
+    assert (
+        a.delete(
+            "/api/staff/aliases", params={"canonical": "nuôi chim yến"}, headers=staff_headers["editor"]
+        ).status_code
+        == 200
+    )
     services(b).sync.catch_up()
     assert b.get("/api/staff/desks", headers=staff_headers["viewer"]).json()["config"]["desks"][0]["name"] != (
-        "Quầy tiếp nhận số một")
+        "Quầy tiếp nhận số một"
+    )
     assert not any("làm nhà yến xyzq" in e.aliases for e in searcher_b.alias_tables[-1])
 
 
 def test_a_bridge_started_later_has_every_edit_including_cards_on_another_machine(
-        bridges, staff_headers, settings, record, search_settings, knowledge_defaults, tmp_path):
+    bridges, staff_headers, settings, record, search_settings, knowledge_defaults, tmp_path
+):
     import shutil
 
     from fastapi.testclient import TestClient
@@ -122,8 +129,12 @@ def test_a_bridge_started_later_has_every_edit_including_cards_on_another_machin
     assert a.post("/api/staff/procedures", json=record, headers=staff_headers["editor"]).status_code == 201
     other_machine = tmp_path / "other-machine-cards"  # the committed card files, without A's edit
     shutil.copytree(type(search_settings)(_env_file=None).answer_cards_dir, other_machine)
-    app = create_app(settings, search_settings=search_settings.model_copy(update={"answer_cards_dir": other_machine}),
-                     searcher=RecordingSearcher(), knowledge_sources=dict(knowledge_defaults))
+    app = create_app(
+        settings,
+        search_settings=search_settings.model_copy(update={"answer_cards_dir": other_machine}),
+        searcher=RecordingSearcher(),
+        knowledge_sources=dict(knowledge_defaults),
+    )
     with TestClient(app) as c:
         assert c.get(f"/api/procedures/{BIRTH}/card").json()["short_name"] == "Khai sinh (đã sửa)"
         assert c.get(f"/api/procedures/{NEW_CODE}").json()["name"] == NEW_NAME
@@ -144,8 +155,10 @@ def test_an_alias_phrase_saved_to_another_meaning_on_b_is_refused_with_409(bridg
 
 def test_the_same_alias_saved_to_two_meanings_on_two_bridges_at_once_has_one_winner(bridges, staff_headers):
     a, b, _, _ = bridges
-    bodies = {a: {"canonical": "thủ tục đồng thời một", "aliases": ["giấy cùng lúc qwz"]},
-              b: {"canonical": "thủ tục đồng thời hai", "aliases": ["giấy cùng lúc qwz"]}}
+    bodies = {
+        a: {"canonical": "thủ tục đồng thời một", "aliases": ["giấy cùng lúc qwz"]},
+        b: {"canonical": "thủ tục đồng thời hai", "aliases": ["giấy cùng lúc qwz"]},
+    }
     start = threading.Barrier(2)
     answers: dict = {}
 
@@ -163,17 +176,22 @@ def test_the_same_alias_saved_to_two_meanings_on_two_bridges_at_once_has_one_win
     winner = next(client for client, answer in answers.items() if answer.status_code == 201)
     for client in (a, b):
         services(client).sync.catch_up()
-        meanings = [e["canonical"] for e in client.get("/api/staff/aliases", headers=staff_headers["viewer"]).json()[
-            "aliases"] if "giấy cùng lúc qwz" in e["aliases"]]
+        meanings = [
+            e["canonical"]
+            for e in client.get("/api/staff/aliases", headers=staff_headers["viewer"]).json()["aliases"]
+            if "giấy cùng lúc qwz" in e["aliases"]
+        ]
         assert meanings == [bodies[winner]["canonical"]]
 
 
-def test_b_follows_by_itself_notify_on_postgresql_poll_on_sqlite(make_client, settings, staff_headers, record,
-                                                                 db_engine):
+def test_b_follows_by_itself_notify_on_postgresql_poll_on_sqlite(
+    make_client, settings, staff_headers, record, db_engine
+):
     # On PostgreSQL the poll is set far beyond the wait, so only the NOTIFY wake-up can bring the change in time.
     follow = {"knowledge_poll_s": 30.0} if db_engine == "postgresql" else {"knowledge_poll_s": 0.2}
-    a = make_client(searcher_override=RecordingSearcher(), settings_override=settings.model_copy(
-        update={"knowledge_poll_s": 0}))
+    a = make_client(
+        searcher_override=RecordingSearcher(), settings_override=settings.model_copy(update={"knowledge_poll_s": 0})
+    )
     b = make_client(searcher_override=RecordingSearcher(), settings_override=settings.model_copy(update=follow))
     if db_engine == "postgresql":
         assert wait_until(lambda: services(b).sync.listening)
@@ -189,14 +207,20 @@ def test_b_catches_up_after_its_listen_connection_is_cut(make_client, settings, 
         pytest.skip("LISTEN is PostgreSQL's")
     from sqlalchemy import text
 
-    a = make_client(searcher_override=RecordingSearcher(), settings_override=settings.model_copy(
-        update={"knowledge_poll_s": 0}))
-    b = make_client(searcher_override=RecordingSearcher(), settings_override=settings.model_copy(
-        update={"knowledge_poll_s": 0.3}))
+    a = make_client(
+        searcher_override=RecordingSearcher(), settings_override=settings.model_copy(update={"knowledge_poll_s": 0})
+    )
+    b = make_client(
+        searcher_override=RecordingSearcher(), settings_override=settings.model_copy(update={"knowledge_poll_s": 0.3})
+    )
     assert wait_until(lambda: services(b).sync.listening)
     with services(a).db.engine.connect() as conn:  # the server ends every listener's session
-        cut = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                "WHERE query LIKE 'LISTEN knowledge_changes%'")).scalar()
+        cut = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE query LIKE 'LISTEN knowledge_changes%'"
+            )
+        ).scalar()
     assert cut >= 1
     assert a.post("/api/staff/procedures", json=record, headers=staff_headers["editor"]).status_code == 201
     assert wait_until(lambda: b.get(f"/api/procedures/{NEW_CODE}").status_code == 200)
@@ -213,8 +237,10 @@ def test_ready_is_503_while_b_lags_behind_a_committed_edit(make_client, settings
     body = b.get("/health").json()
     assert body["checks"]["knowledge_current"] is False and body["knowledge"]["behind_changes"] == 1
     services(b).sync.catch_up()
-    assert b.get("/ready").json() == {"ready": True, "knowledge": {**b.get("/ready").json()["knowledge"],
-                                                                   "behind_changes": 0, "behind_s": 0.0}}
+    assert b.get("/ready").json() == {
+        "ready": True,
+        "knowledge": {**b.get("/ready").json()["knowledge"], "behind_changes": 0, "behind_s": 0.0},
+    }
 
 
 def test_packed_vectors_round_trip_and_are_refused_from_another_model():

@@ -1,4 +1,5 @@
 """The structured reply (assistant.payload) survives Rasa's REST JSON into the chat API's messages."""
+
 from __future__ import annotations
 
 from assistant.bridge.web.dialogue import parse_rest_reply
@@ -11,8 +12,10 @@ def _custom(kind: str, **fields) -> dict:
 
 def test_a_custom_item_is_attached_to_the_text_before_it():
     card = ProcedureCard(code="1.001193", name="Đăng ký khai sinh", topic="fee", fee="Miễn lệ phí")
-    data = [{"recipient_id": "s", "text": "Miễn lệ phí."},
-            {"recipient_id": "s", "custom": _custom("procedure", procedure=card)}]
+    data = [
+        {"recipient_id": "s", "text": "Miễn lệ phí."},
+        {"recipient_id": "s", "custom": _custom("procedure", procedure=card)},
+    ]
     [message] = parse_rest_reply(data)
     assert message.text == "Miễn lệ phí."
     assert message.data.kind == "procedure"

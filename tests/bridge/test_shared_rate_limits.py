@@ -1,5 +1,6 @@
 """Per-client rate limits in Redis (assistant/bridge/shared_rate_limit.py): the same rule as the in-process
 buckets, one allowance across bridge replicas, and the in-process fallback when Redis is gone. Real redis-server."""
+
 from __future__ import annotations
 
 import random
@@ -60,17 +61,21 @@ def test_without_redis_each_replica_still_limits_by_itself():
     assert [bucket.take("x") == 0 for _ in range(3)] == [True, True, False]
 
 
-def test_40_parallel_requests_over_two_bridges_get_one_allowance(settings, searcher, knowledge_defaults, redis_server,
-                                                                 redis, tmp_path):
+def test_40_parallel_requests_over_two_bridges_get_one_allowance(
+    settings, searcher, knowledge_defaults, redis_server, redis, tmp_path
+):
     """Two real bridges (uvicorn) sharing one Redis: a citizen spreading 40 searches over both gets `burst` of them."""
-    shared = settings.model_copy(update={"redis_url": redis_server.url, "rate_limits": RateLimits(
-        search=RateLimit(burst=5, per_minute=0.01))})
+    shared = settings.model_copy(
+        update={"redis_url": redis_server.url, "rate_limits": RateLimits(search=RateLimit(burst=5, per_minute=0.01))}
+    )
     apps = [create_app(shared, searcher=searcher, knowledge_sources=dict(knowledge_defaults)) for _ in range(2)]
     with serve(apps[0]) as first, serve(apps[1]) as second:
+
         def search(n: int) -> int:
             url = (first, second)[n % 2]
-            return httpx.get(url + "/api/procedures/search", params={"q": "khai sinh"}, trust_env=False,
-                             timeout=30).status_code
+            return httpx.get(
+                url + "/api/procedures/search", params={"q": "khai sinh"}, trust_env=False, timeout=30
+            ).status_code
 
         with ThreadPoolExecutor(16) as pool:
             codes = list(pool.map(search, range(40)))

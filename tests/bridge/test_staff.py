@@ -1,4 +1,5 @@
 """Staff knowledge API: auth and roles, live upsert/delete reaching search, aliases, audit log, re-import."""
+
 from __future__ import annotations
 
 import copy
@@ -72,14 +73,17 @@ def test_overlay_is_reapplied_to_a_fresh_searcher_after_restart(make_client, sta
     assert second.get(f"/api/procedures/{NEW_CODE}").json()["name"] == NEW_NAME
 
 
-@pytest.mark.parametrize("mutate, fragment", [
-    (lambda r: r.pop("name"), "name"),
-    (lambda r: r.update(levels="Cấp xã"), "levels"),
-    (lambda r: r.update(colour="red"), "colour"),
-    (lambda r: r.update(ward_level=False), "ward_level"),
-    (lambda r: r.update(code="1" * 40), "32"),
-    (lambda r: r.update(code="../etc"), "32"),
-])
+@pytest.mark.parametrize(
+    "mutate, fragment",
+    [
+        (lambda r: r.pop("name"), "name"),
+        (lambda r: r.update(levels="Cấp xã"), "levels"),
+        (lambda r: r.update(colour="red"), "colour"),
+        (lambda r: r.update(ward_level=False), "ward_level"),
+        (lambda r: r.update(code="1" * 40), "32"),
+        (lambda r: r.update(code="../etc"), "32"),
+    ],
+)
 def test_invalid_procedures_are_rejected_with_the_reason(client, staff_headers, new_procedure, mutate, fragment):
     mutate(new_procedure)
     response = client.post("/api/staff/procedures", json=new_procedure, headers=staff_headers["editor"])
@@ -122,25 +126,36 @@ def test_import_national_jsonl_line_and_normalised_record(client, searcher, staf
     body = (
         json.dumps(raw, ensure_ascii=False) + "\n" + json.dumps(new_procedure, ensure_ascii=False) + "\n{broken\n"
     ).encode()
-    response = client.post("/api/staff/import", files={"file": ("catalogue.jsonl", body, "application/x-ndjson")},
-                           headers=staff_headers["admin"])
+    response = client.post(
+        "/api/staff/import",
+        files={"file": ("catalogue.jsonl", body, "application/x-ndjson")},
+        headers=staff_headers["admin"],
+    )
     assert response.status_code == 200
     report = response.json()
     assert (report["created"], report["updated"], report["error_count"]) == (1, 1, 1)
     assert report["errors"][0]["line"] == 3
     assert client.get("/api/procedures/1.001193").json()["name"] == "Thủ tục đăng ký khai sinh (bản nhập lại)"
-    again = client.post("/api/staff/import", files={"file": ("catalogue.jsonl", body, "application/x-ndjson")},
-                        headers=staff_headers["admin"]).json()
+    again = client.post(
+        "/api/staff/import",
+        files={"file": ("catalogue.jsonl", body, "application/x-ndjson")},
+        headers=staff_headers["admin"],
+    ).json()
     assert again["unchanged"] == 2 and again["created"] == again["updated"] == 0
 
 
 def test_import_csv_updates_cells_and_creates_new_rows(client, staff_headers):
-    csv_text = ("code,name,field,levels,steps\n"
-                "1.000656,,,,Bước 1: Nộp tờ khai | Bước 2: Nhận kết quả\n"
-                "9.888888,Thủ tục thử nghiệm CSV,Hộ tịch,Cấp xã,\n"
-                "9.777777,,,,\n")
-    response = client.post("/api/staff/import", files={"file": ("edits.csv", csv_text.encode(), "text/csv")},
-                           headers=staff_headers["admin"]).json()
+    csv_text = (
+        "code,name,field,levels,steps\n"
+        "1.000656,,,,Bước 1: Nộp tờ khai | Bước 2: Nhận kết quả\n"
+        "9.888888,Thủ tục thử nghiệm CSV,Hộ tịch,Cấp xã,\n"
+        "9.777777,,,,\n"
+    )
+    response = client.post(
+        "/api/staff/import",
+        files={"file": ("edits.csv", csv_text.encode(), "text/csv")},
+        headers=staff_headers["admin"],
+    ).json()
     assert (response["created"], response["updated"], response["error_count"]) == (1, 1, 1)
     assert client.get("/api/procedures/1.000656").json()["steps"] == ["Bước 1: Nộp tờ khai", "Bước 2: Nhận kết quả"]
     assert client.get("/api/procedures/9.888888").json()["ward_level"] is True
@@ -155,8 +170,11 @@ def test_import_excel(client, staff_headers):
     sheet.append(["9.666666", "Thủ tục thử nghiệm Excel", "Chứng thực", "Cấp xã\nCấp tỉnh"])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = client.post("/api/staff/import", headers=staff_headers["admin"],
-                           files={"file": ("edits.xlsx", buffer.getvalue(), "application/octet-stream")})
+    response = client.post(
+        "/api/staff/import",
+        headers=staff_headers["admin"],
+        files={"file": ("edits.xlsx", buffer.getvalue(), "application/octet-stream")},
+    )
     assert response.json()["created"] == 1
     assert client.get("/api/procedures/9.666666").json()["levels"] == ["Cấp xã", "Cấp tỉnh"]
 
@@ -187,8 +205,10 @@ def test_a_stored_edit_that_no_longer_validates_does_not_stop_the_bridge(
 
 
 def test_import_is_audited_per_procedure_and_reaches_search(client, searcher, staff_headers):
-    csv_text = ("code,name,field,levels\n9.444444,Thủ tục nhập thử một,Hộ tịch,Cấp xã\n"
-                "9.444445,Thủ tục nhập thử hai,Hộ tịch,Cấp xã\n")
+    csv_text = (
+        "code,name,field,levels\n9.444444,Thủ tục nhập thử một,Hộ tịch,Cấp xã\n"
+        "9.444445,Thủ tục nhập thử hai,Hộ tịch,Cấp xã\n"
+    )
     client.post(
         "/api/staff/import", files={"file": ("two.csv", csv_text.encode(), "text/csv")}, headers=staff_headers["admin"]
     )

@@ -1,5 +1,6 @@
 """Staff API: alias saves that merge (never drop aliases) or refuse with 409; answer card edits (validated,
 written to the YAML file, audited, live for AnswerCards.get); reports by date, junk left out, CSV."""
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,11 @@ def khai_sinh(client, headers) -> dict:
 def test_alias_save_for_an_existing_canonical_never_drops_its_aliases(client, staff_headers, searcher):
     before = khai_sinh(client, staff_headers["viewer"])
     assert len(before["aliases"]) >= 50
-    saved = client.post("/api/staff/aliases", json={"canonical": "Khai Sinh", "aliases": ["làm giấy cho bé sơ sinh"]},
-                        headers=staff_headers["editor"])
+    saved = client.post(
+        "/api/staff/aliases",
+        json={"canonical": "Khai Sinh", "aliases": ["làm giấy cho bé sơ sinh"]},
+        headers=staff_headers["editor"],
+    )
     assert saved.status_code == 200
     after = khai_sinh(client, staff_headers["viewer"])
     assert after["aliases"] == before["aliases"] + ["làm giấy cho bé sơ sinh"]
@@ -41,8 +45,12 @@ def test_alias_save_for_an_existing_canonical_never_drops_its_aliases(client, st
 
 def test_alias_create_of_an_existing_canonical_is_refused_naming_it(client, staff_headers):
     before = khai_sinh(client, staff_headers["viewer"])
-    refused = client.post("/api/staff/aliases", params={"mode": "create"},
-                          json={"canonical": "khai sinh", "aliases": ["đẻ"]}, headers=staff_headers["editor"])
+    refused = client.post(
+        "/api/staff/aliases",
+        params={"mode": "create"},
+        json={"canonical": "khai sinh", "aliases": ["đẻ"]},
+        headers=staff_headers["editor"],
+    )
     assert refused.status_code == 409
     body = refused.json()
     assert body["error"] == "alias_exists" and "khai sinh" in body["message"]
@@ -63,8 +71,15 @@ def test_alias_replace_is_explicit_and_audited(client, staff_headers):
         headers=staff_headers["editor"],
     )
     assert replaced.status_code == 200 and replaced.json()["aliases"] == ["rồng"]
-    assert client.post("/api/staff/aliases", params={"mode": "overwrite"}, json={"canonical": "x y", "aliases": ["z"]},
-                       headers=staff_headers["editor"]).status_code == 422
+    assert (
+        client.post(
+            "/api/staff/aliases",
+            params={"mode": "overwrite"},
+            json={"canonical": "x y", "aliases": ["z"]},
+            headers=staff_headers["editor"],
+        ).status_code
+        == 422
+    )
 
 
 @pytest.fixture
@@ -177,8 +192,12 @@ def test_reports_filter_by_date_leave_junk_out_and_export_csv(client, staff_head
     until = (now - timedelta(days=5)).date().isoformat()
     old = client.get("/api/staff/reports", params={"until": until}, headers=staff_headers["viewer"]).json()
     assert [r["keywords"] for r in old["unanswered"]] == ["giay phep cho meo"]
-    assert client.get("/api/staff/reports", params={"since": since, "until": until},
-                      headers=staff_headers["viewer"]).status_code == 422
+    assert (
+        client.get(
+            "/api/staff/reports", params={"since": since, "until": until}, headers=staff_headers["viewer"]
+        ).status_code
+        == 422
+    )
 
     exported = client.get("/api/staff/reports.csv", params={"since": since}, headers=staff_headers["viewer"])
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")

@@ -1,4 +1,5 @@
 """Queue tickets: numbering per desk, positions and wait, priority interleaving, staff calls, restart survival."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -96,10 +97,15 @@ def test_queue_state_survives_a_restart(make_client, staff_headers):
     assert issue(second, desk="Q1")["number"] == "A004"
 
 
-@pytest.mark.parametrize("body, error", [
-    ({"desk": "Q99"}, "unknown_desk"), ({"procedure_code": "0.000000"}, "unknown_procedure"),
-    ({}, "missing_target"), ({"desk": "Q1", "priority": "vip"}, "invalid_request"),
-])
+@pytest.mark.parametrize(
+    "body, error",
+    [
+        ({"desk": "Q99"}, "unknown_desk"),
+        ({"procedure_code": "0.000000"}, "unknown_procedure"),
+        ({}, "missing_target"),
+        ({"desk": "Q1", "priority": "vip"}, "invalid_request"),
+    ],
+)
 def test_bad_ticket_requests(client, body, error):
     response = client.post("/api/tickets", json=body)
     assert 400 <= response.status_code < 500 and response.json()["error"] == error

@@ -1,4 +1,5 @@
 """GET /api/turn (knowledge_base.turn behind the bridge) and where procedures beyond the ward are sent."""
+
 from __future__ import annotations
 
 from knowledge_base.search.engine import ProcedureSearch, SearchTuning
@@ -9,16 +10,27 @@ from tests.knowledge_base.fakes import FakeProcedure, RecordingEncoder
 
 def fake_search() -> ProcedureSearch:
     encoder = RecordingEncoder()
-    search = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                             tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0))
-    search.load([
-        FakeProcedure("1.001193", "Thủ tục đăng ký khai sinh", "Hộ tịch"),
-        FakeProcedure("1.000894", "Thủ tục đăng ký kết hôn", "Hộ tịch"),
-        FakeProcedure("1.014063", "Cấp đổi thẻ căn cước", "Căn cước"),
-        FakeProcedure("1.014064", "Cấp lại thẻ căn cước", "Căn cước"),
-        FakeProcedure("3.000333", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam", "Lý lịch tư pháp",
-                      ward_level=False, levels=["Cấp tỉnh"]),
-    ])
+    search = ProcedureSearch(
+        encoder=encoder,
+        index=NumpyFlatIndex(encoder.dim),
+        lexical=Bm25Scorer(),
+        tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0),
+    )
+    search.load(
+        [
+            FakeProcedure("1.001193", "Thủ tục đăng ký khai sinh", "Hộ tịch"),
+            FakeProcedure("1.000894", "Thủ tục đăng ký kết hôn", "Hộ tịch"),
+            FakeProcedure("1.014063", "Cấp đổi thẻ căn cước", "Căn cước"),
+            FakeProcedure("1.014064", "Cấp lại thẻ căn cước", "Căn cước"),
+            FakeProcedure(
+                "3.000333",
+                "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
+                "Lý lịch tư pháp",
+                ward_level=False,
+                levels=["Cấp tỉnh"],
+            ),
+        ]
+    )
     return search
 
 

@@ -1,6 +1,7 @@
 """The chat page as a phone and a desktop browser show it (real headless Chromium, fake dialogue with canned
 structured replies): the document never scrolls, the log keeps most of the height, answer cards with the portal
 link and QR code, tickets and dossier statuses, confirmation before wiping, and the widget isolated from host CSS."""
+
 from __future__ import annotations
 
 import asyncio
@@ -23,8 +24,10 @@ expect = pytest.importorskip("playwright.sync_api").expect
 SHOTS = Path("/tmp/pages")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-HOSTILE_CSS = ("* { font-family: serif !important; text-transform: uppercase; color: #888; letter-spacing: 3px; }"
-               " button { background: yellow; font-size: 9px; } div { padding: 30px; }")
+HOSTILE_CSS = (
+    "* { font-family: serif !important; text-transform: uppercase; color: #888; letter-spacing: 3px; }"
+    " button { background: yellow; font-size: 9px; } div { padding: 30px; }"
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +38,9 @@ def host_port():
 
 @pytest.fixture(scope="module")
 def bridge_url(tmp_path_factory, host_port):
-    app = build_app(RecordingDialogueClient(scripted_reply), tmp_path_factory.mktemp("bridge"),
-                    f"http://127.0.0.1:{host_port}")
+    app = build_app(
+        RecordingDialogueClient(scripted_reply), tmp_path_factory.mktemp("bridge"), f"http://127.0.0.1:{host_port}"
+    )
     with serve(app) as url:
         yield url
 

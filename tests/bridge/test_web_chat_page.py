@@ -1,4 +1,5 @@
 """Chat page and widget in real headless Chromium against the bridge web routers with a fake dialogue engine."""
+
 from __future__ import annotations
 
 import re
@@ -31,11 +32,21 @@ OWN_SERVICE = {"X-Service-Token": SERVICE_TOKEN}
 def build_app(dialogue, data_dir, ward_site: str) -> FastAPI:
     """The real bridge app (SQLite in a temp dir, fake searcher) with the fake dialogue engine behind /api/chat;
     `ward_site` may frame the chat page (the widget)."""
-    settings = BridgeSettings(_env_file=None, data_dir=data_dir, database_url=None, rasa_url="http://127.0.0.1:9",
-                              action_server_url="http://127.0.0.1:9/health", health_timeout_s=0.2,
-                              widget_frame_ancestors=[ward_site], service_token=SERVICE_TOKEN)
-    app = create_app(settings, searcher=RecordingSearcher(),
-                     knowledge_sources=default_knowledge_sources(SearchSettings(_env_file=None)))
+    settings = BridgeSettings(
+        _env_file=None,
+        data_dir=data_dir,
+        database_url=None,
+        rasa_url="http://127.0.0.1:9",
+        action_server_url="http://127.0.0.1:9/health",
+        health_timeout_s=0.2,
+        widget_frame_ancestors=[ward_site],
+        service_token=SERVICE_TOKEN,
+    )
+    app = create_app(
+        settings,
+        searcher=RecordingSearcher(),
+        knowledge_sources=default_knowledge_sources(SearchSettings(_env_file=None)),
+    )
     app.state.chat_relay = ChatRelay(dialogue)
     app.state.test_settings = settings
     return app
@@ -154,6 +165,7 @@ def test_clarify_buttons_send_payload_and_show_title(page, bridge_url, dialogue)
 
 def test_large_text_toggle_changes_font_size(page, bridge_url):
     page.goto(bridge_url + "/")
+
     def size() -> float:
         return page.evaluate("parseFloat(getComputedStyle(document.querySelector('.msg-text')).fontSize)")
 

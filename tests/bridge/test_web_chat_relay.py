@@ -1,4 +1,5 @@
 """Web chat relay: message checks, reply shaping and the polite fallback, through POST /api/chat."""
+
 from __future__ import annotations
 
 import pytest
@@ -89,8 +90,9 @@ def test_sender_must_be_a_short_opaque_id(sender):
     assert fake.received == []
 
 
-@pytest.mark.parametrize("message", ["<script>alert(1)</script> khai sinh", "khai sinh <img src=x onerror=alert(1)>",
-                                     "</b>", "<!-- x -->"])
+@pytest.mark.parametrize(
+    "message", ["<script>alert(1)</script> khai sinh", "khai sinh <img src=x onerror=alert(1)>", "</b>", "<!-- x -->"]
+)
 def test_html_in_the_message_is_refused_with_a_clear_message(message):
     fake = RecordingDialogueClient()
     response = make_client(fake).post("/api/chat", json={"sender": SENDER, "message": message})
@@ -133,8 +135,10 @@ _PROPERTY_CLIENT = make_client(_PROPERTY_FAKE)
 
 @pytest.mark.slow  # a property search: 150 generated messages through the app
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(sender=st.from_regex(SENDER_PATTERN, fullmatch=True),
-       message=st.one_of(st.text(max_size=2500), st.text(alphabet="<>/ab =\"'", max_size=40)))
+@given(
+    sender=st.from_regex(SENDER_PATTERN, fullmatch=True),
+    message=st.one_of(st.text(max_size=2500), st.text(alphabet="<>/ab =\"'", max_size=40)),
+)
 def test_any_text_gets_a_displayable_answer_and_no_server_error(sender, message):
     _PROPERTY_FAKE.received.clear()
     response = _PROPERTY_CLIENT.post("/api/chat", json={"sender": sender, "message": message})
@@ -169,6 +173,7 @@ def test_shipped_replies_are_vietnamese_first_then_english():
 
 
 # ---- through the real bridge app (error envelope, body limit, settings) — fixtures from conftest.py ----------
+
 
 def test_real_app_uses_settings_rasa_url_and_degrades_when_nothing_listens(client):
     # conftest points rasa_url at 127.0.0.1:9, where nothing listens
@@ -206,4 +211,3 @@ def test_real_app_serves_pages_with_a_strict_content_security_policy(client):
     for bad in ("/web/..%2Fpages.py", "/web/chat_replies.yaml", "/web/missing.js"):
         response = client.get(bad)
         assert response.status_code == 404 and response.json()["error"] == "not_found"
-

@@ -1,4 +1,5 @@
 """RasaRestClient against a real stub Rasa REST server on 127.0.0.1, and with nothing listening."""
+
 from __future__ import annotations
 
 import asyncio
@@ -33,8 +34,11 @@ class StubRasa(BaseHTTPRequestHandler):
         if message == "object":
             return self._send(200, b'{"text": "not a list"}')
         reply = [
-            {"recipient_id": body["sender"], "text": f"Trả lời: {message}",
-             "buttons": [{"title": "Khai sinh", "payload": "/choose_option{\"option\":1}"}]},
+            {
+                "recipient_id": body["sender"],
+                "text": f"Trả lời: {message}",
+                "buttons": [{"title": "Khai sinh", "payload": '/choose_option{"option":1}'}],
+            },
             {"recipient_id": body["sender"], "image": "http://example.invalid/x.png"},
         ]
         self._send(200, json.dumps(reply).encode())
@@ -64,12 +68,19 @@ def test_relays_to_the_rest_webhook_and_parses_text_and_buttons(stub_rasa_url):
     StubRasa.received.clear()
     client = RasaRestClient(stub_rasa_url, timeout_s=5)
     messages = asyncio.run(client.send("conv-123456", "làm khai sinh"))
-    assert StubRasa.received == [{"path": "/webhooks/rest/webhook",
-                                  "body": {"sender": "conv-123456", "message": "làm khai sinh"},
-                                  "key": conversation_key("conv-123456")}]
+    assert StubRasa.received == [
+        {
+            "path": "/webhooks/rest/webhook",
+            "body": {"sender": "conv-123456", "message": "làm khai sinh"},
+            "key": conversation_key("conv-123456"),
+        }
+    ]
     assert [m.to_json() for m in messages] == [
-        {"text": "Trả lời: làm khai sinh", "buttons": [{"title": "Khai sinh", "payload": '/choose_option{"option":1}'}],
-         "data": None}
+        {
+            "text": "Trả lời: làm khai sinh",
+            "buttons": [{"title": "Khai sinh", "payload": '/choose_option{"option":1}'}],
+            "data": None,
+        }
     ]
 
 
@@ -81,8 +92,11 @@ def test_bad_answers_raise_unavailable(stub_rasa_url, message):
 
 def test_metadata_is_sent_in_the_rest_channel_body(stub_rasa_url):
     asyncio.run(RasaRestClient(stub_rasa_url, timeout_s=5).send("conv-123456", "xin chào", {"client": "a-" + "0" * 20}))
-    assert StubRasa.received[-1]["body"] == {"sender": "conv-123456", "message": "xin chào",
-                                             "metadata": {"client": "a-" + "0" * 20}}
+    assert StubRasa.received[-1]["body"] == {
+        "sender": "conv-123456",
+        "message": "xin chào",
+        "metadata": {"client": "a-" + "0" * 20},
+    }
 
 
 def test_turns_in_one_event_loop_share_one_client_and_a_new_loop_gets_its_own(stub_rasa_url):
@@ -162,7 +176,7 @@ def test_a_restarted_rasa_is_answered_on_the_next_turn_not_a_stale_connection():
         first = await client.send("conv-123456", "trước")
         server.shutdown()
         for connection in KeepAliveRasa.connections:  # the old Rasa process is gone: so is its side of the
-            connection.shutdown(socket.SHUT_RDWR)     # kept-alive connection
+            connection.shutdown(socket.SHUT_RDWR)  # kept-alive connection
         server.server_close()
         again = ReusableServer(("127.0.0.1", port), KeepAliveRasa)
         threading.Thread(target=again.serve_forever, daemon=True).start()

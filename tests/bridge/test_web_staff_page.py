@@ -1,4 +1,5 @@
 """Staff page in real headless Chromium against the real bridge app (SQLite, staff API, audit; fake searcher)."""
+
 from __future__ import annotations
 
 import json
@@ -28,9 +29,14 @@ expect = pytest.importorskip("playwright.sync_api").expect
 def bridge(tmp_path_factory):
     cards = tmp_path_factory.mktemp("cards") / "answer_cards"
     shutil.copytree(SearchSettings().answer_cards_dir, cards)
-    settings = BridgeSettings(_env_file=None, data_dir=tmp_path_factory.mktemp("bridge"), database_url=None,
-                              rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/health",
-                              health_timeout_s=0.2)
+    settings = BridgeSettings(
+        _env_file=None,
+        data_dir=tmp_path_factory.mktemp("bridge"),
+        database_url=None,
+        rasa_url="http://127.0.0.1:9",
+        action_server_url="http://127.0.0.1:9/health",
+        health_timeout_s=0.2,
+    )
     search_settings = SearchSettings(_env_file=None, answer_cards_dir=cards)
     sources = default_knowledge_sources(search_settings)
     birth = sources["catalogue"]["1.001193"]
@@ -143,10 +149,13 @@ def test_new_procedure_in_json_mode_with_validation_error_then_delete(page, brid
 
 
 def in_viewport(page, selector) -> bool:
-    return page.evaluate("""(selector) => {
+    return page.evaluate(
+        """(selector) => {
         const box = document.querySelector(selector).getBoundingClientRect();
         return box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight;
-    }""", selector)
+    }""",
+        selector,
+    )
 
 
 def test_save_message_is_inside_the_viewport_on_the_long_form(page, bridge):
@@ -219,8 +228,15 @@ def test_assistant_reads_hints_and_try_a_question(page, bridge):
 def test_card_edit_on_the_staff_page(page, bridge):
     record = api_get(bridge, "/api/procedures/1.001193").json()
     record["name"] = "Thủ tục đăng ký khai sinh (bản sửa cho thẻ)"  # the record changes, so its card is stale
-    assert httpx.post(bridge.url + "/api/staff/procedures", json=record, timeout=10,
-                      headers={"Authorization": f"Bearer {bridge.tokens['editor']}"}).status_code == 200
+    assert (
+        httpx.post(
+            bridge.url + "/api/staff/procedures",
+            json=record,
+            timeout=10,
+            headers={"Authorization": f"Bearer {bridge.tokens['editor']}"},
+        ).status_code
+        == 200
+    )
     current_hash = api_get(bridge, "/api/staff/cards/1.001193").json()["record_hash"]
     sign_in(page, bridge)
     page.fill("#search-q", "1.001193")
@@ -257,8 +273,11 @@ def test_aliases_reports_and_audit(page, bridge):
     page.get_by_role("button", name=re.compile("Lưu từ đồng nghĩa")).click()
     expect(page.locator("#alias-list")).to_contain_text("nuôi rồng, dragon licence")
     stored = api_get(bridge, "/api/staff/aliases").json()["aliases"]
-    assert {"canonical": "giấy phép nuôi rồng", "aliases": ["nuôi rồng", "dragon licence"],
-            "fields": ["Nông nghiệp"]} in stored
+    assert {
+        "canonical": "giấy phép nuôi rồng",
+        "aliases": ["nuôi rồng", "dragon licence"],
+        "fields": ["Nông nghiệp"],
+    } in stored
     page.fill("#alias-filter", "dragon")
     page.get_by_role("button", name="Xoá giấy phép nuôi rồng").click()
     expect(page.locator("#notice")).to_contain_text("Đã xoá")

@@ -1,4 +1,5 @@
 """Helpers for the web browser tests: run an ASGI app under uvicorn on 127.0.0.1 and launch Debian Chromium."""
+
 from __future__ import annotations
 
 import contextlib
@@ -8,8 +9,15 @@ from pathlib import Path
 from tests.servers import free_port, serve  # noqa: F401  (re-exported for the area tests)
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 

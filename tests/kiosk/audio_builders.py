@@ -1,4 +1,5 @@
 """In-memory test audio: silence, tones and noise at 16 kHz."""
+
 from __future__ import annotations
 
 import numpy as np

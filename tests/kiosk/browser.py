@@ -1,4 +1,5 @@
 """Headless Debian Chromium with a WAV file as the fake microphone (never a downloaded browser)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -14,7 +15,8 @@ def chromium_with_microphone(wav: Path) -> Iterator[object]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--use-file-for-fake-audio-capture={wav}"])
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--use-file-for-fake-audio-capture={wav}"]
+        )
         try:
             yield browser
         finally:

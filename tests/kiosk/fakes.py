@@ -1,4 +1,5 @@
 """Recording fakes for the kiosk engines: they keep what they receive and return canned output."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """WAV reading/validation, downmix and resampling."""
+
 from __future__ import annotations
 
 import io
@@ -28,17 +29,20 @@ def test_round_trip_keeps_samples_and_rate():
     assert back.seconds == pytest.approx(0.5, abs=1e-3)
 
 
-@pytest.mark.parametrize("data, reason", [
-    (b"", "empty"),
-    (b"hello, this is not audio at all" * 4, "not a WAV"),
-    (b"RIFF\x10\x00\x00\x00WAVEfmt \x10\x00", "damaged"),
-    (wav_bytes(b""), "no audio samples"),
-    (wav_bytes(bytes(3200), width=1), "8-bit"),
-    (wav_bytes(bytes(3200), rate=8000), "8000 Hz"),
-    (wav_bytes(bytes(3200), rate=96000), "96000 Hz"),
-    (wav_bytes(bytes(6400), channels=2), "2 channels"),
-    (wav_bytes(bytes(6000), channels=6), "6 channels"),
-])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "empty"),
+        (b"hello, this is not audio at all" * 4, "not a WAV"),
+        (b"RIFF\x10\x00\x00\x00WAVEfmt \x10\x00", "damaged"),
+        (wav_bytes(b""), "no audio samples"),
+        (wav_bytes(bytes(3200), width=1), "8-bit"),
+        (wav_bytes(bytes(3200), rate=8000), "8000 Hz"),
+        (wav_bytes(bytes(3200), rate=96000), "96000 Hz"),
+        (wav_bytes(bytes(6400), channels=2), "2 channels"),
+        (wav_bytes(bytes(6000), channels=6), "6 channels"),
+    ],
+)
 def test_unusable_audio_gives_one_line_reason(data, reason):
     with pytest.raises(AudioFormatError) as error:
         read_wav(data)

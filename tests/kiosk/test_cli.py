@@ -1,4 +1,5 @@
 """`python -m kiosk` as a user runs it: exit codes, one-line errors, real espeak-ng and vosk."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,9 @@ needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="Deb
 
 def kiosk(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     environment = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True, cwd=REPO,
-                          env=environment, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args], capture_output=True, text=True, cwd=REPO, env=environment, timeout=120
+    )
 
 
 def assert_one_line_error(done: subprocess.CompletedProcess, *, code: int, contains: str) -> None:
@@ -48,8 +50,12 @@ def test_say_rate_setting_changes_speech_length(tmp_path):
     lengths = []
     for rate in ("100", "250"):
         out = tmp_path / f"r{rate}.wav"
-        assert kiosk("say", "Xin chào bác, mời bác ngồi chờ.", "--out", str(out),
-                     env={"KIOSK_SPEECH_RATE": rate}).returncode == 0
+        assert (
+            kiosk(
+                "say", "Xin chào bác, mời bác ngồi chờ.", "--out", str(out), env={"KIOSK_SPEECH_RATE": rate}
+            ).returncode
+            == 0
+        )
         lengths.append(read_wav(out).seconds)
     assert lengths[0] > 1.5 * lengths[1]
 
@@ -60,11 +66,14 @@ def test_say_with_unknown_voice_is_a_clear_error(tmp_path):
     assert_one_line_error(done, code=1, contains="not installed")
 
 
-@pytest.mark.parametrize("content, contains", [
-    (b"", "empty"),
-    (b"this is not audio" * 10, "not a WAV"),
-    (b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00", "damaged"),
-])
+@pytest.mark.parametrize(
+    "content, contains",
+    [
+        (b"", "empty"),
+        (b"this is not audio" * 10, "not a WAV"),
+        (b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00", "damaged"),
+    ],
+)
 def test_transcribe_bad_files(tmp_path, content, contains):
     path = tmp_path / "question.wav"
     path.write_bytes(content)
@@ -102,8 +111,9 @@ def test_run_without_sound_device_exits_non_zero_with_a_message():
 @pytest.mark.models  # the real Korean vosk model and espeak-ng
 @needs_espeak
 def test_transcribe_korean_json_with_the_real_model(tmp_path):
-    speech = subprocess.run(["espeak-ng", "-v", "ko", "-s", "140", "--stdout", "전화 번호"], capture_output=True,
-                            check=True).stdout
+    speech = subprocess.run(
+        ["espeak-ng", "-v", "ko", "-s", "140", "--stdout", "전화 번호"], capture_output=True, check=True
+    ).stdout
     audio = read_wav(speech)
     path = tmp_path / "ko.wav"
     path.write_bytes(concat(silence(0.3, audio.rate), audio, silence(0.3, audio.rate)).to_wav())
@@ -131,18 +141,35 @@ def test_converse_one_turn_through_a_bridge_on_127_0_0_1(tmp_path):
     @app.post("/api/chat")
     def chat(body: dict) -> dict:
         received.append(body)
-        return ticket_body("Mời bác đến Quầy 1 – Tiếp nhận. Số thứ tự của bác là A007.", number="A007",
-                           desk=Desk(id="quay-1", name="Quầy 1 – Tiếp nhận"))
+        return ticket_body(
+            "Mời bác đến Quầy 1 – Tiếp nhận. Số thứ tự của bác là A007.",
+            number="A007",
+            desk=Desk(id="quay-1", name="Quầy 1 – Tiếp nhận"),
+        )
 
-    speech = read_wav(subprocess.run(["espeak-ng", "-v", "ko", "-s", "140", "--stdout", "병원"], capture_output=True,
-                                     check=True).stdout)
+    speech = read_wav(
+        subprocess.run(
+            ["espeak-ng", "-v", "ko", "-s", "140", "--stdout", "병원"], capture_output=True, check=True
+        ).stdout
+    )
     question, reply = tmp_path / "q.wav", tmp_path / "reply.wav"
     question.write_bytes(concat(silence(0.3, speech.rate), speech, silence(0.3, speech.rate)).to_wav())
     phrases = tmp_path / "phrases.txt"
     phrases.write_text("안녕하세요\n병원\n서울\n", encoding="utf-8")
     with serve(app) as url:
-        done = kiosk("converse", str(question), "--out", str(reply), "--model", str(korean_model_dir()),
-                     "--phrases", str(phrases), "--bridge", url, "--json")
+        done = kiosk(
+            "converse",
+            str(question),
+            "--out",
+            str(reply),
+            "--model",
+            str(korean_model_dir()),
+            "--phrases",
+            str(phrases),
+            "--bridge",
+            url,
+            "--json",
+        )
     assert done.returncode == 0, done.stderr
     assert [body["message"] for body in received] == ["병원"]
     assert received[0]["sender"].startswith("kiosk-")
@@ -157,14 +184,28 @@ def test_converse_one_turn_through_a_bridge_on_127_0_0_1(tmp_path):
 def test_converse_with_the_bridge_down_still_answers_politely_and_exits_3(tmp_path):
     from tests.kiosk.support import free_port
 
-    speech = read_wav(subprocess.run(["espeak-ng", "-v", "ko", "-s", "140", "--stdout", "서울"], capture_output=True,
-                                     check=True).stdout)
+    speech = read_wav(
+        subprocess.run(
+            ["espeak-ng", "-v", "ko", "-s", "140", "--stdout", "서울"], capture_output=True, check=True
+        ).stdout
+    )
     question, reply = tmp_path / "q.wav", tmp_path / "reply.wav"
     question.write_bytes(concat(silence(0.3, speech.rate), speech, silence(0.3, speech.rate)).to_wav())
     phrases = tmp_path / "phrases.txt"
     phrases.write_text("병원\n서울\n", encoding="utf-8")
-    done = kiosk("converse", str(question), "--out", str(reply), "--model", str(korean_model_dir()),
-                 "--phrases", str(phrases), "--bridge", f"http://127.0.0.1:{free_port()}", "--json")
+    done = kiosk(
+        "converse",
+        str(question),
+        "--out",
+        str(reply),
+        "--model",
+        str(korean_model_dir()),
+        "--phrases",
+        str(phrases),
+        "--bridge",
+        f"http://127.0.0.1:{free_port()}",
+        "--json",
+    )
     assert done.returncode == 3
     assert json.loads(done.stdout)["kind"] == "unavailable"
     assert done.stderr.strip().splitlines() == [done.stderr.strip()] and "did not answer" in done.stderr

@@ -1,4 +1,5 @@
 """The kiosk conversation speaks the structured reply's short form and passes the payload on to the screen."""
+
 from __future__ import annotations
 
 from kiosk.conversation import KioskConversation, TurnKind
@@ -6,8 +7,10 @@ from kiosk.stt import Transcript
 from tests.kiosk.fakes import FakeDialogue, FakeSpeechToText, FakeTextToSpeech
 from tests.kiosk.payloads import procedure_body
 
-LONG_TEXT = ("Thủ tục Đăng ký khai sinh. Giấy tờ cần mang: tờ khai; giấy chứng sinh; căn cước của cha hoặc mẹ. "
-             "Lệ phí: miễn. Thời gian: trong ngày. Nói 'chi tiết' để nghe thêm…")
+LONG_TEXT = (
+    "Thủ tục Đăng ký khai sinh. Giấy tờ cần mang: tờ khai; giấy chứng sinh; căn cước của cha hoặc mẹ. "
+    "Lệ phí: miễn. Thời gian: trong ngày. Nói 'chi tiết' để nghe thêm…"
+)
 
 
 def conversation(bodies):

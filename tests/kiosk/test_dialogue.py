@@ -1,4 +1,5 @@
 """HTTP dialogue client against a real server on 127.0.0.1, and what the kiosk reads from structured replies."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,10 +23,16 @@ def chat_app() -> FastAPI:
         if body["message"] == "broken":
             return PlainTextResponse("oops", status_code=500)
         answer = ticket_body(f"Số thứ tự của bác là B105. Bạn hỏi: {body['message']}", number="B105")
-        return {"messages": [
-            {"text": "Thủ tục Đăng ký khai sinh (1.001193).",
-             "buttons": [{"title": "Lấy số thứ tự", "payload": "/ask_queue_ticket"}]},
-            *answer["messages"]], "degraded": False}
+        return {
+            "messages": [
+                {
+                    "text": "Thủ tục Đăng ký khai sinh (1.001193).",
+                    "buttons": [{"title": "Lấy số thứ tự", "payload": "/ask_queue_ticket"}],
+                },
+                *answer["messages"],
+            ],
+            "degraded": False,
+        }
 
     return app
 
@@ -55,8 +62,9 @@ def test_server_error_and_unreachable_bridge_are_dialogue_unavailable(bridge_url
 
 
 def test_desk_and_ticket_come_only_from_the_payload_never_from_the_prose():
-    prose_only = DialogueReply.from_chat_json({"messages": [
-        {"text": "Mời bác đến Quầy 2 – Hộ tịch. Số thứ tự của bác là A012."}]})
+    prose_only = DialogueReply.from_chat_json(
+        {"messages": [{"text": "Mời bác đến Quầy 2 – Hộ tịch. Số thứ tự của bác là A012."}]}
+    )
     assert (prose_only.desk, prose_only.ticket, prose_only.payload) == (None, None, None)
     card = DialogueReply.from_chat_json(procedure_body("Đăng ký khai sinh: cần tờ khai ..."))
     assert (card.desk, card.ticket) == (DESK_2.name, None)
@@ -71,10 +79,16 @@ def test_suggestions_are_tappable_but_not_numbered_choices():
 
 
 def test_clarify_choices_in_the_payload_become_buttons():
-    payload = ReplyPayload(kind="clarify", choices=[Choice(title="Đăng ký khai sinh", payload=option_payload(1)),
-                                                    Choice(title="Đăng ký khai tử", payload=option_payload(2))])
-    reply = DialogueReply.from_chat_json({"messages": [{"text": "Thủ tục nào?",
-                                                        "data": payload.model_dump(mode="json")}]})
+    payload = ReplyPayload(
+        kind="clarify",
+        choices=[
+            Choice(title="Đăng ký khai sinh", payload=option_payload(1)),
+            Choice(title="Đăng ký khai tử", payload=option_payload(2)),
+        ],
+    )
+    reply = DialogueReply.from_chat_json(
+        {"messages": [{"text": "Thủ tục nào?", "data": payload.model_dump(mode="json")}]}
+    )
     assert [(b.title, b.payload) for b in reply.buttons] == [
         ("Đăng ký khai sinh", option_payload(1)),
         ("Đăng ký khai tử", option_payload(2)),
@@ -82,15 +96,23 @@ def test_clarify_choices_in_the_payload_become_buttons():
 
 
 def test_speech_form_is_used_when_present_else_the_text():
-    reply = DialogueReply.from_chat_json({"messages": [
-        {"text": "Chào bác."},
-        procedure_body("Một câu trả lời dài với danh sách giấy tờ.", speech="Khai sinh cần tờ khai.")["messages"][0]]})
+    reply = DialogueReply.from_chat_json(
+        {
+            "messages": [
+                {"text": "Chào bác."},
+                procedure_body("Một câu trả lời dài với danh sách giấy tờ.", speech="Khai sinh cần tờ khai.")[
+                    "messages"
+                ][0],
+            ]
+        }
+    )
     assert reply.speech.splitlines() == ["Chào bác.", "Khai sinh cần tờ khai."]
 
 
 def test_invalid_payload_is_ignored_and_junk_messages_skipped():
-    reply = DialogueReply.from_chat_json({"messages": [
-        None, {"text": "  "}, {"text": "Hệ thống bận", "data": {"kind": "not-a-kind"}}], "degraded": True})
+    reply = DialogueReply.from_chat_json(
+        {"messages": [None, {"text": "  "}, {"text": "Hệ thống bận", "data": {"kind": "not-a-kind"}}], "degraded": True}
+    )
     assert reply.texts == ["Hệ thống bận"] and reply.degraded and reply.payload is None and reply.desk is None
 
 

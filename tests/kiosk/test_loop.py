@@ -1,4 +1,5 @@
 """The kiosk state machine and turn logic with recording fakes (no sound card, no models)."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,11 +39,22 @@ def make_loop(transcripts, bodies=(), sessions=None, *, unavailable=False):
 
 def test_full_session_greets_answers_follow_up_and_returns_to_idle():
     loop, stt, tts, dialogue, screen, player = make_loop(
-        [("đăng ký khai sinh", 0.9), ("số một", 0.8)], [CLARIFY, ANSWER])
+        [("đăng ký khai sinh", 0.9), ("số một", 0.8)], [CLARIFY, ANSWER]
+    )
     assert loop.run_session() is True
     S = KioskState
-    assert loop.states == [S.IDLE, S.GREETING, S.LISTENING, S.TRANSCRIBING, S.REPLYING,
-                           S.LISTENING, S.TRANSCRIBING, S.REPLYING, S.LISTENING, S.IDLE]
+    assert loop.states == [
+        S.IDLE,
+        S.GREETING,
+        S.LISTENING,
+        S.TRANSCRIBING,
+        S.REPLYING,
+        S.LISTENING,
+        S.TRANSCRIBING,
+        S.REPLYING,
+        S.LISTENING,
+        S.IDLE,
+    ]
     assert screen.states == loop.states
     # the recogniser got each utterance (tone plus pre-roll and hangover), not the silence around it
     assert len(stt.received) == 2 and all(1.0 < clip.seconds < 2.0 for clip in stt.received)
@@ -64,8 +76,9 @@ def test_full_session_greets_answers_follow_up_and_returns_to_idle():
 
 
 def test_empty_or_unsure_transcript_asks_again_and_offers_typing():
-    loop, stt, tts, dialogue, screen, _ = make_loop([("", 0.0), ("khai sinh", 0.2)],
-                                                    sessions=[spoken_question() + spoken_question()])
+    loop, stt, tts, dialogue, screen, _ = make_loop(
+        [("", 0.0), ("khai sinh", 0.2)], sessions=[spoken_question() + spoken_question()]
+    )
     loop.run_session()
     not_heard = [turn for turn in screen.turns if turn.kind is TurnKind.NOT_HEARD]
     assert len(not_heard) == 2
@@ -89,8 +102,9 @@ def test_follow_ups_are_capped():
 
 
 def test_run_serves_sessions_until_the_source_stops():
-    loop, stt, tts, dialogue, *_ = make_loop([("xin chào", 0.9), ("cảm ơn", 0.9)],
-                                             sessions=[spoken_question(), spoken_question()])
+    loop, stt, tts, dialogue, *_ = make_loop(
+        [("xin chào", 0.9), ("cảm ơn", 0.9)], sessions=[spoken_question(), spoken_question()]
+    )
     loop.run()
     senders = [sender for sender, _ in dialogue.received]
     assert [message for _, message in dialogue.received] == ["xin chào", "cảm ơn"]
@@ -98,8 +112,7 @@ def test_run_serves_sessions_until_the_source_stops():
 
 
 def test_dialogue_down_is_a_polite_spoken_apology():
-    loop, _, tts, dialogue, screen, _ = make_loop([("khai sinh", 0.9)], unavailable=True,
-                                                  sessions=[spoken_question()])
+    loop, _, tts, dialogue, screen, _ = make_loop([("khai sinh", 0.9)], unavailable=True, sessions=[spoken_question()])
     loop.run_session()
     turn = next(turn for turn in screen.turns if turn.kind is TurnKind.UNAVAILABLE)
     assert turn.message_sent == "khai sinh" and "tạm gián đoạn" in turn.display_text
@@ -119,8 +132,12 @@ def test_typed_text_and_touched_buttons():
 
 @pytest.mark.parametrize("confidence, kind", [(0.49, TurnKind.NOT_HEARD), (0.5, TurnKind.REPLY)])
 def test_confidence_threshold(confidence, kind):
-    conversation = KioskConversation(stt=FakeSpeechToText([("khai sinh", confidence)]), tts=FakeTextToSpeech(),
-                                     dialogue=FakeDialogue(), min_confidence=0.5)
+    conversation = KioskConversation(
+        stt=FakeSpeechToText([("khai sinh", confidence)]),
+        tts=FakeTextToSpeech(),
+        dialogue=FakeDialogue(),
+        min_confidence=0.5,
+    )
     assert conversation.hear(concat(quiet(0.2), tone(0.5))).kind is kind
 
 
@@ -128,8 +145,9 @@ def test_console_screen_shows_transcript_options_desk_and_ticket(capsys):
     from kiosk.loop import ConsoleScreen
     from kiosk.stt import Transcript
 
-    conversation = KioskConversation(stt=FakeSpeechToText(), tts=FakeTextToSpeech(),
-                                     dialogue=FakeDialogue([CLARIFY, ANSWER]))
+    conversation = KioskConversation(
+        stt=FakeSpeechToText(), tts=FakeTextToSpeech(), dialogue=FakeDialogue([CLARIFY, ANSWER])
+    )
     screen = ConsoleScreen()
     screen.show_transcript(Transcript("", 0.0, 1.0))
     screen.show_turn(conversation.typed("khai sinh"))
@@ -143,8 +161,9 @@ def test_console_screen_shows_transcript_options_desk_and_ticket(capsys):
 def test_long_answers_are_shown_in_full_but_read_only_in_part():
     long_text = " ".join(f"Bước {n}: nộp giấy tờ số {n} tại quầy tiếp nhận của phường." for n in range(1, 40))
     tts = FakeTextToSpeech()
-    conversation = KioskConversation(stt=FakeSpeechToText(), tts=tts,
-                                     dialogue=FakeDialogue([{"messages": [{"text": long_text}]}]))
+    conversation = KioskConversation(
+        stt=FakeSpeechToText(), tts=tts, dialogue=FakeDialogue([{"messages": [{"text": long_text}]}])
+    )
     result = conversation.typed("các bước")
     assert result.display_text == long_text
     assert result.spoken_text.endswith("Chi tiết xin xem trên màn hình.")

@@ -1,4 +1,5 @@
 """The kiosk's own sentences come from a staff-editable file; a broken file names the phrase that is wrong."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,12 +21,15 @@ def test_the_shipped_phrases_load_vietnamese_and_english():
     assert phrases.greeting and phrases.greeting_en and phrases.greeting != phrases.greeting_en
 
 
-@pytest.mark.parametrize("change, named", [
-    (lambda data: data.pop("goodbye_en"), "goodbye_en: Field required"),
-    (lambda data: data.update(greeting="   "), "greeting: String should have at least 1 character"),
-    (lambda data: data.update(farewell="Chào"), "farewell: Extra inputs are not permitted"),
-    (lambda data: data.update(choice_item="số {number}"), "choice_item: choice_item must contain"),
-])
+@pytest.mark.parametrize(
+    "change, named",
+    [
+        (lambda data: data.pop("goodbye_en"), "goodbye_en: Field required"),
+        (lambda data: data.update(greeting="   "), "greeting: String should have at least 1 character"),
+        (lambda data: data.update(farewell="Chào"), "farewell: Extra inputs are not permitted"),
+        (lambda data: data.update(choice_item="số {number}"), "choice_item: choice_item must contain"),
+    ],
+)
 def test_a_broken_phrases_file_is_one_error_naming_the_phrase(tmp_path, change, named):
     path = _write(tmp_path, change)
     with pytest.raises(PhrasesError) as error:

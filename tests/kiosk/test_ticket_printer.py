@@ -1,5 +1,6 @@
 """Printed queue tickets: the ESC/POS bytes (python-escpos Dummy printer) hold the number, the desk and a native QR
 code (GS ( k) of the public page; printer errors are reported, not raised raw."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,7 +27,7 @@ def test_escpos_bytes_hold_number_desk_and_qr_of_the_public_page():
     assert b"A031" in data and b"Quay 1 - Ho tich, chung thuc" in data and b"Nguoi cao tuoi" in data
     assert QR_COMMAND in data
     qr_store = data.index(QR_COMMAND + bytes([len(TICKET.url) + 3, 0]) + b"1P0")  # GS ( k pL pH cn=49 fn=80 m=48
-    assert data[qr_store + 8: qr_store + 8 + len(TICKET.url)] == TICKET.url.encode()
+    assert data[qr_store + 8 : qr_store + 8 + len(TICKET.url)] == TICKET.url.encode()
     assert data.rstrip().endswith(b"\x1dV\x00") or b"\x1dV" in data  # paper cut
 
 
@@ -55,4 +56,3 @@ def test_file_printer_writes_the_bytes(tmp_path):
 
 def test_plain_folds_vietnamese_for_printers_without_cp1258():
     assert plain("Đăng ký khai sinh – Quầy 2") == "Dang ky khai sinh - Quay 2"
-

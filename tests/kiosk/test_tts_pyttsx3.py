@@ -1,4 +1,5 @@
 """Real pyttsx3 (espeak driver) + real espeak-ng: complete WAVs back to back, rate, voices, threads, selection."""
+
 from __future__ import annotations
 
 import json
@@ -48,8 +49,9 @@ SENTENCES = [
 
 def espeak_cli_seconds(text: str, rate: int, voice: str = "aav/vi") -> float:
     """Length of what `espeak-ng --stdout` says for the same text, voice and rate: the reference."""
-    done = subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "--stdout", text], capture_output=True,
-                          check=True, timeout=30)
+    done = subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", str(rate), "--stdout", text], capture_output=True, check=True, timeout=30
+    )
     return read_wav(done.stdout, max_seconds=3600).seconds
 
 
@@ -84,8 +86,15 @@ def test_ten_back_to_back_sentences_are_complete_with_each_engines_rate(tmp_path
     # or empty file, a file holding another sentence, or a rate left over from the other engine all miss the
     # espeak-ng reference by more than 10 %.
     plan = [(sentence, 130 if index % 2 == 0 else 220) for index, sentence in enumerate(SENTENCES)]
-    done = subprocess.run([sys.executable, "-c", BACK_TO_BACK, str(tmp_path)], input=json.dumps(plan), text=True,
-                          capture_output=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", BACK_TO_BACK, str(tmp_path)],
+        input=json.dumps(plan),
+        text=True,
+        capture_output=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""  # the driver's "Audio saved to ..." chatter stays off stdout
     for index, (sentence, rate) in enumerate(plan):
@@ -103,7 +112,8 @@ def test_slower_rate_gives_longer_speech(slow, fast):
 def test_english_and_regional_voices(slow):
     english = slow.synthesize("Please go to desk two on the ground floor.", "en")
     assert read_wav(english).seconds == pytest.approx(
-        espeak_cli_seconds("Please go to desk two on the ground floor.", 130, "gmw/en-us"), rel=0.10)
+        espeak_cli_seconds("Please go to desk two on the ground floor.", 130, "gmw/en-us"), rel=0.10
+    )
     north = slow.synthesize("Mời bác đến quầy số hai.", "vi")
     assert north != slow.synthesize("Mời bác đến quầy số hai.", "south")
 
@@ -124,8 +134,7 @@ def test_three_threads_at_once_each_get_their_own_complete_wav(slow, fast):
     def speak(worker: int) -> None:
         engine, rate = (fast, 220) if worker == 1 else (slow, 130)
         try:
-            results[worker] = [(text, rate, engine.synthesize(text))
-                               for text in SENTENCES[worker * 3:worker * 3 + 3]]
+            results[worker] = [(text, rate, engine.synthesize(text)) for text in SENTENCES[worker * 3 : worker * 3 + 3]]
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 

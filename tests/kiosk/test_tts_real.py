@@ -1,4 +1,5 @@
 """Real espeak-ng synthesis through pyttsx3 (needs Debian espeak-ng)."""
+
 from __future__ import annotations
 
 import shutil

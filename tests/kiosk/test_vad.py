@@ -1,4 +1,5 @@
 """Energy endpointing on audio built in memory (silence, tones, low noise)."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,8 +8,14 @@ from kiosk.audio import concat
 from kiosk.vad import EndpointState, EnergyEndpointer, VadConfig, find_utterance, frame_level_dbfs
 from tests.kiosk.audio_builders import noise, quiet, tone
 
-CONFIG = VadConfig(threshold_dbfs=-40, hangover_ms=600, opener_ms=1000, opener_hangover_ms=1100,
-                   no_speech_timeout_s=2.0, max_utterance_s=5.0)
+CONFIG = VadConfig(
+    threshold_dbfs=-40,
+    hangover_ms=600,
+    opener_ms=1000,
+    opener_hangover_ms=1100,
+    no_speech_timeout_s=2.0,
+    max_utterance_s=5.0,
+)
 
 
 def test_levels():
@@ -33,7 +40,7 @@ def test_small_chunks_give_the_same_result_as_one_push():
     whole.push(clip.samples)
     pieces = EnergyEndpointer(CONFIG)
     for start in range(0, len(clip.samples), 322):
-        pieces.push(clip.samples[start:start + 322])
+        pieces.push(clip.samples[start : start + 322])
     assert pieces.state is EndpointState.ENDED and pieces.utterance == whole.utterance
 
 

@@ -1,4 +1,5 @@
 """Recording fakes for the search engines: they keep what they received and answer deterministically."""
+
 from __future__ import annotations
 
 import hashlib
@@ -36,17 +37,28 @@ class RecordingEncoder:
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
-def FakeProcedure(code: str, name: str, field: str, *, ward_level: bool = True, result: str = "",
-                  levels: list[str] | None = None) -> Procedure:
+def FakeProcedure(
+    code: str, name: str, field: str, *, ward_level: bool = True, result: str = "", levels: list[str] | None = None
+) -> Procedure:
     """A real catalogue record (through ``Procedure.from_dict``, so a change of the record's fields breaks the fakes
     here) with the fields search reads set and every other field empty."""
     levels = levels if levels is not None else (["Cấp xã"] if ward_level else ["Cấp tỉnh"])
-    return Procedure.from_dict({**_EMPTY_RECORD, "code": code, "name": name, "field": field, "levels": levels,
-                                "ward_level": ward_level, "result": result})
+    return Procedure.from_dict(
+        {
+            **_EMPTY_RECORD,
+            "code": code,
+            "name": name,
+            "field": field,
+            "levels": levels,
+            "ward_level": ward_level,
+            "result": result,
+        }
+    )
 
 
 _EMPTY_RECORD: dict[str, object] = {
-    name: [] if name in ("levels", "applicants", "related_procedures", "steps", "channels", "documents", "legal_basis")
+    name: []
+    if name in ("levels", "applicants", "related_procedures", "steps", "channels", "documents", "legal_basis")
     else ""
     for name in Procedure.__dataclass_fields__
 }
@@ -73,7 +85,11 @@ def turn_search(procedures: list[Procedure]):
     from knowledge_base.search.vector_index import NumpyFlatIndex
 
     encoder = RecordingEncoder()
-    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                             tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0))
+    engine = ProcedureSearch(
+        encoder=encoder,
+        index=NumpyFlatIndex(encoder.dim),
+        lexical=Bm25Scorer(),
+        tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0),
+    )
     engine.load(procedures)
     return engine

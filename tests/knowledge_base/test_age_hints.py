@@ -1,4 +1,5 @@
 """Age stated in an ID-card question picks the catalogue's age bracket."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,19 +7,22 @@ import pytest
 from knowledge_base.search.age_hints import FROM_14, UNDER_14, age_hint
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("Làm thẻ căn cước cho con 10 tuổi", UNDER_14),
-    ("lam cccd cho be 5 tuoi", UNDER_14),
-    ("I want to make ID card for my son, he is 16", FROM_14),
-    ("my daughter is 7 years old, does she need an ID card?", UNDER_14),
-    ("con tôi 14 tuổi làm căn cước ở đâu", FROM_14),
-    ("con gái tôi mới lên bảy tuổi, trẻ con có phải làm căn cước không", UNDER_14),
-    ("cháu mười lăm tuổi làm căn cước", FROM_14),
-    ("làm căn cước cho người dưới 14 tuổi 10 tuổi", ""),  # bracket already named
-    ("làm căn cước cần gì", ""),  # no age
-    ("Năm nay tròn 40 tuổi thì có phải đổi thẻ căn cước không?", ""),  # an adult: renewal, not the bracket
-    ("đăng ký khai sinh cho bé 2 tuổi", ""),  # not about an ID card
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("Làm thẻ căn cước cho con 10 tuổi", UNDER_14),
+        ("lam cccd cho be 5 tuoi", UNDER_14),
+        ("I want to make ID card for my son, he is 16", FROM_14),
+        ("my daughter is 7 years old, does she need an ID card?", UNDER_14),
+        ("con tôi 14 tuổi làm căn cước ở đâu", FROM_14),
+        ("con gái tôi mới lên bảy tuổi, trẻ con có phải làm căn cước không", UNDER_14),
+        ("cháu mười lăm tuổi làm căn cước", FROM_14),
+        ("làm căn cước cho người dưới 14 tuổi 10 tuổi", ""),  # bracket already named
+        ("làm căn cước cần gì", ""),  # no age
+        ("Năm nay tròn 40 tuổi thì có phải đổi thẻ căn cước không?", ""),  # an adult: renewal, not the bracket
+        ("đăng ký khai sinh cho bé 2 tuổi", ""),  # not about an ID card
+        ("", ""),
+    ],
+)
 def test_age_hint(question, expected):
     assert age_hint(question) == expected

@@ -1,4 +1,5 @@
 """Alias table: the committed staff file against the catalogue, matching rules, and validation errors."""
+
 from __future__ import annotations
 
 import json
@@ -16,15 +17,38 @@ RAW_CATALOGUE = NATIONAL_CATALOGUE
 
 # Ward-level fields citizens commonly visit for (exact catalogue `linh_vuc` names): each must have aliases.
 COMMON_WARD_FIELDS = [
-    "Hộ tịch", "Chứng thực", "Đăng ký, quản lý cư trú", "Cấp, quản lý căn cước", "Định danh và xác thực điện tử",
-    "Đất đai", "Tài chính đất đai", "Thực hiện chính sách BHXH", "Chi trả các chế độ BHXH",
-    "Thực hiện chính sách BHYT", "Thu BHXH, BHYT, BHTN, BH tai nạn lao động, BNN", "Cấp sổ BHXH, thẻ BHYT",
-    "Thành lập và hoạt động doanh nghiệp (hộ kinh doanh)", "Người có công", "Giảm nghèo", "Nuôi con nuôi",
-    "Hòa giải ở cơ sở", "Hoạt động xây dựng", "Nhà ở và công sở",
-    "Đăng ký, quản lý phương tiện giao thông cơ giới, xe máy chuyên dùng", "Hàng hải và đường thủy nội địa",
-    "Quản lý xuất nhập cảnh", "Khiếu nại, tố cáo", "Bồi thường nhà nước", "Đăng ký biện pháp bảo đảm",
-    "Nông nghiệp", "Thủy lợi", "Lâm nghiệp", "Thủy sản", "Trồng trọt",
-    "Thành lập và hoạt động của tổ hợp tác, hợp tác xã, liên hiệp hợp tác xã", "Phòng cháy, chữa cháy",
+    "Hộ tịch",
+    "Chứng thực",
+    "Đăng ký, quản lý cư trú",
+    "Cấp, quản lý căn cước",
+    "Định danh và xác thực điện tử",
+    "Đất đai",
+    "Tài chính đất đai",
+    "Thực hiện chính sách BHXH",
+    "Chi trả các chế độ BHXH",
+    "Thực hiện chính sách BHYT",
+    "Thu BHXH, BHYT, BHTN, BH tai nạn lao động, BNN",
+    "Cấp sổ BHXH, thẻ BHYT",
+    "Thành lập và hoạt động doanh nghiệp (hộ kinh doanh)",
+    "Người có công",
+    "Giảm nghèo",
+    "Nuôi con nuôi",
+    "Hòa giải ở cơ sở",
+    "Hoạt động xây dựng",
+    "Nhà ở và công sở",
+    "Đăng ký, quản lý phương tiện giao thông cơ giới, xe máy chuyên dùng",
+    "Hàng hải và đường thủy nội địa",
+    "Quản lý xuất nhập cảnh",
+    "Khiếu nại, tố cáo",
+    "Bồi thường nhà nước",
+    "Đăng ký biện pháp bảo đảm",
+    "Nông nghiệp",
+    "Thủy lợi",
+    "Lâm nghiệp",
+    "Thủy sản",
+    "Trồng trọt",
+    "Thành lập và hoạt động của tổ hợp tác, hợp tác xã, liên hiệp hợp tác xã",
+    "Phòng cháy, chữa cháy",
 ]
 
 # Phrases too generic or too ambiguous (once accents are dropped) to be an alias, with the reason.
@@ -119,8 +143,9 @@ def test_every_canonical_occurs_in_a_catalogue_name_or_field(committed, catalogu
 def test_canonicals_handled_above_ward_level_tell_staff_in_a_note(committed, catalogue):
     ward_rows = [row for row in catalogue if row.ward]
     needles = {entry.canonical: _needle(entry.canonical) for entry in committed.entries if not entry.note}
-    unexplained = [canonical for canonical, needle in needles.items()
-                   if not any(row.mentions(needle) for row in ward_rows)]
+    unexplained = [
+        canonical for canonical, needle in needles.items() if not any(row.mentions(needle) for row in ward_rows)
+    ]
     assert unexplained == [], f"not a ward-level procedure, add a note saying who handles it: {unexplained}"
 
 
@@ -160,35 +185,42 @@ def test_official_ward_names_do_not_pull_in_unrelated_fields(committed, catalogu
 
 
 def test_no_generic_or_ambiguous_aliases(committed):
-    used = [(alias, entry.canonical) for entry in committed.entries for alias in entry.aliases
-            if unicodedata.normalize("NFC", alias.lower()) in FORBIDDEN_ALIASES]
+    used = [
+        (alias, entry.canonical)
+        for entry in committed.entries
+        for alias in entry.aliases
+        if unicodedata.normalize("NFC", alias.lower()) in FORBIDDEN_ALIASES
+    ]
     assert used == []
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("Làm sổ đỏ cần những giấy tờ gì?", "giấy chứng nhận quyền sử dụng đất"),
-    ("so hong bi sai ten", "đính chính giấy chứng nhận"),
-    ("I lost my land title", "giấy chứng nhận quyền sử dụng đất"),
-    ("xin cắt khẩu cho ông nội", "xóa đăng ký thường trú"),
-    ("nhập hộ khẩu cho con", "đăng ký thường trú"),
-    ("photo công chứng bằng tốt nghiệp", "chứng thực bản sao từ bản chính"),
-    ("certified copy of my diploma", "chứng thực bản sao từ bản chính"),
-    ("bố tôi mất, làm giấy chứng tử ở đâu", "khai tử"),
-    ("xin giấy CT07", "xác nhận thông tin về cư trú"),
-    ("cài VNeID thế nào", "định danh và xác thực điện tử"),
-    ("đổi CMND sang căn cước", "cấp đổi thẻ căn cước"),
-    ("CCCD", "căn cước"),
-    ("giấy xác nhận độc thân để lấy vợ", "xác nhận tình trạng hôn nhân"),
-    ("mới sinh em bé, làm khai sanh", "khai sinh"),
-    ("birth certificate for my son", "khai sinh"),
-    ("muốn mở quán cà phê nhỏ", "đăng ký thành lập hộ kinh doanh"),
-    ("xin phép xây nhà 3 tầng", "giấy phép xây dựng"),
-    ("mất cà vẹt xe máy", "cấp lại chứng nhận đăng ký xe"),
-    ("rút BHXH một lần", "bảo hiểm xã hội một lần"),
-    ("health insurance card for my mother", "thẻ BHYT"),
-    ("adoption", "nuôi con nuôi"),
-    ("gia đình liệt sĩ được hỗ trợ gì", "người có công"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Làm sổ đỏ cần những giấy tờ gì?", "giấy chứng nhận quyền sử dụng đất"),
+        ("so hong bi sai ten", "đính chính giấy chứng nhận"),
+        ("I lost my land title", "giấy chứng nhận quyền sử dụng đất"),
+        ("xin cắt khẩu cho ông nội", "xóa đăng ký thường trú"),
+        ("nhập hộ khẩu cho con", "đăng ký thường trú"),
+        ("photo công chứng bằng tốt nghiệp", "chứng thực bản sao từ bản chính"),
+        ("certified copy of my diploma", "chứng thực bản sao từ bản chính"),
+        ("bố tôi mất, làm giấy chứng tử ở đâu", "khai tử"),
+        ("xin giấy CT07", "xác nhận thông tin về cư trú"),
+        ("cài VNeID thế nào", "định danh và xác thực điện tử"),
+        ("đổi CMND sang căn cước", "cấp đổi thẻ căn cước"),
+        ("CCCD", "căn cước"),
+        ("giấy xác nhận độc thân để lấy vợ", "xác nhận tình trạng hôn nhân"),
+        ("mới sinh em bé, làm khai sanh", "khai sinh"),
+        ("birth certificate for my son", "khai sinh"),
+        ("muốn mở quán cà phê nhỏ", "đăng ký thành lập hộ kinh doanh"),
+        ("xin phép xây nhà 3 tầng", "giấy phép xây dựng"),
+        ("mất cà vẹt xe máy", "cấp lại chứng nhận đăng ký xe"),
+        ("rút BHXH một lần", "bảo hiểm xã hội một lần"),
+        ("health insurance card for my mother", "thẻ BHYT"),
+        ("adoption", "nuôi con nuôi"),
+        ("gia đình liệt sĩ được hỗ trợ gì", "người có công"),
+    ],
+)
 def test_committed_aliases_expand_everyday_questions(committed, query, expected):
     assert expected in committed.expansion_text(query)
 
@@ -289,31 +321,37 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
     assert "YAML" in str(error) and error.line is not None and error.line >= 4
 
 
-@pytest.mark.parametrize(("yaml_text", "words"), [
-    ("", ["danh sách", "list", "nothing"]),
-    ("canonical: khai sinh\naliases: [khai sanh]\n", ["list", "dict"]),
-    ("- just a string\n", ["mapping", "str"]),
-])
+@pytest.mark.parametrize(
+    ("yaml_text", "words"),
+    [
+        ("", ["danh sách", "list", "nothing"]),
+        ("canonical: khai sinh\naliases: [khai sanh]\n", ["list", "dict"]),
+        ("- just a string\n", ["mapping", "str"]),
+    ],
+)
 def test_file_that_is_not_a_list_of_entries(tmp_path, yaml_text, words):
     message = str(_load_error(tmp_path, yaml_text))
     assert all(word in message for word in words), message
 
 
-@pytest.mark.parametrize(("entry", "words"), [
-    ("- aliases: [khai sanh]\n", ["'canonical'", "nothing"]),
-    ("- canonical: '   '\n  aliases: [khai sanh]\n", ["'canonical'", "empty"]),
-    ("- canonical: khai tử\n", ["missing 'aliases'"]),
-    ("- canonical: khai tử\n  aliases: chứng tử\n", ["must be a list", "str"]),
-    ("- canonical: khai tử\n  aliases: []\n", ["must not be empty"]),
-    ("- canonical: khai tử\n  aliases: [chứng tử, 113]\n", ["item 2", "a number", "quotes"]),
-    ("- canonical: khai tử\n  aliases: [chứng tử, no]\n", ["item 2", "true/false"]),
-    ("- canonical: khai tử\n  aliases: [chứng tử, '?!']\n", ["no letters or digits"]),
-    ("- canonical: khai tử\n  aliases: [chứng tử, Khai Tu]\n", ["'Khai Tu'", "same as its canonical"]),
-    ("- canonical: khai tử\n  alias: [chứng tử]\n", ["unknown key", "alias"]),
-    ("- canonical: khai tử\n  aliases: [chứng tử]\n  fields: Hộ tịch\n", ["'fields'", "must be a list"]),
-    ("- canonical: khai tử\n  aliases: [chứng tử]\n  note: 12\n", ["'note'", "must be text"]),
-    ("- canonical: khai tử\n  aliases: [chứng tử, " + "a" * 121 + "]\n", ["too long", "121 > 120"]),
-])
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        ("- aliases: [khai sanh]\n", ["'canonical'", "nothing"]),
+        ("- canonical: '   '\n  aliases: [khai sanh]\n", ["'canonical'", "empty"]),
+        ("- canonical: khai tử\n", ["missing 'aliases'"]),
+        ("- canonical: khai tử\n  aliases: chứng tử\n", ["must be a list", "str"]),
+        ("- canonical: khai tử\n  aliases: []\n", ["must not be empty"]),
+        ("- canonical: khai tử\n  aliases: [chứng tử, 113]\n", ["item 2", "a number", "quotes"]),
+        ("- canonical: khai tử\n  aliases: [chứng tử, no]\n", ["item 2", "true/false"]),
+        ("- canonical: khai tử\n  aliases: [chứng tử, '?!']\n", ["no letters or digits"]),
+        ("- canonical: khai tử\n  aliases: [chứng tử, Khai Tu]\n", ["'Khai Tu'", "same as its canonical"]),
+        ("- canonical: khai tử\n  alias: [chứng tử]\n", ["unknown key", "alias"]),
+        ("- canonical: khai tử\n  aliases: [chứng tử]\n  fields: Hộ tịch\n", ["'fields'", "must be a list"]),
+        ("- canonical: khai tử\n  aliases: [chứng tử]\n  note: 12\n", ["'note'", "must be text"]),
+        ("- canonical: khai tử\n  aliases: [chứng tử, " + "a" * 121 + "]\n", ["too long", "121 > 120"]),
+    ],
+)
 def test_bad_entry_names_its_number_canonical_and_line(tmp_path, entry, words):
     error = _load_error(tmp_path, GOOD + entry)
     message = str(error)
@@ -331,8 +369,11 @@ def test_longest_allowed_phrase_is_accepted(tmp_path):
 
 
 def test_alias_mapping_to_two_canonicals_is_rejected(tmp_path):
-    text = ("- canonical: giao đất, cho thuê đất\n  aliases: [thuê đất]\n" + GOOD
-            + "- canonical: thuế sử dụng đất phi nông nghiệp\n  aliases: [thuế đất]\n")
+    text = (
+        "- canonical: giao đất, cho thuê đất\n  aliases: [thuê đất]\n"
+        + GOOD
+        + "- canonical: thuế sử dụng đất phi nông nghiệp\n  aliases: [thuế đất]\n"
+    )
     error = _load_error(tmp_path, text)  # 'thuế đất' and 'thuê đất' are the same once accents are dropped
     assert error.entry_number == 3 and error.canonical == "thuế sử dụng đất phi nông nghiệp"
     assert error.line == 5
@@ -364,8 +405,9 @@ def test_table_built_in_code_is_validated_like_the_file():
 
 def test_to_yaml_round_trips_and_quotes_what_needs_quoting(committed):
     assert AliasTable.parse(committed.to_yaml()).entries == committed.entries
-    tricky = AliasTable([AliasEntry("nhận cha, mẹ, con", ("no", "a: b", "#1 cách", '"ngoặc"'), ("Hộ tịch",),
-                                    'ghi chú "có ngoặc"')])
+    tricky = AliasTable(
+        [AliasEntry("nhận cha, mẹ, con", ("no", "a: b", "#1 cách", '"ngoặc"'), ("Hộ tịch",), 'ghi chú "có ngoặc"')]
+    )
     text = tricky.to_yaml(header="# tiêu đề / title")
     assert text.startswith("# tiêu đề / title\n")
     assert AliasTable.parse(text).entries == tricky.entries

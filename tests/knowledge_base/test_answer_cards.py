@@ -1,4 +1,5 @@
 """Answer cards: the models' errors, the validator on good and bad cards, and the shipped cards."""
+
 from __future__ import annotations
 
 import os
@@ -23,11 +24,21 @@ def card(**changes) -> dict:
     data = {
         "code": BIRTH.code,
         "short_name": {"vi": "Đăng ký khai sinh", "en": "Birth registration"},
-        "documents": [{"vi": "Tờ khai đăng ký khai sinh theo mẫu", "en": "Birth registration form"},
-                      {"vi": "Giấy chứng sinh (bản chính)", "en": "Hospital birth certificate, original"}],
-        "variants": [{"when": {"vi": "Nếu không có Giấy chứng sinh", "en": "Without a birth certificate"},
-                      "documents": [{"vi": "Văn bản của người làm chứng xác nhận về việc sinh",
-                                     "en": "A witness's statement of the birth"}]}],
+        "documents": [
+            {"vi": "Tờ khai đăng ký khai sinh theo mẫu", "en": "Birth registration form"},
+            {"vi": "Giấy chứng sinh (bản chính)", "en": "Hospital birth certificate, original"},
+        ],
+        "variants": [
+            {
+                "when": {"vi": "Nếu không có Giấy chứng sinh", "en": "Without a birth certificate"},
+                "documents": [
+                    {
+                        "vi": "Văn bản của người làm chứng xác nhận về việc sinh",
+                        "en": "A witness's statement of the birth",
+                    }
+                ],
+            }
+        ],
         "fee": {"amount_vnd": 0, "vi": "Miễn phí", "en": "Free"},
         "time": {"vi": "1 ngày làm việc", "en": "1 working day"},
         "where": {"desk_field": "Hộ tịch", "vi": "Bộ phận Một cửa", "en": "One-stop desk"},
@@ -67,14 +78,17 @@ def test_untranslated_card_is_not_served_in_english(tmp_path):
     assert cards.get(BIRTH.code, "en") is None
 
 
-@pytest.mark.parametrize("changes, expected", [
-    ({"short_name": {"vi": "x" * 61}}, "short_name.vi"),
-    ({"documents": []}, "documents"),
-    ({"fee": {"amount_vnd": -1, "vi": "?"}}, "fee.amount_vnd"),
-    ({"colour": "red"}, "colour: khóa không được phép / unknown key"),
-    ({"documents": [{"vi": "Giấy chứng sinh…"}]}, "documents.0.vi"),
-    ({"source_hash": "abc"}, "source_hash"),
-])
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        ({"short_name": {"vi": "x" * 61}}, "short_name.vi"),
+        ({"documents": []}, "documents"),
+        ({"fee": {"amount_vnd": -1, "vi": "?"}}, "fee.amount_vnd"),
+        ({"colour": "red"}, "colour: khóa không được phép / unknown key"),
+        ({"documents": [{"vi": "Giấy chứng sinh…"}]}, "documents.0.vi"),
+        ({"source_hash": "abc"}, "source_hash"),
+    ],
+)
 def test_model_errors_name_file_card_and_field(tmp_path, changes, expected):
     with pytest.raises(CardError) as err:
         AnswerCards.load(write(tmp_path, card(**changes), name="ho_tich.yaml"))
@@ -106,14 +120,17 @@ def test_header_as_a_document_is_an_error():
     assert bad and "a header" in bad[0]
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"fee": {"amount_vnd": 50000, "vi": "50.000 đồng"}}, "fee"),
-    ({"fee": {"amount_vnd": None, "vi": "Do tỉnh quy định", "set_by_province": True}}, "fee"),
-    ({"time": {"vi": "5 ngày làm việc"}}, "time"),
-    ({"online": False}, "online"),
-    ({"portal_url": "https://example.org/x"}, "portal_url"),
-    ({"notes": [{"vi": "Mang theo hai ảnh 4x6"}]}, "notes[0]"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"fee": {"amount_vnd": 50000, "vi": "50.000 đồng"}}, "fee"),
+        ({"fee": {"amount_vnd": None, "vi": "Do tỉnh quy định", "set_by_province": True}}, "fee"),
+        ({"time": {"vi": "5 ngày làm việc"}}, "time"),
+        ({"online": False}, "online"),
+        ({"portal_url": "https://example.org/x"}, "portal_url"),
+        ({"notes": [{"vi": "Mang theo hai ảnh 4x6"}]}, "notes[0]"),
+    ],
+)
 def test_fee_time_and_facts_not_in_the_record_are_errors(changes, field):
     bad = findings(card(**changes))
     assert any(f": {field}: " in line for line in bad), bad
@@ -122,9 +139,15 @@ def test_fee_time_and_facts_not_in_the_record_are_errors(changes, field):
 def test_a_time_where_the_record_gives_none_is_an_error():
     copy = CATALOGUE["2.000635"]
     assert not any(c.processing_time for c in copy.channels)
-    data = card(code=copy.code, portal_url=copy.source_url, source_hash=record_hash(copy),
-                documents=[{"vi": "Tờ khai đề nghị cấp bản sao Trích lục hộ tịch"}],
-                fee={"amount_vnd": 8000, "vi": "8.000 đồng"}, time={"vi": "Trong ngày"}, variants=[])
+    data = card(
+        code=copy.code,
+        portal_url=copy.source_url,
+        source_hash=record_hash(copy),
+        documents=[{"vi": "Tờ khai đề nghị cấp bản sao Trích lục hộ tịch"}],
+        fee={"amount_vnd": 8000, "vi": "8.000 đồng"},
+        time={"vi": "Trong ngày"},
+        variants=[],
+    )
     assert any("no processing time" in line for line in findings(data))
     data.pop("time")
     assert findings(data) == []
@@ -144,8 +167,15 @@ REPO = Path(__file__).resolve().parents[2]
 
 def run_check(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "knowledge_base", "cards", "check", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, encoding="utf-8", check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "knowledge_base", "cards", "check", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
 
 
 @pytest.mark.slow  # checks every shipped card against the catalogue in a subprocess
@@ -161,8 +191,9 @@ def test_shipped_cards_pass_the_check():
 
 def test_every_ward_level_procedure_has_a_card_in_both_languages():
     cards = AnswerCards.load(SearchSettings().answer_cards_dir)
-    missing = [p.code for p in CATALOGUE.values() if p.ward_level and not (
-        cards.get(p.code, "vi") and cards.get(p.code, "en"))]
+    missing = [
+        p.code for p in CATALOGUE.values() if p.ward_level and not (cards.get(p.code, "vi") and cards.get(p.code, "en"))
+    ]
     assert missing == []
 
 
@@ -193,25 +224,30 @@ def test_second_reading_is_counted_and_an_entry_without_a_card_fails(tmp_path):
     from knowledge_base.cards.reviewed import load_reviewed
 
     write(tmp_path, card())
-    reviewed = load_reviewed(write_reviewed(
-        tmp_path, {"code": BIRTH.code, "result": "fixed", "what": "hospital birth certificate added"}))
+    reviewed = load_reviewed(
+        write_reviewed(tmp_path, {"code": BIRTH.code, "result": "fixed", "what": "hospital birth certificate added"})
+    )
     cards = AnswerCards.load(tmp_path)  # REVIEWED.yaml beside the cards is not read as a card file
     report = check_cards(cards, CATALOGUE, reviewed)
     assert report.errors == [] and report.second_reading == (1, 1, 1)
     assert "second reading: 1 of 1 cards (1 fixed, 0 ok)" in report.summary()
 
-    reviewed = load_reviewed(write_reviewed(tmp_path, {"code": BIRTH.code, "result": "ok"},
-                                            {"code": "1.000656", "result": "ok"}))
+    reviewed = load_reviewed(
+        write_reviewed(tmp_path, {"code": BIRTH.code, "result": "ok"}, {"code": "1.000656", "result": "ok"})
+    )
     report = check_cards(cards, CATALOGUE, reviewed)
     assert [(f.code, f.field) for f in report.errors] == [("1.000656", "second_reading")]
     assert report.second_reading == (1, 0, 1)
 
 
-@pytest.mark.parametrize("entries, expected", [
-    ([{"code": "1.001193", "result": "fixed"}], "needs 'what'"),
-    ([{"code": "1.001193", "result": "maybe"}], "result"),
-    ([{"code": "1.001193", "result": "ok"}, {"code": "1.001193", "result": "ok"}], "listed twice"),
-])
+@pytest.mark.parametrize(
+    "entries, expected",
+    [
+        ([{"code": "1.001193", "result": "fixed"}], "needs 'what'"),
+        ([{"code": "1.001193", "result": "maybe"}], "result"),
+        ([{"code": "1.001193", "result": "ok"}, {"code": "1.001193", "result": "ok"}], "listed twice"),
+    ],
+)
 def test_a_bad_second_reading_entry_is_a_clear_error(tmp_path, entries, expected):
     from knowledge_base.cards.reviewed import load_reviewed
 

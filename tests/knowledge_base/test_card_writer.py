@@ -41,7 +41,8 @@ def test_an_edit_replaces_only_that_card_and_is_visible_through_the_shared_objec
     reloaded = AnswerCards.load(cards_dir)
     assert reloaded.cards["1.001193"] == edited
     assert {c: m for c, m in reloaded.cards.items() if c != "1.001193"} == {
-        c: m for c, m in AnswerCards.load(SearchSettings().answer_cards_dir).cards.items() if c != "1.001193"}
+        c: m for c, m in AnswerCards.load(SearchSettings().answer_cards_dir).cards.items() if c != "1.001193"
+    }
 
 
 def test_a_file_without_a_cards_list_is_left_alone(tmp_path):

@@ -1,4 +1,5 @@
 """Importer: the real national file gives 2,642 / 588 and reproduces the committed file byte for byte."""
+
 from __future__ import annotations
 
 import json
@@ -67,7 +68,10 @@ def test_cli_imports_a_small_file(tmp_path):
     out = tmp_path / "out.jsonl"
     completed = subprocess.run(
         [sys.executable, "-m", "knowledge_base.catalogue", str(source), "--out", str(out), "--json"],
-        capture_output=True, text=True, cwd=REPO, check=False,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["total"] == 3
@@ -78,7 +82,10 @@ def test_cli_imports_a_small_file(tmp_path):
 def test_cli_reports_a_missing_source(tmp_path):
     completed = subprocess.run(
         [sys.executable, "-m", "knowledge_base.catalogue", str(tmp_path / "missing.jsonl")],
-        capture_output=True, text=True, cwd=REPO, check=False,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
     )
     assert completed.returncode == 2 and "file not found" in completed.stderr
 

@@ -1,4 +1,5 @@
 """Catalogue table parsers against real, hand-checked rows of the national catalogue, plus tricky pieces."""
+
 from __future__ import annotations
 
 import json
@@ -227,16 +228,26 @@ def test_copy_counts_are_not_taken_from_inside_names_or_glued_years():
     [
         ("Luật Cư trú68/2020/QH14", [("Luật Cư trú", "68/2020/QH14")]),
         ("Luật 59/2020/QH1459/2020/QH14", [("Luật 59/2020/QH14", "59/2020/QH14")]),
-        ("Thông tư về thông tin23/2018/TT-BTTTTNghị định số 123/2015/NĐ-CP ngày 15/11/2015 về hộ tịch123/2015/NĐ-CP",
-         [("Thông tư về thông tin", "23/2018/TT-BTTTT"),
-          ("Nghị định số 123/2015/NĐ-CP ngày 15/11/2015 về hộ tịch", "123/2015/NĐ-CP")]),
+        (
+            "Thông tư về thông tin23/2018/TT-BTTTTNghị định số 123/2015/NĐ-CP ngày 15/11/2015 về hộ tịch123/2015/NĐ-CP",
+            [
+                ("Thông tư về thông tin", "23/2018/TT-BTTTT"),
+                ("Nghị định số 123/2015/NĐ-CP ngày 15/11/2015 về hộ tịch", "123/2015/NĐ-CP"),
+            ],
+        ),
         ("Nghị định 105/2025/NĐ- CP", [("Nghị định", "105/2025/NĐ-CP")]),
-        ("Nghị định số 46/2020/NĐ-CP46/2020Luật Hải quan54/2014/QH13",
-         [("Nghị định số 46/2020/NĐ-CP", "46/2020"), ("Luật Hải quan", "54/2014/QH13")]),
-        ("Thông tư số 08/2026/TT-BNNMT ngày 26/01/202608/2026",
-         [("Thông tư số 08/2026/TT-BNNMT ngày 26/01/2026", "08/2026")]),
-        ("Quyết định về chế độ290/2005/QĐ-TTgLuật Đất đai31/2024/QH15",
-         [("Quyết định về chế độ", "290/2005/QĐ-TTg"), ("Luật Đất đai", "31/2024/QH15")]),
+        (
+            "Nghị định số 46/2020/NĐ-CP46/2020Luật Hải quan54/2014/QH13",
+            [("Nghị định số 46/2020/NĐ-CP", "46/2020"), ("Luật Hải quan", "54/2014/QH13")],
+        ),
+        (
+            "Thông tư số 08/2026/TT-BNNMT ngày 26/01/202608/2026",
+            [("Thông tư số 08/2026/TT-BNNMT ngày 26/01/2026", "08/2026")],
+        ),
+        (
+            "Quyết định về chế độ290/2005/QĐ-TTgLuật Đất đai31/2024/QH15",
+            [("Quyết định về chế độ", "290/2005/QĐ-TTg"), ("Luật Đất đai", "31/2024/QH15")],
+        ),
     ],
 )
 def test_legal_number_shapes(body, pairs):

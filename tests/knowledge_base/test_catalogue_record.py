@@ -1,4 +1,5 @@
 """Procedure record validation, JSON round-trip and load_catalogue error messages."""
+
 from __future__ import annotations
 
 import copy
@@ -26,10 +27,26 @@ RECORD = {
     "related_procedures": [],
     "steps": ["Nộp hồ sơ.", "Nhận kết quả."],
     "channels": [
-        {"channel": "in_person", "label": "Trực tiếp", "processing_time": "1", "processing_days": 1.0,
-         "fee": "Miễn phí", "fee_amount_vnd": 0, "fee_set_by_province": False, "description": ""},
-        {"channel": "online", "label": "Trực tuyến", "processing_time": "", "processing_days": None,
-         "fee": "", "fee_amount_vnd": None, "fee_set_by_province": True, "description": "Qua VNeID"},
+        {
+            "channel": "in_person",
+            "label": "Trực tiếp",
+            "processing_time": "1",
+            "processing_days": 1.0,
+            "fee": "Miễn phí",
+            "fee_amount_vnd": 0,
+            "fee_set_by_province": False,
+            "description": "",
+        },
+        {
+            "channel": "online",
+            "label": "Trực tuyến",
+            "processing_time": "",
+            "processing_days": None,
+            "fee": "",
+            "fee_amount_vnd": None,
+            "fee_set_by_province": True,
+            "description": "Qua VNeID",
+        },
     ],
     "documents": [{"group": "Giấy tờ phải nộp", "name": "Giấy chứng sinh", "form": "", "copies": "1 bản chính"}],
     "legal_basis": [{"name": "Luật Hộ tịch", "number": "60/2014/QH13"}],

@@ -1,4 +1,5 @@
 """Citizen-question files: validated on load with clear errors; the committed files cover the ward level."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,21 +17,28 @@ def write(tmp_path, name: str, text: str):
 
 
 def test_a_valid_file_loads_cleaned_and_deduplicated(tmp_path):
-    path = write(tmp_path, "a.yaml", '- code: "1.001193"\n  name: Khai sinh\n  asks:\n'
-                 "    - làm  giấy khai sinh\n    - lam giay khai sinh\n    - làm giấy khai sinh\n")
+    path = write(
+        tmp_path,
+        "a.yaml",
+        '- code: "1.001193"\n  name: Khai sinh\n  asks:\n'
+        "    - làm  giấy khai sinh\n    - lam giay khai sinh\n    - làm giấy khai sinh\n",
+    )
     assert load_file(path, KNOWN) == {"1.001193": ("làm giấy khai sinh", "lam giay khai sinh")}
 
 
-@pytest.mark.parametrize("text, message", [
-    ("- code: 1.001193\n  asks: [x]\n", "quoted 'code'"),
-    ('- code: "9.999999"\n  asks: [x]\n', "not in the catalogue"),
-    ('- code: "1.001193"\n  asks: []\n', "non-empty list"),
-    ('- code: "1.001193"\n  asks: [x]\n- code: "1.001193"\n  asks: [y]\n', "listed twice"),
-    ('- code: "1.001193"\n  asks: ["' + "x" * 301 + '"]\n', "1–300 characters"),
-    ('- code: "1.001193"\n  asks: [' + ", ".join(f"q{i}" for i in range(17)) + "]\n", "at most 16"),
-    ("code: 1\n", "expected a list"),
-    ("- [unclosed\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("- code: 1.001193\n  asks: [x]\n", "quoted 'code'"),
+        ('- code: "9.999999"\n  asks: [x]\n', "not in the catalogue"),
+        ('- code: "1.001193"\n  asks: []\n', "non-empty list"),
+        ('- code: "1.001193"\n  asks: [x]\n- code: "1.001193"\n  asks: [y]\n', "listed twice"),
+        ('- code: "1.001193"\n  asks: ["' + "x" * 301 + '"]\n', "1–300 characters"),
+        ('- code: "1.001193"\n  asks: [' + ", ".join(f"q{i}" for i in range(17)) + "]\n", "at most 16"),
+        ("code: 1\n", "expected a list"),
+        ("- [unclosed\n", "not valid YAML"),
+    ],
+)
 def test_malformed_files_name_the_problem(tmp_path, text, message):
     with pytest.raises(CitizenQuestionsError, match=message) as error:
         load_file(write(tmp_path, "bad.yaml", text), KNOWN)

@@ -1,4 +1,5 @@
 """The shared reader of staff-editable YAML files names the file in every error."""
+
 from __future__ import annotations
 
 import pytest

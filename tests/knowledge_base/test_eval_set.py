@@ -2,6 +2,7 @@
 
 The extra dev file (questions_dev_extra.jsonl) gets the same per-row checks and must not repeat any question of
 the main files; split ratios and the minimum counts apply to the main dev/test files only."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,16 @@ MIN_EXTRA_IN_SCOPE = 250
 MIN_EXTRA_OUT_OF_SCOPE = 25
 IN_SCOPE_KINDS = ("accented", "unaccented", "colloquial", "english", "typo", "long", "short")
 KINDS = IN_SCOPE_KINDS + ("out_of_scope",)
-MIN_PER_KIND = {"accented": 40, "unaccented": 40, "colloquial": 40, "english": 30, "typo": 30,
-                "long": 25, "short": 25, "out_of_scope": 40}
+MIN_PER_KIND = {
+    "accented": 40,
+    "unaccented": 40,
+    "colloquial": 40,
+    "english": 30,
+    "typo": 30,
+    "long": 25,
+    "short": 25,
+    "out_of_scope": 40,
+}
 MIN_IN_SCOPE_TOTAL = 300
 MIN_IN_SCOPE_TEST = 180
 REQUIRED_KEYS = {"id", "question", "codes", "kind", "split"}
@@ -34,8 +43,13 @@ EXTRA_ID_PATTERN = re.compile(r"^x\d{4}$")
 CODE_PATTERN = re.compile(r"^\d\.\d{6}$")
 WARD_LEVEL = "Cấp xã"
 # fields a ward desk sees most; each must be represented by at least this many questions
-MIN_PER_FIELD = {"Hộ tịch": 40, "Đăng ký, quản lý cư trú": 25, "Chứng thực": 20,
-                 "Cấp, quản lý căn cước": 15, "Đất đai": 10}
+MIN_PER_FIELD = {
+    "Hộ tịch": 40,
+    "Đăng ký, quản lý cư trú": 25,
+    "Chứng thực": 20,
+    "Cấp, quản lý căn cước": 15,
+    "Đất đai": 10,
+}
 
 
 def _load(split: str, filename: str | None = None) -> list[dict]:
@@ -95,8 +109,11 @@ def test_rows_have_exactly_the_expected_keys_and_types(all_rows):
         keys = set(row) - {"_file_split"}
         if not REQUIRED_KEYS <= keys or keys - REQUIRED_KEYS - OPTIONAL_KEYS:
             bad.append((row.get("id"), sorted(keys)))
-        elif not (isinstance(row["question"], str) and isinstance(row["codes"], list)
-                  and all(isinstance(code, str) for code in row["codes"])):
+        elif not (
+            isinstance(row["question"], str)
+            and isinstance(row["codes"], list)
+            and all(isinstance(code, str) for code in row["codes"])
+        ):
             bad.append((row.get("id"), "wrong types"))
     assert not bad, bad
 
@@ -133,22 +150,30 @@ def test_in_scope_questions_have_codes_and_out_of_scope_have_none(all_rows):
 
 
 def test_codes_are_well_formed_and_not_repeated(all_rows):
-    bad = [r["id"] for r in all_rows
-           for codes in (r["codes"], r.get("all_level_codes", []))
-           if len(set(codes)) != len(codes) or not all(CODE_PATTERN.match(c) for c in codes)]
+    bad = [
+        r["id"]
+        for r in all_rows
+        for codes in (r["codes"], r.get("all_level_codes", []))
+        if len(set(codes)) != len(codes) or not all(CODE_PATTERN.match(c) for c in codes)
+    ]
     assert bad == []
 
 
 def test_codes_exist_in_the_catalogue_and_are_ward_level(all_rows, catalogue):
     unknown = [(r["id"], c) for r in all_rows for c in r["codes"] if c not in catalogue]
-    not_ward = [(r["id"], c) for r in all_rows for c in r["codes"]
-                if c in catalogue and not _is_ward_level(catalogue[c])]
+    not_ward = [
+        (r["id"], c) for r in all_rows for c in r["codes"] if c in catalogue and not _is_ward_level(catalogue[c])
+    ]
     assert (unknown, not_ward) == ([], [])
 
 
 def test_all_level_codes_exist_and_are_above_ward_level(all_rows, catalogue):
-    bad = [(r["id"], c) for r in all_rows for c in r.get("all_level_codes", [])
-           if c not in catalogue or _is_ward_level(catalogue[c])]
+    bad = [
+        (r["id"], c)
+        for r in all_rows
+        for c in r.get("all_level_codes", [])
+        if c not in catalogue or _is_ward_level(catalogue[c])
+    ]
     assert bad == []
 
 
@@ -192,8 +217,9 @@ def test_test_split_is_large_enough(rows):
 
 def test_frequent_ward_fields_are_covered(rows, catalogue):
     # the raw catalogue is not always NFC ("Cấp, quản lý căn cước" appears decomposed), so clean() first
-    fields = Counter(clean(catalogue[r["codes"][0]]["linh_vuc"]) for r in rows
-                     if r["codes"] and r["codes"][0] in catalogue)
+    fields = Counter(
+        clean(catalogue[r["codes"][0]]["linh_vuc"]) for r in rows if r["codes"] and r["codes"][0] in catalogue
+    )
     thin = {f: fields[f] for f, n in MIN_PER_FIELD.items() if fields[f] < n}
     assert thin == {}
 

@@ -1,4 +1,5 @@
 """Index build and load with a fake encoder: vectors saved, reused when passages are unchanged, search works."""
+
 from __future__ import annotations
 
 import json
@@ -22,10 +23,16 @@ def _small_catalogue(tmp_path, names: dict[str, str]):
 
 
 def test_build_saves_vectors_and_reencodes_only_changed_procedures(tmp_path):
-    names = {"1.001193": "Thủ tục đăng ký khai sinh", "1.000656": "Thủ tục đăng ký khai tử",
-             "1.004194": "Đăng ký tạm trú"}
-    settings = SearchSettings(catalogue_path=_small_catalogue(tmp_path, names), index_dir=tmp_path / "index",
-                              common_procedures_path=tmp_path / "none.yaml")
+    names = {
+        "1.001193": "Thủ tục đăng ký khai sinh",
+        "1.000656": "Thủ tục đăng ký khai tử",
+        "1.004194": "Đăng ký tạm trú",
+    }
+    settings = SearchSettings(
+        catalogue_path=_small_catalogue(tmp_path, names),
+        index_dir=tmp_path / "index",
+        common_procedures_path=tmp_path / "none.yaml",
+    )
     (tmp_path / "none.yaml").write_text("[]\n")
     encoder = RecordingEncoder()
     first = build_index(settings, encoder=encoder)
@@ -48,8 +55,11 @@ def test_build_saves_vectors_and_reencodes_only_changed_procedures(tmp_path):
 def test_build_search_encodes_what_the_index_lacks(tmp_path):
     names = {"1.001193": "Thủ tục đăng ký khai sinh", "1.000894": "Thủ tục đăng ký kết hôn"}
     (tmp_path / "none.yaml").write_text("[]\n")
-    settings = SearchSettings(catalogue_path=_small_catalogue(tmp_path, names), index_dir=tmp_path / "missing",
-                              common_procedures_path=tmp_path / "none.yaml")
+    settings = SearchSettings(
+        catalogue_path=_small_catalogue(tmp_path, names),
+        index_dir=tmp_path / "missing",
+        common_procedures_path=tmp_path / "none.yaml",
+    )
     encoder = RecordingEncoder()
     search = build_search(settings, encoder=encoder)
     assert len(encoder.passages) == 4 and len(search) == 2
@@ -62,8 +72,12 @@ def test_changing_a_citizen_ask_reencodes_only_that_procedure(tmp_path):
     asks_dir.mkdir()
     asks_file = asks_dir / "test.yaml"
     asks_file.write_text('- code: "1.004194"\n  asks: [ở trọ cần khai báo gì]\n', encoding="utf-8")
-    settings = SearchSettings(catalogue_path=_small_catalogue(tmp_path, names), index_dir=tmp_path / "index",
-                              common_procedures_path=tmp_path / "none.yaml", citizen_questions_dir=asks_dir)
+    settings = SearchSettings(
+        catalogue_path=_small_catalogue(tmp_path, names),
+        index_dir=tmp_path / "index",
+        common_procedures_path=tmp_path / "none.yaml",
+        citizen_questions_dir=asks_dir,
+    )
     encoder = RecordingEncoder()
     assert build_index(settings, encoder=encoder)["asks"] == 1
     manifest = json.loads((tmp_path / "index" / "manifest.json").read_text())

@@ -1,5 +1,6 @@
 """knowledge_base.non_ward: the staff file of non-ward procedures citizens ask about (English names, phrasings,
 everyday body) is validated against the catalogue and reaches search."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,22 +37,24 @@ def test_a_ward_level_code_is_refused_with_the_entry_named(tmp_path, ward_level)
         NonWardProcedures.load(path, ward_level=ward_level)
 
 
-@pytest.mark.parametrize("text, problem", [
-    ('- code: "9.999999"\n  en: Nothing\n', "no procedure with this code"),
-    ('- code: "1.001456"\n  en: A\n- code: "1.001456"\n  en: B\n', "listed twice"),
-    ('- code: 1.001456\n  en: Passport\n', "quoted"),
-    ('- code: "1.001456"\n', "en"),
-    ('- code: "1.001456"\n  en: Passport\n  asks: "làm hộ chiếu"\n', "list of texts"),
-    ('- code: "1.001456"\n  en: Passport\n  body: {vi: Công an tỉnh}\n', "body"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ('- code: "9.999999"\n  en: Nothing\n', "no procedure with this code"),
+        ('- code: "1.001456"\n  en: A\n- code: "1.001456"\n  en: B\n', "listed twice"),
+        ("- code: 1.001456\n  en: Passport\n", "quoted"),
+        ('- code: "1.001456"\n', "en"),
+        ('- code: "1.001456"\n  en: Passport\n  asks: "làm hộ chiếu"\n', "list of texts"),
+        ('- code: "1.001456"\n  en: Passport\n  body: {vi: Công an tỉnh}\n', "body"),
+    ],
+)
 def test_malformed_entries_get_a_clear_error(tmp_path, ward_level, text, problem):
     with pytest.raises(NonWardError, match=problem):
         NonWardProcedures.load(_write(tmp_path, text), ward_level=ward_level)
 
 
 def test_search_indexes_the_phrasings_and_english_names_beside_the_ward_ones(tmp_path):
-    path = _write(tmp_path, '- code: "3.000347"\n  en: Exchanging a driving licence\n'
-                            '  asks: [đổi bằng lái xe]\n')
+    path = _write(tmp_path, '- code: "3.000347"\n  en: Exchanging a driving licence\n  asks: [đổi bằng lái xe]\n')
     settings = SearchSettings(non_ward_path=path)
     codes = {"3.000347", "1.001193"}
     asks = load_asks(settings, codes)

@@ -1,4 +1,5 @@
 """Search priors: the staff-editable common list, citizen-filed procedures, abolished district copies."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """ProcedureSearch logic with fake engines: ranking, levels, live edits, confidence, bad input."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,13 @@ FAKE_TUNING = SearchTuning(dense_floor=0.0, dense_ceiling=1.0)
 @pytest.fixture
 def search():
     encoder = RecordingEncoder()
-    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                             aliases=StubAliases({"hộ khẩu": "thường trú"}), tuning=FAKE_TUNING)
+    engine = ProcedureSearch(
+        encoder=encoder,
+        index=NumpyFlatIndex(encoder.dim),
+        lexical=Bm25Scorer(),
+        aliases=StubAliases({"hộ khẩu": "thường trú"}),
+        tuning=FAKE_TUNING,
+    )
     engine.load(SAMPLE_PROCEDURES)
     return engine
 
@@ -98,9 +104,15 @@ def test_upsert_replaces_an_existing_procedure(search):
     assert search.search("khai sinh lưu động").results[0].name == "Đăng ký khai sinh lưu động"
 
 
-@pytest.mark.parametrize("query, error", [
-    ("", "empty_query"), ("   \n\t ", "empty_query"), ("😀🙏🎉", "no_searchable_text"), ("\u0000\u0001", "empty_query"),
-])
+@pytest.mark.parametrize(
+    "query, error",
+    [
+        ("", "empty_query"),
+        ("   \n\t ", "empty_query"),
+        ("😀🙏🎉", "no_searchable_text"),
+        ("\u0000\u0001", "empty_query"),
+    ],
+)
 def test_unsearchable_input_gives_no_match_with_error(search, query, error):
     outcome = search.search(query)
     assert outcome.confidence == "no_match" and outcome.results == [] and outcome.error == error
@@ -128,8 +140,12 @@ def test_confidence_labels_follow_the_thresholds(search):
     assert search.search("đăng ký khai tử cho bà").confidence == "confident"
     assert search.search("thời tiết hôm nay thế nào").confidence == "no_match"
     encoder = RecordingEncoder()
-    never_sure = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                                 tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0, confident_score=2.0))
+    never_sure = ProcedureSearch(
+        encoder=encoder,
+        index=NumpyFlatIndex(encoder.dim),
+        lexical=Bm25Scorer(),
+        tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0, confident_score=2.0),
+    )
     never_sure.load(SAMPLE_PROCEDURES)
     assert never_sure.search("đăng ký khai tử cho bà").confidence == "ambiguous"
 
@@ -142,37 +158,50 @@ def test_k_is_bounded(search):
 def test_citizen_asks_find_a_procedure_its_name_does_not_mention():
     encoder = RecordingEncoder()
     asks = {"1.004222": ("nhập khẩu cho con về nhà ông bà", "move my family's registration to my parents' house")}
-    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                             asks=asks, tuning=FAKE_TUNING)
+    engine = ProcedureSearch(
+        encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(), asks=asks, tuning=FAKE_TUNING
+    )
     engine.load(SAMPLE_PROCEDURES)
     assert "nhập khẩu cho con về nhà ông bà" in encoder.queries  # asks are encoded as e5 queries
     assert engine.search("nhap khau cho con ve nha ong ba").results[0].code == "1.004222"
     assert engine.search("registration at my parents house").results[0].code == "1.004222"
-    without = ProcedureSearch(encoder=RecordingEncoder(), index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                              tuning=FAKE_TUNING)
+    without = ProcedureSearch(
+        encoder=RecordingEncoder(), index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(), tuning=FAKE_TUNING
+    )
     without.load(SAMPLE_PROCEDURES)
     assert "1.004222" not in [h.code for h in without.search("registration at my parents house", k=1).results]
 
 
 def test_staff_edit_of_a_procedure_keeps_its_asks():
     encoder = RecordingEncoder()
-    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                             asks={"1.004194": ("ở trọ cần báo công an",)}, tuning=FAKE_TUNING)
+    engine = ProcedureSearch(
+        encoder=encoder,
+        index=NumpyFlatIndex(encoder.dim),
+        lexical=Bm25Scorer(),
+        asks={"1.004194": ("ở trọ cần báo công an",)},
+        tuning=FAKE_TUNING,
+    )
     engine.load(SAMPLE_PROCEDURES)
     engine.upsert(FakeProcedure("1.004194", "Đăng ký tạm trú (sửa)", "Đăng ký, quản lý cư trú"))
     assert engine.search("ở trọ cần báo công an").results[0].code == "1.004194"
 
 
 def test_english_names_from_answer_cards_are_a_lexical_zone():
-    """"single status" shares no word with the Vietnamese name; the card's English name makes it findable, and
+    """ "single status" shares no word with the Vietnamese name; the card's English name makes it findable, and
     adding English names changes no passage the dense index encodes."""
     encoder = RecordingEncoder()
-    plain = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                            tuning=FAKE_TUNING)
+    plain = ProcedureSearch(
+        encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(), tuning=FAKE_TUNING
+    )
     plain.load(SAMPLE_PROCEDURES)
     english = {"1.004873": "Certificate of single status", "1.001193": "Birth registration"}
-    named = ProcedureSearch(encoder=RecordingEncoder(), index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                            english=english, tuning=FAKE_TUNING)
+    named = ProcedureSearch(
+        encoder=RecordingEncoder(),
+        index=NumpyFlatIndex(encoder.dim),
+        lexical=Bm25Scorer(),
+        english=english,
+        tuning=FAKE_TUNING,
+    )
     named.load(SAMPLE_PROCEDURES)
     query = "I need a single status certificate"
     assert named.search(query, k=3).results[0].code == "1.004873"
@@ -209,8 +238,13 @@ class CountingScorer(Bm25Scorer):
 
 def _counting_engine() -> ProcedureSearch:
     encoder = RecordingEncoder()
-    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=CountingScorer(),
-                             aliases=StubAliases({"hộ khẩu": "thường trú"}), tuning=FAKE_TUNING)
+    engine = ProcedureSearch(
+        encoder=encoder,
+        index=NumpyFlatIndex(encoder.dim),
+        lexical=CountingScorer(),
+        aliases=StubAliases({"hộ khẩu": "thường trú"}),
+        tuning=FAKE_TUNING,
+    )
     engine.load(SAMPLE_PROCEDURES)
     return engine
 
@@ -220,8 +254,9 @@ def test_a_text_scored_again_reuses_its_scores_and_fuses_the_same():
     questions = ("giấy phép khai thác khoáng sản", "nhập hộ khẩu cho vợ", "dang ky khai sinh")
     first = {q: engine.fused_scores(q, other_levels={}) for q in questions}
     scored = len(engine.lexical.scored)
-    again = {q: (engine.fused_scores(q), engine.fused_scores(q, all_levels=True), engine.search(q, k=5))
-             for q in questions}
+    again = {
+        q: (engine.fused_scores(q), engine.fused_scores(q, all_levels=True), engine.search(q, k=5)) for q in questions
+    }
     assert len(engine.lexical.scored) == scored == len(questions)  # ward, all levels and search: scored once
     for q in questions:  # the same answers as an engine that never saw the text
         assert again[q][0] == first[q] == fresh.fused_scores(q)

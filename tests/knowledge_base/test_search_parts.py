@@ -1,4 +1,5 @@
 """The search building blocks on their own: vector indexes, lexical scorer, typo repair, text folding."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -68,11 +69,13 @@ def test_typo_corrector_repairs_telex_and_single_edits():
 
 def test_bm25_prefers_full_coverage_and_shorter_names():
     scorer = Bm25Scorer()
-    scorer.set_documents({
-        "a": {"name": "Đăng ký khai sinh", "field": "Hộ tịch"},
-        "b": {"name": "Đăng ký khai sinh có yếu tố nước ngoài", "field": "Hộ tịch"},
-        "c": {"name": "Đăng ký khai tử", "field": "Hộ tịch"},
-    })
+    scorer.set_documents(
+        {
+            "a": {"name": "Đăng ký khai sinh", "field": "Hộ tịch"},
+            "b": {"name": "Đăng ký khai sinh có yếu tố nước ngoài", "field": "Hộ tịch"},
+            "c": {"name": "Đăng ký khai tử", "field": "Hộ tịch"},
+        }
+    )
     scores = scorer.score("dang ky khai sinh")
     assert scores["a"] > scores["b"] > scores["c"]
     assert 0.9 < scores["a"] < 1.5
@@ -88,9 +91,19 @@ def test_english_inflections_are_folded_and_vietnamese_words_never_change():
     from knowledge_base.search.lexical import english_stem, terms
 
     assert [english_stem(w) for w in ("certifying", "certified", "certifies", "contracts", "registering")] == [
-        "certify", "certify", "certify", "contract", "register"]
+        "certify",
+        "certify",
+        "certify",
+        "contract",
+        "register",
+    ]
     assert [english_stem(w) for w in ("business", "status", "process", "cccd", "vneid")] == [
-        "business", "status", "process", "cccd", "vneid"]
+        "business",
+        "status",
+        "process",
+        "cccd",
+        "vneid",
+    ]
     vietnamese = "đăng ký thường trú khai sinh chứng thực bản sao giấy chứng nhận quyền sử dụng đất"
     from knowledge_base.text import tokens
 
@@ -118,9 +131,12 @@ def test_bm25_staff_edits_refreshed_incrementally_rank_as_a_full_rebuild_does(kn
     live.set_documents(docs)
     final = copy.deepcopy(docs)
     first, second, third = sorted(docs)[:3]
-    edits = [("set", first, dict(docs[first], name="Đăng ký khai sinh cho trẻ em bị bỏ rơi tại phường")),
-             ("set", "9.999001", {"name": "Cấp phép nuôi chim yến trong nhà phố", "field": "Nông nghiệp"}),
-             ("remove", second, None), ("set", third, dict(docs[third], name="Chứng thực chữ ký người dịch"))]
+    edits = [
+        ("set", first, dict(docs[first], name="Đăng ký khai sinh cho trẻ em bị bỏ rơi tại phường")),
+        ("set", "9.999001", {"name": "Cấp phép nuôi chim yến trong nhà phố", "field": "Nông nghiệp"}),
+        ("remove", second, None),
+        ("set", third, dict(docs[third], name="Chứng thực chữ ký người dịch")),
+    ]
     for action, key, zones in edits:
         if action == "set":
             live.set_document(key, zones)
@@ -132,9 +148,18 @@ def test_bm25_staff_edits_refreshed_incrementally_rank_as_a_full_rebuild_does(kn
     rebuilt.set_documents(final)
     assert 0 < live._since_full <= 4  # the edits above took the incremental path
     assert second not in live.score(docs[second]["name"])  # the removed document's entries are gone
-    for query in ("khai sinh trẻ bị bỏ rơi", "nuôi chim yến", "chứng thực chữ ký", "đăng ký kết hôn",
-                  "xin giấy xác nhận tình trạng hôn nhân", "dang ky tam tru", "chung thuc ban sao",
-                  docs[first]["name"], docs[second]["name"], docs[third]["name"]):
+    for query in (
+        "khai sinh trẻ bị bỏ rơi",
+        "nuôi chim yến",
+        "chứng thực chữ ký",
+        "đăng ký kết hôn",
+        "xin giấy xác nhận tình trạng hôn nhân",
+        "dang ky tam tru",
+        "chung thuc ban sao",
+        docs[first]["name"],
+        docs[second]["name"],
+        docs[third]["name"],
+    ):
         got, want = live.score(query), rebuilt.score(query)
         assert sorted(got, key=lambda k: (-got[k], k))[:5] == sorted(want, key=lambda k: (-want[k], k))[:5], query
         assert max(abs(got[k] - want.get(k, 0.0)) for k in got) < 2e-3, query

@@ -1,4 +1,5 @@
 """search_turn with fake engines: follow-ups, fillers, everyday words, siblings, choices, referrals, edits."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,10 +23,16 @@ PROCEDURES = [
     FakeProcedure("1.002755", "Gia hạn tạm trú", "Cư trú"),
     FakeProcedure("1.010028", "Xóa đăng ký tạm trú", "Cư trú"),
     FakeProcedure("1.010386", "Khai báo mất hộ chiếu phổ thông", "Xuất nhập cảnh"),
-    FakeProcedure("1.001456", "Cấp hộ chiếu phổ thông ở trong nước", "Xuất nhập cảnh", ward_level=False,
-                  levels=["Cấp tỉnh"]),
-    FakeProcedure("3.000333", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam", "Lý lịch tư pháp",
-                  ward_level=False, levels=["Cấp tỉnh"]),
+    FakeProcedure(
+        "1.001456", "Cấp hộ chiếu phổ thông ở trong nước", "Xuất nhập cảnh", ward_level=False, levels=["Cấp tỉnh"]
+    ),
+    FakeProcedure(
+        "3.000333",
+        "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
+        "Lý lịch tư pháp",
+        ward_level=False,
+        levels=["Cấp tỉnh"],
+    ),
 ]
 ID_CARDS = {"1.014061", "1.014062", "1.014063", "1.014064"}
 
@@ -39,8 +46,19 @@ def turn(search, text, current=None, options=()):
     return search_turn(search, text, current, options=options)
 
 
-@pytest.mark.parametrize("text", ["mất bao lâu?", "lệ phí bao nhiêu", "sao mỗi tờ hết mấy nghìn", "mấy hôm thì có giấy",
-                                  "vậy con", "có mất tiền không", "dạ ừm thì là nộp ở đâu", "how long does it take"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mất bao lâu?",
+        "lệ phí bao nhiêu",
+        "sao mỗi tờ hết mấy nghìn",
+        "mấy hôm thì có giấy",
+        "vậy con",
+        "có mất tiền không",
+        "dạ ừm thì là nộp ở đâu",
+        "how long does it take",
+    ],
+)
 def test_a_follow_up_keeps_the_current_procedure(search, text):
     outcome = turn(search, text, current="2.000815")
     assert (outcome.kind, outcome.code, outcome.follow_up) == ("procedure", "2.000815", True)
@@ -71,12 +89,15 @@ def test_siblings_that_the_question_does_not_tell_apart_give_a_short_relevant_ch
     assert {c.code for c in outcome.choices} <= ID_CARDS
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("cấp lại căn cước bị mất", "1.014064"),
-    ("đổi thẻ căn cước vì hết hạn", "1.014063"),
-    ("làm căn cước cho con 10 tuổi", "1.014062"),
-    ("làm căn cước cho con 16 tuổi", "1.014061"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("cấp lại căn cước bị mất", "1.014064"),
+        ("đổi thẻ căn cước vì hết hạn", "1.014063"),
+        ("làm căn cước cho con 10 tuổi", "1.014062"),
+        ("làm căn cước cho con 16 tuổi", "1.014061"),
+    ],
+)
 def test_the_sibling_the_question_says_is_answered(search, text, code):
     outcome = turn(search, text)
     assert (outcome.kind, outcome.code) == ("procedure", code)

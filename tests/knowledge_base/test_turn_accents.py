@@ -1,5 +1,6 @@
 """A turn typed with diacritics is compared with procedure names accent by accent: "một trang" (a page) does not
 name "tình trạng hôn nhân", "cái gì" does not name "cải chính"; a turn typed without them is compared folded."""
+
 from __future__ import annotations
 
 import pytest

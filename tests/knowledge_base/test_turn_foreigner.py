@@ -1,4 +1,5 @@
 """An English turn is read as a foreigner's unless it says the citizen is Vietnamese (knowledge_base.turn.foreigner)."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,23 +17,27 @@ FOREIGN_RESIDENCE = hit("1.000253", "Khai báo tạm trú cho người nước n
 EXTEND = hit("1.002755", "Gia hạn tạm trú", 0.70)
 
 
-@pytest.mark.parametrize(("text", "language", "hint"), [
-    ("I want to marry my Vietnamese girlfriend", "en", HINT),
-    ("How do I register a birth?", "en", HINT),
-    ("I'm Vietnamese, how do I register a birth?", "en", ""),
-    ("We are both Vietnamese and want to get married", "en", ""),
-    ("đăng ký kết hôn", "vi", ""),
-    ("How do I register a death? My grandfather passed away yesterday.", "en", ""),
-    ("What is the legal basis for đăng ký khai tử?", "en", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "language", "hint"),
+    [
+        ("I want to marry my Vietnamese girlfriend", "en", HINT),
+        ("How do I register a birth?", "en", HINT),
+        ("I'm Vietnamese, how do I register a birth?", "en", ""),
+        ("We are both Vietnamese and want to get married", "en", ""),
+        ("đăng ký kết hôn", "vi", ""),
+        ("How do I register a death? My grandfather passed away yesterday.", "en", ""),
+        ("What is the legal basis for đăng ký khai tử?", "en", ""),
+    ],
+)
 def test_english_turns_are_read_as_a_foreigners_unless_they_say_otherwise(text, language, hint):
     assert foreigner_hint(text, language) == hint
     assert hinted(text, language) == (f"{text} {hint}" if hint else text)
 
 
 def test_a_close_procedure_for_foreigners_comes_first_for_an_english_turn():
-    outcome = SearchOutcome(query="temporary residence", confidence="confident",
-                            results=[RESIDENCE, EXTEND, FOREIGN_RESIDENCE])
+    outcome = SearchOutcome(
+        query="temporary residence", confidence="confident", results=[RESIDENCE, EXTEND, FOREIGN_RESIDENCE]
+    )
     moved = for_foreigners_first(outcome, HINT)
     assert [h.code for h in moved.results] == ["1.000253", "1.004194", "1.002755"]
     assert moved.confidence == "confident"

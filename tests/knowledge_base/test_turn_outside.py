@@ -1,4 +1,5 @@
 """Matters outside the catalogue (knowledge_base/data/outside_matters.yaml): referred before any search."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,12 +10,17 @@ from tests.knowledge_base.fakes import turn_search
 from tests.knowledge_base.test_turn import PROCEDURES
 
 
-@pytest.mark.parametrize(("text", "matter"), [
-    ("vợ chồng tôi muốn ly hôn thuận tình thì nộp đơn ở phường à", "divorce"),
-    ("vo chong toi muon ly di", "divorce"), ("I want to get divorced, where do I file?", "divorce"),
-    ("tôi ly hôn bên Mỹ rồi, giờ muốn ghi chú ly hôn", None),  # a ward procedure: noted in the civil-status book
-    ("tôi đã ly hôn, xin giấy xác nhận tình trạng hôn nhân", None), ("đăng ký kết hôn", None),
-])
+@pytest.mark.parametrize(
+    ("text", "matter"),
+    [
+        ("vợ chồng tôi muốn ly hôn thuận tình thì nộp đơn ở phường à", "divorce"),
+        ("vo chong toi muon ly di", "divorce"),
+        ("I want to get divorced, where do I file?", "divorce"),
+        ("tôi ly hôn bên Mỹ rồi, giờ muốn ghi chú ly hôn", None),  # a ward procedure: noted in the civil-status book
+        ("tôi đã ly hôn, xin giấy xác nhận tình trạng hôn nhân", None),
+        ("đăng ký kết hôn", None),
+    ],
+)
 def test_cues_and_the_ward_procedures_that_sound_alike(text, matter):
     found = OutsideMatters.load().find(text)
     assert (found.id if found else None) == matter
@@ -29,8 +35,9 @@ def test_the_turn_is_referred_before_any_search():
 
 def test_a_broken_file_is_one_clear_error(tmp_path):
     bad = tmp_path / "outside.yaml"
-    bad.write_text("- id: divorce\n  name: {vi: ly hôn}\n  handled_by: {vi: tòa, en: court}\n  cues: [ly hôn]\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "- id: divorce\n  name: {vi: ly hôn}\n  handled_by: {vi: tòa, en: court}\n  cues: [ly hôn]\n", encoding="utf-8"
+    )
     with pytest.raises(OutsideMattersError, match="outside.yaml"):
         OutsideMatters.load(bad)
 
@@ -39,7 +46,11 @@ def test_a_follow_up_after_the_referral_is_about_the_matter_and_a_new_procedure_
     search = turn_search(PROCEDURES)
     outcome = search_turn(search, "thế mất bao lâu", None, matter="divorce")
     assert (outcome.kind, outcome.follow_up, outcome.reason, outcome.topic) == (
-        "not_at_ward", True, "follow_up_outside", "time")
+        "not_at_ward",
+        True,
+        "follow_up_outside",
+        "time",
+    )
     assert outcome.matter["id"] == "divorce" and "time" in outcome.matter["answers"]
     assert search_turn(search, "thế mất bao lâu").kind == "ask_procedure"  # no matter referred: which procedure?
     named = search_turn(search, "đăng ký kết hôn cần gì", None, matter="divorce")
@@ -48,7 +59,10 @@ def test_a_follow_up_after_the_referral_is_about_the_matter_and_a_new_procedure_
 
 def test_every_matter_answers_only_known_topics(tmp_path):
     path = tmp_path / "m.yaml"
-    path.write_text("- id: x\n  name: {vi: a, en: a}\n  handled_by: {vi: b, en: b}\n  cues: [c]\n"
-                    "  answers: {weather: {vi: d, en: d}}\n", encoding="utf-8")
+    path.write_text(
+        "- id: x\n  name: {vi: a, en: a}\n  handled_by: {vi: b, en: b}\n  cues: [c]\n"
+        "  answers: {weather: {vi: d, en: d}}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(OutsideMattersError, match="answers"):
         OutsideMatters.load(path)

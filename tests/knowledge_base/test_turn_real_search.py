@@ -3,6 +3,7 @@
 Needs the embedding model and index built by the set-up (`make setup`); skipped without them. Questions are
 written for these tests (not taken from any evaluation file).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,10 +14,13 @@ from knowledge_base.settings import SearchSettings
 from knowledge_base.turn import search_turn
 
 SETTINGS = SearchSettings()
-pytestmark = [pytest.mark.models, pytest.mark.skipif(
-    not (Path(SETTINGS.embedding_model).is_dir() and (Path(SETTINGS.index_dir) / "manifest.json").is_file()),
-    reason="embedding model / search index not built (make setup)",
-)]
+pytestmark = [
+    pytest.mark.models,
+    pytest.mark.skipif(
+        not (Path(SETTINGS.embedding_model).is_dir() and (Path(SETTINGS.index_dir) / "manifest.json").is_file()),
+        reason="embedding model / search index not built (make setup)",
+    ),
+]
 ID_CARDS = {"1.014061", "1.014062", "1.014063", "1.014064"}
 TEMPORARY_RESIDENCE = {"1.004194", "1.002755", "1.010028"}
 
@@ -34,11 +38,14 @@ def test_an_id_card_question_without_age_or_reason_asks_which_card(search):
     assert {c.code for c in outcome.choices} <= ID_CARDS
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("bị móc túi mất thẻ căn cước, làm lại ở đâu", "1.014064"),
-    ("thẻ căn cước hết hạn rồi muốn đổi thẻ mới", "1.014063"),
-    ("làm căn cước cho con gái 9 tuổi", "1.014062"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("bị móc túi mất thẻ căn cước, làm lại ở đâu", "1.014064"),
+        ("thẻ căn cước hết hạn rồi muốn đổi thẻ mới", "1.014063"),
+        ("làm căn cước cho con gái 9 tuổi", "1.014062"),
+    ],
+)
 def test_the_id_card_the_question_describes_is_answered(search, text, code):
     outcome = search_turn(search, text)
     assert (outcome.kind, outcome.code) == ("procedure", code)
@@ -81,10 +88,13 @@ def test_follow_ups_with_fillers_keep_the_current_procedure(search, text):
     assert (outcome.code, outcome.follow_up) == ("2.000815", True)
 
 
-@pytest.mark.parametrize(("answer", "code"), [
-    ("thẻ cũ bị mất ví mất luôn rồi", "1.014064"),
-    ("cái thẻ cũ hết hạn rồi", "1.014063"),
-])
+@pytest.mark.parametrize(
+    ("answer", "code"),
+    [
+        ("thẻ cũ bị mất ví mất luôn rồi", "1.014064"),
+        ("cái thẻ cũ hết hạn rồi", "1.014063"),
+    ],
+)
 def test_an_answer_that_says_a_sibling_that_was_not_offered_moves_to_it(search, answer, code):
     outcome = search_turn(search, answer, options=["1.014061", "1.014062"])
     assert (outcome.kind, outcome.code) == ("procedure", code)
@@ -96,11 +106,14 @@ def test_applying_for_a_building_permit_asks_new_build_or_repair(search, text):
     assert outcome.kind == "clarify" and {"1.013225", "1.013229"} <= {c.code for c in outcome.choices}
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("xin giấy phép xây dựng để đập nhà cũ xây mới", "1.013225"),
-    ("xin phép sửa chữa, cải tạo nhà ở", "1.013229"),
-    ("làm giấy khai sinh cho con mới sinh", "1.001193"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("xin giấy phép xây dựng để đập nhà cũ xây mới", "1.013225"),
+        ("xin phép sửa chữa, cải tạo nhà ở", "1.013229"),
+        ("làm giấy khai sinh cho con mới sinh", "1.001193"),
+    ],
+)
 def test_a_question_that_says_its_variant_or_the_plain_case_is_answered(search, text, code):
     outcome = search_turn(search, text)
     assert (outcome.kind, outcome.code) == ("procedure", code)
@@ -121,17 +134,23 @@ def test_a_family_named_alone_offers_its_most_asked_members(search):
     assert signature.code == "2.000884"
 
 
-@pytest.mark.parametrize(("text", "codes"), [
-    ("tiệm tạp hóa của tôi muốn đóng kinh doanh", {"1.001570", "1.001266"}),
-])
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("tiệm tạp hóa của tôi muốn đóng kinh doanh", {"1.001570", "1.001266"}),
+    ],
+)
 def test_closing_a_household_business_asks_suspend_or_end(search, text, codes):
     outcome = search_turn(search, text)
     assert outcome.kind == "clarify" and codes <= {c.code for c in outcome.choices}
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("tiệm tạp hóa của tôi muốn tạm nghỉ vài tháng", "1.001570"),
-    ("tiệm tạp hóa của tôi muốn nghỉ hẳn, giải thể hộ kinh doanh", "1.001266"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("tiệm tạp hóa của tôi muốn tạm nghỉ vài tháng", "1.001570"),
+        ("tiệm tạp hóa của tôi muốn nghỉ hẳn, giải thể hộ kinh doanh", "1.001266"),
+    ],
+)
 def test_suspending_or_ending_a_household_business_is_answered_when_said(search, text, code):
     assert search_turn(search, text).code == code

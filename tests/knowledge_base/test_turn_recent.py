@@ -1,4 +1,5 @@
 """search_turn with the conversation's earlier procedures: a turn that goes back to one of them means it."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """knowledge_base.turn.referral with fake engines: a story that names a procedure beyond the ward is referred
 even when search ranks a ward procedure first; level duplicates, variants and greetings are not."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,16 +14,32 @@ PROCEDURES = [
     FakeProcedure("1.003677", "Khai báo tạm vắng", "Cư trú"),
     FakeProcedure("1.001193", "Thủ tục đăng ký khai sinh", "Hộ tịch"),
     FakeProcedure("1.010386", "Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp xã)", "Xuất nhập cảnh"),
-    FakeProcedure("1.001445", "Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp tỉnh)", "Xuất nhập cảnh",
-                  ward_level=False, levels=["Cấp tỉnh"]),
-    FakeProcedure("3.000333", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam", "Lý lịch tư pháp",
-                  ward_level=False, levels=["Cấp tỉnh"]),
+    FakeProcedure(
+        "1.001445",
+        "Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp tỉnh)",
+        "Xuất nhập cảnh",
+        ward_level=False,
+        levels=["Cấp tỉnh"],
+    ),
+    FakeProcedure(
+        "3.000333",
+        "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
+        "Lý lịch tư pháp",
+        ward_level=False,
+        levels=["Cấp tỉnh"],
+    ),
     FakeProcedure("1.013978", "Cấp Giấy chứng nhận quyền sử dụng đất lần đầu", "Đất đai"),
-    FakeProcedure("1.012786", "Cấp lại Giấy chứng nhận quyền sử dụng đất do bị mất", "Đất đai",
-                  ward_level=False, levels=["Cấp tỉnh"]),
+    FakeProcedure(
+        "1.012786",
+        "Cấp lại Giấy chứng nhận quyền sử dụng đất do bị mất",
+        "Đất đai",
+        ward_level=False,
+        levels=["Cấp tỉnh"],
+    ),
     FakeProcedure("3.000347", "Đổi giấy phép lái xe", "Giấy phép lái xe", ward_level=False, levels=["Cấp bộ"]),
-    FakeProcedure("3.000351", "Đổi giấy phép lái xe của người nước ngoài", "Giấy phép lái xe",
-                  ward_level=False, levels=["Cấp bộ"]),
+    FakeProcedure(
+        "3.000351", "Đổi giấy phép lái xe của người nước ngoài", "Giấy phép lái xe", ward_level=False, levels=["Cấp bộ"]
+    ),
     FakeProcedure("1.009790", "Đăng ký chào mua công khai", "Chứng khoán", ward_level=False, levels=["Cấp bộ"]),
 ]
 
@@ -84,8 +101,12 @@ def test_a_level_duplicate_of_a_ward_procedure_stays_at_the_ward(search, markers
 
 
 def test_a_variant_the_turn_says_sets_aside_the_ward_record_that_names_another(search, markers):
-    found = {c.code: c for c in candidates(search, "xin cấp lại giấy chứng nhận đất",
-                                           ["cap_lai", "giay", "chung_nhan", "dat"], markers)}
+    found = {
+        c.code: c
+        for c in candidates(
+            search, "xin cấp lại giấy chứng nhận đất", ["cap_lai", "giay", "chung_nhan", "dat"], markers
+        )
+    }
     assert found["1.013978"].contradicted  # "lần đầu" named, "cấp lại" asked
     assert not found["1.012786"].contradicted
     outcome = search_turn(search, "xin cấp lại giấy chứng nhận đất")
@@ -110,21 +131,33 @@ def test_a_follow_up_about_the_referred_procedure_stays_on_it(search):
 
 
 def test_a_citizen_phrasing_of_a_non_ward_record_counts_as_naming_it(markers):
-    """"đăng kiểm" is how people say the inspection whose catalogue name says "kiểm định": with the phrasing in
+    """ "đăng kiểm" is how people say the inspection whose catalogue name says "kiểm định": with the phrasing in
     knowledge_base/data/non_ward_procedures.yaml indexed, the turn names it, not only resembles it."""
     from knowledge_base.search.engine import ProcedureSearch, SearchTuning
     from knowledge_base.search.lexical import Bm25Scorer
     from knowledge_base.search.vector_index import NumpyFlatIndex
     from tests.knowledge_base.fakes import RecordingEncoder
 
-    procedures = PROCEDURES + [FakeProcedure("1.005103", "Cấp Giấy chứng nhận kiểm định xe cơ giới", "Đăng kiểm",
-                                             ward_level=False, levels=["Cơ quan khác"])]
+    procedures = PROCEDURES + [
+        FakeProcedure(
+            "1.005103",
+            "Cấp Giấy chứng nhận kiểm định xe cơ giới",
+            "Đăng kiểm",
+            ward_level=False,
+            levels=["Cơ quan khác"],
+        )
+    ]
     text, words = "xe ô tô hết hạn đăng kiểm", ["xe_o", "het_han", "dang_kiem"]
 
     def phrase(asks):
         encoder = RecordingEncoder()
-        engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                                 tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0), asks=asks)
+        engine = ProcedureSearch(
+            encoder=encoder,
+            index=NumpyFlatIndex(encoder.dim),
+            lexical=Bm25Scorer(),
+            tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0),
+            asks=asks,
+        )
         engine.load(procedures)
         rare = ReferralTuning(ask_pair_idf=0.0)  # the fake corpus is too small for real word rarity
         return next(c.phrase for c in candidates(engine, text, words, markers, rare) if c.code == "1.005103")
@@ -134,14 +167,18 @@ def test_a_citizen_phrasing_of_a_non_ward_record_counts_as_naming_it(markers):
 
 
 def test_function_words_never_make_a_ward_exception():
-    """"của tôi", "ô tô" share only function words and syllables with a ward record about driving-test yards; the
+    """ "của tôi", "ô tô" share only function words and syllables with a ward record about driving-test yards; the
     content words ("đổi", "bằng lái") point to exchanging the licence."""
     from knowledge_base.turn.decide import _distinct_said
 
     ward = "Thu hồi chấp thuận hoạt động của sân tập lái để sát hạch lái xe mô tô"
     assert _distinct_said(["bang+lai", "b2", "het_han", "doi"], ward, "Đổi giấy phép lái xe") == (0, 1)
-    assert _distinct_said(["mat", "ho_chieu", "bao_mat"], "Trình báo mất hộ chiếu phổ thông",
-                          "Cấp hộ chiếu phổ thông ở trong nước")[0] > 0
+    assert (
+        _distinct_said(
+            ["mat", "ho_chieu", "bao_mat"], "Trình báo mất hộ chiếu phổ thông", "Cấp hộ chiếu phổ thông ở trong nước"
+        )[0]
+        > 0
+    )
 
 
 def test_an_english_turn_says_the_english_name_of_a_record_beyond_the_ward(markers):
@@ -152,13 +189,25 @@ def test_an_english_turn_says_the_english_name_of_a_record_beyond_the_ward(marke
     from knowledge_base.search.vector_index import NumpyFlatIndex
     from tests.knowledge_base.fakes import RecordingEncoder
 
-    procedures = PROCEDURES + [FakeProcedure("1.001146", "Gia hạn tạm trú cho người nước ngoài tại Việt Nam",
-                                             "Xuất nhập cảnh", ward_level=False, levels=["Cấp tỉnh"])]
+    procedures = PROCEDURES + [
+        FakeProcedure(
+            "1.001146",
+            "Gia hạn tạm trú cho người nước ngoài tại Việt Nam",
+            "Xuất nhập cảnh",
+            ward_level=False,
+            levels=["Cấp tỉnh"],
+        )
+    ]
 
     def evidence(english):
         encoder = RecordingEncoder()
-        engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                                 tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0), english=english)
+        engine = ProcedureSearch(
+            encoder=encoder,
+            index=NumpyFlatIndex(encoder.dim),
+            lexical=Bm25Scorer(),
+            tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0),
+            english=english,
+        )
         engine.load(procedures)
         found = candidates(engine, "extend my visa", ["extend", "visa"], markers)
         return next((c.evidence for c in found if c.code == "1.001146"), 0.0)

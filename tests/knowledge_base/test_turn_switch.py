@@ -1,5 +1,6 @@
 """A turn that opens with "còn …" / "what about …" turns to another matter: the procedure search finds for it is
 taken when its name holds as many of the turn's words as the current one's."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,11 +15,19 @@ def search():
     return turn_search(PROCEDURES)
 
 
-@pytest.mark.parametrize(("text", "announced"), [
-    ("còn tạm trú thì sao", True), ("dạ thế còn xác nhận tạm trú", True), ("vậy còn cái kia", True),
-    ("What about the marriage one?", True), ("con tam tru thi sao", True),
-    ("còn mấy người nữa", True), ("tạm trú còn hạn không", False), ("lệ phí bao nhiêu", False),
-])
+@pytest.mark.parametrize(
+    ("text", "announced"),
+    [
+        ("còn tạm trú thì sao", True),
+        ("dạ thế còn xác nhận tạm trú", True),
+        ("vậy còn cái kia", True),
+        ("What about the marriage one?", True),
+        ("con tam tru thi sao", True),
+        ("còn mấy người nữa", True),
+        ("tạm trú còn hạn không", False),
+        ("lệ phí bao nhiêu", False),
+    ],
+)
 def test_switch_phrases_open_the_turn(text, announced):
     assert TurnWords.load().turns_to_another(text) is announced
 

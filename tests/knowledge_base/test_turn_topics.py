@@ -1,4 +1,5 @@
 """The topic a turn's question words ask (knowledge_base.turn.topics) and its place in search_turn's outcome."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,15 +12,31 @@ def words() -> TopicWords:
     return TopicWords.load()
 
 
-@pytest.mark.parametrize("text,topic", [
-    ("lệ phí?", "fee"), ("le phi", "fee"), ("fee?", "fee"), ("có tốn tiền hông", "fee"),
-    ("mấy hôm thì có giấy", "time"), ("how long does it take", "time"), ("bao nhiêu ngày", "time"),
-    ("nộp ở quầy nào", "where"), ("làm ở phường hay phải lên huyện", "where"), ("Where do I go?", "where"),
-    ("cần mang theo gì", "documents"), ("What should I bring?", "documents"),
-    ("làm online được không", "online"), ("các bước ra sao", "steps"), ("căn cứ pháp lý", "legal"),
-    ("nộp online được không hay phải lên tận nơi", "online"), ("căn cứ theo văn bản nào vậy", "legal"),
-    ("het bn tien", "fee"), ("đổi ở mô", "where"), ("cần giấy chi", "documents"),
-])
+@pytest.mark.parametrize(
+    "text,topic",
+    [
+        ("lệ phí?", "fee"),
+        ("le phi", "fee"),
+        ("fee?", "fee"),
+        ("có tốn tiền hông", "fee"),
+        ("mấy hôm thì có giấy", "time"),
+        ("how long does it take", "time"),
+        ("bao nhiêu ngày", "time"),
+        ("nộp ở quầy nào", "where"),
+        ("làm ở phường hay phải lên huyện", "where"),
+        ("Where do I go?", "where"),
+        ("cần mang theo gì", "documents"),
+        ("What should I bring?", "documents"),
+        ("làm online được không", "online"),
+        ("các bước ra sao", "steps"),
+        ("căn cứ pháp lý", "legal"),
+        ("nộp online được không hay phải lên tận nơi", "online"),
+        ("căn cứ theo văn bản nào vậy", "legal"),
+        ("het bn tien", "fee"),
+        ("đổi ở mô", "where"),
+        ("cần giấy chi", "documents"),
+    ],
+)
 def test_question_words_say_the_topic(words, text, topic):
     assert words.topic(text) == topic
 
@@ -36,6 +53,7 @@ def test_longer_phrase_wins_and_file_order_breaks_ties(words):
 
 def test_a_procedure_name_holding_a_question_word_asks_nothing(words):
     from knowledge_base.turn.words import TurnWords
+
     names = TurnWords.load().names
     assert words.topic("xin trợ giúp pháp lý", names) is None
     assert words.topic("căn cứ pháp lý", names) == "legal"
@@ -59,8 +77,12 @@ def test_search_turn_reports_the_topic_of_a_follow_up():
     from tests.knowledge_base.fakes import FakeProcedure, RecordingEncoder
 
     encoder = RecordingEncoder()
-    engine = ProcedureSearch(encoder=encoder, index=NumpyFlatIndex(encoder.dim), lexical=Bm25Scorer(),
-                             tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0))
+    engine = ProcedureSearch(
+        encoder=encoder,
+        index=NumpyFlatIndex(encoder.dim),
+        lexical=Bm25Scorer(),
+        tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0),
+    )
     engine.load([FakeProcedure("1.000894", "Thủ tục đăng ký kết hôn", "Hộ tịch")])
     outcome = search_turn(engine, "có tốn tiền hông", "1.000894")
     assert (outcome.code, outcome.topic, outcome.to_json()["topic"]) == ("1.000894", "fee", "fee")

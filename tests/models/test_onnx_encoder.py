@@ -1,4 +1,5 @@
 """The ONNX export of the e5 folder (built at set-up) gives sentence-transformers' vectors, batched or not."""
+
 from __future__ import annotations
 
 import json
@@ -88,8 +89,9 @@ def test_the_int8_query_graph_is_built_from_the_current_export():
     assert export.is_int8_up_to_date(MODEL_DIR)
     manifest = json.loads((MODEL_DIR / export.ONNX_DIR / export.MANIFEST_FILE).read_text())
     assert manifest["int8"]["min_cosine"] >= export.INT8_MIN_COSINE
-    assert (MODEL_DIR / export.ONNX_DIR / export.INT8_FILE).stat().st_size < \
-        (MODEL_DIR / export.ONNX_DIR / export.ONNX_FILE).stat().st_size / 3
+    assert (MODEL_DIR / export.ONNX_DIR / export.INT8_FILE).stat().st_size < (
+        MODEL_DIR / export.ONNX_DIR / export.ONNX_FILE
+    ).stat().st_size / 3
 
 
 def test_a_stale_int8_graph_is_detected(tmp_path):

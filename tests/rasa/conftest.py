@@ -1,4 +1,5 @@
 """Fixtures for the tests that run inside Rasa: the repository paths and the trained assistant model."""
+
 from __future__ import annotations
 
 import asyncio
@@ -44,9 +45,14 @@ def _stock_rasa() -> dict:
 
     from assistant.components.patches import PATCHES
 
-    stock = {"graph_runner": DaskGraphRunner.run, "event_lookup": Event.resolve_by_type,
-             "action_reply_validation": RemoteAction._validate_action_result, "action_session": EndpointConfig.session,
-             "rule_matching": RulePolicy._get_possible_keys, "past_states": DialogueStateTracker.past_states}
+    stock = {
+        "graph_runner": DaskGraphRunner.run,
+        "event_lookup": Event.resolve_by_type,
+        "action_reply_validation": RemoteAction._validate_action_result,
+        "action_session": EndpointConfig.session,
+        "rule_matching": RulePolicy._get_possible_keys,
+        "past_states": DialogueStateTracker.past_states,
+    }
     assert sorted(stock) == sorted(patch.name for patch in PATCHES), "a patch without its stock symbol here"
     for owner in (DaskGraphRunner, Event, RemoteAction, EndpointConfig, RulePolicy, DialogueStateTracker):
         assert not [name for name in vars(owner) if name.startswith("_le_tan_so")], f"{owner} already patched"

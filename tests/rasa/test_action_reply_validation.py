@@ -1,6 +1,7 @@
 """The keyed action-reply check (assistant/components/action_reply_validation.py) gives jsonschema's verdict on
 Rasa's real reply schema for valid replies and each way of breaking one, and the installed method accepts and
 rejects as Rasa's does (with Rasa's error message)."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,10 @@ from tests.rasa.conftest import STOCK
 
 SLOT = {"event": "slot", "timestamp": None, "name": "language", "value": "en"}
 VALID = [
-    {"events": [SLOT, {"event": "followup", "name": "utter_greet"}],
-     "responses": [{"text": "Xin chào", "buttons": []}]},
+    {
+        "events": [SLOT, {"event": "followup", "name": "utter_greet"}],
+        "responses": [{"text": "Xin chào", "buttons": []}],
+    },
     {"events": [], "responses": []},
     {},
     {"events": [{"event": "reset_slots"}, {"event": "active_loop", "name": None}], "responses": []},

@@ -1,6 +1,7 @@
 """Rasa's action-server calls through assistant/components/action_session.py, against real HTTP servers on
 127.0.0.1: one kept-open connection instead of one per call, the same replies, a fresh connection after the idle
 drop, and one resend on a new connection when the server had closed a kept connection (never on a new one)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -54,8 +55,15 @@ async def echo_calls(payloads: list, pause_before_last: float = 0.0) -> tuple[li
     return replies, ports
 
 
-PAYLOADS = [{"n": n} for n in range(5)] + [{"n": 5, "text": "làm giấy khai sinh <b>a/b</b> 😀", "p": 0.1 + 0.2,
-                                            "none": None, "nested": [{"slot": True}, 1e-12]}]
+PAYLOADS = [{"n": n} for n in range(5)] + [
+    {
+        "n": 5,
+        "text": "làm giấy khai sinh <b>a/b</b> 😀",
+        "p": 0.1 + 0.2,
+        "none": None,
+        "nested": [{"slot": True}, 1e-12],
+    }
+]
 
 
 def test_rasa_alone_opens_a_connection_per_call(stock):
@@ -89,16 +97,21 @@ class ClosingServer:
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
-                length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                              if line.lower().startswith(b"content-length"))
+                length = next(
+                    int(line.split(b":")[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length")
+                )
                 body = json.loads(await reader.readexactly(length))
                 self.received.append(body["n"])
                 count += 1
                 if count == self.close_on:
                     break
                 reply = json.dumps({"echo": body["n"]}).encode()
-                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: keep-alive\r\n"
-                             b"Content-Length: %d\r\n\r\n%s" % (len(reply), reply))
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: keep-alive\r\n"
+                    b"Content-Length: %d\r\n\r\n%s" % (len(reply), reply)
+                )
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             pass

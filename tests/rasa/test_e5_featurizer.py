@@ -1,5 +1,6 @@
 """E5SentenceFeaturizer (assistant/components/e5_featurizer.py): the bridge's e5 query vectors as dense sentence
 features, cached per text, and the intent classifier trained on them beside the n-gram features (toy data)."""
+
 from __future__ import annotations
 
 import json
@@ -59,14 +60,18 @@ def test_features_are_the_bridges_query_vectors(real):
         # int8 kernels differ slightly between the two environments' onnxruntime versions (cosine 0.9998 seen);
         # another graph, prefix or truncation gives < 0.995 (full precision vs int8: 0.985-0.992).
         cosine = float(feature.features[0] @ np.array(vector))
-        assert cosine > 0.999, (message.get("text"), cosine,
-                                "regenerate tests/rasa/fixtures/e5_query_vectors.json if set-up's model changed")
+        assert cosine > 0.999, (
+            message.get("text"),
+            cosine,
+            "regenerate tests/rasa/fixtures/e5_query_vectors.json if set-up's model changed",
+        )
 
 
 def test_only_sentence_features_and_only_for_messages_with_text():
     vectors = CachedQueryVectors(RecordingEncoder(), 10)
     with_text, blank, intent_only = featurizer(vectors).process(
-        [Message(data={"text": "lệ phí bao nhiêu"}), Message(data={"text": "  "}), Message(data={"intent": "x"})])
+        [Message(data={"text": "lệ phí bao nhiêu"}), Message(data={"text": "  "}), Message(data={"intent": "x"})]
+    )
     assert [f.type for f in with_text.features] == ["sentence"]
     assert blank.features == [] and intent_only.features == []
 
@@ -94,10 +99,17 @@ def test_a_missing_model_is_a_clear_error(tmp_path):
         featurizer(None, model_dir=str(tmp_path))
 
 
-TOY = [("xin chào", "greet"), ("chào bạn", "greet"), ("chào buổi sáng", "greet"),
-       ("lệ phí bao nhiêu", "ask_fee"), ("phải nộp bao nhiêu tiền", "ask_fee"), ("mất phí không", "ask_fee"),
-       ("cần giấy tờ gì", "ask_documents"), ("mang theo những giấy gì", "ask_documents"),
-       ("hồ sơ gồm những gì", "ask_documents")]
+TOY = [
+    ("xin chào", "greet"),
+    ("chào bạn", "greet"),
+    ("chào buổi sáng", "greet"),
+    ("lệ phí bao nhiêu", "ask_fee"),
+    ("phải nộp bao nhiêu tiền", "ask_fee"),
+    ("mất phí không", "ask_fee"),
+    ("cần giấy tờ gì", "ask_documents"),
+    ("mang theo những giấy gì", "ask_documents"),
+    ("hồ sơ gồm những gì", "ask_documents"),
+]
 ENGLISH = ["hello there", "how much does it cost", "what is the fee", "what documents do I need"]
 
 
@@ -105,9 +117,12 @@ def toy_classifier(storage, e5: E5SentenceFeaturizer | None) -> tuple:
     """(featurize, classifier) trained on the Vietnamese toy set, with or without the e5 sentence features."""
     tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
     name = "dense" if e5 else "sparse"
-    words, chars = (SentenceCountVectorsFeaturizer.create(
-        {**SentenceCountVectorsFeaturizer.get_default_config(), **extra}, storage, Resource(f"{name}-{i}"), CONTEXT)
-        for i, extra in enumerate([{}, {"analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4}]))
+    words, chars = (
+        SentenceCountVectorsFeaturizer.create(
+            {**SentenceCountVectorsFeaturizer.get_default_config(), **extra}, storage, Resource(f"{name}-{i}"), CONTEXT
+        )
+        for i, extra in enumerate([{}, {"analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4}])
+    )
     config = {**SparseIntentClassifier.get_default_config(), "C": 10.0}
     classifier = SparseIntentClassifier.create(config, storage, Resource(f"{name}-intent"), CONTEXT)
     data = TrainingData([Message(data={"text": t, "intent": i}) for t, i in TOY])
@@ -131,8 +146,9 @@ def toy_classifier(storage, e5: E5SentenceFeaturizer | None) -> tuple:
 
 def test_dense_features_carry_meaning_across_languages_on_a_toy_set(tmp_path, real):
     storage = LocalModelStorage(tmp_path)
-    e5 = E5SentenceFeaturizer.create({**E5SentenceFeaturizer.get_default_config(), "scale": 8}, storage,
-                                     Resource("e5-toy"), CONTEXT)
+    e5 = E5SentenceFeaturizer.create(
+        {**E5SentenceFeaturizer.get_default_config(), "scale": 8}, storage, Resource("e5-toy"), CONTEXT
+    )
     featurize, classifier = toy_classifier(storage, e5)
     assert classifier.clf.n_features_in_ > 384
     intents = [m.get("intent")["name"] for m in classifier.process(featurize(ENGLISH))]

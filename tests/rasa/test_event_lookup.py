@@ -1,5 +1,6 @@
 """The event-class table (assistant/components/event_lookup.py) gives Rasa's own answer for every event type name,
 for unknown names and for an Event subclass defined after the table was built."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,6 +41,9 @@ def test_a_subclass_defined_later_is_found():
 
 def test_events_round_trip_through_dicts():
     event_lookup.install()
-    events = [ActionExecuted("action_listen"), UserUttered("lệ phí bao nhiêu", {"name": "ask_fee", "confidence": 0.9}),
-              SlotSet("language", "vi")]
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("lệ phí bao nhiêu", {"name": "ask_fee", "confidence": 0.9}),
+        SlotSet("language", "vi"),
+    ]
     assert [Event.from_parameters(event.as_dict()) for event in events] == events

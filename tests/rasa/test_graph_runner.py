@@ -1,5 +1,6 @@
 """The in-order graph runner (assistant/components/graph_runner.py): the plan's order and calling convention on
 toy graphs, and the same parses and next-action predictions as dask's runner on the trained assistant model."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,8 +25,14 @@ class RecordingNode:
         return self.name, f"{self.name}<{','.join(str(i[1]) if isinstance(i, tuple) else i for i in inputs)}>"
 
 
-NEEDS = {"tokens": ["__message__"], "features": ["tokens"], "intent": ["features", "tokens"],
-         "unused": ["__message__"], "domain": [], "ranked": ["intent", "domain", "__missing__"]}
+NEEDS = {
+    "tokens": ["__message__"],
+    "features": ["tokens"],
+    "intent": ["features", "tokens"],
+    "unused": ["__message__"],
+    "domain": [],
+    "ranked": ["intent", "domain", "__missing__"],
+}
 
 
 def test_the_plan_places_every_needed_node_after_its_parents_once():
@@ -67,8 +74,18 @@ def test_a_node_error_propagates_unchanged():
         run_plan([("a", broken, ())], None, ["a"])
 
 
-TEXTS = ["xin chào", "lam giay khai sinh can gi", "lệ phí bao nhiêu", "nộp ở quầy nào", "how much does it cost",
-         "hồ sơ 000.00.20.H26-250801-0001 đến đâu rồi", "số 2", "cho tôi gặp cán bộ", "", "😀🙏"]
+TEXTS = [
+    "xin chào",
+    "lam giay khai sinh can gi",
+    "lệ phí bao nhiêu",
+    "nộp ở quầy nào",
+    "how much does it cost",
+    "hồ sơ 000.00.20.H26-250801-0001 đến đâu rồi",
+    "số 2",
+    "cho tôi gặp cán bộ",
+    "",
+    "😀🙏",
+]
 
 
 @pytest.fixture(scope="module")
@@ -91,11 +108,18 @@ def both_runners(agent):
         parse = lambda: run(processor.parse_message(UserMessage(text)))  # noqa: E731
         stock_parse, our_parse = with_runner(STOCK["graph_runner"], parse), with_runner(ours, parse)
         tracker = DialogueStateTracker.from_events(
-            "probe", [ActionExecuted("action_listen"),
-                      UserUttered(text, stock_parse["intent"], stock_parse["entities"], stock_parse)],
-            slots=processor.domain.slots)
-        predict = lambda: next(iter(processor.graph_runner.run(  # noqa: E731
-            inputs={"__tracker__": tracker}, targets=[processor.model_metadata.core_target]).values()))
+            "probe",
+            [
+                ActionExecuted("action_listen"),
+                UserUttered(text, stock_parse["intent"], stock_parse["entities"], stock_parse),
+            ],
+            slots=processor.domain.slots,
+        )
+
+        def predict():
+            targets = [processor.model_metadata.core_target]
+            return next(iter(processor.graph_runner.run(inputs={"__tracker__": tracker}, targets=targets).values()))
+
         stock_prediction, our_prediction = with_runner(STOCK["graph_runner"], predict), with_runner(ours, predict)
         results.append(((stock_parse, our_parse), (stock_prediction, our_prediction)))
     return results
@@ -109,6 +133,9 @@ def test_parses_match_dask_on_real_turns(both_runners):
 
 def test_next_action_predictions_match_dask(both_runners):
     for _, (stock, ours) in both_runners:
-        assert (ours.probabilities, ours.policy_name, ours.events) == (stock.probabilities, stock.policy_name,
-                                                                      stock.events)
+        assert (ours.probabilities, ours.policy_name, ours.events) == (
+            stock.probabilities,
+            stock.policy_name,
+            stock.events,
+        )
     assert {stock.policy_name for _, (stock, _) in both_runners} & {"RulePolicy", "MemoizationPolicy"}

@@ -1,6 +1,7 @@
 """SparseIntentClassifier (assistant/components/sparse_intent_classifier.py) inside Rasa: the C setting reaches
 scikit-learn, a model trained, persisted and loaded again classifies as before, and the trained assistant model
 parses real turns."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,8 +18,17 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from assistant.components.sparse_intent_classifier import SparseIntentClassifier
 from tests.rasa.conftest import run
 
-TEXTS = ["chứng thực giấy tờ", "lam giay khai sinh can gi", "how much does it cost", "xin chào",
-         "hồ sơ 000.00.20.H26-250801-0001 đến đâu rồi", "số 2", "", "😀🙏", "!!!"]
+TEXTS = [
+    "chứng thực giấy tờ",
+    "lam giay khai sinh can gi",
+    "how much does it cost",
+    "xin chào",
+    "hồ sơ 000.00.20.H26-250801-0001 đến đâu rồi",
+    "số 2",
+    "",
+    "😀🙏",
+    "!!!",
+]
 
 
 def message(text: str, intent: str | None = None) -> Message:
@@ -34,9 +44,18 @@ def message(text: str, intent: str | None = None) -> Message:
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory):
     """(fresh classifier with C=7, the same loaded back from Rasa's model storage)."""
-    examples = [message(t, i) for t, i in [("xin chao", "greet"), ("chao ban", "greet"), ("hello there", "greet"),
-                                           ("le phi bao nhieu", "ask_fee"), ("phi bao nhieu", "ask_fee"),
-                                           ("how much fee", "ask_fee")] * 3]
+    examples = [
+        message(t, i)
+        for t, i in [
+            ("xin chao", "greet"),
+            ("chao ban", "greet"),
+            ("hello there", "greet"),
+            ("le phi bao nhieu", "ask_fee"),
+            ("phi bao nhieu", "ask_fee"),
+            ("how much fee", "ask_fee"),
+        ]
+        * 3
+    ]
     storage = LocalModelStorage(tmp_path_factory.mktemp("classifier"))
     context = ExecutionContext(GraphSchema({}), "test")
     config = {**SparseIntentClassifier.get_default_config(), "C": 7.0}
@@ -61,7 +80,9 @@ def test_a_persisted_classifier_loads_and_classifies(toy):
     loaded = toy[1]  # Rasa's loader refuses unknown pickled types, so a silent load failure would show here
     assert type(loaded.clf).__name__ == "LogisticRegression"
     assert [m.get("intent")["name"] for m in loaded.process([message("chao ban"), message("phi bao nhieu")])] == [
-        "greet", "ask_fee"]
+        "greet",
+        "ask_fee",
+    ]
 
 
 def test_the_trained_model_parses_real_turns_above_the_fallback_threshold(agent):

@@ -1,5 +1,6 @@
 """LanguageSlotPolicy (assistant/components/language_policy.py) built as Rasa's graph builds it: it sets the
 language slot when a turn changes the language and never predicts an action."""
+
 from __future__ import annotations
 
 import pytest
@@ -61,4 +62,3 @@ def test_the_policy_never_predicts_an_action(policy, domain):
         prediction = predict(policy, domain, text, previous)
         assert max(prediction.probabilities) == 0.0
         assert len(prediction.probabilities) > 10 and prediction.policy_priority == 0
-

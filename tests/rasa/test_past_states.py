@@ -1,6 +1,7 @@
 """Past states from one recorded replay (assistant/components/past_states.py): the same lists as Rasa's own for
 every tracker the stories, rules and test stories pass through (and one long conversation), with every argument;
 a new event, another domain or a copy of the tracker is replayed again; callers may edit what they get."""
+
 from __future__ import annotations
 
 import copy
@@ -38,15 +39,20 @@ def trackers(agent) -> list:
     logging.getLogger("rasa").setLevel(logging.WARNING)
     importer = TrainingDataImporter.load_from_dict(
         domain_path=str(ROOT / "assistant" / "domain.yml"),
-        training_data_paths=[str(ROOT / "assistant" / "data"), str(ROOT / "assistant" / "tests")])
+        training_data_paths=[str(ROOT / "assistant" / "data"), str(ROOT / "assistant" / "tests")],
+    )
     slots = agent.domain.slots
-    generated = TrainingDataGenerator(importer.get_stories(), agent.domain, augmentation_factor=0,
-                                      remove_duplicates=True).generate()
+    generated = TrainingDataGenerator(
+        importer.get_stories(), agent.domain, augmentation_factor=0, remove_duplicates=True
+    ).generate()
     out = []
     for tracker in generated:
         events = list(tracker.events)
-        out += [DialogueStateTracker.from_events(tracker.sender_id, events[:index], slots=slots)
-                for index, event in enumerate(events) if index and isinstance(event, ActionExecuted)]
+        out += [
+            DialogueStateTracker.from_events(tracker.sender_id, events[:index], slots=slots)
+            for index, event in enumerate(events)
+            if index and isinstance(event, ActionExecuted)
+        ]
         out.append(DialogueStateTracker.from_events(tracker.sender_id, events, slots=slots))
     long = [event for tracker in generated[:12] for event in tracker.events]
     out.append(DialogueStateTracker.from_events("long", long, slots=slots))
@@ -62,8 +68,9 @@ def test_same_states_as_rasa_for_every_tracker_and_argument(agent, trackers):
     for tracker in trackers:
         for omit, ignore, rule_only in itertools.product((False, True), (False, True), (None, only_rules)):
             arguments = dict(omit_unset_slots=omit, ignore_rule_only_turns=ignore, rule_only_data=rule_only)
-            assert tracker.past_states(agent.domain, **arguments) == stock_past_states(tracker, agent.domain,
-                                                                                        **arguments)
+            assert tracker.past_states(agent.domain, **arguments) == stock_past_states(
+                tracker, agent.domain, **arguments
+            )
             compared += 1
     assert len(trackers) > 300 and compared == 8 * len(trackers)
 
@@ -75,16 +82,26 @@ def test_same_predictions_as_rasa(agent, trackers, monkeypatch):
 
     def predictions(method) -> list:
         monkeypatch.setattr(DialogueStateTracker, "past_states", method)
-        return [(p.probabilities, p.events, p.policy_name) for tracker in trackers[::3] for p in
-                (policy.predict_action_probabilities(tracker, agent.domain) for policy in policies)]
+        return [
+            (p.probabilities, p.events, p.policy_name)
+            for tracker in trackers[::3]
+            for p in (policy.predict_action_probabilities(tracker, agent.domain) for policy in policies)
+        ]
 
     assert predictions(ours) == predictions(stock_past_states)
 
 
 def _tracker(agent) -> DialogueStateTracker:
-    return DialogueStateTracker.from_events("probe", [
-        ActionExecuted("action_listen"), UserUttered("xin chào", {"name": "greet", "confidence": 1.0}),
-        ActionExecuted("utter_greet"), ActionExecuted("action_listen")], slots=agent.domain.slots)
+    return DialogueStateTracker.from_events(
+        "probe",
+        [
+            ActionExecuted("action_listen"),
+            UserUttered("xin chào", {"name": "greet", "confidence": 1.0}),
+            ActionExecuted("utter_greet"),
+            ActionExecuted("action_listen"),
+        ],
+        slots=agent.domain.slots,
+    )
 
 
 def test_a_new_event_is_seen(agent):

@@ -1,5 +1,6 @@
 """The list of Rasa patches (assistant/components/patches.py) and the launcher that installs it: every entry names
 a real Rasa symbol and an existing test; nothing is patched when switched off or on another Rasa version."""
+
 from __future__ import annotations
 
 import logging
@@ -22,8 +23,14 @@ def current(symbol: str):
 
 
 def test_every_entry_names_a_rasa_symbol_a_module_a_gain_and_an_existing_test():
-    assert [patch.name for patch in PATCHES] == ["graph_runner", "event_lookup", "action_reply_validation",
-                                                  "action_session", "rule_matching", "past_states"]
+    assert [patch.name for patch in PATCHES] == [
+        "graph_runner",
+        "event_lookup",
+        "action_reply_validation",
+        "action_session",
+        "rule_matching",
+        "past_states",
+    ]
     for patch in PATCHES:
         assert patch.symbol.startswith("rasa.") and current(patch.symbol) is not None
         assert patch.install.__module__ == f"assistant.components.{patch.name}"
@@ -35,8 +42,9 @@ def test_every_entry_names_a_rasa_symbol_a_module_a_gain_and_an_existing_test():
 def recorded(monkeypatch) -> list:
     """The patch list with each ``install`` replaced by a recorder: which patches would have been installed."""
     calls: list = []
-    monkeypatch.setattr(patches, "PATCHES", [replace(patch, install=lambda name=patch.name: calls.append(name))
-                                             for patch in PATCHES])
+    monkeypatch.setattr(
+        patches, "PATCHES", [replace(patch, install=lambda name=patch.name: calls.append(name)) for patch in PATCHES]
+    )
     return calls
 
 
@@ -68,20 +76,31 @@ def test_install_all_replaces_every_symbol_once():
 
 
 def launcher(*args: str, switch: str | None = None) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONPATH": str(ROOT),
+    }
     if switch is not None:
         env[patches.SWITCH] = switch
-    return subprocess.run([sys.executable, "-m", "assistant.rasa_launcher", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.rasa_launcher", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_the_launcher_installs_the_list_then_runs_rasas_cli():
     result = launcher("--version")
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"Rasa Version      :         {CHECKED_RASA_VERSION}" in result.stdout
-    assert ("Rasa patches: graph_runner, event_lookup, action_reply_validation, action_session, rule_matching, "
-            "past_states") in result.stderr
+    assert (
+        "Rasa patches: graph_runner, event_lookup, action_reply_validation, action_session, rule_matching, past_states"
+    ) in result.stderr
 
 
 def test_the_launcher_runs_stock_rasa_when_switched_off():

@@ -1,5 +1,6 @@
 """PendingChoicePolicy (assistant/components/pending_choice_policy.py) built as Rasa's graph builds it: right after
 a clarifying question the answer goes to the guide whatever its intent, unless it clearly asks for something else."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,14 +32,23 @@ def policy(tmp_path_factory) -> PendingChoicePolicy:
 
 
 def tracker(domain, intent, *, asked_by=GUIDE, options=("1.014062", "1.014061"), entities=(), reply_kind=None):
-    events = [ActionExecuted("action_listen"), UserUttered("làm căn cước cho con", intent={"name": "ask_procedure"}),
-              ActionExecuted(asked_by)]
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("làm căn cước cho con", intent={"name": "ask_procedure"}),
+        ActionExecuted(asked_by),
+    ]
     if reply_kind:
         events.append(BotUttered("…", data={"custom": {"reply": {"kind": reply_kind}}}))
     if options:
         events.append(SlotSet("pending_options", list(options)))
-    events += [ActionExecuted("action_listen"), UserUttered("bé 6 tuổi", intent={"name": intent, "confidence": 0.9},
-                                                   entities=[{"entity": e, "value": "4"} for e in entities])]
+    events += [
+        ActionExecuted("action_listen"),
+        UserUttered(
+            "bé 6 tuổi",
+            intent={"name": intent, "confidence": 0.9},
+            entities=[{"entity": e, "value": "4"} for e in entities],
+        ),
+    ]
     return DialogueStateTracker.from_events("test", events, slots=domain.slots)
 
 
@@ -86,11 +96,13 @@ def followup_policy(tmp_path_factory) -> DossierFollowupPolicy:
     return DossierFollowupPolicy.load(config, storage, Resource("followup"), context)
 
 
-@pytest.mark.parametrize(("asked_by", "kind"), [("action_dossier_status", "dossier_status"),
-                                               ("action_dossier_help", "dossier_help")])
+@pytest.mark.parametrize(
+    ("asked_by", "kind"), [("action_dossier_status", "dossier_status"), ("action_dossier_help", "dossier_help")]
+)
 @pytest.mark.parametrize("intent", ["out_of_scope", "ask_where", "inform", "nlu_fallback"])
-def test_a_question_right_after_a_dossier_answer_goes_to_the_dossier_followup(followup_policy, domain, asked_by,
-                                                                              kind, intent):
+def test_a_question_right_after_a_dossier_answer_goes_to_the_dossier_followup(
+    followup_policy, domain, asked_by, kind, intent
+):
     after = tracker(domain, intent, asked_by=asked_by, options=(), reply_kind=kind)
     assert predicted(followup_policy, domain, after) == "action_dossier_followup"
 
@@ -102,13 +114,23 @@ def test_after_a_dossier_answer_a_clear_other_request_is_left_to_the_rules(follo
 
 
 def test_the_dossier_followup_needs_a_dossier_answer_just_before(followup_policy, domain):
-    assert predicted(followup_policy, domain, tracker(domain, "out_of_scope", asked_by=GUIDE, options=(),
-                                                      reply_kind="procedure")) is None
+    assert (
+        predicted(
+            followup_policy, domain, tracker(domain, "out_of_scope", asked_by=GUIDE, options=(), reply_kind="procedure")
+        )
+        is None
+    )
 
 
 def test_after_a_refusal_another_try_is_left_to_the_rules(followup_policy, domain):
     refused = tracker(domain, "inform", asked_by="action_dossier_status", options=(), reply_kind="dossier_refused")
     assert predicted(followup_policy, domain, refused) is None
-    digits = tracker(domain, "inform", asked_by="action_dossier_status", options=(), reply_kind="dossier_status",
-                     entities=["id_last4"])
+    digits = tracker(
+        domain,
+        "inform",
+        asked_by="action_dossier_status",
+        options=(),
+        reply_kind="dossier_status",
+        entities=["id_last4"],
+    )
     assert predicted(followup_policy, domain, digits) is None

@@ -1,6 +1,7 @@
 """RulePolicy's rule search on compiled rules (assistant/components/rule_matching.py) finds the same rule keys as
 Rasa's own on every state the training stories, rules and test stories pass through, with text and with intents,
 and the policy then predicts the same; plus hand-made states for each branch of Rasa's state comparison."""
+
 from __future__ import annotations
 
 import logging
@@ -35,15 +36,20 @@ def prefix_trackers(agent) -> list:
     logging.getLogger("rasa").setLevel(logging.WARNING)
     importer = TrainingDataImporter.load_from_dict(
         domain_path=str(ROOT / "assistant" / "domain.yml"),
-        training_data_paths=[str(ROOT / "assistant" / "data"), str(ROOT / "assistant" / "tests")])
+        training_data_paths=[str(ROOT / "assistant" / "data"), str(ROOT / "assistant" / "tests")],
+    )
     domain = agent.domain
-    generated = TrainingDataGenerator(importer.get_stories(), domain, augmentation_factor=0,
-                                      remove_duplicates=True).generate()
+    generated = TrainingDataGenerator(
+        importer.get_stories(), domain, augmentation_factor=0, remove_duplicates=True
+    ).generate()
     trackers = []
     for tracker in generated:
         events = list(tracker.events)
-        trackers += [DialogueStateTracker.from_events(tracker.sender_id, events[:index], slots=domain.slots)
-                     for index, event in enumerate(events) if index and isinstance(event, ActionExecuted)]
+        trackers += [
+            DialogueStateTracker.from_events(tracker.sender_id, events[:index], slots=domain.slots)
+            for index, event in enumerate(events)
+            if index and isinstance(event, ActionExecuted)
+        ]
     return trackers
 
 
@@ -69,32 +75,61 @@ def test_same_predictions_as_rasa(policy, prefix_trackers, agent, monkeypatch):
 
     def predictions(method) -> list:
         monkeypatch.setattr(RulePolicy, "_get_possible_keys", method)
-        return [(p.probabilities, p.events, p.is_end_to_end_prediction, p.is_no_user_prediction)
-                for p in (policy.predict_action_probabilities(t, agent.domain) for t in prefix_trackers[::3])]
+        return [
+            (p.probabilities, p.events, p.is_end_to_end_prediction, p.is_no_user_prediction)
+            for p in (policy.predict_action_probabilities(t, agent.domain) for t in prefix_trackers[::3])
+        ]
 
     assert predictions(ours) == predictions(stock_keys)
 
 
-RULE = ('[{"prev_action": {"action_name": "action_listen"}, "user": {"intent": "greet"}, '
-        '"slots": {"language": ["vi"], "pending_offer": "%s"}}]' % SHOULD_NOT_BE_SET)
+RULE = (
+    '[{"prev_action": {"action_name": "action_listen"}, "user": {"intent": "greet"}, '
+    '"slots": {"language": ["vi"], "pending_offer": "%s"}}]' % SHOULD_NOT_BE_SET
+)
 STARTER = '[{}, {"prev_action": {"action_name": "action_listen"}, "user": {"intent": "greet"}}]'
 LISTEN = {"action_name": "action_listen"}
 
 
-@pytest.mark.parametrize("states", [
-    [{PREVIOUS_ACTION: LISTEN, "user": {"intent": "greet"}, "slots": {"language": ("vi",)}}],
-    [{PREVIOUS_ACTION: LISTEN, "user": {"intent": "greet"}, "slots": {"language": ("en",)}}],
-    [{PREVIOUS_ACTION: LISTEN, "user": {"intent": "greet"}, "slots": {"language": ("vi",), "pending_offer": (1.0,)}}],
-    [{PREVIOUS_ACTION: LISTEN, "user": {"intent": "greet"},
-      "slots": {"language": ("vi",), "pending_offer": SHOULD_NOT_BE_SET}}],
-    [{PREVIOUS_ACTION: LISTEN, "user": {"intent": "bye"}, "slots": {"language": ("vi",)}}],
-    [{}, {PREVIOUS_ACTION: LISTEN, "user": {"intent": "greet"}, "slots": {"language": ("vi",)}}],
-    [{"user": {"intent": "greet"}}, {PREVIOUS_ACTION: LISTEN, "user": {"intent": "greet"}}],
-    [{PREVIOUS_ACTION: {"action_name": "utter_greet"}}, {PREVIOUS_ACTION: LISTEN, "user": {"intent": "greet"}}],
-    [{"user": {"intent": "greet"}}],
-    [],
-], ids=["fits", "other-slot-value", "forbidden-slot-set", "forbidden-slot-marker", "other-intent", "starter",
-        "starter-without-action", "not-a-starter", "no-previous-action", "no-states"])
+@pytest.mark.parametrize(
+    "states",
+    [
+        [{PREVIOUS_ACTION: LISTEN, "user": {"intent": "greet"}, "slots": {"language": ("vi",)}}],
+        [{PREVIOUS_ACTION: LISTEN, "user": {"intent": "greet"}, "slots": {"language": ("en",)}}],
+        [
+            {
+                PREVIOUS_ACTION: LISTEN,
+                "user": {"intent": "greet"},
+                "slots": {"language": ("vi",), "pending_offer": (1.0,)},
+            }
+        ],
+        [
+            {
+                PREVIOUS_ACTION: LISTEN,
+                "user": {"intent": "greet"},
+                "slots": {"language": ("vi",), "pending_offer": SHOULD_NOT_BE_SET},
+            }
+        ],
+        [{PREVIOUS_ACTION: LISTEN, "user": {"intent": "bye"}, "slots": {"language": ("vi",)}}],
+        [{}, {PREVIOUS_ACTION: LISTEN, "user": {"intent": "greet"}, "slots": {"language": ("vi",)}}],
+        [{"user": {"intent": "greet"}}, {PREVIOUS_ACTION: LISTEN, "user": {"intent": "greet"}}],
+        [{PREVIOUS_ACTION: {"action_name": "utter_greet"}}, {PREVIOUS_ACTION: LISTEN, "user": {"intent": "greet"}}],
+        [{"user": {"intent": "greet"}}],
+        [],
+    ],
+    ids=[
+        "fits",
+        "other-slot-value",
+        "forbidden-slot-set",
+        "forbidden-slot-marker",
+        "other-intent",
+        "starter",
+        "starter-without-action",
+        "not-a-starter",
+        "no-previous-action",
+        "no-states",
+    ],
+)
 def test_each_branch_of_the_state_comparison(states):
     rule_matching.install()
     lookup = {RULE: "utter_greet", STARTER: "utter_greet"}
@@ -104,8 +139,10 @@ def test_each_branch_of_the_state_comparison(states):
 
 def test_a_rule_key_is_compiled_newest_state_first_with_tuples():
     compiled = rule_matching.compile_rule(STARTER, PREVIOUS_ACTION, SHOULD_NOT_BE_SET)
-    assert compiled == [(True, [(PREVIOUS_ACTION, "action_name", "action_listen", False), ("user", "intent", "greet",
-                                                                                              False)]), (False, [])]
-    (_, checks), = rule_matching.compile_rule(RULE, PREVIOUS_ACTION, SHOULD_NOT_BE_SET)
+    assert compiled == [
+        (True, [(PREVIOUS_ACTION, "action_name", "action_listen", False), ("user", "intent", "greet", False)]),
+        (False, []),
+    ]
+    ((_, checks),) = rule_matching.compile_rule(RULE, PREVIOUS_ACTION, SHOULD_NOT_BE_SET)
     assert ("slots", "language", ("vi",), False) in checks
     assert ("slots", "pending_offer", SHOULD_NOT_BE_SET, True) in checks

@@ -1,5 +1,6 @@
 """SentenceCountVectorsFeaturizer (assistant/components/sentence_count_vectors.py): the same sentence features as
 Rasa's CountVectorsFeaturizer, for the word and character analyzers, and no sequence features."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,8 +20,12 @@ QUERIES = ["khai sinh bao nhiêu", "cost of a copy", "quầy nào"]
 
 def featurised(cls, extra: dict, storage, analyzer: str) -> list:
     tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
-    featurizer = cls.create({**cls.get_default_config(), **extra}, storage, Resource(f"{cls.__name__}-{analyzer}"),
-                            ExecutionContext(GraphSchema({}), "test"))
+    featurizer = cls.create(
+        {**cls.get_default_config(), **extra},
+        storage,
+        Resource(f"{cls.__name__}-{analyzer}"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
     data = TrainingData([Message(data={"text": text, "intent": "x"}) for text in TRAIN])
     tokenizer.process_training_data(data)
     featurizer.train(data)

@@ -3,6 +3,7 @@
 The SQL store runs on a SQLite file here (its logic is Rasa's SQLAlchemy code plus ours; PostgreSQL itself is
 exercised by tests/assistant/test_rasa_replicas.py); the Redis store on a throwaway redis-server.
 """
+
 from __future__ import annotations
 
 import json
@@ -93,8 +94,9 @@ def test_sql_store_forgets_idle_conversations(domain, tmp_path):  # noqa: F811
     assert store.forget_idle() == 0 and run(store.keys()) == []
 
 
-@pytest.mark.parametrize("choice, store_type",
-                         [("sql", RedactingSQLTrackerStore), ("redis", RedactingRedisTrackerStore)])
+@pytest.mark.parametrize(
+    "choice, store_type", [("sql", RedactingSQLTrackerStore), ("redis", RedactingRedisTrackerStore)]
+)
 def test_the_shared_endpoint_files_expand_to_our_stores(choice, store_type, monkeypatch):
     plan = rasa_stores.plan_run(["run"], {"LETANSO_TRACKER_STORE": choice, "LETANSO_REDIS_PORT": "6391"})
     for name, value in plan.environment.items():
@@ -126,6 +128,11 @@ def test_redis_store_writes_no_digits_and_expires(domain):  # noqa: F811
 def _redis_config(port: int):
     from rasa.utils.endpoints import EndpointConfig
 
-    return EndpointConfig(url="127.0.0.1", type="assistant.components.shared_tracker_stores.RedactingRedisTrackerStore",
-                          port=port, db=0, key_prefix="test", idle_minutes=30)
-
+    return EndpointConfig(
+        url="127.0.0.1",
+        type="assistant.components.shared_tracker_stores.RedactingRedisTrackerStore",
+        port=port,
+        db=0,
+        key_prefix="test",
+        idle_minutes=30,
+    )

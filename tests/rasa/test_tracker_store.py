@@ -2,6 +2,7 @@
 
 Run with `.venv-rasa/bin/python -m pytest tests/rasa`; skipped under the services environment (no Rasa there).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -41,9 +42,12 @@ def domain() -> Domain:
 
 
 def user(text: str, intent: str = "inform", entities: list | None = None) -> UserUttered:
-    return UserUttered(text, {"name": intent, "confidence": 0.9}, entities or [],
-                       parse_data={"text": text, "intent": {"name": intent, "confidence": 0.9},
-                                   "entities": entities or []})
+    return UserUttered(
+        text,
+        {"name": intent, "confidence": 0.9},
+        entities or [],
+        parse_data={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []},
+    )
 
 
 def dossier_conversation(domain: Domain, sender: str = "citizen-1") -> DialogueStateTracker:
@@ -51,15 +55,25 @@ def dossier_conversation(domain: Domain, sender: str = "citizen-1") -> DialogueS
     events = [
         ActionExecuted("action_listen"),
         user(f"tra cứu hồ sơ, căn cước {ID_NUMBER}, điện thoại {PHONE}", "check_dossier_status"),
-        ActionExecuted("dossier_form"), ActiveLoop("dossier_form"), SlotSet("requested_slot", "dossier_code"),
-        BotUttered("Mã hồ sơ của bạn là gì?"), ActionExecuted("action_listen"),
+        ActionExecuted("dossier_form"),
+        ActiveLoop("dossier_form"),
+        SlotSet("requested_slot", "dossier_code"),
+        BotUttered("Mã hồ sơ của bạn là gì?"),
+        ActionExecuted("action_listen"),
         user(f"mã là {CODE}", entities=[{"entity": "dossier_code", "value": CODE, "start": 6, "end": 31}]),
-        SlotSet("dossier_code", CODE), SlotSet("requested_slot", "id_last4"),
-        BotUttered("4 số cuối CCCD?"), ActionExecuted("action_listen"),
+        SlotSet("dossier_code", CODE),
+        SlotSet("requested_slot", "id_last4"),
+        BotUttered("4 số cuối CCCD?"),
+        ActionExecuted("action_listen"),
         user(f"{DIGITS[:2]} {DIGITS[2:]}"),  # "48 21": two short runs, only the requested-slot rule catches it
-        SlotSet("id_last4", DIGITS), SlotSet("requested_slot", None), ActiveLoop(None),
-        ActionExecuted("action_dossier_status"), BotUttered("Hồ sơ đang xử lý."),
-        SlotSet("dossier_code", None), SlotSet("id_last4", None), ActionExecuted("action_listen"),
+        SlotSet("id_last4", DIGITS),
+        SlotSet("requested_slot", None),
+        ActiveLoop(None),
+        ActionExecuted("action_dossier_status"),
+        BotUttered("Hồ sơ đang xử lý."),
+        SlotSet("dossier_code", None),
+        SlotSet("id_last4", None),
+        ActionExecuted("action_listen"),
         user("cảm ơn, còn số 7 và 12 thì sao", "thank"),
     ]
     return DialogueStateTracker.from_events(sender, events, domain.slots)
@@ -82,8 +96,12 @@ def test_saved_conversation_keeps_no_digits_but_keeps_its_shape(domain):
     ] == "mã là [digits].H[digits]"
     restored = run(store.retrieve("citizen-1"))
     assert len(restored.events) == len(tracker.events)
-    assert [e.intent_name for e in restored.events if isinstance(e, UserUttered)] == \
-        ["check_dossier_status", "inform", "inform", "thank"]
+    assert [e.intent_name for e in restored.events if isinstance(e, UserUttered)] == [
+        "check_dossier_status",
+        "inform",
+        "inform",
+        "thank",
+    ]
     texts = [e.text for e in restored.events if isinstance(e, UserUttered)]
     assert texts[2] == "[redacted]"
     assert texts[3] == "cảm ơn, còn số 7 và 12 thì sao"  # short numbers are kept
@@ -94,9 +112,16 @@ def test_saved_conversation_keeps_no_digits_but_keeps_its_shape(domain):
 def test_a_form_still_waiting_keeps_working_after_the_digits_are_dropped(domain):
     """If the digits came before a valid code, the stored slot is empty and the form simply asks again."""
     store = RedactingTrackerStore(domain)
-    events = [ActionExecuted("action_listen"), user("tra hồ sơ", "check_dossier_status"), ActiveLoop("dossier_form"),
-              SlotSet("requested_slot", "id_last4"), ActionExecuted("action_listen"), user(DIGITS),
-              SlotSet("id_last4", DIGITS), SlotSet("requested_slot", "dossier_code")]
+    events = [
+        ActionExecuted("action_listen"),
+        user("tra hồ sơ", "check_dossier_status"),
+        ActiveLoop("dossier_form"),
+        SlotSet("requested_slot", "id_last4"),
+        ActionExecuted("action_listen"),
+        user(DIGITS),
+        SlotSet("id_last4", DIGITS),
+        SlotSet("requested_slot", "dossier_code"),
+    ]
     run(store.save(DialogueStateTracker.from_events("citizen-2", events, domain.slots)))
     restored = run(store.retrieve("citizen-2"))
     assert restored.get_slot("id_last4") is None and restored.active_loop_name == "dossier_form"
@@ -129,10 +154,18 @@ def test_bad_idle_minutes_is_a_clear_error(domain):
         RedactingTrackerStore(domain, idle_minutes=0)
 
 
-@pytest.mark.parametrize(("text", "masked"), [
-    ("1234", "[digits]"), ("1 2 3 4", "[digits]"), ("001.203.004.567", "[digits]"), ("0912-345-678", "[digits]"),
-    ("số 123 và 45", "số 123 và 45"), ("năm 2025", "năm [digits]"), ("12  34", "12  34"),
-])
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("1234", "[digits]"),
+        ("1 2 3 4", "[digits]"),
+        ("001.203.004.567", "[digits]"),
+        ("0912-345-678", "[digits]"),
+        ("số 123 và 45", "số 123 và 45"),
+        ("năm 2025", "năm [digits]"),
+        ("12  34", "12  34"),
+    ],
+)
 def test_digit_runs(text, masked):
     assert mask_digit_runs(text) == masked
 

@@ -1,4 +1,5 @@
 """Dossier code shape `<agency code>-<yyMMdd>-<NNNN>` and ID-digit hashing."""
+
 from __future__ import annotations
 
 import hashlib

@@ -9,6 +9,7 @@ Upstream contract (configure the URL with BRIDGE_DOSSIER_HTTP_URL):
 code is unknown or the digits are wrong. Timeouts, connection errors, 5xx and malformed answers count as
 failures for the breaker.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,8 +30,9 @@ log = logging.getLogger(__name__)
 class CircuitBreaker:
     """closed → (N consecutive failures) → open → (after reset_after_s) → half-open: one trial call."""
 
-    def __init__(self, *, failure_threshold: int = 3, reset_after_s: float = 30.0,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, *, failure_threshold: int = 3, reset_after_s: float = 30.0, clock: Callable[[], float] = time.monotonic
+    ):
         self.failure_threshold, self.reset_after_s, self._clock = failure_threshold, reset_after_s, clock
         self._failures = 0
         self._opened_at: float | None = None
@@ -77,8 +79,15 @@ def _parse_date(value) -> date | None:
 class HttpDossierSource:
     """DossierSource backed by the provincial system; serves the last good answer per code when it is down."""
 
-    def __init__(self, base_url: str, *, timeout_s: float = 3.0, breaker: CircuitBreaker | None = None,
-                 pepper: str, client: httpx.Client | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout_s: float = 3.0,
+        breaker: CircuitBreaker | None = None,
+        pepper: str,
+        client: httpx.Client | None = None,
+    ):
         self._url = base_url.rstrip("/") + "/dossiers/lookup"
         self._client = client or httpx.Client(timeout=httpx.Timeout(timeout_s), trust_env=False)
         self.breaker = breaker or CircuitBreaker()

@@ -22,6 +22,7 @@ Limits (failures still counted, refused attempts are not written):
   latest one (k = failures beyond the limit, capped at `max_delay`), counted over `code_memory`. Many
   addresses cannot guess fast, and nobody can lock a citizen out for long: a desk officer can `lift` it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -71,14 +72,15 @@ class LockoutPolicy:
         if failures < self.max_failures:
             return timedelta(0)
         exponent = min(failures - self.max_failures + 1, 30)  # 2^30 s is decades; timedelta overflows far later
-        return min(timedelta(seconds=2 ** exponent), self.max_delay)
+        return min(timedelta(seconds=2**exponent), self.max_delay)
 
 
 class LookupLockout:
     """Check-and-reserve, release on success, lift by staff. Rows hold the code and a hashed client key only."""
 
-    def __init__(self, db: Database, policy: LockoutPolicy = LockoutPolicy(), *,
-                 clock: Callable[[], datetime] = utcnow):
+    def __init__(
+        self, db: Database, policy: LockoutPolicy = LockoutPolicy(), *, clock: Callable[[], datetime] = utcnow
+    ):
         self._db, self.policy, self.clock = db, policy, clock
         self._settled = threading.Condition()
         """Notified whenever an attempt settles, so waiting requests retry at once."""
@@ -148,14 +150,18 @@ class LookupLockout:
         by_client = (LookupFailure.client == client) & (LookupFailure.at >= since)
         by_code = (LookupFailure.code_key == code) & (LookupFailure.at >= now - policy.code_memory)
         row = session.execute(  # one round trip: count and oldest/latest time per limit, all and settled only
-            select(*_stats(by_pair, settled, func.min), *_stats(by_client, settled, func.min),
-                   *_stats(by_code, settled, func.max))
-            .where(or_(LookupFailure.code_key == code, LookupFailure.client == client))).one()
+            select(
+                *_stats(by_pair, settled, func.min),
+                *_stats(by_client, settled, func.min),
+                *_stats(by_code, settled, func.max),
+            ).where(or_(LookupFailure.code_key == code, LookupFailure.client == client))
+        ).one()
         pair_row, client_row, code_row = row[0:4], row[4:8], row[8:12]
         result = []
         for offset in (0, 2):  # (count, time) of all attempts, then of the settled ones
             (pair_count, pair_first), (client_count, client_first), (code_count, code_last) = (
-                row[offset:offset + 2] for row in (pair_row, client_row, code_row))
+                row[offset : offset + 2] for row in (pair_row, client_row, code_row)
+            )
             waits = []
             # Until enough failures have aged out of the window; the oldest one is a safe lower bound.
             if pair_count >= policy.max_failures:
@@ -195,8 +201,9 @@ class LookupLockout:
         """Failures on a code that still count towards its delay."""
         since = self.clock() - self.policy.code_memory
         with self._db.read() as session:
-            return session.execute(select(func.count()).where(LookupFailure.code_key == code,
-                                                              LookupFailure.at >= since)).scalar_one()
+            return session.execute(
+                select(func.count()).where(LookupFailure.code_key == code, LookupFailure.at >= since)
+            ).scalar_one()
 
 
 def _lock_guard(session: Session, key: str) -> None:
@@ -217,5 +224,9 @@ def _lock_guard(session: Session, key: str) -> None:
 
 def _stats(match, settled, pick) -> tuple:
     """count and min/max(at) of the attempts matching `match`, then the same over the settled ones."""
-    return (func.count().filter(match), pick(LookupFailure.at).filter(match),
-            func.count().filter(match & settled), pick(LookupFailure.at).filter(match & settled))
+    return (
+        func.count().filter(match),
+        pick(LookupFailure.at).filter(match),
+        func.count().filter(match & settled),
+        pick(LookupFailure.at).filter(match & settled),
+    )

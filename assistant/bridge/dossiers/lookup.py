@@ -4,6 +4,7 @@ One answer for "no": an unknown code, wrong digits and a source that is down all
 lockout (the attempt stays counted). While the source is down every code gets the same 503 — the HTTP
 source answers a cached code with wrong digits as "down" too, never 404 — so 404 vs 503 tells nothing.
 """
+
 from __future__ import annotations
 
 import logging

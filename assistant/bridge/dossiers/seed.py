@@ -1,4 +1,5 @@
 """`seed-demo`: clearly fake demo dossiers (applicants named "... (DEMO)") for `make run` and demos."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,7 +27,9 @@ def seed_demo_dossiers(db: Database, *, pepper: str) -> list[tuple[str, str, int
     """Insert or refresh the demo dossiers (idempotent); returns (code, digits, status code) to print."""
     with db.write() as session:
         for code, applicant, digits, proc_code, proc_name, status, received, due, desk in DEMO_DOSSIERS:
-            row = session.execute(select(Dossier).where(Dossier.code == code)).scalar_one_or_none() or Dossier(code=code)
+            row = session.execute(select(Dossier).where(Dossier.code == code)).scalar_one_or_none() or Dossier(
+                code=code
+            )
             salt = new_salt()
             row.applicant_label, row.id_last4_salt = applicant, salt
             row.id_last4_hash = hash_last4(digits, salt=salt, pepper=pepper)

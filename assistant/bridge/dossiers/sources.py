@@ -1,4 +1,5 @@
 """Where dossier statuses come from: the `DossierSource` protocol and the local-database source."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

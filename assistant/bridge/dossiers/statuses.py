@@ -1,5 +1,6 @@
 """National dossier status codes 1–10 with a label, explanation and next step in Vietnamese and, optionally, English
 (from a data file staff can edit, validated by the pydantic model `StatusFile`)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

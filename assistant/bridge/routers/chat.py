@@ -1,4 +1,5 @@
 """POST /api/chat: the web chat relay between the chat widget and the dialogue engine (Rasa REST channel)."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -11,8 +12,8 @@ from assistant.bridge.clients import address_key
 from assistant.bridge.guards import rate_limited
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.web.dialogue import RasaRestClient
-from assistant.payload import ReplyPayload
 from assistant.bridge.web.relay import SENDER_PATTERN, ChatRelay
+from assistant.payload import ReplyPayload
 
 MAX_BODY_MESSAGE_CHARS = 20_000
 
@@ -23,8 +24,10 @@ class ChatRequest(BaseModel):
     """One citizen turn from the chat widget."""
 
     sender: str = Field(pattern=SENDER_PATTERN, description="Opaque conversation id (6–64 of A-Z a-z 0-9 _ -).")
-    message: str = Field(max_length=MAX_BODY_MESSAGE_CHARS,
-                         description="The citizen's text; over 2,000 characters gets a polite 'please shorten'.")
+    message: str = Field(
+        max_length=MAX_BODY_MESSAGE_CHARS,
+        description="The citizen's text; over 2,000 characters gets a polite 'please shorten'.",
+    )
 
 
 class ChatButtonOut(BaseModel):
@@ -36,7 +39,8 @@ class ChatMessageOut(BaseModel):
     text: str
     buttons: list[ChatButtonOut]
     data: ReplyPayload | None = Field(
-        default=None, description="The structured reply (kind, procedure card, choices, desk, ticket, ...).")
+        default=None, description="The structured reply (kind, procedure card, choices, desk, ticket, ...)."
+    )
 
 
 class ChatResponse(BaseModel):

@@ -1,4 +1,5 @@
 """GET /api/desks and /api/desks/route: the ward's desks and which desk handles a procedure."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Query

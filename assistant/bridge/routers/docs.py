@@ -17,8 +17,10 @@ ASSETS = {
 }
 PAGE_HEADERS = {
     # Swagger UI sets inline styles on its elements; scripts only from this server.
-    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                                "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'"),
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'"
+    ),
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
 }

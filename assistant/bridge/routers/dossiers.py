@@ -1,4 +1,5 @@
 """POST /api/dossiers/lookup: dossier status by code + last 4 ID digits."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter

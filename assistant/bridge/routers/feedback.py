@@ -1,5 +1,6 @@
 """POST /api/feedback: a citizen's 1–5 rating of a conversation (comment redacted before storing);
 POST /api/complaints: a complaint's category and desk for staff reports (no citizen words)."""
+
 from __future__ import annotations
 
 import re

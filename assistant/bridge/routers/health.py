@@ -1,5 +1,6 @@
 """GET /health: database (read and write), free disk, search, Rasa with a model loaded, the action server, knowledge
 lag. GET /ready: what a load balancer asks — can this replica serve, with every staff edit applied?"""
+
 from __future__ import annotations
 
 import logging
@@ -120,8 +121,10 @@ def health(services: ServicesDep) -> JSONResponse:
     checks["knowledge_current"] = knowledge is not None and knowledge["behind_s"] <= settings.knowledge_max_lag_s
     status = "ok" if all(checks.values()) else "degraded"
     serving = checks["database"] and checks["database_write"]
-    return JSONResponse({"status": status, "checks": checks, "free_disk_mb": int(free_mb), "knowledge": knowledge},
-                        status_code=200 if serving else 503)
+    return JSONResponse(
+        {"status": status, "checks": checks, "free_disk_mb": int(free_mb), "knowledge": knowledge},
+        status_code=200 if serving else 503,
+    )
 
 
 def _knowledge_lag(services) -> dict | None:

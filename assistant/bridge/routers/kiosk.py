@@ -1,4 +1,5 @@
 """Kiosk page `GET /kiosk` and its WebSocket `/ws/kiosk`: browser PCM in, transcript + spoken reply out."""
+
 from __future__ import annotations
 
 import asyncio
@@ -33,14 +34,18 @@ SHARED_WEB_ASSETS = {"cards.js"}
 _ASSET_NAME = re.compile(r"^[a-z][a-z0-9_-]*\.(css|js)$")
 _MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"}
 MAX_CONTROL_CHARS = 8 * 1024
-INTERNAL_ERROR = ("Xin lỗi, kiosk vừa gặp lỗi. Bác/anh/chị vui lòng thử lại hoặc hỏi cán bộ. / "
-                  "Sorry, something went wrong. Please try again or ask the staff.")
+INTERNAL_ERROR = (
+    "Xin lỗi, kiosk vừa gặp lỗi. Bác/anh/chị vui lòng thử lại hoặc hỏi cán bộ. / "
+    "Sorry, something went wrong. Please try again or ask the staff."
+)
 PROTOCOL_ERROR = "Kiosk nhận được tin nhắn không hợp lệ. / The kiosk received an invalid message."
-ORIGIN_REFUSED = ("Trang này không được phép kết nối tới kiosk. / This page may not connect to the kiosk.")
+ORIGIN_REFUSED = "Trang này không được phép kết nối tới kiosk. / This page may not connect to the kiosk."
 PAGE_HEADERS = {
-    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-                                "media-src 'self' data:; img-src 'self' data:; object-src 'none'; "
-                                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        "media-src 'self' data:; img-src 'self' data:; object-src 'none'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
@@ -87,8 +92,11 @@ def kiosk_asset(name: str) -> FileResponse:
     folder = WEB_STATIC_DIR if name in SHARED_WEB_ASSETS else STATIC_DIR
     if not _ASSET_NAME.match(name) or not (folder / name).is_file():
         raise HTTPException(status_code=404, detail="not found")
-    return FileResponse(folder / name, media_type=_MEDIA_TYPES[name.rsplit(".", 1)[1]],
-                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
+    return FileResponse(
+        folder / name,
+        media_type=_MEDIA_TYPES[name.rsplit(".", 1)[1]],
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"},
+    )
 
 
 @router.get("/api/kiosk/status", tags=["kiosk"])
@@ -128,10 +136,14 @@ def _dialogue(app, engines: KioskEngines, loop: asyncio.AbstractEventLoop):
 
 
 def _build_session(engines: KioskEngines, dialogue) -> BrowserKioskSession:
-    conversation = KioskConversation(stt=LazySpeechToText(engines), tts=engines.tts(),
-                                     dialogue=dialogue, phrases=KioskPhrases.load(),
-                                     min_confidence=engines.settings.min_confidence,
-                                     language=engines.settings.language)
+    conversation = KioskConversation(
+        stt=LazySpeechToText(engines),
+        tts=engines.tts(),
+        dialogue=dialogue,
+        phrases=KioskPhrases.load(),
+        min_confidence=engines.settings.min_confidence,
+        language=engines.settings.language,
+    )
     return BrowserKioskSession(conversation, engines.vad)
 
 
@@ -179,9 +191,14 @@ async def kiosk_socket(websocket: WebSocket) -> None:
             if resumed is not None:
                 session.conversation.resume(resumed)
             # `speech`: whether the page may offer the microphone (no speech model installed -> typing only)
-            await websocket.send_json({"type": "ready", "speech": _engines(websocket.app).speech_available(),
-                                       "session": kiosk_senders.issue(session.conversation.sender, secret=secret),
-                                       "resumed": resumed is not None})
+            await websocket.send_json(
+                {
+                    "type": "ready",
+                    "speech": _engines(websocket.app).speech_available(),
+                    "session": kiosk_senders.issue(session.conversation.sender, secret=secret),
+                    "resumed": resumed is not None,
+                }
+            )
             await _serve(websocket, session)
     except (WebSocketDisconnect, RuntimeError):  # RuntimeError: sending after the browser went away
         pass

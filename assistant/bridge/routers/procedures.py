@@ -1,4 +1,6 @@
-"""Search passthrough (GET /api/procedures/search), procedure details (GET /api/procedures/{code}) and its answer card."""
+"""Search passthrough (GET /api/procedures/search), procedure details (GET /api/procedures/{code}) and its
+answer card."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -19,13 +21,16 @@ log = logging.getLogger(__name__)
 
 
 @router.get("/search", dependencies=[rate_limited("search")])
-def search(services: ServicesDep, q: str = Query(max_length=2000), k: int = Query(3, ge=1, le=20),
-           all_levels: bool = False) -> dict:
+def search(
+    services: ServicesDep, q: str = Query(max_length=2000), k: int = Query(3, ge=1, le=20), all_levels: bool = False
+) -> dict:
     """Same JSON as `python -m knowledge_base search --json`; the question's keyword form is logged for reports.
     Queries longer than `search_max_chars` (300) are searched cut at a word boundary; 429 past the per-client limit."""
     q = capped_query(q, services.settings.search_max_chars)
     if services.searcher is None:
-        raise ApiError(503, "search_unavailable", "Chức năng tìm thủ tục tạm thời chưa sẵn sàng. / Procedure search is not ready.")
+        raise ApiError(
+            503, "search_unavailable", "Chức năng tìm thủ tục tạm thời chưa sẵn sàng. / Procedure search is not ready."
+        )
     key = (services.knowledge_version(), q, k, all_levels)
     data = services.search_cache.get(key)
     if data is None:
@@ -47,8 +52,11 @@ def search_cache_stats(services: ServicesDep) -> dict:
 
 
 @router.get("/{code}")
-def details(code: str, services: ServicesDep,
-            cards: bool = Query(False, description="Add the citizen answer cards under `cards`.")) -> dict:
+def details(
+    code: str,
+    services: ServicesDep,
+    cards: bool = Query(False, description="Add the citizen answer cards under `cards`."),
+) -> dict:
     """The normalised procedure record (catalogue + staff edits, what the staff page edits); with `cards=true`
     also its citizen answer cards under `cards` (`{"vi": {...}, "en": {...}}`, as staff last saved them; a
     language without a card is left out) — what the assistant answers from. A procedure beyond the ward listed in
@@ -72,7 +80,9 @@ def answer_card(code: str, services: ServicesDep, language: str = Query("vi", pa
     so a staff edit reaches them at once); 404 when there is none or it is not written in that language."""
     card = services.cards.answer_cards.get(code, language) if services.cards is not None else None
     if card is None:
-        raise ApiError(404, "no_card", "Thủ tục này chưa có thẻ trả lời bằng ngôn ngữ này. / No answer card in this language.")
+        raise ApiError(
+            404, "no_card", "Thủ tục này chưa có thẻ trả lời bằng ngôn ngữ này. / No answer card in this language."
+        )
     return dataclasses.asdict(card)
 
 

@@ -1,5 +1,6 @@
 """Queue pages and their public API: the desk page `/desk`, the hall board `/board` (state, live events over SSE,
 spoken announcements as WAV), the citizen's "your turn" page `/t/{public id}`, and printing a ticket at the kiosk."""
+
 from __future__ import annotations
 
 import asyncio
@@ -26,10 +27,16 @@ router = APIRouter(tags=["queue"])
 
 PublicId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{8,32}$")]
 CallId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
-        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-PAGE_HEADERS = {"Content-Security-Policy": _CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
-                "Cache-Control": "no-store"}
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": _CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
 EVENT_POLL_S = 0.25
 """How often the event stream looks for new calls in the database (the board must show a call within 1 s)."""
 EVENT_STREAM_S = 15.0
@@ -98,14 +105,17 @@ def announcer(request: Request) -> Announcer:
 
 @router.get("/api/board/announcement/{call_id}.wav")
 def announcement(call_id: CallId, request: Request, services: ServicesDep) -> Response:
-    """"Mời số A031 đến Quầy 1" in the Vietnamese voice, as WAV; 503 when speech output does not work here."""
+    """ "Mời số A031 đến Quầy 1" in the Vietnamese voice, as WAV; 503 when speech output does not work here."""
     number, desk = _counter(services).call_announcement(call_id)
     try:
         audio = announcer(request).wav(call_id, number, desk)
     except SpeechSynthesisError as exc:
         log.warning("board announcement: speech unavailable: %s", exc)
-        raise ApiError(503, "speech_unavailable", "Không phát được tiếng nói trên máy này. / Speech output is not "
-                       "available on this machine.") from exc
+        raise ApiError(
+            503,
+            "speech_unavailable",
+            "Không phát được tiếng nói trên máy này. / Speech output is not available on this machine.",
+        ) from exc
     return Response(audio, media_type="audio/wav", headers={"Cache-Control": "private, max-age=3600"})
 
 

@@ -1,4 +1,5 @@
 """Desk officers' queue API (/api/desk/*): a token of role "desk" scoped to one desk calls that desk's tickets."""
+
 from __future__ import annotations
 
 from typing import Annotated

@@ -1,4 +1,5 @@
 """Staff API: edit procedures, aliases and the desk map (audited, live), audit log, reports, import."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,9 +11,9 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import WithJsonSchema
 
 from assistant.bridge import audit
+from assistant.bridge.cards import CardRejected
 from assistant.bridge.complaints import complaint_summary
 from assistant.bridge.deps import AdminDep, EditorDep, ServicesDep, ViewerDep
-from assistant.bridge.cards import CardRejected
 from assistant.bridge.desks import WardConfigError, validate_ward_config
 from assistant.bridge.errors import ApiError
 from assistant.bridge.importer import ImportFileError, import_procedures
@@ -64,8 +65,12 @@ def list_aliases(services: ServicesDep, _staff: ViewerDep) -> dict:
 
 
 @router.post("/aliases")
-def upsert_alias(services: ServicesDep, staff: EditorDep, entry: dict[str, Any] = Body(...),
-                 mode: Literal["merge", "create", "replace"] = Query("merge")) -> JSONResponse:
+def upsert_alias(
+    services: ServicesDep,
+    staff: EditorDep,
+    entry: dict[str, Any] = Body(...),
+    mode: Literal["merge", "create", "replace"] = Query("merge"),
+) -> JSONResponse:
     """Save an alias entry; effective for search on return (on every other bridge within a second). 201 created,
     200 merged/replaced.
 
@@ -79,8 +84,13 @@ def upsert_alias(services: ServicesDep, staff: EditorDep, entry: dict[str, Any] 
     except AliasExists as exc:
         raise ApiError(409, "alias_exists", str(exc), existing=exc.existing.to_dict()) from None
     except AliasConflict as exc:
-        raise ApiError(409, "alias_conflict", f"Từ này đã mang nghĩa khác / this phrase already means something "
-                       f"else: {exc}", phrase=exc.phrase, held_by=exc.other) from None
+        raise ApiError(
+            409,
+            "alias_conflict",
+            f"Từ này đã mang nghĩa khác / this phrase already means something else: {exc}",
+            phrase=exc.phrase,
+            held_by=exc.other,
+        ) from None
     except KnowledgeError as exc:
         raise _invalid(exc) from None
     return JSONResponse(saved.to_dict(), status_code=201 if created else 200)
@@ -97,7 +107,9 @@ def delete_alias(services: ServicesDep, staff: EditorDep, canonical: str = Query
 
 def _cards(services) -> Any:
     if services.cards is None:
-        raise ApiError(503, "cards_unavailable", "Thẻ trả lời chưa tải được (xem nhật ký máy chủ). / Answer cards are not loaded.")
+        raise ApiError(
+            503, "cards_unavailable", "Thẻ trả lời chưa tải được (xem nhật ký máy chủ). / Answer cards are not loaded."
+        )
     return services.cards
 
 
@@ -110,15 +122,21 @@ def get_card(code: CardCode, services: ServicesDep, _staff: ViewerDep) -> dict:
 
 
 @router.put("/cards/{code}")
-def save_card(code: CardCode, services: ServicesDep, staff: EditorDep, card: dict[str, Any] = Body(...)) -> JSONResponse:
+def save_card(
+    code: CardCode, services: ServicesDep, staff: EditorDep, card: dict[str, Any] = Body(...)
+) -> JSONResponse:
     """Validate (model + record check), write to the card file atomically, audit; live for answers on return."""
     if services.knowledge.get(code) is None:
         raise ApiError(404, "unknown_procedure", "Không có thủ tục với mã này. / No procedure has this code.")
     try:
         saved, created = _cards(services).save(code, card, actor=staff.actor)
     except CardRejected as exc:
-        raise ApiError(422, "invalid_card", "Thẻ chưa hợp lệ / the card is not valid: " + "; ".join(exc.problems),
-                       problems=exc.problems) from None
+        raise ApiError(
+            422,
+            "invalid_card",
+            "Thẻ chưa hợp lệ / the card is not valid: " + "; ".join(exc.problems),
+            problems=exc.problems,
+        ) from None
     return JSONResponse(saved, status_code=201 if created else 200)
 
 
@@ -150,8 +168,13 @@ def reset_desk_config(services: ServicesDep, staff: EditorDep) -> dict:
 
 
 @router.get("/audit")
-def audit_log(services: ServicesDep, _staff: ViewerDep, limit: int = Query(100, ge=1, le=1000),
-              target: str | None = Query(None, max_length=200), before_id: int | None = Query(None, ge=1, le=2**31 - 1)) -> dict:
+def audit_log(
+    services: ServicesDep,
+    _staff: ViewerDep,
+    limit: int = Query(100, ge=1, le=1000),
+    target: str | None = Query(None, max_length=200),
+    before_id: int | None = Query(None, ge=1, le=2**31 - 1),
+) -> dict:
     """Who changed what and when, with before/after records; newest first."""
     with services.db.read() as session:
         return {"entries": audit.list_changes(session, limit=limit, target=target, before_id=before_id)}
@@ -161,13 +184,24 @@ def _report(services, limit: int, since: date | None, until: date | None) -> dic
     if since and until and since > until:
         raise ApiError(422, "invalid_period", "Ngày bắt đầu sau ngày kết thúc. / 'since' is after 'until'.")
     services.questions.flush()
-    return build_report(services.db, name_of=lambda code: getattr(services.knowledge.get(code), "name", ""), limit=limit,
-                        since=since, until=until, tz=ZoneInfo(services.settings.timezone))
+    return build_report(
+        services.db,
+        name_of=lambda code: getattr(services.knowledge.get(code), "name", ""),
+        limit=limit,
+        since=since,
+        until=until,
+        tz=ZoneInfo(services.settings.timezone),
+    )
 
 
 @router.get("/reports")
-def reports(services: ServicesDep, _staff: ViewerDep, limit: int = Query(20, ge=1, le=200),
-            since: date | None = Query(None), until: date | None = Query(None)) -> dict:
+def reports(
+    services: ServicesDep,
+    _staff: ViewerDep,
+    limit: int = Query(20, ge=1, le=200),
+    since: date | None = Query(None),
+    until: date | None = Query(None),
+) -> dict:
     """Most-asked procedures, unanswered (no_match) questions without junk, feedback, complaints by category;
     whole days since..until (complaints: all time)."""
     report = _report(services, limit, since, until)
@@ -176,13 +210,21 @@ def reports(services: ServicesDep, _staff: ViewerDep, limit: int = Query(20, ge=
 
 
 @router.get("/reports.csv")
-def reports_csv(services: ServicesDep, _staff: ViewerDep, limit: int = Query(200, ge=1, le=1000),
-                since: date | None = Query(None), until: date | None = Query(None)) -> Response:
+def reports_csv(
+    services: ServicesDep,
+    _staff: ViewerDep,
+    limit: int = Query(200, ge=1, le=1000),
+    since: date | None = Query(None),
+    until: date | None = Query(None),
+) -> Response:
     """The most-asked and unanswered tables as CSV (opens in Excel)."""
     report = _report(services, limit, since, until)
     name = f"bao-cao_{since or 'dau'}_{until or 'nay'}.csv"
-    return Response(report_csv(report), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        report_csv(report),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.post("/import")

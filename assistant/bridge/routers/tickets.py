@@ -1,4 +1,5 @@
 """Queue tickets: POST /api/tickets (citizens), GET /api/tickets/{id}, staff calls."""
+
 from __future__ import annotations
 
 from typing import Annotated, Literal
@@ -50,8 +51,9 @@ def issue(body: TicketRequest, services: ServicesDep, request: Request) -> dict:
         desk = directory.for_field(procedure.field) if procedure.ward_level else directory.general_desk
     else:
         raise ApiError(422, "missing_target", "Cần 'procedure_code' hoặc 'desk'. / Give 'procedure_code' or 'desk'.")
-    return services.tickets.issue(desk=desk, priority=body.priority,
-                                  procedure_code=body.procedure_code if not body.desk else None)
+    return services.tickets.issue(
+        desk=desk, priority=body.priority, procedure_code=body.procedure_code if not body.desk else None
+    )
 
 
 @router.get("/{ticket_id}")

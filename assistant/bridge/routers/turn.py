@@ -3,6 +3,7 @@
 The action server asks this once per procedure turn, so follow-up vs topic switch, sibling clarification and
 referrals are decided in one place, with the one copy of the search model in memory.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,10 +21,15 @@ _CONFIDENCE = {"procedure": "confident", "not_at_ward": "confident", "clarify": 
 
 
 @router.get("/turn")
-def turn(services: ServicesDep, text: str = Query(max_length=2000), current: str | None = Query(None, max_length=32),
-         options: list[str] = Query(default=[], max_length=3), recent: list[str] = Query(default=[], max_length=4),
-         language: str = Query("vi", pattern="^(vi|en)$"),
-         matter: str | None = Query(None, max_length=40, pattern="^[a-z_]+$")) -> dict:
+def turn(
+    services: ServicesDep,
+    text: str = Query(max_length=2000),
+    current: str | None = Query(None, max_length=32),
+    options: list[str] = Query(default=[], max_length=3),
+    recent: list[str] = Query(default=[], max_length=4),
+    language: str = Query("vi", pattern="^(vi|en)$"),
+    matter: str | None = Query(None, max_length=40, pattern="^[a-z_]+$"),
+) -> dict:
     """{"kind", "code", "name", "choices": [{"code","name","ward_level"}], "elsewhere", "follow_up", "reason"};
     in English each choice with an answer card also has "short_name_en".
 
@@ -33,15 +39,16 @@ def turn(services: ServicesDep, text: str = Query(max_length=2000), current: str
     """
     searcher = services.searcher
     if searcher is None or not hasattr(searcher, "derived"):
-        raise ApiError(503, "search_unavailable", "Chức năng tìm thủ tục tạm thời chưa sẵn sàng. / Procedure search is not ready.")
+        raise ApiError(
+            503, "search_unavailable", "Chức năng tìm thủ tục tạm thời chưa sẵn sàng. / Procedure search is not ready."
+        )
     # Every input of the decision is in the key (the language too: the word lists hold both languages today, but
     # an answer must never be served to the other language); a staff edit on any replica starts a new knowledge
     # version (the last change id applied here).
     key = ("turn", services.knowledge_version(), text, current, tuple(options), tuple(recent), language, matter)
     data = services.search_cache.get(key)
     if data is None:
-        data = search_turn(searcher, text, current, language, options=options, recent=recent,
-                           matter=matter).to_json()
+        data = search_turn(searcher, text, current, language, options=options, recent=recent, matter=matter).to_json()
         services.search_cache.put(key, data)
     if not data["follow_up"] and data["kind"] in _CONFIDENCE:
         top = data["code"] or (data["choices"][0]["code"] if data["choices"] else None)

@@ -1,4 +1,5 @@
 """Dialogue engine client: the `DialogueClient` protocol and its Rasa REST-channel implementation."""
+
 from __future__ import annotations
 
 import asyncio

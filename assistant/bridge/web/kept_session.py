@@ -10,6 +10,7 @@ went out on a *reused* connection and failed because the server had closed it (d
 reply) is sent once more on a new connection. A POST that fails on a new connection, or times out, is not repeated:
 Rasa may be handling it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -48,8 +49,10 @@ class KeptSession:
         if self._session is None or self._session.closed or self._loop is not loop:
             # trust_env=False (the default): Rasa is on our own network; no proxy variables or .netrc apply to it.
             self._session = aiohttp.ClientSession(
-                timeout=self.timeout, connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
-                trace_configs=[_mark_reused_connections()])
+                timeout=self.timeout,
+                connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
+                trace_configs=[_mark_reused_connections()],
+            )
             self._loop = loop
             self.sessions_made += 1
         return self._session
@@ -68,8 +71,9 @@ class KeptSession:
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
             if not trace.reused:
                 raise
-        async with aiohttp.ClientSession(timeout=self.timeout,
-                                         connector=aiohttp.TCPConnector(force_close=True)) as one_off:
+        async with aiohttp.ClientSession(
+            timeout=self.timeout, connector=aiohttp.TCPConnector(force_close=True)
+        ) as one_off:
             return await self._post(one_off, url, body, headers, None)
 
     @staticmethod

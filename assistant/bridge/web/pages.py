@@ -1,5 +1,6 @@
 """Web pages of the bridge: citizen chat page `/`, staff page `/staff`, widget loader `/widget.js`, assets `/web/*`,
 and the QR codes of answer cards `/api/qr`."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,10 @@ _MEDIA_TYPES = {
 # Our pages load nothing from other origins. Who may frame them (frame-ancestors) is set for every answer by
 # assistant/bridge/headers.py: the chat page by the ward websites of BRIDGE_WIDGET_FRAME_ANCESTORS (the widget),
 # nothing else at all.
-_CSP_BASE = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-             "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'")
+_CSP_BASE = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
+)
 CHAT_HEADERS = {
     "Content-Security-Policy": _CSP_BASE,
     "X-Content-Type-Options": "nosniff",
@@ -60,21 +63,34 @@ def staff_page() -> FileResponse:
 @router.get("/widget.js", include_in_schema=False)
 def widget_script() -> FileResponse:
     """Loader for other sites: one script tag adds the floating chat button and panel."""
-    return FileResponse(STATIC_DIR / "widget.js", media_type=_MEDIA_TYPES["js"],
-                        headers={**ASSET_HEADERS, "Access-Control-Allow-Origin": "*"})
+    return FileResponse(
+        STATIC_DIR / "widget.js",
+        media_type=_MEDIA_TYPES["js"],
+        headers={**ASSET_HEADERS, "Access-Control-Allow-Origin": "*"},
+    )
 
 
-@router.get("/api/qr", tags=["pages"], response_class=Response,
-            responses={200: {"content": {"image/svg+xml": {}}}, 400: {"description": "Not a link we encode."}})
+@router.get(
+    "/api/qr",
+    tags=["pages"],
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}, 400: {"description": "Not a link we encode."}},
+)
 def qr_code(request: Request, data: str = Query(max_length=MAX_URL_CHARS, description="The link to encode.")):
     """SVG QR code of a link to the national portal or to this site (answer cards: continue on a phone)."""
     try:
         url = check_link(data, request.headers.get("host"))
     except QrRefused as exc:
         raise HTTPException(status_code=400, detail=f"Không tạo được mã QR cho liên kết này. / {exc}.") from exc
-    return Response(qr_svg(url), media_type="image/svg+xml",
-                    headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=86400",
-                             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+    return Response(
+        qr_svg(url),
+        media_type="image/svg+xml",
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "public, max-age=86400",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+        },
+    )
 
 
 @router.get("/web/{name}", include_in_schema=False)

@@ -2,6 +2,7 @@
 
 Only links to the national public-service portal or to the bridge's own host are encoded, so the endpoint cannot
 be used to brand arbitrary links with the ward's name."""
+
 from __future__ import annotations
 
 import io
@@ -36,7 +37,17 @@ def check_link(url: str, own_host: str | None) -> str:
 def qr_svg(url: str, title: str = "") -> bytes:
     """A black-on-white SVG QR code (medium error correction, quiet zone of 2 modules)."""
     buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(buffer, kind="svg", scale=4, border=2, dark="#000000",
-                                                 light="#ffffff", xmldecl=False, title=title or None,
-                                                 svgclass=None, lineclass=None, omitsize=True)
+    segno.make(url, error="m", micro=False).save(
+        buffer,
+        kind="svg",
+        scale=4,
+        border=2,
+        dark="#000000",
+        light="#ffffff",
+        xmldecl=False,
+        title=title or None,
+        svgclass=None,
+        lineclass=None,
+        omitsize=True,
+    )
     return buffer.getvalue()

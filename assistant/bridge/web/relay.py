@@ -1,4 +1,5 @@
 """Web chat relay logic: clean and check the citizen's message, ask the dialogue engine, fall back politely."""
+
 from __future__ import annotations
 
 import logging
@@ -68,8 +69,9 @@ def is_valid_sender(sender: str) -> bool:
 class ChatRelay:
     """Relays one citizen message to the dialogue engine; always yields a polite, displayable reply."""
 
-    def __init__(self, client: DialogueClient, replies: ChatReplies | None = None,
-                 *, max_message_chars: int = MAX_MESSAGE_CHARS) -> None:
+    def __init__(
+        self, client: DialogueClient, replies: ChatReplies | None = None, *, max_message_chars: int = MAX_MESSAGE_CHARS
+    ) -> None:
         self.client = client
         self.replies = replies or ChatReplies.load()
         self.max_message_chars = max_message_chars
