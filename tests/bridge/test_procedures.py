@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from knowledge_base.search import SearchHit, SearchOutcome
+from tests.bridge.app_settings import default_kiosk_settings, default_search_settings
 
 
 def test_search_passes_parameters_and_returns_the_cli_json(client, searcher):
@@ -43,7 +44,14 @@ def test_search_unavailable_is_503_but_the_rest_works(settings, knowledge_defaul
     import assistant.bridge.main as main_module
 
     monkeypatch.setattr(main_module, "build_real_searcher", lambda _settings: (None, "ImportError: no model"))
-    with TestClient(main_module.create_app(settings, knowledge_sources=dict(knowledge_defaults))) as client:
+    with TestClient(
+        main_module.create_app(
+            settings,
+            search_settings=default_search_settings(),
+            kiosk_settings=default_kiosk_settings(),
+            knowledge_sources=dict(knowledge_defaults),
+        )
+    ) as client:
         response = client.get("/api/procedures/search", params={"q": "khai sinh"})
         assert response.status_code == 503 and response.json()["error"] == "search_unavailable"
         assert client.get("/health").json()["checks"]["search"] is False
