@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from assistant.bridge.main import create_app
 from knowledge_base.search import SearchHit, SearchOutcome
 from tests.bridge.app_settings import default_kiosk_settings, default_search_settings
 
@@ -85,3 +86,25 @@ def test_a_procedure_beyond_the_ward_comes_with_its_english_name_and_everyday_bo
     assert "passport" in body["non_ward"]["name_en"].lower()
     assert "Công an" in body["non_ward"]["body"]["vi"]
     assert "non_ward" not in client.get("/api/procedures/1.001193").json()  # ward-level: the answer cards say it
+
+
+def test_the_non_ward_file_is_the_one_the_search_settings_name(
+    settings, search_settings, searcher, knowledge_defaults, tmp_path
+):
+    other = tmp_path / "non_ward.yaml"
+    other.write_text(
+        '- code: "1.001456"\n  name: Cấp hộ chiếu phổ thông ở trong nước (cấp tỉnh)\n  en: A passport (edited copy)\n',
+        encoding="utf-8",
+    )
+    app = create_app(
+        settings,
+        search_settings=search_settings.model_copy(update={"non_ward_path": other}),
+        kiosk_settings=default_kiosk_settings(),
+        searcher=searcher,
+        knowledge_sources=dict(knowledge_defaults),
+    )
+    with TestClient(app) as client:
+        assert client.get("/api/procedures/1.001456").json()["non_ward"] == {
+            "name_en": "A passport (edited copy)",
+            "body": None,
+        }
