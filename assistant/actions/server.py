@@ -54,6 +54,7 @@ def build_executor(settings: ActionSettings) -> ActionExecutor:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """rasa-sdk's options, less those that would load actions some other way (a package, hot reload, gRPC)."""
     parser = create_argument_parser()
+    parser.prog = "python -m assistant.actions"
     args = parser.parse_args(argv)
     for option, given in (
         ("--actions", args.actions),
