@@ -400,7 +400,7 @@ def start_time(model: str) -> None:
             lambda body: b"true" in body,
         ),
         "action server": (
-            [sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions", "-p", "5155"],
+            [sys.executable, "-m", "assistant.actions", "-p", "5155"],
             "http://127.0.0.1:5155/health",
             lambda body: True,
         ),

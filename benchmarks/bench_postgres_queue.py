@@ -1,4 +1,4 @@
-"""Queue, lockout and migrations with several bridge processes on one database (issue 16, item 1): how many times
+"""Queue, lockout and migrations with several bridge processes on one database: how many times
 each ticket is called, duplicate ticket numbers, retries and "busy" errors, wrong guesses reaching the dossier
 source, and two processes migrating an empty database at once.
 

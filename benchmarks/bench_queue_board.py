@@ -38,12 +38,18 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from assistant.bridge.knowledge import default_knowledge_sources
+    from kiosk.settings import KioskSettings
     from knowledge_base.settings import SearchSettings
 
     with tempfile.TemporaryDirectory() as data_dir:
         settings = BridgeSettings(_env_file=None, data_dir=Path(data_dir), database_url=None)
+        search_settings = SearchSettings()
         app = create_app(
-            settings, searcher=RecordingSearcher(), knowledge_sources=default_knowledge_sources(SearchSettings())
+            settings,
+            search_settings=search_settings,
+            kiosk_settings=KioskSettings(),
+            searcher=RecordingSearcher(),
+            knowledge_sources=default_knowledge_sources(search_settings),
         )
         if args.fake_tts:
             app.state.board_announcer = Announcer(FakeTextToSpeech)

@@ -1,4 +1,4 @@
-"""How long a staff edit on bridge A takes to be served by bridge B (issue 16, item 2): two real bridge processes
+"""How long a staff edit on bridge A takes to be served by bridge B: two real bridge processes
 (`python -m assistant.bridge serve`, real search when models/ are built) on one throwaway PostgreSQL; 20 procedure
 edits posted on A, each polled on B from the moment A was sent the edit (every 5 ms): first `GET /api/procedures/{code}`
 (the record), then its search (the record among the top 5 for its own name).

@@ -178,7 +178,7 @@ class Stack:
             )
             stack._launch(
                 "actions",
-                [python, "-m", "rasa_sdk", "--actions", "assistant.actions", "-p", str(stack.actions_port)],
+                [python, "-m", "assistant.actions", "-p", str(stack.actions_port)],
                 ROOT,
                 env,
                 f"{stack.actions_url}/health",

@@ -12,10 +12,10 @@ observed here with espeak-ng 1.51):
 3. endLoop calls the driver's `stop()`, which calls `espeak_Cancel()` whenever `espeak_IsPlaying()` (espeak's
    command queue is busy). Cancel drops queued commands (a rate change just set), and the `_stopping` flag it
    leaves behind cancels the *next* utterance too. With the next `save_to_file` replacing the target file
-   name while the previous synthesis still runs, we saw a missing first file, a 0-second second file written
-   under the wrong name, and rate changes that never took effect.
+   name while the previous synthesis still runs, the result is a missing first file, a 0-second second file
+   written under the wrong name, and rate changes that never take effect.
 
-The fix: one engine per process (espeak can be initialised once), one lock around it, the proxy kept idle
+So this module keeps one engine per process (espeak can be initialised once), one lock around it, the proxy kept idle
 between utterances, espeak's command queue idle before runAndWait (so its endLoop never cancels), and
 completion taken from the 'finished-utterance' event, which the driver emits after it has written and closed
 the WAV with the `wave` module; so no polling of the file is needed. The RIFF size is still checked against

@@ -1,4 +1,8 @@
-"""Staff-editable alias list: maps citizens' everyday words (sổ đỏ, hộ khẩu, CCCD...) to catalogue terms."""
+"""Staff-editable alias list: maps citizens' everyday words (sổ đỏ, hộ khẩu, CCCD...) to catalogue terms.
+
+Each entry is validated by the pydantic `AliasEntryModel`; a broken file raises `AliasFileError` naming the file,
+the entry (number, canonical, line) and every problem of that entry, Vietnamese first, then English.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from knowledge_base.text import clean, fold
 
@@ -87,71 +93,94 @@ class AliasEntry:
 
     @classmethod
     def from_dict(cls, data: Any, *, entry_number: int | None = None, line: int | None = None) -> AliasEntry:
-        """Validate one raw entry (as read from YAML/JSON); raises AliasFileError naming what is wrong."""
-        where = {"entry_number": entry_number, "line": line}
-        if not isinstance(data, dict):
-            raise AliasFileError(
-                "mỗi mục phải là một bảng có 'canonical' và 'aliases' / each entry must be a "
-                f"mapping with 'canonical' and 'aliases' (got {_kind(data)})",
-                **where,
-            )
-        canonical = data.get("canonical")
-        label = canonical if isinstance(canonical, str) else None
-        where["canonical"] = label
-        unknown = sorted(str(key) for key in data if key not in _KEYS)
-        if unknown:
-            raise AliasFileError(f"khóa không hợp lệ / unknown key(s) {unknown}; allowed: {list(_KEYS)}", **where)
-        canonical = _text(canonical, "canonical", MAX_TEXT_CHARS, where)
-        if "aliases" not in data:
-            raise AliasFileError("thiếu danh sách 'aliases' / missing 'aliases' list", **where)
-        aliases = _text_list(data["aliases"], "aliases", where, allow_empty=False)
-        fields = _text_list(data.get("fields", []), "fields", where, allow_empty=True)
-        note = data.get("note", "")
-        note = "" if note is None or note == "" else _text(note, "note", MAX_NOTE_CHARS, where)
-        canonical_key = _phrase_key(canonical)
-        for alias in aliases:
+        """Validate one raw entry (as read from YAML/JSON) with ``AliasEntryModel``; raises AliasFileError naming
+        every problem of the entry."""
+        label = data.get("canonical") if isinstance(data, dict) else None
+        where = {"entry_number": entry_number, "line": line, "canonical": label if isinstance(label, str) else None}
+        try:
+            model = AliasEntryModel.model_validate(data)
+        except ValidationError as exc:
+            raise AliasFileError("; ".join(_problem(error) for error in exc.errors()), **where) from None
+        return cls(model.canonical, tuple(dict.fromkeys(model.aliases)), tuple(model.fields), model.note or "")
+
+
+def _checked_text(value: str, name: str, max_chars: int) -> str:
+    """The text with spaces cleaned; ValueError (the staff-facing message) when empty, too long or wordless."""
+    value = clean(value)
+    if not value:
+        raise ValueError(f"'{name}' đang trống / is empty")
+    if len(value) > max_chars:
+        raise ValueError(f"'{name}' quá dài / is too long ({len(value)} > {max_chars} chars)")
+    if name != "note" and not _WORD.search(value):
+        raise ValueError(f"'{name}' {value!r} không có chữ hoặc số / has no letters or digits")
+    return value
+
+
+class AliasEntryModel(BaseModel):
+    """One entry of the alias file as written. Strict: YAML's unquoted ``no`` or ``113`` is not text here, so a
+    staff member is told to quote it rather than having it turned into 'False' or '113' silently."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    canonical: str
+    aliases: list[str] = Field(min_length=1)
+    fields: list[str] = Field(default_factory=list)
+    note: str | None = ""
+
+    @field_validator("canonical")
+    @classmethod
+    def _canonical(cls, value: str) -> str:
+        return _checked_text(value, "canonical", MAX_TEXT_CHARS)
+
+    @field_validator("aliases", "fields")
+    @classmethod
+    def _phrases(cls, values: list[str], info: ValidationInfo) -> list[str]:
+        return [_checked_text(value, str(info.field_name), MAX_TEXT_CHARS) for value in values]
+
+    @field_validator("note")
+    @classmethod
+    def _note(cls, value: str | None) -> str:
+        return "" if not value else _checked_text(value, "note", MAX_NOTE_CHARS)
+
+    @model_validator(mode="after")
+    def _aliases_differ_from_the_canonical(self) -> AliasEntryModel:
+        canonical_key = _phrase_key(self.canonical)
+        for alias in self.aliases:
             if _phrase_key(alias) == canonical_key:
-                raise AliasFileError(f"alias {alias!r} trùng với canonical / is the same as its canonical", **where)
-        return cls(canonical, tuple(dict.fromkeys(aliases)), tuple(fields), note)
+                raise ValueError(f"alias {alias!r} trùng với canonical / is the same as its canonical")
+        return self
+
+
+def _problem(error: ErrorDetails) -> str:
+    """One pydantic error of an entry in the alias file's words (Vietnamese, then English)."""
+    kind, loc, value = error["type"], error["loc"], error.get("input")
+    name = str(loc[0]) if loc else ""
+    if kind in ("model_type", "dict_type"):
+        return (
+            "mỗi mục phải là một bảng có 'canonical' và 'aliases' / each entry must be a "
+            f"mapping with 'canonical' and 'aliases' (got {_kind(value)})"
+        )
+    if kind == "extra_forbidden":
+        return f"khóa không hợp lệ / unknown key {name!r}; allowed: {list(_KEYS)}"
+    if kind == "missing" and name == "aliases":
+        return "thiếu danh sách 'aliases' / missing 'aliases' list"
+    if kind == "missing" or (kind == "string_type" and len(loc) == 1):
+        got = "nothing" if kind == "missing" else _kind(value)
+        return f"'{name}' phải là chữ / must be text (got {got}); put it in quotes if needed"
+    if kind == "string_type":
+        item = int(loc[1]) + 1
+        return f"'{name}' item {item} phải là chữ / must be text (got {_kind(value)}: {value!r}); put it in quotes"
+    if kind == "list_type":
+        return f"'{name}' phải là danh sách [a, b] / must be a list like [a, b] (got {_kind(value)})"
+    if kind == "too_short":
+        return f"'{name}' không được rỗng / must not be empty"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _kind(value: Any) -> str:
     return {bool: "true/false", int: "a number", float: "a number", type(None): "nothing"}.get(
         type(value), type(value).__name__
     )
-
-
-def _text(value: Any, name: str, max_chars: int, where: dict) -> str:
-    if not isinstance(value, str):
-        raise AliasFileError(
-            f"'{name}' phải là chữ / must be text (got {_kind(value)}); put it in quotes if needed", **where
-        )
-    value = clean(value)
-    if not value:
-        raise AliasFileError(f"'{name}' đang trống / is empty", **where)
-    if len(value) > max_chars:
-        raise AliasFileError(f"'{name}' quá dài / is too long ({len(value)} > {max_chars} chars)", **where)
-    if name != "note" and not _WORD.search(value):
-        raise AliasFileError(f"'{name}' {value!r} không có chữ hoặc số / has no letters or digits", **where)
-    return value
-
-
-def _text_list(value: Any, name: str, where: dict, *, allow_empty: bool) -> list[str]:
-    if not isinstance(value, list):
-        raise AliasFileError(
-            f"'{name}' phải là danh sách [a, b] / must be a list like [a, b] (got {_kind(value)})", **where
-        )
-    if not value and not allow_empty:
-        raise AliasFileError(f"'{name}' không được rỗng / must not be empty", **where)
-    out = []
-    for position, item in enumerate(value, start=1):
-        if not isinstance(item, str):
-            raise AliasFileError(
-                f"'{name}' item {position} phải là chữ / must be text (got {_kind(item)}: {item!r}); put it in quotes",
-                **where,
-            )
-        out.append(_text(item, name, MAX_TEXT_CHARS, where))
-    return out
 
 
 @lru_cache(maxsize=65536)

@@ -11,9 +11,9 @@ Check the file: `python -m knowledge_base.non_ward [FILE]`.
 
 from __future__ import annotations
 
+import logging
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +23,7 @@ from knowledge_base.data_file import read_model
 from knowledge_base.text import clean
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "non_ward_procedures.yaml"
+log = logging.getLogger(__name__)
 MAX_ASKS = 16
 MAX_ASK_CHARS = 200
 
@@ -127,9 +128,16 @@ class NonWardProcedures:
         return {code: e.en for code, e in self.entries.items()}
 
 
-@lru_cache(maxsize=1)
-def default_non_ward() -> NonWardProcedures:
-    return NonWardProcedures.load()
+def load_if_usable(path: Path | str) -> NonWardProcedures | None:
+    """The file at ``path`` (``KB_NON_WARD_PATH``), or None when it is absent or broken (logged): referrals are
+    then found from the catalogue names and aliases only, and said with the Vietnamese names."""
+    if not Path(path).is_file():
+        return None
+    try:
+        return NonWardProcedures.load(path)
+    except NonWardError as exc:
+        log.warning("non-ward procedures file not used: %s", str(exc).splitlines()[0])
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:

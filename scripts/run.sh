@@ -46,7 +46,7 @@ say "Starting services"
 # One encoder thread per search: under many concurrent chats a 2-thread encode costs ~40% more CPU per query
 # (11.4 vs 16.3 ms measured) for a few ms less latency when the machine is idle. Set KB_TORCH_THREADS to override.
 start bridge env KB_TORCH_THREADS="${KB_TORCH_THREADS:-1}" .venv/bin/python -m assistant.bridge serve --host 127.0.0.1 --port 8000
-start actions env SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions assistant.actions -p 5055
+start actions env SANIC_HOST=127.0.0.1 .venv/bin/python -m assistant.actions -p 5055
 # Rasa through the launcher, which installs the assistant's Rasa patches first (LETANSO_RASA_PATCHES=0: stock Rasa).
 # No --enable-api: Rasa's HTTP API (trackers, DELETE/PUT /model) stays closed; readiness is its own channel.
 # The launcher picks the endpoints file from LETANSO_TRACKER_STORE (default memory: assistant/endpoints.yml).

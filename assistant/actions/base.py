@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.actions.language import language_of_turn
 from assistant.actions.reply import Reply
-from assistant.actions.runtime import Services, shared_services
+from assistant.actions.runtime import ServiceProvider, Services, services_of
 
 
 def turn_language(tracker: Tracker) -> str:
@@ -35,14 +35,16 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> list[dict[str, Any]]
 
 
 class ServiceAction(Action, ABC):
-    """An action that calls one service; tests pass ``services`` built on a fake bridge."""
+    """An action that calls one service: the server passes its ``ServiceProvider``, tests ``Services`` built on a
+    fake bridge. rasa-sdk's own package scan constructs actions without arguments; such an action can be listed
+    but refuses to run."""
 
-    def __init__(self, services: Services | None = None) -> None:
+    def __init__(self, services: Services | ServiceProvider | None = None) -> None:
         self._services = services
 
     @property
     def services(self) -> Services:
-        return self._services or shared_services()
+        return services_of(self._services, self.name())
 
     @abstractmethod
     def name(self) -> str: ...

@@ -3,7 +3,7 @@
 The bridge returns each record with its answer cards (``cards: {"vi": {...}, "en": {...}}``, written by staff
 from the record; knowledge_base/cards). Replies then say the card's short name and what to bring in the common
 case instead of the catalogue's first items, and an English conversation gets English names, documents and
-times. A record without a card for the language is answered from the catalogue as before.
+times. A record without a card for the language is answered from the catalogue record itself.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from assistant.actions.dossier import (
     mentions_dossier_code,
 )
 from assistant.actions.procedure_actions import ActionAnswerProcedure
-from assistant.actions.runtime import Services, shared_services
+from assistant.actions.runtime import ServiceProvider, Services, services_of
 from assistant.actions.service_actions import previous_bot_action
 from assistant.payload import ReplyPayload
 
@@ -28,7 +28,7 @@ class ValidateDossierForm(FormValidationAction):
     wrong answer re-asks only that slot, so a right code is kept after wrong digits; the second wrong answer in a
     row ends the form."""
 
-    def __init__(self, services: Services | None = None) -> None:
+    def __init__(self, services: Services | ServiceProvider | None = None) -> None:
         self._services = services
 
     def name(self) -> str:
@@ -62,7 +62,7 @@ class ValidateDossierForm(FormValidationAction):
     def _retry(self, slot: str, reply_key: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         retries = (tracker.get_slot("form_retries") or 0) + 1
         if retries < MAX_FORM_RETRIES:
-            replies = (self._services or shared_services()).replies
+            replies = services_of(self._services, self.name()).replies
             language = turn_language(tracker)
             dispatcher.utter_message(
                 text=replies.say(reply_key, language),

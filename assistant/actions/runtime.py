@@ -1,4 +1,8 @@
-"""Builds the action server's services once, on first use (nothing heavy happens at import time)."""
+"""The action server's services and the provider that builds them once per serving process.
+
+Nothing is read or built at import time: ``assistant.actions.server`` (the entry point) reads ``ActionSettings``
+once and hands one ``ServiceProvider`` to every action; tests build ``Services`` over a fake bridge directly.
+"""
 
 from __future__ import annotations
 
@@ -29,9 +33,8 @@ class Services:
     queue_words: QueueWords
 
 
-def build_services(settings: ActionSettings | None = None, bridge: BridgeClient | None = None) -> Services:
+def build_services(settings: ActionSettings, bridge: BridgeClient | None = None) -> Services:
     """Load the data files (validated) and wire them to a bridge client (HTTP unless one is given)."""
-    settings = settings or ActionSettings()
     bridge = bridge or HttpBridgeClient(settings)
     replies = Replies.load()
     priority_groups = PriorityGroups.load()
@@ -56,14 +59,35 @@ def build_services(settings: ActionSettings | None = None, bridge: BridgeClient 
     )
 
 
-_shared: Services | None = None
+class ServiceProvider:
+    """The one ``Services`` of a serving process, built from the settings the entry point read, on first use.
+
+    rasa-sdk's Sanic server answers from a spawned worker process that receives the action executor (and so the
+    actions and this provider) pickled. The provider therefore travels as its settings only and builds the services
+    in the process that serves: the data files are loaded there and the HTTP client's session belongs to that
+    process's event loop. Building also makes that process's logs redacting (rasa-sdk has put its handlers on the
+    root logger by then).
+    """
+
+    def __init__(self, settings: ActionSettings) -> None:
+        self.settings = settings
+        self._services: Services | None = None
+
+    def get(self) -> Services:
+        if self._services is None:
+            install_log_redaction()
+            self._services = build_services(self.settings)
+        return self._services
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"settings": self.settings, "_services": None}
 
 
-def shared_services() -> Services:
-    """The process-wide services, built on the first action call (which also makes the server's logs redacting:
-    rasa-sdk installs its handlers on the root logger before any action module code runs)."""
-    global _shared
-    if _shared is None:
-        install_log_redaction()
-        _shared = build_services()
-    return _shared
+def services_of(source: Services | ServiceProvider | None, action: str) -> Services:
+    """The services an action was given: built ones (tests) or the serving process's provider (the server)."""
+    if source is None:
+        raise RuntimeError(
+            f"{action} was constructed without services; start the action server with "
+            "`python -m assistant.actions` (assistant/actions/server.py), which reads the settings once"
+        )
+    return source if isinstance(source, Services) else source.get()

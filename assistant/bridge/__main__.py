@@ -16,6 +16,7 @@ def _serve(settings: BridgeSettings, host: str, port: int) -> int:
     from kiosk.settings import KioskSettings
     from knowledge_base.settings import SearchSettings
 
+    # The bridge process also runs search and the kiosk page: their settings are read here, once, with its own.
     app = create_app(settings, search_settings=SearchSettings(), kiosk_settings=KioskSettings())
     try:
         run(app, settings, host=host, port=port)

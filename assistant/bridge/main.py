@@ -69,18 +69,16 @@ def shared_redis(settings: BridgeSettings):
 
 
 def create_app(
-    settings: BridgeSettings | None = None,
+    settings: BridgeSettings,
     *,
-    search_settings: SearchSettings | None = None,
-    kiosk_settings: KioskSettings | None = None,
+    search_settings: SearchSettings,
+    kiosk_settings: KioskSettings,
     searcher: ProcedureSearcher | None = None,
     knowledge_sources: dict | None = None,
     dossier_source: DossierSource | None = None,
 ) -> FastAPI:
-    """Build the app. Without an injected `searcher` the lifespan builds the real search (knowledge_base.search)."""
-    settings = settings or BridgeSettings()
-    search_settings = search_settings or SearchSettings()
-    kiosk_settings = kiosk_settings or KioskSettings()
+    """Build the app from the settings its entry point read (``python -m assistant.bridge serve``). Without an
+    injected `searcher` the lifespan builds the real search (knowledge_base.search)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

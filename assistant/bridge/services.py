@@ -22,6 +22,7 @@ from assistant.bridge.search_cache import SearchCache
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.source_guard import BoundedDossierSource
 from assistant.bridge.tickets import TicketQueue
+from knowledge_base.non_ward import NonWardProcedures, load_if_usable
 from knowledge_base.search import ProcedureSearcher
 from knowledge_base.settings import SearchSettings
 
@@ -47,6 +48,8 @@ class BridgeServices:
     """Shared answer cards (``cards.answer_cards.get(code, language)``); None when the card files are invalid."""
     sync: KnowledgeSync | None = None
     """Follows the knowledge change log; `sync.applied_id` keys the search answer cache."""
+    non_ward: NonWardProcedures | None = None
+    """English names and everyday bodies of procedures beyond the ward (``KB_NON_WARD_PATH``); None when absent."""
 
     def knowledge_version(self) -> int:
         """Id of the last knowledge change applied here: any edit, on any replica, starts a new version."""
@@ -135,6 +138,7 @@ def build_services(
         service_token=settings.resolved_service_token(),
         cards=cards,
         sync=sync,
+        non_ward=load_if_usable(search_settings.non_ward_path),
     )
 
 

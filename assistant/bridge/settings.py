@@ -132,7 +132,7 @@ class BridgeSettings(BaseSettings):
     """Also write the (redacted) log here, e.g. var/bridge.log."""
     access_log: bool = False
     """One log line per HTTP request (uvicorn's access log). Off by default: every chat turn makes 2–3 requests
-    (the relay, the actions' calls back), and each redacted line cost ~0.1 ms of the bridge's CPU per request."""
+    (the relay, the actions' calls back), and each redacted line costs ~0.1 ms of the bridge's CPU per request."""
 
     rasa_url: str = "http://127.0.0.1:5005"
     """Rasa server the chat relay talks to (REST channel)."""

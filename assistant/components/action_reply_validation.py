@@ -8,7 +8,7 @@ schema's ``oneOf``, one per event type, although each branch pins ``event`` to i
 ``install()`` swaps in a method that validates with validators built once: the reply without the ``oneOf``, then
 each event against the one branch its ``event`` names. Because the branch constants are distinct, an event
 matches exactly one branch (what ``oneOf`` asks) exactly when it matches its own, so the verdict is the same. A
-reply either check rejects goes through Rasa's original method, so errors read exactly as before; a schema whose
+reply either check rejects goes through Rasa's original method, so errors read exactly as Rasa's; a schema whose
 branches are not keyed that way is validated whole.
 """
 

@@ -3,13 +3,13 @@
 Rasa 3.6's ``DaskGraphRunner.run`` rebuilds the minimal schema and a dask task graph on every call, then lets
 dask's synchronous scheduler order and execute it (thread-pool futures, callbacks, a priority order). Each turn
 runs the graph three times (one parse, two policy predictions), and under the 10-sender benchmark that
-bookkeeping was ~15% of Rasa's busy time (py-spy), more than any single component.
+bookkeeping is ~15% of stock Rasa's busy time (py-spy), more than any single component.
 
 ``install()`` replaces ``run`` with one that works out, once per runner and target list, which nodes are needed
 and in which order (dependencies first, like dask's depth-first order), and then simply calls them. The calling
 convention is dask's: each node receives its parents' ``(name, output)`` pairs, an input placeholder receives
 ``(input_name, value)``, and a need that names neither gets the bare name (``GraphNode.__call__`` documents
-all three). Errors propagate as before: a node's exception is raised unchanged, ``RuntimeError`` becomes
+all three). Errors propagate as in dask's runner: a node's exception is raised unchanged, ``RuntimeError`` becomes
 ``GraphRunError``.
 """
 

@@ -3,7 +3,7 @@
 Rasa 3.6's ``DialogueStateTracker.past_states`` (``Domain.states_for_tracker_history``) replays every event of the
 conversation into a fresh tracker (copying each slot at every step) and reads the state before each action. One
 prediction asks it two or three times on the same tracker: MemoizationPolicy once (rule-only turns hidden),
-RulePolicy once or twice (with text, then with intents, nothing hidden). That replay was ~20 % of Rasa's busy
+RulePolicy once or twice (with text, then with intents, nothing hidden). That replay is ~20 % of stock Rasa's busy
 time (cProfile on the CPU clock, 10 senders).
 
 ``install()`` keeps, on the tracker, what the replay read at each step (the state, the previous action, whether

@@ -4,7 +4,7 @@ Rasa 3.6's ``RulePolicy._get_possible_keys`` walks the conversation's states fro
 first and, at every step, filters the surviving rule keys through ``_is_rule_applicable``, which rebuilds the
 rule's reversed state list from its JSON key (``list(reversed(json.loads(...)))``, the parse itself cached) and
 re-reads each expected value, converting lists to tuples, on every check. With ~150 rules and a dozen states per
-turn that was ~18 % of Rasa's busy time (cProfile on the CPU clock, 10 senders).
+turn that is ~18 % of stock Rasa's busy time (cProfile on the CPU clock, 10 senders).
 
 ``install()`` replaces it with the same filter on rules compiled once per rule key (reversed states, each a flat
 list of the values it requires or forbids) and stops as soon as every surviving rule is shorter than the steps

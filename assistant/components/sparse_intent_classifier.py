@@ -4,8 +4,8 @@ word/char n-gram counts and, when the pipeline has one, a dense sentence vector 
 Rasa 3.6's ``LogisticRegressionClassifier`` with one extra setting, ``C`` (inverse regularisation strength,
 scikit-learn's default 1.0). With ~25 intents and a few hundred short examples, C = 1 spreads probability so
 thinly that clear messages ("chứng thực giấy tờ") fall under the FallbackClassifier threshold; a larger C gives
-confidences that mean something. Why not DIET: on this data it was no more accurate in cross-validation and
-cost ~9 ms of TensorFlow per message, half of Rasa's CPU per turn (see assistant/actions/README.md).
+confidences that mean something. Why not DIET: on this data it is no more accurate in cross-validation and
+costs ~9 ms of TensorFlow per message, half of Rasa's CPU per turn (see assistant/actions/README.md).
 """
 
 from typing import Any, Dict, List, Optional, Text, Tuple
@@ -65,7 +65,8 @@ class SparseIntentClassifier(LogisticRegressionClassifier):
 
         The same numbers as ``predict_proba`` on ``_row`` (a test compares them), without building the row: the
         logits are the non-zero feature values times the matching rows of the transposed weights, plus the
-        intercepts, then softmax. ``hstack`` and scikit-learn's checks were 0.5 of Rasa's ~8 ms per turn.
+        intercepts, then softmax. Building the row (``hstack``, scikit-learn's checks) would cost ~0.5 of Rasa's ~8 ms
+        per turn.
         """
         columns, values, width, sparse_values = self._nonzero_features(message)
         if width != getattr(self.clf, "n_features_in_", None) or not sparse_values:

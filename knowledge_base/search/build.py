@@ -92,18 +92,10 @@ def reusable_vectors(settings: SearchSettings, encoder_name: str, procedures, as
 
 
 def load_non_ward(settings: SearchSettings):
-    """The non-ward procedures file (knowledge_base.non_ward), or None when it is absent or broken (referrals are
-    then found from the catalogue names and aliases only, and said with the Vietnamese names)."""
-    from knowledge_base.non_ward import NonWardError, NonWardProcedures
+    """The non-ward procedures file (knowledge_base.non_ward), or None when it is absent or broken."""
+    from knowledge_base.non_ward import load_if_usable
 
-    path = Path(settings.non_ward_path)
-    if not path.is_file():
-        return None
-    try:
-        return NonWardProcedures.load(path)
-    except NonWardError as exc:
-        log.warning("non-ward procedures file not used: %s", str(exc).splitlines()[0])
-        return None
+    return load_if_usable(settings.non_ward_path)
 
 
 def load_asks(settings: SearchSettings, known_codes: set[str]) -> dict[str, tuple[str, ...]]:

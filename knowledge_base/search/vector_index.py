@@ -66,7 +66,7 @@ class FaissFlatIndex:
         import faiss  # heavy-ish import kept out of module import time
 
         # One query against ~8,000 rows takes under 1 ms on one thread; faiss's OpenMP team spinning beside
-        # onnxruntime's threads made both slower (search p50 4.7 ms and encoding p95 29 ms, vs 0.9 and 18).
+        # onnxruntime's threads makes both slower (search p50 4.7 ms and encoding p95 29 ms, against 0.9 and 18).
         faiss.omp_set_num_threads(1)
         self.dim = dim
         self._faiss = faiss

@@ -62,7 +62,7 @@ def actions_and_rasa(workdir: Path, *, bridge_url: str, extra_env: dict[str, str
     actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
     with actions_log.open("w") as out:
         actions = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions", "-p", str(actions_port)],
+            [sys.executable, "-m", "assistant.actions", "-p", str(actions_port)],
             cwd=ROOT,
             env=env,
             stdout=out,

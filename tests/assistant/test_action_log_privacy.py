@@ -1,4 +1,4 @@
-"""The action server's logs redact: the first action call puts the redacting filter on rasa-sdk's root handlers."""
+"""The action server's logs redact: building the services puts the redacting filter on rasa-sdk's root handlers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import io
 import logging
 
 from assistant.actions import runtime
+from assistant.actions.settings import ActionSettings
 
 
 def test_first_action_call_makes_the_action_server_logs_redact(monkeypatch):
@@ -13,10 +14,9 @@ def test_first_action_call_makes_the_action_server_logs_redact(monkeypatch):
     handler = logging.StreamHandler(stream)  # what rasa-sdk installs on the root logger at start-up
     root = logging.getLogger()
     root.addHandler(handler)
-    monkeypatch.setattr(runtime, "_shared", None)
-    monkeypatch.setattr(runtime, "build_services", lambda: "services")
+    monkeypatch.setattr(runtime, "build_services", lambda settings: "services")
     try:
-        assert runtime.shared_services() == "services"
+        assert runtime.ServiceProvider(ActionSettings(_env_file=None)).get() == "services"
         logging.getLogger("rasa_sdk.executor").warning("action failed for %s", "chị Ngô Thị Lan, sđt 0912 345 678")
     finally:
         root.removeHandler(handler)

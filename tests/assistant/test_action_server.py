@@ -39,7 +39,7 @@ def stack(tmp_path_factory):
         env = {**os.environ, "SANIC_HOST": "127.0.0.1", "ACTIONS_BRIDGE_URL": bridge.url}
         with open(log_path, "w") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions", "-p", str(port)],
+                [sys.executable, "-m", "assistant.actions", "-p", str(port)],
                 cwd=ROOT,
                 env=env,
                 stdout=log,

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from rasa_sdk.executor import ActionExecutor
+
+from assistant.actions.server import build_executor
+from assistant.actions.settings import ActionSettings
 
 ASSISTANT = Path(__file__).resolve().parents[2] / "assistant"
 
@@ -14,9 +16,8 @@ def _load(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def test_domain_actions_are_exactly_the_registered_ones():
-    executor = ActionExecutor()
-    executor.register_package("assistant.actions")
+def test_domain_actions_are_exactly_the_served_ones():
+    executor = build_executor(ActionSettings(_env_file=None))
     domain_actions = set(_load(ASSISTANT / "domain.yml")["actions"])
     assert domain_actions == set(executor.actions)
 

@@ -93,7 +93,7 @@ def test_a_dossier_form_continues_on_another_rasa_after_the_first_is_killed(tmp_
         actions_log = tmp_path / "actions.log"
         logs = (tmp_path / "rasa-a.log", tmp_path / "rasa-b.log")
         actions = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions", "-p", str(actions_port)],
+            [sys.executable, "-m", "assistant.actions", "-p", str(actions_port)],
             cwd=ROOT,
             env=env,
             stdout=actions_log.open("w"),

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from assistant.bridge.main import create_app
 from assistant.bridge.settings import BridgeSettings
+from tests.bridge.app_settings import default_kiosk_settings, default_search_settings
 from tests.bridge.fakes import RecordingSearcher
 
 
@@ -18,7 +19,14 @@ def test_search_cache_counts_hits_and_misses_of_real_requests(tmp_path):
         rasa_url="http://127.0.0.1:9",
         action_server_url="http://127.0.0.1:9/health",
     )
-    with TestClient(create_app(settings, searcher=searcher)) as client:
+    with TestClient(
+        create_app(
+            settings,
+            search_settings=default_search_settings(),
+            kiosk_settings=default_kiosk_settings(),
+            searcher=searcher,
+        )
+    ) as client:
         assert client.get("/api/procedures/search-cache").json() == {
             "entries": 0,
             "max_entries": 2,

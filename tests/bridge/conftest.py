@@ -26,6 +26,7 @@ from assistant.bridge.rate_limit import RateLimit, RateLimits
 from assistant.bridge.services import open_database
 from assistant.bridge.settings import BridgeSettings
 from knowledge_base.settings import SearchSettings
+from tests.bridge.app_settings import default_kiosk_settings
 from tests.bridge.fakes import RecordingSearcher
 
 
@@ -154,6 +155,7 @@ def make_client(settings, search_settings, searcher, knowledge_defaults):
         app = create_app(
             settings_override or settings,
             search_settings=search_settings,
+            kiosk_settings=default_kiosk_settings(),
             searcher=searcher_override or searcher,
             knowledge_sources=dict(knowledge_defaults),
             **kwargs,

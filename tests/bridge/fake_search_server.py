@@ -11,6 +11,8 @@ import argparse
 from assistant.bridge.main import create_app
 from assistant.bridge.serving import run
 from assistant.bridge.settings import BridgeSettings
+from kiosk.settings import KioskSettings
+from knowledge_base.settings import SearchSettings
 from tests.bridge.fakes import RecordingSearcher
 
 
@@ -19,7 +21,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     settings = BridgeSettings()
-    run(create_app(settings, searcher=RecordingSearcher()), settings, host="127.0.0.1", port=args.port)
+    app = create_app(
+        settings, search_settings=SearchSettings(), kiosk_settings=KioskSettings(), searcher=RecordingSearcher()
+    )
+    run(app, settings, host="127.0.0.1", port=args.port)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from assistant.bridge.main import create_app
 from assistant.bridge.services import open_database
 from knowledge_base.search import SearchHit, SearchOutcome
 from tests.assistant.fakes import FOUND_DOSSIER, RecordingBridge
+from tests.bridge.app_settings import default_kiosk_settings, default_search_settings
 from tests.servers import serve
 
 SECRET = "contract-service-secret"
@@ -73,7 +74,13 @@ def bridge(settings, searcher, knowledge_defaults):
         seed_demo_dossiers(db, pepper=settings.dossier_pepper)
     finally:
         db.dispose()
-    app = create_app(settings, searcher=searcher, knowledge_sources=dict(knowledge_defaults))
+    app = create_app(
+        settings,
+        search_settings=default_search_settings(),
+        kiosk_settings=default_kiosk_settings(),
+        searcher=searcher,
+        knowledge_sources=dict(knowledge_defaults),
+    )
     with serve(app) as url:
         yield url
 

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from assistant.bridge.main import create_app
 from assistant.bridge.routers.chat import build_chat_relay
 from assistant.bridge.settings import BridgeSettings
+from tests.bridge.app_settings import default_search_settings
 
 
 def test_chat_timeout_is_read_from_the_environment(monkeypatch):
@@ -35,7 +36,11 @@ def test_the_kiosk_page_uses_the_kiosk_settings_given_to_create_app(tmp_path, ha
         model_dir.mkdir()
         (model_dir / "conf").write_text("")
     kiosk = KioskSettings(_env_file=None, vosk_model_dir=model_dir)
-    app = create_app(BridgeSettings(_env_file=None, data_dir=tmp_path), kiosk_settings=kiosk)
+    app = create_app(
+        BridgeSettings(_env_file=None, data_dir=tmp_path),
+        search_settings=default_search_settings(),
+        kiosk_settings=kiosk,
+    )
     client = TestClient(app)  # no lifespan: only the kiosk status is asked for
     assert client.get("/api/kiosk/status").json() == {"speech": has_model}
 

@@ -9,6 +9,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from assistant.bridge.headers import origin_allowed, with_frame_ancestors
 from assistant.bridge.settings import BridgeSettings, DemoPepperRefused
+from tests.bridge.app_settings import default_kiosk_settings, default_search_settings
 from tests.bridge.process_support import start_bridge, stop
 
 WARD_SITE = "https://phuongbendinh.gov.vn"
@@ -129,7 +130,13 @@ def test_docs_render_in_a_browser_that_may_not_reach_any_other_host(settings, se
     from assistant.bridge.main import create_app
     from tests.bridge.web_support import chromium, serve
 
-    app = create_app(settings, searcher=searcher, knowledge_sources=dict(knowledge_defaults))
+    app = create_app(
+        settings,
+        search_settings=default_search_settings(),
+        kiosk_settings=default_kiosk_settings(),
+        searcher=searcher,
+        knowledge_sources=dict(knowledge_defaults),
+    )
     with serve(app) as url, chromium() as browser:
         page = browser.new_page()
         elsewhere, problems = [], []

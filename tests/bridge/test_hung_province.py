@@ -14,6 +14,7 @@ from assistant.bridge.dossiers.codes import EXAMPLE_CODE
 from assistant.bridge.dossiers.sources import SourceUnavailable
 from assistant.bridge.main import create_app
 from assistant.bridge.source_guard import BoundedDossierSource
+from tests.bridge.app_settings import default_kiosk_settings, default_search_settings
 from tests.servers import free_port, serve
 
 
@@ -68,7 +69,13 @@ def test_desks_answer_while_the_province_hangs(settings, searcher, knowledge_def
             "service_token": "test-secret",
         }
     )
-    app = create_app(hung_settings, searcher=searcher, knowledge_sources=dict(knowledge_defaults))
+    app = create_app(
+        hung_settings,
+        search_settings=default_search_settings(),
+        kiosk_settings=default_kiosk_settings(),
+        searcher=searcher,
+        knowledge_sources=dict(knowledge_defaults),
+    )
     with (
         serve(app) as url,
         httpx.Client(base_url=url, timeout=120, trust_env=False) as client,

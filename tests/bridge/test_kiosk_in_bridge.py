@@ -15,6 +15,7 @@ from assistant.bridge.web.relay import ChatRelay
 from assistant.payload import Desk, ReplyPayload, Ticket
 from kiosk.engines import KioskEngines
 from kiosk.settings import KioskSettings
+from tests.bridge.app_settings import default_kiosk_settings, default_search_settings
 from tests.bridge.fakes import RecordingSearcher
 from tests.bridge.fakes_web import RecordingDialogueClient
 from tests.kiosk.fakes import FakeSpeechToText, FakeTextToSpeech
@@ -48,7 +49,13 @@ def bridge(tmp_path, knowledge_defaults):
         action_server_url="http://127.0.0.1:9/health",
         health_timeout_s=0.2,
     )
-    app = create_app(settings, searcher=RecordingSearcher(), knowledge_sources=dict(knowledge_defaults))
+    app = create_app(
+        settings,
+        search_settings=default_search_settings(),
+        kiosk_settings=default_kiosk_settings(),
+        searcher=RecordingSearcher(),
+        knowledge_sources=dict(knowledge_defaults),
+    )
     rasa = RecordingDialogueClient(rasa_reply)
     app.state.chat_relay = ChatRelay(rasa)
     # no injected dialogue: the kiosk must use the app's own chat relay

@@ -18,6 +18,7 @@ from assistant.bridge.dossiers.seed import DEMO_DOSSIERS, seed_demo_dossiers
 from assistant.bridge.dossiers.sources import LocalDossierSource
 from assistant.bridge.main import create_app
 from assistant.bridge.services import open_database
+from tests.bridge.app_settings import default_kiosk_settings, default_search_settings
 from tests.bridge.fakes import ManualClock, RecordingDossierSource
 from tests.servers import serve
 
@@ -39,7 +40,14 @@ def stack(settings, searcher, knowledge_defaults):
     seed_demo_dossiers(db, pepper=settings.dossier_pepper)
     db.dispose()
     source = RecordingDossierSource(None)
-    app = create_app(settings, searcher=searcher, knowledge_sources=dict(knowledge_defaults), dossier_source=source)
+    app = create_app(
+        settings,
+        search_settings=default_search_settings(),
+        kiosk_settings=default_kiosk_settings(),
+        searcher=searcher,
+        knowledge_sources=dict(knowledge_defaults),
+        dossier_source=source,
+    )
     with serve(app) as url:
         services = app.state.services
         source.inner = LocalDossierSource(services.db, pepper=settings.dossier_pepper)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from assistant.bridge.main import create_app
 from knowledge_base.search import SearchHit, SearchOutcome
+from tests.bridge.app_settings import default_kiosk_settings, default_search_settings
 
 
 def test_search_passes_parameters_and_returns_the_cli_json(client, searcher):
@@ -43,7 +45,14 @@ def test_search_unavailable_is_503_but_the_rest_works(settings, knowledge_defaul
     import assistant.bridge.main as main_module
 
     monkeypatch.setattr(main_module, "build_real_searcher", lambda _settings: (None, "ImportError: no model"))
-    with TestClient(main_module.create_app(settings, knowledge_sources=dict(knowledge_defaults))) as client:
+    with TestClient(
+        main_module.create_app(
+            settings,
+            search_settings=default_search_settings(),
+            kiosk_settings=default_kiosk_settings(),
+            knowledge_sources=dict(knowledge_defaults),
+        )
+    ) as client:
         response = client.get("/api/procedures/search", params={"q": "khai sinh"})
         assert response.status_code == 503 and response.json()["error"] == "search_unavailable"
         assert client.get("/health").json()["checks"]["search"] is False
@@ -77,3 +86,25 @@ def test_a_procedure_beyond_the_ward_comes_with_its_english_name_and_everyday_bo
     assert "passport" in body["non_ward"]["name_en"].lower()
     assert "Công an" in body["non_ward"]["body"]["vi"]
     assert "non_ward" not in client.get("/api/procedures/1.001193").json()  # ward-level: the answer cards say it
+
+
+def test_the_non_ward_file_is_the_one_the_search_settings_name(
+    settings, search_settings, searcher, knowledge_defaults, tmp_path
+):
+    other = tmp_path / "non_ward.yaml"
+    other.write_text(
+        '- code: "1.001456"\n  name: Cấp hộ chiếu phổ thông ở trong nước (cấp tỉnh)\n  en: A passport (edited copy)\n',
+        encoding="utf-8",
+    )
+    app = create_app(
+        settings,
+        search_settings=search_settings.model_copy(update={"non_ward_path": other}),
+        kiosk_settings=default_kiosk_settings(),
+        searcher=searcher,
+        knowledge_sources=dict(knowledge_defaults),
+    )
+    with TestClient(app) as client:
+        assert client.get("/api/procedures/1.001456").json()["non_ward"] == {
+            "name_en": "A passport (edited copy)",
+            "body": None,
+        }

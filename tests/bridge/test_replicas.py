@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from assistant.bridge.changes import pack_vectors, unpack_vectors
+from tests.bridge.app_settings import default_kiosk_settings
 from tests.bridge.fakes import RecordingSearcher
 
 pytestmark = pytest.mark.both_engines
@@ -132,6 +133,7 @@ def test_a_bridge_started_later_has_every_edit_including_cards_on_another_machin
     app = create_app(
         settings,
         search_settings=search_settings.model_copy(update={"answer_cards_dir": other_machine}),
+        kiosk_settings=default_kiosk_settings(),
         searcher=RecordingSearcher(),
         knowledge_sources=dict(knowledge_defaults),
     )

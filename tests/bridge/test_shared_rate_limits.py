@@ -13,6 +13,7 @@ import redis as redis_py
 from assistant.bridge.main import create_app
 from assistant.bridge.rate_limit import RateLimit, RateLimits, TokenBucketLimiter
 from assistant.bridge.shared_rate_limit import RedisTokenBucket
+from tests.bridge.app_settings import default_kiosk_settings, default_search_settings
 from tests.bridge.fakes import MonotonicClock
 from tests.redis_server import redis_or_skip
 from tests.servers import free_port, serve
@@ -68,7 +69,16 @@ def test_40_parallel_requests_over_two_bridges_get_one_allowance(
     shared = settings.model_copy(
         update={"redis_url": redis_server.url, "rate_limits": RateLimits(search=RateLimit(burst=5, per_minute=0.01))}
     )
-    apps = [create_app(shared, searcher=searcher, knowledge_sources=dict(knowledge_defaults)) for _ in range(2)]
+    apps = [
+        create_app(
+            shared,
+            search_settings=default_search_settings(),
+            kiosk_settings=default_kiosk_settings(),
+            searcher=searcher,
+            knowledge_sources=dict(knowledge_defaults),
+        )
+        for _ in range(2)
+    ]
     with serve(apps[0]) as first, serve(apps[1]) as second:
 
         def search(n: int) -> int:

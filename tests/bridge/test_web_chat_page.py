@@ -16,6 +16,7 @@ from assistant.bridge.services import open_database
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.web.relay import ChatRelay
 from knowledge_base.settings import SearchSettings
+from tests.bridge.app_settings import default_kiosk_settings, default_search_settings
 from tests.bridge.fakes import RecordingSearcher
 from tests.bridge.fakes_web import RecordingDialogueClient, scripted_reply
 from tests.bridge.web_support import SCREENSHOT_DIR, chromium, free_port, serve
@@ -44,6 +45,8 @@ def build_app(dialogue, data_dir, ward_site: str) -> FastAPI:
     )
     app = create_app(
         settings,
+        search_settings=default_search_settings(),
+        kiosk_settings=default_kiosk_settings(),
         searcher=RecordingSearcher(),
         knowledge_sources=default_knowledge_sources(SearchSettings(_env_file=None)),
     )

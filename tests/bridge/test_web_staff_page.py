@@ -17,6 +17,7 @@ from assistant.bridge.services import open_database
 from assistant.bridge.settings import BridgeSettings
 from knowledge_base.search import SearchHit, SearchOutcome
 from knowledge_base.settings import SearchSettings
+from tests.bridge.app_settings import default_kiosk_settings
 from tests.bridge.fakes import RecordingSearcher
 from tests.bridge.web_support import SCREENSHOT_DIR, chromium, serve
 
@@ -49,7 +50,13 @@ def bridge(tmp_path_factory):
         tokens = {role: create_token(db, role=role, name=f"web {role}")[0] for role in ("viewer", "editor")}
     finally:
         db.dispose()
-    app = create_app(settings, search_settings=search_settings, searcher=searcher, knowledge_sources=sources)
+    app = create_app(
+        settings,
+        search_settings=search_settings,
+        kiosk_settings=default_kiosk_settings(),
+        searcher=searcher,
+        knowledge_sources=sources,
+    )
     with serve(app) as url:
         yield SimpleNamespace(url=url, searcher=searcher, tokens=tokens, original=birth.to_dict())
 

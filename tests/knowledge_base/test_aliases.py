@@ -411,3 +411,18 @@ def test_to_yaml_round_trips_and_quotes_what_needs_quoting(committed):
     text = tricky.to_yaml(header="# tiêu đề / title")
     assert text.startswith("# tiêu đề / title\n")
     assert AliasTable.parse(text).entries == tricky.entries
+
+
+def test_every_problem_of_a_broken_entry_is_named_at_once(tmp_path):
+    error = _load_error(tmp_path, GOOD + "- canonical: khai tử\n  aliases: [chứng tử, 113]\n  note: 12\n  alias: [x]\n")
+    message = str(error)
+    assert error.entry_number == 2 and error.line == 3 and error.canonical == "khai tử"
+    assert "'aliases' item 2" in message and "'note'" in message and "unknown key 'alias'" in message
+    assert message.count(";") >= 2, message  # one clause per problem
+
+
+def test_a_broken_entry_after_good_ones_is_the_one_named(tmp_path):
+    text = GOOD + "- canonical: khai tử\n  aliases: [chứng tử]\n" + "- canonical: kết hôn\n  aliases: []\n"
+    error = _load_error(tmp_path, text)
+    assert (error.entry_number, error.line, error.canonical) == (3, 5, "kết hôn")
+    assert "'aliases' không được rỗng / must not be empty" in str(error)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from functools import lru_cache
 
 from fastapi import APIRouter, Query
 
@@ -14,7 +13,6 @@ from assistant.bridge.errors import ApiError
 from assistant.bridge.guards import capped_query, rate_limited
 from assistant.bridge.questions import MAX_LOGGED_CHARS
 from assistant.privacy import keywords
-from knowledge_base.non_ward import NonWardError, NonWardProcedures, default_non_ward
 
 router = APIRouter(prefix="/api/procedures", tags=["procedures"])
 log = logging.getLogger(__name__)
@@ -65,7 +63,7 @@ def details(
     if procedure is None:
         raise ApiError(404, "unknown_procedure", "Không có thủ tục với mã này. / No procedure has this code.")
     body = procedure.to_dict()
-    said = _non_ward().get(code) if _non_ward() is not None and not procedure.ward_level else None
+    said = services.non_ward.get(code) if services.non_ward is not None and not procedure.ward_level else None
     if said is not None:
         body["non_ward"] = said.to_json()
     if cards and services.cards is not None:
@@ -84,14 +82,3 @@ def answer_card(code: str, services: ServicesDep, language: str = Query("vi", pa
             404, "no_card", "Thủ tục này chưa có thẻ trả lời bằng ngôn ngữ này. / No answer card in this language."
         )
     return dataclasses.asdict(card)
-
-
-@lru_cache(maxsize=1)
-def _non_ward() -> NonWardProcedures | None:
-    """The non-ward procedures file (English names, everyday body names), or None when it is broken: referrals
-    are then said with the catalogue's names."""
-    try:
-        return default_non_ward()
-    except NonWardError as exc:
-        log.warning("non-ward procedures file not used: %s", str(exc).splitlines()[0])
-        return None

@@ -136,7 +136,7 @@ class RasaRestClient:
     """Talks to Rasa's REST channel: POST {base_url}/webhooks/rest/webhook {"sender", "message"}.
 
     One kept-open aiohttp session per event loop (``KeptSession``: stale kept connections are resent once on a new
-    one). A client made per turn cost ~26 ms of bridge CPU (TLS context and CA bundle read even for plain http).
+    one). A client made per turn would cost ~26 ms of bridge CPU (TLS context and CA bundle read even for plain http).
     """
 
     ROUTING_HEADER = "X-Conversation-Key"

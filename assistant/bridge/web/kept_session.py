@@ -1,8 +1,9 @@
 """One kept-open aiohttp session per event loop for the chat relay's POSTs to Rasa, resent once on a stale connection.
 
-The relay made one ``POST /webhooks/rest/webhook`` per citizen turn through httpx, whose request machinery was
-~a quarter of the bridge's CPU per chat turn (cProfile on the CPU clock, 10 senders); aiohttp does the same POST
-for about half (the action server's bridge client measured 0.75 → 0.37 ms per call).
+The relay makes one ``POST /webhooks/rest/webhook`` per citizen turn. aiohttp rather than httpx: httpx's request
+machinery would be ~a quarter of the bridge's CPU per chat turn (cProfile on the CPU clock, 10 senders), and
+aiohttp does the same POST for about half of that (0.37 against 0.75 ms per call in the action server's bridge
+client).
 
 A kept-open connection can be closed by Rasa (its keep-alive ran out, it restarted) just as the relay picks it for
 the next turn. Idle connections are given up after ``KEEPALIVE_SECONDS``, before Sanic's own 5 s; and a POST that
