@@ -24,6 +24,7 @@ def real_import(tmp_path_factory):
 
 
 @needs_source
+@pytest.mark.slow  # imports the whole national file (~20 s of CPU per import)
 def test_real_import_keeps_every_procedure(real_import):
     report, dest = real_import
     assert (report.total, report.ward_level) == (2642, 588)
@@ -37,6 +38,7 @@ def test_real_import_keeps_every_procedure(real_import):
 
 
 @needs_source
+@pytest.mark.slow
 def test_real_import_is_deterministic_and_matches_the_committed_file(real_import, tmp_path):
     _, dest = real_import
     again = tmp_path / "again.jsonl"
