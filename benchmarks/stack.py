@@ -49,8 +49,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def rasa_command(port: int, model: Path, endpoints: Path) -> list[str]:
-    """How Rasa is launched (kept in this one place; scripts/run.sh is the reference)."""
+def rasa_command(port: int, model: Path, endpoints: Path | None = None) -> list[str]:
+    """How Rasa is launched (kept in this one place; scripts/run.sh is the reference). Without ``endpoints`` the
+    launcher picks the endpoints file from LETANSO_TRACKER_STORE."""
     return [
         str(RASA_PYTHON),
         "-m",
@@ -62,8 +63,7 @@ def rasa_command(port: int, model: Path, endpoints: Path) -> list[str]:
         str(port),
         "--model",
         str(model),
-        "--endpoints",
-        str(endpoints),
+        *(["--endpoints", str(endpoints)] if endpoints is not None else []),
         "--credentials",
         str(ROOT / "assistant" / "credentials.yml"),
     ]

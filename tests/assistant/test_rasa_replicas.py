@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from benchmarks.rasa_failover import CODE, dossier_form_survives
-from benchmarks.stack import MODEL, RASA_PYTHON
+from benchmarks.stack import MODEL, RASA_PYTHON, rasa_command
 from tests.assistant.rasa_stack import wait_ready
 from tests.assistant.stub_bridge import StubBridge
 from tests.assistant.test_action_server import ROOT
@@ -43,22 +43,9 @@ def _cluster():
 
 
 def _rasa(port: int, env: dict, log) -> subprocess.Popen:
-    # no --endpoints: the launcher picks endpoints-sql.yml from LETANSO_TRACKER_STORE
+    # no endpoints file: the launcher picks endpoints-sql.yml from LETANSO_TRACKER_STORE
     return subprocess.Popen(
-        [
-            str(RASA_PYTHON),
-            "-m",
-            "assistant.rasa_launcher",
-            "run",
-            "-i",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "--model",
-            str(MODEL),
-            "--credentials",
-            str(ROOT / "assistant" / "credentials.yml"),
-        ],
+        rasa_command(port, MODEL),
         cwd=ROOT,
         env=env,
         stdout=log.open("w"),
