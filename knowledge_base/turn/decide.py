@@ -31,7 +31,7 @@ from typing import Sequence
 
 from knowledge_base.search.outcome import SearchOutcome
 from knowledge_base.text import clean, fold, has_diacritics, tokens
-from knowledge_base.turn import family
+from knowledge_base.turn import family, referral
 from knowledge_base.turn.foreigner import for_foreigners_first, foreigner_hint, hinted
 from knowledge_base.turn.outcome import TurnChoice, TurnOutcome
 from knowledge_base.turn.outside import default_outside_matters
@@ -255,6 +255,17 @@ def default_words() -> TurnWords:
 @lru_cache(maxsize=1)
 def default_markers() -> SiblingMarkers:
     return SiblingMarkers.load()
+
+
+def warm_up(search, markers: SiblingMarkers | None = None) -> None:
+    """Build every table the turn decision derives from the catalogue (about 2 s of CPU for the full one) now, so
+    that the first citizens after a start are not the ones who wait for them (and time out). A change to the
+    catalogue drops them; the next turn builds them again."""
+    markers = markers or default_markers()
+    _siblings(search, markers)
+    _name_pairs(search)
+    family.warm_up(search)
+    referral.warm_up(search, markers)
 
 
 def _distinct_said(content: Sequence[str], ward_name: str, other_name: str) -> tuple[int, int]:

@@ -207,6 +207,13 @@ def _priors(search) -> dict[str, float]:
     )
 
 
+def warm_up(search) -> None:
+    """Build the tables this module derives from the catalogue now (knowledge_base.turn.decide.warm_up)."""
+    name_terms(search)
+    _name_pairs(search)
+    _priors(search)
+
+
 def _most_asked(search, core: frozenset[str], exclude: set[str]) -> list[str]:
     """The most asked ward procedures whose names hold ``core`` (most asked first), beyond ``exclude``."""
     terms, prior = name_terms(search), _priors(search)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge_base.turn import SiblingMarkers, TurnWords, search_turn
+from knowledge_base.turn import SiblingMarkers, TurnWords, search_turn, warm_up
 from knowledge_base.turn.siblings import SiblingMarkersError
 from knowledge_base.turn.words import TurnWordsError
 from tests.knowledge_base.fakes import FakeProcedure, turn_search
@@ -152,6 +152,25 @@ def test_a_procedure_staff_add_joins_its_siblings_at_once():
     assert turn(engine, "còn đăng ký lại thì sao", current="1.000894").code == "1.000894"
     engine.upsert(FakeProcedure("1.004746", "Thủ tục đăng ký lại kết hôn", "Hộ tịch"))
     assert turn(engine, "còn đăng ký lại thì sao", current="1.000894").code == "1.004746"
+
+
+def test_after_warming_up_no_turn_builds_a_table():
+    engine = turn_search(PROCEDURES)
+    built, derive = [], engine.derived
+    engine.derived = lambda key, build: derive(key, lambda docs: built.append(key) or build(docs))
+    warm_up(engine)
+    assert built
+    built.clear()
+    for text, current, options in [
+        ("cho tôi hỏi làm thẻ căn cước", None, ()),
+        ("cấp phiếu lý lịch tư pháp", None, ()),
+        ("còn cấp lại thì sao", "1.014063", ()),
+        ("bé nhà em mới 6 tuổi thôi", None, ["1.014061", "1.014062"]),
+        ("hỏi về tạm trú", None, ()),
+        ("khai báo mất hộ chiếu", None, ()),
+    ]:
+        turn(engine, text, current, options)
+    assert built == []
 
 
 def test_data_files_are_validated_with_clear_errors(tmp_path):
