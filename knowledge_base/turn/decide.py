@@ -201,6 +201,7 @@ def _siblings_decide(
 
 def _options_decide(
     search,
+    words: TurnWords,
     index: SiblingIndex,
     markers: SiblingMarkers,
     query: str,
@@ -216,13 +217,19 @@ def _options_decide(
     # a procedure search is sure of that was not offered ("photo bằng tốt nghiệp" after certification choices)
     # outweighs weak evidence for an offered one; a stated age or two of its own words do not
     rival = outcome.confidence == "confident" and outcome.results and outcome.results[0].code not in known
-    chosen = family.choose_option(search, markers, _said_text(search, query), known)
+    chosen = family.choose_option(search, markers, _said_text(search, query), known, words.words | words.fillers)
     if chosen is not None and (not rival or chosen[1] >= OPTION_EVIDENCE):
         return _answer(search, chosen[0], "option_said")
     stems = " ".join(dict.fromkeys(index.stem(c) for c in known if index.stem(c)))
-    said = markers.mentioned(f"{_said_text(search, query)} {stems}")
+    heard = _said_text(search, query)
+    # the offered names' own variant words ("cơ quan, tổ chức" in one of them) are not said by the turn
+    only_named = {f: v - markers.mentioned(heard).get(f, set()) for f, v in markers.mentioned(stems).items()}
+    said = {f: kept for f, v in markers.mentioned(f"{heard} {stems}").items() if (kept := v - only_named.get(f, set()))}
     full, _ = _pick(index, known, said)
-    if len(full) == 1 and (names_nothing or not rival):
+    # naming nothing takes the plain variant of offered siblings ("nộp ở đâu" after register / extend / cancel),
+    # not the offered procedure that happens to have no variant words among unrelated ones
+    siblings = set(known) <= set(index.siblings(known[0]))
+    if len(full) == 1 and ((names_nothing and siblings) or not rival) and (siblings or said):
         return _answer(search, full[0], "option_said")
     if not full and (other := _unoffered_sibling(index, markers, known, said)):
         return _answer(search, other, "option_sibling")
@@ -339,6 +346,11 @@ def _switches(
     return sure and doc is not None and _covered(" ".join(doc.zones.values()), strong, forms) > mine
 
 
+def _asks_topic(query: str, words: TurnWords) -> bool:
+    """Do the turn's question words ask something about a procedure (its fee, time, documents, ...)?"""
+    return default_topic_words().topic(query, words.names) is not None
+
+
 def search_turn(
     search,
     text: str,
@@ -427,13 +439,20 @@ def _decide(
     asked = hinted(query, language)  # an English turn is read as a foreigner's (knowledge_base.turn.foreigner)
     outcome = for_foreigners_first(_search(search, words, query), foreigner_hint(query, language))
     hits = list(outcome.results)
-    if options and (decided := _options_decide(search, index, markers, asked, options, outcome, not strong)):
+    if options and (decided := _options_decide(search, words, index, markers, asked, options, outcome, not strong)):
         return decided
+    # "lệ phí bao nhiêu" while a choice is pending: the choice is still the question; ask it again rather than
+    # "which procedure?", also when the turn's other words name nothing search is sure of ("mất bao lâu thì sửa xong")
+    pending = [c for c in options if search.document(c) is not None] if len(options) >= 2 else []
     if not strong:
+        if len(pending) >= 2:
+            return _clarify(search, pending, "options_again")
         return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
     # the story may name a procedure beyond the ward better than any ward one, or contradict search's referral
     outcome = replace(outcome, elsewhere=better_elsewhere(search, query, content, markers, outcome.elsewhere))
     elsewhere = _choice(search, outcome.elsewhere.code) if outcome.elsewhere else None
+    if len(pending) >= 2 and outcome.confidence != "confident" and elsewhere is None and _asks_topic(query, words):
+        return _clarify(search, pending, "options_again")
     if current and not _switches(search, current, strong, outcome, query, words.turns_to_another(query)):
         return _answer(search, current_code, "follow_up_search", follow_up=True)
     if elsewhere is not None and hits:

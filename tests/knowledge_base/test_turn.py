@@ -126,6 +126,26 @@ def test_a_pending_choice_is_resolved_by_what_the_citizen_says(search):
     assert (outcome.kind, outcome.code) == ("procedure", "1.014062")
 
 
+@pytest.mark.parametrize("text", ["lệ phí bao nhiêu", "What's the fee?", "ờ thế phải mang những gì", "mất bao lâu"])
+def test_a_topic_only_question_while_a_choice_is_pending_offers_the_same_choices_again(search, text):
+    offered = ["1.014063", "1.014064"]  # exchange or re-issue: neither is the default variant
+    outcome = turn(search, text, options=offered)
+    assert outcome.kind == "clarify" and [c.code for c in outcome.choices] == offered
+
+
+def test_variant_words_of_the_offered_names_themselves_do_not_answer_the_choice():
+    engine = turn_search(
+        [
+            FakeProcedure("2.000815", "Chứng thực bản sao từ bản chính giấy tờ do cơ quan, tổ chức cấp", "Chứng thực"),
+            FakeProcedure("2.000884", "Chứng thực chữ ký trong các giấy tờ, văn bản", "Chứng thực"),
+            FakeProcedure("2.000992", "Chứng thực chữ ký người dịch là cộng tác viên của tổ chức", "Chứng thực"),
+        ]
+    )
+    offered = ["2.000992", "2.000884", "2.000815"]
+    outcome = turn(engine, "có phải mang bản gốc đi không", options=offered)  # says no organisation, no signature
+    assert outcome.code in (None, "2.000815")  # asked again, or the copy search finds: never the signature one
+
+
 def test_a_procedure_beyond_the_ward_is_referred_and_the_ward_exception_is_kept(search):
     referral = turn(search, "cấp phiếu lý lịch tư pháp")
     assert (referral.kind, referral.code) == ("not_at_ward", "3.000333") and referral.elsewhere is not None
