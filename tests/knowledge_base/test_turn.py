@@ -115,6 +115,11 @@ def test_registering_extending_and_cancelling_compete_when_nothing_is_said(searc
     assert turn(search, "gia hạn tạm trú").code == "1.002755"
 
 
+def test_declaring_a_temporary_residence_is_registering_it(search):
+    outcome = turn(search, "khai báo tạm trú cho con")
+    assert (outcome.kind, outcome.code) == ("procedure", "1.004194")
+
+
 def test_saying_another_variant_mid_conversation_moves_to_that_sibling(search):
     outcome = turn(search, "còn cấp lại thì sao", current="1.014063")
     assert (outcome.code, outcome.follow_up) == ("1.014064", True)
@@ -172,6 +177,13 @@ def test_a_procedure_staff_add_joins_its_siblings_at_once():
     assert turn(engine, "còn đăng ký lại thì sao", current="1.000894").code == "1.000894"
     engine.upsert(FakeProcedure("1.004746", "Thủ tục đăng ký lại kết hôn", "Hộ tịch"))
     assert turn(engine, "còn đăng ký lại thì sao", current="1.000894").code == "1.004746"
+
+
+def test_the_classifier_cai_in_speech_is_a_filler_not_quitting():
+    engine = turn_search([*PROCEDURES, FakeProcedure("3.000527", "Đăng ký cai nghiện ma túy tự nguyện", "Phòng chống")])
+    outcome = turn(engine, "có phải mang cái bản gốc đi không", current="2.000815")  # "cái" folds to "cai"
+    assert (outcome.kind, outcome.code, outcome.follow_up) == ("procedure", "2.000815", True)
+    assert turn(engine, "mang cái bản gốc đi hả").kind == "ask_procedure"
 
 
 def test_after_warming_up_no_turn_builds_a_table():
