@@ -16,7 +16,8 @@ Rules, in order:
    matched, knowledge_base/turn/family.py) named without an action or a member's own words gets a question too.
 6. Otherwise the search's own confidence: confident → the procedure, ambiguous → ≤ 3 choices, no_match → no_match.
 Without a current procedure, a turn made only of everyday words ("giờ", "cháu", "đăng ký") asks which procedure.
-A matter outside the catalogue (knowledge_base/turn/outside.py: divorce → the court) is referred before any search;
+A matter outside the catalogue (knowledge_base/turn/outside.py: divorce → the court) is referred before any search,
+and an everyday matter that is no procedure at all (a bank loan, the water bill) is said to be out of scope;
 with no procedure current, a turn naming nothing after such a referral is a follow-up about that matter.
 After these, a turn that goes back to a procedure discussed earlier in the conversation means it
 (knowledge_base/turn/recent.py). A turn typed with diacritics is compared with names accent by accent.
@@ -407,6 +408,10 @@ def _decide(
     if codes:
         return _answer(search, codes[0], "exact_code")
     outside = default_outside_matters().find(query)
+    if outside is not None and outside.kind == "out_of_scope":  # a bank loan, the water bill: not ward business
+        return TurnOutcome(
+            kind="out_of_scope", name=outside.name["vi"], reason="everyday_matter", matter=outside.to_json()
+        )
     if outside is not None:  # no catalogue record is a right answer: say who handles it
         return TurnOutcome(
             kind="not_at_ward", name=outside.name["vi"], reason="outside_catalogue", matter=outside.to_json()
