@@ -319,12 +319,14 @@ def choose_option(
 ) -> tuple[str, int] | None:
     """The offered procedure an answer to a clarifying question points to, with its evidence (words of its name
     alone, variant cues and, counting 2, an age inside its age range or an everyday name of it); None when none is
-    singled out. Words in ``ignore`` (folded question words and fillers: "không", "phải") are no evidence."""
+    singled out. Words in ``ignore`` (folded question words and fillers: "không", "phải") are no evidence when the
+    turn says them itself; the catalogue phrases of its everyday names ("photo" → "bản sao") always are."""
     terms = name_terms(search)
     known = [c for c in options if c in terms]
     if len(known) < 2:
         return None
-    said = said_terms(search, said_text) - ignore
+    said = said_terms(search, said_text)
+    said -= ignore - (said - said_terms(search, said_text, expand=False))
     said_values = markers.mentioned(said_text)
     common = frozenset.intersection(*(terms[c] for c in known))
     aliases = getattr(search, "aliases", None)

@@ -151,6 +151,26 @@ def test_variant_words_of_the_offered_names_themselves_do_not_answer_the_choice(
     assert outcome.code in (None, "2.000815")  # asked again, or the copy search finds: never the signature one
 
 
+def test_the_words_an_everyday_name_brings_count_for_a_choice_even_when_they_are_question_words():
+    from knowledge_base.aliases import AliasEntry
+    from knowledge_base.turn.family import choose_option
+
+    engine = turn_search(
+        [
+            FakeProcedure("2.000815", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", "Chứng thực"),
+            FakeProcedure("2.000884", "Chứng thực chữ ký trong giấy tờ, văn bản", "Chứng thực"),
+        ]
+    )
+    # each name holds one everyday name's phrase; "sao" of "bản sao" is also a question word ("làm sao") and is what
+    # tells them apart
+    engine.replace_aliases([AliasEntry("bản sao", ("photo",)), AliasEntry("văn bản", ("học bạ",))])
+    words = TurnWords.load()
+    offered = ["2.000884", "2.000815"]
+    chosen = choose_option(engine, SiblingMarkers.load(), "photo học bạ", offered, words.words | words.fillers)
+    assert chosen is not None and chosen[0] == "2.000815"
+    assert choose_option(engine, SiblingMarkers.load(), "làm sao", offered, words.words | words.fillers) is None
+
+
 def test_a_procedure_beyond_the_ward_is_referred_and_the_ward_exception_is_kept(search):
     referral = turn(search, "cấp phiếu lý lịch tư pháp")
     assert (referral.kind, referral.code) == ("not_at_ward", "3.000333") and referral.elsewhere is not None
