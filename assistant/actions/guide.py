@@ -117,6 +117,8 @@ class Guide:
         if turn.get("topic") in TOPICS:  # the question words are surer of WHAT is asked than the intent classifier
             topic = turn["topic"]
         logger.info("turn: intent=%s topic=%s kind=%s reason=%s", intent, topic, kind, turn.get("reason"))
+        if kind == "out_of_scope" and isinstance(turn.get("matter"), dict):
+            return self._everyday(turn["matter"], language)
         if kind == "not_at_ward" and isinstance(turn.get("matter"), dict):
             return self._outside(turn["matter"], language, topic if turn.get("follow_up") else None)
         if kind in ("procedure", "not_at_ward") and turn.get("code"):
@@ -261,6 +263,19 @@ class Guide:
                 "procedure_name": None,
                 "outside_matter": matter.get("id"),
             },
+        )
+
+    def _everyday(self, matter: dict[str, Any], language: str) -> Reply:
+        """An everyday matter that is no procedure (a bank loan, the water bill): said honestly, with who to ask.
+        The procedure being discussed, if any, stays current; a pending choice is dropped."""
+        texts = {field: matter.get(field) or {} for field in ("name", "handled_by")}
+        name, body = (str(t.get(language) or t.get("vi") or "") for t in texts.values())
+        text = self.replies.say("everyday_matter", language, name=name[:1].upper() + name[1:], body=body)
+        logger.info("everyday matter out of scope: %s", matter.get("id"))
+        return Reply(
+            text,
+            payload=ReplyPayload(kind="out_of_scope", language=language, speech=speech(text)),
+            slots={"pending_offer": None, "pending_options": None},
         )
 
     def _say(self, key: str, kind: str, language: str) -> Reply:

@@ -169,8 +169,11 @@ def build_real_searcher(search_settings: SearchSettings) -> tuple[ProcedureSearc
     """knowledge_base.search.build_search(); on failure the bridge still runs with search reported down."""
     try:
         from knowledge_base.search.build import build_search  # numpy, faiss, the encoder: only when serving
+        from knowledge_base.turn import warm_up
 
-        return build_search(search_settings), None
+        search = build_search(search_settings)
+        warm_up(search)  # the turn tables now, not in the first citizen's turn (it would time out in the action)
+        return search, None
     except Exception as exc:  # missing model/index must not stop dossiers, desks and tickets
         log.error("search could not be built: %s: %s", type(exc).__name__, exc)
         return None, f"{type(exc).__name__}: {exc}"

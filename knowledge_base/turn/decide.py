@@ -16,7 +16,8 @@ Rules, in order:
    matched, knowledge_base/turn/family.py) named without an action or a member's own words gets a question too.
 6. Otherwise the search's own confidence: confident → the procedure, ambiguous → ≤ 3 choices, no_match → no_match.
 Without a current procedure, a turn made only of everyday words ("giờ", "cháu", "đăng ký") asks which procedure.
-A matter outside the catalogue (knowledge_base/turn/outside.py: divorce → the court) is referred before any search;
+A matter outside the catalogue (knowledge_base/turn/outside.py: divorce → the court) is referred before any search,
+and an everyday matter that is no procedure at all (a bank loan, the water bill) is said to be out of scope;
 with no procedure current, a turn naming nothing after such a referral is a follow-up about that matter.
 After these, a turn that goes back to a procedure discussed earlier in the conversation means it
 (knowledge_base/turn/recent.py). A turn typed with diacritics is compared with names accent by accent.
@@ -31,7 +32,7 @@ from typing import Sequence
 
 from knowledge_base.search.outcome import SearchOutcome
 from knowledge_base.text import clean, fold, has_diacritics, tokens
-from knowledge_base.turn import family
+from knowledge_base.turn import family, referral
 from knowledge_base.turn.foreigner import for_foreigners_first, foreigner_hint, hinted
 from knowledge_base.turn.outcome import TurnChoice, TurnOutcome
 from knowledge_base.turn.outside import default_outside_matters
@@ -201,6 +202,7 @@ def _siblings_decide(
 
 def _options_decide(
     search,
+    words: TurnWords,
     index: SiblingIndex,
     markers: SiblingMarkers,
     query: str,
@@ -216,13 +218,19 @@ def _options_decide(
     # a procedure search is sure of that was not offered ("photo bằng tốt nghiệp" after certification choices)
     # outweighs weak evidence for an offered one; a stated age or two of its own words do not
     rival = outcome.confidence == "confident" and outcome.results and outcome.results[0].code not in known
-    chosen = family.choose_option(search, markers, _said_text(search, query), known)
+    chosen = family.choose_option(search, markers, _said_text(search, query), known, words.words | words.fillers)
     if chosen is not None and (not rival or chosen[1] >= OPTION_EVIDENCE):
         return _answer(search, chosen[0], "option_said")
     stems = " ".join(dict.fromkeys(index.stem(c) for c in known if index.stem(c)))
-    said = markers.mentioned(f"{_said_text(search, query)} {stems}")
+    heard = _said_text(search, query)
+    # the offered names' own variant words ("cơ quan, tổ chức" in one of them) are not said by the turn
+    only_named = {f: v - markers.mentioned(heard).get(f, set()) for f, v in markers.mentioned(stems).items()}
+    said = {f: kept for f, v in markers.mentioned(f"{heard} {stems}").items() if (kept := v - only_named.get(f, set()))}
     full, _ = _pick(index, known, said)
-    if len(full) == 1 and (names_nothing or not rival):
+    # naming nothing takes the plain variant of offered siblings ("nộp ở đâu" after register / extend / cancel),
+    # not the offered procedure that happens to have no variant words among unrelated ones
+    siblings = set(known) <= set(index.siblings(known[0]))
+    if len(full) == 1 and ((names_nothing and siblings) or not rival) and (siblings or said):
         return _answer(search, full[0], "option_said")
     if not full and (other := _unoffered_sibling(index, markers, known, said)):
         return _answer(search, other, "option_sibling")
@@ -255,6 +263,17 @@ def default_words() -> TurnWords:
 @lru_cache(maxsize=1)
 def default_markers() -> SiblingMarkers:
     return SiblingMarkers.load()
+
+
+def warm_up(search, markers: SiblingMarkers | None = None) -> None:
+    """Build every table the turn decision derives from the catalogue (about 2 s of CPU for the full one) now, so
+    that the first citizens after a start are not the ones who wait for them (and time out). A change to the
+    catalogue drops them; the next turn builds them again."""
+    markers = markers or default_markers()
+    _siblings(search, markers)
+    _name_pairs(search)
+    family.warm_up(search)
+    referral.warm_up(search, markers)
 
 
 def _distinct_said(content: Sequence[str], ward_name: str, other_name: str) -> tuple[int, int]:
@@ -328,6 +347,11 @@ def _switches(
     return sure and doc is not None and _covered(" ".join(doc.zones.values()), strong, forms) > mine
 
 
+def _asks_topic(query: str, words: TurnWords) -> bool:
+    """Do the turn's question words ask something about a procedure (its fee, time, documents, ...)?"""
+    return default_topic_words().topic(query, words.names) is not None
+
+
 def search_turn(
     search,
     text: str,
@@ -384,6 +408,10 @@ def _decide(
     if codes:
         return _answer(search, codes[0], "exact_code")
     outside = default_outside_matters().find(query)
+    if outside is not None and outside.kind == "out_of_scope":  # a bank loan, the water bill: not ward business
+        return TurnOutcome(
+            kind="out_of_scope", name=outside.name["vi"], reason="everyday_matter", matter=outside.to_json()
+        )
     if outside is not None:  # no catalogue record is a right answer: say who handles it
         return TurnOutcome(
             kind="not_at_ward", name=outside.name["vi"], reason="outside_catalogue", matter=outside.to_json()
@@ -416,13 +444,20 @@ def _decide(
     asked = hinted(query, language)  # an English turn is read as a foreigner's (knowledge_base.turn.foreigner)
     outcome = for_foreigners_first(_search(search, words, query), foreigner_hint(query, language))
     hits = list(outcome.results)
-    if options and (decided := _options_decide(search, index, markers, asked, options, outcome, not strong)):
+    if options and (decided := _options_decide(search, words, index, markers, asked, options, outcome, not strong)):
         return decided
+    # "lệ phí bao nhiêu" while a choice is pending: the choice is still the question; ask it again rather than
+    # "which procedure?", also when the turn's other words name nothing search is sure of ("mất bao lâu thì sửa xong")
+    pending = [c for c in options if search.document(c) is not None] if len(options) >= 2 else []
     if not strong:
+        if len(pending) >= 2:
+            return _clarify(search, pending, "options_again")
         return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
     # the story may name a procedure beyond the ward better than any ward one, or contradict search's referral
     outcome = replace(outcome, elsewhere=better_elsewhere(search, query, content, markers, outcome.elsewhere))
     elsewhere = _choice(search, outcome.elsewhere.code) if outcome.elsewhere else None
+    if len(pending) >= 2 and outcome.confidence != "confident" and elsewhere is None and _asks_topic(query, words):
+        return _clarify(search, pending, "options_again")
     if current and not _switches(search, current, strong, outcome, query, words.turns_to_another(query)):
         return _answer(search, current_code, "follow_up_search", follow_up=True)
     if elsewhere is not None and hits:

@@ -207,6 +207,13 @@ def _priors(search) -> dict[str, float]:
     )
 
 
+def warm_up(search) -> None:
+    """Build the tables this module derives from the catalogue now (knowledge_base.turn.decide.warm_up)."""
+    name_terms(search)
+    _name_pairs(search)
+    _priors(search)
+
+
 def _most_asked(search, core: frozenset[str], exclude: set[str]) -> list[str]:
     """The most asked ward procedures whose names hold ``core`` (most asked first), beyond ``exclude``."""
     terms, prior = name_terms(search), _priors(search)
@@ -307,15 +314,19 @@ def _named_by(phrases: Sequence[str], name: str) -> bool:
     return any(len(p.split()) >= 2 and f" {p} " in folded for p in phrases)
 
 
-def choose_option(search, markers: SiblingMarkers, said_text: str, options: Sequence[str]) -> tuple[str, int] | None:
+def choose_option(
+    search, markers: SiblingMarkers, said_text: str, options: Sequence[str], ignore: frozenset[str] = frozenset()
+) -> tuple[str, int] | None:
     """The offered procedure an answer to a clarifying question points to, with its evidence (words of its name
     alone, variant cues and, counting 2, an age inside its age range or an everyday name of it); None when none is
-    singled out."""
+    singled out. Words in ``ignore`` (folded question words and fillers: "không", "phải") are no evidence when the
+    turn says them itself; the catalogue phrases of its everyday names ("photo" → "bản sao") always are."""
     terms = name_terms(search)
     known = [c for c in options if c in terms]
     if len(known) < 2:
         return None
     said = said_terms(search, said_text)
+    said -= ignore - (said - said_terms(search, said_text, expand=False))
     said_values = markers.mentioned(said_text)
     common = frozenset.intersection(*(terms[c] for c in known))
     aliases = getattr(search, "aliases", None)

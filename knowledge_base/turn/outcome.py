@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-TurnKind = Literal["procedure", "clarify", "not_at_ward", "ask_procedure", "no_match"]
+TurnKind = Literal["procedure", "clarify", "not_at_ward", "ask_procedure", "no_match", "out_of_scope"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,8 @@ class TurnOutcome:
 
     kind: TurnKind
     """procedure: answer about ``code`` (ward level); not_at_ward: say who handles ``code``; clarify: ask which of
-    ``choices``; ask_procedure: the turn names no procedure and none is current; no_match: nothing fits."""
+    ``choices``; ask_procedure: the turn names no procedure and none is current; no_match: nothing fits;
+    out_of_scope: an everyday matter that is no administrative procedure (``matter`` says which, who to ask)."""
     code: str | None = None
     name: str | None = None
     choices: tuple[TurnChoice, ...] = ()
@@ -40,8 +41,8 @@ class TurnOutcome:
     """What the question words ask (fee, time, where, documents, online, steps, legal), None when they say none;
     callers use it when the intent classifier only says "a procedure question"."""
     matter: dict | None = None
-    """For a not_at_ward turn about a matter outside the catalogue (knowledge_base.turn.outside): its id, name,
-    handler and note in both languages; ``code`` is then None."""
+    """For a not_at_ward or out_of_scope turn about a matter outside the catalogue (knowledge_base.turn.outside):
+    its id, kind, name, handler and note in both languages; ``code`` is then None."""
 
     def to_json(self) -> dict:
         data: dict = {

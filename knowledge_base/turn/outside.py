@@ -1,5 +1,9 @@
 """Matters outside the catalogue that citizens bring to the ward (divorce → the court): who handles them.
 
+A matter of `kind: out_of_scope` is no administrative matter at all (a bank loan, the water bill, a child's
+homework): the turn says so honestly, with who to ask, instead of offering the procedures whose names share a
+word; it does not become the conversation's current matter.
+
 The data is staff-readable (knowledge_base/data/outside_matters.yaml). A turn that says a matter's cue and none of
 its `unless` phrases is referred there, before any search: no ward or catalogue record would be a right answer, and
 the closest ones ("ghi chú ly hôn", a single-status certificate) would be a confident wrong one. A matter referred
@@ -35,6 +39,7 @@ class _Texts(BaseModel):
 class _Matter(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z_]+$")
+    kind: Literal["not_at_ward", "out_of_scope"] = "not_at_ward"
     name: _Texts
     handled_by: _Texts
     note: _Texts | None = None
@@ -55,6 +60,9 @@ def _folded(phrases: list[str]) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class OutsideMatter:
     id: str
+    kind: str
+    """not_at_ward: a body handles it (a referral); out_of_scope: not an administrative matter (``handled_by``
+    says who to ask)."""
     name: dict[str, str]
     handled_by: dict[str, str]
     note: dict[str, str] | None
@@ -68,6 +76,7 @@ class OutsideMatter:
     def to_json(self) -> dict:
         return {
             "id": self.id,
+            "kind": self.kind,
             "name": self.name,
             "handled_by": self.handled_by,
             "note": self.note,
@@ -87,6 +96,7 @@ class OutsideMatters:
             tuple(
                 OutsideMatter(
                     id=m.id,
+                    kind=m.kind,
                     name=m.name.model_dump(),
                     handled_by=m.handled_by.model_dump(),
                     note=m.note.model_dump() if m.note else None,

@@ -122,6 +122,14 @@ def _name_values(search, markers: SiblingMarkers) -> dict[str, dict[str, str]]:
     return search.derived("turn.referral.name_values", lambda docs: {d.code: markers.analyse(d.name)[1] for d in docs})
 
 
+def warm_up(search, markers: SiblingMarkers) -> None:
+    """Build the tables this module derives from the catalogue now (knowledge_base.turn.decide.warm_up)."""
+    _name_terms(search)
+    _own_words(search)
+    _ask_terms(search)
+    _name_values(search, markers)
+
+
 def turn_weights(
     search, content: list[str], tuning: ReferralTuning = ReferralTuning(), query: str | None = None
 ) -> dict[str, float]:

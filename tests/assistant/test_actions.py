@@ -151,6 +151,35 @@ def test_a_follow_up_after_an_outside_referral_is_answered_about_that_matter(
     assert slot_events(events)["outside_matter"] == "divorce"
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "words"),
+    [("vay ngân hàng thì làm thế nào", "vi", "ngân hàng"), ("how do I get a bank loan", "en", "your bank")],
+)
+def test_an_everyday_matter_is_said_to_be_out_of_scope_with_who_to_ask(services, bridge, text, language, words):
+    from knowledge_base.turn.outside import default_outside_matters
+
+    matter = default_outside_matters().get("bank_services")
+
+    async def everyday_turn(text, **kwargs):
+        return {
+            "kind": "out_of_scope",
+            "code": None,
+            "name": matter.name["vi"],
+            "choices": [],
+            "elsewhere": None,
+            "follow_up": False,
+            "reason": "everyday_matter",
+            "topic": None,
+            "matter": matter.to_json(),
+        }
+
+    bridge.turn = everyday_turn
+    tracker = make_tracker(text, "ask_procedure", slots={"language": language, "procedure_code": "1.001193"})
+    messages, events = run_action(ActionAnswerProcedure(services), tracker)
+    assert messages[0]["custom"]["reply"]["kind"] == "out_of_scope" and words in messages[0]["text"]
+    assert "procedure_code" not in slot_events(events)  # the procedure being discussed stays current
+
+
 def test_answering_a_procedure_leaves_the_outside_matter(services, bridge):
     tracker = make_tracker("làm giấy khai sinh cần gì", "ask_documents", slots={"outside_matter": "divorce"})
     _, events = run_action(ActionAnswerProcedure(services), tracker)

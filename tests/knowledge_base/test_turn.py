@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge_base.turn import SiblingMarkers, TurnWords, search_turn
+from knowledge_base.turn import SiblingMarkers, TurnWords, search_turn, warm_up
 from knowledge_base.turn.siblings import SiblingMarkersError
 from knowledge_base.turn.words import TurnWordsError
 from tests.knowledge_base.fakes import FakeProcedure, turn_search
@@ -115,6 +115,11 @@ def test_registering_extending_and_cancelling_compete_when_nothing_is_said(searc
     assert turn(search, "gia hạn tạm trú").code == "1.002755"
 
 
+def test_declaring_a_temporary_residence_is_registering_it(search):
+    outcome = turn(search, "khai báo tạm trú cho con")
+    assert (outcome.kind, outcome.code) == ("procedure", "1.004194")
+
+
 def test_saying_another_variant_mid_conversation_moves_to_that_sibling(search):
     outcome = turn(search, "còn cấp lại thì sao", current="1.014063")
     assert (outcome.code, outcome.follow_up) == ("1.014064", True)
@@ -124,6 +129,46 @@ def test_saying_another_variant_mid_conversation_moves_to_that_sibling(search):
 def test_a_pending_choice_is_resolved_by_what_the_citizen_says(search):
     outcome = turn(search, "bé nhà em mới 6 tuổi thôi", options=["1.014061", "1.014062"])
     assert (outcome.kind, outcome.code) == ("procedure", "1.014062")
+
+
+@pytest.mark.parametrize("text", ["lệ phí bao nhiêu", "What's the fee?", "ờ thế phải mang những gì", "mất bao lâu"])
+def test_a_topic_only_question_while_a_choice_is_pending_offers_the_same_choices_again(search, text):
+    offered = ["1.014063", "1.014064"]  # exchange or re-issue: neither is the default variant
+    outcome = turn(search, text, options=offered)
+    assert outcome.kind == "clarify" and [c.code for c in outcome.choices] == offered
+
+
+def test_variant_words_of_the_offered_names_themselves_do_not_answer_the_choice():
+    engine = turn_search(
+        [
+            FakeProcedure("2.000815", "Chứng thực bản sao từ bản chính giấy tờ do cơ quan, tổ chức cấp", "Chứng thực"),
+            FakeProcedure("2.000884", "Chứng thực chữ ký trong các giấy tờ, văn bản", "Chứng thực"),
+            FakeProcedure("2.000992", "Chứng thực chữ ký người dịch là cộng tác viên của tổ chức", "Chứng thực"),
+        ]
+    )
+    offered = ["2.000992", "2.000884", "2.000815"]
+    outcome = turn(engine, "có phải mang bản gốc đi không", options=offered)  # says no organisation, no signature
+    assert outcome.code in (None, "2.000815")  # asked again, or the copy search finds: never the signature one
+
+
+def test_the_words_an_everyday_name_brings_count_for_a_choice_even_when_they_are_question_words():
+    from knowledge_base.aliases import AliasEntry
+    from knowledge_base.turn.family import choose_option
+
+    engine = turn_search(
+        [
+            FakeProcedure("2.000815", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", "Chứng thực"),
+            FakeProcedure("2.000884", "Chứng thực chữ ký trong giấy tờ, văn bản", "Chứng thực"),
+        ]
+    )
+    # each name holds one everyday name's phrase; "sao" of "bản sao" is also a question word ("làm sao") and is what
+    # tells them apart
+    engine.replace_aliases([AliasEntry("bản sao", ("photo",)), AliasEntry("văn bản", ("học bạ",))])
+    words = TurnWords.load()
+    offered = ["2.000884", "2.000815"]
+    chosen = choose_option(engine, SiblingMarkers.load(), "photo học bạ", offered, words.words | words.fillers)
+    assert chosen is not None and chosen[0] == "2.000815"
+    assert choose_option(engine, SiblingMarkers.load(), "làm sao", offered, words.words | words.fillers) is None
 
 
 def test_a_procedure_beyond_the_ward_is_referred_and_the_ward_exception_is_kept(search):
@@ -152,6 +197,32 @@ def test_a_procedure_staff_add_joins_its_siblings_at_once():
     assert turn(engine, "còn đăng ký lại thì sao", current="1.000894").code == "1.000894"
     engine.upsert(FakeProcedure("1.004746", "Thủ tục đăng ký lại kết hôn", "Hộ tịch"))
     assert turn(engine, "còn đăng ký lại thì sao", current="1.000894").code == "1.004746"
+
+
+def test_the_classifier_cai_in_speech_is_a_filler_not_quitting():
+    engine = turn_search([*PROCEDURES, FakeProcedure("3.000527", "Đăng ký cai nghiện ma túy tự nguyện", "Phòng chống")])
+    outcome = turn(engine, "có phải mang cái bản gốc đi không", current="2.000815")  # "cái" folds to "cai"
+    assert (outcome.kind, outcome.code, outcome.follow_up) == ("procedure", "2.000815", True)
+    assert turn(engine, "mang cái bản gốc đi hả").kind == "ask_procedure"
+
+
+def test_after_warming_up_no_turn_builds_a_table():
+    engine = turn_search(PROCEDURES)
+    built, derive = [], engine.derived
+    engine.derived = lambda key, build: derive(key, lambda docs: built.append(key) or build(docs))
+    warm_up(engine)
+    assert built
+    built.clear()
+    for text, current, options in [
+        ("cho tôi hỏi làm thẻ căn cước", None, ()),
+        ("cấp phiếu lý lịch tư pháp", None, ()),
+        ("còn cấp lại thì sao", "1.014063", ()),
+        ("bé nhà em mới 6 tuổi thôi", None, ["1.014061", "1.014062"]),
+        ("hỏi về tạm trú", None, ()),
+        ("khai báo mất hộ chiếu", None, ()),
+    ]:
+        turn(engine, text, current, options)
+    assert built == []
 
 
 def test_data_files_are_validated_with_clear_errors(tmp_path):

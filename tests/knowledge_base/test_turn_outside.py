@@ -66,3 +66,43 @@ def test_every_matter_answers_only_known_topics(tmp_path):
     )
     with pytest.raises(OutsideMattersError, match="answers"):
         OutsideMatters.load(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "matter"),
+    [
+        ("tôi muốn vay ngân hàng ít tiền thì làm thế nào", "bank_services"),
+        ("đóng tiền nước tháng này ở đâu", "utility_bills"),
+        ("how do I pay my electricity bill", "utility_bills"),
+        ("làm giúp con bài tập về nhà môn toán", "schoolwork"),
+    ],
+)
+def test_an_everyday_matter_that_is_no_procedure_is_said_to_be_out_of_scope(text, matter):
+    outcome = search_turn(turn_search(PROCEDURES), text)
+    assert (outcome.kind, outcome.code, outcome.reason) == ("out_of_scope", None, "everyday_matter")
+    assert outcome.matter["id"] == matter and outcome.matter["handled_by"]["vi"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ngân hàng bảo phải có giấy xác nhận số chứng minh cũ mới cho vay tiền",
+        "chứng thực hợp đồng thế chấp để vay ngân hàng",
+        "hủy hóa đơn điện tử lập sai",
+        "đăng ký vay vốn xây nhà ở xã hội",
+    ],
+)
+def test_a_procedure_a_bank_or_a_bill_is_part_of_is_not_out_of_scope(text):
+    found = OutsideMatters.load().find(text)
+    assert found is None or found.kind != "out_of_scope"
+
+
+def test_no_catalogue_name_or_citizen_phrasing_reads_as_an_everyday_matter():
+    from knowledge_base.catalogue import load_catalogue
+    from knowledge_base.citizen_questions import load_citizen_questions
+
+    matters = OutsideMatters.load()
+    texts = [p.name for p in load_catalogue().values()]
+    texts += [ask for asks in load_citizen_questions().values() for ask in asks]
+    caught = [t for t in texts if (m := matters.find(t)) is not None and m.kind == "out_of_scope"]
+    assert caught == []
