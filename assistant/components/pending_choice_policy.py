@@ -1,6 +1,7 @@
 """Rasa policies that send a turn to the action its context calls for, whatever intent it got: the answer to a
 clarifying question to the procedure guide (PendingChoicePolicy), a question right after a dossier answer to the
-dossier follow-up (DossierFollowupPolicy).
+dossier follow-up (DossierFollowupPolicy), a bare number right after a rating was asked to the rating
+(RatingAnswerPolicy).
 
 After the assistant asked "which of these procedures?" (the ``pending_options`` slot holds the offered codes and
 the previous bot action is the one that asked), the citizen often answers in their own words: "bé nhà em mới lên
@@ -10,6 +11,7 @@ the offered procedures (knowledge_base.turn). Intents that clearly ask for somet
 goodbye, picking "số 2" …) are left to the rules. It learns nothing and outranks RulePolicy only when it applies.
 """
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
@@ -148,3 +150,49 @@ class DossierFollowupPolicy(PendingChoicePolicy):
                 "give_feedback",
             ],
         }
+
+
+# "4", "4 sao", "bốn sao", "5 stars", "năm điểm": a rating and nothing else. A bare number word ("năm" is also
+# "year") counts only with its unit; a digit counts alone.
+_RATING_ONLY = re.compile(
+    r"^\s*(?:[1-5]\s*(?:sao|điểm|diem|stars?)?|(?:một|mot|hai|ba|bốn|bon|tư|tu|năm|nam|one|two|three|four|five)\s*"
+    r"(?:sao|điểm|diem|stars?))\s*[.!ạa]*\s*$",
+    re.IGNORECASE,
+)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class RatingAnswerPolicy(PendingChoicePolicy):
+    """Sends a bare rating ("4", "bốn sao") right after the assistant asked for one to the rating action.
+
+    The classifier reads a lone digit as the last digits of an ID (a dossier lookup) or as a choice; after "chấm
+    giúp tôi từ 1 đến 5 sao" (the message carries the star buttons) it is the rating. Outside a form only.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "priority": 7,
+            "action": "action_record_rating",
+            "button_payload": "/rate_service",
+        }
+
+    def applies(self, tracker: DialogueStateTracker) -> bool:
+        if tracker.latest_action_name != LISTEN or tracker.active_loop_name or not tracker.latest_message:
+            return False
+        if not _RATING_ONLY.match(tracker.latest_message.text or ""):
+            return False
+        return self._rating_asked(tracker)
+
+    def _rating_asked(self, tracker: DialogueStateTracker) -> bool:
+        """Whether the assistant's last message offered the star buttons."""
+        for event in reversed(tracker.events):
+            if isinstance(event, BotUttered):
+                buttons = (event.data or {}).get("buttons") or []
+                return any(str(b.get("payload", "")).startswith(self.config["button_payload"]) for b in buttons)
+        return False
+
+    def _answered(self, tracker: DialogueStateTracker) -> bool:
+        """The rating action just took a bare rating this policy sent it (no rule follows it for that intent)."""
+        text = tracker.latest_message.text if tracker.latest_message else None
+        return tracker.latest_action_name == self.config["action"] and bool(_RATING_ONLY.match(text or ""))

@@ -11,7 +11,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from assistant.components.pending_choice_policy import DossierFollowupPolicy, PendingChoicePolicy
+from assistant.components.pending_choice_policy import DossierFollowupPolicy, PendingChoicePolicy, RatingAnswerPolicy
 from tests.rasa.conftest import ROOT
 
 GUIDE = "action_answer_procedure"
@@ -134,3 +134,48 @@ def test_after_a_refusal_another_try_is_left_to_the_rules(followup_policy, domai
         entities=["id_last4"],
     )
     assert predicted(followup_policy, domain, digits) is None
+
+
+STARS = [{"title": f"{n} sao", "payload": f'/rate_service{{"rating": "{n}"}}'} for n in range(5, 0, -1)]
+
+
+@pytest.fixture(scope="module")
+def rating_policy(tmp_path_factory) -> RatingAnswerPolicy:
+    storage = LocalModelStorage(tmp_path_factory.mktemp("rating"))
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = RatingAnswerPolicy.get_default_config()
+    RatingAnswerPolicy.create(config, storage, Resource("rating"), context).train([], Domain.empty())
+    return RatingAnswerPolicy.load(config, storage, Resource("rating"), context)
+
+
+def rating_tracker(domain, text, *, buttons=STARS, intent="inform"):
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("đánh giá dịch vụ", intent={"name": "give_feedback"}),
+        ActionExecuted("action_give_feedback"),
+        BotUttered("Bạn chấm giúp tôi từ 1 đến 5 sao nhé.", data={"buttons": buttons}),
+        ActionExecuted("action_listen"),
+        UserUttered(text, intent={"name": intent, "confidence": 0.9}),
+    ]
+    return DialogueStateTracker.from_events("test", events, slots=domain.slots)
+
+
+@pytest.mark.parametrize("text", ["4", "4 sao", "bốn sao", "5 stars", "2."])
+def test_a_bare_rating_after_the_star_buttons_is_the_rating(rating_policy, domain, text):
+    assert predicted(rating_policy, domain, rating_tracker(domain, text)) == "action_record_rating"
+
+
+@pytest.mark.parametrize("text", ["9", "năm", "4 người", "mã hồ sơ 1234", "lấy số"])
+def test_other_answers_after_the_star_buttons_are_left_to_the_rules(rating_policy, domain, text):
+    assert predicted(rating_policy, domain, rating_tracker(domain, text)) is None
+
+
+def test_a_bare_number_without_the_star_buttons_is_left_to_the_rules(rating_policy, domain):
+    choices = [{"title": "Khai sinh", "payload": '/choose_option{"option": 1}'}]
+    assert predicted(rating_policy, domain, rating_tracker(domain, "4", buttons=choices)) is None
+
+
+def test_after_taking_the_rating_it_listens(rating_policy, domain):
+    tracker_ = rating_tracker(domain, "4")
+    tracker_.update(ActionExecuted("action_record_rating"))
+    assert predicted(rating_policy, domain, tracker_) == "action_listen"
