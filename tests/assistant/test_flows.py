@@ -36,6 +36,11 @@ def kind_of(message: dict) -> str:
         ("tôi 45 tuổi", "none"),
         ("tôi 80 tuổi nhưng không cần ưu tiên, cho số thường", "none"),
         ("ông bà tôi ở quê", "none"),
+        ("cháu lấy số cho ông nội", "elderly"),
+        ("lấy giùm ông cái số con", "elderly"),
+        ("số thứ tự cho cụ nhà tôi", "elderly"),
+        ("lấy số cho mẹ tôi", "none"),
+        ("cho ba số thứ tự", "none"),
     ],
 )
 def test_priority_only_when_stated(text, group):
