@@ -37,10 +37,12 @@ def _migrate(settings: BridgeSettings) -> int:
 
 def _token_create(settings: BridgeSettings, role: str, name: str, desk: str | None = None) -> int:
     from assistant.bridge.auth import create_token
-    from assistant.bridge.services import load_desks, open_database
+    from assistant.bridge.services import open_database
+    from assistant.bridge.wards import load_wards
 
     db = open_database(settings)
-    if desk and load_desks(db, settings)().get(desk) is None:
+    wards = load_wards(db, settings)
+    if desk and wards.directory(wards.default.id).get(desk) is None:
         print(f"no desk {desk!r} in the ward config / không có quầy này", file=sys.stderr)
         return 2
     try:

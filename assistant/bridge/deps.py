@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from assistant.bridge.auth import StaffIdentity, identify
 from assistant.bridge.clients import SERVICE_TOKEN_HEADER, client_identity, service_token_ok
+from assistant.bridge.desks import WARD_CODE
 from assistant.bridge.errors import ApiError
 from assistant.bridge.services import BridgeServices
+from assistant.bridge.wards import Ward
 
 
 def get_services(request: Request) -> BridgeServices:
@@ -17,6 +19,19 @@ def get_services(request: Request) -> BridgeServices:
 
 
 ServicesDep = Annotated[BridgeServices, Depends(get_services)]
+
+
+def ward_query() -> Any:
+    """The optional `?ward=<code>` query parameter (a fresh one per endpoint)."""
+    return Query(None, max_length=40, pattern=WARD_CODE, description="Ward code; the default ward when absent")
+
+
+def ward_of_request(services: ServicesDep, ward: str | None = ward_query()) -> Ward:
+    """The ward named by `?ward=` (404 `unknown_ward` for a code no ward file has); the default ward when absent."""
+    return services.wards.get(ward)
+
+
+WardDep = Annotated[Ward, Depends(ward_of_request)]
 
 
 def client_id(request: Request) -> str:

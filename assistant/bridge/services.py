@@ -17,16 +17,18 @@ from assistant.bridge.dossiers.statuses import load_statuses
 from assistant.bridge.knowledge import KnowledgeService, default_knowledge_sources
 from assistant.bridge.migrations import migrate
 from assistant.bridge.questions import QuestionRecorder
+from assistant.bridge.queue_desk import DeskCounter
 from assistant.bridge.replica import KnowledgeSync
 from assistant.bridge.search_cache import SearchCache
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.source_guard import BoundedDossierSource
 from assistant.bridge.tickets import TicketQueue
+from assistant.bridge.wards import WardRegistry, load_wards
 from knowledge_base.search import ProcedureSearcher
 from knowledge_base.settings import SearchSettings
 
 log = logging.getLogger(__name__)
-__all__ = ["BridgeServices", "DeskHolder", "build_services", "open_database"]
+__all__ = ["BridgeServices", "DeskHolder", "build_services", "load_desks", "open_database"]
 
 
 @dataclass
@@ -34,7 +36,9 @@ class BridgeServices:
     settings: BridgeSettings
     db: Database
     knowledge: KnowledgeService
+    wards: WardRegistry
     desks: DeskHolder
+    """The default ward's desk map (`wards.desks(ward_id)` for any ward)."""
     dossiers: DossierLookup
     tickets: TicketQueue
     questions: QuestionRecorder
@@ -47,6 +51,10 @@ class BridgeServices:
     """Shared answer cards (``cards.answer_cards.get(code, language)``); None when the card files are invalid."""
     sync: KnowledgeSync | None = None
     """Follows the knowledge change log; `sync.applied_id` keys the search answer cache."""
+
+    def counter(self, ward_id: int) -> DeskCounter:
+        """Desk operations (call next, recall, board) of one ward."""
+        return DeskCounter(db=self.db, tickets=self.tickets, desks=self.wards.desks(ward_id), ward_id=ward_id)
 
     def knowledge_version(self) -> int:
         """Id of the last knowledge change applied here: any edit, on any replica, starts a new version."""
@@ -100,7 +108,8 @@ def build_services(
     db = open_database(settings)
     sync = KnowledgeSync(db, poll_s=settings.knowledge_poll_s, listen=settings.knowledge_listen)
     start_id = sync.latest_id()  # before any overlay is read: a change committed meanwhile is applied again, not lost
-    desks = load_desks(db, settings, sync)
+    wards = load_wards(db, settings, sync)
+    desks = wards.desks(wards.default.id)
     sources = knowledge_sources if knowledge_sources is not None else default_knowledge_sources(search_settings)
     knowledge = KnowledgeService(db=db, searcher=searcher, sync=sync, **sources)
     applied = knowledge.apply_overlay()
@@ -116,7 +125,7 @@ def build_services(
     )
     tickets = TicketQueue(
         db=db,
-        desks=desks,
+        desks=wards.directory,
         minutes_per_ticket=settings.minutes_per_ticket,
         priority_burst=settings.priority_burst,
         timezone=settings.timezone,
@@ -125,6 +134,7 @@ def build_services(
         settings=settings,
         db=db,
         knowledge=knowledge,
+        wards=wards,
         desks=desks,
         dossiers=dossiers,
         tickets=tickets,

@@ -9,7 +9,6 @@ import pytest
 
 from assistant.bridge.__main__ import main
 from assistant.bridge.auth import create_token, identify
-from assistant.bridge.queue_desk import DeskCounter
 from assistant.bridge.queue_speech import Announcer, spoken_text
 from assistant.bridge.services import build_services, open_database
 from kiosk.ticket_printer import PrintedTicket
@@ -117,8 +116,8 @@ def test_two_officers_calling_at_once_never_get_the_same_ticket(settings, knowle
     try:
         desk = services.desks().get("Q1")
         for _ in range(40):
-            services.tickets.issue(desk=desk)
-        counter = DeskCounter(db=services.db, tickets=services.tickets, desks=services.desks)
+            services.tickets.issue(ward_id=services.wards.default.id, desk=desk)
+        counter = services.counter(services.wards.default.id)
         got: list[list[str]] = [[], []]
         start = threading.Barrier(2)
 

@@ -16,7 +16,7 @@ DeskOfficerDep = Annotated[StaffIdentity, Depends(require_role("desk"))]
 
 
 def counter(services: ServicesDep) -> DeskCounter:
-    return DeskCounter(db=services.db, tickets=services.tickets, desks=services.desks)
+    return services.counter(services.wards.default.id)
 
 
 CounterDep = Annotated[DeskCounter, Depends(counter)]

@@ -13,7 +13,7 @@ from pydantic import WithJsonSchema
 from assistant.bridge import audit
 from assistant.bridge.cards import CardRejected
 from assistant.bridge.complaints import complaint_summary
-from assistant.bridge.deps import AdminDep, EditorDep, ServicesDep, ViewerDep
+from assistant.bridge.deps import AdminDep, EditorDep, ServicesDep, ViewerDep, WardDep, ward_query
 from assistant.bridge.desks import WardConfigError, validate_ward_config
 from assistant.bridge.errors import ApiError
 from assistant.bridge.importer import ImportFileError, import_procedures
@@ -141,30 +141,35 @@ def save_card(
 
 
 @router.get("/desks")
-def get_desk_config(services: ServicesDep, _staff: ViewerDep) -> dict:
+def get_desk_config(services: ServicesDep, _staff: ViewerDep, ward: WardDep) -> dict:
     """The whole ward config document as staff edit it (including prefixes and the general desk)."""
-    return {"source": services.desks.source, "config": services.desks().config.model_dump()}
+    holder = services.wards.desks(ward.id)
+    return {"source": holder.source, "ward_code": ward.code, "config": holder().config.model_dump()}
 
 
 @router.post("/desks")
-def replace_desk_config(services: ServicesDep, staff: EditorDep, document: dict[str, Any] = Body(...)) -> dict:
+def replace_desk_config(
+    services: ServicesDep, staff: EditorDep, ward: WardDep, document: dict[str, Any] = Body(...)
+) -> dict:
     """Replace the ward config as a whole document (validated); used at once by routing and tickets."""
     try:
         config = validate_ward_config(document, source="ward config")
     except WardConfigError as exc:
         raise ApiError(422, "invalid_ward_config", str(exc)) from None
-    services.desks.replace(services.db, config, actor=staff.actor)
-    return services.desks().to_json()
+    holder = services.wards.desks(ward.id)
+    holder.replace(services.db, config, actor=staff.actor)
+    return holder().to_json()
 
 
 @router.delete("/desks")
-def reset_desk_config(services: ServicesDep, staff: EditorDep) -> dict:
-    """Drop the staff-saved desk map and go back to the ward config file."""
+def reset_desk_config(services: ServicesDep, staff: EditorDep, ward: WardDep) -> dict:
+    """Drop the staff-saved desk map and go back to the ward's config file."""
+    holder = services.wards.desks(ward.id)
     try:
-        services.desks.reset_to_file(services.db, services.settings.ward_config_path, actor=staff.actor)
+        holder.reset_to_file(services.db, actor=staff.actor)
     except WardConfigError as exc:
         raise ApiError(409, "invalid_ward_config", str(exc)) from None
-    return services.desks().to_json()
+    return holder().to_json()
 
 
 @router.get("/audit")
@@ -174,13 +179,17 @@ def audit_log(
     limit: int = Query(100, ge=1, le=1000),
     target: str | None = Query(None, max_length=200),
     before_id: int | None = Query(None, ge=1, le=2**31 - 1),
+    ward: str | None = ward_query(),
 ) -> dict:
-    """Who changed what and when, with before/after records; newest first."""
+    """Who changed what and when, with before/after records; newest first. `?ward=`: that ward's entries only."""
+    ward_id = services.wards.get(ward).id if ward else None
     with services.db.read() as session:
-        return {"entries": audit.list_changes(session, limit=limit, target=target, before_id=before_id)}
+        return {
+            "entries": audit.list_changes(session, limit=limit, target=target, before_id=before_id, ward_id=ward_id)
+        }
 
 
-def _report(services, limit: int, since: date | None, until: date | None) -> dict:
+def _report(services, limit: int, since: date | None, until: date | None, ward_id: int | None) -> dict:
     if since and until and since > until:
         raise ApiError(422, "invalid_period", "Ngày bắt đầu sau ngày kết thúc. / 'since' is after 'until'.")
     services.questions.flush()
@@ -191,6 +200,7 @@ def _report(services, limit: int, since: date | None, until: date | None) -> dic
         since=since,
         until=until,
         tz=ZoneInfo(services.settings.timezone),
+        ward_id=ward_id,
     )
 
 
@@ -201,11 +211,13 @@ def reports(
     limit: int = Query(20, ge=1, le=200),
     since: date | None = Query(None),
     until: date | None = Query(None),
+    ward: str | None = ward_query(),
 ) -> dict:
     """Most-asked procedures, unanswered (no_match) questions without junk, feedback, complaints by category;
-    whole days since..until (complaints: all time)."""
-    report = _report(services, limit, since, until)
-    report["complaints"] = complaint_summary(services.db)
+    whole days since..until (complaints: all time). `?ward=`: that ward's only (else every ward)."""
+    ward_id = services.wards.get(ward).id if ward else None
+    report = _report(services, limit, since, until, ward_id)
+    report["complaints"] = complaint_summary(services.db, ward_id=ward_id)
     return report
 
 
@@ -216,9 +228,10 @@ def reports_csv(
     limit: int = Query(200, ge=1, le=1000),
     since: date | None = Query(None),
     until: date | None = Query(None),
+    ward: str | None = ward_query(),
 ) -> Response:
-    """The most-asked and unanswered tables as CSV (opens in Excel)."""
-    report = _report(services, limit, since, until)
+    """The most-asked and unanswered tables as CSV (opens in Excel); `?ward=` as for the report."""
+    report = _report(services, limit, since, until, services.wards.get(ward).id if ward else None)
     name = f"bao-cao_{since or 'dau'}_{until or 'nay'}.csv"
     return Response(
         report_csv(report),
