@@ -2,6 +2,9 @@
 
 A fourth role, "desk", stands apart from that ladder: a desk officer's token scoped to one desk, good only for
 calling that desk's tickets (the /desk page) — never for reading or editing the knowledge.
+
+Every token is either province-wide (`ward_id` None: the only ones that may edit procedures, aliases and answer cards
+or import) or a ward's (it sees and acts on that ward's desks, tickets, reports and question log only).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ class StaffIdentity:
     role: str
     desk_id: str | None = None
     """Role "desk": the desk this token may call tickets for."""
+    ward_id: int | None = None
+    """The token's ward; None: province-wide."""
 
     @property
     def actor(self) -> str:
@@ -43,16 +48,28 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(db: Database, *, role: str, name: str, desk: str | None = None) -> tuple[str, int]:
-    """Create a token; returns (plain token — shown once, never stored, token id). Role "desk" needs `desk`."""
+def create_token(
+    db: Database, *, role: str, name: str, desk: str | None = None, ward_id: int | None = None
+) -> tuple[str, int]:
+    """Create a token; returns (plain token — shown once, never stored, token id). Role "desk" needs `desk` and
+    `ward_id`; other roles are province-wide without `ward_id`."""
     if role not in ROLES + (DESK_ROLE,):
         raise ValueError(f"role must be one of {ROLES + (DESK_ROLE,)}")
     if (role == DESK_ROLE) != bool(desk):
         raise ValueError("a desk token needs --desk (and only a desk token takes one)")
+    if role == DESK_ROLE and ward_id is None:
+        raise ValueError("a desk token belongs to a ward")
     name = " ".join(name.split())[:100] or "staff"
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.write() as session:
-        row = ApiToken(name=name, role=role, token_hash=hash_token(token), created_at=utcnow(), desk_id=desk or None)
+        row = ApiToken(
+            name=name,
+            role=role,
+            token_hash=hash_token(token),
+            created_at=utcnow(),
+            desk_id=desk or None,
+            ward_id=ward_id,
+        )
         session.add(row)
         session.flush()
         token_id = row.id
@@ -67,7 +84,7 @@ def identify(db: Database, token: str) -> StaffIdentity | None:
         row = session.execute(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).scalar_one_or_none()
     if row is None or row.revoked_at is not None:
         return None
-    return StaffIdentity(token_id=row.id, name=row.name, role=row.role, desk_id=row.desk_id)
+    return StaffIdentity(token_id=row.id, name=row.name, role=row.role, desk_id=row.desk_id, ward_id=row.ward_id)
 
 
 def list_tokens(db: Database) -> list[dict]:
@@ -79,6 +96,7 @@ def list_tokens(db: Database) -> list[dict]:
             "name": r.name,
             "role": r.role,
             "desk": r.desk_id,
+            "ward_id": r.ward_id,
             "created_at": r.created_at,
             "revoked": r.revoked_at is not None,
         }

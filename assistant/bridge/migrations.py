@@ -167,6 +167,14 @@ def _0008_wards(conn: Connection) -> None:
     )
 
 
+def _0009_token_wards(conn: Connection) -> None:
+    """Staff tokens scoped to a ward. Desk tokens from before were the single ward's: ward 1; the other tokens stay
+    province-wide (NULL)."""
+    if "ward_id" not in _columns(conn, "api_tokens"):
+        conn.execute(text("ALTER TABLE api_tokens ADD COLUMN ward_id INTEGER"))
+    conn.execute(text("UPDATE api_tokens SET ward_id = 1 WHERE role = 'desk' AND ward_id IS NULL"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial tables", _0001_initial),
     (2, "question log keeps keywords, not questions", _0002_question_keywords),
@@ -176,6 +184,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (6, "ticket counters per desk and day", _0006_ticket_counters),
     (7, "knowledge change log followed by every replica", _0007_knowledge_changes),
     (8, "wards: a ward on tickets, counters, calls, feedback, complaints, questions, audit", _0008_wards),
+    (9, "staff tokens scoped to a ward (NULL: province-wide)", _0009_token_wards),
 ]
 
 

@@ -181,6 +181,9 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     desk_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     """Role "desk" only: the one desk this token may call tickets for."""
+    ward_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The ward this token works in (its desks, tickets, reports, question log); None: province-wide (the only
+    tokens that may edit procedures, aliases and cards or import). A desk token always has its ward."""
 
 
 class QueueCall(Base):

@@ -36,7 +36,10 @@ def client(make_client, settings):
 @pytest.fixture
 def desk_tokens(settings, client) -> dict[str, dict]:
     db = client.app.state.services.db
-    return {desk: auth(create_token(db, role="desk", name=f"officer {desk}", desk=desk)[0]) for desk in ("Q1", "Q2")}
+    return {
+        desk: auth(create_token(db, role="desk", name=f"officer {desk}", desk=desk, ward_id=1)[0])
+        for desk in ("Q1", "Q2")
+    }
 
 
 def test_cli_creates_a_desk_token_for_a_known_desk_only(settings, monkeypatch, capsys):

@@ -200,11 +200,16 @@ def test_a_single_ward_database_moves_onto_the_default_ward(settings, make_clien
         saved = yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8"))
         saved["desks"][0]["name"] = "Quầy 1 – đã sửa"
         session.execute(insert(old["ward_config"]).values(id=1, data=saved, updated_at=now, updated_by="x"))
-    assert migrate(engine) == [8]
+        for role, desk in (("desk", "Q1"), ("editor", None)):
+            token = {"name": role, "role": role, "token_hash": role, "created_at": now, "desk_id": desk}
+            session.execute(insert(old["api_tokens"]).values(**token))
+    assert migrate(engine) == [8, 9]
     with engine.connect() as conn:
         assert conn.execute(select(models.Ticket.ward_id)).scalars().all() == [1, 1]
         assert conn.execute(select(models.TicketCounter.ward_id, models.TicketCounter.last_seq)).all() == [(1, 2)]
         assert conn.execute(select(models.AuditEntry.ward_id)).scalars().all() == [None]
+        tokens = conn.execute(select(models.ApiToken.role, models.ApiToken.ward_id).order_by(models.ApiToken.id)).all()
+        assert tokens == [("desk", 1), ("editor", None)]  # the desk officer's desk is the default ward's
     engine.dispose()
 
     client = make_client()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from assistant.bridge.deps import ServicesDep, ViewerDep
+from assistant.bridge.deps import ServicesDep, ViewerDep, scoped_ward
 from assistant.bridge.desks import WARD_CODE
 from assistant.bridge.errors import ApiError
 from assistant.bridge.guards import rate_limited, refuse_public_priority
@@ -69,15 +69,17 @@ def get_ticket(ticket_id: TicketId, services: ServicesDep) -> dict:
 
 
 @router.post("/{ticket_id}/call")
-def call(ticket_id: TicketId, services: ServicesDep, _staff: ViewerDep) -> dict:
-    """Staff: call this ticket to its desk."""
-    return services.tickets.call(ticket_id)
+def call(ticket_id: TicketId, services: ServicesDep, staff: ViewerDep) -> dict:
+    """Staff: call this ticket to its desk (a ward's token: tickets of its ward only, others are 404)."""
+    return services.tickets.call(ticket_id, ward_id=staff.ward_id)
 
 
 @router.post("/call-next")
-def call_next(body: CallNextRequest, services: ServicesDep, _staff: ViewerDep):
+def call_next(body: CallNextRequest, services: ServicesDep, staff: ViewerDep):
     """Staff: call the next ticket of a desk by the priority interleaving rule; 204 when nobody waits. The same
     call as the desk page's (assistant.bridge.queue_desk): the ticket being served counts as served, and the
-    hall board shows and speaks the call."""
-    ticket = services.counter(services.wards.get(body.ward).id).call_next(body.desk)
+    hall board shows and speaks the call. `ward`: the desk's ward (default ward); a ward's token calls only its own
+    ward's desks (naming another ward: 403 `other_ward`)."""
+    ward = scoped_ward(services, staff, body.ward) or services.wards.default
+    ticket = services.counter(ward.id).call_next(body.desk)
     return ticket if ticket is not None else Response(status_code=204)
