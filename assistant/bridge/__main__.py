@@ -49,7 +49,7 @@ def _token_create(
     if ward_code and ward_code not in codes:
         print(f"no ward {ward_code!r}; wards: {', '.join(codes)} / không có phường/xã này", file=sys.stderr)
         return 2
-    ward = codes[ward_code] if ward_code else (wards.default if role == "desk" else None)
+    ward = codes[ward_code] if ward_code else (wards.default if role in ("desk", "kiosk") else None)
     if desk and ward and wards.directory(ward.id).get(desk) is None:
         print(f"no desk {desk!r} in ward {ward.code} / không có quầy này", file=sys.stderr)
         return 2
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     token = commands.add_parser("token", help="staff API tokens")
     token_commands = token.add_subparsers(dest="token_command", required=True)
     create = token_commands.add_parser("create", help="create a token and print it once")
-    create.add_argument("--role", choices=("viewer", "editor", "admin", "desk"), required=True)
+    create.add_argument("--role", choices=("viewer", "editor", "admin", "desk", "kiosk"), required=True)
     create.add_argument("--desk", default=None, help="role desk: the desk id (Q1, ...) this token calls tickets for")
     create.add_argument("--name", default="staff")
     create.add_argument(

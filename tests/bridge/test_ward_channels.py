@@ -4,8 +4,11 @@ passes it back on every bridge call of that turn — a ticket asked for in ward 
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
+import websockets.exceptions
+import websockets.sync.client
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
@@ -14,12 +17,16 @@ from assistant.actions.channel import current_ward, turn_channel
 from assistant.actions.runtime import build_services as build_action_services
 from assistant.actions.service_actions import ActionIssueTicket
 from assistant.actions.settings import ActionSettings
+from assistant.bridge.auth import create_token
 from assistant.bridge.main import create_app
 from assistant.bridge.models import Ticket
 from assistant.bridge.web.relay import ChatRelay
+from kiosk.engines import KioskEngines
+from kiosk.settings import KioskSettings
 from tests.assistant.conftest import make_tracker
 from tests.bridge.fakes_web import RecordingDialogueClient
 from tests.bridge.test_wards import write_ward
+from tests.kiosk.fakes import FakeSpeechToText, FakeTextToSpeech
 from tests.servers import serve
 
 SECRET = "channel-service-secret"
@@ -95,3 +102,42 @@ def test_a_ticket_asked_for_in_a_ward_s_chat_is_that_ward_s(bridge):
     with services.db.read() as session:
         rows = session.execute(select(Ticket.ward_id, Ticket.number).order_by(Ticket.id)).all()
     assert [tuple(r) for r in rows] == [(2, "A001"), (1, "A001")]
+
+
+@pytest.fixture
+def kiosk_bridge(settings, searcher, knowledge_defaults):
+    """The real app with a recording dialogue engine behind its relay and fake speech engines for the kiosk."""
+    app = create_app(settings, searcher=searcher, knowledge_sources=dict(knowledge_defaults))
+    rasa = RecordingDialogueClient()
+    app.state.chat_relay = ChatRelay(rasa)
+    app.state.kiosk_engines = KioskEngines(
+        KioskSettings(_env_file=None), stt=FakeSpeechToText(), tts=FakeTextToSpeech()
+    )
+    with serve(app) as url:
+        yield url.replace("http", "ws") + "/ws/kiosk", app, rasa
+
+
+def kiosk_turn(socket_url: str, text: str) -> None:
+    with websockets.sync.client.connect(socket_url) as ws:
+        assert json.loads(ws.recv())["type"] == "ready"
+        ws.send(json.dumps({"type": "text", "text": text}))
+        ws.recv()
+
+
+def test_a_kiosk_device_token_binds_the_kiosk_to_its_ward(kiosk_bridge):
+    socket_url, app, rasa = kiosk_bridge
+    services = app.state.services
+    ward_b = services.wards.get(B)
+    kiosk, _ = create_token(services.db, role="kiosk", name="kiosk-sanh-1", ward_id=ward_b.id)
+    desk, _ = create_token(services.db, role="desk", name="Quầy 1", desk="Q1", ward_id=ward_b.id)
+    kiosk_turn(f"{socket_url}?device={kiosk}", "lấy số")
+    kiosk_turn(socket_url, "lấy số")
+    by_device, plain = rasa.metadata
+    assert (by_device["ward"], by_device["ward_id"], by_device["kiosk_id"]) == (B, ward_b.id, "kiosk-sanh-1")
+    assert (plain["ward"], "kiosk_id" in plain) == ("cua-nam", False)
+    for token in ("lts_not-a-token", desk):  # unknown, or a token of another kind
+        with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
+            websockets.sync.client.connect(f"{socket_url}?device={token}")
+        assert refused.value.response.status_code == 403
+        assert b"unknown_device" in refused.value.response.body
+    assert len(rasa.metadata) == 2

@@ -122,10 +122,15 @@ def test_cli_scopes_a_token_to_a_named_ward(settings, monkeypatch, capsys, clien
     ward_token = capsys.readouterr().out.strip().splitlines()[-1]
     assert main(["token", "create", "--role", "desk", "--desk", "Q1"]) == 0
     desk_token = capsys.readouterr().out.strip().splitlines()[-1]
+    assert main(["token", "create", "--role", "kiosk", "--ward", B, "--name", "kiosk-sanh-1"]) == 0
+    kiosk_token = capsys.readouterr().out.strip().splitlines()[-1]
     assert main(["token", "create", "--role", "viewer", "--ward", "nowhere"]) == 2
     db = open_database(settings)
     try:
         assert identify(db, ward_token).ward_id == client.app.state.services.wards.get(B).id
         assert identify(db, desk_token).ward_id == client.app.state.services.wards.default.id
+        kiosk = identify(db, kiosk_token)
+        assert (kiosk.role, kiosk.name, kiosk.ward_id) == ("kiosk", "kiosk-sanh-1", 2)
+        assert not kiosk.may("viewer") and not kiosk.may("desk")
     finally:
         db.dispose()
