@@ -175,6 +175,12 @@ def _0009_token_wards(conn: Connection) -> None:
     conn.execute(text("UPDATE api_tokens SET ward_id = 1 WHERE role = 'desk' AND ward_id IS NULL"))
 
 
+def _0010_dossier_wards(conn: Connection) -> None:
+    """Local dossiers name the ward of their pickup desk; those from before are the single ward's (ward 1)."""
+    if "ward_id" not in _columns(conn, "dossiers"):
+        conn.execute(text("ALTER TABLE dossiers ADD COLUMN ward_id INTEGER NOT NULL DEFAULT 1"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial tables", _0001_initial),
     (2, "question log keeps keywords, not questions", _0002_question_keywords),
@@ -185,6 +191,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (7, "knowledge change log followed by every replica", _0007_knowledge_changes),
     (8, "wards: a ward on tickets, counters, calls, feedback, complaints, questions, audit", _0008_wards),
     (9, "staff tokens scoped to a ward (NULL: province-wide)", _0009_token_wards),
+    (10, "local dossiers name the ward of their pickup desk", _0010_dossier_wards),
 ]
 
 

@@ -57,6 +57,8 @@ class Dossier(Base):
     due_at: Mapped[date | None] = mapped_column(Date, nullable=True)
     pickup_desk_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ward_id: Mapped[int] = ward_column()
+    """The ward that hands the result over: `pickup_desk_id` is one of its desks."""
 
 
 class LookupFailure(Base):

@@ -120,7 +120,7 @@ def build_services(
         source=dossier_source or build_dossier_source(settings, db),
         lockout=LookupLockout(db, lockout_policy(settings)),
         statuses=load_statuses(settings.dossier_statuses_path),
-        desks=desks,
+        desks=lambda code: wards.directory(wards.known_or_default(code).id),
         procedure_name=lambda code: getattr(knowledge.get(code), "name", None),
     )
     tickets = TicketQueue(

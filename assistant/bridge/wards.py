@@ -102,6 +102,10 @@ class WardRegistry:
             raise unknown_ward()
         return ward
 
+    def known_or_default(self, code: str | None) -> Ward:
+        """The ward of this code, else the default ward (for codes from elsewhere, e.g. the provincial source)."""
+        return self._by_code.get(code or "", self.default)
+
     def by_id(self, ward_id: int) -> Ward:
         ward = self._by_id.get(ward_id)
         if ward is None:

@@ -134,3 +134,31 @@ def test_cli_scopes_a_token_to_a_named_ward(settings, monkeypatch, capsys, clien
         assert not kiosk.may("viewer") and not kiosk.may("desk")
     finally:
         db.dispose()
+
+
+def test_a_ward_records_its_dossiers_with_its_own_pickup_desk(client, ward_headers):
+    b_editor = auth(
+        create_token(
+            client.app.state.services.db, role="editor", name="b", ward_id=client.app.state.services.wards.get(B).id
+        )[0]
+    )
+    document = client.get("/api/staff/desks", headers=b_editor).json()["config"]
+    document["desks"][0]["name"] = "Quầy 1 – Một cửa xã Đông Anh"
+    assert client.post("/api/staff/desks", json=document, headers=b_editor).status_code == 200
+    dossier = {
+        "code": "000.00.20.H26-260302-0107",
+        "id_last4": "4455",
+        "procedure_code": "1.000894",
+        "status_code": 2,
+        "pickup_desk_id": "Q1",
+    }
+    refused = client.post("/api/staff/dossiers", json={**dossier, "ward": A}, headers=b_editor)
+    assert refused.status_code == 403 and refused.json()["error"] == "other_ward"
+    created = client.post("/api/staff/dossiers", json=dossier, headers=b_editor)
+    assert created.status_code == 201 and created.json()["ward_id"] == 2
+    found = client.post("/api/dossiers/lookup", json={"code": dossier["code"], "id_last4": "4455"})
+    assert found.json()["pickup_desk"]["name"] == "Quầy 1 – Một cửa xã Đông Anh"
+    audit = client.get("/api/staff/audit", params={"target": dossier["code"]}, headers=ward_headers["a"]).json()
+    assert audit["entries"] == []  # ward A's token does not see ward B's dossier edits
+    province = client.get("/api/staff/audit", params={"target": dossier["code"]}, headers=ward_headers["province"])
+    assert [(e["action"], e["ward_id"]) for e in province.json()["entries"]] == [("dossier.create", 2)]

@@ -203,7 +203,7 @@ def test_a_single_ward_database_moves_onto_the_default_ward(settings, make_clien
         for role, desk in (("desk", "Q1"), ("editor", None)):
             token = {"name": role, "role": role, "token_hash": role, "created_at": now, "desk_id": desk}
             session.execute(insert(old["api_tokens"]).values(**token))
-    assert migrate(engine) == [8, 9]
+    assert migrate(engine) == [8, 9, 10]
     with engine.connect() as conn:
         assert conn.execute(select(models.Ticket.ward_id)).scalars().all() == [1, 1]
         assert conn.execute(select(models.TicketCounter.ward_id, models.TicketCounter.last_seq)).all() == [(1, 2)]
