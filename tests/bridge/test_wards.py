@@ -12,6 +12,7 @@ from sqlalchemy import Index, MetaData, Table, UniqueConstraint, insert, select
 
 from assistant.bridge import models
 from assistant.bridge.auth import create_token
+from assistant.bridge.changes import Change
 from assistant.bridge.db import Database, make_engine
 from assistant.bridge.desks import WardConfigError, load_ward_config
 from assistant.bridge.migrations import MIGRATIONS, migrate
@@ -225,3 +226,24 @@ def test_a_single_ward_database_moves_onto_the_default_ward(settings, make_clien
     assert called["number"] == "A001" and called["ward_id"] == 1
     report = client.get("/api/staff/reports", params={"ward": "cua-nam"}, headers=viewer).json()
     assert report["questions_total"] == 1 and report["feedback"]["count"] == 1
+
+
+def test_a_desk_map_from_the_change_log_goes_to_its_own_ward(settings):
+    """What every other replica does with a ward's saved desk map (assistant.bridge.replica): only that ward changes;
+    a change written before wards (no ward_id) is the default ward's."""
+    db = open_database(settings)
+    try:
+        wards = load_wards(db, settings)
+        config = yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8"))
+
+        def saved(name: str, **ward) -> Change:
+            config["desks"][0]["name"] = name
+            return Change(1, "desks.replace", "ward_config", {"config": config, "source": "database", **ward})
+
+        wards.apply_change(saved("Quầy 1 – xã", ward_id=2))
+        names = {w.code: wards.directory(w.id).desks[0].name for w in wards.wards}
+        assert names == {"cua-nam": "Quầy 1 – Hộ tịch, chứng thực", "dong-anh": "Quầy 1 – xã"}
+        wards.apply_change(saved("Quầy 1 – phường"))
+        assert wards.directory(1).desks[0].name == "Quầy 1 – phường" and wards.desks(2).source == "database"
+    finally:
+        db.dispose()
