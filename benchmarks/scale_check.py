@@ -283,13 +283,13 @@ def check_edits(a: str, b: str, token: str) -> dict:
     }
 
 
-def run(workdir: Path, log: Callable[[str], None]) -> dict:
+def run(workdir: Path, log: Callable[[str], None], result: dict) -> None:
+    """Start the topology, run every check into `result` (figures so far stay there if a check fails), stop it."""
     import yaml
 
     from assistant.bridge.settings import BridgeSettings
     from benchmarks.scale_topology import SECOND_WARD, Topology
 
-    result: dict = {}
     with Topology(workdir, log=log) as topology:
         phase = time.monotonic()
         topology.start()
@@ -330,15 +330,16 @@ def run(workdir: Path, log: Callable[[str], None]) -> dict:
         pepper = BridgeSettings(_env_file=None, demo_mode=True).dossier_pepper  # the demo pepper of BRIDGE_DEMO_MODE
         timed("lockout", lambda: check_lockout(bridges, env["BRIDGE_SERVICE_TOKEN"], pepper))
         result["usage"] = topology.usage()
-    return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep-logs", action="store_true", help="keep the services' logs (always kept on failure)")
     args = parser.parse_args(argv)
-    # SIGTERM unwinds like Ctrl-C, so every service started is stopped
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Ctrl-C and SIGTERM unwind through `Topology.__exit__`, so every service started is stopped (SIGINT also when
+    # a parent shell started this in the background with SIGINT ignored)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     began = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="scale-check-"))
 
@@ -346,10 +347,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{time.monotonic() - began:6.1f} s] {message}", file=sys.stderr, flush=True)
 
     result: dict = {}
-    failed = True
+    failed, interrupted = True, False
     try:
-        result = run(workdir, log)
+        run(workdir, log, result)
         failed = False
+    except KeyboardInterrupt:
+        interrupted, result["error"] = True, "interrupted"
     except Exception as exc:  # the verdict still prints one JSON line naming the failure
         result["error"] = f"{type(exc).__name__}: {exc}"[:3000]
     finally:
@@ -362,7 +365,11 @@ def main(argv: list[str] | None = None) -> int:
     result["ok"] = not problems
     result["problems"] = problems
     print(json.dumps(result, ensure_ascii=False))
-    return 0 if not problems else 1
+    return 130 if interrupted else 0 if not problems else 1
+
+
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
