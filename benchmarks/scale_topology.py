@@ -195,7 +195,7 @@ class Topology:
         for n, port in enumerate(ports["actions"], 1):
             self._launch(
                 f"actions{n}",
-                [sys.executable, "-m", "rasa_sdk", "--actions", "assistant.actions", "-p", str(port)],
+                [sys.executable, "-m", "assistant.actions", "-p", str(port)],
                 port,
                 "/health",
             )
