@@ -24,6 +24,7 @@ from assistant.bridge.web.relay import ChatRelay
 from kiosk.engines import KioskEngines
 from kiosk.settings import KioskSettings
 from tests.assistant.conftest import make_tracker
+from tests.bridge.app_settings import default_kiosk_settings, default_search_settings
 from tests.bridge.fakes_web import RecordingDialogueClient
 from tests.bridge.test_wards import write_ward
 from tests.kiosk.fakes import FakeSpeechToText, FakeTextToSpeech
@@ -71,7 +72,13 @@ def test_each_turn_has_its_own_ward_even_when_conversations_interleave():
 
 @pytest.fixture
 def bridge(settings, searcher, knowledge_defaults):
-    app = create_app(settings, searcher=searcher, knowledge_sources=dict(knowledge_defaults))
+    app = create_app(
+        settings,
+        search_settings=default_search_settings(),
+        kiosk_settings=default_kiosk_settings(),
+        searcher=searcher,
+        knowledge_sources=dict(knowledge_defaults),
+    )
     with serve(app) as url:
         yield url, app
 
@@ -107,7 +114,13 @@ def test_a_ticket_asked_for_in_a_ward_s_chat_is_that_ward_s(bridge):
 @pytest.fixture
 def kiosk_bridge(settings, searcher, knowledge_defaults):
     """The real app with a recording dialogue engine behind its relay and fake speech engines for the kiosk."""
-    app = create_app(settings, searcher=searcher, knowledge_sources=dict(knowledge_defaults))
+    app = create_app(
+        settings,
+        search_settings=default_search_settings(),
+        kiosk_settings=default_kiosk_settings(),
+        searcher=searcher,
+        knowledge_sources=dict(knowledge_defaults),
+    )
     rasa = RecordingDialogueClient()
     app.state.chat_relay = ChatRelay(rasa)
     app.state.kiosk_engines = KioskEngines(
