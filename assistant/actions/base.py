@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant.actions.channel import turn_channel
 from assistant.actions.language import language_of_turn
 from assistant.actions.reply import Reply
 from assistant.actions.runtime import ServiceProvider, Services, services_of
@@ -37,7 +38,10 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> list[dict[str, Any]]
 class ServiceAction(Action, ABC):
     """An action that calls one service: the server passes its ``ServiceProvider``, tests ``Services`` built on a
     fake bridge. rasa-sdk's own package scan constructs actions without arguments; such an action can be listed
-    but refuses to run."""
+    but refuses to run.
+
+    `run` makes the turn's channel (its ward, from the message metadata) current for every bridge call, then `act`s.
+    """
 
     def __init__(self, services: Services | ServiceProvider | None = None) -> None:
         self._services = services
@@ -48,3 +52,11 @@ class ServiceAction(Action, ABC):
 
     @abstractmethod
     def name(self) -> str: ...
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        with turn_channel((tracker.latest_message or {}).get("metadata")):
+            return await self.act(dispatcher, tracker, domain)
+
+    @abstractmethod
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        """The action itself (read slots, call a service, utter, return events)."""

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import aiohttp
 
+from assistant.actions.channel import current_ward
 from assistant.actions.settings import ActionSettings
 
 logger = logging.getLogger(__name__)
@@ -162,8 +163,18 @@ class HttpBridgeClient:
             raise BridgeUnavailable(f"HTTP {response.status_code}")
         return self._json(response)
 
+    @staticmethod
+    def _ward() -> list[tuple[str, str]]:
+        """`ward=<code>` of the turn's channel (assistant.actions.channel); nothing for the default ward."""
+        ward = current_ward.get()
+        return [("ward", ward)] if ward else []
+
+    def _with_ward(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {**body, **dict(self._ward())}
+
     async def search(self, query: str, k: int = 3) -> dict[str, Any]:
-        body = await self._get_json("/api/procedures/search", {"q": query, "k": k, "all_levels": "false"})
+        params = [("q", query), ("k", str(k)), ("all_levels", "false"), *self._ward()]
+        body = await self._get_json("/api/procedures/search", params)
         if body is None:
             raise BridgeUnavailable("search endpoint missing")
         return body
@@ -185,7 +196,7 @@ class HttpBridgeClient:
             params.append(("matter", matter))
         params += [("options", code) for code in (options or [])[:3]]
         params += [("recent", code) for code in (recent or [])[:4]]
-        body = await self._get_json("/api/turn", params)
+        body = await self._get_json("/api/turn", params + self._ward())
         if body is None:
             raise BridgeUnavailable("turn endpoint missing")
         return body
@@ -195,10 +206,10 @@ class HttpBridgeClient:
         return await self._get_json(f"/api/procedures/{quote(code, safe='.')}", {"cards": "true"})
 
     async def route_desk(self, code: str) -> dict[str, Any] | None:
-        return await self._get_json("/api/desks/route", {"code": code})
+        return await self._get_json("/api/desks/route", [("code", code), *self._ward()])
 
     async def list_desks(self) -> dict[str, Any]:
-        body = await self._get_json("/api/desks")
+        body = await self._get_json("/api/desks", self._ward())
         if body is None:
             raise BridgeUnavailable("desks endpoint missing")
         return body
@@ -211,7 +222,7 @@ class HttpBridgeClient:
             payload["procedure_code"] = procedure_code
         if desk:
             payload["desk"] = desk
-        response = await self._request("POST", "/api/tickets", json=payload)
+        response = await self._request("POST", "/api/tickets", json=self._with_ward(payload))
         if response.status_code not in (200, 201):
             raise BridgeUnavailable(f"ticket refused: HTTP {response.status_code}")
         return self._json(response)
@@ -220,7 +231,7 @@ class HttpBridgeClient:
         return await self._get_json(f"/api/tickets/{int(ticket_id)}")
 
     async def _post_created(self, path: str, body: dict[str, Any]) -> None:
-        response = await self._request("POST", path, json=body)
+        response = await self._request("POST", path, json=self._with_ward(body))
         if response.status_code not in (200, 201):
             raise BridgeUnavailable(f"{path} refused: HTTP {response.status_code}")
 

@@ -96,7 +96,7 @@ class ActionDossierStatus(ServiceAction):
     def name(self) -> str:
         return "action_dossier_status"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         reply = await self.services.dossiers.status(
             code=tracker.get_slot("dossier_code"),
             id_last4=tracker.get_slot("id_last4"),
@@ -113,7 +113,7 @@ class ActionDossierHelp(ServiceAction):
     def name(self) -> str:
         return "action_dossier_help"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         language = turn_language(tracker)
         if not mentions_dossier_code(text):
@@ -148,7 +148,7 @@ class ActionDossierFollowup(ActionAnswerProcedure):
     def name(self) -> str:
         return "action_dossier_followup"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         previous = previous_bot_action(tracker)
         if previous == "action_dossier_help" and mentions_dossier_code(text):
@@ -159,4 +159,4 @@ class ActionDossierFollowup(ActionAnswerProcedure):
             reply = self.services.dossiers.followup(dossier, turn_language(tracker))
             if reply is not None:
                 return send(dispatcher, reply)
-        return await super().run(dispatcher, tracker, domain)
+        return await super().act(dispatcher, tracker, domain)

@@ -29,7 +29,7 @@ class ActionRecordRating(ServiceAction):
     def name(self) -> str:
         return "action_record_rating"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         reply = await self.services.feedback.rate(
             text=tracker.latest_message.get("text"),
             entity=next(tracker.get_latest_entity_values("rating"), None),
@@ -45,7 +45,7 @@ class ActionGiveFeedback(ServiceAction):
     def name(self) -> str:
         return "action_give_feedback"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text")
         if not self.services.feedback.words.sounds_like_feedback(text):
             return send(dispatcher, await _as_procedure_question(self, tracker))
@@ -62,7 +62,7 @@ class ActionRecordComplaint(ServiceAction):
     def name(self) -> str:
         return "action_record_complaint"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text")
         if not self.services.feedback.words.sounds_like_complaint(text):
             return send(dispatcher, await _as_procedure_question(self, tracker))

@@ -21,7 +21,7 @@ class ActionAnswerProcedure(ServiceAction):
     def name(self) -> str:
         return "action_answer_procedure"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         words = self.services.queue_words
         if words.asks_for_ticket(text) or answers_ticket_question(tracker):  # a ticket for that procedure's desk
@@ -59,7 +59,7 @@ class ActionChooseOption(ServiceAction):
     def name(self) -> str:
         return "action_choose_option"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         reply = await self.services.guide.choose(
             text=tracker.latest_message.get("text") or "",
             option_entity=next(tracker.get_latest_entity_values("option_number"), None),

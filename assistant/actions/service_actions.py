@@ -72,7 +72,7 @@ async def ticket_reply(services: Services, tracker: Tracker, *, handoff: bool, n
 class _TicketAction(ServiceAction):
     handoff = False
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         return send(
             dispatcher,
@@ -105,7 +105,7 @@ class ActionQueueStatus(ServiceAction):
     def name(self) -> str:
         return "action_queue_status"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         reply = await self.services.desks.queue_status(
             ticket_id=tracker.get_slot("ticket_id"), language=turn_language(tracker)
         )
@@ -116,7 +116,7 @@ class ActionOpeningHours(ServiceAction):
     def name(self) -> str:
         return "action_opening_hours"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         return send(dispatcher, await self.services.desks.opening_hours(turn_language(tracker)))
 
 
@@ -126,7 +126,7 @@ class ActionDeclineOffer(ServiceAction):
     def name(self) -> str:
         return "action_decline_offer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         language = turn_language(tracker)
         dispatcher.utter_message(
             text=self.services.replies.say("decline", language),

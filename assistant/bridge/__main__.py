@@ -36,21 +36,32 @@ def _migrate(settings: BridgeSettings) -> int:
     return 0
 
 
-def _token_create(settings: BridgeSettings, role: str, name: str, desk: str | None = None) -> int:
+def _token_create(
+    settings: BridgeSettings, role: str, name: str, desk: str | None = None, ward_code: str | None = None
+) -> int:
+    """A province-wide token, or with `ward_code` one ward's; a desk token is always a ward's (default ward)."""
     from assistant.bridge.auth import create_token
-    from assistant.bridge.services import load_desks, open_database
+    from assistant.bridge.services import open_database
+    from assistant.bridge.wards import load_wards
 
     db = open_database(settings)
-    if desk and load_desks(db, settings)().get(desk) is None:
-        print(f"no desk {desk!r} in the ward config / không có quầy này", file=sys.stderr)
+    wards = load_wards(db, settings)
+    codes = {ward.code: ward for ward in wards.wards}
+    if ward_code and ward_code not in codes:
+        print(f"no ward {ward_code!r}; wards: {', '.join(codes)} / không có phường/xã này", file=sys.stderr)
+        return 2
+    ward = codes[ward_code] if ward_code else (wards.default if role in ("desk", "kiosk") else None)
+    if desk and ward and wards.directory(ward.id).get(desk) is None:
+        print(f"no desk {desk!r} in ward {ward.code} / không có quầy này", file=sys.stderr)
         return 2
     try:
-        token, token_id = create_token(db, role=role, name=name, desk=desk)
+        token, token_id = create_token(db, role=role, name=name, desk=desk, ward_id=ward.id if ward else None)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(
-        f"token #{token_id} ({role}{' ' + desk if desk else ''}, {name}) — shown once, store it safely"
+        f"token #{token_id} ({role}{' ' + desk if desk else ''}, {ward.code if ward else 'province-wide'}, {name})"
+        " — shown once, store it safely"
         " / chỉ hiện một lần:"
     )
     print(token)
@@ -63,8 +74,8 @@ def _token_list(settings: BridgeSettings) -> int:
 
     for row in list_tokens(open_database(settings)):
         print(
-            f"#{row['id']}  {row['role']:7s} {row['desk'] or '':4s} {row['name']}  created {row['created_at']:%Y-%m-%d}"
-            + ("  REVOKED" if row["revoked"] else "")
+            f"#{row['id']}  {row['role']:7s} {row['desk'] or '':4s} ward {row['ward_id'] or '*':<3} {row['name']}"
+            f"  created {row['created_at']:%Y-%m-%d}" + ("  REVOKED" if row["revoked"] else "")
         )
     return 0
 
@@ -133,9 +144,12 @@ def main(argv: list[str] | None = None) -> int:
     token = commands.add_parser("token", help="staff API tokens")
     token_commands = token.add_subparsers(dest="token_command", required=True)
     create = token_commands.add_parser("create", help="create a token and print it once")
-    create.add_argument("--role", choices=("viewer", "editor", "admin", "desk"), required=True)
+    create.add_argument("--role", choices=("viewer", "editor", "admin", "desk", "kiosk"), required=True)
     create.add_argument("--desk", default=None, help="role desk: the desk id (Q1, ...) this token calls tickets for")
     create.add_argument("--name", default="staff")
+    create.add_argument(
+        "--ward", default=None, help="ward code: the token sees and acts on that ward only (absent: province-wide)"
+    )
     token_commands.add_parser("list", help="list tokens (never the tokens themselves)")
     revoke = token_commands.add_parser("revoke", help="revoke a token by its id")
     revoke.add_argument("id", type=int)
@@ -154,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             return _token_list(settings)
         if args.token_command == "revoke":
             return _token_revoke(settings, args.id)
-        return _token_create(settings, args.role, args.name, args.desk)
+        return _token_create(settings, args.role, args.name, args.desk, args.ward)
     if args.command == "seed-demo":
         return _seed_demo(settings)
     if args.command == "import":

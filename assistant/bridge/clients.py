@@ -15,6 +15,10 @@ import re
 CLIENT_HEADER = "x-client-id"
 SERVICE_TOKEN_HEADER = "x-service-token"
 CLIENT_METADATA_KEY = "client"
+WARD_METADATA_KEY = "ward"
+"""Message metadata: the code of the ward the turn came from (the widget's or the kiosk's); `ward_id` its id."""
+KIOSK_METADATA_KEY = "kiosk_id"
+"""Message metadata: the kiosk device a turn came from (its device token's name)."""
 """The key of the Rasa message metadata that carries the citizen's client key."""
 _CLIENT_KEY = re.compile(r"^a-[0-9a-f]{20}$")
 

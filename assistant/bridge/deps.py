@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from assistant.bridge.auth import StaffIdentity, identify
 from assistant.bridge.clients import SERVICE_TOKEN_HEADER, client_identity, service_token_ok
+from assistant.bridge.desks import WARD_CODE
 from assistant.bridge.errors import ApiError
 from assistant.bridge.services import BridgeServices
+from assistant.bridge.wards import Ward
 
 
 def get_services(request: Request) -> BridgeServices:
@@ -17,6 +19,19 @@ def get_services(request: Request) -> BridgeServices:
 
 
 ServicesDep = Annotated[BridgeServices, Depends(get_services)]
+
+
+def ward_query() -> Any:
+    """The optional `?ward=<code>` query parameter (a fresh one per endpoint)."""
+    return Query(None, max_length=40, pattern=WARD_CODE, description="Ward code; the default ward when absent")
+
+
+def ward_of_request(services: ServicesDep, ward: str | None = ward_query()) -> Ward:
+    """The ward named by `?ward=` (404 `unknown_ward` for a code no ward file has); the default ward when absent."""
+    return services.wards.get(ward)
+
+
+WardDep = Annotated[Ward, Depends(ward_of_request)]
 
 
 def client_id(request: Request) -> str:
@@ -83,3 +98,57 @@ def require_role(role: str):
 ViewerDep = Annotated[StaffIdentity, Depends(require_role("viewer"))]
 EditorDep = Annotated[StaffIdentity, Depends(require_role("editor"))]
 AdminDep = Annotated[StaffIdentity, Depends(require_role("admin"))]
+
+
+def province_only(staff: StaffIdentity) -> StaffIdentity:
+    """Procedures, aliases, answer cards and imports are province-wide: a ward's token gets 403 `province_only`."""
+    if staff.ward_id is not None:
+        raise ApiError(
+            403,
+            "province_only",
+            "Chỉ mã truy cập cấp tỉnh được sửa thủ tục, từ đồng nghĩa, thẻ trả lời hoặc nhập dữ liệu. / "
+            "Only a province-wide token may edit procedures, aliases or answer cards, or import.",
+        )
+    return staff
+
+
+def _province_editor(staff: EditorDep) -> StaffIdentity:
+    return province_only(staff)
+
+
+def _province_admin(staff: AdminDep) -> StaffIdentity:
+    return province_only(staff)
+
+
+ProvinceEditorDep = Annotated[StaffIdentity, Depends(_province_editor)]
+ProvinceAdminDep = Annotated[StaffIdentity, Depends(_province_admin)]
+
+
+def scoped_ward(services: BridgeServices, staff: StaffIdentity, code: str | None) -> Ward | None:
+    """The ward a staff request is about: a ward token's own ward (naming another ward: 403 `other_ward`); for a
+    province-wide token the named ward, else None (the caller picks the default ward or every ward)."""
+    if staff.ward_id is None:
+        return services.wards.get(code) if code else None
+    own = services.wards.by_id(staff.ward_id)
+    if code and code != own.code:
+        raise ApiError(
+            403,
+            "other_ward",
+            f"Mã truy cập này chỉ dùng cho {own.name} ({own.code}). / This token is for ward {own.code} only.",
+            ward=own.code,
+        )
+    return own
+
+
+def _staff_ward(services: ServicesDep, staff: ViewerDep, ward: str | None = ward_query()) -> Ward:
+    return scoped_ward(services, staff, ward) or services.wards.default
+
+
+def _staff_ward_or_all(services: ServicesDep, staff: ViewerDep, ward: str | None = ward_query()) -> Ward | None:
+    return scoped_ward(services, staff, ward)
+
+
+StaffWardDep = Annotated[Ward, Depends(_staff_ward)]
+"""`?ward=` of a staff request, checked against the token (see `scoped_ward`); the default ward when none."""
+StaffWardOrAllDep = Annotated[Ward | None, Depends(_staff_ward_or_all)]
+"""As StaffWardDep, but None (every ward) when a province-wide token names none: reports and the audit log."""

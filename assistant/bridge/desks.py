@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from knowledge_base.text import clean
+from knowledge_base.text import clean, fold
 
 
 class WardConfigError(ValueError):
@@ -31,8 +31,23 @@ def _no_placeholder(value: str | None) -> str | None:
     return value
 
 
+WARD_CODE = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+
+def ward_code_of(name: str) -> str:
+    """A ward code from its name when the file names none: accent-folded, words joined by "-" ("Phường Cửa Nam" →
+    "phuong-cua-nam")."""
+    return "-".join(re.findall(r"[a-z0-9]+", fold(name)))[:40].strip("-") or "ward"
+
+
 class WardInfo(_Strict):
     name: str = Field(min_length=1, max_length=200)
+    code: str | None = Field(
+        default=None,
+        pattern=WARD_CODE,
+        description="The ward's identity across files, URLs and tokens (lower case, digits, '-'); from the name "
+        "when absent. Changing it makes a new ward.",
+    )
     address: str = Field(default="", max_length=500, description="Empty when not known: replies then leave it out.")
     hours: str = Field(min_length=1, max_length=500)
     phone: str = Field(default="", max_length=50)
@@ -41,6 +56,10 @@ class WardInfo(_Strict):
     hours_en: str | None = Field(default=None, min_length=1, max_length=500, description="The hours in English.")
 
     _check_placeholders = field_validator("name", "address", "hours", "phone", "name_en", "hours_en")(_no_placeholder)
+
+    @property
+    def ward_code(self) -> str:
+        return self.code or ward_code_of(self.name)
 
 
 class DeskConfig(_Strict):

@@ -110,6 +110,77 @@ def _0007_knowledge_changes(conn: Connection) -> None:
     models.Base.metadata.create_all(conn, tables=[models.KnowledgeChange.__table__])
 
 
+WARD_TABLES = ("tickets", "queue_calls", "feedback", "complaints", "question_log")
+"""Tables whose every row belongs to one ward (migration 8 puts rows from before wards on ward 1)."""
+
+
+def _columns(conn: Connection, table: str) -> set[str]:
+    return {column["name"] for column in inspect(conn).get_columns(table)}
+
+
+def _rebuild_sqlite_table(conn: Connection, table) -> None:
+    """SQLite cannot change a table's unique constraints: rename it, create it afresh from the model, copy the rows
+    (columns it did not have take their defaults), drop the old one."""
+    old = f"{table.name}_before_wards"
+    conn.exec_driver_sql(f"ALTER TABLE {table.name} RENAME TO {old}")
+    for index in inspect(conn).get_indexes(old):
+        if index["name"]:
+            conn.exec_driver_sql(f'DROP INDEX "{index["name"]}"')
+    table.create(conn)
+    shared = ", ".join(sorted(_columns(conn, old) & {column.name for column in table.columns}))
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({shared}) SELECT {shared} FROM {old}")
+    conn.exec_driver_sql(f"DROP TABLE {old}")
+
+
+def _0008_wards(conn: Connection) -> None:
+    """Wards: the `wards` table, and a ward on tickets (numbers per ward, desk and day), their counters, board calls,
+    feedback, complaints, the question log and the audit log. Rows from before are the single ward's: ward 1, which
+    the first ward import gives to the default ward (assistant.bridge.wards). A saved desk map keeps id 1, the same
+    ward."""
+    models.Base.metadata.create_all(conn, tables=[models.Ward.__table__])
+    # Migrations 1, 3, 5 and 6 create tables from today's models: a table they made already has its ward.
+    for table in WARD_TABLES[1:]:
+        if "ward_id" not in _columns(conn, table):
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN ward_id INTEGER NOT NULL DEFAULT 1"))
+    if "ward_id" not in _columns(conn, "audit_log"):
+        conn.execute(text("ALTER TABLE audit_log ADD COLUMN ward_id INTEGER"))
+    if "ward_id" in _columns(conn, "tickets"):
+        pass
+    elif conn.dialect.name == "sqlite":
+        _rebuild_sqlite_table(conn, models.Ticket.__table__)
+    else:
+        conn.execute(text("ALTER TABLE tickets ADD COLUMN ward_id INTEGER NOT NULL DEFAULT 1"))
+        conn.execute(text("ALTER TABLE tickets DROP CONSTRAINT uq_tickets_desk_day_seq"))
+        conn.execute(
+            text("ALTER TABLE tickets ADD CONSTRAINT uq_tickets_ward_desk_day_seq UNIQUE (ward_id, desk_id, day, seq)")
+        )
+        conn.execute(text("DROP INDEX ix_tickets_desk_day_status"))
+        conn.execute(text("CREATE INDEX ix_tickets_ward_desk_day_status ON tickets (ward_id, desk_id, day, status)"))
+    # The counters are derived from the tickets: made again with the ward in their key.
+    conn.execute(text("DROP TABLE ticket_counters"))
+    models.Base.metadata.create_all(conn, tables=[models.TicketCounter.__table__])
+    conn.execute(
+        text(
+            "INSERT INTO ticket_counters (ward_id, desk_id, day, last_seq) "
+            "SELECT ward_id, desk_id, day, MAX(seq) FROM tickets GROUP BY ward_id, desk_id, day"
+        )
+    )
+
+
+def _0009_token_wards(conn: Connection) -> None:
+    """Staff tokens scoped to a ward. Desk tokens from before were the single ward's: ward 1; the other tokens stay
+    province-wide (NULL)."""
+    if "ward_id" not in _columns(conn, "api_tokens"):
+        conn.execute(text("ALTER TABLE api_tokens ADD COLUMN ward_id INTEGER"))
+    conn.execute(text("UPDATE api_tokens SET ward_id = 1 WHERE role = 'desk' AND ward_id IS NULL"))
+
+
+def _0010_dossier_wards(conn: Connection) -> None:
+    """Local dossiers name the ward of their pickup desk; those from before are the single ward's (ward 1)."""
+    if "ward_id" not in _columns(conn, "dossiers"):
+        conn.execute(text("ALTER TABLE dossiers ADD COLUMN ward_id INTEGER NOT NULL DEFAULT 1"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial tables", _0001_initial),
     (2, "question log keeps keywords, not questions", _0002_question_keywords),
@@ -118,6 +189,9 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "queue front-ends: desk tokens, public ticket ids, board calls", _0005_queue_front_ends),
     (6, "ticket counters per desk and day", _0006_ticket_counters),
     (7, "knowledge change log followed by every replica", _0007_knowledge_changes),
+    (8, "wards: a ward on tickets, counters, calls, feedback, complaints, questions, audit", _0008_wards),
+    (9, "staff tokens scoped to a ward (NULL: province-wide)", _0009_token_wards),
+    (10, "local dossiers name the ward of their pickup desk", _0010_dossier_wards),
 ]
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, false
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, false, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
 
 class Base(DeclarativeBase):
@@ -19,6 +19,24 @@ class SchemaMigration(Base):
     version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(String(200))
     applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Ward(Base):
+    """A ward (phường/xã) served by this deployment, imported from its ward file (`ward.code` is its identity)."""
+
+    __tablename__ = "wards"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    """Given by the import (the next free id; the first ward 1), never by a sequence."""
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+def ward_column() -> MappedColumn[int]:
+    """The ward a row belongs to (wards.id). Rows written before wards existed belong to ward 1: the first ward
+    imported, which is the default ward's file (assistant.bridge.wards)."""
+    return mapped_column(Integer, server_default=text("1"))
 
 
 class Dossier(Base):
@@ -39,6 +57,8 @@ class Dossier(Base):
     due_at: Mapped[date | None] = mapped_column(Date, nullable=True)
     pickup_desk_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ward_id: Mapped[int] = ward_column()
+    """The ward that hands the result over: `pickup_desk_id` is one of its desks."""
 
 
 class LookupFailure(Base):
@@ -65,10 +85,11 @@ class LookupGuard(Base):
 
 
 class Ticket(Base):
-    """A queue ticket; number per desk per day."""
+    """A queue ticket; number per ward, desk and day (two wards' "Q3" have their own numbers and queues)."""
 
     __tablename__ = "tickets"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ward_id: Mapped[int] = ward_column()
     desk_id: Mapped[str] = mapped_column(String(32))
     day: Mapped[date] = mapped_column(Date)
     seq: Mapped[int] = mapped_column(Integer)
@@ -83,17 +104,19 @@ class Ticket(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     """When the desk marked the ticket served or skipped."""
     __table_args__ = (
-        UniqueConstraint("desk_id", "day", "seq", name="uq_tickets_desk_day_seq"),
-        Index("ix_tickets_desk_day_status", "desk_id", "day", "status"),
+        UniqueConstraint("ward_id", "desk_id", "day", "seq", name="uq_tickets_ward_desk_day_seq"),
+        Index("ix_tickets_ward_desk_day_status", "ward_id", "desk_id", "day", "status"),
         Index("ix_tickets_public_id", "public_id", unique=True),
     )
 
 
 class TicketCounter(Base):
-    """The last number handed out per desk per day: `INSERT … ON CONFLICT … DO UPDATE … RETURNING` takes the next one
-    in one statement, and its row lock (PostgreSQL) or the write transaction (SQLite) orders concurrent issuers."""
+    """The last number handed out per ward, desk and day: `INSERT … ON CONFLICT … DO UPDATE … RETURNING` takes the
+    next one in one statement, and its row lock (PostgreSQL) or the write transaction (SQLite) orders concurrent
+    issuers."""
 
     __tablename__ = "ticket_counters"
+    ward_id: Mapped[int] = mapped_column(Integer, primary_key=True, server_default=text("1"))
     desk_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer)
@@ -122,10 +145,11 @@ class AliasOverride(Base):
 
 
 class WardConfigOverride(Base):
-    """The ward/desk config as last saved by staff (replaces the file while present)."""
+    """A ward's desk config as last saved by staff (replaces the ward's file while present)."""
 
     __tablename__ = "ward_config"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    """The ward's id (wards.id): one saved config per ward."""
     data: Mapped[dict] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_by: Mapped[str] = mapped_column(String(200))
@@ -159,6 +183,9 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     desk_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     """Role "desk" only: the one desk this token may call tickets for."""
+    ward_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The ward this token works in (its desks, tickets, reports, question log); None: province-wide (the only
+    tokens that may edit procedures, aliases and cards or import). A desk token always has its ward."""
 
 
 class QueueCall(Base):
@@ -166,6 +193,7 @@ class QueueCall(Base):
 
     __tablename__ = "queue_calls"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ward_id: Mapped[int] = ward_column()
     ticket_id: Mapped[int] = mapped_column(Integer, index=True)
     desk_id: Mapped[str] = mapped_column(String(32))
     number: Mapped[str] = mapped_column(String(16))
@@ -185,6 +213,8 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(200))
     before: Mapped[dict | list | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict | list | None] = mapped_column(JSON, nullable=True)
+    ward_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The ward changed (its desk map); None for province-wide changes (procedures, aliases, cards, dossiers)."""
 
 
 class Feedback(Base):
@@ -192,6 +222,7 @@ class Feedback(Base):
 
     __tablename__ = "feedback"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ward_id: Mapped[int] = ward_column()
     conversation_id: Mapped[str] = mapped_column(String(128))
     rating: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -203,6 +234,7 @@ class Complaint(Base):
 
     __tablename__ = "complaints"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ward_id: Mapped[int] = ward_column()
     conversation_id: Mapped[str] = mapped_column(String(128))
     category: Mapped[str] = mapped_column(String(32))
     desk_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
@@ -214,6 +246,7 @@ class QuestionLog(Base):
 
     __tablename__ = "question_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ward_id: Mapped[int] = ward_column()
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     keywords: Mapped[str] = mapped_column(Text)
     confidence: Mapped[str] = mapped_column(String(16))

@@ -29,11 +29,16 @@ class QuestionRecorder:
         self._thread = threading.Thread(target=self._run, name="question-recorder", daemon=True)
         self._thread.start()
 
-    def record(self, *, query: str, confidence: str, top_code: str | None, form: str | None = None) -> None:
-        """Queue a question's keyword form (`form` when the caller already has it, else made from `query`)."""
+    def record(
+        self, *, query: str, confidence: str, top_code: str | None, ward_id: int, form: str | None = None
+    ) -> None:
+        """Queue a question's keyword form (`form` when the caller already has it, else made from `query`) under the
+        ward it was asked in."""
         form = keywords(clean(query, max_chars=MAX_LOGGED_CHARS)) if form is None else form
         if form:
-            self._queue.put(QuestionLog(at=utcnow(), keywords=form, confidence=confidence, top_code=top_code))
+            self._queue.put(
+                QuestionLog(at=utcnow(), keywords=form, confidence=confidence, top_code=top_code, ward_id=ward_id)
+            )
 
     def flush(self, timeout_s: float = 10.0) -> None:
         done = threading.Event()
@@ -74,10 +79,14 @@ class QuestionRecorder:
                 return
 
 
-def add_feedback(db: Database, *, conversation_id: str, rating: int, comment: str) -> int:
+def add_feedback(db: Database, *, ward_id: int, conversation_id: str, rating: int, comment: str) -> int:
     with db.write() as session:
         row = Feedback(
-            conversation_id=conversation_id, rating=rating, comment=redact(clean(comment, max_chars=2000)), at=utcnow()
+            ward_id=ward_id,
+            conversation_id=conversation_id,
+            rating=rating,
+            comment=redact(clean(comment, max_chars=2000)),
+            at=utcnow(),
         )
         session.add(row)
         session.flush()

@@ -46,7 +46,7 @@ def _unknown_desk() -> ApiError:
 
 
 class DeskCounter:
-    """Desk operations over the ticket table (see module docstring)."""
+    """Desk operations of one ward over the ticket table (see module docstring)."""
 
     def __init__(
         self,
@@ -54,9 +54,11 @@ class DeskCounter:
         db: Database,
         tickets: TicketQueue,
         desks: Callable[[], DeskDirectory],
+        ward_id: int,
         clock: Callable[[], datetime] = utcnow,
     ):
         self._db, self._tickets, self._desks, self._clock = db, tickets, desks, clock
+        self.ward_id = ward_id
 
     def _desk(self, desk_id: str) -> DeskConfig:
         desk = self._desks().get(desk_id)
@@ -68,13 +70,25 @@ class DeskCounter:
         """The ticket the desk is serving now: its latest call still in status "called"."""
         return session.execute(
             select(Ticket)
-            .where(Ticket.desk_id == desk_id, Ticket.day == self._tickets.today(), Ticket.status == "called")
+            .where(
+                Ticket.ward_id == self.ward_id,
+                Ticket.desk_id == desk_id,
+                Ticket.day == self._tickets.today(),
+                Ticket.status == "called",
+            )
             .order_by(Ticket.called_at.desc(), Ticket.id.desc())
             .limit(1)
         ).scalar_one_or_none()
 
     def _announce(self, session: Session, ticket: Ticket, kind: str) -> int:
-        call = QueueCall(ticket_id=ticket.id, desk_id=ticket.desk_id, number=ticket.number, kind=kind, at=self._clock())
+        call = QueueCall(
+            ward_id=ticket.ward_id,
+            ticket_id=ticket.id,
+            desk_id=ticket.desk_id,
+            number=ticket.number,
+            kind=kind,
+            at=self._clock(),
+        )
         session.add(call)
         session.flush()
         return call.id
@@ -86,9 +100,9 @@ class DeskCounter:
         desk = self._desk(desk_id)
         now = self._clock()
         with self._db.write() as session:
-            advisory_lock(session, desk_lock_name(desk.id))
+            advisory_lock(session, desk_lock_name(self.ward_id, desk.id))
             current = self._current(session, desk.id)
-            for candidate in self._tickets._order(session, desk.id, self._tickets.today()):
+            for candidate in self._tickets._order(session, self.ward_id, desk.id, self._tickets.today()):
                 if claim(session, candidate.id, now) is None:
                     continue  # not waiting any more; under the desk's lock only a process without it could do that
                 if current is not None:
@@ -101,7 +115,7 @@ class DeskCounter:
 
     def _serving(self, session, desk_id: str):
         """The ticket the desk is serving, under the desk's lock; 409 when it has called no one."""
-        advisory_lock(session, desk_lock_name(desk_id))
+        advisory_lock(session, desk_lock_name(self.ward_id, desk_id))
         current = self._current(session, desk_id)
         if current is None:
             raise ApiError(409, "nothing_called", "Quầy chưa gọi số nào. / This desk has not called anyone.")
@@ -133,7 +147,7 @@ class DeskCounter:
         desk = self._desk(desk_id)
         day = self._tickets.today()
         with self._db.read() as session:
-            order = self._tickets._order(session, desk.id, day)
+            order = self._tickets._order(session, self.ward_id, desk.id, day)
             numbers = (
                 dict(
                     session.execute(select(Ticket.id, Ticket.number).where(Ticket.id.in_([t.id for t in order]))).all()
@@ -145,7 +159,12 @@ class DeskCounter:
             done = dict(
                 session.execute(
                     select(Ticket.status, func.count())
-                    .where(Ticket.desk_id == desk.id, Ticket.day == day, Ticket.status.in_(("served", "skipped")))
+                    .where(
+                        Ticket.ward_id == self.ward_id,
+                        Ticket.desk_id == desk.id,
+                        Ticket.day == day,
+                        Ticket.status.in_(("served", "skipped")),
+                    )
                     .group_by(Ticket.status)
                 ).all()
             )
@@ -173,15 +192,24 @@ class DeskCounter:
             }
 
     def last_call_id(self) -> int:
+        """The newest call of this ward (the board's event stream wakes up when it moves)."""
         with self._db.read() as session:
-            return session.execute(select(func.max(QueueCall.id))).scalar() or 0
+            return (
+                session.execute(select(func.max(QueueCall.id)).where(QueueCall.ward_id == self.ward_id)).scalar() or 0
+            )
 
     def board(self) -> dict:
         """Per desk the number called last today, and the latest calls (newest first) for the hall display."""
         day = self._tickets.today()
         directory = self._desks()
         with self._db.read() as session:
-            calls = session.execute(select(QueueCall).order_by(QueueCall.id.desc()).limit(200)).scalars().all()
+            calls = (
+                session.execute(
+                    select(QueueCall).where(QueueCall.ward_id == self.ward_id).order_by(QueueCall.id.desc()).limit(200)
+                )
+                .scalars()
+                .all()
+            )
         calls = [c for c in calls if as_utc(c.at).astimezone(self._tickets._tz).date() == day]
         latest: dict[str, QueueCall] = {}
         for call in calls:
@@ -223,10 +251,10 @@ class DeskCounter:
         return {"desks": desks, "recent": recent, "last_call_id": calls[0].id if calls else self.last_call_id()}
 
     def call_announcement(self, call_id: int) -> tuple[str, str]:
-        """(ticket number, desk label) of one call, for the spoken announcement."""
+        """(ticket number, desk label) of one call of this ward, for the spoken announcement."""
         with self._db.read() as session:
             call = session.get(QueueCall, call_id)
-        if call is None:
+        if call is None or call.ward_id != self.ward_id:
             raise ApiError(404, "unknown_call", "Không có lượt gọi này. / No such call.")
         desk = self._desks().get(call.desk_id)
         return call.number, desk_label(desk) if desk else call.desk_id
@@ -243,6 +271,7 @@ class DeskCounter:
         return {
             **{k: described[k] for k in keep},
             "day": ticket.day.isoformat(),
+            "ward_id": ticket.ward_id,
             "desk": {
                 "id": desk.id,
                 "label": desk_label(desk),

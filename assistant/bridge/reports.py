@@ -61,12 +61,16 @@ def build_report(
     since: date | None = None,
     until: date | None = None,
     tz=timezone.utc,
+    ward_id: int | None = None,
 ) -> dict:
     """Most-asked procedures (confident answers), unanswered questions (no_match, as keywords, junk left out),
-    ratings — between ``since`` and ``until`` (whole days in ``tz``, both included) when given."""
+    ratings — between ``since`` and ``until`` (whole days in ``tz``, both included) when given; of one ward when
+    ``ward_id`` is given, else of every ward."""
     start, end = _bounds(since, until, tz)
 
     def within(column, query):
+        if ward_id is not None:
+            query = query.where(column.class_.ward_id == ward_id)
         if start is not None:
             query = query.where(column >= start)
         if end is not None:

@@ -17,17 +17,19 @@ from assistant.bridge.dossiers.statuses import load_statuses
 from assistant.bridge.knowledge import KnowledgeService, default_knowledge_sources
 from assistant.bridge.migrations import migrate
 from assistant.bridge.questions import QuestionRecorder
+from assistant.bridge.queue_desk import DeskCounter
 from assistant.bridge.replica import KnowledgeSync
 from assistant.bridge.search_cache import SearchCache
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.source_guard import BoundedDossierSource
 from assistant.bridge.tickets import TicketQueue
+from assistant.bridge.wards import WardRegistry, load_wards
 from knowledge_base.non_ward import NonWardProcedures, load_if_usable
 from knowledge_base.search import ProcedureSearcher
 from knowledge_base.settings import SearchSettings
 
 log = logging.getLogger(__name__)
-__all__ = ["BridgeServices", "DeskHolder", "build_services", "open_database"]
+__all__ = ["BridgeServices", "DeskHolder", "build_services", "load_desks", "open_database"]
 
 
 @dataclass
@@ -35,7 +37,9 @@ class BridgeServices:
     settings: BridgeSettings
     db: Database
     knowledge: KnowledgeService
+    wards: WardRegistry
     desks: DeskHolder
+    """The default ward's desk map (`wards.desks(ward_id)` for any ward)."""
     dossiers: DossierLookup
     tickets: TicketQueue
     questions: QuestionRecorder
@@ -50,6 +54,10 @@ class BridgeServices:
     """Follows the knowledge change log; `sync.applied_id` keys the search answer cache."""
     non_ward: NonWardProcedures | None = None
     """English names and everyday bodies of procedures beyond the ward (``KB_NON_WARD_PATH``); None when absent."""
+
+    def counter(self, ward_id: int) -> DeskCounter:
+        """Desk operations (call next, recall, board) of one ward."""
+        return DeskCounter(db=self.db, tickets=self.tickets, desks=self.wards.desks(ward_id), ward_id=ward_id)
 
     def knowledge_version(self) -> int:
         """Id of the last knowledge change applied here: any edit, on any replica, starts a new version."""
@@ -103,7 +111,8 @@ def build_services(
     db = open_database(settings)
     sync = KnowledgeSync(db, poll_s=settings.knowledge_poll_s, listen=settings.knowledge_listen)
     start_id = sync.latest_id()  # before any overlay is read: a change committed meanwhile is applied again, not lost
-    desks = load_desks(db, settings, sync)
+    wards = load_wards(db, settings, sync)
+    desks = wards.desks(wards.default.id)
     sources = knowledge_sources if knowledge_sources is not None else default_knowledge_sources(search_settings)
     knowledge = KnowledgeService(db=db, searcher=searcher, sync=sync, **sources)
     applied = knowledge.apply_overlay()
@@ -114,12 +123,12 @@ def build_services(
         source=dossier_source or build_dossier_source(settings, db),
         lockout=LookupLockout(db, lockout_policy(settings)),
         statuses=load_statuses(settings.dossier_statuses_path),
-        desks=desks,
+        desks=lambda code: wards.directory(wards.known_or_default(code).id),
         procedure_name=lambda code: getattr(knowledge.get(code), "name", None),
     )
     tickets = TicketQueue(
         db=db,
-        desks=desks,
+        desks=wards.directory,
         minutes_per_ticket=settings.minutes_per_ticket,
         priority_burst=settings.priority_burst,
         timezone=settings.timezone,
@@ -128,6 +137,7 @@ def build_services(
         settings=settings,
         db=db,
         knowledge=knowledge,
+        wards=wards,
         desks=desks,
         dossiers=dossiers,
         tickets=tickets,

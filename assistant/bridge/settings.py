@@ -42,7 +42,10 @@ class BridgeSettings(BaseSettings):
     """SQLite `PRAGMA synchronous` in WAL mode. FULL fsyncs the WAL at every commit (survives power loss too)."""
 
     ward_config_path: Path = PACKAGE_DIR / "data" / "ward.yaml"
-    """The ward's desks and which procedure fields each desk handles (staff edits it, or the staff page)."""
+    """The default ward's file: its desks and which procedure fields each desk handles (staff edit it, or the staff
+    page). A channel or request that names no ward is this ward's."""
+    wards_dir: Path | None = None
+    """More wards of one deployment: one ward file (like ward.yaml, with `ward.code`) per `*.yaml` in this folder."""
     dossier_statuses_path: Path = PACKAGE_DIR / "data" / "dossier_statuses.yaml"
     """Citizen-facing wording of each dossier status (staff-editable YAML)."""
 

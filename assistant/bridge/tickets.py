@@ -4,8 +4,8 @@ Calling order at a desk (the interleaving rule): waiting priority tickets (elder
 with a small child) are called before normal ones, in issue order — but after `priority_burst`
 priority tickets in a row, one waiting normal ticket is called, so the normal queue never stalls.
 Everything lives in the database, so positions and numbers survive a restart. Numbers come from a counter row per
-desk and day (`next_number`); several bridge processes on one PostgreSQL database never hand out the same number
-and never retry.
+ward, desk and day (`next_number`); several bridge processes on one PostgreSQL database never hand out the same number
+and never retry. Every queue is one ward's: two wards' "Q3" have their own numbers and callers.
 """
 
 from __future__ import annotations
@@ -49,22 +49,24 @@ def calling_order(waiting: list, *, priority_run: int, burst: int) -> list:
     return order
 
 
-def next_number(session: Session, desk_id: str, day: date) -> int:
-    """The desk's next ticket number of the day, in one statement on the counter row (no read-then-write): the row
-    stays locked (PostgreSQL) or the write transaction runs alone (SQLite) until the ticket is committed."""
+def next_number(session: Session, ward_id: int, desk_id: str, day: date) -> int:
+    """The next ticket number of the ward's desk today, in one statement on the counter row (no read-then-write): the
+    row stays locked (PostgreSQL) or the write transaction runs alone (SQLite) until the ticket is committed."""
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
     statement = (
         insert(TicketCounter)
-        .values(desk_id=desk_id, day=day, last_seq=1)
-        .on_conflict_do_update(index_elements=["desk_id", "day"], set_={"last_seq": TicketCounter.last_seq + 1})
+        .values(ward_id=ward_id, desk_id=desk_id, day=day, last_seq=1)
+        .on_conflict_do_update(
+            index_elements=["ward_id", "desk_id", "day"], set_={"last_seq": TicketCounter.last_seq + 1}
+        )
         .returning(TicketCounter.last_seq)
     )
     return session.execute(statement).scalar_one()
 
 
-def desk_lock_name(desk_id: str) -> str:
+def desk_lock_name(ward_id: int, desk_id: str) -> str:
     """The advisory lock every change to a desk's called ticket takes first (db.advisory_lock)."""
-    return f"queue-desk:{desk_id}"
+    return f"queue-desk:{ward_id}:{desk_id}"
 
 
 def claim(session: Session, ticket_id: int, now: datetime) -> int | None:
@@ -79,13 +81,13 @@ def claim(session: Session, ticket_id: int, now: datetime) -> int | None:
 
 
 class TicketQueue:
-    """Issues and calls tickets for the desks of the current ward config."""
+    """Issues and calls tickets for the desks of each ward's current config (`desks(ward_id)`)."""
 
     def __init__(
         self,
         *,
         db: Database,
-        desks: Callable[[], DeskDirectory],
+        desks: Callable[[int], DeskDirectory],
         minutes_per_ticket: int = 5,
         priority_burst: int = 3,
         timezone: str = "Asia/Ho_Chi_Minh",
@@ -101,7 +103,9 @@ class TicketQueue:
     def today(self) -> date:
         return self._clock().astimezone(self._tz).date()
 
-    def issue(self, *, desk: DeskConfig, priority: str = "none", procedure_code: str | None = None) -> dict:
+    def issue(
+        self, *, ward_id: int, desk: DeskConfig, priority: str = "none", procedure_code: str | None = None
+    ) -> dict:
         if priority not in PRIORITIES:
             raise ApiError(
                 422,
@@ -111,8 +115,9 @@ class TicketQueue:
             )
         day = self.today()
         with self._writing, self._db.write() as session:
-            seq = next_number(session, desk.id, day)
+            seq = next_number(session, ward_id, desk.id, day)
             ticket = Ticket(
+                ward_id=ward_id,
                 desk_id=desk.id,
                 day=day,
                 seq=seq,
@@ -127,39 +132,46 @@ class TicketQueue:
             session.flush()
             return self._describe(session, ticket, desk)
 
-    def get(self, ticket_id: int) -> dict:
+    def get(self, ticket_id: int, *, ward_id: int | None = None) -> dict:
+        """One ticket; with `ward_id`, only a ticket of that ward (another ward's is 404, as if it did not exist)."""
         with self._db.read() as session:
             ticket = session.get(Ticket, ticket_id)
-            if ticket is None:
+            if ticket is None or (ward_id is not None and ticket.ward_id != ward_id):
                 raise ApiError(404, "unknown_ticket", "Không có số thứ tự này. / No such ticket.")
             return self._describe(session, ticket, self._desk_of(ticket))
 
-    def call(self, ticket_id: int) -> dict:
-        """Staff call one specific ticket to the desk (under the desk's lock, like calling next)."""
+    def call(self, ticket_id: int, *, ward_id: int | None = None) -> dict:
+        """Staff call one specific ticket to the desk (under the desk's lock, like calling next); with `ward_id`, only
+        a ticket of that ward."""
         with self._db.write() as session:
-            desk_id = session.execute(select(Ticket.desk_id).where(Ticket.id == ticket_id)).scalar_one_or_none()
-            if desk_id is None:
+            row = session.execute(select(Ticket.ward_id, Ticket.desk_id).where(Ticket.id == ticket_id)).one_or_none()
+            if row is None or (ward_id is not None and row.ward_id != ward_id):
                 raise ApiError(404, "unknown_ticket", "Không có số thứ tự này. / No such ticket.")
-            advisory_lock(session, desk_lock_name(desk_id))
+            advisory_lock(session, desk_lock_name(row.ward_id, row.desk_id))
             if claim(session, ticket_id, self._clock()) is None:
                 raise ApiError(409, "already_called", "Số này đã được gọi. / This ticket was already called.")
             ticket = session.get(Ticket, ticket_id)
             session.refresh(ticket)
             return self._describe(session, ticket, self._desk_of(ticket))
 
-    def _order(self, session: Session, desk_id: str, day: date) -> list:
+    def _order(self, session: Session, ward_id: int, desk_id: str, day: date) -> list:
         """(id, priority) rows of the desk's waiting tickets in calling order; rows, not ORM objects, because a busy
         desk can have hundreds waiting and every ticket issued asks for its position (620 waiting: 10x cheaper)."""
         waiting = session.execute(
             select(Ticket.id, Ticket.priority).where(
-                Ticket.desk_id == desk_id, Ticket.day == day, Ticket.status == "waiting"
+                Ticket.ward_id == ward_id, Ticket.desk_id == desk_id, Ticket.day == day, Ticket.status == "waiting"
             )
         ).all()
         # Called, served or skipped since: every ticket the desk has called counts for the run.
         recent = (
             session.execute(
                 select(Ticket.priority)
-                .where(Ticket.desk_id == desk_id, Ticket.day == day, Ticket.called_at.is_not(None))
+                .where(
+                    Ticket.ward_id == ward_id,
+                    Ticket.desk_id == desk_id,
+                    Ticket.day == day,
+                    Ticket.called_at.is_not(None),
+                )
                 .order_by(Ticket.called_at.desc(), Ticket.id.desc())
                 .limit(self._burst)
             )
@@ -174,12 +186,13 @@ class TicketQueue:
         return calling_order(list(waiting), priority_run=run, burst=self._burst)
 
     def _desk_of(self, ticket: Ticket) -> DeskConfig:
-        return self._desks().get(ticket.desk_id) or self._desks().general_desk
+        directory = self._desks(ticket.ward_id)
+        return directory.get(ticket.desk_id) or directory.general_desk
 
     def _describe(self, session: Session, ticket: Ticket, desk: DeskConfig) -> dict:
         position = 0
         if ticket.status == "waiting":
-            order = self._order(session, ticket.desk_id, ticket.day)
+            order = self._order(session, ticket.ward_id, ticket.desk_id, ticket.day)
             position = next((i + 1 for i, t in enumerate(order) if t.id == ticket.id), 0)
         minutes = desk.minutes_per_ticket or self._minutes
         return {
@@ -193,4 +206,5 @@ class TicketQueue:
             "issued_at": as_utc(ticket.issued_at).isoformat(),
             "called_at": as_utc(ticket.called_at).isoformat() if ticket.called_at else None,
             "public_id": ticket.public_id,
+            "ward_id": ticket.ward_id,
         }

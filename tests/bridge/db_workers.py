@@ -34,6 +34,10 @@ def _settings(url: str):
     return BridgeSettings(_env_file=None, database_url=url, demo_mode=True)
 
 
+WARD_ID = 1
+"""The workers' one ward (a ward row is not needed for tickets: its id is enough)."""
+
+
 def _queue(url: str):
     from assistant.bridge.db import Database, make_engine
     from assistant.bridge.desks import DeskDirectory, load_ward_config
@@ -44,8 +48,8 @@ def _queue(url: str):
     engine = make_engine(settings)
     db = Database(engine)
     directory = DeskDirectory(load_ward_config(settings.ward_config_path))
-    tickets = TicketQueue(db=db, desks=lambda: directory)
-    return db, directory, tickets, DeskCounter(db=db, tickets=tickets, desks=lambda: directory)
+    tickets = TicketQueue(db=db, desks=lambda _ward_id: directory)
+    return db, directory, tickets, DeskCounter(db=db, tickets=tickets, desks=lambda: directory, ward_id=WARD_ID)
 
 
 def _issue(url: str, threads: int, per_thread: int, go: threading.Event) -> dict:
@@ -72,7 +76,7 @@ def _issue(url: str, threads: int, per_thread: int, go: threading.Event) -> dict
         numbers, errors = [], 0
         for _ in range(per_thread):
             try:
-                numbers.append(tickets.issue(desk=desk)["number"])
+                numbers.append(tickets.issue(ward_id=WARD_ID, desk=desk)["number"])
             except ApiError:
                 errors += 1
         return numbers, errors

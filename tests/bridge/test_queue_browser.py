@@ -70,7 +70,7 @@ def test_ticket_from_chat_is_called_at_the_desk_shown_and_spoken_on_the_board(tm
         app = start_bridge(dialogue, tmp_path, tts)
         with serve(app, port=port) as url:
             dialogue.bridge_url = url
-            desk_token = create_token(app.state.services.db, role="desk", name="cán bộ quầy 1", desk="Q1")[0]
+            desk_token = create_token(app.state.services.db, role="desk", name="cán bộ quầy 1", desk="Q1", ward_id=1)[0]
             board = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
             board.goto(url + "/board")
             expect(board.locator("#desk-Q1 .number")).to_have_text("—")

@@ -9,7 +9,6 @@ import pytest
 
 from assistant.bridge.__main__ import main
 from assistant.bridge.auth import create_token, identify
-from assistant.bridge.queue_desk import DeskCounter
 from assistant.bridge.queue_speech import Announcer, spoken_text
 from assistant.bridge.services import build_services, open_database
 from kiosk.ticket_printer import PrintedTicket
@@ -37,7 +36,10 @@ def client(make_client, settings):
 @pytest.fixture
 def desk_tokens(settings, client) -> dict[str, dict]:
     db = client.app.state.services.db
-    return {desk: auth(create_token(db, role="desk", name=f"officer {desk}", desk=desk)[0]) for desk in ("Q1", "Q2")}
+    return {
+        desk: auth(create_token(db, role="desk", name=f"officer {desk}", desk=desk, ward_id=1)[0])
+        for desk in ("Q1", "Q2")
+    }
 
 
 def test_cli_creates_a_desk_token_for_a_known_desk_only(settings, monkeypatch, capsys):
@@ -117,8 +119,8 @@ def test_two_officers_calling_at_once_never_get_the_same_ticket(settings, knowle
     try:
         desk = services.desks().get("Q1")
         for _ in range(40):
-            services.tickets.issue(desk=desk)
-        counter = DeskCounter(db=services.db, tickets=services.tickets, desks=services.desks)
+            services.tickets.issue(ward_id=services.wards.default.id, desk=desk)
+        counter = services.counter(services.wards.default.id)
         got: list[list[str]] = [[], []]
         start = threading.Barrier(2)
 

@@ -118,7 +118,7 @@ def test_concurrent_issuing_gives_unique_consecutive_numbers(settings, client):
     desk = services.desks().get("Q3")
 
     def issue_many(_worker: int) -> list[str]:
-        return [services.tickets.issue(desk=desk)["number"] for _ in range(10)]
+        return [services.tickets.issue(ward_id=services.wards.default.id, desk=desk)["number"] for _ in range(10)]
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         numbers = [n for batch in pool.map(issue_many, range(6)) for n in batch]

@@ -141,6 +141,7 @@ class HttpDossierSource:
             received_at=_parse_date(data.get("received_at")),
             due_at=_parse_date(data.get("due_at")),
             pickup_desk_id=data.get("pickup_desk_id"),
+            ward=str(data["ward"]) if data.get("ward") else None,
         )
 
     def close(self) -> None:

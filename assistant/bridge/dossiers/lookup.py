@@ -34,7 +34,7 @@ class DossierLookup:
         source: DossierSource,
         lockout: LookupLockout,
         statuses: dict[int, DossierStatus],
-        desks: Callable[[], DeskDirectory],
+        desks: Callable[[str | None], DeskDirectory],
         procedure_name: Callable[[str], str | None] = lambda code: None,
     ):
         self.source, self.lockout, self._statuses, self._desks = source, lockout, statuses, desks
@@ -94,7 +94,7 @@ class DossierLookup:
 
     def _answer(self, record) -> dict:
         status = self._statuses.get(record.status_code)
-        desks = self._desks()
+        desks = self._desks(record.ward)
         desk = desks.get(record.pickup_desk_id) if record.pickup_desk_id else None
         desk = desk or desks.general_desk
         answer = {

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from assistant.bridge.db import Database
 from assistant.bridge.dossiers.codes import digits_match, hash_last4
-from assistant.bridge.models import Dossier
+from assistant.bridge.models import Dossier, Ward
 
 
 class SourceUnavailable(RuntimeError):
@@ -28,6 +28,8 @@ class DossierRecord:
     received_at: date | None
     due_at: date | None
     pickup_desk_id: str | None
+    ward: str | None = None
+    """Code of the ward whose desk hands the result over (None or a code no ward file has: the default ward)."""
     stale: bool = False
     """True when served from the cache because the live source was unavailable."""
 
@@ -51,7 +53,10 @@ class LocalDossierSource:
 
     def find(self, code: str, id_last4: str) -> DossierRecord | None:
         with self._db.read() as session:
-            row = session.execute(select(Dossier).where(Dossier.code == code)).scalar_one_or_none()
+            found = session.execute(
+                select(Dossier, Ward.code).outerjoin(Ward, Ward.id == Dossier.ward_id).where(Dossier.code == code)
+            ).one_or_none()
+        row, ward = found if found is not None else (None, None)
         if row is None:
             # Same work as a wrong-digit attempt, so timing does not tell whether the code exists.
             digits_match(id_last4, salt=_DUMMY_SALT, stored_hash=self._dummy_hash[::-1], pepper=self._pepper)
@@ -66,4 +71,5 @@ class LocalDossierSource:
             received_at=row.received_at,
             due_at=row.due_at,
             pickup_desk_id=row.pickup_desk_id,
+            ward=ward,
         )

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from assistant.bridge.clients import address_key
+from assistant.bridge.clients import WARD_METADATA_KEY, address_key
+from assistant.bridge.desks import WARD_CODE
 from assistant.bridge.guards import rate_limited
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.web.dialogue import RasaRestClient
@@ -27,6 +28,12 @@ class ChatRequest(BaseModel):
     message: str = Field(
         max_length=MAX_BODY_MESSAGE_CHARS,
         description="The citizen's text; over 2,000 characters gets a polite 'please shorten'.",
+    )
+    ward: str | None = Field(
+        default=None,
+        max_length=40,
+        pattern=WARD_CODE,
+        description="The widget's ward code; the default ward if absent.",
     )
 
 
@@ -67,12 +74,24 @@ def _secret(request: Request) -> str:
     return str(getattr(settings, "dossier_pepper", "") or "")
 
 
+def _channel(request: Request, code: str | None) -> dict[str, Any] | None:
+    """The message metadata naming the chat's ward (404 `unknown_ward` for a code no ward file has); None for a
+    relay mounted without the bridge's services."""
+    services = getattr(request.app.state, "services", None)
+    if services is None:
+        return None
+    ward = services.wards.get(code)
+    return {WARD_METADATA_KEY: ward.code, "ward_id": ward.id}
+
+
 ChatRelayDep = Annotated[ChatRelay, Depends(get_chat_relay)]
 
 
 @router.post("/chat", response_model=ChatResponse, dependencies=[rate_limited("chat")])
 async def chat(body: ChatRequest, relay: ChatRelayDep, request: Request) -> Any:
-    """Relay one message: 200 with displayable messages (`degraded` when Rasa could not answer).
+    """Relay one message: 200 with displayable messages (`degraded` when Rasa could not answer). The ward (`ward`,
+    checked against the wards: 404 `unknown_ward`) goes to the actions as message metadata, so a ticket asked for
+    in this chat is that ward's.
 
     A message holding HTML tags is refused with 422 `{"error": "html_not_allowed", "message"}`; the widget
     shows that message as the assistant's polite answer.
@@ -80,7 +99,12 @@ async def chat(body: ChatRequest, relay: ChatRelayDep, request: Request) -> Any:
     # The citizen's real address (as a key) goes to the actions, so a dossier lookup made in this chat shares
     # the lockout of this address — not of the action server, and not of a sender id the caller chose.
     host = request.client.host if request.client else "unknown"
-    reply = await relay.reply(body.sender, body.message, client=address_key(host, secret=_secret(request)))
+    reply = await relay.reply(
+        body.sender,
+        body.message,
+        client=address_key(host, secret=_secret(request)),
+        channel=_channel(request, body.ward),
+    )
     if reply.refused:
         return JSONResponse({"error": reply.refused, "message": reply.messages[0].text}, status_code=422)
     return reply.to_json()

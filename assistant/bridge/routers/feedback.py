@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.bridge.complaints import Category, add_complaint
 from assistant.bridge.deps import ServicesDep
+from assistant.bridge.desks import WARD_CODE
 from assistant.bridge.guards import rate_limited
 from assistant.bridge.questions import add_feedback
 
@@ -22,6 +23,7 @@ class FeedbackRequest(BaseModel):
     conversation_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
     rating: int = Field(ge=1, le=5)
     comment: str = Field(default="", max_length=2000)
+    ward: str | None = Field(default=None, max_length=40, pattern=WARD_CODE, description="Ward code; default ward")
 
     @field_validator("comment")
     @classmethod
@@ -33,8 +35,9 @@ class FeedbackRequest(BaseModel):
 
 @router.post("/feedback", status_code=201, dependencies=[rate_limited("feedback")])
 def feedback(body: FeedbackRequest, services: ServicesDep) -> dict:
+    ward = services.wards.get(body.ward)
     feedback_id = add_feedback(
-        services.db, conversation_id=body.conversation_id, rating=body.rating, comment=body.comment
+        services.db, ward_id=ward.id, conversation_id=body.conversation_id, rating=body.rating, comment=body.comment
     )
     return {"id": feedback_id, "message": "Cảm ơn ông/bà đã góp ý! / Thank you for your feedback!"}
 
@@ -44,13 +47,15 @@ class ComplaintRequest(BaseModel):
     conversation_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
     category: Category
     desk: str | None = Field(default=None, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")
+    ward: str | None = Field(default=None, max_length=40, pattern=WARD_CODE, description="Ward code; default ward")
 
 
 @router.post("/complaints", status_code=201)
 def complaint(body: ComplaintRequest, services: ServicesDep) -> dict:
     """A complaint's category (and the desk, if the citizen named one that exists) for staff reports."""
-    desk = body.desk if body.desk and services.desks().get(body.desk) is not None else None
+    ward = services.wards.get(body.ward)
+    desk = body.desk if body.desk and services.wards.directory(ward.id).get(body.desk) is not None else None
     complaint_id = add_complaint(
-        services.db, conversation_id=body.conversation_id, category=body.category, desk_id=desk
+        services.db, ward_id=ward.id, conversation_id=body.conversation_id, category=body.category, desk_id=desk
     )
     return {"id": complaint_id, "message": "Đã ghi nhận phản ánh. / Your complaint has been recorded."}

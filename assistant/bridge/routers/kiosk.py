@@ -9,11 +9,14 @@ import logging
 import re
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 
 from assistant.bridge import kiosk_senders
+from assistant.bridge.auth import KIOSK_ROLE, identify
+from assistant.bridge.clients import KIOSK_METADATA_KEY, WARD_METADATA_KEY
 from assistant.bridge.errors import error_response
 from assistant.bridge.headers import origin_allowed
 from assistant.bridge.routers.chat import build_chat_relay
@@ -40,6 +43,7 @@ INTERNAL_ERROR = (
 )
 PROTOCOL_ERROR = "Kiosk nhận được tin nhắn không hợp lệ. / The kiosk received an invalid message."
 ORIGIN_REFUSED = "Trang này không được phép kết nối tới kiosk. / This page may not connect to the kiosk."
+DEVICE_REFUSED = "Mã thiết bị kiosk không hợp lệ hoặc đã bị thu hồi. / This kiosk's device token is unknown or revoked."
 PAGE_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
@@ -110,11 +114,19 @@ class RelayDialogue:
 
     The kiosk session runs in worker threads; each turn is run on the app's event loop and awaited there."""
 
-    def __init__(self, relay: ChatRelay, loop: asyncio.AbstractEventLoop, timeout_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        relay: ChatRelay,
+        loop: asyncio.AbstractEventLoop,
+        timeout_s: float = 30.0,
+        channel: dict[str, Any] | None = None,
+    ) -> None:
         self.relay, self.loop, self.timeout_s = relay, loop, timeout_s
+        self.channel = channel
+        """The kiosk's ward and id, sent to the actions as message metadata with every turn."""
 
     def send(self, sender: str, message: str) -> DialogueReply:
-        future = asyncio.run_coroutine_threadsafe(self.relay.reply(sender, message), self.loop)
+        future = asyncio.run_coroutine_threadsafe(self.relay.reply(sender, message, channel=self.channel), self.loop)
         try:
             reply = future.result(self.timeout_s)
         except concurrent.futures.TimeoutError as exc:
@@ -125,14 +137,35 @@ class RelayDialogue:
         return DialogueReply(messages=list(reply.messages), degraded=reply.degraded)
 
 
-def _dialogue(app, engines: KioskEngines, loop: asyncio.AbstractEventLoop):
+def _dialogue(app, engines: KioskEngines, loop: asyncio.AbstractEventLoop, channel: dict[str, Any] | None):
     """An injected client, else HTTP to KIOSK_BRIDGE_URL (a bridge elsewhere), else this bridge's relay."""
     if engines.has_dialogue or engines.settings.bridge_url:
         return engines.dialogue()
     relay = getattr(app.state, "chat_relay", None)
     if relay is None:
         relay = app.state.chat_relay = build_chat_relay(app.state.settings)
-    return RelayDialogue(relay, loop)
+    return RelayDialogue(relay, loop, channel=channel)
+
+
+class UnknownDevice(Exception):
+    """The socket named a device token that is not a valid kiosk token."""
+
+
+def _device_channel(websocket: WebSocket) -> dict[str, Any] | None:
+    """The kiosk's channel: with `?device=<kiosk token>` its ward and id (`token create --role kiosk`), without one
+    the default ward (a one-ward `make run` needs no token); None for an app without the bridge's services."""
+    services = getattr(websocket.app.state, "services", None)
+    if services is None:
+        return None
+    token = websocket.query_params.get("device") or ""
+    if not token:
+        ward = services.wards.default
+        return {WARD_METADATA_KEY: ward.code, "ward_id": ward.id}
+    identity = identify(services.db, token)
+    if identity is None or identity.role != KIOSK_ROLE or identity.ward_id is None:
+        raise UnknownDevice
+    ward = services.wards.by_id(identity.ward_id)
+    return {WARD_METADATA_KEY: ward.code, "ward_id": ward.id, KIOSK_METADATA_KEY: identity.name}
 
 
 def _build_session(engines: KioskEngines, dialogue) -> BrowserKioskSession:
@@ -154,11 +187,16 @@ async def _refuse_foreign_origin(websocket: WebSocket) -> bool:
     if origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"), allowed):
         return False
     log.warning("kiosk socket refused: origin not allowed")
+    await _deny(websocket, 403, "origin_not_allowed", ORIGIN_REFUSED)
+    return True
+
+
+async def _deny(websocket: WebSocket, status: int, code: str, message: str) -> None:
+    """Refuse the handshake with an HTTP answer in the error envelope."""
     try:
-        await websocket.send_denial_response(error_response(403, "origin_not_allowed", ORIGIN_REFUSED))
+        await websocket.send_denial_response(error_response(status, code, message))
     except RuntimeError:  # the server cannot send an HTTP answer to a handshake: close instead
         await websocket.close(code=1008)
-    return True
 
 
 def _sender_secret(app) -> str:
@@ -177,14 +215,22 @@ async def kiosk_socket(websocket: WebSocket) -> None:
     """Messages: JSON {"type": "start"|"stop"|"text"|"choose"|"greet"|"reset"} and binary 16 kHz s16le frames.
     Browser pages of other origins than this server (or BRIDGE_WEBSOCKET_ORIGINS) are refused with 403.
     "ready" (and "reset") carry `session`, the signed conversation id: a page reconnecting with
-    `?resume=<session>` continues that conversation; anything else starts a new one.
+    `?resume=<session>` continues that conversation; anything else starts a new one. `?device=<kiosk token>` names
+    the kiosk and its ward (an unknown or revoked token: 403 `unknown_device` at the handshake); without one the
+    kiosk is the default ward's. Both go to the actions with every turn as message metadata.
     Every bad message is answered with {"type": "error", "code", "message"}; nothing ends the socket but the
     browser (a disconnect at any point, even before "ready", ends the session quietly)."""
     if await _refuse_foreign_origin(websocket):
         return
     try:
+        channel = await asyncio.to_thread(_device_channel, websocket)
+    except UnknownDevice:
+        log.warning("kiosk socket refused: unknown device token")
+        await _deny(websocket, 403, "unknown_device", DEVICE_REFUSED)
+        return
+    try:
         await websocket.accept()
-        session = await _open_session(websocket)
+        session = await _open_session(websocket, channel)
         if session is not None:
             secret = _sender_secret(websocket.app)
             resumed = kiosk_senders.resumed_sender(websocket.query_params.get("resume"), secret=secret)
@@ -204,10 +250,10 @@ async def kiosk_socket(websocket: WebSocket) -> None:
         pass
 
 
-async def _open_session(websocket: WebSocket) -> BrowserKioskSession | None:
+async def _open_session(websocket: WebSocket, channel: dict[str, Any] | None) -> BrowserKioskSession | None:
     try:
         engines = _engines(websocket.app)
-        dialogue = _dialogue(websocket.app, engines, asyncio.get_running_loop())
+        dialogue = _dialogue(websocket.app, engines, asyncio.get_running_loop(), channel)
         return await asyncio.to_thread(_build_session, engines, dialogue)
     except SpeechSynthesisError as exc:
         log.error("kiosk voice unavailable: %s", exc)

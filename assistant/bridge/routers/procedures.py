@@ -8,7 +8,7 @@ import logging
 
 from fastapi import APIRouter, Query
 
-from assistant.bridge.deps import ServicesDep
+from assistant.bridge.deps import ServicesDep, WardDep
 from assistant.bridge.errors import ApiError
 from assistant.bridge.guards import capped_query, rate_limited
 from assistant.bridge.questions import MAX_LOGGED_CHARS
@@ -20,9 +20,14 @@ log = logging.getLogger(__name__)
 
 @router.get("/search", dependencies=[rate_limited("search")])
 def search(
-    services: ServicesDep, q: str = Query(max_length=2000), k: int = Query(3, ge=1, le=20), all_levels: bool = False
+    services: ServicesDep,
+    ward: WardDep,
+    q: str = Query(max_length=2000),
+    k: int = Query(3, ge=1, le=20),
+    all_levels: bool = False,
 ) -> dict:
-    """Same JSON as `python -m knowledge_base search --json`; the question's keyword form is logged for reports.
+    """Same JSON as `python -m knowledge_base search --json`; the question's keyword form is logged for reports
+    under the ward asking (`?ward=`; one province-wide index answers every ward).
     Queries longer than `search_max_chars` (300) are searched cut at a word boundary; 429 past the per-client limit."""
     q = capped_query(q, services.settings.search_max_chars)
     if services.searcher is None:
@@ -39,7 +44,7 @@ def search(
         top = data["results"][0]["code"] if data["results"] else None
         form = keywords(q[:MAX_LOGGED_CHARS])
         log.info("search %s top=%s keywords=%r", data["confidence"], top, form)
-        services.questions.record(query=q, confidence=data["confidence"], top_code=top, form=form)
+        services.questions.record(query=q, confidence=data["confidence"], top_code=top, form=form, ward_id=ward.id)
     return data
 
 

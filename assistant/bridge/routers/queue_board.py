@@ -14,10 +14,11 @@ from fastapi import APIRouter, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response, StreamingResponse
 
-from assistant.bridge.deps import ServicesDep
+from assistant.bridge.deps import ServicesDep, WardDep
 from assistant.bridge.errors import ApiError
 from assistant.bridge.queue_desk import PRIORITY_LABELS, DeskCounter
 from assistant.bridge.queue_speech import Announcer, kiosk_engine
+from assistant.bridge.wards import Ward
 from assistant.bridge.web.pages import STATIC_DIR
 from kiosk.ticket_printer import PrintedTicket, PrinterError, TicketPrinter, build_printer
 from kiosk.tts import SpeechSynthesisError
@@ -47,8 +48,9 @@ def _page(name: str) -> FileResponse:
     return FileResponse(STATIC_DIR / name, media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
 
 
-def _counter(services) -> DeskCounter:
-    return DeskCounter(db=services.db, tickets=services.tickets, desks=services.desks)
+def _counter(services, ward: Ward | None = None) -> DeskCounter:
+    """The desk operations of the board's ward (`?ward=`; the default ward when absent)."""
+    return services.counter((ward or services.wards.default).id)
 
 
 @router.get("/desk", include_in_schema=False)
@@ -70,14 +72,15 @@ def ticket_page(public_id: PublicId) -> FileResponse:
 
 
 @router.get("/api/board/state")
-def board_state(services: ServicesDep) -> dict:
-    return _counter(services).board()
+def board_state(services: ServicesDep, ward: WardDep) -> dict:
+    """The ward's board (`?ward=`; the default ward when absent)."""
+    return _counter(services, ward).board()
 
 
 @router.get("/api/board/events", include_in_schema=False)  # an endless stream: not for API clients or fuzzing
-async def board_events(request: Request, services: ServicesDep) -> StreamingResponse:
-    """Server-sent events: `board` with the whole board state at connection and after every call or recall."""
-    counter = _counter(services)
+async def board_events(request: Request, services: ServicesDep, ward: WardDep) -> StreamingResponse:
+    """Server-sent events: `board` with the ward's whole board state at connection and after every call or recall."""
+    counter = _counter(services, ward)
 
     async def stream():
         yield "retry: 250\n\n"  # reconnect fast: a call must reach the board within 1 s
@@ -104,9 +107,9 @@ def announcer(request: Request) -> Announcer:
 
 
 @router.get("/api/board/announcement/{call_id}.wav")
-def announcement(call_id: CallId, request: Request, services: ServicesDep) -> Response:
+def announcement(call_id: CallId, request: Request, services: ServicesDep, ward: WardDep) -> Response:
     """ "Mời số A031 đến Quầy 1" in the Vietnamese voice, as WAV; 503 when speech output does not work here."""
-    number, desk = _counter(services).call_announcement(call_id)
+    number, desk = _counter(services, ward).call_announcement(call_id)
     try:
         audio = announcer(request).wav(call_id, number, desk)
     except SpeechSynthesisError as exc:
@@ -150,7 +153,7 @@ def print_ticket(public_id: PublicId, request: Request, services: ServicesDep) -
     base = (getattr(request.app.state, "ticket_public_url", None) or str(request.base_url)).rstrip("/")
     issued = datetime.fromisoformat(ticket["issued_at"]).astimezone(ZoneInfo(services.settings.timezone))
     label = PRIORITY_LABELS.get(ticket["priority"], ("", ""))[0] if ticket["priority"] != "none" else None
-    ward = services.desks().config.ward.name
+    ward = services.wards.directory(ticket["ward_id"]).config.ward.name
     try:
         device.print_ticket(
             PrintedTicket(

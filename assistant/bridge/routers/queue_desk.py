@@ -15,22 +15,24 @@ router = APIRouter(prefix="/api/desk", tags=["desk"])
 DeskOfficerDep = Annotated[StaffIdentity, Depends(require_role("desk"))]
 
 
-def counter(services: ServicesDep) -> DeskCounter:
-    return DeskCounter(db=services.db, tickets=services.tickets, desks=services.desks)
+def counter(officer: DeskOfficerDep, services: ServicesDep) -> DeskCounter:
+    """The officer's ward's desk operations (a desk token always names its ward)."""
+    return services.counter(officer.ward_id if officer.ward_id is not None else services.wards.default.id)
 
 
 CounterDep = Annotated[DeskCounter, Depends(counter)]
 
 
 @router.get("/me")
-def me(officer: DeskOfficerDep, services: ServicesDep) -> dict:
-    """Who is logged in and at which desk."""
-    desk = services.desks().get(officer.desk_id or "")
+def me(officer: DeskOfficerDep, desks: CounterDep, services: ServicesDep) -> dict:
+    """Who is logged in and at which desk of which ward."""
+    desk = services.wards.directory(desks.ward_id).get(officer.desk_id or "")
     return {
         "name": officer.name,
         "desk_id": officer.desk_id,
         "desk_label": desk_label(desk) if desk else officer.desk_id,
         "desk_name": desk.name if desk else None,
+        "ward": services.wards.by_id(desks.ward_id).to_json(),
     }
 
 

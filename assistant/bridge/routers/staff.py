@@ -13,7 +13,15 @@ from pydantic import WithJsonSchema
 from assistant.bridge import audit
 from assistant.bridge.cards import CardRejected
 from assistant.bridge.complaints import complaint_summary
-from assistant.bridge.deps import AdminDep, EditorDep, ServicesDep, ViewerDep
+from assistant.bridge.deps import (
+    EditorDep,
+    ProvinceAdminDep,
+    ProvinceEditorDep,
+    ServicesDep,
+    StaffWardDep,
+    StaffWardOrAllDep,
+    ViewerDep,
+)
 from assistant.bridge.desks import WardConfigError, validate_ward_config
 from assistant.bridge.errors import ApiError
 from assistant.bridge.importer import ImportFileError, import_procedures
@@ -30,8 +38,10 @@ def _invalid(exc: Exception) -> ApiError:
 
 
 @router.get("/me")
-def me(staff: ViewerDep) -> dict:
-    return {"name": staff.name, "role": staff.role}
+def me(staff: ViewerDep, services: ServicesDep) -> dict:
+    """Who holds this token: name, role and ward (None: province-wide)."""
+    ward = services.wards.by_id(staff.ward_id).to_json() if staff.ward_id is not None else None
+    return {"name": staff.name, "role": staff.role, "ward": ward}
 
 
 ProcedureBody = Annotated[dict[str, Any], WithJsonSchema({"$ref": "#/components/schemas/Procedure"}), Body()]
@@ -41,7 +51,7 @@ schema into the document's components."""
 
 
 @router.post("/procedures", response_model=Procedure, responses={201: {"description": "Created", "model": Procedure}})
-def upsert_procedure(services: ServicesDep, staff: EditorDep, record: ProcedureBody) -> JSONResponse:
+def upsert_procedure(services: ServicesDep, staff: ProvinceEditorDep, record: ProcedureBody) -> JSONResponse:
     """Create or replace a whole procedure by code (201 created / 200 replaced); searchable on return."""
     try:
         procedure, created = services.knowledge.upsert_procedure(record, actor=staff.actor)
@@ -51,7 +61,7 @@ def upsert_procedure(services: ServicesDep, staff: EditorDep, record: ProcedureB
 
 
 @router.delete("/procedures/{code}")
-def delete_procedure(code: str, services: ServicesDep, staff: EditorDep) -> dict:
+def delete_procedure(code: str, services: ServicesDep, staff: ProvinceEditorDep) -> dict:
     try:
         services.knowledge.delete_procedure(code, actor=staff.actor)
     except NotFound:
@@ -67,7 +77,7 @@ def list_aliases(services: ServicesDep, _staff: ViewerDep) -> dict:
 @router.post("/aliases")
 def upsert_alias(
     services: ServicesDep,
-    staff: EditorDep,
+    staff: ProvinceEditorDep,
     entry: dict[str, Any] = Body(...),
     mode: Literal["merge", "create", "replace"] = Query("merge"),
 ) -> JSONResponse:
@@ -97,7 +107,7 @@ def upsert_alias(
 
 
 @router.delete("/aliases")
-def delete_alias(services: ServicesDep, staff: EditorDep, canonical: str = Query(max_length=300)) -> dict:
+def delete_alias(services: ServicesDep, staff: ProvinceEditorDep, canonical: str = Query(max_length=300)) -> dict:
     try:
         services.knowledge.delete_alias(canonical, actor=staff.actor)
     except NotFound:
@@ -123,7 +133,7 @@ def get_card(code: CardCode, services: ServicesDep, _staff: ViewerDep) -> dict:
 
 @router.put("/cards/{code}")
 def save_card(
-    code: CardCode, services: ServicesDep, staff: EditorDep, card: dict[str, Any] = Body(...)
+    code: CardCode, services: ServicesDep, staff: ProvinceEditorDep, card: dict[str, Any] = Body(...)
 ) -> JSONResponse:
     """Validate (model + record check), write to the card file atomically, audit; live for answers on return."""
     if services.knowledge.get(code) is None:
@@ -141,46 +151,55 @@ def save_card(
 
 
 @router.get("/desks")
-def get_desk_config(services: ServicesDep, _staff: ViewerDep) -> dict:
+def get_desk_config(services: ServicesDep, _staff: ViewerDep, ward: StaffWardDep) -> dict:
     """The whole ward config document as staff edit it (including prefixes and the general desk)."""
-    return {"source": services.desks.source, "config": services.desks().config.model_dump()}
+    holder = services.wards.desks(ward.id)
+    return {"source": holder.source, "ward_code": ward.code, "config": holder().config.model_dump()}
 
 
 @router.post("/desks")
-def replace_desk_config(services: ServicesDep, staff: EditorDep, document: dict[str, Any] = Body(...)) -> dict:
+def replace_desk_config(
+    services: ServicesDep, staff: EditorDep, ward: StaffWardDep, document: dict[str, Any] = Body(...)
+) -> dict:
     """Replace the ward config as a whole document (validated); used at once by routing and tickets."""
     try:
         config = validate_ward_config(document, source="ward config")
     except WardConfigError as exc:
         raise ApiError(422, "invalid_ward_config", str(exc)) from None
-    services.desks.replace(services.db, config, actor=staff.actor)
-    return services.desks().to_json()
+    holder = services.wards.desks(ward.id)
+    holder.replace(services.db, config, actor=staff.actor)
+    return holder().to_json()
 
 
 @router.delete("/desks")
-def reset_desk_config(services: ServicesDep, staff: EditorDep) -> dict:
-    """Drop the staff-saved desk map and go back to the ward config file."""
+def reset_desk_config(services: ServicesDep, staff: EditorDep, ward: StaffWardDep) -> dict:
+    """Drop the staff-saved desk map and go back to the ward's config file."""
+    holder = services.wards.desks(ward.id)
     try:
-        services.desks.reset_to_file(services.db, services.settings.ward_config_path, actor=staff.actor)
+        holder.reset_to_file(services.db, actor=staff.actor)
     except WardConfigError as exc:
         raise ApiError(409, "invalid_ward_config", str(exc)) from None
-    return services.desks().to_json()
+    return holder().to_json()
 
 
 @router.get("/audit")
 def audit_log(
     services: ServicesDep,
     _staff: ViewerDep,
+    ward: StaffWardOrAllDep,
     limit: int = Query(100, ge=1, le=1000),
     target: str | None = Query(None, max_length=200),
     before_id: int | None = Query(None, ge=1, le=2**31 - 1),
 ) -> dict:
-    """Who changed what and when, with before/after records; newest first."""
+    """Who changed what and when, with before/after records; newest first. `?ward=`: that ward's entries only."""
+    ward_id = ward.id if ward else None
     with services.db.read() as session:
-        return {"entries": audit.list_changes(session, limit=limit, target=target, before_id=before_id)}
+        return {
+            "entries": audit.list_changes(session, limit=limit, target=target, before_id=before_id, ward_id=ward_id)
+        }
 
 
-def _report(services, limit: int, since: date | None, until: date | None) -> dict:
+def _report(services, limit: int, since: date | None, until: date | None, ward_id: int | None) -> dict:
     if since and until and since > until:
         raise ApiError(422, "invalid_period", "Ngày bắt đầu sau ngày kết thúc. / 'since' is after 'until'.")
     services.questions.flush()
@@ -191,6 +210,7 @@ def _report(services, limit: int, since: date | None, until: date | None) -> dic
         since=since,
         until=until,
         tz=ZoneInfo(services.settings.timezone),
+        ward_id=ward_id,
     )
 
 
@@ -198,14 +218,16 @@ def _report(services, limit: int, since: date | None, until: date | None) -> dic
 def reports(
     services: ServicesDep,
     _staff: ViewerDep,
+    ward: StaffWardOrAllDep,
     limit: int = Query(20, ge=1, le=200),
     since: date | None = Query(None),
     until: date | None = Query(None),
 ) -> dict:
     """Most-asked procedures, unanswered (no_match) questions without junk, feedback, complaints by category;
-    whole days since..until (complaints: all time)."""
-    report = _report(services, limit, since, until)
-    report["complaints"] = complaint_summary(services.db)
+    whole days since..until (complaints: all time). `?ward=`: that ward's only (else every ward)."""
+    ward_id = ward.id if ward else None
+    report = _report(services, limit, since, until, ward_id)
+    report["complaints"] = complaint_summary(services.db, ward_id=ward_id)
     return report
 
 
@@ -213,12 +235,13 @@ def reports(
 def reports_csv(
     services: ServicesDep,
     _staff: ViewerDep,
+    ward: StaffWardOrAllDep,
     limit: int = Query(200, ge=1, le=1000),
     since: date | None = Query(None),
     until: date | None = Query(None),
 ) -> Response:
-    """The most-asked and unanswered tables as CSV (opens in Excel)."""
-    report = _report(services, limit, since, until)
+    """The most-asked and unanswered tables as CSV (opens in Excel); `?ward=` as for the report."""
+    report = _report(services, limit, since, until, ward.id if ward else None)
     name = f"bao-cao_{since or 'dau'}_{until or 'nay'}.csv"
     return Response(
         report_csv(report),
@@ -228,7 +251,7 @@ def reports_csv(
 
 
 @router.post("/import")
-def import_file(services: ServicesDep, staff: AdminDep, file: UploadFile = File(...)) -> dict:
+def import_file(services: ServicesDep, staff: ProvinceAdminDep, file: UploadFile = File(...)) -> dict:
     """Re-import procedures from national/normalised JSONL, CSV or Excel (.xlsx); changed ones are audited.
 
     The upload is spooled to a temporary file while it streams in (only an admin token may send more than the

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from assistant.bridge import audit
 from assistant.bridge.db import utcnow
-from assistant.bridge.deps import EditorDep, ServicesDep
+from assistant.bridge.deps import EditorDep, ServicesDep, scoped_ward
+from assistant.bridge.desks import WARD_CODE
 from assistant.bridge.dossiers.codes import (
     EXAMPLE_CODE,
     digits_match,
@@ -36,6 +37,9 @@ class DossierIn(BaseModel):
     received_at: date | None = None
     due_at: date | None = None
     pickup_desk_id: str | None = Field(default=None, max_length=16)
+    ward: str | None = Field(
+        default=None, max_length=40, pattern=WARD_CODE, description="The pickup desk's ward (a ward token: its own)."
+    )
 
 
 def _public(row: Dossier) -> dict:
@@ -47,6 +51,7 @@ def _public(row: Dossier) -> dict:
         "received_at": row.received_at.isoformat() if row.received_at else None,
         "due_at": row.due_at.isoformat() if row.due_at else None,
         "pickup_desk_id": row.pickup_desk_id,
+        "ward_id": row.ward_id,
     }
 
 
@@ -78,7 +83,8 @@ def upsert_dossier(body: DossierIn, services: ServicesDep, staff: EditorDep) -> 
     procedure = services.knowledge.get(body.procedure_code)
     if procedure is None:
         raise ApiError(422, "unknown_procedure", "Không có thủ tục với mã này. / No procedure has this code.")
-    if body.pickup_desk_id and services.desks().get(body.pickup_desk_id) is None:
+    ward = scoped_ward(services, staff, body.ward) or services.wards.default
+    if body.pickup_desk_id and services.wards.directory(ward.id).get(body.pickup_desk_id) is None:
         raise ApiError(422, "unknown_desk", "Không có quầy này. / No such desk.")
     with services.db.write() as session:
         row = session.execute(select(Dossier).where(Dossier.code == code)).scalar_one_or_none()
@@ -105,11 +111,12 @@ def upsert_dossier(body: DossierIn, services: ServicesDep, staff: EditorDep) -> 
                 body.id_last4.strip(), salt=row.id_last4_salt, pepper=services.settings.dossier_pepper
             )
         row.procedure_code, row.procedure_name, row.status_code = procedure.code, procedure.name, body.status_code
-        row.received_at, row.due_at, row.pickup_desk_id, row.updated_at = (
+        row.received_at, row.due_at, row.pickup_desk_id, row.updated_at, row.ward_id = (
             body.received_at,
             body.due_at,
             body.pickup_desk_id,
             utcnow(),
+            ward.id,
         )
         session.flush()
         after = _public(row)
@@ -121,6 +128,7 @@ def upsert_dossier(body: DossierIn, services: ServicesDep, staff: EditorDep) -> 
             target=code,
             before=audit_before,
             after=audit_after,
+            ward_id=ward.id,
         )
     return JSONResponse(after, status_code=201 if before is None else 200)
 

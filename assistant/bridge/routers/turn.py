@@ -10,7 +10,7 @@ import logging
 
 from fastapi import APIRouter, Query
 
-from assistant.bridge.deps import ServicesDep
+from assistant.bridge.deps import ServicesDep, WardDep
 from assistant.bridge.errors import ApiError
 from assistant.bridge.redaction import redact
 from knowledge_base.turn import search_turn
@@ -23,6 +23,7 @@ _CONFIDENCE = {"procedure": "confident", "not_at_ward": "confident", "clarify": 
 @router.get("/turn")
 def turn(
     services: ServicesDep,
+    ward: WardDep,
     text: str = Query(max_length=2000),
     current: str | None = Query(None, max_length=32),
     options: list[str] = Query(default=[], max_length=3),
@@ -53,7 +54,7 @@ def turn(
     if not data["follow_up"] and data["kind"] in _CONFIDENCE:
         top = data["code"] or (data["choices"][0]["code"] if data["choices"] else None)
         log.info("turn %s top=%s q=%r", data["kind"], top, redact(text[:200]))
-        services.questions.record(query=text, confidence=_CONFIDENCE[data["kind"]], top_code=top)
+        services.questions.record(query=text, confidence=_CONFIDENCE[data["kind"]], top_code=top, ward_id=ward.id)
     return _english_choices(services, data) if language == "en" else data
 
 

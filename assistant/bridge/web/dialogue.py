@@ -84,7 +84,7 @@ def parse_chat_json(body: Any) -> tuple[list[BotMessage], bool]:
 class DialogueClient(Protocol):
     """Sends one citizen message to the dialogue engine and returns its replies."""
 
-    async def send(self, sender: str, message: str, metadata: dict[str, str] | None = None) -> list[BotMessage]:
+    async def send(self, sender: str, message: str, metadata: dict[str, Any] | None = None) -> list[BotMessage]:
         """Raise DialogueUnavailable when the engine is down, slow or returns garbage.
 
         `metadata` travels with the message to the actions (the citizen's client key, assistant.bridge.clients)."""

@@ -6,7 +6,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -76,8 +76,11 @@ class ChatRelay:
         self.replies = replies or ChatReplies.load()
         self.max_message_chars = max_message_chars
 
-    async def reply(self, sender: str, message: str, *, client: str | None = None) -> ChatReply:
-        """`client`: the citizen's client key (assistant.bridge.clients), passed on to the actions as metadata."""
+    async def reply(
+        self, sender: str, message: str, *, client: str | None = None, channel: dict[str, Any] | None = None
+    ) -> ChatReply:
+        """`client`: the citizen's client key (assistant.bridge.clients); `channel`: where the turn came from
+        (`{"ward": code, "ward_id": id, "kiosk_id": ...}`); both passed on to the actions as message metadata."""
         text = clean(message)
         if not text:
             return ChatReply([BotMessage(self.replies.empty_message)])
@@ -87,8 +90,9 @@ class ChatRelay:
             notice = self.replies.message_too_long.replace("{max_chars}", str(self.max_message_chars))
             return ChatReply([BotMessage(notice)])
         try:
-            if client:
-                messages = await self.client.send(sender, text, metadata={CLIENT_METADATA_KEY: client})
+            metadata = {**(channel or {}), **({CLIENT_METADATA_KEY: client} if client else {})}
+            if metadata:
+                messages = await self.client.send(sender, text, metadata=metadata)
             else:
                 messages = await self.client.send(sender, text)
         except DialogueUnavailable:

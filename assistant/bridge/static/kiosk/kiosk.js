@@ -7,6 +7,9 @@
 // Reconnecting: "ready" and "reset" carry `session`, the bridge's signed conversation id; the page keeps it in
 // sessionStorage and offers it back (`/ws/kiosk?resume=…`), so a dropped socket or a restarted bridge continues the
 // same conversation (a half-finished dossier lookup included). A new visitor ("reset") gets a new one.
+// Device: a kiosk of a province deployment is opened once as /kiosk?device=<its kiosk token>; the page keeps the
+// token in localStorage (and takes it out of the address bar) and names it on every connection, so the bridge knows
+// the kiosk and its ward. Without one the kiosk is the default ward's.
 (function () {
   "use strict";
   const RATE = 16000;
@@ -16,6 +19,19 @@
   // After this long without activity the screen is cleared and the next visitor starts a new conversation.
   const IDLE_MS = (Number(new URLSearchParams(location.search).get("idle")) || 90) * 1000;
   const SESSION_KEY = "letanso.kiosk.session";
+  const DEVICE_KEY = "letanso.kiosk.device";
+  const device = (() => {
+    const params = new URLSearchParams(location.search);
+    const given = params.get("device");
+    try {
+      if (given) {
+        localStorage.setItem(DEVICE_KEY, given);
+        params.delete("device");
+        history.replaceState(null, "", location.pathname + (params.toString() ? "?" + params : ""));
+      }
+      return localStorage.getItem(DEVICE_KEY) || "";
+    } catch (e) { return given || ""; }
+  })();
   const TEXT = {
     ready: "Sẵn sàng. Bấm nút xanh để nói. / Ready: press the green button and speak.",
     readyTyping: "Hãy gõ câu hỏi / Please type your question",
@@ -71,8 +87,11 @@
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     let resume = "";
     try { resume = sessionStorage.getItem(SESSION_KEY) || ""; } catch (e) { resume = ""; }
+    const query = new URLSearchParams();
+    if (resume) { query.set("resume", resume); }
+    if (device) { query.set("device", device); }
     socket = new WebSocket(scheme + "://" + location.host + "/ws/kiosk" +
-      (resume ? "?resume=" + encodeURIComponent(resume) : ""));
+      (query.toString() ? "?" + query : ""));
     socket.binaryType = "arraybuffer";
     socket.onmessage = (event) => { touch(); handle(JSON.parse(event.data)); };
     socket.onclose = () => {

@@ -1,12 +1,15 @@
 /* Hall display board: live board state over server-sent events (reconnects by itself, e.g. after a bridge restart,
    and reloads the state from the server); each new call is shown and spoken ("Mời số A031 đến Quầy 1"), the WAV
-   synthesised by the bridge and fetched here. */
+   synthesised by the bridge and fetched here. The board shows the ward named by its own address (/board?ward=<code>),
+   else the default ward. */
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
   let seen = null;          // newest call id already shown (null until the first state arrives)
   const queue = [];         // calls waiting to be spoken, oldest first
   let speaking = false;
+  const ward = new URLSearchParams(location.search).get("ward");
+  const wardQuery = ward ? "?ward=" + encodeURIComponent(ward) : "";
 
   function renderDesks(state) {
     const grid = $("desks");
@@ -42,7 +45,7 @@
     const tile = $("desk-" + call.desk_id);
     if (tile) { tile.classList.remove("flash"); void tile.offsetWidth; tile.classList.add("flash"); }
     try {
-      const response = await fetch(`/api/board/announcement/${call.call_id}.wav`);
+      const response = await fetch(`/api/board/announcement/${call.call_id}.wav${wardQuery}`);
       if (!response.ok) throw new Error("speech " + response.status);
       const blob = await response.blob();
       document.body.dataset.fetchedCall = String(call.call_id);
@@ -70,7 +73,7 @@
   }
 
   function connect() {
-    const events = new EventSource("/api/board/events");
+    const events = new EventSource("/api/board/events" + wardQuery);
     events.addEventListener("board", (event) => {
       $("connection").textContent = "";
       onState(JSON.parse(event.data));

@@ -1,8 +1,10 @@
 /* Citizen chat page (and the widget's frame, ?embed=1): sends turns to POST /api/chat and renders each reply's text
-   and its structured data (cards.js). All text goes in via textContent, never as HTML. */
+   and its structured data (cards.js). All text goes in via textContent, never as HTML. The page's ward is its
+   address's ?ward=<code> (the widget passes its data-ward), else the bridge's default ward. */
 (function () {
   "use strict";
 
+  var WARD = new URLSearchParams(window.location.search).get("ward") || "";
   var SENDER_KEY = "lts.chat.sender";
   var TRANSCRIPT_KEY = "lts.chat.transcript";
   var FEEDBACK_KEY = "lts.chat.feedbackGiven";
@@ -186,7 +188,7 @@
       first = first || item;
       if (data && data.kind) { kinds.push(data.kind); }
     }
-    postJson("/api/chat", { sender: senderId(), message: message })
+    postJson("/api/chat", withWard({ sender: senderId(), message: message }))
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (data) {
           if (!response.ok) {
@@ -214,7 +216,7 @@
   function offerRating() {
     if (store.getItem(FEEDBACK_KEY) || !window.LtsRating) { return; }
     window.LtsRating.offer(els.messages, function (rating) {
-      return postJson("/api/feedback", { conversation_id: senderId(), rating: rating, comment: "" });
+      return postJson("/api/feedback", withWard({ conversation_id: senderId(), rating: rating, comment: "" }));
     }, function (rating) { store.setItem(FEEDBACK_KEY, String(rating)); });
   }
 
@@ -263,8 +265,13 @@
     }, { once: true });
   }
 
+  function withWard(body) {
+    if (WARD) { body.ward = WARD; }
+    return body;
+  }
+
   function loadWardInfo() {
-    fetch("/api/desks").then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+    fetch("/api/desks" + (WARD ? "?ward=" + encodeURIComponent(WARD) : "")).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
       var ward = data && data.ward;
       if (!ward || typeof ward.name !== "string") { return; }
       document.getElementById("ward-name").textContent = ward.name;

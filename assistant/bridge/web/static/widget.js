@@ -5,7 +5,8 @@
    host page's CSS (fonts, text-transform, colours) cannot reach them; the chat itself is a frame on the bridge's
    origin, which keeps the conversation in its own storage across the pages of the host site.
    Options (attributes on the script tag): data-position="right|left", data-offset-x / data-offset-y (pixels from
-   the corner, e.g. to stay clear of the host's own corner buttons), data-label / data-label-en. */
+   the corner, e.g. to stay clear of the host's own corner buttons), data-label / data-label-en, data-ward (the ward's
+   code, e.g. "cua-nam": tickets, desks and reports are that ward's; the default ward when absent). */
 (function () {
   "use strict";
   if (window.__ltsChatWidget) { return; }
@@ -128,7 +129,8 @@
       remember(true);
       if (!frame.getAttribute("src")) {
         if (focus !== false) { frame.addEventListener("load", focusChat, { once: true }); }
-        frame.src = origin + "/?embed=1";
+        var ward = option("ward", "");
+        frame.src = origin + "/?embed=1" + (ward ? "&ward=" + encodeURIComponent(ward) : "");
       } else if (focus !== false) {
         focusChat();
       }
