@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 import yaml
 
-from benchmarks.stack import BASE_ENV, MODEL, RASA_PYTHON, ROOT
+from benchmarks.stack import BASE_ENV, MODEL, RASA_PYTHON, ROOT, rasa_command
 from tests.postgres_cluster import PostgresCluster
 from tests.redis_server import RedisServer
 from tests.servers import free_port
@@ -174,20 +174,7 @@ class Topology:
         for n, port in enumerate(ports["rasa"], 1):  # the slowest to load: first
             self._launch(
                 f"rasa{n}",
-                [
-                    str(RASA_PYTHON),
-                    "-m",
-                    "assistant.rasa_launcher",
-                    "run",
-                    "-i",
-                    "127.0.0.1",
-                    "-p",
-                    str(port),
-                    "--model",
-                    str(MODEL),
-                    "--credentials",
-                    str(ROOT / "assistant" / "credentials.yml"),
-                ],
+                rasa_command(port, MODEL),  # no endpoints file: LETANSO_TRACKER_STORE picks the shared stores
                 port,
                 "/webhooks/readiness/",
                 cwd=self.workdir,
