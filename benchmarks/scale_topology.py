@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 import yaml
 
-from benchmarks.stack import BASE_ENV, MODEL, RASA_PYTHON, ROOT, rasa_command
+from benchmarks.stack import BASE_ENV, MODEL, RASA_PYTHON, ROOT, rasa_command, stop_group
 from tests.postgres_cluster import PostgresCluster
 from tests.redis_server import RedisServer
 from tests.servers import free_port
@@ -301,19 +301,3 @@ class Topology:
 
     def __exit__(self, *_exc) -> None:
         self.stop()
-
-
-def stop_group(process: subprocess.Popen, sig: int, timeout: float) -> None:
-    """Signal the process's own session (started with start_new_session); SIGKILL it if it lingers."""
-    if process.poll() is not None:
-        return
-    for current, wait in ((sig, timeout), (signal.SIGKILL, 10)):
-        try:
-            os.killpg(process.pid, current)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue

@@ -260,7 +260,7 @@ class Stack:
     def stop(self, timeout: float = 20) -> None:
         """Stop the services (Rasa first), then remove the scratch folder unless logs are kept."""
         for service in reversed(self.services):
-            _stop_group(service.process, timeout)
+            stop_group(service.process, signal.SIGTERM, timeout)
         self.services.clear()
         if self.keep_logs:
             print(f"stack: logs kept in {self.workdir}", file=sys.stderr)
@@ -276,13 +276,13 @@ class Stack:
         self.stop()
 
 
-def _stop_group(process: subprocess.Popen, timeout: float) -> None:
-    """SIGTERM the process's own session (started with start_new_session), SIGKILL it if it lingers."""
+def stop_group(process: subprocess.Popen, sig: int, timeout: float) -> None:
+    """Signal the process's own session (started with start_new_session) with `sig`; SIGKILL it if it lingers."""
     if process.poll() is not None:
         return
-    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10)):
+    for current, wait in ((sig, timeout), (signal.SIGKILL, 10)):
         try:
-            os.killpg(process.pid, sig)
+            os.killpg(process.pid, current)
         except ProcessLookupError:
             return
         try:
