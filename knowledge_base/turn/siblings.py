@@ -99,19 +99,21 @@ class SiblingMarkers:
         return frozenset(m.value for m in self.markers if m.default)
 
     @cached_property
-    def _cues(self) -> list[tuple[tuple[_Word, ...], dict[str, set[str]]]]:
-        """(cue words, facet → the values it says), longest cue first ("đăng ký lại" before "đăng ký")."""
+    def _cues(self) -> list[tuple[tuple[_Word, ...], frozenset[str], dict[str, set[str]]]]:
+        """(cue words, their folded forms, facet → the values it says), longest cue first ("đăng ký lại" before
+        "đăng ký"). The folded set lets a turn skip at once every cue with a word it does not hold."""
         cues: dict[tuple[_Word, ...], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for marker in self.markers:
             for cue in marker.said_as:
                 cues[tuple(words_of(cue))][marker.facet].add(marker.value)
         for phrase in self.says_nothing:
             cues.setdefault(tuple(words_of(phrase)), defaultdict(set))
-        return sorted(
+        ordered = sorted(
             ((words, dict(values)) for words, values in cues.items() if words),
             key=lambda item: sum(len(w.folded) + 1 for w in item[0]),
             reverse=True,
         )
+        return [(words, frozenset(w.folded for w in words), values) for words, values in ordered]
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "SiblingMarkers":
@@ -175,7 +177,10 @@ class SiblingMarkers:
         words = words_of(f"{text} {hint}")
         used = [False] * len(words)
         heard: dict[str, list[set[str]]] = defaultdict(list)
-        for cue, facets in self._cues:  # longest first: "đăng ký lại" is said, not also "đăng ký" inside it
+        present = {w.folded for w in words}
+        for cue, needed, facets in self._cues:  # longest first: "đăng ký lại" is said, not also "đăng ký" inside it
+            if not needed <= present:
+                continue
             found = False
             for start in range(len(words) - len(cue) + 1):
                 span = range(start, start + len(cue))
