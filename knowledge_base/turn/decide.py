@@ -33,7 +33,7 @@ from typing import Sequence
 from knowledge_base.search.outcome import SearchOutcome
 from knowledge_base.text import clean, fold, has_diacritics, tokens
 from knowledge_base.turn import family, referral
-from knowledge_base.turn.foreigner import for_foreigners_first, foreigner_hint, hinted
+from knowledge_base.turn.foreigner import for_foreigners_first, foreign_unsaid, foreigner_hint, hinted
 from knowledge_base.turn.outcome import TurnChoice, TurnOutcome
 from knowledge_base.turn.outside import default_outside_matters
 from knowledge_base.turn.recent import prefer_recent
@@ -53,6 +53,8 @@ OPTION_EVIDENCE = 2
 """Evidence (family.choose_option) an offered procedure needs to win over a confident search for another one."""
 _CODE = re.compile(r"\b\d\.\d{6}\b")
 _RANK = {"no_match": 0, "ambiguous": 1, "confident": 2}
+_GUESSED = frozenset({"named", "variant_said", "sibling_said", "sibling_fits", "ward_exception"})
+"""Reasons of an answer read from the turn's words by search (not a code, an offered choice or a follow-up)."""
 
 
 def _siblings(search, markers: SiblingMarkers) -> SiblingIndex:
@@ -373,6 +375,10 @@ def search_turn(
     outcome = _decide(
         search, text, current_code, language, options=options, words=words, markers=markers, matter=matter
     )
+    if outcome.kind == "procedure" and outcome.code and not outcome.follow_up and outcome.reason in _GUESSED:
+        markers = markers or default_markers()
+        if pair := foreign_unsaid(_siblings(search, markers), markers, clean(text or ""), language, outcome.code):
+            outcome = _clarify(search, pair, "foreign_unsaid")
     if recent and isinstance(text, str):
         turn_words = words or default_words()
         subject = turn_words.subject_text(clean(text, max_chars=MAX_QUERY_CHARS))

@@ -1,9 +1,11 @@
 """Who is asking, when an English turn does not say: on a Vietnamese ward's website or kiosk, someone writing in
 English is nearly always a foreigner (or marrying one, or the parent of a child with a foreign parent). Such a turn
-is searched and read as if it said "foreigner", so the procedure for foreigners or with a foreign element is the one
-answered among close ones ("register the marriage" → kết hôn có yếu tố nước ngoài; "my landlord has to declare my
-temporary residence" → khai báo tạm trú cho người nước ngoài) — unless the citizen says they are Vietnamese, or the
-turn is about a death: whose nationality matters there is the deceased's, which the asker's language does not tell."""
+is searched and read as if it said "foreigner", so the procedures for foreigners come first among close ones ("my
+landlord has to declare my temporary residence" → khai báo tạm trú cho người nước ngoài) — unless the citizen says
+they are Vietnamese, or the turn is about a death: whose nationality matters there is the deceased's, which the
+asker's language does not tell. The language is a guess, not a statement: where a procedure with a foreign element
+has a plain sibling ("register the marriage": kết hôn / kết hôn có yếu tố nước ngoài), a turn that does not itself
+say who is foreign is asked which one it means, the foreign one first (``foreign_unsaid``)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from dataclasses import replace
 
 from knowledge_base.search.outcome import SearchOutcome
 from knowledge_base.text import fold
+from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
 
 HINT = "foreigner"
 FOR_FOREIGNERS = ("nguoi nuoc ngoai", "yeu to nuoc ngoai")
@@ -51,6 +54,24 @@ def for_foreigners_first(outcome: SearchOutcome, hint: str) -> SearchOutcome:
         if _for_foreigners(hit.name):
             return replace(outcome, results=[hit, *(h for h in hits if h is not hit)])
     return outcome
+
+
+def foreign_unsaid(index: SiblingIndex, markers: SiblingMarkers, query: str, language: str, code: str) -> list[str]:
+    """[code, its plain sibling] when ``code`` has a foreign element only the turn's language suggested; [] when
+    the turn says so itself ("my husband is Korean", "I'm from Germany"), is Vietnamese, or there is no such pair."""
+    values = index.values(code)
+    if values.get("foreign") != "foreign" or not foreigner_hint(query, language):
+        return []
+    if "foreign" in markers.mentioned(query).get("foreign", set()):
+        return []
+    rest = {f: v for f, v in values.items() if f != "foreign"}
+    plain = [
+        c
+        for c in index.siblings(code)
+        if index.values(c).get("foreign") != "foreign"
+        and {f: v for f, v in index.values(c).items() if f != "foreign"} == rest
+    ]
+    return [code, plain[0]] if len(plain) == 1 else []
 
 
 def _for_foreigners(name: str) -> bool:

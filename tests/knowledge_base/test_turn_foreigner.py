@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from knowledge_base.search.outcome import SearchHit, SearchOutcome
-from knowledge_base.turn.foreigner import HINT, for_foreigners_first, foreigner_hint, hinted
+from knowledge_base.turn.foreigner import HINT, for_foreigners_first, foreign_unsaid, foreigner_hint, hinted
+from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
 
 
 def hit(code: str, name: str, score: float) -> SearchHit:
@@ -48,3 +49,29 @@ def test_a_distant_procedure_for_foreigners_does_not_jump_ahead():
     far = hit("1.000253", FOREIGN_RESIDENCE.name, 0.60)
     outcome = SearchOutcome(query="temporary residence", confidence="confident", results=[RESIDENCE, far])
     assert for_foreigners_first(outcome, HINT).results[0].code == "1.004194"
+
+
+MARRIAGES = [("1.000894", "Đăng ký kết hôn"), ("2.000806", "Đăng ký kết hôn có yếu tố nước ngoài")]
+
+
+@pytest.fixture(scope="module")
+def marriage_index():
+    markers = SiblingMarkers.load()
+    return SiblingIndex(markers, MARRIAGES), markers
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "code", "offered"),
+    [
+        ("How can I register a marriage at the ward office?", "en", "2.000806", ["2.000806", "1.000894"]),
+        ("My fiancée is from Korea, how do we register our marriage?", "en", "2.000806", []),
+        ("I want to marry my Korean girlfriend", "en", "2.000806", []),
+        ("I want to marry my Vietnamese girlfriend", "en", "2.000806", []),
+        ("I'm Vietnamese, how do I register a marriage?", "en", "2.000806", []),
+        ("đăng ký kết hôn có yếu tố nước ngoài", "vi", "2.000806", []),
+        ("How can I register a marriage?", "en", "1.000894", []),
+    ],
+)
+def test_a_foreign_element_only_the_language_suggests_is_asked_about(marriage_index, text, language, code, offered):
+    index, markers = marriage_index
+    assert foreign_unsaid(index, markers, text, language, code) == offered

@@ -35,6 +35,8 @@ def words() -> TopicWords:
         ("het bn tien", "fee"),
         ("đổi ở mô", "where"),
         ("cần giấy chi", "documents"),
+        ("làm xong trong ngày không hay phải về rồi hôm khác lên", "time"),
+        ("có lấy ngay được không", "time"),
     ],
 )
 def test_question_words_say_the_topic(words, text, topic):
