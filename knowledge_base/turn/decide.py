@@ -20,7 +20,8 @@ A matter outside the catalogue (knowledge_base/turn/outside.py: divorce → the 
 and an everyday matter that is no procedure at all (a bank loan, the water bill) is said to be out of scope;
 with no procedure current, a turn naming nothing after such a referral is a follow-up about that matter.
 After these, a turn that goes back to a procedure discussed earlier in the conversation means it
-(knowledge_base/turn/recent.py). A turn typed with diacritics is compared with names accent by accent.
+(knowledge_base/turn/recent.py). A turn typed with diacritics is compared with names accent by accent; chat
+shorthand ("dki", "gks") is read as the words it stands for first (knowledge_base/turn/shorthand.py).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from knowledge_base.turn.outcome import TurnChoice, TurnOutcome
 from knowledge_base.turn.outside import default_outside_matters
 from knowledge_base.turn.recent import prefer_recent
 from knowledge_base.turn.referral import better_elsewhere
+from knowledge_base.turn.shorthand import default_shorthand
 from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
 from knowledge_base.turn.topics import TopicWords, default_topic_words
 from knowledge_base.turn.words import TurnWords
@@ -405,7 +407,7 @@ def _decide(
     ``words``/``markers`` default to the committed data files (loaded once, on first use)."""
     words = words or default_words()
     markers = markers or default_markers()
-    query = clean(text if isinstance(text, str) else "", max_chars=MAX_QUERY_CHARS)
+    query = default_shorthand().expand(clean(text if isinstance(text, str) else "", max_chars=MAX_QUERY_CHARS))
     if not query:
         return TurnOutcome(kind="ask_procedure", reason="empty")
     current = search.document(current_code)
