@@ -104,10 +104,12 @@ def _clarify(search, codes: Sequence[str], reason: str, elsewhere: TurnChoice | 
 
 
 def _search(search, words: TurnWords, query: str) -> SearchOutcome:
-    """Search the procedure words first ("khai sinh"); if that is not confident, also the whole text, and then
+    """Search the procedure words first ("khai sinh") — the whole text when it asks to certify or copy a paper —;
+    if that is not confident, also the whole text, and then
     only the catalogue phrases of the everyday names it uses (a long story around "criminal record certificate"
     searched as "lý lịch tư pháp")."""
-    subject = words.subject_text(query)
+    # certifying a paper: "bản sao", "chứng thực" say the procedure and the paper only its object; search it all
+    subject = "" if words.acts_on_papers(query) else words.subject_text(query)
     outcome = search.search(subject or query, k=SEARCH_K)
     if outcome.confidence != "confident" and outcome.elsewhere is None and subject and subject != query:
         whole = search.search(query, k=SEARCH_K)
@@ -463,6 +465,8 @@ def _decide(
         return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
     # the story may name a procedure beyond the ward better than any ward one, or contradict search's referral
     outcome = replace(outcome, elsewhere=better_elsewhere(search, query, content, markers, outcome.elsewhere))
+    if outcome.elsewhere and hits and words.acts_on_papers(query) and words.acts_on_papers(hits[0].name):
+        outcome = replace(outcome, elsewhere=None)  # "chứng thực bản sao hộ chiếu": the passport is the paper
     elsewhere = _choice(search, outcome.elsewhere.code) if outcome.elsewhere else None
     if len(pending) >= 2 and outcome.confidence != "confident" and elsewhere is None and _asks_topic(query, words):
         return _clarify(search, pending, "options_again")

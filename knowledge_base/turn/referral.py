@@ -59,8 +59,8 @@ class Candidate:
     evidence: float
     """IDF share of the turn's words found in the name."""
     phrase: bool
-    """The name or a citizen phrasing of it holds two adjacent words of the turn (or of its aliases' phrases): it is
-    named, not resembled."""
+    """The name holds two adjacent words of the turn (or of its aliases' phrases), or a citizen phrasing of it two
+    adjacent words of the turn as typed: it is named, not resembled."""
     precision: float
     """IDF share of the name's words the turn says."""
     contradicted: bool
@@ -206,6 +206,7 @@ def candidates(
     said = markers.mentioned(query)
     idf = search.lexical.idf
     borrowed = alias_pairs(search, content)
+    query_pairs = {t for t in search.lexical.query_terms(query) if "_" in t}  # as typed: "extend my visa"
     defaults = {m.value for m in markers.markers if m.default}
     out: list[Candidate] = []
     for ward in (True, False):
@@ -214,11 +215,8 @@ def candidates(
             have = names.get(code, frozenset())
             evidence = sum(w for t, w in weights.items() if t in have) / total
             precision = max(_precision(words, weights, idf) for words in own_words.get(code, ((),)))
-            phrase = any(
-                "_" in t
-                and t not in borrowed
-                and (t in have or (t in asked.get(code, ()) and idf(t) >= tuning.ask_pair_idf))
-                for t in weights
+            phrase = any("_" in t and t not in borrowed and t in have for t in weights) or any(
+                t in asked.get(code, ()) and idf(t) >= tuning.ask_pair_idf for t in query_pairs
             )
             out.append(
                 Candidate(

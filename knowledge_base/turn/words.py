@@ -13,7 +13,7 @@ from knowledge_base.data_file import read_yaml
 from knowledge_base.text import fold, tokens
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "turn_words.yaml"
-_LISTS = ("phrases", "words", "names", "fillers", "generic", "back", "switch")
+_LISTS = ("phrases", "words", "names", "fillers", "generic", "back", "switch", "on_papers")
 
 
 class TurnWordsError(ValueError):
@@ -31,6 +31,8 @@ class TurnWords:
     ``generic`` words can be part of a name but never name a procedure alone ("đăng ký", "giấy", "cháu").
     ``back`` phrases say the turn goes back to something asked earlier ("quay lại", "lúc nãy", "back to").
     ``switch`` phrases, first in the turn after fillers, say it turns to another matter ("còn …", "what about …").
+    ``on_papers`` phrases say the turn asks to certify, copy or translate a paper ("chứng thực bản sao hộ chiếu"):
+    the paper it names is what is certified, not a procedure to be referred to.
     """
 
     phrases: tuple[str, ...]
@@ -40,6 +42,7 @@ class TurnWords:
     generic: frozenset[str] = frozenset()
     back: tuple[str, ...] = ()
     switch: tuple[str, ...] = ()
+    on_papers: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "TurnWords":
@@ -72,7 +75,13 @@ class TurnWords:
             generic=word_set("generic"),
             back=phrase_set("back"),
             switch=phrase_set("switch"),
+            on_papers=phrase_set("on_papers"),
         )
+
+    def acts_on_papers(self, text: str) -> bool:
+        """The text (a turn or a procedure name) says certifying, copying or translating a paper."""
+        padded = f" {' '.join(tokens(text))} "
+        return any(f" {phrase} " in padded for phrase in self.on_papers)
 
     def goes_back(self, text: str) -> bool:
         """The turn says it returns to something asked earlier in the conversation."""

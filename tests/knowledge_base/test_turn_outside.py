@@ -16,6 +16,7 @@ from tests.knowledge_base.test_turn import PROCEDURES
         ("vợ chồng tôi muốn ly hôn thuận tình thì nộp đơn ở phường à", "divorce"),
         ("vo chong toi muon ly di", "divorce"),
         ("I want to get divorced, where do I file?", "divorce"),
+        ("Where can I apply for a work permit? I teach English here.", "work_permit"),
         ("tôi ly hôn bên Mỹ rồi, giờ muốn ghi chú ly hôn", None),  # a ward procedure: noted in the civil-status book
         ("tôi đã ly hôn, xin giấy xác nhận tình trạng hôn nhân", None),
         ("đăng ký kết hôn", None),

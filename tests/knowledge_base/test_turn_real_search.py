@@ -154,3 +154,15 @@ def test_closing_a_household_business_asks_suspend_or_end(search, text, codes):
 )
 def test_suspending_or_ending_a_household_business_is_answered_when_said(search, text, code):
     assert search_turn(search, text).code == code
+
+
+@pytest.mark.parametrize("text", ["chứng thực bản sao hộ chiếu", "chung thuc ban sao cccd", "sao y bằng tốt nghiệp"])
+def test_certifying_a_copy_of_a_paper_is_the_wards_certification_not_the_papers_issuer(search, text):
+    outcome = search_turn(search, text)
+    assert (outcome.kind, outcome.code) == ("procedure", "2.000815")
+
+
+@pytest.mark.parametrize("text", ["Where can I extend my visa? It runs out next week", "gia hạn visa ở đâu"])
+def test_a_citizen_phrasing_of_a_procedure_beyond_the_ward_refers_it(search, text):
+    outcome = search_turn(search, text, language="en" if text.isascii() else "vi")
+    assert (outcome.kind, outcome.code) == ("not_at_ward", "1.001146")
