@@ -104,13 +104,17 @@ def _clarify(search, codes: Sequence[str], reason: str, elsewhere: TurnChoice | 
 
 
 def _search(search, words: TurnWords, query: str) -> SearchOutcome:
-    """Search the procedure words first ("khai sinh") — the whole text when it asks to certify or copy a paper —;
-    if that is not confident, also the whole text, and then
+    """Search the procedure words first ("khai sinh"; the whole text when the turn asks to copy a paper, unless that
+    is less sure); if that is not confident, also the whole text, and then
     only the catalogue phrases of the everyday names it uses (a long story around "criminal record certificate"
     searched as "lý lịch tư pháp")."""
-    # certifying a paper: "bản sao", "chứng thực" say the procedure and the paper only its object; search it all
-    subject = "" if words.acts_on_papers(query) else words.subject_text(query)
+    subject = words.subject_text(query)
     outcome = search.search(subject or query, k=SEARCH_K)
+    if subject and subject != query and words.acts_on_papers(query):
+        # certifying a paper: "bản sao", "chứng thực" say the procedure and the paper only its object
+        whole = search.search(query, k=SEARCH_K)
+        if _RANK[whole.confidence] >= _RANK[outcome.confidence]:
+            return whole
     if outcome.confidence != "confident" and outcome.elsewhere is None and subject and subject != query:
         whole = search.search(query, k=SEARCH_K)
         if _RANK[whole.confidence] > _RANK[outcome.confidence] or whole.elsewhere is not None:
@@ -464,8 +468,15 @@ def _decide(
             return _clarify(search, pending, "options_again")
         return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
     # the story may name a procedure beyond the ward better than any ward one, or contradict search's referral
+    searched_elsewhere = outcome.elsewhere
     outcome = replace(outcome, elsewhere=better_elsewhere(search, query, content, markers, outcome.elsewhere))
-    if outcome.elsewhere and hits and words.acts_on_papers(query) and words.acts_on_papers(hits[0].name):
+    if (
+        outcome.elsewhere
+        and searched_elsewhere is None
+        and hits
+        and words.acts_on_papers(query)
+        and words.acts_on_papers(hits[0].name)
+    ):
         outcome = replace(outcome, elsewhere=None)  # "chứng thực bản sao hộ chiếu": the passport is the paper
     elsewhere = _choice(search, outcome.elsewhere.code) if outcome.elsewhere else None
     if len(pending) >= 2 and outcome.confidence != "confident" and elsewhere is None and _asks_topic(query, words):
