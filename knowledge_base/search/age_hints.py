@@ -20,6 +20,14 @@ _UNITS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "s
 _SPOKEN_AGE = re.compile(
     r"\b(muoi|mot|hai|ba|bon|nam|sau|bay|tam|chin)(?:\s+(mot|hai|ba|bon|tu|lam|nam|sau|bay|tam|chin))?\s+tuoi\b"
 )
+_SCHOOL_GRADE = re.compile(r"\b(?:hoc |dang hoc |len )?lop (\d{1,2})\b|\bgrade (\d{1,2})\b")
+_SCHOOL_STAGES = (
+    (re.compile(r"\b(mau giao|mam non|nha tre|kindergarten|preschool|so sinh|moi sinh|moi de|newborn)\b"), 3),
+    (re.compile(r"\b(tieu hoc|cap 1|primary school|elementary school)\b"), 8),
+    (re.compile(r"\b(cap 3|thpt|trung hoc pho thong|high school)\b"), 16),
+    (re.compile(r"\b(sinh vien|dai hoc|university|college)\b"), 19),
+)
+"""School stages citizens give instead of an age ("cháu mới học lớp 1", "đang học cấp 3"): a typical age."""
 ADULT_AGE = 18
 UNDER_14 = "thẻ căn cước cho người dưới 14 tuổi"
 FROM_14 = "thẻ căn cước cho người từ đủ 14 tuổi trở lên"
@@ -30,13 +38,21 @@ def age_hint(text: str) -> str:
     folded = fold(text)
     if not _ID_CARD.search(folded):
         return ""
-    ages = [int(a or b) for a, b in _AGE.findall(folded)] + [_spoken(t, u) for t, u in _SPOKEN_AGE.findall(folded)]
-    ages = [age for age in ages if 0 <= age <= 120]
+    ages = stated_ages(folded)
     if not ages or "duoi 14" in folded or "tu du 14" in folded:
         return ""  # no age given, or the bracket is already in the question
     if ages[0] >= ADULT_AGE:
         return ""  # an adult's age ("40 tuổi phải đổi thẻ?") is about renewal or other procedures, not the bracket
     return UNDER_14 if ages[0] < 14 else FROM_14
+
+
+def stated_ages(folded: str) -> list[int]:
+    """Ages an accent-folded text states: "10 tuổi", "mười lăm tuổi", "he is 16", or a school stage ("lớp 1" → 7,
+    "cấp 3" → 16), in that order of preference."""
+    ages = [int(a or b) for a, b in _AGE.findall(folded)] + [_spoken(t, u) for t, u in _SPOKEN_AGE.findall(folded)]
+    ages += [int(a or b) + 6 for a, b in _SCHOOL_GRADE.findall(folded) if 1 <= int(a or b) <= 12]
+    ages += [age for stage, age in _SCHOOL_STAGES if stage.search(folded)]
+    return [age for age in ages if 0 <= age <= 120]
 
 
 def _spoken(first: str, second: str) -> int:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from knowledge_base.search.age_hints import stated_ages
 from knowledge_base.text import fold, tokens
 from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers, words_of
 
@@ -47,7 +48,6 @@ _QUESTION_WORDS = frozenset(
 """Pronouns, particles and question words of a question ("tôi", "sao", "làm", "đâu"). Accent folding makes some
 of them name words too ("bản sao", "căn cước", "lần đầu"): in a question they are kept next to a word they form a
 catalogue name's word pair with."""
-_AGE = re.compile(r"\b(\d{1,3})\s*(?:tuoi|years? old)\b")
 _UNDER = re.compile(r"\bduoi (\d{1,3}) tuoi\b")
 _FROM = re.compile(r"\b(?:tu du|tu|tren|du) (\d{1,3}) tuoi(?: tro len)?\b")
 
@@ -115,7 +115,7 @@ def _variants_said(markers: SiblingMarkers, said_values: dict[str, set[str]], na
 
 def _age_fit(text: str, name: str) -> int:
     """+1 when an age the question states lies in the name's age range, -1 when outside it, 0 otherwise."""
-    ages = [int(a) for a in _AGE.findall(fold(text))]
+    ages = stated_ages(fold(text))
     folded = " ".join(tokens(name))
     under, above = _UNDER.search(folded), _FROM.search(folded)
     if not ages or not (under or above):

@@ -17,6 +17,9 @@ from knowledge_base.search.age_hints import FROM_14, UNDER_14, age_hint
         ("con tôi 14 tuổi làm căn cước ở đâu", FROM_14),
         ("con gái tôi mới lên bảy tuổi, trẻ con có phải làm căn cước không", UNDER_14),
         ("cháu mười lăm tuổi làm căn cước", FROM_14),
+        ("làm căn cước cho bé đang học lớp 2", UNDER_14),  # a school grade stands for an age
+        ("cccd cho con dang hoc cap 3", FROM_14),
+        ("con đi học đại học rồi, làm căn cước", ""),  # an adult
         ("làm căn cước cho người dưới 14 tuổi 10 tuổi", ""),  # bracket already named
         ("làm căn cước cần gì", ""),  # no age
         ("Năm nay tròn 40 tuổi thì có phải đổi thẻ căn cước không?", ""),  # an adult: renewal, not the bracket
