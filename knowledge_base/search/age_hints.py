@@ -18,8 +18,10 @@ _AGE = re.compile(
 )
 _UNITS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9}
 _SPOKEN_AGE = re.compile(
-    r"\b(muoi|mot|hai|ba|bon|nam|sau|bay|tam|chin)(?:\s+(mot|hai|ba|bon|tu|lam|nam|sau|bay|tam|chin))?\s+tuoi\b"
+    r"\b(?:(hai|ba|bon|tu|nam|sau|bay|tam|chin)\s+muoi|(muoi))(?:\s+(mot|hai|ba|bon|tu|lam|nam|sau|bay|tam|chin))?"
+    r"\s+tuoi\b|\b(mot|hai|ba|bon|nam|sau|bay|tam|chin)\s+tuoi\b"
 )
+"""Ages said in words: "mười lăm tuổi" (15), "bảy mươi tám tuổi" (78), "bảy tuổi" (7)."""
 _SCHOOL_GRADE = re.compile(r"\b(?:hoc |dang hoc |len )?lop (\d{1,2})\b|\bgrade (\d{1,2})\b")
 _SCHOOL_STAGES = (
     (re.compile(r"\b(mau giao|mam non|nha tre|kindergarten|preschool|so sinh|moi sinh|moi de|newborn)\b"), 3),
@@ -49,14 +51,14 @@ def age_hint(text: str) -> str:
 def stated_ages(folded: str) -> list[int]:
     """Ages an accent-folded text states: "10 tuổi", "mười lăm tuổi", "he is 16", or a school stage ("lớp 1" → 7,
     "cấp 3" → 16), in that order of preference."""
-    ages = [int(a or b) for a, b in _AGE.findall(folded)] + [_spoken(t, u) for t, u in _SPOKEN_AGE.findall(folded)]
+    ages = [int(a or b) for a, b in _AGE.findall(folded)] + [_spoken(*m) for m in _SPOKEN_AGE.findall(folded)]
     ages += [int(a or b) + 6 for a, b in _SCHOOL_GRADE.findall(folded) if 1 <= int(a or b) <= 12]
     ages += [age for stage, age in _SCHOOL_STAGES if stage.search(folded)]
     return [age for age in ages if 0 <= age <= 120]
 
 
-def _spoken(first: str, second: str) -> int:
-    """'bảy' -> 7, 'mười lăm' -> 15 (folded words)."""
-    if first == "muoi":
-        return 10 + _UNITS.get(second, 0)
-    return _UNITS[first]
+def _spoken(tens: str, ten: str, unit: str, alone: str) -> int:
+    """Folded number words before "tuổi": 'bay', '' … → 7; 'muoi' + 'lam' → 15; 'bay' (tens) + 'tam' → 78."""
+    if alone:
+        return _UNITS[alone]
+    return (_UNITS[tens] * 10 if tens else 10) + (_UNITS[unit] if unit else 0)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge_base.search.age_hints import FROM_14, UNDER_14, age_hint
+from knowledge_base.search.age_hints import FROM_14, UNDER_14, age_hint, stated_ages
+from knowledge_base.text import fold
 
 
 @pytest.mark.parametrize(
@@ -29,3 +30,18 @@ from knowledge_base.search.age_hints import FROM_14, UNDER_14, age_hint
 )
 def test_age_hint(question, expected):
     assert age_hint(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("ông năm nay bảy mươi tám tuổi rồi", [78]),  # not "mười tám" (18) inside it
+        ("cháu mười lăm tuổi", [15]),
+        ("hai mươi lăm tuổi phải đổi thẻ", [25]),
+        ("con gái tôi mới lên bảy tuổi", [7]),
+        ("cháu mới học lớp 1 thôi", [7]),
+        ("không nói tuổi", []),
+    ],
+)
+def test_stated_ages_read_numbers_in_words_and_school_grades(text, ages):
+    assert stated_ages(fold(text)) == ages
