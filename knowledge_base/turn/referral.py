@@ -180,7 +180,7 @@ def _contradicted(values: dict[str, str], said: dict[str, set[str]], defaults: s
     variant ("cấp lại" asked, "lần đầu" named); a turn naming several ("cấp sai … để cấp lại") rules out none."""
     for facet, value in values.items():
         told = said.get(facet, set()) - defaults
-        if len(told) == 1 and value not in told and value not in defaults:
+        if told and value not in told and value not in defaults:
             return True
     return False
 
