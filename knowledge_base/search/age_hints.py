@@ -13,7 +13,7 @@ from knowledge_base.text import fold
 
 _ID_CARD = re.compile(r"\b(can cuoc|cccd|cmnd|chung minh|id card|identity card|citizen id|national id|the can cuoc)\b")
 _AGE = re.compile(
-    r"\b(\d{1,2})\s*(?:tuoi|years? old|yo\b|y/o)"
+    r"\b(\d{1,2})\s*(?:tuoi|years? old|yo\b|y/o|t\b)"
     r"|\b(?:he is|she is|he's|she's|is now|turned|aged?)\s+(\d{1,2})\b"
 )
 _UNITS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9}

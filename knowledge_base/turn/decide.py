@@ -178,9 +178,11 @@ def _siblings_decide(
     hits = list(outcome.results)
     top = hits[0]
     group = set(index.siblings(top.code))
-    competing = [h.code for h in hits if h.code in group and h.score >= top.score - SIBLING_WINDOW]
+    competing = _distinguishable(
+        search, index, [h.code for h in hits if h.code in group and h.score >= top.score - SIBLING_WINDOW]
+    )
     if len(competing) < 2:
-        return None
+        return None if competing == [top.code] or not competing else _answer(search, competing[0], "sibling_same")
     others = [h.score for h in hits if h.code not in group]
     if others and top.score - max(others) < _margin(search):
         return None  # search is not sure of the family itself: the ordinary choice of the best hits
@@ -208,6 +210,23 @@ def _siblings_decide(
     if len(fits) == 1 and outcome.confidence == "confident":
         return _answer(search, fits[0], "sibling_fits")
     return None
+
+
+def _distinguishable(search, index: SiblingIndex, codes: list[str]) -> list[str]:
+    """``codes`` (best first) without the siblings a citizen cannot tell apart: same name but for a bracket saying
+    which level handles it ("Trình báo mất hộ chiếu (thực hiện tại cấp xã)" / "(… cấp huyện)"). Of those, the one
+    that says the commune or ward level is kept, else the best ranked."""
+    kept: dict[tuple, str] = {}
+    for code in codes:
+        key = (index.stem(code), tuple(sorted(index.values(code).items())))
+        if key not in kept or (_says_ward(search, code) and not _says_ward(search, kept[key])):
+            kept[key] = code
+    return [c for c in codes if c in kept.values()]
+
+
+def _says_ward(search, code: str) -> bool:
+    doc = search.document(code)
+    return doc is not None and "cap xa" in fold(doc.name)
 
 
 def _options_decide(

@@ -20,6 +20,7 @@ from knowledge_base.text import fold
         ("cháu mười lăm tuổi làm căn cước", FROM_14),
         ("làm căn cước cho bé đang học lớp 2", UNDER_14),  # a school grade stands for an age
         ("cccd cho con dang hoc cap 3", FROM_14),
+        ("lm cccd cho be 10t dc ko", UNDER_14),  # "10t": ten years old, as typed on a phone
         ("con đi học đại học rồi, làm căn cước", ""),  # an adult
         ("làm căn cước cho người dưới 14 tuổi 10 tuổi", ""),  # bracket already named
         ("làm căn cước cần gì", ""),  # no age

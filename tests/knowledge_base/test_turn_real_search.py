@@ -166,3 +166,17 @@ def test_certifying_a_copy_of_a_paper_is_the_wards_certification_not_the_papers_
 def test_a_citizen_phrasing_of_a_procedure_beyond_the_ward_refers_it(search, text):
     outcome = search_turn(search, text, language="en" if text.isascii() else "vi")
     assert (outcome.kind, outcome.code) == ("not_at_ward", "1.001146")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "code"),
+    [
+        # two records that differ only by "(thực hiện tại cấp xã / cấp huyện)": no question, the ward's one
+        ("my old passport got lost, do I need to report that somewhere?", "en", "1.010386"),
+        ("bà tôi mất rồi, có phải xóa đăng ký thường trú cho bà không", "vi", "1.003197"),  # "xóa đăng ký" is one cue
+        ("my ID card is cracked and the chip doesn't read anymore, I'm Vietnamese", "en", "1.014063"),
+    ],
+)
+def test_a_turn_that_says_its_variant_gets_it_without_a_question(search, text, language, code):
+    outcome = search_turn(search, text, language=language)
+    assert (outcome.kind, outcome.code) == ("procedure", code)
