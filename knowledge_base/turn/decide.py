@@ -462,7 +462,7 @@ def _decide(
             told = {f for f in said if any(index.values(c).get(f) in said[f] - defaults for c in group)}
             if len(full) == 1 and full[0] != current_code and told:
                 return _answer(search, full[0], "sibling_switch", follow_up=True)
-        if not strong:
+        if not strong or (words.asks_to_bring(query) and not words.turns_to_another(query)):
             return _answer(search, current_code, "follow_up", follow_up=True)
     elif not strong and not options:
         if (current_matter := default_outside_matters().get(matter)) is not None:

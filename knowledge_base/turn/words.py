@@ -13,7 +13,7 @@ from knowledge_base.data_file import read_yaml
 from knowledge_base.text import fold, tokens
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "turn_words.yaml"
-_LISTS = ("phrases", "words", "names", "fillers", "generic", "back", "switch", "on_papers")
+_LISTS = ("phrases", "words", "names", "fillers", "generic", "back", "switch", "on_papers", "bring")
 
 
 class TurnWordsError(ValueError):
@@ -33,6 +33,8 @@ class TurnWords:
     ``switch`` phrases, first in the turn after fillers, say it turns to another matter ("còn …", "what about …").
     ``on_papers`` phrases say the turn asks to certify, copy or translate a paper ("chứng thực bản sao hộ chiếu"):
     the paper it names is what is certified, not a procedure to be referred to.
+    ``bring`` phrases ask whether to bring a paper ("có cần mang cccd không"): with a current procedure, the paper is
+    one of its documents, not another procedure.
     """
 
     phrases: tuple[str, ...]
@@ -43,6 +45,7 @@ class TurnWords:
     back: tuple[str, ...] = ()
     switch: tuple[str, ...] = ()
     on_papers: tuple[str, ...] = ()
+    bring: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "TurnWords":
@@ -76,12 +79,18 @@ class TurnWords:
             back=phrase_set("back"),
             switch=phrase_set("switch"),
             on_papers=phrase_set("on_papers"),
+            bring=phrase_set("bring"),
         )
 
     def acts_on_papers(self, text: str) -> bool:
         """The text (a turn or a procedure name) says certifying, copying or translating a paper."""
         padded = f" {' '.join(tokens(text))} "
         return any(f" {phrase} " in padded for phrase in self.on_papers)
+
+    def asks_to_bring(self, text: str) -> bool:
+        """The turn asks whether to bring a paper along."""
+        padded = f" {' '.join(tokens(text))} "
+        return any(f" {phrase} " in padded for phrase in self.bring)
 
     def goes_back(self, text: str) -> bool:
         """The turn says it returns to something asked earlier in the conversation."""

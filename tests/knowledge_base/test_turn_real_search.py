@@ -180,3 +180,14 @@ def test_a_citizen_phrasing_of_a_procedure_beyond_the_ward_refers_it(search, tex
 def test_a_turn_that_says_its_variant_gets_it_without_a_question(search, text, language, code):
     outcome = search_turn(search, text, language=language)
     assert (outcome.kind, outcome.code) == ("procedure", code)
+
+
+@pytest.mark.parametrize("text", ["co can mang cccd ko", "có phải mang theo sổ hộ khẩu không"])
+def test_asking_whether_to_bring_a_paper_stays_on_the_current_procedure(search, text):
+    outcome = search_turn(search, text, "2.000884")  # signature certification
+    assert (outcome.kind, outcome.code, outcome.follow_up, outcome.topic) == (
+        "procedure",
+        "2.000884",
+        True,
+        "documents",
+    )
