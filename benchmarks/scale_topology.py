@@ -35,7 +35,8 @@ SECOND_WARD = "dong-anh"
 UNLIMITED = '{"chat": {"burst": 0, "per_minute": 1}, "search": {"burst": 0, "per_minute": 1}, ' + (
     '"tickets": {"burst": 0, "per_minute": 1}, "feedback": {"burst": 0, "per_minute": 1}}'
 )
-"""Every request of the check comes from 127.0.0.1: the per-client limits would refuse the load itself."""
+"""Every request of the check comes from 127.0.0.1 and names the default ward: the per-client and per-ward limits
+would refuse the load itself."""
 
 
 class TopologyError(RuntimeError):
@@ -167,6 +168,7 @@ class Topology:
             "BRIDGE_DEMO_MODE": "true",
             "BRIDGE_REDIS_URL": f"redis://127.0.0.1:{self.redis.port}/2",
             "BRIDGE_RATE_LIMITS": UNLIMITED,
+            "BRIDGE_WARD_RATE_LIMITS": UNLIMITED,
             "BRIDGE_LOG_LEVEL": "WARNING",
             "BRIDGE_RASA_URL": self.rasa_url,
             "BRIDGE_ACTION_SERVER_URL": f"http://127.0.0.1:{self.ports['actions']}/health",

@@ -109,7 +109,9 @@ def create_app(
     app.state.search_settings = search_settings
     app.state.kiosk_settings = kiosk_settings
     app.state.redis = shared_redis(settings)
-    app.state.rate_limiters = RateLimiters(settings.rate_limits, redis=app.state.redis)
+    app.state.rate_limiters = RateLimiters(
+        settings.rate_limits, ward_limits=settings.ward_rate_limits, redis=app.state.redis
+    )
     install_error_handlers(app)
     install_body_guard(app, settings)
     app.add_middleware(SecurityHeaders, widget_sites=settings.widget_frame_ancestors)
