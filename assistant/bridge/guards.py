@@ -7,7 +7,7 @@ import json
 
 from fastapi import Depends, Request
 
-from assistant.bridge.deps import client_id, from_own_service
+from assistant.bridge.deps import client_id, from_own_service, kiosk_device
 from assistant.bridge.errors import ApiError
 from assistant.bridge.rate_limit import RateLimiters
 
@@ -19,8 +19,11 @@ def limiters(request: Request) -> RateLimiters | None:
 
 
 async def named_ward(request: Request) -> str | None:
-    """The ward code a public request names: `?ward=`, else the JSON body's `"ward"` (None: the default ward).
-    The body is the one FastAPI has already read for the endpoint."""
+    """The ward code a public request names: a kiosk device's own ward, else `?ward=`, else the JSON body's
+    `"ward"` (None: the default ward). The body is the one FastAPI has already read for the endpoint."""
+    device = await kiosk_device(request)
+    if device is not None:
+        return request.app.state.services.wards.by_id(device.ward_id).code
     code = request.query_params.get("ward")
     if code is None and request.method != "GET":
         try:

@@ -31,6 +31,7 @@ from assistant.bridge.routers import (
     staff_dossiers,
     tickets,
     turn,
+    wards,
 )
 from assistant.bridge.services import build_real_searcher, build_services
 from assistant.bridge.settings import BridgeSettings
@@ -43,6 +44,7 @@ ROUTERS = (
     health.router,  # /health
     dossiers.router,  # /api/dossiers/lookup
     desks.router,  # /api/desks/*
+    wards.router,  # /api/wards
     tickets.router,  # /api/tickets/*
     procedures.router,  # /api/procedures/* (search, records, answer cards)
     turn.router,  # /api/turn (the actions' turn decision)
