@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -150,11 +151,22 @@ def side_by_side(results: dict[str, dict]) -> str:
 
 
 def measure(store: str, timed: list, warmup: list, concurrency: int, log) -> dict:
-    """Start the topology with `store`, warm it up, play `timed` through the balancer, stop it; the store's figures."""
+    """Start the topology with `store`, warm it up, play `timed` through the balancer, stop it; the store's figures.
+    The services' logs are removed after a clean run and kept (their folder named) after a failure."""
     from benchmarks.scale_topology import Topology
 
     workdir = Path(tempfile.mkdtemp(prefix=f"province-dialogue-{store}-"))
-    with Topology(workdir, log=log) as topology:
+    try:
+        result = _measure(Topology(workdir, log=log), store, timed, warmup, concurrency, log)
+    except BaseException:
+        log(f"{store}: logs kept in {workdir}")
+        raise
+    shutil.rmtree(workdir, ignore_errors=True)
+    return result
+
+
+def _measure(topology, store: str, timed: list, warmup: list, concurrency: int, log) -> dict:
+    with topology:
         began = time.monotonic()
         topology.start(tracker_store=store, extra_env=BENCH_ENV)
         log(f"{store}: topology ready after {time.monotonic() - began:.0f} s")

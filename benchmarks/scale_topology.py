@@ -221,6 +221,8 @@ class Topology:
         for service in self.services:
             self._wait_ready(service, 420 if service.name.startswith("rasa") else 300)
             self.log(f"{service.name} ready after {time.monotonic() - started:.0f} s")
+        self._wait_balanced(30)
+        self.log(f"the balancer sends to every bridge and Rasa after {time.monotonic() - started:.0f} s")
 
     def run_bridge_command(self, *args: str) -> str:
         """`python -m assistant.bridge ARGS` against the shared database; its standard output."""
@@ -309,6 +311,32 @@ class Topology:
             return int((self.cluster.root / "data" / "postmaster.pid").read_text().split()[0])
         except (AttributeError, OSError, ValueError, IndexError):
             return None
+
+    def _wait_balanced(self, limit_s: float) -> None:
+        """Until the balancer has seen every bridge and Rasa replica ready (`rise 2` checks after each came up): the
+        replicas answering their own address is not enough, a request through the balancer may still find none."""
+        from assistant.bridge.web.dialogue import RasaRestClient
+
+        wanted = {s.name for s in self.bridges} | {s.name for s in self.rasas}
+        seen: set[str] = set()
+        deadline = time.monotonic() + limit_s
+        with httpx.Client(timeout=5, trust_env=False) as client:
+            while time.monotonic() < deadline:
+                for n in range(8):
+                    try:
+                        for response in (
+                            client.get(self.public_url + "/health"),
+                            client.get(self.rasa_url + "/", headers={RasaRestClient.ROUTING_HEADER: f"probe-{n}"}),
+                        ):
+                            if response.status_code == 200:
+                                seen.add(response.headers.get("X-Served-By", ""))
+                    except httpx.HTTPError:
+                        pass
+                if wanted <= seen:
+                    return
+                seen.clear()
+                time.sleep(0.5)
+        raise TopologyError(f"the balancer did not reach {sorted(wanted - seen)} within {limit_s:.0f} s")
 
     def usage(self) -> dict[str, dict]:
         return {service.name: service.usage() for service in self.services if service.name != "haproxy"}
