@@ -4,7 +4,7 @@ rate limits), HAProxy with deploy/haproxy.cfg (the file docker compose uses), 2 
 store, Redis lock store: LETANSO_TRACKER_STORE=sql) and 2 action servers, each on a free 127.0.0.1 port.
 
     with Topology(workdir) as topology:   # everything it started is stopped on leaving, also on failure or Ctrl-C
-        topology.start()
+        topology.start()                  # or start(tracker_store="memory"): each Rasa keeps its own conversations
         topology.public_url, topology.bridges[0].url, ...
 
 The database is migrated and seeded once by the same commands the compose file's one-off `migrate` job runs.
@@ -35,7 +35,8 @@ SECOND_WARD = "dong-anh"
 UNLIMITED = '{"chat": {"burst": 0, "per_minute": 1}, "search": {"burst": 0, "per_minute": 1}, ' + (
     '"tickets": {"burst": 0, "per_minute": 1}, "feedback": {"burst": 0, "per_minute": 1}}'
 )
-"""Every request of the check comes from 127.0.0.1: the per-client limits would refuse the load itself."""
+"""Every request of the check comes from 127.0.0.1 and names the default ward: the per-client and per-ward limits
+would refuse the load itself."""
 
 
 class TopologyError(RuntimeError):
@@ -92,6 +93,16 @@ def write_second_ward(folder: Path, code: str = SECOND_WARD, name: str = "Xã Đ
     (folder / f"{code}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
 
+def memory_endpoints(path: Path, action_url: str) -> Path:
+    """The committed in-memory endpoints (assistant/endpoints.yml, which names 127.0.0.1:5055) calling `action_url`."""
+    committed = (ROOT / "assistant" / "endpoints.yml").read_text(encoding="utf-8")
+    default = "http://127.0.0.1:5055/webhook"
+    if default not in committed:
+        raise TopologyError(f"assistant/endpoints.yml no longer names {default}: update memory_endpoints")
+    path.write_text(committed.replace(default, action_url), encoding="utf-8")
+    return path
+
+
 @dataclass
 class Topology:
     workdir: Path
@@ -121,7 +132,13 @@ class Topology:
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.ports['rasa']}"
 
-    def start(self, replicas: int = 2) -> None:
+    def start(self, replicas: int = 2, *, tracker_store: str = "sql", extra_env: dict[str, str] | None = None) -> None:
+        """Start everything and wait until each service is ready. ``tracker_store``: "sql" (conversations in
+        PostgreSQL, locks in Redis: any Rasa replica can continue a conversation) or "memory" (the committed
+        in-memory endpoints with the balancer's action server address; the balancer's sender hash keeps each
+        conversation on its replica). ``extra_env`` is added to every service's environment."""
+        if tracker_store not in ("sql", "memory"):
+            raise ValueError(f"tracker_store {tracker_store!r}: expected sql or memory")
         if not MODEL.is_file() or not RASA_PYTHON.exists():
             raise TopologyError(f"{MODEL} or {RASA_PYTHON} missing: run `make setup` first")
         if shutil.which("haproxy") is None:
@@ -151,6 +168,7 @@ class Topology:
             "BRIDGE_DEMO_MODE": "true",
             "BRIDGE_REDIS_URL": f"redis://127.0.0.1:{self.redis.port}/2",
             "BRIDGE_RATE_LIMITS": UNLIMITED,
+            "BRIDGE_WARD_RATE_LIMITS": UNLIMITED,
             "BRIDGE_LOG_LEVEL": "WARNING",
             "BRIDGE_RASA_URL": self.rasa_url,
             "BRIDGE_ACTION_SERVER_URL": f"http://127.0.0.1:{self.ports['actions']}/health",
@@ -159,7 +177,7 @@ class Topology:
             "ACTIONS_SERVICE_TOKEN": secret,
             "ACTIONS_BRIDGE_URL": f"http://127.0.0.1:{self.ports['internal']}",
             "KB_TORCH_THREADS": os.environ.get("KB_TORCH_THREADS", "1"),
-            "LETANSO_TRACKER_STORE": "sql",
+            "LETANSO_TRACKER_STORE": tracker_store,
             "LETANSO_ACTION_SERVER_URL": f"http://127.0.0.1:{self.ports['actions']}/webhook",
             "LETANSO_TRACKER_DB_HOST": "127.0.0.1",
             "LETANSO_TRACKER_DB_PORT": str(self.cluster.port),
@@ -167,14 +185,18 @@ class Topology:
             "LETANSO_TRACKER_DB_NAME": "rasa",
             "LETANSO_REDIS_HOST": "127.0.0.1",
             "LETANSO_REDIS_PORT": str(self.redis.port),
+            **(extra_env or {}),
         }
+        endpoints = None  # sql: the launcher picks assistant/endpoints-sql.yml from LETANSO_TRACKER_STORE
+        if tracker_store == "memory":
+            endpoints = memory_endpoints(self.workdir / "endpoints-memory.yml", self.env["LETANSO_ACTION_SERVER_URL"])
         for command in ("migrate", "seed-demo"):  # the compose file's one-off `migrate` job
             self.run_bridge_command(command)
         self._haproxy(ports)
         for n, port in enumerate(ports["rasa"], 1):  # the slowest to load: first
             self._launch(
                 f"rasa{n}",
-                rasa_command(port, MODEL),  # no endpoints file: LETANSO_TRACKER_STORE picks the shared stores
+                rasa_command(port, MODEL, endpoints),
                 port,
                 "/webhooks/readiness/",
                 cwd=self.workdir,
@@ -199,6 +221,8 @@ class Topology:
         for service in self.services:
             self._wait_ready(service, 420 if service.name.startswith("rasa") else 300)
             self.log(f"{service.name} ready after {time.monotonic() - started:.0f} s")
+        self._wait_balanced(30)
+        self.log(f"the balancer sends to every bridge and Rasa after {time.monotonic() - started:.0f} s")
 
     def run_bridge_command(self, *args: str) -> str:
         """`python -m assistant.bridge ARGS` against the shared database; its standard output."""
@@ -279,6 +303,40 @@ class Topology:
                 pass
             time.sleep(0.5)
         raise TopologyError(f"{service.name} not ready after {limit_s:.0f} s; log {service.log}:\n{service.tail()}")
+
+    @property
+    def postgres_pid(self) -> int | None:
+        """The PostgreSQL server's main process (its backends are its children), from postmaster.pid."""
+        try:
+            return int((self.cluster.root / "data" / "postmaster.pid").read_text().split()[0])
+        except (AttributeError, OSError, ValueError, IndexError):
+            return None
+
+    def _wait_balanced(self, limit_s: float) -> None:
+        """Until the balancer has seen every bridge and Rasa replica ready (`rise 2` checks after each came up): the
+        replicas answering their own address is not enough, a request through the balancer may still find none."""
+        from assistant.bridge.web.dialogue import RasaRestClient
+
+        wanted = {s.name for s in self.bridges} | {s.name for s in self.rasas}
+        seen: set[str] = set()
+        deadline = time.monotonic() + limit_s
+        with httpx.Client(timeout=5, trust_env=False) as client:
+            while time.monotonic() < deadline:
+                for n in range(8):
+                    try:
+                        for response in (
+                            client.get(self.public_url + "/health"),
+                            client.get(self.rasa_url + "/", headers={RasaRestClient.ROUTING_HEADER: f"probe-{n}"}),
+                        ):
+                            if response.status_code == 200:
+                                seen.add(response.headers.get("X-Served-By", ""))
+                    except httpx.HTTPError:
+                        pass
+                if wanted <= seen:
+                    return
+                seen.clear()
+                time.sleep(0.5)
+        raise TopologyError(f"the balancer did not reach {sorted(wanted - seen)} within {limit_s:.0f} s")
 
     def usage(self) -> dict[str, dict]:
         return {service.name: service.usage() for service in self.services if service.name != "haproxy"}

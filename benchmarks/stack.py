@@ -147,6 +147,8 @@ class Stack:
             "ACTIONS_SERVICE_TOKEN": token,
             # Every benchmark sender comes from 127.0.0.1: the per-address chat limit would throttle them all.
             "BRIDGE_RATE_LIMITS": '{"chat": {"burst": 0, "per_minute": 1}}',
+            # and all of them name the default ward: its shared allowance is off too.
+            "BRIDGE_WARD_RATE_LIMITS": '{"chat": {"burst": 0, "per_minute": 1}}',
             # For the same reason every wrong dossier digit of every scenario counts against one client, and
             # scenarios share the demo dossiers: the lockout would refuse later scenarios' right answers. The
             # lockout is measured by its own tests and benchmarks/bench_privacy.py, not here.

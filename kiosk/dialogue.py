@@ -128,28 +128,42 @@ class DialogueClient(Protocol):
     def send(self, sender: str, message: str) -> DialogueReply: ...
 
 
+DEVICE_HEADER = "X-Kiosk-Device"
+"""The header the bridge reads a kiosk's device token from (assistant/bridge/deps.py)."""
+
+
 class HttpDialogueClient:
-    """`POST {bridge_url}/api/chat` with `{"sender", "message"}` (the kiosk CLI, or a kiosk on another machine)."""
+    """`POST {bridge_url}/api/chat` with `{"sender", "message"}` (the kiosk CLI, or a kiosk on another machine),
+    plus the kiosk's `ward` and its device token (`X-Kiosk-Device`) when it has them."""
 
     def __init__(
         self,
         bridge_url: str = DEFAULT_BRIDGE_URL,
         *,
         timeout_s: float = 10.0,
+        ward: str | None = None,
+        device_token: str | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.bridge_url = bridge_url.rstrip("/")
-        self._client = httpx.Client(base_url=self.bridge_url, timeout=timeout_s, transport=transport, trust_env=False)
+        self.ward = ward or None
+        headers = {DEVICE_HEADER: device_token} if device_token else {}
+        self._client = httpx.Client(
+            base_url=self.bridge_url, timeout=timeout_s, transport=transport, trust_env=False, headers=headers
+        )
 
     def send(self, sender: str, message: str) -> DialogueReply:
+        body = {"sender": sender, "message": message, **({"ward": self.ward} if self.ward else {})}
         try:
-            response = self._client.post("/api/chat", json={"sender": sender, "message": message})
+            response = self._client.post("/api/chat", json=body)
         except httpx.HTTPError as exc:
             raise DialogueUnavailable(f"bridge {self.bridge_url} unreachable: {type(exc).__name__}") from exc
         if response.status_code in (422, 429):
             raise DialogueRefused(response.status_code, _error_code(response))
         if response.status_code != 200:
-            raise DialogueUnavailable(f"bridge answered HTTP {response.status_code} to /api/chat")
+            # e.g. 403 unknown_device (a revoked device token), 404 unknown_ward (KIOSK_WARD not on this bridge)
+            code = _error_code(response)
+            raise DialogueUnavailable(f"bridge answered HTTP {response.status_code} {code or ''} to /api/chat".strip())
         try:
             body = response.json()
         except ValueError as exc:

@@ -27,9 +27,13 @@ def build_tts(settings: KioskSettings) -> TextToSpeech:
 
 
 def build_dialogue(settings: KioskSettings, bridge_url: str | None = None) -> HttpDialogueClient:
-    """HTTP client for /api/chat: explicit URL, else KIOSK_BRIDGE_URL, else the local bridge."""
+    """HTTP client for /api/chat: explicit URL, else KIOSK_BRIDGE_URL, else the local bridge; with the kiosk's ward
+    and device token (KIOSK_WARD, KIOSK_DEVICE_TOKEN)."""
     return HttpDialogueClient(
-        bridge_url or settings.bridge_url or DEFAULT_BRIDGE_URL, timeout_s=settings.dialogue_timeout_s
+        bridge_url or settings.bridge_url or DEFAULT_BRIDGE_URL,
+        timeout_s=settings.dialogue_timeout_s,
+        ward=settings.ward,
+        device_token=settings.device_token,
     )
 
 

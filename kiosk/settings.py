@@ -49,6 +49,12 @@ class KioskSettings(BaseSettings):
     """Bridge base URL for /api/chat. Default: http://127.0.0.1:8000 for the CLI; the bridge itself for /kiosk."""
     dialogue_timeout_s: float = 10.0
     """Seconds one turn may wait for the bridge's chat answer."""
+    ward: str | None = None
+    """Code of the ward this kiosk serves (GET /api/wards lists them): its chats and tickets are that ward's.
+    Default: the bridge's default ward. With a device token, the token's ward (naming another one is refused)."""
+    device_token: str | None = None
+    """This kiosk's device token (`python -m assistant.bridge token create --role kiosk --ward <code> --name <kiosk
+    id>`), sent with every turn: the bridge then knows the kiosk and its ward."""
 
     vad_threshold_dbfs: float = -40.0
     """Frames louder than this count as speech."""

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
-from assistant.bridge.auth import StaffIdentity, identify
+from assistant.bridge.auth import KIOSK_ROLE, StaffIdentity, identify
 from assistant.bridge.clients import SERVICE_TOKEN_HEADER, client_identity, service_token_ok
 from assistant.bridge.desks import WARD_CODE
 from assistant.bridge.errors import ApiError
 from assistant.bridge.services import BridgeServices
 from assistant.bridge.wards import Ward
+
+KIOSK_DEVICE_HEADER = "X-Kiosk-Device"
+"""A standalone kiosk (`python -m kiosk run`, KIOSK_DEVICE_TOKEN) names itself with its device token here."""
+DEVICE_REFUSED = "Mã thiết bị kiosk không hợp lệ hoặc đã bị thu hồi. / This kiosk's device token is unknown or revoked."
 
 
 def get_services(request: Request) -> BridgeServices:
@@ -37,6 +42,22 @@ WardDep = Annotated[Ward, Depends(ward_of_request)]
 def client_id(request: Request) -> str:
     """The real remote address of the caller: the identity per-client rate limits count against."""
     return request.client.host if request.client else "unknown"
+
+
+async def kiosk_device(request: Request) -> StaffIdentity | None:
+    """The kiosk a request comes from, by its device token in `X-Kiosk-Device` (`token create --role kiosk --ward
+    <code> --name <kiosk id>`): None without the header; 403 `unknown_device` for a token that is not a valid kiosk
+    token. Looked up once per request (the rate-limit guard and the endpoint both ask)."""
+    token = request.headers.get(KIOSK_DEVICE_HEADER, "").strip()
+    services = getattr(request.app.state, "services", None)
+    if not token or services is None:
+        return None
+    if getattr(request.state, "kiosk_device", None) is None:
+        identity = await asyncio.to_thread(identify, services.db, token)
+        if identity is None or identity.role != KIOSK_ROLE or identity.ward_id is None:
+            raise ApiError(403, "unknown_device", DEVICE_REFUSED)
+        request.state.kiosk_device = identity
+    return request.state.kiosk_device
 
 
 def from_own_service(request: Request) -> bool:

@@ -1,11 +1,13 @@
-"""Abuse guards of the public endpoints as FastAPI dependencies: per-client rate limits, who may declare a
-priority ticket, and the cap on search queries."""
+"""Abuse guards of the public endpoints as FastAPI dependencies: per-client and per-ward rate limits, who may
+declare a priority ticket, and the cap on search queries."""
 
 from __future__ import annotations
 
+import json
+
 from fastapi import Depends, Request
 
-from assistant.bridge.deps import client_id, from_own_service
+from assistant.bridge.deps import client_id, from_own_service, kiosk_device
 from assistant.bridge.errors import ApiError
 from assistant.bridge.rate_limit import RateLimiters
 
@@ -16,13 +18,36 @@ def limiters(request: Request) -> RateLimiters | None:
     return getattr(request.app.state, "rate_limiters", None)
 
 
+async def named_ward(request: Request) -> str | None:
+    """The ward code a public request names: a kiosk device's own ward, else `?ward=`, else the JSON body's
+    `"ward"` (None: the default ward). The body is the one FastAPI has already read for the endpoint."""
+    device = await kiosk_device(request)
+    if device is not None:
+        return request.app.state.services.wards.by_id(device.ward_id).code
+    code = request.query_params.get("ward")
+    if code is None and request.method != "GET":
+        try:
+            body = json.loads(await request.body() or b"null")
+        except ValueError:
+            return None  # the endpoint answers 422
+        if isinstance(body, dict) and isinstance(body.get("ward"), str):
+            code = body["ward"]
+    return code
+
+
 def rate_limited(name: str):
-    """Dependency: one token of `name`'s allowance for this client, else 429 with Retry-After."""
+    """Dependency: one token of `name`'s allowance for this client, then one of its ward's shared allowance;
+    else 429 with Retry-After (`too_many_requests` or `ward_too_many_requests`). A code no ward has: 404
+    `unknown_ward`, as the endpoint itself would answer."""
 
     async def dependency(request: Request) -> None:
         app_limiters = limiters(request)
-        if app_limiters is not None and not from_own_service(request):
-            app_limiters.check(name, client_id(request))
+        if app_limiters is None or from_own_service(request):
+            return
+        app_limiters.check(name, client_id(request))
+        services = getattr(request.app.state, "services", None)
+        if services is not None:
+            app_limiters.check_ward(name, services.wards.get(await named_ward(request)).code)
 
     dependency.__name__ = f"rate_limit_{name}"
     return Depends(dependency)

@@ -31,6 +31,7 @@ from assistant.bridge.routers import (
     staff_dossiers,
     tickets,
     turn,
+    wards,
 )
 from assistant.bridge.services import build_real_searcher, build_services
 from assistant.bridge.settings import BridgeSettings
@@ -43,6 +44,7 @@ ROUTERS = (
     health.router,  # /health
     dossiers.router,  # /api/dossiers/lookup
     desks.router,  # /api/desks/*
+    wards.router,  # /api/wards
     tickets.router,  # /api/tickets/*
     procedures.router,  # /api/procedures/* (search, records, answer cards)
     turn.router,  # /api/turn (the actions' turn decision)
@@ -109,7 +111,9 @@ def create_app(
     app.state.search_settings = search_settings
     app.state.kiosk_settings = kiosk_settings
     app.state.redis = shared_redis(settings)
-    app.state.rate_limiters = RateLimiters(settings.rate_limits, redis=app.state.redis)
+    app.state.rate_limiters = RateLimiters(
+        settings.rate_limits, ward_limits=settings.ward_rate_limits, redis=app.state.redis
+    )
     install_error_handlers(app)
     install_body_guard(app, settings)
     app.add_middleware(SecurityHeaders, widget_sites=settings.widget_frame_ancestors)

@@ -1,9 +1,11 @@
-"""Per-client token buckets for the public endpoints (tickets, search, chat, feedback) and their 429 answer.
+"""Token buckets for the public endpoints (tickets, search, chat, feedback) and their 429 answers: one per client,
+and one per ward (all of a ward's citizens together, so one ward's traffic cannot starve the others'
+in a province deployment).
 
-Each client has a bucket of `burst` tokens refilled at `per_minute`; a request takes one token or is refused
-with the seconds until the next token. Buckets live in memory (a restart forgives everyone) and are bounded:
-full buckets are forgotten first, then the least recently seen — or, with BRIDGE_REDIS_URL, in Redis, shared by
-every bridge replica (assistant/bridge/shared_rate_limit.py).
+Each client (or ward) has a bucket of `burst` tokens refilled at `per_minute`; a request takes one token or is
+refused with the seconds until the next token. Buckets live in memory (a restart forgives everyone) and are
+bounded: full buckets are forgotten first, then the least recently seen — or, with BRIDGE_REDIS_URL, in Redis,
+shared by every bridge replica (assistant/bridge/shared_rate_limit.py).
 """
 
 from __future__ import annotations
@@ -41,6 +43,19 @@ class RateLimits(BaseModel):
     tickets: RateLimit = RateLimit(burst=3, per_minute=0.2)
     """Three tickets at once, then one every five minutes."""
     feedback: RateLimit = RateLimit(burst=3, per_minute=2)
+
+
+class WardRateLimits(RateLimits):
+    """Allowances per endpoint for all of one ward's public callers together (env `BRIDGE_WARD_RATE_LIMITS` as
+    JSON, same shape). Generous for a busy ward hall and its website: the limit is there for a ward whose traffic
+    would take the province's capacity from the other wards, not for a citizen (the per-client limits are)."""
+
+    chat: RateLimit = RateLimit(burst=600, per_minute=600)
+    """Ten chat turns a second, sustained: hundreds of conversations at once in one ward."""
+    search: RateLimit = RateLimit(burst=600, per_minute=600)
+    tickets: RateLimit = RateLimit(burst=120, per_minute=60)
+    """A ticket a second, sustained: a ward hall issues a few hundred a day."""
+    feedback: RateLimit = RateLimit(burst=120, per_minute=60)
 
 
 class TokenBucketLimiter:
@@ -94,24 +109,50 @@ def too_many_requests(wait_s: float) -> ApiError:
     )
 
 
+def ward_too_busy(wait_s: float, ward: str) -> ApiError:
+    """429 for a ward that has used up its shared allowance: the citizen did nothing wrong, so it says so."""
+    retry_after = max(1, math.ceil(wait_s))
+    return ApiError(
+        429,
+        "ward_too_many_requests",
+        f"Hệ thống của phường/xã đang nhận quá nhiều yêu cầu cùng lúc. Vui lòng thử lại sau {retry_after} giây. / "
+        f"This ward's service is receiving too many requests right now; please try again in {retry_after} seconds.",
+        headers={"Retry-After": str(retry_after)},
+        retry_after_s=retry_after,
+        ward=ward,
+    )
+
+
 class Limiter(Protocol):
     def take(self, client: str) -> float:
         """Take one token: 0.0 when allowed, else the seconds to wait for the next token."""
 
 
 class RateLimiters:
-    """One limiter per endpoint name, built from the settings: in this process, or shared by every replica in
-    Redis when `redis` (a redis-py client) is given (assistant/bridge/shared_rate_limit.py)."""
+    """Per-client and per-ward limiters for each endpoint name, built from the settings: in this process, or shared
+    by every replica in Redis when `redis` (a redis-py client) is given (assistant/bridge/shared_rate_limit.py)."""
 
-    def __init__(self, limits: RateLimits, *, clock: Clock = time.monotonic, redis=None):
-        self._limiters: dict[str, Limiter] = {}
-        for name in RateLimits.model_fields:
-            if redis is not None:
-                from assistant.bridge.shared_rate_limit import RedisTokenBucket
+    def __init__(
+        self,
+        limits: RateLimits,
+        *,
+        ward_limits: RateLimits | None = None,
+        clock: Clock = time.monotonic,
+        redis=None,
+    ):
+        ward_limits = WardRateLimits() if ward_limits is None else ward_limits
 
-                self._limiters[name] = RedisTokenBucket(getattr(limits, name), name, redis)
-            else:
-                self._limiters[name] = TokenBucketLimiter(getattr(limits, name), clock=clock)
+        def build(limit: RateLimit, name: str, prefix: str) -> Limiter:
+            if redis is None:
+                return TokenBucketLimiter(limit, clock=clock)
+            from assistant.bridge.shared_rate_limit import RedisTokenBucket
+
+            return RedisTokenBucket(limit, name, redis, prefix=prefix)
+
+        self._limiters = {name: build(getattr(limits, name), name, "letanso:rate") for name in RateLimits.model_fields}
+        self._ward_limiters = {
+            name: build(getattr(ward_limits, name), name, "letanso:rate-ward") for name in RateLimits.model_fields
+        }
 
     def check(self, name: str, client: str) -> None:
         """Raise the 429 ApiError when `client` has used up its allowance for `name`."""
@@ -119,5 +160,15 @@ class RateLimiters:
         if wait > 0:
             raise too_many_requests(wait)
 
+    def check_ward(self, name: str, ward: str) -> None:
+        """Raise the 429 ApiError `ward_too_many_requests` when the ward (its code) has used up its shared
+        allowance for `name`."""
+        wait = self._ward_limiters[name].take(ward)
+        if wait > 0:
+            raise ward_too_busy(wait, ward)
+
     def __getitem__(self, name: str) -> Limiter:
         return self._limiters[name]
+
+    def ward(self, name: str) -> Limiter:
+        return self._ward_limiters[name]

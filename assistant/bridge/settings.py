@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from assistant.bridge.rate_limit import RateLimits
+from assistant.bridge.rate_limit import RateLimits, WardRateLimits
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent.parent
@@ -108,6 +108,9 @@ class BridgeSettings(BaseSettings):
     rate_limits: RateLimits = RateLimits()
     """Per-client allowances of the public endpoints (chat, search, tickets, feedback); our own services
     (action server, kiosk relay) are not counted here."""
+    ward_rate_limits: WardRateLimits = WardRateLimits()
+    """Allowances of the same endpoints for all of one ward's public callers together (shared in Redis like the
+    per-client ones), so one ward's traffic cannot starve the province's other wards."""
     websocket_origins: list[str] = []
     """Origins (scheme://host[:port]) besides the bridge's own that may open /ws/kiosk."""
     widget_frame_ancestors: list[str] = []

@@ -11,7 +11,7 @@ import pytest
 import redis as redis_py
 
 from assistant.bridge.main import create_app
-from assistant.bridge.rate_limit import RateLimit, RateLimits, TokenBucketLimiter
+from assistant.bridge.rate_limit import RateLimit, RateLimits, TokenBucketLimiter, WardRateLimits
 from assistant.bridge.shared_rate_limit import RedisTokenBucket
 from tests.bridge.app_settings import default_kiosk_settings, default_search_settings
 from tests.bridge.fakes import MonotonicClock
@@ -90,3 +90,41 @@ def test_40_parallel_requests_over_two_bridges_get_one_allowance(
         with ThreadPoolExecutor(16) as pool:
             codes = list(pool.map(search, range(40)))
     assert codes.count(200) == 5 and codes.count(429) == 35
+
+
+def test_a_ward_s_allowance_is_one_across_two_bridges(settings, searcher, knowledge_defaults, redis_server, redis):
+    """Per-ward limits in the same Redis: 40 searches of one ward over both bridges get the ward's `burst`, refused
+    as the ward's (not the citizen's: per-client limits are off here)."""
+    off = RateLimit(burst=0, per_minute=1)
+    shared = settings.model_copy(
+        update={
+            "redis_url": redis_server.url,
+            "rate_limits": RateLimits(chat=off, search=off, tickets=off, feedback=off),
+            "ward_rate_limits": WardRateLimits(search=RateLimit(burst=5, per_minute=0.01)),
+        }
+    )
+    apps = [
+        create_app(
+            shared,
+            search_settings=default_search_settings(),
+            kiosk_settings=default_kiosk_settings(),
+            searcher=searcher,
+            knowledge_sources=dict(knowledge_defaults),
+        )
+        for _ in range(2)
+    ]
+    with serve(apps[0]) as first, serve(apps[1]) as second:
+
+        def search(n: int) -> tuple[int, str | None]:
+            response = httpx.get(
+                (first, second)[n % 2] + "/api/procedures/search",
+                params={"q": "khai sinh"},
+                trust_env=False,
+                timeout=30,
+            )
+            return response.status_code, response.json().get("error") if response.status_code != 200 else None
+
+        with ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(search, range(40)))
+    assert answers.count((200, None)) == 5 and answers.count((429, "ward_too_many_requests")) == 35
+    assert [key.decode() for key in redis.keys("letanso:rate-ward:search:*")]

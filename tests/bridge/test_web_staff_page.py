@@ -19,9 +19,12 @@ from knowledge_base.search import SearchHit, SearchOutcome
 from knowledge_base.settings import SearchSettings
 from tests.bridge.app_settings import default_kiosk_settings
 from tests.bridge.fakes import RecordingSearcher
+from tests.bridge.test_wards import write_ward
 from tests.bridge.web_support import SCREENSHOT_DIR, chromium, serve
 
 pytestmark = pytest.mark.browser
+
+WARD_B = "dong-anh"
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -30,8 +33,11 @@ expect = pytest.importorskip("playwright.sync_api").expect
 def bridge(tmp_path_factory):
     cards = tmp_path_factory.mktemp("cards") / "answer_cards"
     shutil.copytree(SearchSettings().answer_cards_dir, cards)
+    wards = tmp_path_factory.mktemp("wards")
+    write_ward(wards, WARD_B, "Xã Đông Anh")
     settings = BridgeSettings(
         _env_file=None,
+        wards_dir=wards,
         data_dir=tmp_path_factory.mktemp("bridge"),
         database_url=None,
         rasa_url="http://127.0.0.1:9",
@@ -48,6 +54,8 @@ def bridge(tmp_path_factory):
     db = open_database(settings)
     try:
         tokens = {role: create_token(db, role=role, name=f"web {role}")[0] for role in ("viewer", "editor")}
+        # a ward's own viewer (the wards are imported when the database is opened: the default one is 1, then B)
+        tokens["ward_b"] = create_token(db, role="viewer", name="web ward", ward_id=2)[0]
     finally:
         db.dispose()
     app = create_app(
@@ -317,3 +325,26 @@ def test_aliases_reports_and_audit(page, bridge):
     row.get_by_role("button", name=re.compile("Thêm làm từ đồng nghĩa")).click()
     expect(page.locator("#alias-aliases")).to_have_value("giay phep nuoi ca sau")
     expect(page.locator("#alias-canonical")).to_be_focused()
+
+
+def test_a_province_token_picks_the_ward_of_its_reports_and_a_ward_token_sees_only_its_own(page, bridge):
+    feedback = {"conversation_id": "web-ward-b", "rating": 2, "comment": "", "ward": WARD_B}
+    assert httpx.post(bridge.url + "/api/feedback", json=feedback, timeout=10).status_code == 201
+    sign_in(page, bridge)
+    expect(page.locator("#ward-scope")).to_be_visible()
+    expect(page.locator("#ward-picker option")).to_have_text(
+        ["Tất cả phường/xã / All wards", re.compile(r"\(cua-nam\)$"), "Xã Đông Anh (dong-anh)"]
+    )
+    page.get_by_role("button", name=re.compile("^Báo cáo")).click()
+    with page.expect_request(lambda r: "/api/staff/reports?ward=dong-anh" in r.url):
+        page.select_option("#ward-picker", WARD_B)
+    expect(page.locator("#reports p", has_text="Điểm trung bình").locator(".big-number")).to_have_text("2")
+    with page.expect_request(lambda r: "/api/staff/audit?limit=50&ward=dong-anh" in r.url):
+        page.get_by_role("button", name=re.compile("Nhật ký")).click()
+
+    page.get_by_role("button", name=re.compile("Đăng xuất")).click()
+    sign_in(page, bridge, token=bridge.tokens["ward_b"])
+    expect(page.locator("#signed-in-as")).to_contain_text("Xã Đông Anh")
+    expect(page.locator("#ward-scope")).to_be_hidden()
+    page.get_by_role("button", name=re.compile("^Báo cáo")).click()
+    expect(page.locator("#reports p", has_text="Điểm trung bình").locator(".big-number")).to_have_text("2")

@@ -8,8 +8,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from assistant.bridge.clients import WARD_METADATA_KEY, address_key
+from assistant.bridge.auth import StaffIdentity
+from assistant.bridge.clients import KIOSK_METADATA_KEY, WARD_METADATA_KEY, address_key
+from assistant.bridge.deps import kiosk_device
 from assistant.bridge.desks import WARD_CODE
+from assistant.bridge.errors import ApiError
 from assistant.bridge.guards import rate_limited
 from assistant.bridge.settings import BridgeSettings
 from assistant.bridge.web.dialogue import RasaRestClient
@@ -74,14 +77,25 @@ def _secret(request: Request) -> str:
     return str(getattr(settings, "dossier_pepper", "") or "")
 
 
-def _channel(request: Request, code: str | None) -> dict[str, Any] | None:
-    """The message metadata naming the chat's ward (404 `unknown_ward` for a code no ward file has); None for a
-    relay mounted without the bridge's services."""
+def _channel(request: Request, code: str | None, device: StaffIdentity | None) -> dict[str, Any] | None:
+    """The message metadata naming the chat's ward (404 `unknown_ward` for a code no ward file has) and, for a
+    standalone kiosk's turn, the kiosk (its device token's name and ward: naming another ward is 403
+    `other_ward`); None for a relay mounted without the bridge's services."""
     services = getattr(request.app.state, "services", None)
     if services is None:
         return None
-    ward = services.wards.get(code)
-    return {WARD_METADATA_KEY: ward.code, "ward_id": ward.id}
+    if device is None:
+        ward = services.wards.get(code)
+        return {WARD_METADATA_KEY: ward.code, "ward_id": ward.id}
+    ward = services.wards.by_id(device.ward_id)
+    if code and code != ward.code:
+        raise ApiError(
+            403,
+            "other_ward",
+            f"Kiosk này thuộc {ward.name} ({ward.code}). / This kiosk belongs to ward {ward.code}.",
+            ward=ward.code,
+        )
+    return {WARD_METADATA_KEY: ward.code, "ward_id": ward.id, KIOSK_METADATA_KEY: device.name}
 
 
 ChatRelayDep = Annotated[ChatRelay, Depends(get_chat_relay)]
@@ -91,7 +105,8 @@ ChatRelayDep = Annotated[ChatRelay, Depends(get_chat_relay)]
 async def chat(body: ChatRequest, relay: ChatRelayDep, request: Request) -> Any:
     """Relay one message: 200 with displayable messages (`degraded` when Rasa could not answer). The ward (`ward`,
     checked against the wards: 404 `unknown_ward`) goes to the actions as message metadata, so a ticket asked for
-    in this chat is that ward's.
+    in this chat is that ward's. A standalone kiosk sends its device token (`X-Kiosk-Device`): its turns are then
+    its ward's and carry its id (an unknown or revoked token: 403 `unknown_device`).
 
     A message holding HTML tags is refused with 422 `{"error": "html_not_allowed", "message"}`; the widget
     shows that message as the assistant's polite answer.
@@ -103,7 +118,7 @@ async def chat(body: ChatRequest, relay: ChatRelayDep, request: Request) -> Any:
         body.sender,
         body.message,
         client=address_key(host, secret=_secret(request)),
-        channel=_channel(request, body.ward),
+        channel=_channel(request, body.ward, await kiosk_device(request)),
     )
     if reply.refused:
         return JSONResponse({"error": reply.refused, "message": reply.messages[0].text}, status_code=422)

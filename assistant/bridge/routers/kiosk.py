@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse
 from assistant.bridge import kiosk_senders
 from assistant.bridge.auth import KIOSK_ROLE, identify
 from assistant.bridge.clients import KIOSK_METADATA_KEY, WARD_METADATA_KEY
+from assistant.bridge.deps import DEVICE_REFUSED
 from assistant.bridge.errors import error_response
 from assistant.bridge.headers import origin_allowed
 from assistant.bridge.routers.chat import build_chat_relay
@@ -43,7 +44,6 @@ INTERNAL_ERROR = (
 )
 PROTOCOL_ERROR = "Kiosk nhận được tin nhắn không hợp lệ. / The kiosk received an invalid message."
 ORIGIN_REFUSED = "Trang này không được phép kết nối tới kiosk. / This page may not connect to the kiosk."
-DEVICE_REFUSED = "Mã thiết bị kiosk không hợp lệ hoặc đã bị thu hồi. / This kiosk's device token is unknown or revoked."
 PAGE_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "

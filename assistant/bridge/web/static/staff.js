@@ -5,6 +5,7 @@
   var el = S.el;
   var aliases = [];
   var aliasEditing = null;  // canonical of the entry loaded with "Sửa" (saving it then replaces that entry)
+  var wardCode = "";  // reports and audit of this ward ("": every ward); a ward's token is held to its own ward
 
   function $(id) { return document.getElementById(id); }
 
@@ -34,15 +35,42 @@
       document.body.classList.toggle("role-viewer", !S.canEdit());
       showApp(true);
       var who = me && me.name ? me.name + " (" + (me.role || "?") + ")" : "";
+      if (who && me.ward) { who += " – " + me.ward.name; }
       $("signed-in-as").textContent = who ? "Đăng nhập: " + who : "";
       S.notice("Đã đăng nhập. / Signed in.", "success");
       $("search-q").focus();
+      return setUpWards(me);
     }, function (failure) {
       S.setToken(null);
       showApp(false);
       S.notice("Đăng nhập không thành công: " + failure.message, "error");
       $("token").focus();
     });
+  }
+
+  /* A province-wide token picks the ward its reports and audit log show (GET /api/wards); a ward's token sees its
+     own ward only, so it gets no picker. */
+  function setUpWards(me) {
+    var picker = $("ward-picker");
+    wardCode = me && me.ward ? me.ward.code : "";
+    $("ward-scope").hidden = true;
+    if (me && me.ward) { return null; }
+    return S.api("GET", "/api/wards").then(function (data) {
+      var wards = (data && data.wards) || [];
+      picker.textContent = "";
+      picker.appendChild(el("option", { value: "", text: "Tất cả phường/xã / All wards" }));
+      wards.forEach(function (w) { picker.appendChild(el("option", { value: w.code, text: w.name + " (" + w.code + ")" })); });
+      picker.value = "";
+      $("ward-scope").hidden = wards.length < 2;
+    }, function () { /* without the list the reports show every ward, as before a pick */ });
+  }
+
+  function wardParam() { return wardCode ? "ward=" + encodeURIComponent(wardCode) : ""; }
+
+  function pickWard() {
+    wardCode = $("ward-picker").value;
+    if (!$("tab-reports").hidden) { loadReports(); }
+    if (!$("tab-audit").hidden) { loadAudit(); }
   }
 
   /* ---- tabs ------------------------------------------------------------------------------------- */
@@ -238,6 +266,7 @@
     var params = [];
     if ($("report-since").value) { params.push("since=" + $("report-since").value); }
     if ($("report-until").value) { params.push("until=" + $("report-until").value); }
+    if (wardParam()) { params.push(wardParam()); }
     return params.length ? "?" + params.join("&") : "";
   }
 
@@ -323,7 +352,7 @@
   }
 
   function loadAudit() {
-    return S.api("GET", "/api/staff/audit?limit=50").then(function (data) {
+    return S.api("GET", "/api/staff/audit?limit=50" + (wardParam() ? "&" + wardParam() : "")).then(function (data) {
       var entries = S.firstList(data);
       var host = $("audit");
       host.textContent = "";
@@ -375,6 +404,7 @@
     $("export-csv").addEventListener("click", exportCsv);
     $("alias-filter").addEventListener("input", renderAliases);
     $("reload-audit").addEventListener("click", loadAudit);
+    $("ward-picker").addEventListener("change", pickWard);
     var token = S.getToken();
     if (token) { login(token); } else { showApp(false); }
   }
