@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 
 from assistant.bridge.auth import create_token
 from assistant.bridge.main import create_app
-from assistant.bridge.rate_limit import RateLimit, RateLimits
+from assistant.bridge.rate_limit import RateLimit, RateLimits, WardRateLimits
 from assistant.bridge.services import open_database
 from assistant.bridge.settings import BridgeSettings
 from knowledge_base.settings import SearchSettings
@@ -116,6 +116,7 @@ def settings(request, tmp_path: Path, database_url) -> BridgeSettings:
         action_server_url="http://127.0.0.1:9/health",
         health_timeout_s=0.2,
         rate_limits=UNLIMITED,
+        ward_rate_limits=UNLIMITED_WARD,
         demo_mode=True,
         sqlite_synchronous=NO_FSYNC,
     )
@@ -135,6 +136,8 @@ on a subprocess with the default settings (test_durability.py)."""
 
 UNLIMITED = RateLimits(**{name: RateLimit(burst=0, per_minute=1) for name in RateLimits.model_fields})
 """API tests send many requests from one TestClient; the limits have their own tests (test_rate_limits.py)."""
+UNLIMITED_WARD = WardRateLimits(**UNLIMITED.model_dump())
+"""All of a test's requests come from one ward too; the per-ward limits have their own tests."""
 
 
 sqlite_only = pytest.mark.skipif(TEST_DATABASE_URL is not None, reason=SQLITE_ONLY)
