@@ -4,6 +4,7 @@ never assumed. Phrases live in data/priority_groups.yaml (accent-folded, staff-e
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,10 @@ class _PriorityFile(BaseModel):
     pregnant: list[str] = Field(min_length=1)
     small_child: list[str] = Field(min_length=1)
     not_priority: list[str] = Field(default_factory=list)
+    asks_priority: list[str] = Field(default_factory=list)
     elderly_age: int = Field(default=60, ge=40, le=100)
 
-    @field_validator("elderly", "disabled", "pregnant", "small_child", "not_priority")
+    @field_validator("elderly", "disabled", "pregnant", "small_child", "not_priority", "asks_priority")
     @classmethod
     def _phrases(cls, values: list[str]) -> list[str]:
         if not all(isinstance(v, str) and v.strip() for v in values):
@@ -44,6 +46,7 @@ class PriorityGroups:
 
     phrases: dict[str, tuple[str, ...]]
     not_priority: tuple[str, ...] = ()
+    asks_priority: tuple[str, ...] = ()
     elderly_age: int = 60
 
     @classmethod
@@ -53,6 +56,7 @@ class PriorityGroups:
         return cls(
             phrases={g: fold(getattr(data, g)) for g in GROUPS},
             not_priority=fold(data.not_priority),
+            asks_priority=fold(data.asks_priority),
             elderly_age=data.elderly_age,
         )
 
@@ -87,4 +91,21 @@ class PriorityGroups:
         age = self.stated_age(text) if isinstance(text, str) else None
         if age is not None and age >= self.elderly_age:
             return "elderly"
+        return NO_PRIORITY
+
+    def find_in_conversation(self, text: str | None, entity: Any = None, earlier: Sequence[str] = ()) -> str:
+        """Like ``find``; and when the turn asks for a priority number without saying why ("cho tôi số ưu tiên"),
+        the group the citizen stated earlier in the conversation (``earlier``: their messages, most recent first),
+        as an officer remembers "tôi bảy mươi chín tuổi" said a minute before."""
+        group = self.find(text, entity)
+        if group != NO_PRIORITY or not isinstance(text, str):
+            return group
+        padded = f" {' '.join(tokens(text))} "
+        if any(f" {p} " in padded for p in self.not_priority) or not any(
+            f" {p} " in padded for p in self.asks_priority
+        ):
+            return NO_PRIORITY
+        for said in earlier:
+            if (group := self.find(said)) != NO_PRIORITY:
+                return group
         return NO_PRIORITY

@@ -10,12 +10,21 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.actions.base import ServiceAction, send, turn_language
+from assistant.actions.guide_turn import guide_reply
 from assistant.actions.priority import NO_PRIORITY
 from assistant.actions.reply import Reply
 from assistant.actions.runtime import Services
 from assistant.payload import ReplyPayload
 
 TICKET_ACTION = "action_issue_ticket"
+EARLIER_TURNS = 8
+"""How many of the citizen's earlier messages a ticket request may look back at for a stated priority group."""
+
+
+def earlier_user_texts(tracker: Tracker) -> list[str]:
+    """The citizen's messages before the latest one, most recent first (at most ``EARLIER_TURNS``)."""
+    texts = [e.get("text") for e in tracker.events or [] if e.get("event") == "user"][:-1]
+    return [t for t in reversed(texts) if isinstance(t, str)][:EARLIER_TURNS]
 
 
 def previous_bot_action(tracker: Tracker) -> str | None:
@@ -45,9 +54,10 @@ async def ticket_reply(services: Services, tracker: Tracker, *, handoff: bool, n
     language = turn_language(tracker)
     if not handoff and services.desks.ticket_words.holds_own_number(text):
         return await services.desks.queue_status(ticket_id=tracker.get_slot("ticket_id"), language=language)
-    priority = services.priority_groups.find(
+    priority = services.priority_groups.find_in_conversation(
         text,
         next(tracker.get_latest_entity_values("priority_group"), None) or tracker.get_slot("priority_group"),
+        earlier_user_texts(tracker),
     )
     answering = answers_ticket_question(tracker)
     named = None
@@ -100,12 +110,18 @@ class ActionHandoffHuman(_TicketAction):
 
 
 class ActionQueueStatus(ServiceAction):
-    """How many people are ahead of this conversation's ticket and about how long to wait."""
+    """How many people are ahead of this conversation's ticket and about how long to wait (a question about how many
+    days the procedure takes, which rules send here right after a ticket, goes to the guide)."""
 
     def name(self) -> str:
         return "action_queue_status"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text")
+        words = self.services.queue_words
+        if not words.asks_about_waiting(text) and words.asks_procedure_time(text):
+            # "rút một lần thì mấy ngày có tiền" right after a ticket: nobody queues for days; the procedure's time
+            return send(dispatcher, await guide_reply(self.services, tracker))
         reply = await self.services.desks.queue_status(
             ticket_id=tracker.get_slot("ticket_id"), language=turn_language(tracker)
         )

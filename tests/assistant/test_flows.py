@@ -41,10 +41,27 @@ def kind_of(message: dict) -> str:
         ("số thứ tự cho cụ nhà tôi", "elderly"),
         ("lấy số cho mẹ tôi", "none"),
         ("cho ba số thứ tự", "none"),
+        ("tôi là thương binh, mất một chân", "disabled"),
+        ("lấy số thứ tự, tôi đang bế đứa nhỏ 2 tuổi", "small_child"),
+        ("lấy số làm khai sinh cho đứa nhỏ", "none"),
     ],
 )
 def test_priority_only_when_stated(text, group):
     assert PriorityGroups.load().find(text) == group
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier", "group"),
+    [
+        ("cho tôi lấy cái số ưu tiên nha cháu", ["ừm tôi năm nay bảy mươi chín tuổi rồi"], "elderly"),
+        ("a priority number please", ["my wife is pregnant", "hello"], "pregnant"),
+        ("cho tôi lấy số", ["tôi bảy mươi chín tuổi rồi"], "none"),  # not asked: a group said earlier stays there
+        ("cho tôi số ưu tiên", ["tôi hỏi làm căn cước"], "none"),  # asked, but no reason ever stated
+        ("số ưu tiên à, thôi không cần ưu tiên", ["tôi 80 tuổi"], "none"),
+    ],
+)
+def test_a_priority_number_asked_for_takes_the_group_stated_earlier(text, earlier, group):
+    assert PriorityGroups.load().find_in_conversation(text, None, earlier) == group
 
 
 def test_refusing_priority_beats_a_wrong_entity():
