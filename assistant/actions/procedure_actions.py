@@ -10,8 +10,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.actions.answers import TOPIC_BY_INTENT, TOPICS
 from assistant.actions.base import ServiceAction, send, turn_language
+from assistant.actions.guide_turn import guide_reply
 from assistant.actions.service_actions import answers_ticket_question, ticket_reply
 
 
@@ -33,24 +33,7 @@ class ActionAnswerProcedure(ServiceAction):
                     ticket_id=tracker.get_slot("ticket_id"), language=turn_language(tracker)
                 ),
             )
-        intent = (tracker.latest_message.get("intent") or {}).get("name") or "nlu_fallback"
-        topic = TOPIC_BY_INTENT.get(intent, "overview")
-        full = topic == "details"
-        if full:
-            last = tracker.get_slot("last_topic")
-            topic = last if last in TOPICS and last != "overview" else "documents"
-        reply = await self.services.guide.answer(
-            text=text,
-            intent=intent,
-            topic=topic,
-            current_code=tracker.get_slot("procedure_code"),
-            language=turn_language(tracker),
-            full=full,
-            options=tracker.get_slot("pending_options"),
-            recent=tracker.get_slot("recent_procedures"),
-            matter=tracker.get_slot("outside_matter"),
-        )
-        return send(dispatcher, reply)
+        return send(dispatcher, await guide_reply(self.services, tracker))
 
 
 class ActionChooseOption(ServiceAction):

@@ -21,6 +21,7 @@ class _QueueWordsFile(BaseModel):
     after_request: list[str] = Field(min_length=1)
     waiting: list[str] = Field(min_length=1)
     general_desk: list[str] = Field(min_length=1)
+    procedure_time: list[str] = Field(min_length=1)
 
 
 def _folded(phrases: list[str]) -> tuple[str, ...]:
@@ -33,6 +34,7 @@ class QueueWords:
     after_request: frozenset[str]
     waiting: tuple[str, ...]
     general_desk: tuple[str, ...] = ()
+    procedure_time: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path | str = QUEUE_WORDS_PATH) -> "QueueWords":
@@ -42,6 +44,7 @@ class QueueWords:
             after_request=frozenset(_folded(data.after_request)),
             waiting=_folded(data.waiting),
             general_desk=_folded(data.general_desk),
+            procedure_time=_folded(data.procedure_time),
         )
 
     @staticmethod
@@ -64,6 +67,10 @@ class QueueWords:
 
     def asks_about_waiting(self, text: str | None) -> bool:
         return self._says(text, self.waiting)
+
+    def asks_procedure_time(self, text: str | None) -> bool:
+        """The message asks how many days the procedure takes ("mấy ngày có kết quả"), not the wait in the hall."""
+        return self._says(text, self.procedure_time)
 
     def wants_general_desk(self, text: str | None) -> bool:
         """The citizen does not name a procedure for the number on purpose ("tôi chỉ hỏi chung thôi")."""

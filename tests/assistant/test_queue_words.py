@@ -6,6 +6,7 @@ import pytest
 
 from assistant.actions.procedure_actions import ActionAnswerProcedure
 from assistant.actions.queue_words import QueueWords
+from assistant.actions.service_actions import ActionQueueStatus
 from tests.assistant.conftest import make_tracker, run_action
 
 
@@ -65,3 +66,16 @@ def test_waiting_is_asked_about_the_ticket_only_once_there_is_one(services, brid
         make_tracker("phải đợi bao lâu", "ask_processing_time", slots={"procedure_code": "1.001193"}),
     )
     assert messages[0]["custom"]["reply"]["kind"] == "procedure"
+
+
+def test_how_many_days_right_after_a_ticket_is_about_the_procedure(services, bridge):
+    slots = {"procedure_code": "1.001193", "ticket_id": "7"}
+    messages, _ = run_action(
+        ActionQueueStatus(services),
+        make_tracker("trong lúc chờ cho hỏi mấy ngày thì có giấy", "ask_processing_time", slots=slots),
+    )
+    assert messages[0]["custom"]["reply"]["kind"] == "procedure"
+    messages, _ = run_action(
+        ActionQueueStatus(services), make_tracker("phải chờ mấy người nữa", "ask_processing_time", slots=slots)
+    )
+    assert messages[0]["custom"]["reply"]["kind"] == "queue_status"
