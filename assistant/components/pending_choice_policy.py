@@ -12,6 +12,7 @@ goodbye, picking "số 2" …) are left to the rules. It learns nothing and outr
 """
 
 import re
+import unicodedata
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
@@ -23,6 +24,19 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 LISTEN = "action_listen"
+
+
+def _fold(text: Optional[Text]) -> Text:
+    """Lower case, no diacritics ("đ" → "d"), words separated by single spaces."""
+    decomposed = unicodedata.normalize("NFD", (text or "").lower().replace("đ", "d"))
+    plain = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return " ".join(re.findall(r"[a-z0-9]+", plain))
+
+
+def _says_any(text: Optional[Text], phrases: List[Text]) -> bool:
+    """Whether the text holds one of the (folded) phrases as whole words."""
+    padded = f" {_fold(text)} "
+    return any(f" {_fold(p)} " in padded for p in phrases)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
@@ -53,6 +67,19 @@ class PendingChoicePolicy(Policy):
             ],
             # an entity that says the turn is a rating or a dossier code ("cho 4 điểm" after the question)
             "other_entities": ["rating", "dossier_code", "id_last4"],
+            # feedback read as feedback and said as feedback ("góp ý: phòng chờ nóng quá") is left to the rules;
+            # feedback read from an answer ("thẻ của bà bị in sai năm sinh") is not. Accent-folded, whole words.
+            "feedback_intents": ["give_feedback"],
+            "feedback_cues": [
+                "gop y",
+                "kien nghi",
+                "de xuat",
+                "de nghi phuong",
+                "phuong nen",
+                "feedback",
+                "suggestion",
+                "i suggest",
+            ],
         }
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
@@ -66,6 +93,10 @@ class PendingChoicePolicy(Policy):
             return False
         intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
         if intent in self.config["other_intents"] or tracker.active_loop_name:
+            return False
+        if intent in self.config.get("feedback_intents", []) and _says_any(
+            tracker.latest_message.text, self.config.get("feedback_cues", [])
+        ):
             return False
         entities = {e.get("entity") for e in (tracker.latest_message.entities or [])}
         if entities & set(self.config["other_entities"]):

@@ -31,7 +31,9 @@ def policy(tmp_path_factory) -> PendingChoicePolicy:
     return PendingChoicePolicy.load(config, storage, Resource("choice"), context)
 
 
-def tracker(domain, intent, *, asked_by=GUIDE, options=("1.014062", "1.014061"), entities=(), reply_kind=None):
+def tracker(
+    domain, intent, *, asked_by=GUIDE, options=("1.014062", "1.014061"), entities=(), reply_kind=None, text="bé 6 tuổi"
+):
     events = [
         ActionExecuted("action_listen"),
         UserUttered("làm căn cước cho con", intent={"name": "ask_procedure"}),
@@ -44,7 +46,7 @@ def tracker(domain, intent, *, asked_by=GUIDE, options=("1.014062", "1.014061"),
     events += [
         ActionExecuted("action_listen"),
         UserUttered(
-            "bé 6 tuổi",
+            text,
             intent={"name": intent, "confidence": 0.9},
             entities=[{"entity": e, "value": "4"} for e in entities],
         ),
@@ -66,6 +68,20 @@ def test_an_answer_to_a_clarifying_question_goes_to_the_guide_whatever_its_inten
 @pytest.mark.parametrize("intent", ["choose_option", "ask_queue_ticket", "request_human", "goodbye"])
 def test_a_turn_that_clearly_asks_for_something_else_is_left_to_the_rules(policy, domain, intent):
     assert predicted(policy, domain, tracker(domain, intent)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "to_guide"),
+    [
+        ("Góp ý một chút: phòng chờ nóng quá", False),
+        ("gop y la phuong nen lap quat", False),
+        ("my suggestion is more chairs", False),
+        ("thẻ của bà bị in sai năm sinh", True),  # feedback read from an answer: still the answer
+    ],
+)
+def test_feedback_said_as_feedback_is_left_to_the_rules(policy, domain, text, to_guide):
+    expected = GUIDE if to_guide else None
+    assert predicted(policy, domain, tracker(domain, "give_feedback", text=text)) == expected
 
 
 def test_without_a_pending_question_the_policy_predicts_nothing(policy, domain):
