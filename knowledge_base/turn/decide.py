@@ -97,10 +97,35 @@ def _answer(
 
 
 def _clarify(search, codes: Sequence[str], reason: str, elsewhere: TurnChoice | None = None) -> TurnOutcome:
-    codes = list(dict.fromkeys(codes))[:MAX_CHOICES]
+    """A clarifying question offering ``codes`` (best first, at most MAX_CHOICES). Choices a citizen cannot tell
+    apart by name (the catalogue has records whose names are the same but for the level in brackets, or are one
+    copied title) are offered once, the ward-level one kept; a single choice left is the answer."""
+    codes = _by_name(search, list(dict.fromkeys(codes)))[:MAX_CHOICES]
+    if len(codes) == 1:
+        return _answer(search, codes[0], "same_name")
     return TurnOutcome(
         kind="clarify", choices=tuple(_choice(search, c) for c in codes), reason=reason, elsewhere=elsewhere
     )
+
+
+_LEVEL_BRACKET = re.compile(r"\(\s*(?:thuc hien )?tai cap [^)]*\)")
+
+
+def _by_name(search, codes: list[str]) -> list[str]:
+    """``codes`` with one code per name as a citizen reads it (folded, without a level bracket), in order; of codes
+    sharing a name the ward-level one is kept, else the first."""
+    kept: dict[str, str] = {}
+    for code in codes:
+        doc = search.document(code)
+        key = " ".join(_LEVEL_BRACKET.sub(" ", fold(doc.name)).split()) if doc else code
+        if key not in kept or (doc.ward_level and not _ward_level(search, kept[key])):
+            kept[key] = code
+    return [c for c in codes if c in kept.values()]
+
+
+def _ward_level(search, code: str) -> bool:
+    doc = search.document(code)
+    return bool(doc and doc.ward_level)
 
 
 def _search(search, words: TurnWords, query: str) -> SearchOutcome:

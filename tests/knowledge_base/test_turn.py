@@ -233,3 +233,22 @@ def test_data_files_are_validated_with_clear_errors(tmp_path):
     bad.write_text("facets:\n  action:\n    reissue: {in_names: [cấp lại], cue: [mất]}\n", encoding="utf-8")
     with pytest.raises(SiblingMarkersError, match="action.reissue"):
         SiblingMarkers.load(bad)
+
+
+def test_choices_a_citizen_cannot_tell_apart_by_name_are_offered_once():
+    from knowledge_base.turn.decide import _clarify
+
+    engine = turn_search(
+        [
+            FakeProcedure("3.000226", "Công bố danh mục thủ tục hành chính tỉnh Hà Tĩnh", "Người có công"),
+            FakeProcedure("3.000243", "Công bố danh mục thủ tục hành chính tỉnh Hà Tĩnh", "Người có công"),
+            FakeProcedure("1.010385", "Trình báo mất hộ chiếu (thực hiện tại cấp huyện)", "Xuất nhập cảnh"),
+            FakeProcedure("1.010386", "Trình báo mất hộ chiếu (thực hiện tại cấp xã)", "Xuất nhập cảnh"),
+            FakeProcedure("1.004194", "Đăng ký tạm trú", "Cư trú"),
+        ]
+    )
+    same = _clarify(engine, ["3.000226", "3.000243"], "ambiguous")
+    assert same.kind == "procedure" and same.code == "3.000226" and same.reason == "same_name"
+    mixed = _clarify(engine, ["1.010385", "3.000243", "1.010386", "3.000226", "1.004194"], "ambiguous")
+    assert mixed.kind == "clarify"
+    assert [c.code for c in mixed.choices] == ["1.010385", "3.000243", "1.004194"]  # one per name, best first
