@@ -22,6 +22,8 @@ _SPOKEN_AGE = re.compile(
     r"\s+tuoi\b|\b(mot|hai|ba|bon|nam|sau|bay|tam|chin)\s+tuoi\b"
 )
 """Ages said in words: "mười lăm tuổi" (15), "bảy mươi tám tuổi" (78), "bảy tuổi" (7)."""
+_BELOW = re.compile(r"\b(?:chua du|chua toi|chua den|chua tron|duoi|nho hon|under|younger than|not yet)\s+(\d{1,2})\b")
+"""An age given as a bound not yet reached ("chưa tới 14 tuổi", "under 14"): read as the year below it."""
 _SCHOOL_GRADE = re.compile(r"\b(?:hoc |dang hoc |len )?lop (\d{1,2})\b|\bgrade (\d{1,2})\b")
 _SCHOOL_STAGES = (
     (re.compile(r"\b(mau giao|mam non|nha tre|kindergarten|preschool|so sinh|moi sinh|moi de|newborn)\b"), 3),
@@ -49,9 +51,10 @@ def age_hint(text: str) -> str:
 
 
 def stated_ages(folded: str) -> list[int]:
-    """Ages an accent-folded text states: "10 tuổi", "mười lăm tuổi", "he is 16", or a school stage ("lớp 1" → 7,
-    "cấp 3" → 16), in that order of preference."""
-    ages = [int(a or b) for a, b in _AGE.findall(folded)] + [_spoken(*m) for m in _SPOKEN_AGE.findall(folded)]
+    """Ages an accent-folded text states: "chưa tới 14 tuổi" (13), "10 tuổi", "mười lăm tuổi", "he is 16", or a
+    school stage ("lớp 1" → 7, "cấp 3" → 16), in that order of preference."""
+    ages = [int(n) - 1 for n in _BELOW.findall(folded) if int(n) > 0]
+    ages += [int(a or b) for a, b in _AGE.findall(folded)] + [_spoken(*m) for m in _SPOKEN_AGE.findall(folded)]
     ages += [int(a or b) + 6 for a, b in _SCHOOL_GRADE.findall(folded) if 1 <= int(a or b) <= 12]
     ages += [age for stage, age in _SCHOOL_STAGES if stage.search(folded)]
     return [age for age in ages if 0 <= age <= 120]

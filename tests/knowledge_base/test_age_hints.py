@@ -42,6 +42,8 @@ def test_age_hint(question, expected):
         ("con gái tôi mới lên bảy tuổi", [7]),
         ("cháu mới học lớp 1 thôi", [7]),
         ("không nói tuổi", []),
+        ("bé chưa tới 14 tuổi", [13, 14]),  # the bound not yet reached comes first
+        ("my son is under 14", [13]),
     ],
 )
 def test_stated_ages_read_numbers_in_words_and_school_grades(text, ages):
