@@ -37,6 +37,9 @@ class SearchTuning:
     """Added times the procedure's prior (common at wards / open to individuals): breaks near-ties."""
     confident_score: float = 0.65
     confident_margin: float = 0.04
+    clear_margin: float = 0.10
+    """A lead this large over the next hit is confident from no_match_score up: long, speech-like questions score
+    lower on every procedure, the one they mean still stands out."""
     no_match_score: float = 0.55
     elsewhere_margin: float = 0.02
     """How far a non-ward procedure must outrank the best ward one to be reported as `elsewhere`."""
@@ -280,6 +283,8 @@ class ProcedureSearch:
             return "no_match"
         margin = hits[0].score - (hits[1].score if len(hits) > 1 else 0.0)
         if hits[0].score >= t.confident_score and margin >= t.confident_margin:
+            return "confident"
+        if margin >= t.clear_margin:
             return "confident"
         return "ambiguous"
 

@@ -144,10 +144,23 @@ def test_confidence_labels_follow_the_thresholds(search):
         encoder=encoder,
         index=NumpyFlatIndex(encoder.dim),
         lexical=Bm25Scorer(),
-        tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0, confident_score=2.0),
+        tuning=SearchTuning(dense_floor=0.0, dense_ceiling=1.0, confident_score=2.0, clear_margin=2.0),
     )
     never_sure.load(SAMPLE_PROCEDURES)
     assert never_sure.search("đăng ký khai tử cho bà").confidence == "ambiguous"
+
+
+def test_a_clear_lead_is_confident_below_the_confident_score():
+    from knowledge_base.search.outcome import SearchHit
+
+    tuning = SearchTuning(confident_score=0.65, confident_margin=0.04, clear_margin=0.10, no_match_score=0.55)
+    search = ProcedureSearch(
+        encoder=RecordingEncoder(), index=NumpyFlatIndex(RecordingEncoder().dim), lexical=Bm25Scorer(), tuning=tuning
+    )
+    hit = lambda code, score: SearchHit(code, code, "", score)  # noqa: E731
+    assert search.confidence([hit("a", 0.58), hit("b", 0.47)]) == "confident"  # long question, one stands out
+    assert search.confidence([hit("a", 0.58), hit("b", 0.52)]) == "ambiguous"
+    assert search.confidence([hit("a", 0.50), hit("b", 0.30)]) == "no_match"
 
 
 def test_k_is_bounded(search):
