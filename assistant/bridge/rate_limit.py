@@ -96,29 +96,31 @@ class TokenBucketLimiter:
         return len(self._buckets)
 
 
-def too_many_requests(wait_s: float) -> ApiError:
-    """429 in the error envelope with Retry-After (whole seconds, at least 1)."""
+def _retry_later(code: str, vi: str, en: str, wait_s: float, **extra: str) -> ApiError:
+    """429 in the error envelope with Retry-After (whole seconds, at least 1); ``vi``/``en`` end with the wait."""
     retry_after = max(1, math.ceil(wait_s))
     return ApiError(
         429,
-        "too_many_requests",
-        f"Ông/bà gửi yêu cầu quá nhanh. Vui lòng thử lại sau {retry_after} giây. / "
-        f"Too many requests; please try again in {retry_after} seconds.",
+        code,
+        f"{vi} Vui lòng thử lại sau {retry_after} giây. / {en} please try again in {retry_after} seconds.",
         headers={"Retry-After": str(retry_after)},
         retry_after_s=retry_after,
+        **extra,
     )
+
+
+def too_many_requests(wait_s: float) -> ApiError:
+    """429 for a client that has used up its allowance."""
+    return _retry_later("too_many_requests", "Ông/bà gửi yêu cầu quá nhanh.", "Too many requests;", wait_s)
 
 
 def ward_too_busy(wait_s: float, ward: str) -> ApiError:
     """429 for a ward that has used up its shared allowance: the citizen did nothing wrong, so it says so."""
-    retry_after = max(1, math.ceil(wait_s))
-    return ApiError(
-        429,
+    return _retry_later(
         "ward_too_many_requests",
-        f"Hệ thống của phường/xã đang nhận quá nhiều yêu cầu cùng lúc. Vui lòng thử lại sau {retry_after} giây. / "
-        f"This ward's service is receiving too many requests right now; please try again in {retry_after} seconds.",
-        headers={"Retry-After": str(retry_after)},
-        retry_after_s=retry_after,
+        "Hệ thống của phường/xã đang nhận quá nhiều yêu cầu cùng lúc.",
+        "This ward's service is receiving too many requests right now;",
+        wait_s,
         ward=ward,
     )
 
