@@ -12,7 +12,6 @@ goodbye, picking "số 2" …) are left to the rules. It learns nothing and outr
 """
 
 import re
-import unicodedata
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
@@ -23,20 +22,15 @@ from rasa.shared.core.events import ActionExecuted, BotUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from knowledge_base.text import tokens
+
 LISTEN = "action_listen"
 
 
-def _fold(text: Optional[Text]) -> Text:
-    """Lower case, no diacritics ("đ" → "d"), words separated by single spaces."""
-    decomposed = unicodedata.normalize("NFD", (text or "").lower().replace("đ", "d"))
-    plain = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return " ".join(re.findall(r"[a-z0-9]+", plain))
-
-
 def _says_any(text: Optional[Text], phrases: List[Text]) -> bool:
-    """Whether the text holds one of the (folded) phrases as whole words."""
-    padded = f" {_fold(text)} "
-    return any(f" {_fold(p)} " in padded for p in phrases)
+    """Whether the text holds one of the phrases as whole words, both accent-folded."""
+    padded = f" {' '.join(tokens(text or ''))} "
+    return any(f" {' '.join(tokens(p))} " in padded for p in phrases)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
