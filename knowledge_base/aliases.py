@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
+from knowledge_base.data_file import SAFE_LOADER, load_yaml
 from knowledge_base.text import clean, fold
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "aliases.yaml"
@@ -26,7 +27,6 @@ MAX_NOTE_CHARS = 500
 _KEYS = ("canonical", "aliases", "fields", "note")
 _WORD = re.compile(r"[^\W_]+")
 _END = ""  # trie key marking "a phrase ends here" (folded tokens are never empty)
-_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # same safe rules; libyaml is ~10x faster
 
 
 class AliasFileError(ValueError):
@@ -260,8 +260,16 @@ class AliasTable:
 
     @classmethod
     def parse(cls, text: str, *, source: str = "<aliases>") -> AliasTable:
-        """Validate YAML text in the alias file format (used by load and by staff uploads)."""
-        loader = _YamlLoader(text)
+        """Validate YAML text in the alias file format (used by load and by staff uploads).
+
+        A table never changes once built, so the same text from the same source gives the same table: the services,
+        checkers and tests that read the committed file build it once per process.
+        """
+        return _parsed_table(text, source)
+
+    @classmethod
+    def _parse(cls, text: str, source: str) -> AliasTable:
+        loader = SAFE_LOADER(text)
         try:
             root = loader.get_single_node()
             data = loader.construct_document(root) if root is not None else None
@@ -349,11 +357,16 @@ def _leading_comments(text: str) -> str:
 def _yaml_scalar(text: str) -> str:
     """Plain when YAML reads it back unchanged inside [ ], else double-quoted (JSON strings are valid YAML)."""
     try:
-        if yaml.load(f"[{text}]", Loader=_YamlLoader) == [text]:
+        if load_yaml(f"[{text}]") == [text]:
             return text
     except yaml.YAMLError:
         pass
     return json.dumps(text, ensure_ascii=False)
+
+
+@lru_cache(maxsize=8)
+def _parsed_table(text: str, source: str) -> AliasTable:
+    return AliasTable._parse(text, source)
 
 
 def _checked(entry: AliasEntry | dict, number: int) -> AliasEntry:

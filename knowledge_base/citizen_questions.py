@@ -21,13 +21,12 @@ from typing import Annotated, Any, Iterable
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, RootModel
 
-from knowledge_base.data_file import validate
+from knowledge_base.data_file import load_yaml, validate
 from knowledge_base.text import clean
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "data" / "citizen_questions"
 MAX_ASK_CHARS = 300
 MAX_ASKS = 16
-_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CitizenQuestionsError(ValueError):
@@ -69,7 +68,7 @@ CitizenQuestionsFile = RootModel[list[CitizenQuestionsEntry]]
 def load_file(path: Path, known_codes: set[str] | None = None) -> dict[str, tuple[str, ...]]:
     """code -> the phrasings in one file, validated; CitizenQuestionsError names the file, entry and field."""
     try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YamlLoader) or []
+        data = load_yaml(Path(path).read_text(encoding="utf-8")) or []
     except yaml.YAMLError as exc:
         raise CitizenQuestionsError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(data, list):

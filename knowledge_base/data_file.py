@@ -15,14 +15,22 @@ from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""YAML's safe rules, read by libyaml when PyYAML has it (about 10x faster on the catalogue-sized files)."""
+
 NAMING_KEYS = ("code", "id", "key", "name", "canonical")
 """Keys that name a list entry in an error message (the first one the entry has)."""
+
+
+def load_yaml(text: str) -> Any:
+    """``text`` parsed with the safe rules (yaml.YAMLError when it is not YAML)."""
+    return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - SAFE_LOADER is a safe loader
 
 
 def read_yaml(path: Path | str, error: type[Exception] = ValueError) -> Any:
     """The parsed file; ``error`` (with the path and the reason) when it cannot be read or is not YAML."""
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return load_yaml(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise error(f"cannot read {path}: {exc}") from exc
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from knowledge_base.data_file import load_yaml
 from knowledge_base.text import clean, tokens
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "body_names.yaml"
@@ -29,7 +30,7 @@ class BodyNames:
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "BodyNames":
         try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+            data = load_yaml(Path(path).read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise BodyNamesError(f"cannot read body names file {path}: {exc}") from exc
         names = data.get("names") if isinstance(data, dict) else None

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from knowledge_base.data_file import load_yaml
 from knowledge_base.text import clean, fold
 
 
@@ -175,7 +176,7 @@ def validate_ward_config(data: Any, *, source: str = "ward config") -> WardConfi
 def load_ward_config(path: Path) -> WardConfig:
     """Read and validate the ward YAML file."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = load_yaml(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise WardConfigError(f"{path}: không tìm thấy tệp / file not found") from None
     except yaml.YAMLError as exc:

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from knowledge_base.cards.model import CardError
+from knowledge_base.data_file import load_yaml
 
 REVIEWED_FILE = "REVIEWED.yaml"
 
@@ -47,7 +48,7 @@ def load_reviewed(path: Path) -> dict[str, ReviewEntry]:
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         entries = ReviewFile.model_validate(data).reviewed
     except yaml.YAMLError as exc:
         raise CardError(f"{path.name}: lỗi cú pháp YAML / YAML syntax error: {exc}") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -15,11 +16,22 @@ def load_catalogue(path: Path | str | None = None) -> dict[str, Procedure]:
     """All procedures by code from a procedures.jsonl file (default: the committed one).
 
     Raises CatalogueError naming the file and line number for a broken line, an invalid record or a
-    duplicate code; blank lines are ignored.
+    duplicate code; blank lines are ignored. The result is a new dict each call; the records are frozen, so
+    they are read once per version of the file (its inode, size and modification time) and shared.
     """
     path = Path(path) if path is not None else DEFAULT_PATH
-    if not path.is_file():
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    if stat is None or not path.is_file():
         raise CatalogueError(f"{path}: catalogue file not found")
+    return dict(_read(path.resolve(), stat.st_ino, stat.st_size, stat.st_mtime_ns))
+
+
+@lru_cache(maxsize=4)
+def _read(path: Path, inode: int, size: int, mtime_ns: int) -> tuple[tuple[str, Procedure], ...]:
+    """The file's records in order; the version fields are only the cache key."""
     procedures: dict[str, Procedure] = {}
     with path.open(encoding="utf-8") as handle:
         for line_number, line in enumerate(handle, start=1):
@@ -36,7 +48,7 @@ def load_catalogue(path: Path | str | None = None) -> dict[str, Procedure]:
             if procedure.code in procedures:
                 raise CatalogueError(f"{path}:{line_number}: duplicate procedure code {procedure.code}")
             procedures[procedure.code] = procedure
-    return procedures
+    return tuple(procedures.items())
 
 
 def dump_line(procedure: Procedure) -> str:
