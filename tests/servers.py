@@ -49,3 +49,11 @@ def stop_process(process: subprocess.Popen, timeout: float = 20) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+
+
+def serve_in_thread(server) -> threading.Thread:
+    """Start a socketserver's ``serve_forever`` in a daemon thread. It checks for ``shutdown()`` every 20 ms
+    instead of the default 0.5 s, so stopping a stub does not add half a second to each test."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    return thread

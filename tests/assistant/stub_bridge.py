@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from tests.assistant.fakes import FOUND_DOSSIER, RecordingBridge
+from tests.servers import serve_in_thread
 
 
 class StubBridge:
@@ -54,7 +54,6 @@ class StubBridge:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     async def _answer(self, method: str, path: str, query: dict[str, list[str]], body: dict[str, Any] | None):
         fake = self.fake
@@ -87,7 +86,7 @@ class StubBridge:
         return 404, {"error": "not_found", "message": "x"}
 
     def __enter__(self) -> "StubBridge":
-        self._thread.start()
+        serve_in_thread(self.server)
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -14,6 +13,7 @@ from assistant.bridge.migrations import MIGRATIONS
 from assistant.bridge.models import ApiToken
 from assistant.bridge.services import open_database
 from tests.bridge.conftest import sqlite_only
+from tests.servers import serve_in_thread
 
 pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL (conftest.py): `migrate`, tokens, seed-demo, import
 
@@ -91,7 +91,7 @@ class _StubServices(BaseHTTPRequestHandler):
 def stub_services():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _StubServices)
     server.model_file = "models/assistant.tar.gz"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_thread(server)
     yield server
     server.shutdown()
     server.server_close()

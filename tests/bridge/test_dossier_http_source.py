@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -12,6 +11,7 @@ import pytest
 from assistant.bridge.dossiers.http_source import CircuitBreaker, HttpDossierSource
 from assistant.bridge.dossiers.sources import SourceUnavailable
 from tests.bridge.fakes import MonotonicClock
+from tests.servers import serve_in_thread
 
 CODE = "000.00.20.H26-250801-0042"
 RECORD = {
@@ -63,7 +63,7 @@ class StubProvince:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_thread(self.server)
 
     def close(self):
         self.server.shutdown()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from assistant.bridge.routers import health
+from tests.servers import serve_in_thread
 
 
 class Ok(BaseHTTPRequestHandler):
@@ -24,7 +24,7 @@ class Ok(BaseHTTPRequestHandler):
 def _serve(port: int = 0) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("127.0.0.1", port), Ok)
     server.allow_reuse_address = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_thread(server)
     return server
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from assistant.bridge.web.dialogue import DialogueUnavailable, RasaRestClient, conversation_key, parse_rest_reply
 from assistant.bridge.web.relay import ChatRelay
-from tests.servers import free_port
+from tests.servers import free_port, serve_in_thread
 
 
 class StubRasa(BaseHTTPRequestHandler):
@@ -57,8 +57,7 @@ class StubRasa(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def stub_rasa_url():
     server = ThreadingHTTPServer(("127.0.0.1", 0), StubRasa)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
@@ -169,7 +168,7 @@ class ReusableServer(ThreadingHTTPServer):
 def test_a_restarted_rasa_is_answered_on_the_next_turn_not_a_stale_connection():
     server = ReusableServer(("127.0.0.1", 0), KeepAliveRasa)
     port = server.server_address[1]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_thread(server)
     client = RasaRestClient(f"http://127.0.0.1:{port}", timeout_s=5)
 
     async def turns_across_a_restart():
@@ -179,7 +178,7 @@ def test_a_restarted_rasa_is_answered_on_the_next_turn_not_a_stale_connection():
             connection.shutdown(socket.SHUT_RDWR)  # kept-alive connection
         server.server_close()
         again = ReusableServer(("127.0.0.1", port), KeepAliveRasa)
-        threading.Thread(target=again.serve_forever, daemon=True).start()
+        serve_in_thread(again)
         try:
             return first, await client.send("conv-123456", "sau")
         finally:
