@@ -16,10 +16,14 @@ _SLOW_KINDS = ("browser", "rasa", "models", "postgres", "redis")
 
 def pytest_collection_modifyitems(items):
     """The PostgreSQL run of a both_engines test is marked postgres; a test marked browser, rasa, models, postgres
-    or redis is slow too: `-m "not slow"` (make test-fast) leaves all of them out."""
+    or redis is slow too: `-m "not slow"` (make test-api) leaves all of them out. A test on the bridge's database
+    fixture (tests/bridge/conftest.py: an app started in-process over a SQLite file) is marked app: make test-fast
+    leaves those out as well."""
     import pytest
 
     for item in items:
+        if "database_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.app)
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("db_engine") == "postgresql":
             item.add_marker(pytest.mark.postgres)
