@@ -131,8 +131,12 @@ def time_reply(procedure: dict[str, Any], replies: Replies, language: str) -> st
     channel = _main_channel(procedure) or {}
     text = shorten(channel.get("processing_time") or "", 120)
     days = channel.get("processing_days")
+    counted = isinstance(days, (int, float)) and days > 0
+    if language != "vi" and counted:  # the catalogue's wording is Vietnamese ("5 Ngày làm việc"): count in English
+        working = "làm việc" in text.lower()
+        return replies.say("time", language, time=f"{days:g} {'working day(s)' if working else 'day(s)'}", **base)
     if not re.search(r"[^\W\d_]", text):  # a bare number is not a readable answer
-        if isinstance(days, (int, float)) and days > 0:
+        if counted:
             text = f"{days:g} ngày" if language == "vi" else f"{days:g} day(s)"
         else:
             return replies.say("time_unknown", language, **base)

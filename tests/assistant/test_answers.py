@@ -47,6 +47,17 @@ def test_fee_rules(fee, expected):
         assert not re.search(r"\d", text.replace("9.000001", ""))
 
 
+@pytest.mark.parametrize(
+    ("time", "vietnamese", "english"),
+    [("5 Ngày làm việc", "5 Ngày làm việc", "1 working day(s)"), ("Trong ngày", "Trong ngày", "1 day(s)")],
+)
+def test_the_catalogues_time_is_counted_in_english_not_quoted_in_vietnamese(time, vietnamese, english):
+    record = procedure("9.000002", "Thủ tục thử", fee={"fee": "x"}, time=time)  # no answer card: catalogue only
+    assert vietnamese in describe("time", record, REPLIES, "vi")
+    text = describe("time", record, REPLIES, "en")
+    assert english in text and "ngày" not in text.lower()
+
+
 def test_record_without_channels_or_documents_still_answers():
     record = {**PROCEDURES["1.001193"], "channels": [], "documents": [], "steps": [], "legal_basis": []}
     for topic in TOPICS:
