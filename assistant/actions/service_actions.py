@@ -110,8 +110,9 @@ class ActionHandoffHuman(_TicketAction):
 
 
 class ActionQueueStatus(ServiceAction):
-    """How many people are ahead of this conversation's ticket and about how long to wait (a question about how many
-    days the procedure takes, which rules send here right after a ticket, goes to the guide)."""
+    """How many people are ahead of this conversation's ticket and about how long to wait. A question about how many
+    days the procedure takes (which rules send here right after a ticket), or "how long" about the procedure being
+    discussed before any ticket, goes to the guide."""
 
     def name(self) -> str:
         return "action_queue_status"
@@ -119,8 +120,10 @@ class ActionQueueStatus(ServiceAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text")
         words = self.services.queue_words
-        if not words.asks_about_waiting(text) and words.asks_procedure_time(text):
-            # "rút một lần thì mấy ngày có tiền" right after a ticket: nobody queues for days; the procedure's time
+        no_ticket_yet = not tracker.get_slot("ticket_id") and tracker.get_slot("procedure_code")
+        if not words.asks_about_waiting(text) and (words.asks_procedure_time(text) or no_ticket_yet):
+            # "rút một lần thì mấy ngày có tiền" right after a ticket: nobody queues for days; and "how long does it
+            # take" with no ticket taken asks about the procedure being discussed: the procedure's time
             return send(dispatcher, await guide_reply(self.services, tracker))
         reply = await self.services.desks.queue_status(
             ticket_id=tracker.get_slot("ticket_id"), language=turn_language(tracker)

@@ -79,3 +79,14 @@ def test_how_many_days_right_after_a_ticket_is_about_the_procedure(services, bri
         ActionQueueStatus(services), make_tracker("phải chờ mấy người nữa", "ask_processing_time", slots=slots)
     )
     assert messages[0]["custom"]["reply"]["kind"] == "queue_status"
+
+
+def test_how_long_before_any_ticket_is_about_the_procedure_being_discussed(services, bridge):
+    about = {"procedure_code": "1.001193"}
+    messages, _ = run_action(
+        ActionQueueStatus(services), make_tracker("and how long does it take", "ask_queue_status", slots=about)
+    )
+    assert messages[0]["custom"]["reply"]["kind"] == "procedure"
+    for text, slots in [("how long will I have to wait", about), ("how long does it take", {})]:
+        messages, _ = run_action(ActionQueueStatus(services), make_tracker(text, "ask_queue_status", slots=slots))
+        assert messages[0]["custom"]["reply"]["kind"] == "queue_status"  # the queue asked, or nothing discussed
