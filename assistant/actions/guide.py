@@ -22,6 +22,7 @@ from assistant.actions.replies import Replies
 from assistant.actions.reply import Reply
 from assistant.payload import Choice, ReplyPayload
 from knowledge_base.text import clean
+from knowledge_base.turn.decide import default_words
 from knowledge_base.turn.topics import default_topic_words
 
 logger = logging.getLogger(__name__)
@@ -63,11 +64,13 @@ class Guide:
         options: list[str] | None = None,
         recent: list[str] | None = None,
         matter: str | None = None,
+        last_topic: str | None = None,
     ) -> Reply:
         """Reply to a procedure question. ``topic`` is one of answers.TOPICS (details already resolved);
         ``options`` are the codes of a clarifying question still pending; ``recent`` the procedures discussed
         before the current one (slot ``recent_procedures``, most recent first), kept up to date in the reply;
-        ``matter`` the matter outside the catalogue last referred (slot ``outside_matter``)."""
+        ``matter`` the matter outside the catalogue last referred (slot ``outside_matter``); ``last_topic`` what
+        the previous answer was about (slot ``last_topic``)."""
         reply = await self._answer(
             text=text,
             intent=intent,
@@ -78,6 +81,7 @@ class Guide:
             options=options,
             recent=recent,
             matter=matter,
+            last_topic=last_topic,
         )
         return remember_earlier(reply, current_code, recent)
 
@@ -93,6 +97,7 @@ class Guide:
         options: list[str] | None,
         recent: list[str] | None,
         matter: str | None = None,
+        last_topic: str | None = None,
     ) -> Reply:
         query = clean(text or "", max_chars=self.max_query_chars)
         if not query:
@@ -116,6 +121,8 @@ class Guide:
         kind = turn.get("kind")
         if turn.get("topic") in TOPICS:  # the question words are surer of WHAT is asked than the intent classifier
             topic = turn["topic"]
+        elif _same_question_of_another(topic, last_topic, current_code, turn, query):
+            topic = last_topic  # "cần giấy tờ gì" … "thế còn nhận con nuôi thì sao": the papers for that one
         logger.info("turn: intent=%s topic=%s kind=%s reason=%s", intent, topic, kind, turn.get("reason"))
         if kind == "out_of_scope" and isinstance(turn.get("matter"), dict):
             return self._everyday(turn["matter"], language)
@@ -286,3 +293,19 @@ class Guide:
         reply = self._say("bridge_down", "error", language)
         reply.slots["pending_offer"] = None
         return reply
+
+
+def _same_question_of_another(
+    topic: str, last_topic: str | None, current_code: str | None, turn: dict[str, Any], query: str
+) -> bool:
+    """The turn asks nothing of its own ("overview") but opens with a switch phrase ("thế còn …", "what about …")
+    to another procedure: it asks the previous question (fee, papers …) again, of that procedure."""
+    return (
+        topic == "overview"
+        and last_topic in TOPICS
+        and last_topic != "overview"
+        and current_code is not None
+        and turn.get("kind") == "procedure"
+        and turn.get("code") not in (None, current_code)
+        and default_words().turns_to_another(query)
+    )

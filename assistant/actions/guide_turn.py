@@ -30,4 +30,5 @@ async def guide_reply(services: Services, tracker: Tracker) -> Reply:
         options=tracker.get_slot("pending_options"),
         recent=tracker.get_slot("recent_procedures"),
         matter=tracker.get_slot("outside_matter"),
+        last_topic=tracker.get_slot("last_topic"),
     )

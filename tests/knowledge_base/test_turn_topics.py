@@ -21,6 +21,8 @@ def words() -> TopicWords:
         ("có tốn tiền hông", "fee"),
         ("mấy hôm thì có giấy", "time"),
         ("how long does it take", "time"),
+        ("lâu ko bạn", "time"),
+        ("có lâu không ạ", "time"),
         ("bao nhiêu ngày", "time"),
         ("nộp ở quầy nào", "where"),
         ("làm ở phường hay phải lên huyện", "where"),
