@@ -252,3 +252,15 @@ def test_choices_a_citizen_cannot_tell_apart_by_name_are_offered_once():
     mixed = _clarify(engine, ["1.010385", "3.000243", "1.010386", "3.000226", "1.004194"], "ambiguous")
     assert mixed.kind == "clarify"
     assert [c.code for c in mixed.choices] == ["1.010385", "3.000243", "1.004194"]  # one per name, best first
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we are both vietnamese and both live in this ward, no foreigners involved",
+        "hai vợ chồng không có yếu tố nước ngoài",
+        "no foreign partner, we are Vietnamese citizens",
+    ],
+)
+def test_saying_there_is_no_foreigner_is_the_domestic_sibling_not_the_foreign_one(text):
+    assert SiblingMarkers.load().mentioned(text).get("foreign") == {"domestic"}
