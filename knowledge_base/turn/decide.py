@@ -340,6 +340,19 @@ def _distinct_said(content: Sequence[str], ward_name: str, other_name: str) -> t
     return len((ward - other) & said), len((other - ward) & said)
 
 
+def _variant_only_of(markers: SiblingMarkers, query: str, name: str, other_name: str) -> bool:
+    """The question says a variant ("cấp lại vì bị mất") that ``name`` has and ``other_name`` has not: "mất sổ đỏ,
+    xin cấp lại" is the re-issue beyond the ward, not the ward's first registration that shares its words.
+    Default variants ("xin", "làm": register) say nothing here."""
+    defaults = {m.value for m in markers.markers if m.default}
+    named, other = markers.mentioned(name), markers.mentioned(other_name)
+    for facet, values in markers.mentioned(query).items():
+        said = values - defaults
+        if said & named.get(facet, set()) and not said & other.get(facet, set()):
+            return True
+    return False
+
+
 ACCENTED_SHARE = 0.4
 """A turn in which at least this share of words carry diacritics was typed with them: its words are compared with
 procedure names accent by accent ("một trang" is a page, not "tình trạng"; "cái gì" is not "cải chính")."""
@@ -531,7 +544,12 @@ def _decide(
         ward_said, other_said = _distinct_said(content, hits[0].name, elsewhere.name)
         if ward_said > other_said:
             return _answer(search, hits[0].code, "ward_exception")
-        if outcome.confidence == "confident" and ward_said:  # a ward procedure fits too: let the citizen pick
+        if (
+            outcome.confidence == "confident"
+            and ward_said
+            and not _variant_only_of(markers, asked, elsewhere.name, hits[0].name)
+        ):
+            # a ward procedure fits too: let the citizen pick
             return _clarify(search, [elsewhere.code, hits[0].code], "referral_or_ward", elsewhere)
     if elsewhere is not None:
         return _answer(search, elsewhere.code, "referral", elsewhere=elsewhere)

@@ -214,3 +214,19 @@ def test_an_english_turn_says_the_english_name_of_a_record_beyond_the_ward(marke
 
     assert evidence({}) == 0.0
     assert evidence({"1.001146": "Visa extension: extend a foreigner's stay"}) > 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "only_the_referral"),
+    [
+        ("nhà tôi bị mất sổ đỏ rồi, giờ xin cấp lại thì phường làm cho không", True),  # re-issue: beyond the ward
+        ("xin cấp sổ đỏ thì phường làm cho không", False),  # "xin cấp" is the default variant: it says nothing
+        ("cấp sổ đỏ lần đầu", False),  # the ward record's variant
+    ],
+)
+def test_a_variant_only_the_referral_has_settles_referral_or_ward(markers, text, only_the_referral):
+    from knowledge_base.turn.decide import _variant_only_of
+
+    names = {p.code: p.name for p in PROCEDURES}
+    referral, ward = names["1.012786"], names["1.013978"]  # re-issue beyond the ward; first issue at the ward
+    assert _variant_only_of(markers, text, referral, ward) is only_the_referral
