@@ -23,6 +23,7 @@ def words() -> QueueWords:
         ("cho tôi số", True),
         ("bốc số ưu tiên giúp bác", True),
         ("can I get a number please", True),
+        ("Ok I'm here now. I need a number for the civil status desk, birth certificate copy", True),
         ("xin số nhà thì làm thế nào", False),
         ("lấy số định danh cá nhân ở đâu", False),
         ("dạ vậy em lấy số ở quầy nào", False),  # where to take a number: a question about the desk
