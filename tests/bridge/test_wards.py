@@ -3,8 +3,9 @@ feedback, complaints and audit; a pre-ward database moved onto the default ward.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -173,7 +174,8 @@ def _pre_ward_schema(engine) -> MetaData:
 def test_a_single_ward_database_moves_onto_the_default_ward(settings, make_client):
     engine = make_engine(settings)
     old = _pre_ward_schema(engine).tables
-    today, now = date.today(), datetime.now(timezone.utc)
+    now = datetime.now(timezone.utc)
+    today = now.astimezone(ZoneInfo(settings.timezone)).date()  # the service day of the ward, not of this machine
     with Database(engine).write() as session:
         for seq in (1, 2):
             session.execute(
