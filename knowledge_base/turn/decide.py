@@ -494,10 +494,12 @@ def _decide(
     if current:
         group = index.siblings(current_code)
         if group:
-            said = markers.mentioned(f"{_said_text(search, query)} {index.stem(current_code)}")
+            heard = _said_text(search, words.without_phrases(query))
+            said = markers.mentioned(f"{heard} {index.stem(current_code)}")
             full, _ = _pick(index, list(group), said)
             defaults = {m.value for m in markers.markers if m.default}
-            told = {f for f in said if any(index.values(c).get(f) in said[f] - defaults for c in group)}
+            own = markers.mentioned(heard)  # a facet the turn itself says, not one its words form with the stem
+            told = {f for f in said if f in own and any(index.values(c).get(f) in said[f] - defaults for c in group)}
             if len(full) == 1 and full[0] != current_code and told:
                 return _answer(search, full[0], "sibling_switch", follow_up=True)
         if not strong or (words.asks_to_bring(query) and not words.turns_to_another(query)):

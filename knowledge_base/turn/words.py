@@ -110,6 +110,14 @@ class TurnWords:
             words = words[1:]
         return False
 
+    def without_phrases(self, text: str) -> str:
+        """``text`` folded, without the phrases that only say WHAT is asked: "làm mất bao lâu" (how long it takes)
+        leaves nothing, so its "làm mất" is not heard as losing a paper."""
+        folded = f" {' '.join(tokens(text))} "
+        for phrase in self.phrases:
+            folded = folded.replace(f" {phrase} ", " ")
+        return folded.strip()
+
     def subject_words(self, text: str) -> list[str]:
         """Folded tokens of ``text`` left after removing question phrases and words."""
         return [part for w in self._subject_tokens(text) for part in w.split("_")]

@@ -126,6 +126,15 @@ def test_saying_another_variant_mid_conversation_moves_to_that_sibling(search):
     assert turn(search, "lệ phí bao nhiêu", current="1.014063").code == "1.014063"
 
 
+def test_how_long_it_takes_is_not_losing_a_paper(search):
+    """ "làm mất bao lâu" asks the time; its "làm mất" is not the re-issue after a loss."""
+    assert turn(search, "làm mất bao lâu", current="1.014063").code == "1.014063"
+    assert turn(search, "làm mất mấy ngày", current="2.000815").code == "2.000815"
+    assert turn(search, "bị mất thì làm lại mất bao lâu", current="1.014063").code == "1.014064"
+    # unaccented, "mat" followed by the current name's "the" would read "mất thẻ": only the turn's own words count
+    assert turn(search, "mat bao lau", current="1.014063").code == "1.014063"
+
+
 def test_a_pending_choice_is_resolved_by_what_the_citizen_says(search):
     outcome = turn(search, "bé nhà em mới 6 tuổi thôi", options=["1.014061", "1.014062"])
     assert (outcome.kind, outcome.code) == ("procedure", "1.014062")
@@ -264,3 +273,13 @@ def test_choices_a_citizen_cannot_tell_apart_by_name_are_offered_once():
 )
 def test_saying_there_is_no_foreigner_is_the_domestic_sibling_not_the_foreign_one(text):
     assert SiblingMarkers.load().mentioned(text).get("foreign") == {"domestic"}
+
+
+def test_a_burnt_paper_is_reissued_or_registered_again_whichever_the_procedure_has():
+    said = SiblingMarkers.load().mentioned("nhà bị cháy, cháy luôn cả sổ")
+    assert {"reissue", "reregister"} <= said["action"]
+
+
+def test_dropping_question_words_keeps_single_as_in_a_certificate_of_single_status():
+    subject = TurnWords.load().subject_text("xin giấy xác nhận độc thân để vay mua nhà cần gì")
+    assert "độc thân" in subject
