@@ -22,8 +22,8 @@ from assistant.actions.replies import Replies
 from assistant.actions.reply import Reply
 from assistant.payload import Choice, ReplyPayload
 from knowledge_base.text import clean
-from knowledge_base.turn.decide import default_words
 from knowledge_base.turn.topics import default_topic_words
+from knowledge_base.turn.words import default_turn_words
 
 logger = logging.getLogger(__name__)
 MAX_CHOICES = 3
@@ -307,5 +307,5 @@ def _same_question_of_another(
         and current_code is not None
         and turn.get("kind") == "procedure"
         and turn.get("code") not in (None, current_code)
-        and default_words().turns_to_another(query)
+        and default_turn_words().turns_to_another(query)
     )

@@ -42,7 +42,7 @@ from knowledge_base.turn.referral import better_elsewhere
 from knowledge_base.turn.shorthand import default_shorthand
 from knowledge_base.turn.siblings import SiblingIndex, SiblingMarkers
 from knowledge_base.turn.topics import TopicWords, default_topic_words
-from knowledge_base.turn.words import TurnWords
+from knowledge_base.turn.words import TurnWords, default_turn_words
 
 MAX_CHOICES = 3
 MAX_QUERY_CHARS = 300
@@ -310,11 +310,6 @@ def _unoffered_sibling(
 
 
 @lru_cache(maxsize=1)
-def default_words() -> TurnWords:
-    return TurnWords.load()
-
-
-@lru_cache(maxsize=1)
 def default_markers() -> SiblingMarkers:
     return SiblingMarkers.load()
 
@@ -445,10 +440,10 @@ def search_turn(
         if pair := foreign_unsaid(_siblings(search, markers), markers, clean(text or ""), language, outcome.code):
             outcome = _clarify(search, pair, "foreign_unsaid")
     if recent and isinstance(text, str):
-        turn_words = words or default_words()
+        turn_words = words or default_turn_words()
         subject = turn_words.subject_text(clean(text, max_chars=MAX_QUERY_CHARS))
         outcome = prefer_recent(search, outcome, text, recent, current_code, turn_words, subject)
-    names = (words or default_words()).names
+    names = (words or default_turn_words()).names
     topic = (topics or default_topic_words()).topic(text if isinstance(text, str) else "", names)
     return replace(outcome, topic=topic) if topic else outcome
 
@@ -468,7 +463,7 @@ def _decide(
     discussed; ``options`` the codes offered by the last clarifying question (if still pending). ``language`` is
     the turn's language (vi/en): an English turn is read as a foreigner's (knowledge_base.turn.foreigner).
     ``words``/``markers`` default to the committed data files (loaded once, on first use)."""
-    words = words or default_words()
+    words = words or default_turn_words()
     markers = markers or default_markers()
     query = default_shorthand().expand(clean(text if isinstance(text, str) else "", max_chars=MAX_QUERY_CHARS))
     if not query:

@@ -6,6 +6,7 @@ The lists live in ``knowledge_base/data/turn_words.yaml`` (staff-readable, valid
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -194,3 +195,9 @@ class TurnWords:
     def names_a_procedure(self, text: str, known_pair: Callable[[str, str], int] = lambda a, b: 0) -> bool:
         """True when at least one content word is not an everyday word ("đăng ký", "cháu", "giờ" alone: False)."""
         return any(not self.is_generic(w) for w in self.content_words(text, known_pair))
+
+
+@lru_cache(maxsize=1)
+def default_turn_words() -> TurnWords:
+    """The committed knowledge_base/data/turn_words.yaml, read once per process."""
+    return TurnWords.load()

@@ -283,3 +283,4 @@ def test_a_burnt_paper_is_reissued_or_registered_again_whichever_the_procedure_h
 def test_dropping_question_words_keeps_single_as_in_a_certificate_of_single_status():
     subject = TurnWords.load().subject_text("xin giấy xác nhận độc thân để vay mua nhà cần gì")
     assert "độc thân" in subject
+
