@@ -348,6 +348,20 @@ def _variant_only_of(markers: SiblingMarkers, query: str, name: str, other_name:
     return False
 
 
+def _the_one_saying(markers: SiblingMarkers, query: str, hits: Sequence) -> str | None:
+    """Of the procedures search is unsure between, the only one whose name has a variant the turn states ("I'm
+    German … declare my stay": the foreigners' declaration among temporary-residence procedures); None when the
+    turn states none, or several names have it. Only the turn's own words count, not the language it is in. The
+    action (re-issue, change …) is left to family.variants_said, which also checks the names share the subject:
+    "40 tuổi" changes an ID card, not a business registration."""
+    defaults = {m.value for m in markers.markers if m.default}
+    said = {f: v - defaults for f, v in markers.mentioned(query).items() if v - defaults and f != "action"}
+    if not said:
+        return None
+    saying = [h.code for h in hits if any(markers.mentioned(h.name).get(f, set()) & v for f, v in said.items())]
+    return saying[0] if len(saying) == 1 else None
+
+
 ACCENTED_SHARE = 0.4
 """A turn in which at least this share of words carry diacritics was typed with them: its words are compared with
 procedure names accent by accent ("một trang" is a page, not "tình trạng"; "cái gì" is not "cải chính")."""
@@ -567,5 +581,7 @@ def _decide(
     if outcome.confidence == "confident" and hits:
         return _answer(search, hits[0].code, "named")
     if outcome.confidence == "ambiguous" and hits:
+        if (said := _the_one_saying(markers, query, hits[:MAX_CHOICES])) is not None:
+            return _answer(search, said, "variant_said")
         return _clarify(search, [h.code for h in hits], "ambiguous")
     return TurnOutcome(kind="no_match", reason="no_match")

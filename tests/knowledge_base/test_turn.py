@@ -284,3 +284,17 @@ def test_dropping_question_words_keeps_single_as_in_a_certificate_of_single_stat
     subject = TurnWords.load().subject_text("xin giấy xác nhận độc thân để vay mua nhà cần gì")
     assert "độc thân" in subject
 
+
+def test_among_unsure_hits_the_only_one_with_the_stated_variant_is_answered():
+    from knowledge_base.search.outcome import SearchHit
+    from knowledge_base.turn.decide import _the_one_saying
+
+    hits = [
+        SearchHit("1.000253", "Khai báo tạm trú cho người nước ngoài tại Việt Nam", "Cư trú", 0.6),
+        SearchHit("1.004194", "Đăng ký tạm trú", "Cư trú", 0.58),
+        SearchHit("1.010028", "Xóa đăng ký tạm trú", "Cư trú", 0.55),
+    ]
+    markers = SiblingMarkers.load()
+    assert _the_one_saying(markers, "I'm German, I have to declare my stay", hits) == "1.000253"
+    assert _the_one_saying(markers, "I have to declare my stay", hits) is None  # English alone says no foreigner
+    assert _the_one_saying(markers, "tôi 40 tuổi, khai báo tạm trú", hits) is None  # the action is not read here
