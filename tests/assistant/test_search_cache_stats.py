@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from assistant.bridge.main import create_app
@@ -10,6 +11,7 @@ from tests.bridge.app_settings import default_kiosk_settings, default_search_set
 from tests.bridge.fakes import RecordingSearcher
 
 
+@pytest.mark.app  # the bridge app in-process over a SQLite file in tmp_path
 def test_search_cache_counts_hits_and_misses_of_real_requests(tmp_path):
     searcher = RecordingSearcher()
     settings = BridgeSettings(

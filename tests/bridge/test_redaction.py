@@ -6,10 +6,10 @@ import glob
 import logging
 
 import pytest
-import yaml
 
 from assistant.privacy import RedactingFilter, keywords, redact
 from assistant.privacy.words import WordListError, load_lexicon
+from knowledge_base.data_file import read_yaml
 from tests.bridge.privacy_support import leaked, load_corpus
 
 CORPUS = load_corpus()
@@ -80,12 +80,13 @@ def test_ordinary_questions_are_kept(text):
     assert redact(text) == text
 
 
+@pytest.mark.slow  # reads every shipped citizen phrasing
 def test_catalogue_questions_are_almost_never_touched():
     """The citizen phrasings of the catalogue hold no personal data: redact() may change at most 1% of them."""
     asks = [
         ask
         for path in glob.glob("knowledge_base/data/citizen_questions/*.yaml")
-        for item in yaml.safe_load(open(path, encoding="utf-8"))
+        for item in read_yaml(path)
         for ask in item.get("asks", [])
     ]
     assert len(asks) > 1000

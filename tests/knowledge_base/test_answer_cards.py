@@ -189,6 +189,7 @@ def test_shipped_cards_pass_the_check():
         assert cards.get(code, "vi") is not None
 
 
+@pytest.mark.slow  # checks all the shipped cards
 def test_every_ward_level_procedure_has_a_card_in_both_languages():
     cards = AnswerCards.load(SearchSettings().answer_cards_dir)
     missing = [
@@ -255,6 +256,7 @@ def test_a_bad_second_reading_entry_is_a_clear_error(tmp_path, entries, expected
         load_reviewed(write_reviewed(tmp_path, *entries))
 
 
+@pytest.mark.slow  # runs the checker as a process
 def test_check_fails_on_a_second_reading_of_a_missing_card(tmp_path):
     write(tmp_path, card())
     write_reviewed(tmp_path, {"code": "1.000656", "result": "ok"})
