@@ -5,12 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from knowledge_base.text import has_diacritics, tokens
+from knowledge_base.text import fold, has_diacritics, tokens
 
 Language = Literal["vi", "en"]
 
 # Words that are common in English questions but are not (folded) Vietnamese syllables: "the" (thẻ), "do" (đó),
-# "me" (mẹ), "so" (số), "no" (nợ) and "to" (tờ) are left out on purpose.
+# "me" (mẹ), "so" (số), "no" (nợ), "to" (tờ), "in" (in, print) and "thai" (thai sản) are left out on purpose.
 _ENGLISH = frozenset(
     """and are am birth bring certificate check code cost counter death desk did documents does dossier fee for
     get good hello help hey hi how i is it morning much my need number of office online open papers please
@@ -38,12 +38,14 @@ _ENGLISH = frozenset(
     something soon sorry speak start still stolen stop sunday take takes tell then these thing things think those
     through time today tomorrow too translate translated translation translator turn two under until up us used
     very visa wait waiting wanted were whether while whole wife without word work working wrong year years
-    yesterday yours""".split()
+    yesterday yours lives french korean german british australian japanese chinese canadian indian russian
+    italian spanish dutch swedish fiance fiancee cafe""".split()
 )
-# Frequent unaccented Vietnamese syllables (what "cho hoi lam giay khai sinh" folds to).
+# Frequent unaccented Vietnamese syllables (what "cho hoi lam giay khai sinh" folds to). "can" (cần) and "do" (đó)
+# are English words as often, so they count for neither.
 _VIETNAMESE = frozenset(
-    """ai anh ba bao bay be bon buoc ca cac cai can cam chao chi cho chua chung co con cua da dang dau day de den di
-    dinh do duoc em gap gi gia giay gio giup ho hoi hom hon khai khi khong ky la lam lau le lay luat ma mang may minh
+    """ai anh ba bao bay be bon buoc ca cac cai cam chao chi cho chua chung co con cua da dang dau day de den di
+    dinh duoc em gap gi gia giay gio giup ho hoi hom hon khai khi khong ky la lam lau le lay luat ma mang may minh
     muon nao nay nhieu nhu noi nop nua o on phi phuong quay roi sang sao sinh so tam thi thu thuc thuong tien toi tra
     tren tru truc tu tuc uu va vang ve voi xac xin xong""".split()
 )
@@ -54,19 +56,21 @@ def detect_language(text: str, previous: str | None = None) -> Language:
     """Return "vi" or "en" for one message; undecided messages ("2", "ok", emoji) keep ``previous``.
 
     English wins only when it has more telltale words than Vietnamese has words, an accented word counting as
-    Vietnamese: a citizen who code-switches a procedure name into an English sentence ("I need to đăng ký tạm
-    trú for my boyfriend, he is moving into my apartment") or writes one accented loanword ("my fiancé") is
-    answered in English. A sentence framed in English (two of its first three words English) stays English with
-    half as many English words as Vietnamese ones: "Hello, I want to làm giấy khai sinh for my baby, chồng mình là người
-    Việt" quotes Vietnamese inside an English request. Otherwise any Vietnamese diacritic means Vietnamese.
+    Vietnamese unless it is an English loanword ("fiancée", "café"): a citizen who code-switches a procedure name
+    into an English sentence ("I need to đăng ký tạm trú for my boyfriend, he is moving into my apartment") or
+    writes one accented loanword ("my fiancé") is answered in English. A sentence framed in English (two of its
+    first three words English) stays English with half as many English words as Vietnamese ones: "Hello, I want
+    to làm giấy khai sinh for my baby, chồng mình là người Việt" quotes Vietnamese inside an English request.
+    Otherwise any Vietnamese diacritic means Vietnamese.
     """
     fallback: Language = "en" if previous == "en" else "vi"
     if not text or not text.strip():
         return fallback
     raw = text.split()
-    accented = sum(1 for w in raw if has_diacritics(w))
+    loanwords = [w for w in raw if has_diacritics(w) and fold_word(w) in _ENGLISH]  # "fiancée", "café"
+    accented = sum(1 for w in raw if has_diacritics(w)) - len(loanwords)
     words = tokens(" ".join(w for w in raw if not has_diacritics(w)))
-    english = sum(1 for w in words if w in _ENGLISH)
+    english = len(loanwords) + sum(1 for w in words if w in _ENGLISH)
     vietnamese = accented + sum(1 for w in words if w in _VIETNAMESE)
     if accented:
         frame = sum(1 for w in tokens(" ".join(raw[:3])) if w in _ENGLISH) >= 2
@@ -76,6 +80,11 @@ def detect_language(text: str, previous: str | None = None) -> Language:
     if vietnamese > english:
         return "vi"
     return fallback
+
+
+def fold_word(word: str) -> str:
+    """One written word folded to its letters ("fiancée," → "fiancee")."""
+    return "".join(tokens(fold(word)))
 
 
 def in_language(raw: dict, key: str, language: str | None) -> str:

@@ -178,6 +178,10 @@ def test_option_number(text, expected):
         ("ok em, cho chị hỏi làm visa ở đâu", "vi"),
         ("mình muốn đăng ký online được không", "vi"),
         ("hi em, cho hỏi thủ tục khai sinh", "vi"),
+        # "can" and "do" are English as often as they are "cần" and "đó"; "fiancée" is an English loanword
+        ("xin chao. I am French, my fiancée lives in this phường. We want dang ky ket hon. Can we do it online?", "en"),
+        ("cho hoi can giay to gi", "vi"),
+        ("do phi bao nhieu", "vi"),
     ],
 )
 def test_detect_language(text, expected):
