@@ -49,7 +49,7 @@ MAX_QUERY_CHARS = 300
 SEARCH_K = 10
 SIBLING_WINDOW = 0.25
 """How far below the top hit a sibling may score and still compete with it."""
-DEFAULT_MARGIN = 0.08
+DEFAULT_MARGIN = 0.12
 """A default variant ("đăng ký") the question does not say is taken only this far above its closest sibling."""
 OPTION_EVIDENCE = 2
 """Evidence (family.choose_option) an offered procedure needs to win over a confident search for another one."""
@@ -224,7 +224,8 @@ def _siblings_decide(
         )
         if not told:
             # a default variant ("đăng ký") the question does not say: only when search ranks it clearly first
-            rivals = [scores[c] for c in fits if c != chosen]
+            # a rare variant ("đăng ký lại", "lưu động") the question does not say is no rival
+            rivals = [scores[c] for c in fits if c != chosen and not family.rare_unsaid(index, markers, c, said)]
             if outcome.confidence != "confident" or (rivals and max(rivals) > scores[chosen] - DEFAULT_MARGIN):
                 return _clarify(search, by_score, "siblings_default") if len(by_score) > 1 else None
         return _answer(search, chosen, "sibling_said")
@@ -423,6 +424,34 @@ def _switches(
     return sure and doc is not None and _covered(" ".join(doc.zones.values()), strong, forms) > mine
 
 
+def _near(search, heard: str, current) -> list:
+    """Hits of the turn read together with the current procedure's name."""
+    return list(search.search(f"{heard} {current.name}", k=SEARCH_K).results)
+
+
+def _family_variant(
+    search, index: SiblingIndex, markers: SiblingMarkers, current: str, heard: str, hits: Sequence
+) -> str | None:
+    """With a current procedure, the best-ranked hit that does what the turn says to the same thing ("đăng ký hộ
+    kinh doanh" … "muốn tạm nghỉ bán 3 tháng" → the household business's suspension): its name has the action the
+    turn states, not the current one's, and holds at least half (and two) of the informative words of the current
+    name."""
+    defaults = {m.value for m in markers.markers if m.default}
+    actions = markers.mentioned(_said_text(search, heard)).get("action", set()) - defaults
+    if not actions or index.values(current).get("action") in actions:
+        return None
+    terms = family.name_terms(search)
+    mine = terms.get(current, frozenset())
+    found = [
+        h.code
+        for h in hits
+        if h.code != current
+        and index.values(h.code).get("action") in actions
+        and len(mine & terms.get(h.code, frozenset())) >= max(2, (len(mine) + 1) // 2)
+    ]
+    return found[0] if found else None
+
+
 def _asks_topic(query: str, words: TurnWords) -> bool:
     """Do the turn's question words ask something about a procedure (its fee, time, documents, ...)?"""
     return default_topic_words().topic(query, words.names) is not None
@@ -502,15 +531,20 @@ def _decide(
     strong = [w for w in content if not words.is_generic(w)]
     if current:
         group = index.siblings(current_code)
+        heard = _said_text(search, words.without_phrases(query))
+        defaults = {m.value for m in markers.markers if m.default}
+        own = markers.mentioned(heard)  # a facet the turn itself says, not one its words form with the stem
         if group:
-            heard = _said_text(search, words.without_phrases(query))
             said = markers.mentioned(f"{heard} {index.stem(current_code)}")
             full, _ = _pick(index, list(group), said)
-            defaults = {m.value for m in markers.markers if m.default}
-            own = markers.mentioned(heard)  # a facet the turn itself says, not one its words form with the stem
             told = {f for f in said if f in own and any(index.values(c).get(f) in said[f] - defaults for c in group)}
+            if len(full) > 1:  # "đăng ký rồi, sắp hết hạn, gia hạn thì sao": the variant said beside the default
+                full = [c for c in full if any(index.values(c).get(f) in said[f] - defaults for f in told)] or full
             if len(full) == 1 and full[0] != current_code and told:
                 return _answer(search, full[0], "sibling_switch", follow_up=True)
+        if not strong and (own.get("action", set()) - defaults):  # "đóng cửa luôn, không bán nữa"
+            if moved := _family_variant(search, index, markers, current_code, heard, _near(search, heard, current)):
+                return _answer(search, moved, "family_switch", follow_up=True)
         if not strong or (words.asks_to_bring(query) and not words.turns_to_another(query)):
             return _answer(search, current_code, "follow_up", follow_up=True)
     elif not strong and not options:
@@ -549,6 +583,11 @@ def _decide(
     elsewhere = _choice(search, outcome.elsewhere.code) if outcome.elsewhere else None
     if len(pending) >= 2 and outcome.confidence != "confident" and elsewhere is None and _asks_topic(query, words):
         return _clarify(search, pending, "options_again")
+    if current and own.get("action", set()) - defaults:
+        # the turn's own hits, or when search is unsure of them, those of the turn read with the current name
+        near = hits if outcome.confidence == "confident" else hits + _near(search, heard, current)
+        if moved := _family_variant(search, index, markers, current.code, heard, near):
+            return _answer(search, moved, "family_switch", follow_up=True)
     if current and not _switches(search, current, strong, outcome, query, words.turns_to_another(query)):
         return _answer(search, current_code, "follow_up_search", follow_up=True)
     if elsewhere is not None and hits:

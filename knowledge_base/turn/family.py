@@ -273,6 +273,9 @@ def variants_said(search, index: SiblingIndex, markers: SiblingMarkers, said_tex
     if not hits or hits[0].score <= 0 or not wanted:
         return []
     top = hits[0]
+    named = {value for facet, value in markers.in_name(search.document(top.code).name) if facet == "action"}
+    if index.values(top.code).get("action") not in wanted and named & wanted:
+        return []  # a name of several actions says the variant too ("Cấp lại, đổi, điều chỉnh … thẻ BHYT": a lost card)
     subject = {t for t in index.stem(top.code).split() if _informative(t)} or terms[top.code]
     core = said_terms(search, said_text, expand=False) & subject  # its name without variant words: "khai sinh"
     core = accents_agree(said_text, search.document(top.code).name, core)  # "đóng" is not "hoạt động"

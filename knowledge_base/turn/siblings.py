@@ -50,6 +50,8 @@ def _phrases(items, where: str) -> tuple[str, ...]:
 
 
 _WORD = re.compile(r"[^\W_]+")
+_NOT = re.compile(r"\b(?:ko|k|kg|hok|hong|hông|khg)\b", re.IGNORECASE)
+"""How "không" is typed or said ("ko bán nữa", "hông có"): cues are written with "không"."""
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 """Combining tone marks (grave, acute, tilde, hook, dot): where a word carries one varies ("hoà"/"hòa")."""
 
@@ -174,7 +176,7 @@ class SiblingMarkers:
         them; another cue of the turn narrows it ("làm lại vì bị mất" → re-issue). Default values ("làm", "xin")
         never narrow: they are kept beside what the other cues say."""
         hint = age_hint(text)
-        words = words_of(f"{text} {hint}")
+        words = words_of(f"{_NOT.sub('không', text)} {hint}")
         used = [False] * len(words)
         heard: dict[str, list[set[str]]] = defaultdict(list)
         present = {w.folded for w in words}

@@ -5,6 +5,7 @@ The lists live in ``knowledge_base/data/turn_words.yaml`` (staff-readable, valid
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +15,14 @@ from knowledge_base.data_file import read_yaml
 from knowledge_base.text import fold, tokens
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "turn_words.yaml"
+_WORD = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=8)
+def _split_phrases(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(p.split()) for p in phrases)
+
+
 _LISTS = ("phrases", "words", "names", "fillers", "generic", "back", "switch", "on_papers", "bring")
 
 
@@ -112,12 +121,22 @@ class TurnWords:
         return False
 
     def without_phrases(self, text: str) -> str:
-        """``text`` folded, without the phrases that only say WHAT is asked: "làm mất bao lâu" (how long it takes)
-        leaves nothing, so its "làm mất" is not heard as losing a paper."""
-        folded = f" {' '.join(tokens(text))} "
-        for phrase in self.phrases:
-            folded = folded.replace(f" {phrase} ", " ")
-        return folded.strip()
+        """``text``'s words, accents kept, without the phrases that only say WHAT is asked: "làm mất bao lâu" (how
+        long it takes) leaves nothing, so its "làm mất" is not heard as losing a paper. Accents are kept so that
+        "rồi" is not heard as "rơi" (dropped)."""
+        raw = _WORD.findall(text.lower())
+        folded = [fold(w) for w in raw]
+        keep = [True] * len(raw)
+        for phrase in self._phrase_tokens:
+            n = len(phrase)
+            for start in range(len(raw) - n + 1):
+                if tuple(folded[start : start + n]) == phrase:
+                    keep[start : start + n] = [False] * n
+        return " ".join(w for w, k in zip(raw, keep) if k)
+
+    @property
+    def _phrase_tokens(self) -> tuple[tuple[str, ...], ...]:
+        return _split_phrases(self.phrases)
 
     def subject_words(self, text: str) -> list[str]:
         """Folded tokens of ``text`` left after removing question phrases and words."""

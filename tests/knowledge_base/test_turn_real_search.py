@@ -191,3 +191,50 @@ def test_asking_whether_to_bring_a_paper_stays_on_the_current_procedure(search, 
         True,
         "documents",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("còn ông anh mình có quán rồi, muốn tạm nghỉ bán 3 tháng thì có phải báo ko", "1.001570"),
+        ("dong cua luon, ko buon ban nua", "1.001266"),  # "ko" is "không"
+        ("giờ muốn đóng cửa luôn không bán nữa", "1.001266"),
+    ],
+)
+def test_an_action_on_the_current_household_business_moves_to_that_procedure(search, text, code):
+    outcome = search_turn(search, text, "1.001612")  # registering the household business
+    assert (outcome.kind, outcome.code, outcome.follow_up) == ("procedure", code, True)
+
+
+def test_the_variant_said_beside_the_default_one_moves_to_its_sibling(search):
+    outcome = search_turn(search, "con ban cung phong e dang ky roi nhung sap het han, gia han thi sao", "1.004194")
+    assert outcome.code == "1.002755"
+
+
+def test_a_name_of_several_actions_keeps_a_lost_card_on_its_own_paper(search):
+    text = "dạ cái thẻ bảo hiểm y tế của tui bị mất rồi đi khám bệnh hông có thẻ thì làm lại ở đây được hông"
+    assert search_turn(search, text).code == "1.002759"  # "Cấp lại, đổi, điều chỉnh … thẻ BHYT", not the ID card
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "code"),
+    [
+        ("chồng tôi người Hàn Quốc muốn nhập quốc tịch Việt Nam thì làm hồ sơ ở đâu", "vi", "2.002039"),  # not abroad
+        ("my company told me to apply for a temporary residence card (TRC)", "en", "1.003460"),
+        ("tôi định thành lập công ty, đăng ký ở phường được không", "vi", "2.001583"),
+    ],
+)
+def test_procedures_beyond_the_ward_named_the_way_people_say_them_are_referred(search, text, language, code):
+    outcome = search_turn(search, text, language=language)
+    assert (outcome.kind, outcome.code) == ("not_at_ward", code)
+
+
+def test_a_rare_sibling_is_no_rival_to_the_plain_procedure_but_common_ones_are(search):
+    assert search_turn(search, "mẹ tôi mới mất, khai tử cần gì").code == "1.000656"
+    outcome = search_turn(search, "hỏi chút về tạm trú")
+    assert outcome.kind == "clarify" and {c.code for c in outcome.choices} == TEMPORARY_RESIDENCE
+
+
+def test_the_building_of_the_service_point_is_no_building_permit(search):
+    outcome = search_turn(search, "Where do I go in this building?", "2.000528", language="en")
+    assert (outcome.code, outcome.follow_up, outcome.topic) == ("2.000528", True, "where")

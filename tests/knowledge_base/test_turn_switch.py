@@ -24,6 +24,8 @@ def search():
         ("What about the marriage one?", True),
         ("con tam tru thi sao", True),
         ("còn mấy người nữa", True),
+        ("ok. other thing, I need certified copies of my passport", True),
+        ("à mà cho hỏi làm giấy khai sinh", True),
         ("tạm trú còn hạn không", False),
         ("lệ phí bao nhiêu", False),
     ],
