@@ -432,24 +432,31 @@ def _near(search, heard: str, current) -> list:
 def _family_variant(
     search, index: SiblingIndex, markers: SiblingMarkers, current: str, heard: str, hits: Sequence
 ) -> str | None:
-    """With a current procedure, the best-ranked hit that does what the turn says to the same thing ("đăng ký hộ
-    kinh doanh" … "muốn tạm nghỉ bán 3 tháng" → the household business's suspension): its name has the action the
-    turn states, not the current one's, and holds at least half (and two) of the informative words of the current
-    name."""
+    """With a current procedure, the best-ranked hit that is the variant the turn states of the same thing ("đăng
+    ký hộ kinh doanh" … "muốn tạm nghỉ bán 3 tháng" → the household business's suspension): its name has a value
+    the turn states (an action, an applicant …) that the current name lacks, and holds at least half (and two) of
+    the informative words of the current name."""
     defaults = {m.value for m in markers.markers if m.default}
-    actions = markers.mentioned(_said_text(search, heard)).get("action", set()) - defaults
-    if not actions or index.values(current).get("action") in actions:
+    stated = {f: v - defaults for f, v in markers.mentioned(heard).items() if v - defaults}
+    mine = index.values(current)
+    wanted = {f: v for f, v in stated.items() if mine.get(f) not in v}
+    if not wanted:
         return None
     terms = family.name_terms(search)
-    mine = terms.get(current, frozenset())
+    words = terms.get(current, frozenset())
     found = [
         h.code
         for h in hits
         if h.code != current
-        and index.values(h.code).get("action") in actions
-        and len(mine & terms.get(h.code, frozenset())) >= max(2, (len(mine) + 1) // 2)
+        and any(index.values(h.code).get(f) in v for f, v in wanted.items())
+        and _shares_half(words, terms.get(h.code, frozenset()))
     ]
     return found[0] if found else None
+
+
+def _shares_half(mine: frozenset[str], other: frozenset[str]) -> bool:
+    """Does ``other`` hold at least two and half of the current name's words ``mine``?"""
+    return len(mine & other) >= max(2, (len(mine) + 1) // 2)
 
 
 def _asks_topic(query: str, words: TurnWords) -> bool:
@@ -529,11 +536,12 @@ def _decide(
     pairs = _name_pairs(search)
     content = words.content_words(query, lambda a, b: pairs.get(f"{a} {b}", 0))
     strong = [w for w in content if not words.is_generic(w)]
+    heard = _said_text(search, words.without_phrases(query))
+    defaults = {m.value for m in markers.markers if m.default}
+    own = markers.mentioned(heard)  # a facet the turn itself says, not one its words form with the stem
+    acted = any(v - defaults for v in own.values())  # the turn states a variant: "tạm nghỉ", "công ty"
     if current:
         group = index.siblings(current_code)
-        heard = _said_text(search, words.without_phrases(query))
-        defaults = {m.value for m in markers.markers if m.default}
-        own = markers.mentioned(heard)  # a facet the turn itself says, not one its words form with the stem
         if group:
             said = markers.mentioned(f"{heard} {index.stem(current_code)}")
             full, _ = _pick(index, list(group), said)
@@ -542,7 +550,7 @@ def _decide(
                 full = [c for c in full if any(index.values(c).get(f) in said[f] - defaults for f in told)] or full
             if len(full) == 1 and full[0] != current_code and told:
                 return _answer(search, full[0], "sibling_switch", follow_up=True)
-        if not strong and (own.get("action", set()) - defaults):  # "đóng cửa luôn, không bán nữa"
+        if not strong and acted:  # "đóng cửa luôn, không bán nữa"
             if moved := _family_variant(search, index, markers, current_code, heard, _near(search, heard, current)):
                 return _answer(search, moved, "family_switch", follow_up=True)
         if not strong or (words.asks_to_bring(query) and not words.turns_to_another(query)):
@@ -562,6 +570,10 @@ def _decide(
     hits = list(outcome.results)
     if options and (decided := _options_decide(search, words, index, markers, asked, options, outcome, not strong)):
         return decided
+    if options and not current and acted and (first := search.document(options[0])) is not None:
+        # an answer that states an action none of the offered has ("đóng cửa luôn" to register / change / suspend)
+        if moved := _family_variant(search, index, markers, first.code, heard, _near(search, heard, first)):
+            return _answer(search, moved, "family_switch")
     # "lệ phí bao nhiêu" while a choice is pending: the choice is still the question; ask it again rather than
     # "which procedure?", also when the turn's other words name nothing search is sure of ("mất bao lâu thì sửa xong")
     pending = [c for c in options if search.document(c) is not None] if len(options) >= 2 else []
@@ -583,7 +595,7 @@ def _decide(
     elsewhere = _choice(search, outcome.elsewhere.code) if outcome.elsewhere else None
     if len(pending) >= 2 and outcome.confidence != "confident" and elsewhere is None and _asks_topic(query, words):
         return _clarify(search, pending, "options_again")
-    if current and own.get("action", set()) - defaults:
+    if current and acted:
         # the turn's own hits, or when search is unsure of them, those of the turn read with the current name
         near = hits if outcome.confidence == "confident" else hits + _near(search, heard, current)
         if moved := _family_variant(search, index, markers, current.code, heard, near):

@@ -238,3 +238,9 @@ def test_a_rare_sibling_is_no_rival_to_the_plain_procedure_but_common_ones_are(s
 def test_the_building_of_the_service_point_is_no_building_permit(search):
     outcome = search_turn(search, "Where do I go in this building?", "2.000528", language="en")
     assert (outcome.code, outcome.follow_up, outcome.topic) == ("2.000528", True, "where")
+
+
+def test_an_answer_stating_an_action_none_of_the_offered_has_moves_to_that_member(search):
+    offered = ["1.001612", "2.000720", "1.001570"]  # register, change, suspend a household business
+    outcome = search_turn(search, "dong cua luon, ko buon ban nua", options=offered)
+    assert (outcome.kind, outcome.code) == ("procedure", "1.001266")  # ending it
