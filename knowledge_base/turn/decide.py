@@ -523,7 +523,8 @@ def _decide(
     codes = [c for c in _CODE.findall(query) if search.document(c) is not None]
     if codes:
         return _answer(search, codes[0], "exact_code")
-    outside = default_outside_matters().find(query)
+    # certifying copies of papers is the ward's certification whatever they are for ("… diploma for my work permit")
+    outside = None if words.asks_to_certify(query) else default_outside_matters().find(query)
     if outside is not None and outside.kind == "out_of_scope":  # a bank loan, the water bill: not ward business
         return TurnOutcome(
             kind="out_of_scope", name=outside.name["vi"], reason="everyday_matter", matter=outside.to_json()
@@ -600,6 +601,9 @@ def _decide(
         near = hits if outcome.confidence == "confident" else hits + _near(search, heard, current)
         if moved := _family_variant(search, index, markers, current.code, heard, near):
             return _answer(search, moved, "family_switch", follow_up=True)
+    if current and not own and hits and hits[0].code in index.siblings(current_code):
+        # siblings differ only by their variant: a turn that says none ("chủ trọ làm thay được không") stays
+        return _answer(search, current_code, "follow_up_search", follow_up=True)
     if current and not _switches(search, current, strong, outcome, query, words.turns_to_another(query)):
         return _answer(search, current_code, "follow_up_search", follow_up=True)
     if elsewhere is not None and hits:

@@ -23,7 +23,7 @@ def _split_phrases(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(p.split()) for p in phrases)
 
 
-_LISTS = ("phrases", "words", "names", "fillers", "generic", "back", "switch", "on_papers", "bring")
+_LISTS = ("phrases", "words", "names", "fillers", "generic", "back", "switch", "on_papers", "certify", "bring")
 
 
 class TurnWordsError(ValueError):
@@ -43,6 +43,8 @@ class TurnWords:
     ``switch`` phrases, first in the turn after fillers, say it turns to another matter ("còn …", "what about …").
     ``on_papers`` phrases say the turn asks to certify, copy or translate a paper ("chứng thực bản sao hộ chiếu"):
     the paper it names is what is certified, not a procedure to be referred to.
+    ``certify`` phrases ask the ward to certify papers ("chứng thực", "sao y", "certified copies"): whatever the papers
+    are for ("… for my work permit"), the turn is about the certification, not a matter handled elsewhere.
     ``bring`` phrases ask whether to bring a paper ("có cần mang cccd không"): with a current procedure, the paper is
     one of its documents, not another procedure.
     """
@@ -55,6 +57,7 @@ class TurnWords:
     back: tuple[str, ...] = ()
     switch: tuple[str, ...] = ()
     on_papers: tuple[str, ...] = ()
+    certify: tuple[str, ...] = ()
     bring: tuple[str, ...] = ()
 
     @classmethod
@@ -89,6 +92,7 @@ class TurnWords:
             back=phrase_set("back"),
             switch=phrase_set("switch"),
             on_papers=phrase_set("on_papers"),
+            certify=phrase_set("certify"),
             bring=phrase_set("bring"),
         )
 
@@ -96,6 +100,11 @@ class TurnWords:
         """The text (a turn or a procedure name) says certifying, copying or translating a paper."""
         padded = f" {' '.join(tokens(text))} "
         return any(f" {phrase} " in padded for phrase in self.on_papers)
+
+    def asks_to_certify(self, text: str) -> bool:
+        """The turn asks the ward to certify papers."""
+        padded = f" {' '.join(tokens(text))} "
+        return any(f" {phrase} " in padded for phrase in self.certify)
 
     def asks_to_bring(self, text: str) -> bool:
         """The turn asks whether to bring a paper along."""

@@ -64,6 +64,12 @@ def test_a_follow_up_keeps_the_current_procedure(search, text):
     assert (outcome.kind, outcome.code, outcome.follow_up) == ("procedure", "2.000815", True)
 
 
+@pytest.mark.parametrize("text", ["bao nhieu tien 1 trang", "một trang là bao nhiêu tiền dậy cô"])
+def test_counting_pages_is_a_question_word_not_a_procedure_word(search, text):
+    outcome = turn(search, text, current="2.000815")  # "trang" is not the "trạng" of "tình trạng hôn nhân"
+    assert (outcome.code, outcome.reason, outcome.topic) == ("2.000815", "follow_up", "fee")
+
+
 def test_a_follow_up_using_the_current_procedure_s_own_words_keeps_it(search):
     outcome = turn(search, "bao lâu thì lấy được trích lục", current="1.000656")  # its result is an extract
     assert outcome.code == "1.000656" and outcome.follow_up

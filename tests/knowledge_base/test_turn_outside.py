@@ -34,6 +34,13 @@ def test_the_turn_is_referred_before_any_search():
     assert data["id"] == "divorce" and "Tòa án" in data["handled_by"]["vi"] and "Court" in data["handled_by"]["en"]
 
 
+def test_certifying_papers_for_a_matter_handled_elsewhere_is_the_wards_certification():
+    search = turn_search(PROCEDURES)
+    text = "I need certified copies of my diploma for my work permit application"
+    assert search_turn(search, text, language="en").reason != "outside_catalogue"  # searched like any other turn
+    assert search_turn(search, "Where can I apply for a work permit?", language="en").reason == "outside_catalogue"
+
+
 def test_a_broken_file_is_one_clear_error(tmp_path):
     bad = tmp_path / "outside.yaml"
     bad.write_text(

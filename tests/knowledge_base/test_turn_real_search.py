@@ -244,3 +244,9 @@ def test_an_answer_stating_an_action_none_of_the_offered_has_moves_to_that_membe
     offered = ["1.001612", "2.000720", "1.001570"]  # register, change, suspend a household business
     outcome = search_turn(search, "dong cua luon, ko buon ban nua", options=offered)
     assert (outcome.kind, outcome.code) == ("procedure", "1.001266")  # ending it
+
+
+def test_a_follow_up_that_says_no_variant_stays_on_the_current_sibling(search):
+    outcome = search_turn(search, "chủ trọ làm thay em được không ạ", "1.010028")  # cancelling temporary residence
+    assert (outcome.code, outcome.follow_up) == ("1.010028", True)
+    assert search_turn(search, "còn đăng ký tạm trú thì sao", "1.010028").code == "1.004194"
