@@ -44,6 +44,7 @@ def kind_of(message: dict) -> str:
         ("tôi là thương binh, mất một chân", "disabled"),
         ("lấy số thứ tự, tôi đang bế đứa nhỏ 2 tuổi", "small_child"),
         ("lấy số làm khai sinh cho đứa nhỏ", "none"),
+        ("ừ cho bà cái số ưu tiên bà đi gậy", "elderly"),
     ],
 )
 def test_priority_only_when_stated(text, group):
