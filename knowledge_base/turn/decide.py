@@ -4,10 +4,13 @@ Rules, in order:
 1. A national code in the text is taken as asked.
 2. With a current procedure, a turn whose words are all question words, fillers or everyday words is a follow-up
    about it ("mất bao lâu", "vậy con", "sao mỗi tờ hết mấy nghìn"); one that says a variant of it ("còn cấp lại
-   thì sao") moves to that sibling; one that names another procedure with a confident search switches to it.
+   thì sao") moves to that sibling, or to the family member that has it ("tạm nghỉ bán 3 tháng" after registering
+   a household business); one that says no variant stays, even when search prefers a sibling; one that names
+   another procedure with a confident search switches to it.
 3. Offered choices (the last clarifying question) are preferred when the turn says which one fits: by the words
    of one offered name, a variant cue or an age inside its age range (family.choose_option), unless search is sure
-   of a procedure that was not offered.
+   of a procedure that was not offered; an answer that states a variant none of them has moves to the family
+   member that has it.
 4. A procedure not handled at the ward that outranks every ward one is referred (unless a ward procedure fits
    confidently too: both are offered); a story that names such a procedure better than every ward candidate
    fits is referred too (knowledge_base.turn.referral).
@@ -459,6 +462,12 @@ def _shares_half(mine: frozenset[str], other: frozenset[str]) -> bool:
     return len(mine & other) >= max(2, (len(mine) + 1) // 2)
 
 
+def _says_other(index: SiblingIndex, said: dict[str, set[str]], code: str) -> bool:
+    """Does the turn say a variant value that ``code``'s name does not have?"""
+    mine = index.values(code)
+    return any(values - {mine.get(facet)} for facet, values in said.items())
+
+
 def _asks_topic(query: str, words: TurnWords) -> bool:
     """Do the turn's question words ask something about a procedure (its fee, time, documents, ...)?"""
     return default_topic_words().topic(query, words.names) is not None
@@ -572,7 +581,7 @@ def _decide(
     if options and (decided := _options_decide(search, words, index, markers, asked, options, outcome, not strong)):
         return decided
     if options and not current and acted and (first := search.document(options[0])) is not None:
-        # an answer that states an action none of the offered has ("đóng cửa luôn" to register / change / suspend)
+        # an answer that states a variant none of the offered has ("đóng cửa luôn" to register / change / suspend)
         if moved := _family_variant(search, index, markers, first.code, heard, _near(search, heard, first)):
             return _answer(search, moved, "family_switch")
     # "lệ phí bao nhiêu" while a choice is pending: the choice is still the question; ask it again rather than
@@ -601,10 +610,13 @@ def _decide(
         near = hits if outcome.confidence == "confident" else hits + _near(search, heard, current)
         if moved := _family_variant(search, index, markers, current.code, heard, near):
             return _answer(search, moved, "family_switch", follow_up=True)
-    if current and not own and hits and hits[0].code in index.siblings(current_code):
-        # siblings differ only by their variant: a turn that says none ("chủ trọ làm thay được không") stays
-        return _answer(search, current_code, "follow_up_search", follow_up=True)
-    if current and not _switches(search, current, strong, outcome, query, words.turns_to_another(query)):
+    announced = words.turns_to_another(query)
+    if current and hits and hits[0].code in index.siblings(current_code) and not announced:
+        if not _says_other(index, own, current_code):
+            # siblings differ only by their variant: a turn that says no other one ("chủ trọ làm thay được không")
+            # stays, unless it announces another matter ("còn tạm trú thì sao")
+            return _answer(search, current_code, "follow_up_search", follow_up=True)
+    if current and not _switches(search, current, strong, outcome, query, announced):
         return _answer(search, current_code, "follow_up_search", follow_up=True)
     if elsewhere is not None and hits:
         ward_said, other_said = _distinct_said(content, hits[0].name, elsewhere.name)

@@ -250,3 +250,6 @@ def test_a_follow_up_that_says_no_variant_stays_on_the_current_sibling(search):
     outcome = search_turn(search, "chủ trọ làm thay em được không ạ", "1.010028")  # cancelling temporary residence
     assert (outcome.code, outcome.follow_up) == ("1.010028", True)
     assert search_turn(search, "còn đăng ký tạm trú thì sao", "1.010028").code == "1.004194"
+    # "get" says registering, which the foreign-element birth registration is too: it stays
+    english = search_turn(search, "how many days until we get the birth certificate?", "2.000528", language="en")
+    assert (english.code, english.follow_up) == ("2.000528", True)
