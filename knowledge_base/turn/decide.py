@@ -37,6 +37,7 @@ from typing import Sequence
 from knowledge_base.search.outcome import SearchOutcome
 from knowledge_base.text import clean, fold, has_diacritics, tokens
 from knowledge_base.turn import family, referral
+from knowledge_base.turn.combined import combined_held, combined_move, combined_unsaid
 from knowledge_base.turn.foreigner import for_foreigners_first, foreign_unsaid, foreigner_hint, hinted
 from knowledge_base.turn.outcome import TurnChoice, TurnOutcome
 from knowledge_base.turn.outside import default_outside_matters
@@ -304,7 +305,7 @@ def _unoffered_sibling(
     """The one sibling of the offered procedures, not offered itself, that an answer says by a variant none of the
     offered has ("cái cũ bị mất rồi" after first-issue choices by age → the re-issue)."""
     group = list(dict.fromkeys(s for c in offered for s in index.siblings(c)))
-    defaults = {m.value for m in markers.markers if m.default}
+    defaults = markers.defaults
     offered_values = {(f, v) for c in offered for f, v in index.values(c).items()}
     new = {(f, v) for f, values in said.items() for v in values - defaults} - offered_values
     if not new or len(group) <= len(offered):
@@ -343,7 +344,7 @@ def _variant_only_of(markers: SiblingMarkers, query: str, name: str, other_name:
     """The question says a variant ("cấp lại vì bị mất") that ``name`` has and ``other_name`` has not: "mất sổ đỏ,
     xin cấp lại" is the re-issue beyond the ward, not the ward's first registration that shares its words.
     Default variants ("xin", "làm": register) say nothing here."""
-    defaults = {m.value for m in markers.markers if m.default}
+    defaults = markers.defaults
     named, other = markers.mentioned(name), markers.mentioned(other_name)
     for facet, values in markers.mentioned(query).items():
         said = values - defaults
@@ -358,7 +359,7 @@ def _the_one_saying(markers: SiblingMarkers, query: str, hits: Sequence) -> str 
     turn states none, or several names have it. Only the turn's own words count, not the language it is in. The
     action (re-issue, change …) is left to family.variants_said, which also checks the names share the subject:
     "40 tuổi" changes an ID card, not a business registration."""
-    defaults = {m.value for m in markers.markers if m.default}
+    defaults = markers.defaults
     said = {f: v - defaults for f, v in markers.mentioned(query).items() if v - defaults and f != "action"}
     if not said:
         return None
@@ -439,7 +440,7 @@ def _family_variant(
     ký hộ kinh doanh" … "muốn tạm nghỉ bán 3 tháng" → the household business's suspension): its name has a value
     the turn states (an action, an applicant …) that the current name lacks, and holds at least half (and two) of
     the informative words of the current name."""
-    defaults = {m.value for m in markers.markers if m.default}
+    defaults = markers.defaults
     stated = {f: v - defaults for f, v in markers.mentioned(heard).items() if v - defaults}
     mine = index.values(current)
     wanted = {f: v for f, v in stated.items() if mine.get(f) not in v}
@@ -494,9 +495,25 @@ def search_turn(
     outcome = _decide(
         search, text, current_code, language, options=options, words=words, markers=markers, matter=matter
     )
+    markers = markers or default_markers()
+    current_code = current_code if current_code and search.document(current_code) else None
+    if current_code and outcome.kind == "procedure" and outcome.code and isinstance(text, str):
+        # one part of a combined procedure, then the other still to do ("bé chưa làm giấy khai sinh"): the combined one
+        moved = combined_move(
+            _siblings(search, markers), words or default_turn_words(), text, current_code, outcome.code
+        )
+        if moved and moved != outcome.code:
+            outcome = _answer(search, moved, "combined", follow_up=True)
+    elif outcome.kind in ("procedure", "clarify") and (outcome.code or outcome.choices) and isinstance(text, str):
+        # "bé đã có giấy khai sinh rồi" / "chưa có": which part of a combined procedure, asked or offered, is meant
+        decided, offered = (outcome.code, options) if outcome.code else (outcome.choices[0].code, ())
+        held = combined_held(_siblings(search, markers), words or default_turn_words(), text, decided, offered)
+        if held and held != outcome.code:
+            outcome = _answer(search, held, "combined")
     if outcome.kind == "procedure" and outcome.code and not outcome.follow_up and outcome.reason in _GUESSED:
-        markers = markers or default_markers()
-        if pair := foreign_unsaid(_siblings(search, markers), markers, clean(text or ""), language, outcome.code):
+        if pair := combined_unsaid(_siblings(search, markers), clean(text or ""), outcome.code):
+            outcome = _clarify(search, pair, "combined_unsaid")
+        elif pair := foreign_unsaid(_siblings(search, markers), markers, clean(text or ""), language, outcome.code):
             outcome = _clarify(search, pair, "foreign_unsaid")
     if recent and isinstance(text, str):
         turn_words = words or default_turn_words()
@@ -547,7 +564,7 @@ def _decide(
     content = words.content_words(query, lambda a, b: pairs.get(f"{a} {b}", 0))
     strong = [w for w in content if not words.is_generic(w)]
     heard = _said_text(search, words.without_phrases(query))
-    defaults = {m.value for m in markers.markers if m.default}
+    defaults = markers.defaults
     own = markers.mentioned(heard)  # a facet the turn itself says, not one its words form with the stem
     acted = any(v - defaults for v in own.values())  # the turn states a variant: "tạm nghỉ", "công ty"
     if current:

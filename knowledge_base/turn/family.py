@@ -109,7 +109,7 @@ def said_terms(search, text: str, expand: bool = True) -> frozenset[str]:
 
 def _variants_said(markers: SiblingMarkers, said_values: dict[str, set[str]], name: str) -> int:
     """How many non-default variant values the question says that ``name`` has (multi-valued names count each)."""
-    defaults = {m.value for m in markers.markers if m.default}
+    defaults = markers.defaults
     return sum(1 for f, v in markers.in_name(name) if v not in defaults and v in said_values.get(f, set()))
 
 
@@ -135,7 +135,7 @@ def _action_said(markers: SiblingMarkers, said_values: dict[str, set[str]]) -> s
     """What the question says it wants done: "other" (re-issue, change, cancel …: the siblings decide), "plain"
     (only applying: "xin", "đăng ký", "làm") or "" (nothing: "hỏi về hộ nghèo")."""
     action = said_values.get("action", set())
-    defaults = {m.value for m in markers.markers if m.default}
+    defaults = markers.defaults
     return "other" if action - defaults else ("plain" if action else "")
 
 
@@ -268,7 +268,7 @@ def variants_said(search, index: SiblingIndex, markers: SiblingMarkers, said_tex
     terms = name_terms(search)
     hits = [h for h in hits if h.code in terms]
     said_values = markers.mentioned(said_text)
-    defaults = {m.value for m in markers.markers if m.default}
+    defaults = markers.defaults
     wanted = said_values.get("action", set()) - defaults
     if not hits or hits[0].score <= 0 or not wanted:
         return []

@@ -175,7 +175,7 @@ def alias_pairs(search, content: list[str]) -> frozenset[str]:
     return frozenset(pairs)
 
 
-def _contradicted(values: dict[str, str], said: dict[str, set[str]], defaults: set[str]) -> bool:
+def _contradicted(values: dict[str, str], said: dict[str, set[str]], defaults: frozenset[str]) -> bool:
     """The name says a non-default variant of a facet for which the turn says exactly one other non-default
     variant ("cấp lại" asked, "lần đầu" named); a turn naming several ("cấp sai … để cấp lại") rules out none."""
     for facet, value in values.items():
@@ -185,7 +185,7 @@ def _contradicted(values: dict[str, str], said: dict[str, set[str]], defaults: s
     return False
 
 
-def _unsaid(values: dict[str, str], said: dict[str, set[str]], defaults: set[str]) -> bool:
+def _unsaid(values: dict[str, str], said: dict[str, set[str]], defaults: frozenset[str]) -> bool:
     """The name says a non-default variant the turn does not mention (a foreign element, an organisation)."""
     return any(value not in defaults and value not in said.get(facet, set()) for facet, value in values.items())
 
@@ -207,7 +207,7 @@ def candidates(
     idf = search.lexical.idf
     borrowed = alias_pairs(search, content)
     query_pairs = {t for t in search.lexical.query_terms(query) if "_" in t}  # as typed: "extend my visa"
-    defaults = {m.value for m in markers.markers if m.default}
+    defaults = markers.defaults
     out: list[Candidate] = []
     for ward in (True, False):
         ranked = sorted((c for c in scores if search.document(c).ward_level == ward), key=lambda c: -scores[c])

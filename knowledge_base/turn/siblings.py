@@ -97,7 +97,8 @@ class SiblingMarkers:
     """Phrases holding a cue's words that say no variant ("làm thủ tục", "đang làm"), as written in the file."""
 
     @cached_property
-    def _defaults(self) -> frozenset[str]:
+    def defaults(self) -> frozenset[str]:
+        """The values a procedure has when its name says none of its facet (the plain, common case)."""
         return frozenset(m.value for m in self.markers if m.default)
 
     @cached_property
@@ -194,8 +195,8 @@ class SiblingMarkers:
                     heard[facet].append(values)
         said: dict[str, set[str]] = {}
         for facet, sets in heard.items():
-            plain = {v for values in sets for v in values if v in self._defaults}
-            specific = [values - self._defaults for values in sets if values - self._defaults]
+            plain = {v for values in sets for v in values if v in self.defaults}
+            specific = [values - self.defaults for values in sets if values - self.defaults]
             narrowed = set.intersection(*specific) if specific else set()
             said[facet] = plain | (narrowed or {v for values in specific for v in values})
         if hint:  # the stated age decides the bracket even when a cue of the other one is in the text
@@ -218,6 +219,15 @@ class SiblingIndex:
             self._stem[code], self._values[code] = stem, values
             groups[stem].append(code)
         self._groups = {stem: tuple(codes) for stem, codes in groups.items() if len(codes) > 1}
+        self._by_stem = {stem: tuple(codes) for stem, codes in groups.items()}
+
+    def with_stem(self, stem: str) -> tuple[str, ...]:
+        """Codes whose stem is ``stem`` (one, or a group of siblings); () for none."""
+        return self._by_stem.get(stem, ())
+
+    @property
+    def stems(self) -> Iterable[str]:
+        return self._by_stem.keys()
 
     def siblings(self, code: str) -> tuple[str, ...]:
         """Codes sharing ``code``'s stem (itself included); () when it has no sibling."""

@@ -23,7 +23,23 @@ def _split_phrases(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(p.split()) for p in phrases)
 
 
-_LISTS = ("phrases", "words", "names", "fillers", "generic", "back", "switch", "on_papers", "certify", "bring")
+_NEAR = 4
+"""Words either side of a name read by ``TurnWords.holds``."""
+
+_LISTS = (
+    "phrases",
+    "words",
+    "names",
+    "fillers",
+    "generic",
+    "back",
+    "switch",
+    "on_papers",
+    "certify",
+    "bring",
+    "held",
+    "not_yet",
+)
 
 
 class TurnWordsError(ValueError):
@@ -47,6 +63,8 @@ class TurnWords:
     are for ("… for my work permit"), the turn is about the certification, not a matter handled elsewhere.
     ``bring`` phrases ask whether to bring a paper ("có cần mang cccd không"): with a current procedure, the paper is
     one of its documents, not another procedure.
+    ``held`` phrases, just before a procedure's name, say its paper is already held ("đã có giấy khai sinh");
+    ``not_yet`` phrases say it is still to be done ("chưa làm giấy khai sinh"): see ``holds``.
     """
 
     phrases: tuple[str, ...]
@@ -59,6 +77,8 @@ class TurnWords:
     on_papers: tuple[str, ...] = ()
     certify: tuple[str, ...] = ()
     bring: tuple[str, ...] = ()
+    held: tuple[str, ...] = ()
+    not_yet: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "TurnWords":
@@ -94,6 +114,8 @@ class TurnWords:
             on_papers=phrase_set("on_papers"),
             certify=phrase_set("certify"),
             bring=phrase_set("bring"),
+            held=phrase_set("held"),
+            not_yet=phrase_set("not_yet"),
         )
 
     def acts_on_papers(self, text: str) -> bool:
@@ -110,6 +132,23 @@ class TurnWords:
         """The turn asks whether to bring a paper along."""
         padded = f" {' '.join(tokens(text))} "
         return any(f" {phrase} " in padded for phrase in self.bring)
+
+    def holds(self, text: str, name: str) -> bool | None:
+        """Whether the turn says the paper of ``name`` (folded words, e.g. a procedure's stem "khai sinh") is already
+        held: True for "cháu đã có giấy khai sinh rồi" or "họ cấp giấy khai sinh cho cháu rồi", False for "bé chưa
+        làm giấy khai sinh", None when the turn does not name it or says neither."""
+        words, wanted = tokens(text), name.split()
+        found: bool | None = None
+        for i in range(len(words) - len(wanted) + 1):
+            if words[i : i + len(wanted)] != wanted:
+                continue
+            before = f" {' '.join(words[max(0, i - _NEAR) : i])} "
+            after = words[i + len(wanted) : i + len(wanted) + _NEAR]
+            if any(f" {phrase} " in before for phrase in self.not_yet):
+                return False
+            if any(f" {phrase} " in before for phrase in self.held) or "roi" in after:
+                found = True
+        return found
 
     def goes_back(self, text: str) -> bool:
         """The turn says it returns to something asked earlier in the conversation."""
