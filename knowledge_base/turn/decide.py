@@ -100,6 +100,18 @@ def _answer(
     return TurnOutcome(kind=kind, code=code, name=choice.name, follow_up=follow_up, reason=reason, elsewhere=elsewhere)
 
 
+def _pending_topic(search, index: SiblingIndex, pending: Sequence[str], hits=()) -> TurnOutcome:
+    """A topic question ("lệ phí bao nhiêu", "có phải mang bản gốc không") asked instead of picking an offered choice.
+    Siblings (exchange / re-issue of a card) differ in exactly what is asked, so the choice is asked again; choices
+    of different procedures were offered because the story was unsure, and the citizen asking on means the best
+    one: the offered one the turn's own words rank first (``hits``), else the first offered, is answered, its name
+    saying which it is."""
+    if all(code in index.siblings(pending[0]) for code in pending[1:]):
+        return _clarify(search, pending, "options_again")
+    ranked = [hit.code for hit in hits if hit.code in pending]
+    return _answer(search, (ranked or list(pending))[0], "options_first")
+
+
 def _clarify(search, codes: Sequence[str], reason: str, elsewhere: TurnChoice | None = None) -> TurnOutcome:
     """A clarifying question offering ``codes`` (best first, at most MAX_CHOICES). Choices a citizen cannot tell
     apart by name (the catalogue has records whose names are the same but for the level in brackets, or are one
@@ -601,12 +613,12 @@ def _decide(
         # an answer that states a variant none of the offered has ("đóng cửa luôn" to register / change / suspend)
         if moved := _family_variant(search, index, markers, first.code, heard, _near(search, heard, first)):
             return _answer(search, moved, "family_switch")
-    # "lệ phí bao nhiêu" while a choice is pending: the choice is still the question; ask it again rather than
-    # "which procedure?", also when the turn's other words name nothing search is sure of ("mất bao lâu thì sửa xong")
+    # "lệ phí bao nhiêu" while a choice is pending, also when the turn's other words name nothing search is sure of
+    # ("mất bao lâu thì sửa xong"): see _pending_topic
     pending = [c for c in options if search.document(c) is not None] if len(options) >= 2 else []
     if not strong:
         if len(pending) >= 2:
-            return _clarify(search, pending, "options_again")
+            return _pending_topic(search, index, pending)
         return TurnOutcome(kind="ask_procedure", reason="no_procedure_words")
     # the story may name a procedure beyond the ward better than any ward one, or contradict search's referral
     searched_elsewhere = outcome.elsewhere
@@ -621,7 +633,7 @@ def _decide(
         outcome = replace(outcome, elsewhere=None)  # "chứng thực bản sao hộ chiếu": the passport is the paper
     elsewhere = _choice(search, outcome.elsewhere.code) if outcome.elsewhere else None
     if len(pending) >= 2 and outcome.confidence != "confident" and elsewhere is None and _asks_topic(query, words):
-        return _clarify(search, pending, "options_again")
+        return _pending_topic(search, index, pending, hits)
     if current and acted:
         # the turn's own hits, or when search is unsure of them, those of the turn read with the current name
         near = hits if outcome.confidence == "confident" else hits + _near(search, heard, current)

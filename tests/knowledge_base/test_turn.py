@@ -147,10 +147,17 @@ def test_a_pending_choice_is_resolved_by_what_the_citizen_says(search):
 
 
 @pytest.mark.parametrize("text", ["lệ phí bao nhiêu", "What's the fee?", "ờ thế phải mang những gì", "mất bao lâu"])
-def test_a_topic_only_question_while_a_choice_is_pending_offers_the_same_choices_again(search, text):
+def test_a_topic_only_question_while_siblings_are_offered_offers_them_again(search, text):
     offered = ["1.014063", "1.014064"]  # exchange or re-issue: neither is the default variant
     outcome = turn(search, text, options=offered)
     assert outcome.kind == "clarify" and [c.code for c in outcome.choices] == offered
+
+
+@pytest.mark.parametrize("text", ["lệ phí bao nhiêu", "What's the fee?", "mất bao lâu"])
+def test_a_topic_only_question_while_different_procedures_are_offered_answers_the_first(search, text):
+    offered = ["1.014063", "1.000894"]  # exchanging an ID card, registering a marriage: a story search was unsure of
+    outcome = turn(search, text, options=offered)
+    assert (outcome.kind, outcome.code) == ("procedure", "1.014063")
 
 
 def test_variant_words_of_the_offered_names_themselves_do_not_answer_the_choice():
