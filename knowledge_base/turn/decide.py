@@ -34,6 +34,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Sequence
 
+from knowledge_base.search.age_hints import stated_ages
 from knowledge_base.search.outcome import SearchOutcome
 from knowledge_base.text import clean, fold, has_diacritics, tokens
 from knowledge_base.turn import family, referral
@@ -98,6 +99,20 @@ def _answer(
     choice = _choice(search, code)
     kind = "procedure" if choice.ward_level else "not_at_ward"
     return TurnOutcome(kind=kind, code=code, name=choice.name, follow_up=follow_up, reason=reason, elsewhere=elsewhere)
+
+
+def _asked_after_done(search, words: TurnWords, markers: SiblingMarkers, query: str, pairs: dict[str, int]) -> str:
+    """The turn without the steps it tells as done ("hợp đồng công chứng xong rồi, giờ sang tên sổ đỏ" asks about the
+    transfer), when what is left has words of its own that name a procedure search is sure of (or one beyond the ward)
+    and the done steps state no variant (an age, a foreign element) the question needs; else the whole turn."""
+    rest, done = words.split_done(query)
+    if not done or stated_ages(fold(done)) or any(v - markers.defaults for v in markers.mentioned(done).values()):
+        return query
+    left = words.content_words(rest, lambda a, b: pairs.get(f"{a} {b}", 0))
+    if sum(not words.is_generic(w) for w in left) < 2:  # "…mất hộ chiếu rồi, báo mất ở đâu": the paper is in the story
+        return query
+    trial = _search(search, words, rest)
+    return rest if trial.confidence == "confident" or trial.elsewhere is not None else query
 
 
 def _pending_topic(search, index: SiblingIndex, pending: Sequence[str], hits=()) -> TurnOutcome:
@@ -573,6 +588,8 @@ def _decide(
         )
     index = _siblings(search, markers)
     pairs = _name_pairs(search)
+    if not current:  # with a procedure current, a step done is one of its own ("có giấy báo tử rồi")
+        query = _asked_after_done(search, words, markers, query, pairs)
     content = words.content_words(query, lambda a, b: pairs.get(f"{a} {b}", 0))
     strong = [w for w in content if not words.is_generic(w)]
     heard = _said_text(search, words.without_phrases(query))

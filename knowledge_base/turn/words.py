@@ -23,6 +23,8 @@ def _split_phrases(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(p.split()) for p in phrases)
 
 
+_CLAUSE = re.compile(r"[,.;!?]+|\s(?=(?:giờ|bây giờ|mà|nhưng|now|but|so)\s)", re.IGNORECASE)
+"""Where a turn's clauses part: punctuation, or a word opening what comes next ("…rồi, giờ …", "… rồi mà …")."""
 _NEAR = 4
 """Words either side of a name read by ``TurnWords.holds``."""
 
@@ -149,6 +151,22 @@ class TurnWords:
             if any(f" {phrase} " in before for phrase in self.held) or "roi" in after:
                 found = True
         return found
+
+    def split_done(self, text: str) -> tuple[str, str]:
+        """(``text`` without its clauses that tell a step already done, those clauses): "hợp đồng công chứng xong rồi",
+        "tôi ly hôn bên Mỹ rồi", "we already got married in Korea". What a citizen has done is their story; what is
+        left is what they ask. (``text``, "") when no clause, or every clause, tells a step done."""
+        clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+        kept = [c for c in clauses if not self._done(c)]
+        if not kept or len(kept) == len(clauses):
+            return text, ""
+        return ", ".join(kept), ", ".join(c for c in clauses if c not in kept)
+
+    def _done(self, clause: str) -> bool:
+        words = [w for w in tokens(clause) if w not in self.fillers or w == "roi"]
+        if not words or any(f" {p} " in f" {' '.join(words)} " for p in self.phrases):
+            return False  # a question ("bao lâu thì xong rồi") is asked, not told
+        return "xong" in words or words[-1] == "roi" or "already" in words
 
     def goes_back(self, text: str) -> bool:
         """The turn says it returns to something asked earlier in the conversation."""

@@ -253,3 +253,22 @@ def test_a_follow_up_that_says_no_variant_stays_on_the_current_sibling(search):
     # "get" says registering, which the foreign-element birth registration is too: it stays
     english = search_turn(search, "how many days until we get the birth certificate?", "2.000528", language="en")
     assert (english.code, english.follow_up) == ("2.000528", True)
+
+
+def test_a_step_told_as_done_is_not_what_is_asked(search):
+    outcome = search_turn(search, "mua đất của hàng xóm, công chứng hợp đồng xong rồi, giờ sang tên sổ đỏ ở đâu")
+    assert outcome.kind == "not_at_ward" and not search.document(outcome.code).ward_level
+    assert "biến động" in outcome.name.lower() or "chuyển nhượng" in outcome.name.lower()
+
+
+def test_an_age_in_a_done_clause_still_tells_the_card(search):
+    assert search_turn(search, "con tôi 15 tuổi rồi, làm căn cước").code == "1.014061"
+
+
+def test_acknowledging_a_newborn_is_the_combined_registration(search):
+    asked = search_turn(search, "tôi muốn làm thủ tục nhận con")
+    assert asked.kind == "clarify" and {c.code for c in asked.choices} == {"1.001022", "1.000689"}
+    answer = search_turn(search, "bé mới sinh 2 tuần, chưa làm giấy khai sinh", options=[c.code for c in asked.choices])
+    assert answer.code == "1.000689"
+    held = search_turn(search, "cháu có giấy khai sinh rồi", "1.000689")
+    assert held.code == "1.001022"
