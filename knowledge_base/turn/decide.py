@@ -219,8 +219,15 @@ def _said_text(search, query: str) -> str:
     """The question plus its typo-repaired words ("gia hạnn" → "gia han"), so variant words are heard."""
     repair = getattr(getattr(search, "lexical", None), "query_terms", None)
     own = set(tokens(query))  # only the repaired words: the turn's own are heard as typed, accents and all
-    repaired = " ".join(t for t in repair(query) if "_" not in t and t not in own) if repair else ""
+    # an English word's stem is no repair: "no foreigners" would add a "foreigner" heard outside its negation
+    inflected = {w[: -len(end)] for w in own for end in _ENGLISH_ENDINGS if w.endswith(end)}
+    repaired = (
+        " ".join(t for t in repair(query) if "_" not in t and t not in own and t not in inflected) if repair else ""
+    )
     return f"{query} {repaired}"
+
+
+_ENGLISH_ENDINGS = ("s", "es", "d", "ed", "ing")
 
 
 def _siblings_decide(

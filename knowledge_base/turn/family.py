@@ -317,6 +317,21 @@ def _named_by(phrases: Sequence[str], name: str) -> bool:
     return any(len(p.split()) >= 2 and f" {p} " in folded for p in phrases)
 
 
+def _contradicts(markers: SiblingMarkers, said_values: dict[str, set[str]], name: str) -> bool:
+    """The name has a rare variant the turn denies: the turn says other values of that facet and none of the name's
+    ("không có yếu tố nước ngoài" against "… có yếu tố nước ngoài"). Common variants are never denied this way: their
+    cues are everyday words ("đăng ký" is said of re-issues too) that an unaccented turn says by chance."""
+    rare = {m.value for m in markers.markers if m.rare}
+    named: dict[str, set[str]] = {}
+    for facet, value in markers.in_name(name):
+        named.setdefault(facet, set()).add(value)
+    for facet, values in named.items():
+        said = said_values.get(facet, set())
+        if said and not values & said and values & rare:
+            return True
+    return False
+
+
 def choose_option(
     search, markers: SiblingMarkers, said_text: str, options: Sequence[str], ignore: frozenset[str] = frozenset()
 ) -> tuple[str, int] | None:
@@ -335,10 +350,14 @@ def choose_option(
     aliases = getattr(search, "aliases", None)
     names = [" ".join(tokens(e.canonical)) for e in aliases.expand(said_text)] if hasattr(aliases, "expand") else []
     scores = {}
+    denied = 0
     for code in known:
         name = search.document(code).name
         age = _age_fit(said_text, name)
         if age < 0:
+            continue
+        if _contradicts(markers, said_values, name):
+            denied += 1
             continue
         scores[code] = (
             len((said & terms[code]) - common)
@@ -348,6 +367,8 @@ def choose_option(
         )
     if not scores:
         return None
+    if denied and len(scores) == 1:  # the others are denied ("cả hai đều người Việt"): the one left is meant
+        return next(iter(scores)), max(1, *scores.values())
     best = max(scores.values())
     chosen = [c for c, s in scores.items() if s == best]
     return (chosen[0], best) if best > 0 and len(chosen) == 1 else None

@@ -23,7 +23,8 @@ WINDOW = 0.07
 """How far below the top hit a procedure for foreigners may be and still come first for an English turn."""
 _SAYS_VIETNAMESE = re.compile(
     r"\b(i\s*(?:am|'m|m)|we\s*(?:are|'re)|we\s+both\s+are|both\s+of\s+us\s+are|my\s+family\s+is)\s+"
-    r"(?:a\s+|both\s+|all\s+)?vietnamese\b|\bvietnamese\s+(?:citizens?|nationals?)\s+both\b|\bboth\s+vietnamese\b",
+    r"(?:a\s+|both\s+|all\s+)?vietnamese\b|\bvietnamese\s+(?:citizens?|nationals?)\s+both\b|\bboth\s+vietnamese\b"
+    r"|\b(?:no|not\s+a|not|nobody\s+is|none\s+of\s+us\s+(?:is|are))\s+foreign(?:ers?)?\b",
     re.IGNORECASE,
 )
 

@@ -200,6 +200,13 @@ def test_an_answer_in_the_citizen_s_words_picks_the_offered_procedure_it_describ
     assert family.choose_option(search, markers, answer, options)[0] == code
 
 
+def test_an_option_whose_variant_the_answer_denies_is_not_picked(search, markers):
+    options = ["1.001193", "2.000528"]  # birth registration, and with a foreign element
+    assert family.choose_option(search, markers, "không có yếu tố nước ngoài, cả hai đều người Việt", options)[0] == (
+        "1.001193"
+    )
+
+
 @pytest.mark.parametrize("answer", ["nộp ở đâu", "có mất phí không chị", "bao lâu"])
 def test_an_answer_that_describes_no_option_picks_none(search, markers, answer):
     assert family.choose_option(search, markers, answer, ["1.001939", "1.002759"]) is None

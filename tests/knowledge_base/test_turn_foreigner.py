@@ -25,6 +25,8 @@ EXTEND = hit("1.002755", "Gia hạn tạm trú", 0.70)
         ("How do I register a birth?", "en", HINT),
         ("I'm Vietnamese, how do I register a birth?", "en", ""),
         ("We are both Vietnamese and want to get married", "en", ""),
+        ("we live in this ward, no foreigners involved", "en", ""),
+        ("my wife is not a foreigner", "en", ""),
         ("đăng ký kết hôn", "vi", ""),
         ("How do I register a death? My grandfather passed away yesterday.", "en", ""),
         ("What is the legal basis for đăng ký khai tử?", "en", ""),
