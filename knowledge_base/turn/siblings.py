@@ -86,6 +86,21 @@ def words_of(text: str) -> list[_Word]:
     return [_Word.of(w) for w in _WORD.findall(clean(text).lower())]
 
 
+_DENY_VI = ("khong phai", "chang phai", "dau phai", "khong co")
+_DENY_EN = ("not", "no", "isnt", "not a", "not an", "not the", "is not a", "isn t")
+
+
+def _denied(before: list[_Word], cue: tuple[_Word, ...]) -> bool:
+    """The words just before a cue deny it: "không phải công ty", "not a company". English denials count only
+    before an English cue (written without diacritics): "no" may be an unaccented "nó"."""
+    english = all(w.spelled is None for w in cue) and all(w.spelled is None for w in before[-3:])
+    for n in (3, 2, 1):
+        said = " ".join(w.folded for w in before[-n:]) if len(before) >= n else ""
+        if said in _DENY_VI or (english and said in _DENY_EN):
+            return True
+    return False
+
+
 def _contains(folded: str, phrase: str) -> bool:
     return f" {phrase} " in folded
 
@@ -189,7 +204,7 @@ class SiblingMarkers:
                 span = range(start, start + len(cue))
                 if all(words[i].hears(c) for i, c in zip(span, cue)) and not all(used[i] for i in span):
                     used[start : start + len(cue)] = [True] * len(cue)
-                    found = True
+                    found = found or not _denied(words[:start], cue)
             if found:
                 for facet, values in facets.items():
                     heard[facet].append(values)

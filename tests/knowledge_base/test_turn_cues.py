@@ -51,3 +51,16 @@ def test_a_cue_of_several_variants_says_them_all_until_another_narrows_it(marker
 
 def test_the_plain_action_is_kept_beside_what_narrows(markers):
     assert markers.mentioned("xin cấp lại thẻ vì bị mất")["action"] == {"register", "reissue"}
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("đất của hộ gia đình tôi thôi, không phải công ty", {"applicant": {"household"}}),
+        ("ko phai cong ty", {}),
+        ("it is not a company, just my family", {"applicant": {"household"}}),
+        ("nó là công ty", {"applicant": {"organisation"}}),  # "nó" (it), not "no"
+    ],
+)
+def test_a_denied_cue_says_nothing(markers, text, said):
+    assert markers.mentioned(text) == said
