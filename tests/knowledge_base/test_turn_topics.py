@@ -91,3 +91,9 @@ def test_search_turn_reports_the_topic_of_a_follow_up():
     outcome = search_turn(engine, "có tốn tiền hông", "1.000894")
     assert (outcome.code, outcome.topic, outcome.to_json()["topic"]) == ("1.000894", "fee", "fee")
     assert search_turn(engine, "đăng ký kết hôn", None).topic is None
+
+
+def test_a_turn_typed_with_diacritics_must_agree_with_the_cue(words):
+    assert words.topic("muốn sửa lại mặt tiền thì xin phép ở đâu") == "where"  # the house front, not "mất tiền"
+    assert words.topic("co mat tien khong") == "fee"  # typed without diacritics: may be "mất tiền"
+    assert words.topic("online thì tốn nhiêu") == "fee"  # each spelling listed in the file is heard
