@@ -9,6 +9,7 @@ hợp"), so a combined procedure staff add needs no list.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Sequence
 
 from knowledge_base.text import tokens
@@ -18,8 +19,10 @@ from knowledge_base.turn.words import TurnWords
 JOIN = " ket hop "
 
 
+@lru_cache(maxsize=4)
 def _pairs(index: SiblingIndex) -> dict[str, tuple[str, str]]:
-    """Combined stem → its two part stems, for every combined procedure whose parts are ward procedures too."""
+    """Combined stem → its two part stems, for every combined procedure whose parts are ward procedures too. Read
+    once per index (a staff edit builds a new one)."""
     pairs = {}
     for stem in index.stems:
         if JOIN in f" {stem} ":
@@ -75,8 +78,8 @@ def combined_held(index: SiblingIndex, words: TurnWords, text: str, decided: str
     is the acknowledgement alone; "bé chưa có giấy khai sinh" answering "nhận con / khai sinh kết hợp nhận con" is
     the combined one. None when the turn says neither or no combined procedure is involved."""
     said = set(tokens(text))
+    involved = {index.stem(c) for c in (decided, *options)}
     for stem, (first, second) in _pairs(index).items():
-        involved = {index.stem(c) for c in (decided, *options)}
         if not involved & {stem, first, second}:
             continue
         second_words = set(second.split())

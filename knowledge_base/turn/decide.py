@@ -530,31 +530,29 @@ def search_turn(
         search, text, current_code, language, options=options, words=words, markers=markers, matter=matter
     )
     markers = markers or default_markers()
-    current_code = current_code if current_code and search.document(current_code) else None
-    if current_code and outcome.kind == "procedure" and outcome.code and isinstance(text, str):
+    words = words or default_turn_words()
+    index = _siblings(search, markers)
+    current = current_code if current_code and search.document(current_code) else None
+    if current and outcome.kind == "procedure" and outcome.code and isinstance(text, str):
         # one part of a combined procedure, then the other still to do ("bé chưa làm giấy khai sinh"): the combined one
-        moved = combined_move(
-            _siblings(search, markers), words or default_turn_words(), text, current_code, outcome.code
-        )
+        moved = combined_move(index, words, text, current, outcome.code)
         if moved and moved != outcome.code:
             outcome = _answer(search, moved, "combined", follow_up=True)
     elif outcome.kind in ("procedure", "clarify") and (outcome.code or outcome.choices) and isinstance(text, str):
         # "bé đã có giấy khai sinh rồi" / "chưa có": which part of a combined procedure, asked or offered, is meant
         decided, offered = (outcome.code, options) if outcome.code else (outcome.choices[0].code, ())
-        held = combined_held(_siblings(search, markers), words or default_turn_words(), text, decided, offered)
+        held = combined_held(index, words, text, decided, offered)
         if held and held != outcome.code:
             outcome = _answer(search, held, "combined")
     if outcome.kind == "procedure" and outcome.code and not outcome.follow_up and outcome.reason in _GUESSED:
-        if pair := combined_unsaid(_siblings(search, markers), clean(text or ""), outcome.code):
+        if pair := combined_unsaid(index, clean(text or ""), outcome.code):
             outcome = _clarify(search, pair, "combined_unsaid")
-        elif pair := foreign_unsaid(_siblings(search, markers), markers, clean(text or ""), language, outcome.code):
+        elif pair := foreign_unsaid(index, markers, clean(text or ""), language, outcome.code):
             outcome = _clarify(search, pair, "foreign_unsaid")
     if recent and isinstance(text, str):
-        turn_words = words or default_turn_words()
-        subject = turn_words.subject_text(clean(text, max_chars=MAX_QUERY_CHARS))
-        outcome = prefer_recent(search, outcome, text, recent, current_code, turn_words, subject)
-    names = (words or default_turn_words()).names
-    topic = (topics or default_topic_words()).topic(text if isinstance(text, str) else "", names)
+        subject = words.subject_text(clean(text, max_chars=MAX_QUERY_CHARS))
+        outcome = prefer_recent(search, outcome, text, recent, current_code, words, subject)
+    topic = (topics or default_topic_words()).topic(text if isinstance(text, str) else "", words.names)
     return replace(outcome, topic=topic) if topic else outcome
 
 
