@@ -2,6 +2,7 @@
 folder runs in .venv (Python 3.11). Each interpreter collects only its own folders."""
 
 import importlib.util
+import re
 from pathlib import Path
 
 _FOLDERS = [p.name for p in Path(__file__).parent.iterdir() if p.is_dir() and (p / "__init__.py").exists()]
@@ -12,6 +13,20 @@ else:
     collect_ignore = ["rasa"]
 
 _SLOW_KINDS = ("browser", "rasa", "models", "postgres", "redis")
+_MODULE_MARK = re.compile(r"^pytestmark\s*=(.*?)(?:\n\s*\n|\Z)", re.MULTILINE | re.DOTALL)
+_SLOW_MARK = re.compile(r"pytest\.mark\.(?:slow|" + "|".join(_SLOW_KINDS) + r")\b")
+
+
+def pytest_ignore_collect(collection_path, config):
+    """With slow tests deselected (`-m "not slow …"`: make test-fast, make test-api), a module whose every test is
+    slow by its module-level ``pytestmark`` is not imported at all: importing it (a browser driver, schemathesis, a
+    model loader) costs each worker time for tests that would be deselected anyway."""
+    if collection_path.suffix != ".py" or not collection_path.name.startswith("test_"):
+        return None
+    if "not slow" not in (config.option.markexpr or ""):
+        return None
+    head = _MODULE_MARK.search(collection_path.read_text(encoding="utf-8"))
+    return True if head and _SLOW_MARK.search(head.group(1)) else None
 
 
 def pytest_collection_modifyitems(items):
